@@ -1,0 +1,43 @@
+/* libgridform: the arena, a rectangular box sampled on a regular grid. */
+#ifndef GRIDFORM_ARENA_H
+#define GRIDFORM_ARENA_H
+
+#include <stddef.h>
+#include "gridform/export.h"
+
+GRIDFORM_BEGIN_DECLS
+
+typedef struct gridform_arena gridform_arena;
+
+/* Boundary conditions (frozen values). */
+enum {
+    GRIDFORM_PERIODIC = 1,  /* a torus: distances are minimum-image */
+    GRIDFORM_WALLED = 2     /* a box with walls: no wrap-around */
+};
+
+/* An arena of lx by ly metres sampled on nx by ny points.  Point (ix, iy) is
+ * at x = -lx/2 + (ix + 1/2) lx/nx, y = -ly/2 + (iy + 1/2) ly/ny. */
+GRIDFORM_API int gridform_arena_create(gridform_arena **out, double lx, double ly,
+                                       size_t nx, size_t ny, int boundary);
+GRIDFORM_API void gridform_arena_destroy(gridform_arena *a);
+GRIDFORM_API const char *gridform_arena_last_error(const gridform_arena *a);
+
+GRIDFORM_API int gridform_arena_get_shape(const gridform_arena *a, size_t *nx, size_t *ny);
+GRIDFORM_API int gridform_arena_get_extent(const gridform_arena *a, double *lx, double *ly);
+GRIDFORM_API int gridform_arena_get_boundary(const gridform_arena *a, int *boundary);
+/* Grid spacing dx = lx/nx, dy = ly/ny (metres) and the area element dx*dy. */
+GRIDFORM_API int gridform_arena_get_spacing(const gridform_arena *a, double *dx, double *dy,
+                                            double *area_element);
+
+/* Positions of all points, (ny*nx) x 2 doubles, row-major: xy[2*(iy*nx+ix)+0] = x. */
+GRIDFORM_API int gridform_arena_positions(const gridform_arena *a, double *xy);
+
+/* The Fourier lattice of the real FFT: nfreq = ny*(nx/2+1) bins, bin
+ * (iy, jx) at index iy*(nx/2+1)+jx, wavevector (kx, ky) in rad/m with
+ * kx = 2 pi jx / lx and ky = 2 pi (iy < (ny+1)/2 ? iy : iy - ny) / ly. */
+GRIDFORM_API int gridform_arena_get_nfreq(const gridform_arena *a, size_t *nfreq);
+GRIDFORM_API int gridform_arena_wavevectors(const gridform_arena *a, double *kxky);
+
+GRIDFORM_END_DECLS
+
+#endif

@@ -1,0 +1,149 @@
+/* libgridform: the arena. */
+#include "config.h"
+#include <math.h>
+#include "internal.h"
+
+int gridform_arena_create(gridform_arena **out, double lx, double ly, size_t nx, size_t ny, int boundary)
+{
+    if (out == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "out must not be NULL");
+    *out = NULL;
+    if (!isfinite(lx) || lx <= 0)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "lx must be finite and > 0 metres, got %g", lx);
+    if (!isfinite(ly) || ly <= 0)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "ly must be finite and > 0 metres, got %g", ly);
+    if (nx < 2 || ny < 2)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "nx and ny must be >= 2, got %zu x %zu", nx, ny);
+    if (boundary != GRIDFORM_PERIODIC && boundary != GRIDFORM_WALLED)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL,
+                       "boundary must be GRIDFORM_PERIODIC (%d) or GRIDFORM_WALLED (%d), got %d",
+                       GRIDFORM_PERIODIC, GRIDFORM_WALLED, boundary);
+    size_t npoints, nfreq, bytes;
+    /* FFTW takes int dimensions; every later n*ng product is checked again
+     * by the module that forms it. */
+    if (nx > INT32_MAX || ny > INT32_MAX || !gridform__mul_size(nx, ny, &npoints)
+        || !gridform__mul_size(ny, nx / 2 + 1, &nfreq)
+        || !gridform__mul3_size(npoints, 2, sizeof(double), &bytes))
+        return GF_FAIL(NULL, GRIDFORM_ERANGE, "arena of %zu x %zu points is too large", nx, ny);
+    gridform_arena *a = gridform__calloc(1, sizeof *a);
+    if (a == NULL)
+        return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the arena");
+    a->lx = lx;
+    a->ly = ly;
+    a->nx = nx;
+    a->ny = ny;
+    a->boundary = boundary;
+    a->npoints = npoints;
+    a->nfreq = nfreq;
+    *out = a;
+    return GRIDFORM_OK;
+}
+
+void gridform_arena_destroy(gridform_arena *a)
+{
+    gridform__free(a);
+}
+
+const char *gridform_arena_last_error(const gridform_arena *a)
+{
+    return gridform__errtext(a != NULL ? &a->err : NULL);
+}
+
+int gridform_arena_get_shape(const gridform_arena *a, size_t *nx, size_t *ny)
+{
+    if (a == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "a must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&a->err;
+    if (nx == NULL && ny == NULL)
+        return GF_FAIL(eb, GRIDFORM_EINVAL, "nx and ny must not both be NULL");
+    if (nx) *nx = a->nx;
+    if (ny) *ny = a->ny;
+    return GRIDFORM_OK;
+}
+
+int gridform_arena_get_extent(const gridform_arena *a, double *lx, double *ly)
+{
+    if (a == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "a must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&a->err;
+    if (lx == NULL && ly == NULL)
+        return GF_FAIL(eb, GRIDFORM_EINVAL, "lx and ly must not both be NULL");
+    if (lx) *lx = a->lx;
+    if (ly) *ly = a->ly;
+    return GRIDFORM_OK;
+}
+
+int gridform_arena_get_boundary(const gridform_arena *a, int *boundary)
+{
+    if (a == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "a must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&a->err;
+    GF_CHECK_PTR(eb, boundary);
+    *boundary = a->boundary;
+    return GRIDFORM_OK;
+}
+
+int gridform_arena_get_spacing(const gridform_arena *a, double *dx, double *dy, double *area_element)
+{
+    if (a == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "a must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&a->err;
+    if (dx == NULL && dy == NULL && area_element == NULL)
+        return GF_FAIL(eb, GRIDFORM_EINVAL, "dx, dy and area_element must not all be NULL");
+    double hx = a->lx / (double)a->nx, hy = a->ly / (double)a->ny;
+    if (dx) *dx = hx;
+    if (dy) *dy = hy;
+    if (area_element) *area_element = hx * hy;
+    return GRIDFORM_OK;
+}
+
+int gridform_arena_positions(const gridform_arena *a, double *xy)
+{
+    if (a == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "a must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&a->err;
+    GF_CHECK_PTR(eb, xy);
+    double hx = a->lx / (double)a->nx, hy = a->ly / (double)a->ny;
+    for (size_t iy = 0; iy < a->ny; iy++) {
+        double y = -0.5 * a->ly + ((double)iy + 0.5) * hy;
+        for (size_t ix = 0; ix < a->nx; ix++) {
+            size_t p = iy * a->nx + ix;
+            xy[2 * p] = -0.5 * a->lx + ((double)ix + 0.5) * hx;
+            xy[2 * p + 1] = y;
+        }
+    }
+    return GRIDFORM_OK;
+}
+
+int gridform_arena_get_nfreq(const gridform_arena *a, size_t *nfreq)
+{
+    if (a == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "a must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&a->err;
+    GF_CHECK_PTR(eb, nfreq);
+    *nfreq = a->nfreq;
+    return GRIDFORM_OK;
+}
+
+void gridform__arena_wavevector(const gridform_arena *a, size_t iy, size_t jx, double *kx, double *ky)
+{
+    /* numpy.fft.fftfreq convention: the Nyquist row of an even ny is negative. */
+    double my = (iy < (a->ny + 1) / 2) ? (double)iy : (double)iy - (double)a->ny;
+    *kx = 2.0 * GF_PI * (double)jx / a->lx;
+    *ky = 2.0 * GF_PI * my / a->ly;
+}
+
+int gridform_arena_wavevectors(const gridform_arena *a, double *kxky)
+{
+    if (a == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "a must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&a->err;
+    GF_CHECK_PTR(eb, kxky);
+    size_t nh = a->nx / 2 + 1;
+    for (size_t iy = 0; iy < a->ny; iy++)
+        for (size_t jx = 0; jx < nh; jx++) {
+            size_t b = iy * nh + jx;
+            gridform__arena_wavevector(a, iy, jx, &kxky[2 * b], &kxky[2 * b + 1]);
+        }
+    return GRIDFORM_OK;
+}
