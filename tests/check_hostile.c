@@ -60,6 +60,8 @@ static double buf[4096];     /* a roomy output buffer for every row */
 static size_t zbuf[64];
 static int ibuf[4];
 static double nan_, inf_;
+static gridform_amplitude *amp_fx;   /* a valid amplitude-equation handle */
+static const double zero_map[256];    /* a constant 16 x 16 map */
 
 /* Outputs of create rows: poisoned before the call, must be NULL after a
  * failure. */
@@ -176,6 +178,80 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_arena_wavevectors, INVAL, NULL, NULL, buf);
     CASE(gridform_arena_wavevectors, INVAL, AERR, fx.arena, NULL);
 
+    /* ---- amplitude equations and lattices (issue 5) ---- */
+#define MERR gridform_amplitude_last_error(amp_fx)
+    CASE(gridform_amplitude_create, INVAL, NULL, NULL);
+    VCASE(gridform_amplitude_destroy, NULL);
+    PCASE(gridform_amplitude_last_error, P_STRING, NULL);
+    CASE(gridform_amplitude_set_coefficients, INVAL, NULL, NULL, 1.0, 1.0, 1.0, 2.0);
+    CASE(gridform_amplitude_set_coefficients, INVAL, MERR, amp_fx, nan_, 1.0, 1.0, 2.0);
+    CASE(gridform_amplitude_set_coefficients, INVAL, MERR, amp_fx, 1.0, inf_, 1.0, 2.0);
+    CASE(gridform_amplitude_set_coefficients, INVAL, MERR, amp_fx, 1.0, 1.0, -inf_, 2.0);
+    CASE(gridform_amplitude_set_coefficients, INVAL, MERR, amp_fx, 1.0, 1.0, 1.0, nan_);
+    CASE(gridform_amplitude_set_coefficients, INVAL, MERR, amp_fx, 1.0, 1.0, 0.0, 2.0);
+    CASE(gridform_amplitude_set_coefficients, INVAL, MERR, amp_fx, 1.0, 1.0, -1.0, 2.0);
+    CASE(gridform_amplitude_set_coefficients, INVAL, MERR, amp_fx, 1.0, 1.0, 1.0, -0.5);
+    CASE(gridform_amplitude_get_coefficients, INVAL, NULL, NULL, &buf[0], &buf[1], &buf[2], &buf[3]);
+    CASE(gridform_amplitude_get_coefficients, INVAL, MERR, amp_fx, NULL, NULL, NULL, NULL);
+    CASE(gridform_amplitude_set_state, INVAL, NULL, NULL, cbuf);
+    CASE(gridform_amplitude_set_state, INVAL, MERR, amp_fx, NULL);
+    CASE(gridform_amplitude_get_state, INVAL, NULL, NULL, buf);
+    CASE(gridform_amplitude_get_state, INVAL, MERR, amp_fx, NULL);
+    CASE(gridform_amplitude_seed, INVAL, NULL, NULL, 1, 1e-3);
+    CASE(gridform_amplitude_seed, INVAL, MERR, amp_fx, 1, 0.0);
+    CASE(gridform_amplitude_seed, INVAL, MERR, amp_fx, 1, -1.0);
+    CASE(gridform_amplitude_seed, INVAL, MERR, amp_fx, 1, nan_);
+    CASE(gridform_amplitude_seed, INVAL, MERR, amp_fx, 1, inf_);
+    CASE(gridform_amplitude_iterate, INVAL, NULL, NULL, 0.01, 1);
+    CASE(gridform_amplitude_iterate, INVAL, MERR, amp_fx, 0.0, 1);
+    CASE(gridform_amplitude_iterate, INVAL, MERR, amp_fx, -0.01, 1);
+    CASE(gridform_amplitude_iterate, INVAL, MERR, amp_fx, nan_, 1);
+    CASE(gridform_amplitude_iterate, INVAL, MERR, amp_fx, inf_, BIG);
+    CASE(gridform_amplitude_iterate, OK, NULL, amp_fx, 0.01, 0);
+    CASE(gridform_amplitude_get_time, INVAL, NULL, NULL, &buf[0]);
+    CASE(gridform_amplitude_get_time, INVAL, MERR, amp_fx, NULL);
+    CASE(gridform_amplitude_set_tolerance, INVAL, NULL, NULL, 0.1);
+    CASE(gridform_amplitude_set_tolerance, INVAL, MERR, amp_fx, 0.0);
+    CASE(gridform_amplitude_set_tolerance, INVAL, MERR, amp_fx, 1.0);
+    CASE(gridform_amplitude_set_tolerance, INVAL, MERR, amp_fx, nan_);
+    CASE(gridform_amplitude_classify, INVAL, NULL, NULL, &ibuf[0]);
+    CASE(gridform_amplitude_classify, INVAL, MERR, amp_fx, NULL);
+    CASE(gridform_amplitude_stability, INVAL, NULL, NULL, GRIDFORM_PATTERN_HEXAGONS, &ibuf[0], &ibuf[1]);
+    CASE(gridform_amplitude_stability, INVAL, MERR, amp_fx, 0, &ibuf[0], &ibuf[1]);
+    CASE(gridform_amplitude_stability, INVAL, MERR, amp_fx, 6, &ibuf[0], &ibuf[1]);
+    CASE(gridform_amplitude_stability, INVAL, MERR, amp_fx, -1, &ibuf[0], &ibuf[1]);
+    CASE(gridform_amplitude_stability, INVAL, MERR, amp_fx, GRIDFORM_PATTERN_HEXAGONS, NULL, &ibuf[1]);
+    CASE(gridform_amplitude_stability, INVAL, MERR, amp_fx, GRIDFORM_PATTERN_HEXAGONS, &ibuf[0], NULL);
+    CASE(gridform_amplitude_fixed_point, INVAL, NULL, NULL, GRIDFORM_PATTERN_STRIPES, &buf[0]);
+    CASE(gridform_amplitude_fixed_point, INVAL, MERR, amp_fx, 0, &buf[0]);
+    CASE(gridform_amplitude_fixed_point, INVAL, MERR, amp_fx, 6, &buf[0]);
+    CASE(gridform_amplitude_fixed_point, INVAL, MERR, amp_fx, GRIDFORM_PATTERN_STRIPES, NULL);
+    CASE(gridform_amplitude_fixed_point, UNDEF, MERR, amp_fx, GRIDFORM_PATTERN_MIXED, &buf[0]);
+    CASE(gridform_lattice_wavevectors, INVAL, NULL, NULL, GRIDFORM_LATTICE_HEX, 9.81, 0.0, buf, &zbuf[0], &buf[8]);
+    CASE(gridform_lattice_wavevectors, INVAL, AERR, fx.arena, GRIDFORM_LATTICE_HEX, 9.81, 0.0, NULL, NULL, NULL);
+    CASE(gridform_lattice_wavevectors, INVAL, AERR, fx.arena, 0, 9.81, 0.0, buf, NULL, NULL);
+    CASE(gridform_lattice_wavevectors, INVAL, AERR, fx.arena, 4, 9.81, 0.0, buf, NULL, NULL);
+    CASE(gridform_lattice_wavevectors, INVAL, AERR, fx.arena, GRIDFORM_LATTICE_HEX, 0.0, 0.0, buf, NULL, NULL);
+    CASE(gridform_lattice_wavevectors, INVAL, AERR, fx.arena, GRIDFORM_LATTICE_HEX, -9.81, 0.0, buf, NULL, NULL);
+    CASE(gridform_lattice_wavevectors, INVAL, AERR, fx.arena, GRIDFORM_LATTICE_HEX, nan_, 0.0, buf, NULL, NULL);
+    CASE(gridform_lattice_wavevectors, INVAL, AERR, fx.arena, GRIDFORM_LATTICE_HEX, inf_, 0.0, buf, NULL, NULL);
+    CASE(gridform_lattice_wavevectors, INVAL, AERR, fx.arena, GRIDFORM_LATTICE_HEX, 9.81, nan_, buf, NULL, NULL);
+    CASE(gridform_lattice_wavevectors, INVAL, AERR, fx.arena, GRIDFORM_LATTICE_SQUARE, 1e3, 0.0, buf, NULL, NULL);
+    CASE(gridform_lattice_wavevectors, INVAL, AERR, fx.arena, GRIDFORM_LATTICE_STRIPES, 1.0, 0.0, buf, NULL, NULL);
+    CASE(gridform_lattice_synthesize, INVAL, NULL, NULL, GRIDFORM_LATTICE_HEX, 9.81, 0.0, 0.0, 0.0, buf);
+    CASE(gridform_lattice_synthesize, INVAL, AERR, fx.arena, GRIDFORM_LATTICE_HEX, 9.81, 0.0, 0.0, 0.0, NULL);
+    CASE(gridform_lattice_synthesize, INVAL, AERR, fx.arena, -1, 9.81, 0.0, 0.0, 0.0, buf);
+    CASE(gridform_lattice_synthesize, INVAL, AERR, fx.arena, GRIDFORM_LATTICE_HEX, nan_, 0.0, 0.0, 0.0, buf);
+    CASE(gridform_lattice_synthesize, INVAL, AERR, fx.arena, GRIDFORM_LATTICE_HEX, 9.81, inf_, 0.0, 0.0, buf);
+    CASE(gridform_lattice_synthesize, INVAL, AERR, fx.arena, GRIDFORM_LATTICE_HEX, 9.81, 0.0, nan_, 0.0, buf);
+    CASE(gridform_lattice_synthesize, INVAL, AERR, fx.arena, GRIDFORM_LATTICE_HEX, 9.81, 0.0, 0.0, -inf_, buf);
+    CASE(gridform_lattice_synthesize, INVAL, AERR, fx.walled, GRIDFORM_LATTICE_HEX, 1e3, 0.0, 0.0, 0.0, buf);
+    CASE(gridform_cubic_gain, INVAL, NULL, NULL, cbuf, &buf[0]);
+    CASE(gridform_cubic_gain, INVAL, AERR, fx.arena, NULL, &buf[0]);
+    CASE(gridform_cubic_gain, INVAL, AERR, fx.arena, zero_map, NULL);
+    CASE(gridform_cubic_gain, UNDEF, AERR, fx.arena, zero_map, &buf[0]);
+#undef MERR
+
     /* ---- rows for the modules below are added as their headers land ---- */
     (void)cbuf;
     (void)spectrum_dog;
@@ -194,11 +270,14 @@ static void fixtures_setup(void)
     inf_ = INFINITY;
     ck_assert_int_eq(gridform_arena_create(&fx.arena, 1.0, 1.0, 16, 16, PER), OK);
     ck_assert_int_eq(gridform_arena_create(&fx.walled, 1.0, 1.0, 8, 8, WAL), OK);
+    ck_assert_int_eq(gridform_amplitude_create(&amp_fx), OK);
     snprintf(fx.dir, sizeof fx.dir, "hostile.tmp.%ld", (long)getpid());
 }
 
 static void fixtures_teardown(void)
 {
+    gridform_amplitude_destroy(amp_fx);
+    amp_fx = NULL;
     gridform_arena_destroy(fx.walled);
     gridform_arena_destroy(fx.arena);
     memset(&fx, 0, sizeof fx);
