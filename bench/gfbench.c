@@ -119,16 +119,16 @@ static void set_blas_threads(int n)
 typedef struct {
     size_t n, ng;
     double box, sigma, surround, dt, amplitude, budget;
-    int coupling, integrator, threads;
+    int coupling, integrator, threads, planning;
     uint64_t seed;
-    size_t every, max_steps, maps_limit;
+    size_t every, dense, max_steps;
     const char *dir, *start, *input;
     double threshold, fraction;
 } options;
 
 static void usage(FILE *f)
 {
-    fputs("usage: gfbench learner|hex|score|mem [options]\n"
+    fputs("usage: gfbench learner|hex|score|mem|info [options]\n"
           "  --n N             grid points per side (64)\n"
           "  --ng NG           number of maps (64)\n"
           "  --box L           periodic box side, metres (4.4 n/64)\n"
@@ -138,10 +138,12 @@ static void usage(FILE *f)
           "  --integrator I    euler | exponential (euler)\n"
           "  --dt DT           step (0: the learner's default)\n"
           "  --threads T       FFTW and BLAS threads (1)\n"
+          "  --planning P      estimate | measure | patient FFTW plans (measure)\n"
           "  --seed S          seed of the initial maps (1)\n"
           "  --dir D           learner: write spectrum.npy, maps0.npy there\n"
           "  --start F         hex: initial maps .npy (else seeded)\n"
-          "  --every K         hex: score every K steps (10)\n"
+          "  --dense D         hex: score after each of the first D steps (40)\n"
+          "  --every K         hex: then score every K steps (5)\n"
           "  --max-steps M     hex: give up after M steps (200000)\n"
           "  --budget S        hex: give up after S seconds of learning (60)\n"
           "  --input F         score: maps .npy (n, ny, nx)\n"
@@ -180,8 +182,10 @@ static void parse_options(int argc, char **argv, options *o)
     o->coupling = GRIDFORM_COUPLING_INDEPENDENT;
     o->integrator = GRIDFORM_INTEGRATOR_EULER;
     o->threads = 1;
+    o->planning = GRIDFORM_PLAN_MEASURE;
     o->seed = 1;
-    o->every = 10;
+    o->every = 5;
+    o->dense = 40;
     o->max_steps = 200000;
     o->budget = 60;
     o->amplitude = 1.0;
@@ -205,12 +209,18 @@ static void parse_options(int argc, char **argv, options *o)
         else if (!strcmp(a, "--threads")) o->threads = (int)parse_size(v, a);
         else if (!strcmp(a, "--seed")) o->seed = parse_size(v, a);
         else if (!strcmp(a, "--every")) o->every = parse_size(v, a);
+        else if (!strcmp(a, "--dense")) o->dense = parse_size(v, a);
         else if (!strcmp(a, "--max-steps")) o->max_steps = parse_size(v, a);
         else if (!strcmp(a, "--budget")) o->budget = parse_double(v, a);
         else if (!strcmp(a, "--dir")) o->dir = v;
         else if (!strcmp(a, "--start")) o->start = v;
         else if (!strcmp(a, "--input")) o->input = v;
-        else if (!strcmp(a, "--coupling")) {
+        else if (!strcmp(a, "--planning")) {
+            if (!strcmp(v, "estimate")) o->planning = GRIDFORM_PLAN_ESTIMATE;
+            else if (!strcmp(v, "measure")) o->planning = GRIDFORM_PLAN_MEASURE;
+            else if (!strcmp(v, "patient")) o->planning = GRIDFORM_PLAN_PATIENT;
+            else die("--planning must be estimate, measure or patient, got '%s'", v);
+        } else if (!strcmp(a, "--coupling")) {
             if (!strcmp(v, "independent")) o->coupling = GRIDFORM_COUPLING_INDEPENDENT;
             else if (!strcmp(v, "sanger")) o->coupling = GRIDFORM_COUPLING_SANGER;
             else die("--coupling must be independent or sanger, got '%s'", v);
@@ -237,7 +247,7 @@ typedef struct {
     gridform_kernel *kernel;
     gridform_learner *l;
     size_t npoints, nfreq;
-    double dA, dt;
+    double dA, dt, euler_limit;
 } setup;
 
 static void setup_make(setup *s, const options *o, size_t ng)
@@ -255,12 +265,14 @@ static void setup_make(setup *s, const options *o, size_t ng)
     s->npoints = o->n * o->n;
     check(gridform_learner_create(&s->l, s->kernel, ng), "gridform_learner_create");
     check(gridform_learner_set_threads(s->l, o->threads), "gridform_learner_set_threads");
+    check(gridform_learner_set_planning(s->l, o->planning), "gridform_learner_set_planning");
     check(gridform_learner_set_nonlinearity(s->l, GRIDFORM_NL_RELU, 0.0), "set_nonlinearity");
     check(gridform_learner_set_coupling(s->l, o->coupling), "set_coupling");
     check(gridform_learner_set_integrator(s->l, o->integrator), "set_integrator");
     if (o->dt > 0)
         check(gridform_learner_set_step(s->l, o->dt), "set_step");
     check(gridform_learner_get_step(s->l, &s->dt), "get_step");
+    check(gridform_learner_get_euler_limit(s->l, &s->euler_limit), "get_euler_limit");
     check(gridform_learner_seed(s->l, o->seed, o->amplitude), "gridform_learner_seed");
 }
 
@@ -298,48 +310,61 @@ typedef struct {
 
 static floor_times measure_floor(const options *o, size_t reps)
 {
-    const size_t n = o->n, ng = o->ng, np = n * n, nf = n * (n / 2 + 1);
-    double *G = xmalloc(ng * np * sizeof(double));
-    double *H = xmalloc(ng * np * sizeof(double));
-    fftw_complex *F = xmalloc(ng * nf * sizeof(fftw_complex));
-    double *C = xmalloc(ng * ng * sizeof(double));
+    /* The learner's layout (lib/learner.c): three buffers of ng x 2 nfreq
+     * doubles; maps are contiguous (stride n) in the real view, spectra have
+     * stride nfreq complex values. */
+    const size_t n = o->n, ng = o->ng, np = n * n, nf = n * (n / 2 + 1), cs = 2 * nf;
+    double *G = xmalloc(ng * cs * sizeof(double));
+    double *A = xmalloc(ng * cs * sizeof(double));
+    double *B = xmalloc(ng * cs * sizeof(double));
+    double *M = xmalloc(ng * ng * sizeof(double));
     int dims[2] = {(int)n, (int)n};
+    unsigned flags = o->planning == GRIDFORM_PLAN_PATIENT ? FFTW_PATIENT
+                   : o->planning == GRIDFORM_PLAN_MEASURE ? FFTW_MEASURE : FFTW_ESTIMATE;
     fftw_plan fwd, bwd;
 
 #ifdef HAVE_FFTW3_THREADS
     fftw_init_threads();
     fftw_plan_with_nthreads(o->threads);
 #endif
-    fwd = fftw_plan_many_dft_r2c(2, dims, (int)ng, G, NULL, 1, (int)np, F, NULL, 1, (int)nf,
-                                 FFTW_MEASURE);
-    bwd = fftw_plan_many_dft_c2r(2, dims, (int)ng, F, NULL, 1, (int)nf, H, NULL, 1, (int)np,
-                                 FFTW_MEASURE);
+    /* planned on the workspaces, as the learner does; executed on G */
+    fwd = fftw_plan_many_dft_r2c(2, dims, (int)ng, A, NULL, 1, (int)np, (fftw_complex *)B, NULL, 1,
+                                 (int)nf, flags);
+    bwd = fftw_plan_many_dft_c2r(2, dims, (int)ng, (fftw_complex *)A, NULL, 1, (int)nf, B, NULL, 1,
+                                 (int)np, flags);
     if (fwd == NULL || bwd == NULL)
         die("FFTW could not plan the floor's transforms");
-    for (size_t i = 0; i < ng * np; i++)
-        G[i] = (double)((i * 2654435761u) % 1000) / 1000.0;
-    memcpy(H, G, ng * np * sizeof(double));
+    for (size_t i = 0; i < ng * cs; i++)
+        G[i] = B[i] = (double)((i * 2654435761u) % 1000) / 1000.0;
+    for (size_t i = 0; i < ng * ng; i++)
+        M[i] = 1e-6 * (double)(i % 7);
 
     double *tf = xmalloc(reps * sizeof(double)), *tb = xmalloc(reps * sizeof(double));
     for (size_t r = 0; r < reps + 1; r++) {
-        double t0 = now();
-        fftw_execute_dft_r2c(fwd, G, F);
-        fftw_execute_dft_c2r(bwd, F, H);
-        double t1 = now();
+        double tfft = 0, tblas = 0, t0 = now();
+        fftw_execute_dft_r2c(fwd, G, (fftw_complex *)A);
+        tfft += now() - t0;
         if (o->coupling == GRIDFORM_COUPLING_SANGER) {
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)ng, (int)ng, (int)np, 1.0,
-                        H, (int)np, G, (int)np, 0.0, C, (int)ng);
-            cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit,
-                        (int)ng, (int)np, 1e-3, C, (int)ng, H, (int)np);
+            /* the learner's two BLAS calls (lib/learner_step.c):
+             * M = Y Y^T by dsyrk, then spec <- T spec by dtrmm */
+            t0 = now();
+            cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, (int)cs, 1.0, B, (int)cs,
+                        0.0, M, (int)ng);
+            for (size_t i = 0; i < ng; i++)
+                for (size_t j = 0; j < ng; j++)
+                    M[i * ng + j] = 1e-6;
+            double t1 = now();
+            cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasUnit, (int)ng, (int)cs,
+                        1.0, M, (int)ng, A, (int)cs);
+            tblas += (now() - t1) + (t1 - t0);
         }
-        double t2 = now();
+        t0 = now();
+        fftw_execute_dft_c2r(bwd, (fftw_complex *)A, B);
+        tfft += now() - t0;
         if (r > 0) { /* the first repetition warms caches and thread pools */
-            tf[r - 1] = t1 - t0;
-            tb[r - 1] = t2 - t1;
+            tf[r - 1] = tfft;
+            tb[r - 1] = tblas;
         }
-        /* c2r destroyed F and dtrmm rewrote H: refill so the next repetition
-         * sees finite, comparable data */
-        memcpy(H, G, ng * np * sizeof(double));
     }
     floor_times ft = {median(tf, reps), median(tb, reps)};
     fftw_destroy_plan(fwd);
@@ -347,9 +372,9 @@ static floor_times measure_floor(const options *o, size_t reps)
     fftw_free(tf);
     fftw_free(tb);
     fftw_free(G);
-    fftw_free(H);
-    fftw_free(F);
-    fftw_free(C);
+    fftw_free(A);
+    fftw_free(B);
+    fftw_free(M);
     return ft;
 }
 
@@ -373,8 +398,8 @@ static int cmd_learner(const options *o)
         snprintf(path, sizeof path, "%s/maps0.npy", o->dir);
         write_npy3(path, buf, o->ng, o->n, o->n);
     }
-    printf("ready dt=%.17g dA=%.17g lx=%.17g ly=%.17g n=%zu ng=%zu threads=%d\n", s.dt, s.dA,
-           o->box, o->box, o->n, o->ng, o->threads);
+    printf("ready dt=%.17g euler_limit=%.17g dA=%.17g lx=%.17g ly=%.17g n=%zu ng=%zu threads=%d\n",
+           s.dt, s.euler_limit, s.dA, o->box, o->box, o->n, o->ng, o->threads);
     fflush(stdout);
 
     char line[4200];
@@ -435,12 +460,14 @@ static int cmd_hex(const options *o)
     size_t steps = 0;
     int rc = GRIDFORM_OK, reached = 0;
     while (steps < o->max_steps && learn < o->budget) {
+        /* score after every step at first, then every `every` steps */
+        size_t k = steps < o->dense ? 1 : o->every;
         double t0 = now();
-        rc = gridform_learner_iterate(s.l, o->every);
+        rc = gridform_learner_iterate(s.l, k);
         learn += now() - t0;
         if (rc != GRIDFORM_OK)
             break;
-        steps += o->every;
+        steps += k;
         t0 = now();
         check(gridform_learner_get_maps(s.l, buf), "gridform_learner_get_maps");
         int src = gridform_scorer_score(sc, buf, o->ng, g60, NULL, NULL, NULL);
@@ -519,6 +546,18 @@ static int cmd_mem(const options *o)
     return 0;
 }
 
+/* ---- the machine, for the table's header ---------------------------------*/
+
+static int cmd_info(void)
+{
+    printf("info libgridform=%s fftw=%s", gridform_version_string(), fftw_version);
+#ifdef HAVE_OPENBLAS_SET_NUM_THREADS
+    printf(" openblas_config=%s", openblas_get_config());
+#endif
+    printf("\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     options o;
@@ -526,6 +565,8 @@ int main(int argc, char **argv)
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    if (!strcmp(argv[1], "info"))
+        return cmd_info();
     parse_options(argc, argv, &o);
     if (!strcmp(argv[1], "learner")) return cmd_learner(&o);
     if (!strcmp(argv[1], "hex")) return cmd_hex(&o);
