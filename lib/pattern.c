@@ -10,6 +10,8 @@
 #include <math.h>
 #include "internal.h"
 #include "amplitude_internal.h"
+#include "kernel_internal.h"
+#include <string.h>
 
 static int check_nonlinearity(gridform__errbuf *eb, const char *func, int nl, double strength)
 {
@@ -51,12 +53,18 @@ int gridform_amplitude_from_kernel(gridform_amplitude *a, const gridform_kernel 
     if (rc != GRIDFORM_OK)
         return rc;
     double kstar, spacing, sig;
+    char why[GRIDFORM_ERRMSG_MAX];
     rc = gridform_kernel_ring(k, &kstar, &spacing);
-    if (rc != GRIDFORM_OK)
-        return GF_FAIL(eb, rc, "the kernel has no ring: %s", gridform_last_error());
+    if (rc != GRIDFORM_OK) {
+        /* copy: the detail lives in the buffer GF_FAIL writes */
+        snprintf(why, sizeof why, "%s", gridform_last_error());
+        return GF_FAIL(eb, rc, "the kernel has no ring (%s)", why);
+    }
     rc = gridform_kernel_radial_profile(k, &kstar, 1, &sig);
-    if (rc != GRIDFORM_OK)
-        return GF_FAIL(eb, rc, "cannot evaluate the kernel's spectrum at k* = %g: %s", kstar, gridform_last_error());
+    if (rc != GRIDFORM_OK) {
+        snprintf(why, sizeof why, "%s", gridform_last_error());
+        return GF_FAIL(eb, rc, "cannot evaluate Sigma~ at k* = %g (%s)", kstar, why);
+    }
     if (!isfinite(sig) || !(sig > 0))
         return GF_FAIL(eb, GRIDFORM_EUNDEFINED, "Sigma~(k*) = %g at k* = %g is not positive", sig, kstar);
     /* Hermite coefficients c2 (quadratic) and c3 (cubic) of the penalty
@@ -105,16 +113,13 @@ int gridform_pattern_objective(const gridform_kernel *k, const double *map, int 
 {
     if (k == NULL)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "k must not be NULL");
-    /* The kernel's own error slot is private to lib/kernel.c: failures
-     * here are recorded in the calling thread's slot. */
-    GF_CHECK_PTR(NULL, map);
-    GF_CHECK_PTR(NULL, value);
-    int rc = check_nonlinearity(NULL, __func__, nonlinearity, strength);
+    gridform__errbuf *eb = (gridform__errbuf *)&k->err;
+    GF_CHECK_PTR(eb, map);
+    GF_CHECK_PTR(eb, value);
+    int rc = check_nonlinearity(eb, __func__, nonlinearity, strength);
     if (rc != GRIDFORM_OK)
         return rc;
-    const gridform_arena *ar = gridform_kernel_get_arena(k);
-    if (ar == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "the kernel has no arena");
+    const gridform_arena *ar = k->arena;
     size_t n = ar->npoints;
     double dA = (ar->lx / (double)ar->nx) * (ar->ly / (double)ar->ny);
     double area = ar->lx * ar->ly;
@@ -122,12 +127,12 @@ int gridform_pattern_objective(const gridform_kernel *k, const double *map, int 
     if (g == NULL || sg == NULL) {
         gridform__aligned_free(g);
         gridform__aligned_free(sg);
-        return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate 2 x %zu doubles", n);
+        return GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot allocate 2 x %zu doubles", n);
     }
     double amax = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(map[i])) {
-            rc = GF_FAIL(NULL, GRIDFORM_EINVAL, "map[%zu] is not finite", i);
+            rc = GF_FAIL(eb, GRIDFORM_EINVAL, "map[%zu] is not finite", i);
             goto done;
         }
         /* hard RELU scores the rectified map */
@@ -136,7 +141,7 @@ int gridform_pattern_objective(const gridform_kernel *k, const double *map, int 
             amax = fabs(g[i]);
     }
     if (!(amax > 0)) {
-        rc = GF_FAIL(NULL, GRIDFORM_EUNDEFINED, "%s map is zero: it has no unit-norm version",
+        rc = GF_FAIL(eb, GRIDFORM_EUNDEFINED, "%s map is zero: it has no unit-norm version",
                      nonlinearity == GRIDFORM_NL_RELU ? "the rectified" : "the");
         goto done;
     }
@@ -152,7 +157,9 @@ int gridform_pattern_objective(const gridform_kernel *k, const double *map, int 
         g[i] *= inv;
     rc = gridform_kernel_apply(k, g, sg, 1);
     if (rc != GRIDFORM_OK) {
-        rc = GF_FAIL(NULL, rc, "applying the kernel failed: %s", gridform_last_error());
+        char why[GRIDFORM_ERRMSG_MAX];
+        snprintf(why, sizeof why, "%s", gridform_last_error());
+        rc = GF_FAIL(eb, rc, "applying the kernel failed (%s)", why);
         goto done;
     }
     double quad = 0, pen = 0, rho_inv = sqrt(area);
@@ -168,7 +175,7 @@ int gridform_pattern_objective(const gridform_kernel *k, const double *map, int 
     pen /= (double)n;
     double v = quad - strength * pen;
     if (!isfinite(v)) {
-        rc = GF_FAIL(NULL, GRIDFORM_EDIVERGED, "the objective is not finite");
+        rc = GF_FAIL(eb, GRIDFORM_EDIVERGED, "the objective is not finite");
         goto done;
     }
     *value = v;
