@@ -75,13 +75,16 @@ static char poison_byte;
 static gridform_arena *o_arena;
 static gridform_placecode *o_pc;
 static gridform_kernel *o_kernel;
+static gridform_scorer *o_scorer;
+static gridform_scorer *sc_fx;       /* a valid 16 x 16 scorer */
+#define OUT_SCORER (o_scorer = POISON, &o_scorer)
 #define OUT_ARENA (o_arena = POISON, &o_arena)
 #define OUT_PC (o_pc = POISON, &o_pc)
 #define OUT_KERNEL (o_kernel = POISON, &o_kernel)
 
 static int outs_clean(void)
 {
-    return o_arena == NULL && o_pc == NULL && o_kernel == NULL;
+    return o_arena == NULL && o_pc == NULL && o_kernel == NULL && o_scorer == NULL;
 }
 
 static double spectrum_dog(double k, void *user)
@@ -273,6 +276,65 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_pattern_objective, UNDEF, gridform_kernel_last_error(amp_kf), amp_kf, zero_map, GRIDFORM_NL_LINEAR, 0.0, &buf[0]);
 #undef MERR
 
+
+    /* ---- score (issue 3) ---- */
+#define SERR gridform_scorer_last_error(sc_fx)
+    CASE(gridform_scorer_create, INVAL, NULL, NULL, 16, 16, 1.0, 1.0);
+    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 0, 16, 1.0, 1.0);
+    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 1, 1.0, 1.0);
+    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, 0.0, 1.0);
+    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, 1.0, -1.0);
+    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, nan_, 1.0);
+    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, 1.0, inf_);
+    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, BIG, 16, 1.0, 1.0);
+    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, HALF, HALF, 1.0, 1.0);
+    VCASE(gridform_scorer_destroy, NULL);
+    PCASE(gridform_scorer_last_error, P_STRING, NULL);
+    CASE(gridform_scorer_set_variant, INVAL, NULL, NULL, GRIDFORM_GRIDNESS_MEAN);
+    CASE(gridform_scorer_set_variant, INVAL, SERR, sc_fx, 0);
+    CASE(gridform_scorer_set_variant, INVAL, SERR, sc_fx, 3);
+    CASE(gridform_scorer_set_variant, INVAL, SERR, sc_fx, -1);
+    CASE(gridform_scorer_set_annuli, INVAL, NULL, NULL, 0.2, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, nan_, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, inf_, 1.0, 10);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, nan_, 10);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, -0.2, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.5, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, 0.3, 10);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, 1.0, 0);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, 1.0, BIG);
+    CASE(gridform_scorer_set_boundary, INVAL, NULL, NULL, WAL);
+    CASE(gridform_scorer_set_boundary, INVAL, SERR, sc_fx, 0);
+    CASE(gridform_scorer_set_boundary, INVAL, SERR, sc_fx, 3);
+    CASE(gridform_scorer_set_min_overlap, INVAL, NULL, NULL, 20);
+    CASE(gridform_scorer_set_min_overlap, INVAL, SERR, sc_fx, 0);
+    CASE(gridform_scorer_set_min_overlap, INVAL, SERR, sc_fx, 1);
+    CASE(gridform_scorer_autocorr, INVAL, NULL, NULL, cbuf, buf);
+    CASE(gridform_scorer_autocorr, INVAL, SERR, sc_fx, NULL, buf);
+    CASE(gridform_scorer_autocorr, INVAL, SERR, sc_fx, cbuf, NULL);
+    CASE(gridform_scorer_autocorr, UNDEF, SERR, sc_fx, zero_map, buf);
+    CASE(gridform_scorer_score, INVAL, NULL, NULL, cbuf, 1, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score, INVAL, SERR, sc_fx, NULL, 1, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score, INVAL, SERR, sc_fx, cbuf, 0, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score, RANGE, SERR, sc_fx, cbuf, BIG, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score, UNDEF, SERR, sc_fx, zero_map, 1, buf, buf + 1, buf + 2, buf + 3);
+    CASE(gridform_map_dominant_k, INVAL, NULL, NULL, cbuf, buf);
+    CASE(gridform_map_dominant_k, INVAL, SERR, sc_fx, NULL, buf);
+    CASE(gridform_map_dominant_k, INVAL, SERR, sc_fx, cbuf, NULL);
+    CASE(gridform_map_dominant_k, UNDEF, SERR, sc_fx, zero_map, buf);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 0, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 0.0, 1.0, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, nan_, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, NULL, 4, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, NULL, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, 0.0, NULL, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 0, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 0, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, -1.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, inf_, buf, NULL);
+    CASE(gridform_ratemap_accumulate, RANGE, NULL, HALF, HALF, 1.0, 1.0, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, RANGE, NULL, 4, 4, 1.0, 1.0, cbuf, BIG, cbuf, 2, 0.0, buf, NULL);
+#undef SERR
     /* ---- io: .npy ---- */
     {
         static const size_t sh23[2] = {2, 3}, shbig[2] = {HALF, HALF}, shmax[2] = {BIG, 2};
@@ -323,6 +385,7 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_placecode_create(&amp_pc, fx.arena, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
                                                GRIDFORM_CENTERS_LATTICE, 1), OK);
     ck_assert_int_eq(gridform_kernel_create(&amp_kf, amp_pc, GRIDFORM_KERNEL_FOURIER), OK);
+    ck_assert_int_eq(gridform_scorer_create(&sc_fx, 16, 16, 1.0, 1.0), OK);
     /* scratch files for the io rows, in the build directory */
     snprintf(fx.dir, sizeof fx.dir, "hostile.tmp.%ld", (long)getpid());
     ck_assert_int_eq(mkdir(fx.dir, 0700), 0);
@@ -368,6 +431,8 @@ static void fixtures_teardown(void)
     amp_kf = NULL;
     gridform_placecode_destroy(amp_pc);
     amp_pc = NULL;
+    gridform_scorer_destroy(sc_fx);
+    sc_fx = NULL;
     gridform_arena_destroy(fx.walled);
     gridform_arena_destroy(fx.arena);
     remove_scratch();
@@ -391,7 +456,7 @@ START_TEST(test_table)
     char sentinel[512];
     for (size_t i = 0;; i++) {
         set_sentinel(sentinel, sizeof sentinel);
-        o_arena = NULL; o_pc = NULL; o_kernel = NULL;
+        o_arena = NULL; o_pc = NULL; o_kernel = NULL; o_scorer = NULL;
         if (!run_case(i, &c))
             break;
         nrows++;
