@@ -39,10 +39,9 @@ static int parse_double(const char *opt, const char *s, double *v)
     char *end;
     errno = 0;
     double x = strtod(s, &end);
-    if (errno != 0 || end == s || *end != '\0' || !isfinite(x)) {
-        fprintf(stderr, "symmetry: %s needs a number, got '%s'\n", opt, s);
+    (void)opt;
+    if (errno != 0 || end == s || *end != '\0' || !isfinite(x))
         return 0;
-    }
     *v = x;
     return 1;
 }
@@ -52,10 +51,9 @@ static int parse_size(const char *opt, const char *s, size_t *v)
     char *end;
     errno = 0;
     unsigned long long x = strtoull(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || s[0] == '-') {
-        fprintf(stderr, "symmetry: %s needs a positive integer, got '%s'\n", opt, s);
+    (void)opt;
+    if (errno != 0 || end == s || *end != '\0' || s[0] == '-')
         return 0;
-    }
     *v = (size_t)x;
     return 1;
 }
@@ -87,9 +85,12 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "symmetry: unknown option or missing value: %s\n", o);
-            usage(stderr);
+        static const char *known[] = {"--sigma", "--surround", "--box", "--n", "--strength", "--seeds"};
+        int is_known = 0;
+        for (size_t j = 0; j < sizeof known / sizeof known[0]; j++)
+            is_known |= strcmp(o, known[j]) == 0;
+        if (!is_known || i + 1 >= argc) {
+            fprintf(stderr, "symmetry: %s %s (see --help)\n", is_known ? "missing value for" : "unknown option", o);
             return 2;
         }
         const char *v = argv[++i];
@@ -100,11 +101,8 @@ int main(int argc, char **argv)
         else if (strcmp(o, "--n") == 0) ok = parse_size(o, v, &n) && n >= 8 && n <= 4096;
         else if (strcmp(o, "--strength") == 0) ok = parse_double(o, v, &rel_strength) && rel_strength >= 0;
         else if (strcmp(o, "--seeds") == 0) ok = parse_size(o, v, &nseeds) && nseeds >= 1 && nseeds <= 100000;
-        else {
-            fprintf(stderr, "symmetry: unknown option %s\n", o);
-            usage(stderr);
-            return 2;
-        }
+        else
+            ok = 0;
         if (!ok) {
             fprintf(stderr, "symmetry: bad value for %s: %s (sigma > 0, surround > 1, box > 0, "
                             "8 <= n <= 4096, strength >= 0, seeds >= 1)\n", o, v);
@@ -180,8 +178,8 @@ int main(int argc, char **argv)
             fail("lattice wavevectors", rc);
             goto out;
         }
-        printf("   %-8s: %zu waves, mean |k| after snapping to the box's Fourier lattice %.4f rad/m "
-               "(%+.2f%% of k*)\n", latname[l], nw, ku, 100 * (ku / kstar - 1));
+        printf("   %-8s: %zu wave%s, mean |k| after snapping to the box's Fourier lattice %.4f rad/m "
+               "(%+.2f%% of k*)\n", latname[l], nw, nw == 1 ? "" : "s", ku, 100 * (ku / kstar - 1));
     }
     printf("\n   %-7s %-9s %11s %11s %9s\n", "", "pattern", "L/Sigma*", "cubic gain", "score60");
     for (int q = 0; q < 4; q++) {
@@ -206,6 +204,8 @@ int main(int argc, char **argv)
                 fail("gridness", rc);
                 goto out;
             }
+            if (fabs(gain) < 5e-5)
+                gain = 0.0;   /* round-off: print 0.0000, not -0.0000 */
             printf("   %-7s %-9s %11.6f %11.4f %9.3f\n", l == 0 ? nlname[q] : "", latname[l], obj / sstar, gain,
                    s60);
         }
@@ -239,7 +239,8 @@ int main(int argc, char **argv)
                co[q][2] / sstar, co[q][3] / sstar, buf[0] ? buf : "none (neutral: g0 = g1, gamma = 0)");
     }
     printf("\n   Phase diagram: stable patterns as mu varies, gamma, g0, g1 as derived\n"
-           "   (H = hexagons, H' = hexagons-pi, S = stripes, 0 = rest state, - = nothing stable)\n\n");
+           "   (H = hexagons, H' = hexagons-pi, S = stripes, 0 = rest state, - = nothing\n"
+           "   asymptotically stable: LINEAR has g0 = g1, gamma = 0, every ring pattern neutral)\n\n");
     printf("   %10s", "mu/Sigma*");
     for (int q = 0; q < 4; q++)
         printf("  %-8s", nlname[q]);

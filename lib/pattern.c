@@ -92,7 +92,7 @@ int gridform_amplitude_from_kernel(gridform_amplitude *a, const gridform_kernel 
      * (3 |A1|^2 + 6 |A2|^2 + 6 |A3|^2) A1, and the Oja multiplier
      * <u Sigma u> u gives 2 Sigma~(k*) (|A1|^2 + |A2|^2 + |A3|^2) A1. */
     double mu = sig;
-    double gamma = -2.0 * strength * c2;
+    double gamma = (c2 == 0) ? 0.0 : -2.0 * strength * c2;   /* +0, never -0, for the odd ones */
     double g0 = 2.0 * sig + 3.0 * strength * c3;
     double g1 = 2.0 * sig + 6.0 * strength * c3;
     rc = gridform__amplitude_check_coefficients(eb, __func__, mu, gamma, g0, g1);
