@@ -67,6 +67,16 @@ static gridform_amplitude *amp_fx;   /* a valid amplitude-equation handle */
 static gridform_placecode *amp_pc;   /* a DoG code and its FOURIER kernel for the amplitude rows */
 static gridform_kernel *amp_kf;
 static const double zero_map[256];    /* a constant 16 x 16 map */
+/* attractor rows: a network on a DoG kernel (its rates all 0, so no
+ * pattern to follow), and kernels it must refuse */
+static struct {
+    gridform_placecode *pc, *pcgauss;
+    gridform_kernel *k, *kgauss, *kexact;
+    gridform_attractor *a;
+    double bad_rates[256];
+} att;
+static gridform_attractor *o_att;
+#define OUT_ATT (o_att = POISON, &o_att)
 
 /* Outputs of create rows: poisoned before the call, must be NULL after a
  * failure. */
@@ -84,7 +94,7 @@ static gridform_scorer *sc_fx;       /* a valid 16 x 16 scorer */
 
 static int outs_clean(void)
 {
-    return o_arena == NULL && o_pc == NULL && o_kernel == NULL && o_scorer == NULL;
+    return o_arena == NULL && o_pc == NULL && o_kernel == NULL && o_scorer == NULL && o_att == NULL;
 }
 
 static double spectrum_dog(double k, void *user)
@@ -276,6 +286,72 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_pattern_objective, UNDEF, gridform_kernel_last_error(amp_kf), amp_kf, zero_map, GRIDFORM_NL_LINEAR, 0.0, &buf[0]);
 #undef MERR
 
+    /* ---- attractor network (issue 5) ---- */
+#define TERR gridform_attractor_last_error(att.a)
+    CASE(gridform_attractor_create, INVAL, NULL, NULL, att.k);
+    CASE(gridform_attractor_create, INVAL, NULL, OUT_ATT, NULL);
+    CASE(gridform_attractor_create, UNDEF, NULL, OUT_ATT, att.kgauss);
+    CASE(gridform_attractor_create, UNSUP, NULL, OUT_ATT, att.kexact);
+    VCASE(gridform_attractor_destroy, NULL);
+    PCASE(gridform_attractor_last_error, P_STRING, NULL);
+    CASE(gridform_attractor_set_gain, INVAL, NULL, NULL, 1.0);
+    CASE(gridform_attractor_set_gain, INVAL, TERR, att.a, nan_);
+    CASE(gridform_attractor_set_gain, INVAL, TERR, att.a, inf_);
+    CASE(gridform_attractor_set_gain, INVAL, TERR, att.a, -1.0);
+    CASE(gridform_attractor_set_tau, INVAL, NULL, NULL, 0.01);
+    CASE(gridform_attractor_set_tau, INVAL, TERR, att.a, 0.0);
+    CASE(gridform_attractor_set_tau, INVAL, TERR, att.a, -0.01);
+    CASE(gridform_attractor_set_tau, INVAL, TERR, att.a, nan_);
+    CASE(gridform_attractor_set_tau, INVAL, TERR, att.a, inf_);
+    CASE(gridform_attractor_set_dt, INVAL, NULL, NULL, 0.001);
+    CASE(gridform_attractor_set_dt, INVAL, TERR, att.a, 0.0);
+    CASE(gridform_attractor_set_dt, INVAL, TERR, att.a, -inf_);
+    CASE(gridform_attractor_set_dt, INVAL, TERR, att.a, nan_);
+    CASE(gridform_attractor_set_input, INVAL, NULL, NULL, 1.0);
+    CASE(gridform_attractor_set_input, INVAL, TERR, att.a, nan_);
+    CASE(gridform_attractor_set_input, INVAL, TERR, att.a, -inf_);
+    CASE(gridform_attractor_set_nonlinearity, INVAL, NULL, NULL, GRIDFORM_NL_RELU);
+    CASE(gridform_attractor_set_nonlinearity, INVAL, TERR, att.a, 0);
+    CASE(gridform_attractor_set_nonlinearity, INVAL, TERR, att.a, 5);
+    CASE(gridform_attractor_set_nonlinearity, INVAL, TERR, att.a, -1);
+    CASE(gridform_attractor_set_nonlinearity, UNSUP, TERR, att.a, GRIDFORM_NL_SOFT);
+    CASE(gridform_attractor_set_velocity_coupling, INVAL, NULL, NULL, 0.01, 0.1);
+    CASE(gridform_attractor_set_velocity_coupling, INVAL, TERR, att.a, -0.01, 0.1);
+    CASE(gridform_attractor_set_velocity_coupling, INVAL, TERR, att.a, nan_, 0.1);
+    CASE(gridform_attractor_set_velocity_coupling, INVAL, TERR, att.a, inf_, 0.1);
+    CASE(gridform_attractor_set_velocity_coupling, INVAL, TERR, att.a, 0.01, nan_);
+    CASE(gridform_attractor_set_velocity_coupling, INVAL, TERR, att.a, 0.01, -inf_);
+    CASE(gridform_attractor_set_velocity, INVAL, NULL, NULL, 0.0, 0.0);
+    CASE(gridform_attractor_set_velocity, INVAL, TERR, att.a, nan_, 0.0);
+    CASE(gridform_attractor_set_velocity, INVAL, TERR, att.a, 0.0, nan_);
+    CASE(gridform_attractor_set_velocity, INVAL, TERR, att.a, inf_, 0.0);
+    CASE(gridform_attractor_set_velocity, INVAL, TERR, att.a, 0.0, -inf_);
+    CASE(gridform_attractor_get_parameters, INVAL, NULL, NULL, &buf[0], &buf[1], &buf[2], &buf[3], &ibuf[0]);
+    CASE(gridform_attractor_get_parameters, INVAL, TERR, att.a, NULL, NULL, NULL, NULL, NULL);
+    CASE(gridform_attractor_seed, INVAL, NULL, NULL, 1, 0.01);
+    CASE(gridform_attractor_seed, INVAL, TERR, att.a, 1, -0.01);
+    CASE(gridform_attractor_seed, INVAL, TERR, att.a, 1, nan_);
+    CASE(gridform_attractor_seed, INVAL, TERR, att.a, 1, inf_);
+    CASE(gridform_attractor_set_rates, INVAL, NULL, NULL, cbuf);
+    CASE(gridform_attractor_set_rates, INVAL, TERR, att.a, NULL);
+    CASE(gridform_attractor_set_rates, INVAL, TERR, att.a, att.bad_rates);
+    CASE(gridform_attractor_get_rates, INVAL, NULL, NULL, buf);
+    CASE(gridform_attractor_get_rates, INVAL, TERR, att.a, NULL);
+    CASE(gridform_attractor_get_time, INVAL, NULL, NULL, &buf[0]);
+    CASE(gridform_attractor_get_time, INVAL, TERR, att.a, NULL);
+    CASE(gridform_attractor_iterate, INVAL, NULL, NULL, 1);
+    CASE(gridform_attractor_iterate, OK, NULL, att.a, 0);
+    CASE(gridform_attractor_run, INVAL, NULL, NULL, 10, 1e-3, NULL, NULL);
+    CASE(gridform_attractor_run, INVAL, TERR, att.a, 0, 1e-3, NULL, NULL);
+    CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, nan_, NULL, NULL);
+    CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, -1.0, NULL, NULL);
+    CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, inf_, NULL, NULL);
+    CASE(gridform_attractor_reset_displacement, INVAL, NULL, NULL);
+    CASE(gridform_attractor_reset_displacement, UNDEF, TERR, att.a);
+    CASE(gridform_attractor_get_displacement, INVAL, NULL, NULL, &buf[0], &buf[1]);
+    CASE(gridform_attractor_get_displacement, INVAL, TERR, att.a, NULL, NULL);
+    CASE(gridform_attractor_get_displacement, UNDEF, TERR, att.a, &buf[0], &buf[1]);
+#undef TERR
 
     /* ---- score (issue 3) ---- */
 #define SERR gridform_scorer_last_error(sc_fx)
@@ -385,6 +461,15 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_placecode_create(&amp_pc, fx.arena, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
                                                GRIDFORM_CENTERS_LATTICE, 1), OK);
     ck_assert_int_eq(gridform_kernel_create(&amp_kf, amp_pc, GRIDFORM_KERNEL_FOURIER), OK);
+    ck_assert_int_eq(gridform_placecode_create(&att.pc, fx.arena, GRIDFORM_TUNING_DOG, 0.05, 2.0, 64,
+                                               GRIDFORM_CENTERS_LATTICE, 1), OK);
+    ck_assert_int_eq(gridform_placecode_create(&att.pcgauss, fx.arena, GRIDFORM_TUNING_GAUSSIAN, 0.05, 2.0,
+                                               64, GRIDFORM_CENTERS_LATTICE, 1), OK);
+    ck_assert_int_eq(gridform_kernel_create(&att.k, att.pc, GRIDFORM_KERNEL_FOURIER), OK);
+    ck_assert_int_eq(gridform_kernel_create(&att.kexact, att.pc, GRIDFORM_KERNEL_EXACT), OK);
+    ck_assert_int_eq(gridform_kernel_create(&att.kgauss, att.pcgauss, GRIDFORM_KERNEL_FOURIER), OK);
+    ck_assert_int_eq(gridform_attractor_create(&att.a, att.k), OK);
+    att.bad_rates[100] = NAN;
     ck_assert_int_eq(gridform_scorer_create(&sc_fx, 16, 16, 1.0, 1.0), OK);
     /* scratch files for the io rows, in the build directory */
     snprintf(fx.dir, sizeof fx.dir, "hostile.tmp.%ld", (long)getpid());
@@ -425,6 +510,13 @@ static void remove_scratch(void)
 
 static void fixtures_teardown(void)
 {
+    gridform_attractor_destroy(att.a);
+    gridform_kernel_destroy(att.k);
+    gridform_kernel_destroy(att.kexact);
+    gridform_kernel_destroy(att.kgauss);
+    gridform_placecode_destroy(att.pc);
+    gridform_placecode_destroy(att.pcgauss);
+    memset(&att, 0, sizeof att);
     gridform_amplitude_destroy(amp_fx);
     amp_fx = NULL;
     gridform_kernel_destroy(amp_kf);
@@ -456,7 +548,7 @@ START_TEST(test_table)
     char sentinel[512];
     for (size_t i = 0;; i++) {
         set_sentinel(sentinel, sizeof sentinel);
-        o_arena = NULL; o_pc = NULL; o_kernel = NULL; o_scorer = NULL;
+        o_arena = NULL; o_pc = NULL; o_kernel = NULL; o_scorer = NULL; o_att = NULL;
         if (!run_case(i, &c))
             break;
         nrows++;
