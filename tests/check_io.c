@@ -309,6 +309,13 @@ START_TEST(test_write_matches_numpy)
     ck_assert(memcmp(b, npy_f8_scalar, n) == 0);
     free(b);
     ck_assert_int_eq(dir_entries(), 1);   /* no temporaries left */
+
+    /* replacing a file keeps its permission bits */
+    ck_assert_int_eq(chmod(p, 0640), 0);
+    ck_assert_int_eq(gridform_npy_write(p, a, 2, sh), GRIDFORM_OK);
+    struct stat st;
+    ck_assert_int_eq(stat(p, &st), 0);
+    ck_assert_int_eq(st.st_mode & 07777, 0640);
 }
 END_TEST
 
