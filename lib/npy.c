@@ -16,11 +16,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "config.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 #include "internal.h"
 #include "outfile.h"
 
@@ -326,10 +328,15 @@ int gridform_npy_read(const char *path, double *data, size_t capacity, size_t *n
     GF_CHECK_PTR(eb, shape);
 
     char errtext[128];
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
+    int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+    FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (fp == NULL) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
         return GF_FAIL(eb, GRIDFORM_EIO, "cannot open '%s': %s", path,
-                       gridform__strerror(errno, errtext, sizeof errtext));
+                       gridform__strerror(e, errtext, sizeof errtext));
+    }
     int rc = GRIDFORM_OK;
     unsigned char *text = NULL;
     struct stat st;

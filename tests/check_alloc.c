@@ -17,18 +17,24 @@
 static char poison_byte;
 #define POISON ((void *)&poison_byte)
 
+static const size_t shape23[2];
+static const double six[6];
+
 static struct {
     gridform_arena *arena, *walled;
 } fx;
 
 static void fixtures_setup(void)
 {
+    /* the file npy_read reads back (written with the hook disabled) */
+    ck_assert_int_eq(gridform_npy_write("check_alloc.tmp.npy", six, 2, shape23), GRIDFORM_OK);
     ck_assert_int_eq(gridform_arena_create(&fx.arena, 2.2, 2.2, 16, 16, GRIDFORM_PERIODIC), GRIDFORM_OK);
     ck_assert_int_eq(gridform_arena_create(&fx.walled, 1.0, 1.0, 8, 8, GRIDFORM_WALLED), GRIDFORM_OK);
 }
 
 static void fixtures_teardown(void)
 {
+    remove("check_alloc.tmp.npy");
     gridform_arena_destroy(fx.walled);
     gridform_arena_destroy(fx.arena);
     memset(&fx, 0, sizeof fx);
@@ -59,10 +65,33 @@ CREATOR(arena_periodic, gridform_arena, gridform_arena_destroy,
 CREATOR(arena_walled, gridform_arena, gridform_arena_destroy,
         gridform_arena_create(&o, 1.0, 2.0, 8, 6, GRIDFORM_WALLED))
 
+/* Functions that allocate but make no handle: the same contract (ENOMEM,
+ * nothing half-written, nothing leaked). */
+#define OPERATION(id, call)                                                   \
+    static int mk_##id(void **h, int *clean)                                  \
+    {                                                                         \
+        *h = NULL;                                                            \
+        *clean = 1;                                                           \
+        return call;                                                          \
+    }                                                                         \
+    static void rm_##id(void *h) { (void)h; }
+
+CREATOR(amplitude, gridform_amplitude, gridform_amplitude_destroy, gridform_amplitude_create(&o))
+
+static const size_t shape23[2] = {2, 3};
+static const double six[6] = {1, 2, 3, 4, 5, 6};
+static double readback[6];
+static size_t rb_ndim, rb_shape[GRIDFORM_NPY_MAX_DIMS];
+OPERATION(npy_write, gridform_npy_write("check_alloc.tmp.npy", six, 2, shape23))
+OPERATION(npy_read, gridform_npy_read("check_alloc.tmp.npy", readback, 6, &rb_ndim, rb_shape))
+
 #define ROW(id) { #id, mk_##id, rm_##id }
 static const creator creators[] = {
     ROW(arena_periodic),
     ROW(arena_walled),
+    ROW(amplitude),
+    ROW(npy_write),
+    ROW(npy_read),
 };
 
 static size_t total_points;
