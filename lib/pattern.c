@@ -52,6 +52,11 @@ int gridform_amplitude_from_kernel(gridform_amplitude *a, const gridform_kernel 
     int rc = check_nonlinearity(eb, __func__, nonlinearity, strength);
     if (rc != GRIDFORM_OK)
         return rc;
+    /* The hard projection has no strength of its own: the rate at which it
+     * is applied (1/dt for a learner of step dt) must be given. */
+    if (nonlinearity == GRIDFORM_NL_RELU && !(strength > 0))
+        return GF_FAIL(eb, GRIDFORM_EINVAL,
+                       "RELU needs its projection rate as strength (> 0, e.g. 1/dt), got %g", strength);
     double kstar, spacing, sig;
     char why[GRIDFORM_ERRMSG_MAX];
     rc = gridform_kernel_ring(k, &kstar, &spacing);
