@@ -598,13 +598,15 @@ START_TEST(test_from_kernel)
     ck_assert_int_eq(st, 1);
     ck_assert_int_eq(gridform_amplitude_stability(a, GRIDFORM_PATTERN_HEXAGONS, &ex, &st), GRIDFORM_OK);
     ck_assert_int_eq(st, 0);
-    /* SOFT and RELU: gamma = s / sqrt(2 pi) > 0 (hexagons with phase sum 0:
-     * positive peaks), no anisotropic cubic term */
+    /* SOFT: gamma = 2 s / sqrt(2 pi); RELU (projection at rate s):
+     * s / sqrt(2 pi); both > 0 (hexagons with phase sum 0: positive
+     * peaks), no anisotropic cubic term */
     const int nl[2] = {GRIDFORM_NL_SOFT, GRIDFORM_NL_RELU};
+    const double gexp[2] = {2 * s / sqrt(2 * PI), s / sqrt(2 * PI)};
     for (int i = 0; i < 2; i++) {
         ck_assert_int_eq(gridform_amplitude_from_kernel(a, k, nl[i], s), GRIDFORM_OK);
         ck_assert_int_eq(gridform_amplitude_get_coefficients(a, &mu, &gamma, &g0, &g1), GRIDFORM_OK);
-        ck_assert_double_eq_tol(gamma, s / sqrt(2 * PI), 1e-15);
+        ck_assert_double_eq_tol(gamma, gexp[i], 1e-15);
         ck_assert(gamma > 0);
         ck_assert_double_eq_tol(g0, 2 * sig, 1e-15);
         ck_assert_double_eq_tol(g1, 2 * sig, 1e-15);
@@ -719,21 +721,21 @@ START_TEST(test_objective)
     ck_assert_double_eq_tol(v[0], 0.65, 0.02);
     ck_assert_double_eq_tol(v[1], 0.58, 0.02);
     ck_assert_double_eq_tol(v[2], 0.50, 0.02);
-    /* SOFT at strength Sigma~(k*): squares and stripes are odd under a
+    /* SOFT at strength Sigma~(k*)/2: squares and stripes are odd under a
      * half-period shift, so half their mass is negative and the penalty
-     * <min(u,0)^2> is 1/2; the hexagon's troughs are shallow, it pays less */
+     * 2 <min(u,0)^2> is 1; the hexagon's troughs are shallow, it pays less */
     double sig;
     ck_assert_int_eq(gridform_kernel_radial_profile(k, &ks, 1, &sig), GRIDFORM_OK);
-    lattice_objectives(ar, k, GRIDFORM_NL_SOFT, sig, ks, v);
-    printf("SOFT (strength Sigma~(k*)): hex %.4f square %.4f stripes %.4f\n", v[0], v[1], v[2]);
+    lattice_objectives(ar, k, GRIDFORM_NL_SOFT, 0.5 * sig, ks, v);
+    printf("SOFT (strength Sigma~(k*)/2): hex %.4f square %.4f stripes %.4f\n", v[0], v[1], v[2]);
     ck_assert_double_eq_tol(lin[1] - v[1], 0.5, 1e-9);
     ck_assert_double_eq_tol(lin[2] - v[2], 0.5, 1e-9);
     ck_assert(lin[0] - v[0] < 0.45);
     ck_assert(v[0] > v[1] && v[0] > v[2]);
     /* TANH is even in u and penalises the hexagon's tall peaks: no hexagon
      * preference */
-    lattice_objectives(ar, k, GRIDFORM_NL_TANH, sig, ks, v);
-    printf("TANH (strength Sigma~(k*)): hex %.4f square %.4f stripes %.4f\n", v[0], v[1], v[2]);
+    lattice_objectives(ar, k, GRIDFORM_NL_TANH, 0.5 * sig, ks, v);
+    printf("TANH (strength Sigma~(k*)/2): hex %.4f square %.4f stripes %.4f\n", v[0], v[1], v[2]);
     ck_assert(lin[0] - v[0] >= lin[2] - v[2]);
     ck_assert(v[0] <= v[2]);
     gridform_kernel_destroy(k);
