@@ -12,12 +12,15 @@ GRIDFORM_BEGIN_DECLS
 
 typedef struct gridform_learner gridform_learner;
 
-/* Nonlinearities (frozen values); see gridform_learner(3) for the exact rules. */
+/* Nonlinearities: how nonnegativity is imposed (frozen values).  Shared by
+ * the learner, the amplitude equations (gridform_amplitude_from_kernel,
+ * gridform_pattern_objective) and the attractor network.  The learner's
+ * exact rules are in gridform_learner(3). */
 enum {
-    GRIDFORM_NL_LINEAR = 1,   /* no constraint */
-    GRIDFORM_NL_RELU = 2,     /* projection onto g >= 0 after each step */
-    GRIDFORM_NL_SOFT = 3,     /* penalty strength * integral min(g,0)^2 dA, taken implicitly */
-    GRIDFORM_NL_TANH = 4      /* odd saturation g <- (r/c) tanh(c g / r): keeps g -> -g */
+    GRIDFORM_NL_LINEAR = 1,  /* no constraint: the symmetric linear theory */
+    GRIDFORM_NL_RELU = 2,    /* rectification g <- max(g, 0), a projection onto g >= 0 */
+    GRIDFORM_NL_SOFT = 3,    /* a penalty on negative values with a given strength */
+    GRIDFORM_NL_TANH = 4     /* the odd control: keeps the g -> -g symmetry */
 };
 
 /* Couplings between maps (frozen values). */

@@ -1,0 +1,510 @@
+/* libgridform: the spatial correlation kernel Sigma (THEORY.md sections 1, 4).
+ *
+ * Sigma(x, x') = (1/np) sum_i p_i(x) p_i(x') (Sorscher, Mel, Ganguli, Ocko,
+ * NeurIPS 2019, section 2), acting as an integral with area element dA.
+ *
+ * FOURIER: the uniform-density limit, translation-invariant on the torus.
+ * With density rho = np/A, Sigma(x, x') = (1/A) (p * p)(x - x'), so its
+ * Fourier multiplier is Sigma~(k) = |p~(k)|^2 / A (A = lx*ly).  Applied as
+ * irfft(Sigma~ rfft(g)) / n with FFTW's unnormalised transforms.
+ * EXACT: the low-rank P P^T / np of the actual cells, never formed densely:
+ * Sigma g = P (P^T g dA) / np with two dgemm.
+ * RADIAL: a Fourier multiplier from a user's radial Sigma~(k). */
+#include "config.h"
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include <pthread.h>
+#include <fftw3.h>
+#include <cblas.h>
+#include "internal.h"
+#include "placecode_internal.h"
+#include "kernel_internal.h"
+
+/* Maps per batched FFT plan, and per dgemm chunk for EXACT kernels. */
+#define GF_KERNEL_BATCH 8
+#define GF_KERNEL_EXACT_BATCH 32
+
+static void kernel_free(gridform_kernel *k)
+{
+    if (k == NULL)
+        return;
+    gridform__fftw_lock(1);
+    for (int i = 0; i < 2; i++) {
+        if (k->fwd[i]) fftw_destroy_plan(k->fwd[i]);
+        if (k->bwd[i]) fftw_destroy_plan(k->bwd[i]);
+    }
+    gridform__fftw_unlock();
+    gridform__aligned_free(k->work);
+    gridform__aligned_free(k->P);
+    gridform__free(k->W);
+    gridform__free(k->spec);
+    gridform__free(k->mult);
+    gridform__free(k->grid);
+    if (k->lock_ok)
+        pthread_mutex_destroy(&k->lock);
+    gridform__free(k);
+}
+
+void gridform_kernel_destroy(gridform_kernel *k)
+{
+    kernel_free(k);
+}
+
+const char *gridform_kernel_last_error(const gridform_kernel *k)
+{
+    return gridform__errtext(k != NULL ? &k->err : NULL);
+}
+
+static gridform_kernel *kernel_alloc(const gridform_arena *a, int mode, const char *creator)
+{
+    gridform_kernel *k = gridform__calloc(1, sizeof *k);
+    if (k == NULL)
+        return NULL;
+    k->creator = creator;
+    k->arena = a;
+    k->mode = mode;
+    k->area = a->lx * a->ly;
+    k->dA = (a->lx / (double)a->nx) * (a->ly / (double)a->ny);
+    if (pthread_mutex_init(&k->lock, NULL) != 0) {
+        gridform__free(k);
+        return NULL;
+    }
+    k->lock_ok = 1;
+    k->spec = gridform__malloc_array(a->nfreq, sizeof(double));
+    if (k->spec == NULL) {
+        kernel_free(k);
+        return NULL;
+    }
+    return k;
+}
+
+/* Batched r2c / c2r plans over maps stored map-major (idist n, odist nfreq),
+ * made once here.  FFTW_UNALIGNED lets apply() execute them on the caller's
+ * arrays, whatever their alignment, with the new-array execute functions. */
+static int make_plans(gridform_kernel *k, gridform__errbuf *eb)
+{
+    const gridform_arena *a = k->arena;
+    size_t n = a->npoints, nf = a->nfreq, cnt;
+    if (!gridform__mul_size(nf, GF_KERNEL_BATCH, &cnt) || cnt > SIZE_MAX / sizeof(fftw_complex)
+        || n > SIZE_MAX / GF_KERNEL_BATCH / sizeof(double) || n > INT_MAX / GF_KERNEL_BATCH)
+        return gridform__fail(eb, GRIDFORM_ERANGE, k->creator, "arena of %zu points is too large for FFT plans", n);
+    k->work = gridform__aligned_alloc(cnt * sizeof(fftw_complex));
+    double *tmp = gridform__aligned_doubles(n * GF_KERNEL_BATCH);
+    if (k->work == NULL || tmp == NULL) {
+        gridform__aligned_free(tmp);
+        return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "cannot allocate FFT work space for %zu points", n);
+    }
+    int dims[2] = {(int)a->ny, (int)a->nx};
+    unsigned flags = FFTW_ESTIMATE | FFTW_UNALIGNED;
+    gridform__fftw_lock(1);
+    for (int i = 0; i < 2; i++) {
+        int howmany = i == 0 ? GF_KERNEL_BATCH : 1;
+        k->fwd[i] = fftw_plan_many_dft_r2c(2, dims, howmany, tmp, NULL, 1, (int)n,
+                                           k->work, NULL, 1, (int)nf, flags);
+        k->bwd[i] = fftw_plan_many_dft_c2r(2, dims, howmany, k->work, NULL, 1, (int)nf,
+                                           tmp, NULL, 1, (int)n, flags);
+    }
+    gridform__fftw_unlock();
+    gridform__aligned_free(tmp);
+    for (int i = 0; i < 2; i++)
+        if (k->fwd[i] == NULL || k->bwd[i] == NULL)
+            return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "FFTW could not plan a %zu x %zu transform",
+                           a->ny, a->nx);
+    return GRIDFORM_OK;
+}
+
+static int make_multiplier(gridform_kernel *k, gridform__errbuf *eb)
+{
+    size_t nf = k->arena->nfreq;
+    k->mult = gridform__malloc_array(nf, sizeof(double));
+    if (k->mult == NULL)
+        return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "cannot allocate the Fourier multiplier");
+    /* FFTW's c2r(r2c(g)) is n g: fold the 1/n into the multiplier. */
+    double inv = 1.0 / (double)k->arena->npoints;
+    for (size_t b = 0; b < nf; b++)
+        k->mult[b] = k->spec[b] * inv;
+    return make_plans(k, eb);
+}
+
+/* Displacement of grid index i (FFT order) on n points of spacing h. */
+static double fft_disp(size_t i, size_t n, double h)
+{
+    return (i < (n + 1) / 2 ? (double)i : (double)i - (double)n) * h;
+}
+
+/* Fourier diagonal of P P^T / np: Sigma~(k) = sum_i |p~_i(k)|^2 / (np A),
+ * p~_i(k) = dA sum_x p_i(x) e^{-ik.x}, the expectation <e_k, Sigma e_k> /
+ * <e_k, e_k> of a plane wave.  P is npoints x np (row-major), so each cell
+ * is a strided column transformed in place of a copy. */
+static int fourier_diagonal(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb)
+{
+    const gridform_arena *a = k->arena;
+    size_t n = a->npoints, nf = a->nfreq;
+    if (np > INT_MAX || n > INT_MAX)
+        return gridform__fail(eb, GRIDFORM_ERANGE, k->creator, "too many cells (%zu) for FFTW strides", np);
+    fftw_complex *c = gridform__aligned_alloc(nf * sizeof(fftw_complex));
+    if (c == NULL)
+        return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "cannot allocate FFT work space");
+    int dims[2] = {(int)a->ny, (int)a->nx};
+    gridform__fftw_lock(1);
+    fftw_plan plan = fftw_plan_many_dft_r2c(2, dims, 1, (double *)P, NULL, (int)np, 1,
+                                            c, NULL, 1, (int)nf, FFTW_ESTIMATE | FFTW_UNALIGNED);
+    gridform__fftw_unlock();
+    if (plan == NULL) {
+        gridform__aligned_free(c);
+        return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "FFTW could not plan a %zu x %zu transform", a->ny, a->nx);
+    }
+    memset(k->spec, 0, nf * sizeof(double));
+    for (size_t i = 0; i < np; i++) {
+        /* r2c out of place preserves its input (FFTW manual 4.3.2). */
+        fftw_execute_dft_r2c(plan, (double *)P + i, c);
+        for (size_t b = 0; b < nf; b++)
+            k->spec[b] += c[b][0] * c[b][0] + c[b][1] * c[b][1];
+    }
+    double scale = k->dA * k->dA / ((double)np * k->area);
+    for (size_t b = 0; b < nf; b++)
+        k->spec[b] *= scale;
+    gridform__fftw_lock(1);
+    fftw_destroy_plan(plan);
+    gridform__fftw_unlock();
+    gridform__aligned_free(c);
+    return GRIDFORM_OK;
+}
+
+/* The user's tuning curve on the displacement grid (FFT order), for the
+ * uniform-density limit of a GRIDFORM_TUNING_USER code. */
+static int sample_curve(gridform_kernel *k, const gridform_placecode *pc, gridform__errbuf *eb)
+{
+    const gridform_arena *a = k->arena;
+    double hx = a->lx / (double)a->nx, hy = a->ly / (double)a->ny;
+    k->grid = gridform__malloc_array(a->npoints, sizeof(double));
+    if (k->grid == NULL)
+        return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "cannot allocate the sampled tuning curve");
+    for (size_t iy = 0; iy < a->ny; iy++)
+        for (size_t ix = 0; ix < a->nx; ix++) {
+            double dx = fft_disp(ix, a->nx, hx), dy = fft_disp(iy, a->ny, hy);
+            double f = pc->fn(dx, dy, pc->user);
+            if (!isfinite(f))
+                return gridform__fail(eb, GRIDFORM_EINVAL, k->creator,
+                               "the tuning function returned %g at displacement (%g, %g)", f, dx, dy);
+            k->grid[iy * a->nx + ix] = f;
+        }
+    k->cont = GF_CONT_CURVE;
+    return GRIDFORM_OK;
+}
+
+/* Sigma~ on the lattice from the sampled curve: |dA rfft(p)|^2 / A. */
+static int spectrum_from_curve(gridform_kernel *k, gridform__errbuf *eb)
+{
+    const gridform_arena *a = k->arena;
+    size_t nf = a->nfreq;
+    fftw_complex *c = gridform__aligned_alloc(nf * sizeof(fftw_complex));
+    if (c == NULL)
+        return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "cannot allocate FFT work space");
+    gridform__fftw_lock(1);
+    fftw_plan plan = fftw_plan_dft_r2c_2d((int)a->ny, (int)a->nx, k->grid, c, FFTW_ESTIMATE);
+    gridform__fftw_unlock();
+    if (plan == NULL) {
+        gridform__aligned_free(c);
+        return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "FFTW could not plan a %zu x %zu transform", a->ny, a->nx);
+    }
+    fftw_execute(plan);
+    double scale = k->dA * k->dA / k->area;
+    for (size_t b = 0; b < nf; b++)
+        k->spec[b] = (c[b][0] * c[b][0] + c[b][1] * c[b][1]) * scale;
+    gridform__fftw_lock(1);
+    fftw_destroy_plan(plan);
+    gridform__fftw_unlock();
+    gridform__aligned_free(c);
+    return GRIDFORM_OK;
+}
+
+/* The translation-averaged real-space kernel without its k = 0 term,
+ * K0(r) = (1/A) sum_{k != 0} Sigma~(k) e^{ik.r} on the displacement grid:
+ * the continuum profile of a softmax code is its Fourier transform.  The
+ * k = 0 term is the softmax normalisation's constant (THEORY.md section 1),
+ * whose windowed transform would otherwise ripple over every k. */
+static int kernel_from_spectrum(gridform_kernel *k, gridform__errbuf *eb)
+{
+    const gridform_arena *a = k->arena;
+    size_t nf = a->nfreq;
+    k->grid = gridform__malloc_array(a->npoints, sizeof(double));
+    fftw_complex *c = gridform__aligned_alloc(nf * sizeof(fftw_complex));
+    if (k->grid == NULL || c == NULL) {
+        gridform__aligned_free(c);
+        return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "cannot allocate the real-space kernel");
+    }
+    gridform__fftw_lock(1);
+    fftw_plan plan = fftw_plan_dft_c2r_2d((int)a->ny, (int)a->nx, c, k->grid, FFTW_ESTIMATE);
+    gridform__fftw_unlock();
+    if (plan == NULL) {
+        gridform__aligned_free(c);
+        return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "FFTW could not plan a %zu x %zu transform", a->ny, a->nx);
+    }
+    for (size_t b = 0; b < nf; b++) {
+        c[b][0] = b == 0 ? 0.0 : k->spec[b] / k->area;
+        c[b][1] = 0.0;
+    }
+    fftw_execute(plan);
+    gridform__fftw_lock(1);
+    fftw_destroy_plan(plan);
+    gridform__fftw_unlock();
+    gridform__aligned_free(c);
+    k->cont = GF_CONT_KREAL;
+    return GRIDFORM_OK;
+}
+
+/* Responses of every cell at every arena point: npoints x np, aligned. */
+static int response_matrix(const gridform_placecode *pc, double **Pout, gridform__errbuf *eb,
+                           const char *func)
+{
+    const gridform_arena *a = pc->arena;
+    size_t n = a->npoints, np = pc->ncells, total;
+    *Pout = NULL;
+    if (!gridform__mul_size(n, np, &total) || total > SIZE_MAX / sizeof(double))
+        return gridform__fail(eb, GRIDFORM_ERANGE, func, "P of %zu points x %zu cells is too large", n, np);
+    double *xy = gridform__malloc_array(2 * n, sizeof(double));
+    double *P = gridform__aligned_doubles(total);
+    if (xy == NULL || P == NULL) {
+        gridform__free(xy);
+        gridform__aligned_free(P);
+        return gridform__fail(eb, GRIDFORM_ENOMEM, func, "cannot allocate P (%zu points x %zu cells)", n, np);
+    }
+    double hx = a->lx / (double)a->nx, hy = a->ly / (double)a->ny;
+    for (size_t iy = 0; iy < a->ny; iy++)
+        for (size_t ix = 0; ix < a->nx; ix++) {
+            size_t p = iy * a->nx + ix;
+            xy[2 * p] = -0.5 * a->lx + ((double)ix + 0.5) * hx;
+            xy[2 * p + 1] = -0.5 * a->ly + ((double)iy + 0.5) * hy;
+        }
+    int rc = gridform__placecode_fill(pc, xy, n, P, eb, func);
+    gridform__free(xy);
+    if (rc != GRIDFORM_OK) {
+        gridform__aligned_free(P);
+        return rc;
+    }
+    *Pout = P;
+    return GRIDFORM_OK;
+}
+
+/* Analytic Sigma~(k) = |p~(k)|^2 / A: p~ = exp(-sigma^2 k^2 / 2) for the
+ * unit-integral Gaussian, minus exp(-s sigma^2 k^2 / 2) for the DoG
+ * (THEORY.md section 1). */
+static double analytic(const gridform_kernel *k, double kk)
+{
+    double v = k->sigma * k->sigma * kk * kk;
+    double pt = exp(-0.5 * v);
+    if (k->cont == GF_CONT_DOG)
+        pt -= exp(-0.5 * k->surround * v);
+    return pt * pt / k->area;
+}
+
+int gridform_kernel_create(gridform_kernel **out, const gridform_placecode *pc, int mode)
+{
+    if (out == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "out must not be NULL");
+    *out = NULL;
+    if (pc == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "pc must not be NULL");
+    if (mode != GRIDFORM_KERNEL_FOURIER && mode != GRIDFORM_KERNEL_EXACT) {
+        if (mode == GRIDFORM_KERNEL_RADIAL)
+            return GF_FAIL(NULL, GRIDFORM_EINVAL,
+                           "RADIAL kernels are made by gridform_kernel_create_radial()");
+        return GF_FAIL(NULL, GRIDFORM_EINVAL,
+                       "mode must be GRIDFORM_KERNEL_FOURIER (1) or GRIDFORM_KERNEL_EXACT (2), got %d", mode);
+    }
+    const gridform_arena *a = pc->arena;
+    if (mode == GRIDFORM_KERNEL_FOURIER && a->boundary != GRIDFORM_PERIODIC)
+        return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
+                       "a FOURIER kernel needs a periodic arena (walls break translation "
+                       "invariance); use GRIDFORM_KERNEL_EXACT for a walled arena");
+    if (a->npoints > INT_MAX || pc->ncells > INT_MAX)
+        return GF_FAIL(NULL, GRIDFORM_ERANGE, "%zu points x %zu cells exceed the BLAS/FFTW int range",
+                       a->npoints, pc->ncells);
+    gridform_kernel *k = kernel_alloc(a, mode, __func__);
+    if (k == NULL)
+        return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the kernel");
+    gridform__errbuf *eb = &k->err;
+    int rc = GRIDFORM_OK;
+    double *P = NULL;
+    k->sigma = pc->sigma;
+    k->surround = pc->surround;
+    k->tuning = pc->tuning;
+    size_t nf = a->nfreq, nh = a->nx / 2 + 1;
+
+    switch (pc->tuning) {
+    case GRIDFORM_TUNING_GAUSSIAN:
+    case GRIDFORM_TUNING_DOG:
+        k->cont = pc->tuning == GRIDFORM_TUNING_DOG ? GF_CONT_DOG : GF_CONT_GAUSS;
+        for (size_t b = 0; b < nf; b++) {
+            double kx, ky;
+            gridform__arena_wavevector(a, b / nh, b % nh, &kx, &ky);
+            k->spec[b] = analytic(k, hypot(kx, ky));
+        }
+        break;
+    case GRIDFORM_TUNING_USER:
+        rc = sample_curve(k, pc, eb);
+        if (rc == GRIDFORM_OK)
+            rc = spectrum_from_curve(k, eb);
+        break;
+    default: /* SOFTMAX_DOG: its tuning depends on all centres, so the only
+              * translation-invariant summary is the Fourier diagonal. */
+        rc = response_matrix(pc, &P, eb, k->creator);
+        if (rc == GRIDFORM_OK)
+            rc = fourier_diagonal(k, P, pc->ncells, eb);
+        if (rc == GRIDFORM_OK)
+            rc = kernel_from_spectrum(k, eb);
+        break;
+    }
+    if (rc == GRIDFORM_OK && mode == GRIDFORM_KERNEL_EXACT) {
+        if (P == NULL)
+            rc = response_matrix(pc, &P, eb, k->creator);
+        if (rc == GRIDFORM_OK && pc->tuning != GRIDFORM_TUNING_SOFTMAX_DOG)
+            rc = fourier_diagonal(k, P, pc->ncells, eb);
+        if (rc == GRIDFORM_OK) {
+            k->P = P;
+            P = NULL;
+            k->np = pc->ncells;
+            k->W = gridform__malloc_array(GF_KERNEL_EXACT_BATCH * k->np, sizeof(double));
+            if (k->W == NULL)
+                rc = GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot allocate the EXACT work space");
+        }
+    }
+    gridform__aligned_free(P);
+    if (rc == GRIDFORM_OK && mode == GRIDFORM_KERNEL_FOURIER)
+        rc = make_multiplier(k, eb);
+    if (rc != GRIDFORM_OK) {
+        /* The thread slot already holds the detail of this failure. */
+        kernel_free(k);
+        return rc;
+    }
+    *out = k;
+    return GRIDFORM_OK;
+}
+
+int gridform_kernel_create_radial(gridform_kernel **out, const gridform_arena *a,
+                                  gridform_spectrum_fn spectrum, void *user)
+{
+    if (out == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "out must not be NULL");
+    *out = NULL;
+    if (a == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "a must not be NULL");
+    if (spectrum == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "spectrum must not be NULL");
+    if (a->boundary != GRIDFORM_PERIODIC)
+        return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
+                       "a RADIAL kernel is a Fourier multiplier and needs a periodic arena");
+    if (a->npoints > INT_MAX)
+        return GF_FAIL(NULL, GRIDFORM_ERANGE, "%zu points exceed the FFTW int range", a->npoints);
+    gridform_kernel *k = kernel_alloc(a, GRIDFORM_KERNEL_RADIAL, __func__);
+    if (k == NULL)
+        return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the kernel");
+    k->cont = GF_CONT_USER;
+    k->fn = spectrum;
+    k->user = user;
+    size_t nf = a->nfreq, nh = a->nx / 2 + 1;
+    int rc = GRIDFORM_OK;
+    for (size_t b = 0; b < nf && rc == GRIDFORM_OK; b++) {
+        double kx, ky;
+        gridform__arena_wavevector(a, b / nh, b % nh, &kx, &ky);
+        double kk = hypot(kx, ky), v = spectrum(kk, user);
+        if (!isfinite(v))
+            rc = GF_FAIL(&k->err, GRIDFORM_EINVAL, "spectrum(%g) returned %g", kk, v);
+        k->spec[b] = v;
+    }
+    if (rc == GRIDFORM_OK)
+        rc = make_multiplier(k, &k->err);
+    if (rc != GRIDFORM_OK) {
+        kernel_free(k);
+        return rc;
+    }
+    *out = k;
+    return GRIDFORM_OK;
+}
+
+const gridform_arena *gridform_kernel_get_arena(const gridform_kernel *k)
+{
+    if (k == NULL) {
+        GF_FAIL(NULL, GRIDFORM_EINVAL, "k must not be NULL");
+        return NULL;
+    }
+    return k->arena;
+}
+
+int gridform_kernel_get_mode(const gridform_kernel *k, int *mode)
+{
+    if (k == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "k must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&k->err;
+    GF_CHECK_PTR(eb, mode);
+    *mode = k->mode;
+    return GRIDFORM_OK;
+}
+
+int gridform_kernel_apply(const gridform_kernel *k, const double *in, double *out, size_t nmaps)
+{
+    if (k == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "k must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&k->err;
+    GF_CHECK_PTR(eb, in);
+    GF_CHECK_PTR(eb, out);
+    if (nmaps == 0)
+        return GF_FAIL(eb, GRIDFORM_EINVAL, "nmaps must be >= 1");
+    size_t n = k->arena->npoints, total;
+    if (!gridform__mul_size(nmaps, n, &total) || total > SIZE_MAX / sizeof(double))
+        return GF_FAIL(eb, GRIDFORM_ERANGE, "%zu maps of %zu points is too large", nmaps, n);
+    uintptr_t i0 = (uintptr_t)in, o0 = (uintptr_t)out, len = total * sizeof(double);
+    if (i0 < o0 + len && o0 < i0 + len)
+        return GF_FAIL(eb, GRIDFORM_EINVAL, "in and out must not overlap");
+    for (size_t i = 0; i < total; i++)
+        if (!isfinite(in[i]))
+            return GF_FAIL(eb, GRIDFORM_EINVAL, "in[%zu] (map %zu) is not finite", i, i / n);
+
+    /* The work space lives in the handle so apply never allocates; the lock
+     * keeps two threads sharing one kernel from racing on it. */
+    gridform_kernel *km = (gridform_kernel *)k;
+    pthread_mutex_lock(&km->lock);
+    if (k->mode == GRIDFORM_KERNEL_EXACT) {
+        int ni = (int)n, np = (int)k->np;
+        for (size_t m0 = 0; m0 < nmaps; m0 += GF_KERNEL_EXACT_BATCH) {
+            size_t cnt = nmaps - m0 < GF_KERNEL_EXACT_BATCH ? nmaps - m0 : GF_KERNEL_EXACT_BATCH;
+            /* W = dA G P (cnt x np), out = W P^T / np: Sigma never formed. */
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)cnt, np, ni, k->dA,
+                        in + m0 * n, ni, k->P, np, 0.0, km->W, np);
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)cnt, ni, np, 1.0 / (double)np,
+                        km->W, np, k->P, np, 0.0, out + m0 * n, ni);
+        }
+    } else {
+        size_t nf = k->arena->nfreq;
+        size_t m0 = 0;
+        while (m0 < nmaps) {
+            int pi = nmaps - m0 >= GF_KERNEL_BATCH ? 0 : 1;
+            size_t cnt = pi == 0 ? GF_KERNEL_BATCH : 1;
+            fftw_execute_dft_r2c(k->fwd[pi], (double *)(in + m0 * n), km->work);
+            for (size_t j = 0; j < cnt; j++) {
+                fftw_complex *w = km->work + j * nf;
+                for (size_t b = 0; b < nf; b++) {
+                    w[b][0] *= k->mult[b];
+                    w[b][1] *= k->mult[b];
+                }
+            }
+            fftw_execute_dft_c2r(k->bwd[pi], km->work, out + m0 * n);
+            m0 += cnt;
+        }
+    }
+    pthread_mutex_unlock(&km->lock);
+    return GRIDFORM_OK;
+}
+
+int gridform_kernel_spectrum(const gridform_kernel *k, double *spectrum)
+{
+    if (k == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "k must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&k->err;
+    GF_CHECK_PTR(eb, spectrum);
+    memcpy(spectrum, k->spec, k->arena->nfreq * sizeof(double));
+    return GRIDFORM_OK;
+}

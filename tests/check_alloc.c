@@ -1,0 +1,162 @@
+/* Allocation failure (issue 7): every allocation of every create function
+ * is made to fail in turn with gridform_debug_fail_allocation().  Each must
+ * return GRIDFORM_ENOMEM with a non-empty gridform_last_error() and
+ * *out == NULL; the leak half of the contract ("nothing leaks") is checked
+ * by running this suite under valgrind and LeakSanitizer (.ci/extra).
+ *
+ * Creators are listed in a table; each takes its parents from fixtures made
+ * with the hook disabled. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gridform.h"
+
+static char poison_byte;
+#define POISON ((void *)&poison_byte)
+
+static const size_t shape23[2];
+static const double six[6];
+
+static struct {
+    gridform_arena *arena, *walled;
+} fx;
+
+static void fixtures_setup(void)
+{
+    /* the file npy_read reads back (written with the hook disabled) */
+    ck_assert_int_eq(gridform_npy_write("check_alloc.tmp.npy", six, 2, shape23), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_arena_create(&fx.arena, 2.2, 2.2, 16, 16, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_arena_create(&fx.walled, 1.0, 1.0, 8, 8, GRIDFORM_WALLED), GRIDFORM_OK);
+}
+
+static void fixtures_teardown(void)
+{
+    remove("check_alloc.tmp.npy");
+    gridform_arena_destroy(fx.walled);
+    gridform_arena_destroy(fx.arena);
+    memset(&fx, 0, sizeof fx);
+}
+
+/* A creator makes one handle into *h (left NULL on failure) and returns the
+ * status; `clean` says whether the typed out pointer was NULL after a
+ * failure (it starts poisoned). */
+typedef struct {
+    const char *name;
+    int (*create)(void **h, int *clean);
+    void (*destroy)(void *h);
+} creator;
+
+#define CREATOR(id, T, destroy_fn, call)                                      \
+    static int mk_##id(void **h, int *clean)                                  \
+    {                                                                         \
+        T *o = POISON;                                                        \
+        int rc = call;                                                        \
+        *clean = (rc == GRIDFORM_OK) || (o == NULL);                          \
+        *h = (rc == GRIDFORM_OK) ? (void *)o : NULL;                          \
+        return rc;                                                            \
+    }                                                                         \
+    static void rm_##id(void *h) { destroy_fn((T *)h); }
+
+CREATOR(arena_periodic, gridform_arena, gridform_arena_destroy,
+        gridform_arena_create(&o, 2.2, 2.2, 32, 32, GRIDFORM_PERIODIC))
+CREATOR(arena_walled, gridform_arena, gridform_arena_destroy,
+        gridform_arena_create(&o, 1.0, 2.0, 8, 6, GRIDFORM_WALLED))
+
+/* Functions that allocate but make no handle: the same contract (ENOMEM,
+ * nothing half-written, nothing leaked). */
+#define OPERATION(id, call)                                                   \
+    static int mk_##id(void **h, int *clean)                                  \
+    {                                                                         \
+        *h = NULL;                                                            \
+        *clean = 1;                                                           \
+        return call;                                                          \
+    }                                                                         \
+    static void rm_##id(void *h) { (void)h; }
+
+CREATOR(amplitude, gridform_amplitude, gridform_amplitude_destroy, gridform_amplitude_create(&o))
+
+static const size_t shape23[2] = {2, 3};
+static const double six[6] = {1, 2, 3, 4, 5, 6};
+static double readback[6];
+static size_t rb_ndim, rb_shape[GRIDFORM_NPY_MAX_DIMS];
+OPERATION(npy_write, gridform_npy_write("check_alloc.tmp.npy", six, 2, shape23))
+OPERATION(npy_read, gridform_npy_read("check_alloc.tmp.npy", readback, 6, &rb_ndim, rb_shape))
+
+#define ROW(id) { #id, mk_##id, rm_##id }
+static const creator creators[] = {
+    ROW(arena_periodic),
+    ROW(arena_walled),
+    ROW(amplitude),
+    ROW(npy_write),
+    ROW(npy_read),
+};
+
+static size_t total_points;
+
+/* Fails allocation 1, 2, ... of one create until a run needs fewer
+ * allocations than the failure point (the create then succeeds). */
+static void exercise(const creator *c)
+{
+    for (size_t n = 1;; n++) {
+        void *h = NULL;
+        int clean = 0;
+        size_t before = gridform_debug_allocation_count();
+        gridform_debug_fail_allocation(n);
+        int rc = c->create(&h, &clean);
+        size_t used = gridform_debug_allocation_count() - before;
+        gridform_debug_fail_allocation(0);
+        if (n > used) {
+            /* the injected failure was never reached: a complete create */
+            ck_assert_msg(rc == GRIDFORM_OK, "%s: returned %d (%s) with no failed allocation: %s", c->name,
+                          rc, gridform_strerror(rc), gridform_last_error());
+            c->destroy(h);
+            ck_assert_msg(n > 1, "%s made no allocation through the library's allocator", c->name);
+            printf("alloc: %s: %zu allocations, each failed in turn\n", c->name, n - 1);
+            total_points += n - 1;
+            return;
+        }
+        ck_assert_msg(rc == GRIDFORM_ENOMEM, "%s: allocation %zu of %zu failed but it returned %d (%s)",
+                      c->name, n, used, rc, gridform_strerror(rc));
+        ck_assert_msg(clean, "%s: *out not NULL after failing allocation %zu", c->name, n);
+        ck_assert_msg(gridform_last_error()[0] != '\0', "%s: empty last_error after ENOMEM", c->name);
+        ck_assert_msg(n < 100000, "%s: runaway allocation count", c->name);
+    }
+}
+
+START_TEST(test_each_create)
+{
+    fixtures_setup();
+    exercise(&creators[_i]);
+    fixtures_teardown();
+}
+END_TEST
+
+START_TEST(test_hook_is_per_call)
+{
+    /* the hook fires once and then disarms */
+    gridform_arena *a = NULL;
+    gridform_debug_fail_allocation(1);
+    ck_assert_int_eq(gridform_arena_create(&a, 1, 1, 8, 8, GRIDFORM_PERIODIC), GRIDFORM_ENOMEM);
+    ck_assert_ptr_null(a);
+    ck_assert_int_eq(gridform_arena_create(&a, 1, 1, 8, 8, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("alloc");
+    TCase *tc = tcase_create("enomem");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_each_create, 0, (int)(sizeof creators / sizeof creators[0]));
+    tcase_add_test(tc, test_hook_is_per_call);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,643 @@
+/* Tests for the correlation kernel: ring k*, spectra, FOURIER and EXACT
+ * application against direct sums, eigen shells, and every error path. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gridform.h"
+
+#define PI 3.14159265358979323846
+
+/* A reproducible test map in [-1, 1). */
+static void fill_random(double *g, size_t n, uint64_t seed)
+{
+    uint64_t s = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    for (size_t i = 0; i < n; i++) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        g[i] = (double)(s >> 11) / 9007199254740992.0 * 2.0 - 1.0;
+    }
+}
+
+static double max_abs(const double *x, size_t n)
+{
+    double m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fabs(x[i]) > m) m = fabs(x[i]);
+    return m;
+}
+
+static gridform_kernel *make_kernel(gridform_arena **a, double lx, double ly, size_t nx, size_t ny,
+                                    int boundary, int tuning, double sigma, double s, size_t nc,
+                                    int layout, int mode, gridform_placecode **pcout)
+{
+    gridform_placecode *pc = NULL;
+    gridform_kernel *k = NULL;
+    ck_assert_int_eq(gridform_arena_create(a, lx, ly, nx, ny, boundary), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, *a, tuning, sigma, s, nc, layout, 7), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, mode), GRIDFORM_OK);
+    if (pcout)
+        *pcout = pc;
+    else
+        gridform_placecode_destroy(pc);
+    return k;
+}
+
+static double dog_kstar(double sigma, double s)
+{
+    return sqrt(2.0 * log(s) / (sigma * sigma * (s - 1.0)));
+}
+
+typedef struct { double sigma, s, area; } dog_params;
+
+static double dog_spectrum(double k, void *user)
+{
+    const dog_params *p = user;
+    double v = p->sigma * p->sigma * k * k;
+    double t = exp(-0.5 * v) - exp(-0.5 * p->s * v);
+    return t * t / p->area;
+}
+
+static double gauss_spectrum(double k, void *user)
+{
+    const dog_params *p = user;
+    return exp(-p->sigma * p->sigma * k * k) / p->area;
+}
+
+START_TEST(test_dog_ring)
+{
+    /* THEORY.md worked numbers and three more (sigma, s) pairs. */
+    const double pairs[5][2] = {{0.12, 2.0}, {0.12, 4.0}, {0.05, 1.5}, {0.2, 3.0}, {0.08, 10.0}};
+    for (int i = 0; i < 5; i++) {
+        gridform_arena *a;
+        gridform_kernel *k = make_kernel(&a, 2.2, 2.2, 64, 64, GRIDFORM_PERIODIC, GRIDFORM_TUNING_DOG,
+                                         pairs[i][0], pairs[i][1], 16, GRIDFORM_CENTERS_LATTICE,
+                                         GRIDFORM_KERNEL_FOURIER, NULL);
+        double ks, sp, want = dog_kstar(pairs[i][0], pairs[i][1]);
+        ck_assert_int_eq(gridform_kernel_ring(k, &ks, &sp), GRIDFORM_OK);
+        ck_assert_double_eq_tol(ks / want, 1.0, 0.005);
+        ck_assert_double_eq_tol(sp * sqrt(3.0) * ks / (4 * PI), 1.0, 1e-12);
+        if (i == 0) {
+            ck_assert_double_eq_tol(ks, 9.81, 0.005);
+            ck_assert_double_eq_tol(sp, 0.739, 0.0005);
+            ck_assert_double_eq_tol(2 * PI / ks, 0.640, 0.0005);
+        }
+        if (i == 1)
+            ck_assert_double_eq_tol(sp / 0.12, 7.55, 0.005);
+        /* The same spectrum through the numerical search of a RADIAL kernel. */
+        dog_params p = {pairs[i][0], pairs[i][1], 2.2 * 2.2};
+        gridform_kernel *kr = NULL;
+        ck_assert_int_eq(gridform_kernel_create_radial(&kr, a, dog_spectrum, &p), GRIDFORM_OK);
+        double ks2, sp2;
+        ck_assert_int_eq(gridform_kernel_ring(kr, &ks2, &sp2), GRIDFORM_OK);
+        ck_assert_double_eq_tol(ks2 / want, 1.0, 1e-6);
+        gridform_kernel_destroy(kr);
+        gridform_kernel_destroy(k);
+        gridform_arena_destroy(a);
+    }
+}
+END_TEST
+
+START_TEST(test_gaussian_no_ring)
+{
+    gridform_arena *a;
+    gridform_kernel *k = make_kernel(&a, 1, 1, 16, 16, GRIDFORM_PERIODIC, GRIDFORM_TUNING_GAUSSIAN, 0.1,
+                                     0, 9, GRIDFORM_CENTERS_LATTICE, GRIDFORM_KERNEL_FOURIER, NULL);
+    double ks = -1, sp = -1;
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, &sp), GRIDFORM_EUNDEFINED);
+    ck_assert_double_eq(ks, 0.0);
+    ck_assert(isinf(sp) && sp > 0);
+    ck_assert_int_gt((int)strlen(gridform_kernel_last_error(k)), 0);
+    /* and through the numerical search */
+    dog_params p = {0.1, 0, 1};
+    gridform_kernel *kr = NULL;
+    ck_assert_int_eq(gridform_kernel_create_radial(&kr, a, gauss_spectrum, &p), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_ring(kr, &ks, &sp), GRIDFORM_EUNDEFINED);
+    ck_assert_double_eq(ks, 0.0);
+    ck_assert(isinf(sp));
+    gridform_kernel_destroy(kr);
+    gridform_kernel_destroy(k);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
+/* Periodised real-space kernel K(r) = (1/A) sum_images [G_{2v}(r) - 2
+ * G_{(1+s)v}(r) + G_{2sv}(r)]: the autocorrelation of a unit-integral
+ * DoG (or, with dog = 0, of a Gaussian) divided by the area. */
+static double g2(double r2, double v) { return exp(-0.5 * r2 / v) / (2 * PI * v); }
+
+static double kreal(double dx, double dy, double lx, double ly, double sigma, double s, int dog)
+{
+    double v = sigma * sigma, sum = 0;
+    for (int i = -4; i <= 4; i++)
+        for (int j = -4; j <= 4; j++) {
+            double x = dx + i * lx, y = dy + j * ly, r2 = x * x + y * y;
+            sum += g2(r2, 2 * v);
+            if (dog)
+                sum += -2 * g2(r2, (1 + s) * v) + g2(r2, 2 * s * v);
+        }
+    return sum / (lx * ly);
+}
+
+START_TEST(test_fourier_vs_direct_sum)
+{
+    const size_t nx = 16, ny = 12, n = nx * ny, nmaps = 11; /* 11: one batch of 8 plus 3 singles */
+    const double lx = 1.0, ly = 0.8, sigma = 0.15, s = 2.0;
+    for (int dog = 0; dog <= 1; dog++) {
+        gridform_arena *a;
+        gridform_kernel *k = make_kernel(&a, lx, ly, nx, ny, GRIDFORM_PERIODIC,
+                                         dog ? GRIDFORM_TUNING_DOG : GRIDFORM_TUNING_GAUSSIAN, sigma, s,
+                                         4, GRIDFORM_CENTERS_RANDOM, GRIDFORM_KERNEL_FOURIER, NULL);
+        double *g = malloc(nmaps * n * sizeof *g), *o = malloc(nmaps * n * sizeof *o);
+        double *d = malloc(nmaps * n * sizeof *d), *xy = malloc(2 * n * sizeof *xy);
+        fill_random(g, nmaps * n, 3 + dog);
+        ck_assert_int_eq(gridform_kernel_apply(k, g, o, nmaps), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_arena_positions(a, xy), GRIDFORM_OK);
+        double dA = (lx / nx) * (ly / ny);
+        for (size_t m = 0; m < nmaps; m++)
+            for (size_t i = 0; i < n; i++) {
+                double acc = 0;
+                for (size_t j = 0; j < n; j++)
+                    acc += kreal(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1], lx, ly, sigma, s, dog)
+                           * g[m * n + j];
+                d[m * n + i] = acc * dA;
+            }
+        double scale = max_abs(d, nmaps * n);
+        for (size_t i = 0; i < nmaps * n; i++)
+            d[i] -= o[i];
+        ck_assert_double_le(max_abs(d, nmaps * n) / scale, 1e-10);
+        free(g); free(o); free(d); free(xy);
+        gridform_kernel_destroy(k);
+        gridform_arena_destroy(a);
+    }
+}
+END_TEST
+
+START_TEST(test_spectrum_analytic)
+{
+    gridform_arena *a;
+    gridform_kernel *k = make_kernel(&a, 2.0, 1.5, 12, 10, GRIDFORM_PERIODIC, GRIDFORM_TUNING_DOG, 0.12, 2,
+                                     4, GRIDFORM_CENTERS_LATTICE, GRIDFORM_KERNEL_FOURIER, NULL);
+    size_t nf;
+    ck_assert_int_eq(gridform_arena_get_nfreq(a, &nf), GRIDFORM_OK);
+    double *kv = malloc(2 * nf * sizeof *kv), *sp = malloc(nf * sizeof *sp), *km = malloc(nf * sizeof *km);
+    double *pr = malloc(nf * sizeof *pr);
+    ck_assert_int_eq(gridform_arena_wavevectors(a, kv), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_spectrum(k, sp), GRIDFORM_OK);
+    dog_params p = {0.12, 2, 3.0};
+    for (size_t b = 0; b < nf; b++) {
+        km[b] = hypot(kv[2 * b], kv[2 * b + 1]);
+        ck_assert_double_eq_tol(sp[b], dog_spectrum(km[b], &p), 1e-15);
+    }
+    ck_assert_double_eq(sp[0], 0.0); /* a DoG integrates to zero */
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, km, nf, pr), GRIDFORM_OK);
+    for (size_t b = 0; b < nf; b++)
+        ck_assert_double_eq_tol(pr[b], sp[b], 1e-15);
+    int mode;
+    ck_assert_int_eq(gridform_kernel_get_mode(k, &mode), GRIDFORM_OK);
+    ck_assert_int_eq(mode, GRIDFORM_KERNEL_FOURIER);
+    ck_assert_ptr_eq(gridform_kernel_get_arena(k), a);
+    free(kv); free(sp); free(km); free(pr);
+    gridform_kernel_destroy(k);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
+START_TEST(test_shells)
+{
+    /* Gaussian on a unit square, 8 x 8: Sigma~ falls with |k|, so the shells
+     * come in order of |k| = 2 pi |(n, m)| with the lattice's multiplicity. */
+    gridform_arena *a;
+    gridform_kernel *k = make_kernel(&a, 1, 1, 8, 8, GRIDFORM_PERIODIC, GRIDFORM_TUNING_GAUSSIAN, 0.05, 0,
+                                     4, GRIDFORM_CENTERS_LATTICE, GRIDFORM_KERNEL_FOURIER, NULL);
+    double km[64], v[64];
+    size_t mult[64], ns, total;
+    ck_assert_int_eq(gridform_kernel_shells(k, 0, NULL, NULL, NULL, &total), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_shells(k, 64, km, v, mult, &ns), GRIDFORM_OK);
+    ck_assert_uint_eq(ns, total);
+    size_t sum = 0;
+    for (size_t i = 0; i < ns; i++) {
+        sum += mult[i];
+        if (i > 0)
+            ck_assert(v[i] < v[i - 1]);
+    }
+    ck_assert_uint_eq(sum, 64); /* every real eigenvector exactly once */
+    /* |(n,m)|^2 = 0,1,2,4,5,8,9,10,13,16,17,18,20,25,32 with n, m in -4..4 and
+     * +-4 identified (Nyquist) */
+    const double r2[] = {0, 1, 2, 4, 5, 8, 9, 10, 13, 16, 17, 18, 20, 25, 32};
+    const size_t mu[] = {1, 4, 4, 4, 8, 4, 4, 8, 8, 2, 4, 4, 4, 4, 1};
+    ck_assert_uint_eq(ns, 15);
+    for (size_t i = 0; i < 15; i++) {
+        ck_assert_double_eq_tol(km[i], 2 * PI * sqrt(r2[i]), 1e-12);
+        ck_assert_uint_eq(mult[i], mu[i]);
+    }
+    ck_assert_int_eq(gridform_kernel_shells(k, 3, km, v, mult, &ns), GRIDFORM_OK);
+    ck_assert_uint_eq(ns, 3);
+    gridform_kernel_destroy(k);
+    gridform_arena_destroy(a);
+
+    /* Odd sizes: 5 x 7, still every eigenvector once. */
+    k = make_kernel(&a, 1, 1.3, 5, 7, GRIDFORM_PERIODIC, GRIDFORM_TUNING_DOG, 0.1, 2, 4,
+                    GRIDFORM_CENTERS_LATTICE, GRIDFORM_KERNEL_FOURIER, NULL);
+    ck_assert_int_eq(gridform_kernel_shells(k, 64, km, v, mult, &ns), GRIDFORM_OK);
+    sum = 0;
+    for (size_t i = 0; i < ns; i++)
+        sum += mult[i];
+    ck_assert_uint_eq(sum, 35);
+    gridform_kernel_destroy(k);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
+START_TEST(test_exact_dense)
+{
+    /* EXACT equals P P^T / np dA applied densely, walled and periodic. */
+    for (int bc = GRIDFORM_PERIODIC; bc <= GRIDFORM_WALLED; bc++) {
+        const size_t nx = 10, ny = 8, n = nx * ny, nc = 13, nmaps = 35;
+        gridform_arena *a;
+        gridform_placecode *pc;
+        gridform_kernel *k = make_kernel(&a, 1.0, 0.9, nx, ny, bc, GRIDFORM_TUNING_DOG, 0.1, 2.0, nc,
+                                         GRIDFORM_CENTERS_RANDOM, GRIDFORM_KERNEL_EXACT, &pc);
+        double *xy = malloc(2 * n * sizeof *xy), *P = malloc(n * nc * sizeof *P);
+        double *g = malloc(nmaps * n * sizeof *g), *o = malloc(nmaps * n * sizeof *o);
+        ck_assert_int_eq(gridform_arena_positions(a, xy), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_placecode_response(pc, xy, n, P), GRIDFORM_OK);
+        fill_random(g, nmaps * n, 11);
+        ck_assert_int_eq(gridform_kernel_apply(k, g, o, nmaps), GRIDFORM_OK);
+        double dA = (1.0 / nx) * (0.9 / ny), err = 0, scale = 0;
+        for (size_t m = 0; m < nmaps; m++)
+            for (size_t i = 0; i < n; i++) {
+                double acc = 0;
+                for (size_t j = 0; j < n; j++) {
+                    double sij = 0;
+                    for (size_t c = 0; c < nc; c++)
+                        sij += P[i * nc + c] * P[j * nc + c];
+                    acc += sij / nc * dA * g[m * n + j];
+                }
+                if (fabs(acc - o[m * n + i]) > err) err = fabs(acc - o[m * n + i]);
+                if (fabs(acc) > scale) scale = fabs(acc);
+            }
+        ck_assert_double_le(err / scale, 1e-12);
+        int mode;
+        ck_assert_int_eq(gridform_kernel_get_mode(k, &mode), GRIDFORM_OK);
+        ck_assert_int_eq(mode, GRIDFORM_KERNEL_EXACT);
+        /* The continuum ring of an EXACT kernel is its code's. */
+        double ks, sp;
+        ck_assert_int_eq(gridform_kernel_ring(k, &ks, &sp), GRIDFORM_OK);
+        ck_assert_double_eq_tol(ks, dog_kstar(0.1, 2.0), 1e-12);
+        free(xy); free(P); free(g); free(o);
+        gridform_kernel_destroy(k);
+        gridform_placecode_destroy(pc);
+        gridform_arena_destroy(a);
+    }
+}
+END_TEST
+
+
+/* Relative max difference of two kernels applied to a smooth map (a bump
+ * plus a plane wave). */
+static double apply_diff(const gridform_kernel *k1, const gridform_kernel *k2, const gridform_arena *a,
+                         size_t n)
+{
+    double *g = malloc(n * sizeof *g), *o1 = malloc(n * sizeof *o1);
+    double *o2 = malloc(n * sizeof *o2), *xy = malloc(2 * n * sizeof *xy);
+    gridform_arena_positions(a, xy);
+    for (size_t i = 0; i < n; i++) {
+        double x = xy[2 * i], y = xy[2 * i + 1];
+        g[i] = exp(-(x * x + y * y) / (2 * 0.15 * 0.15)) + cos(2 * PI * (2 * x + y));
+    }
+    ck_assert_int_eq(gridform_kernel_apply(k1, g, o1, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_apply(k2, g, o2, 1), GRIDFORM_OK);
+    double scale = max_abs(o1, n);
+    for (size_t i = 0; i < n; i++)
+        o2[i] -= o1[i];
+    double r = max_abs(o2, n) / scale;
+    free(g); free(o1); free(o2); free(xy);
+    return r;
+}
+
+START_TEST(test_exact_approaches_fourier)
+{
+    /* Lattice cells on a torus: as the cells get denser the EXACT kernel
+     * P P^T / np tends to the uniform-density FOURIER multiplier.  The
+     * lattice couples k to k + 2 pi m / d with weight ~ exp(-sigma^2 (2 pi /
+     * d)^2 / 4), so the error falls like that (measured: Gaussian 1.0,
+     * 0.029, 4.7e-5, 4.1e-9; DoG 2.3, 0.13, 2.5e-4, 2.2e-6). */
+    const size_t nx = 24, n = nx * nx;
+    const size_t side[4] = {4, 8, 12, 16};
+    for (int dog = 0; dog <= 1; dog++) {
+        int tuning = dog ? GRIDFORM_TUNING_DOG : GRIDFORM_TUNING_GAUSSIAN;
+        gridform_arena *a;
+        gridform_kernel *kf = make_kernel(&a, 1, 1, nx, nx, GRIDFORM_PERIODIC, tuning, 0.07, 2.0,
+                                          4, GRIDFORM_CENTERS_LATTICE, GRIDFORM_KERNEL_FOURIER, NULL);
+        double prev = INFINITY;
+        for (int i = 0; i < 4; i++) {
+            gridform_placecode *pc;
+            gridform_kernel *ke;
+            ck_assert_int_eq(gridform_placecode_create(&pc, a, tuning, 0.07, 2.0, side[i] * side[i],
+                                                       GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_kernel_create(&ke, pc, GRIDFORM_KERNEL_EXACT), GRIDFORM_OK);
+            double d = apply_diff(kf, ke, a, n);
+            ck_assert_double_lt(d, prev / 10);
+            prev = d;
+            gridform_kernel_destroy(ke);
+            gridform_placecode_destroy(pc);
+        }
+        ck_assert_double_le(prev, 1e-5);
+        gridform_kernel_destroy(kf);
+        gridform_arena_destroy(a);
+    }
+}
+END_TEST
+
+/* <g, Sigma g> / <g, g> of the plane wave cos(k.x) with k on the lattice. */
+static double rayleigh(const gridform_kernel *k, const gridform_arena *a, int n1, int n2)
+{
+    size_t nx, ny;
+    double lx, ly;
+    gridform_arena_get_shape(a, &nx, &ny);
+    gridform_arena_get_extent(a, &lx, &ly);
+    size_t n = nx * ny;
+    double *xy = malloc(2 * n * sizeof *xy), *g = malloc(n * sizeof *g), *o = malloc(n * sizeof *o);
+    gridform_arena_positions(a, xy);
+    for (size_t i = 0; i < n; i++)
+        g[i] = cos(2 * PI * (n1 * xy[2 * i] / lx + n2 * xy[2 * i + 1] / ly));
+    ck_assert_int_eq(gridform_kernel_apply(k, g, o, 1), GRIDFORM_OK);
+    double num = 0, den = 0;
+    for (size_t i = 0; i < n; i++) {
+        num += g[i] * o[i];
+        den += g[i] * g[i];
+    }
+    free(xy); free(g); free(o);
+    return num / den;
+}
+
+START_TEST(test_resolution_independence)
+{
+    /* The same cells sampled at two resolutions: the Rayleigh quotient of a
+     * lattice plane wave near the ring agrees within 1%. */
+    const int tunings[2] = {GRIDFORM_TUNING_DOG, GRIDFORM_TUNING_SOFTMAX_DOG};
+    const int modes[2] = {GRIDFORM_KERNEL_EXACT, GRIDFORM_KERNEL_FOURIER};
+    for (int t = 0; t < 2; t++)
+        for (int m = 0; m < 2; m++) {
+            double rq[2];
+            const size_t res[2] = {32, 48};
+            for (int r = 0; r < 2; r++) {
+                gridform_arena *a;
+                gridform_kernel *k = make_kernel(&a, 1.2, 1.2, res[r], res[r], GRIDFORM_PERIODIC, tunings[t],
+                                                 0.1, 2.0, 400, GRIDFORM_CENTERS_RANDOM, modes[m], NULL);
+                /* |k| = 2 pi sqrt(5) / 1.2 = 11.7 rad/m, near k* = 11.8 */
+                rq[r] = rayleigh(k, a, 2, 1);
+                gridform_kernel_destroy(k);
+                gridform_arena_destroy(a);
+            }
+            ck_assert_double_gt(rq[0], 0);
+            ck_assert_double_eq_tol(rq[1] / rq[0], 1.0, 0.01);
+        }
+}
+END_TEST
+
+static double user_gauss(double dx, double dy, void *user)
+{
+    double s = *(double *)user;
+    return exp(-(dx * dx + dy * dy) / (2 * s * s)) / (2 * PI * s * s);
+}
+
+static double user_dog(double dx, double dy, void *user)
+{
+    double s = *(double *)user, r2 = dx * dx + dy * dy;
+    return exp(-r2 / (2 * s * s)) / (2 * PI * s * s) - exp(-r2 / (4 * s * s)) / (4 * PI * s * s);
+}
+
+START_TEST(test_numerical_spectra)
+{
+    gridform_arena *a;
+    gridform_placecode *pc;
+    gridform_kernel *k, *ka;
+    ck_assert_int_eq(gridform_arena_create(&a, 2.2, 2.2, 64, 64, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    size_t nf;
+    gridform_arena_get_nfreq(a, &nf);
+    double *s1 = malloc(nf * sizeof *s1), *s2 = malloc(nf * sizeof *s2);
+
+    /* A user tuning that is the Gaussian: the sampled spectrum matches the
+     * analytic one (sigma = 3 grid steps, so aliasing is below 1e-10). */
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_GAUSSIAN, 0.1, 0, 16,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&ka, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    double sig = 0.1;
+    ck_assert_int_eq(gridform_placecode_set_tuning_fn(pc, user_gauss, &sig), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_spectrum(k, s1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_spectrum(ka, s2), GRIDFORM_OK);
+    for (size_t b = 0; b < nf; b++)
+        ck_assert_double_le(fabs(s1[b] - s2[b]), 1e-10 * s2[0]);
+    double ks, sp, kk[3] = {0, 5, 12.5}, v1[3], v2[3];
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, &sp), GRIDFORM_EUNDEFINED);
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, kk, 3, v1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_radial_profile(ka, kk, 3, v2), GRIDFORM_OK);
+    for (int i = 0; i < 3; i++)
+        ck_assert_double_le(fabs(v1[i] - v2[i]), 1e-9 * v2[0]);
+    gridform_kernel_destroy(k);
+    gridform_kernel_destroy(ka);
+
+    /* A user DoG: ring found by search, within 0.5% of the formula. */
+    sig = 0.12;
+    ck_assert_int_eq(gridform_placecode_set_tuning_fn(pc, user_dog, &sig), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, &sp), GRIDFORM_OK);
+    ck_assert_double_eq_tol(ks / dog_kstar(0.12, 2.0), 1.0, 0.005);
+    gridform_kernel_destroy(k);
+    /* EXACT with a user tuning: same continuum ring */
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_EXACT), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, &sp), GRIDFORM_OK);
+    ck_assert_double_eq_tol(ks / dog_kstar(0.12, 2.0), 1.0, 0.005);
+    gridform_kernel_destroy(k);
+    gridform_placecode_destroy(pc);
+
+    /* Difference of softmaxes on a dense lattice: in the bulk a DoG, so its
+     * ring sits at the DoG's k*; the k = 0 bin carries the normalisation. */
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_SOFTMAX_DOG, 0.12, 2.0, 1024,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, &sp), GRIDFORM_OK);
+    ck_assert_double_eq_tol(ks / dog_kstar(0.12, 2.0), 1.0, 0.005);
+    ck_assert_double_eq_tol(sp, 0.739, 0.004);
+    ck_assert_int_eq(gridform_kernel_spectrum(k, s1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, kk, 1, v1), GRIDFORM_OK);
+    ck_assert_double_eq(v1[0], s1[0]);
+    for (size_t b = 0; b < nf; b++)
+        ck_assert_double_ge(s1[b], 0.0);
+    /* the EXACT kernel of the same cells has the same Fourier diagonal */
+    gridform_kernel *ke;
+    ck_assert_int_eq(gridform_kernel_create(&ke, pc, GRIDFORM_KERNEL_EXACT), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_spectrum(ke, s2), GRIDFORM_OK);
+    for (size_t b = 0; b < nf; b++)
+        ck_assert_double_le(fabs(s1[b] - s2[b]), 1e-12 * s1[0]);
+    gridform_kernel_destroy(ke);
+    gridform_kernel_destroy(k);
+    gridform_placecode_destroy(pc);
+    free(s1); free(s2);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
+static double bad_spectrum(double k, void *user)
+{
+    (void)user;
+    return k > 3 ? NAN : 1.0;
+}
+
+static double rising_spectrum(double k, void *user)
+{
+    (void)user;
+    return k;
+}
+
+static double nan_tuning(double dx, double dy, void *user)
+{
+    (void)user;
+    return dx * dx + dy * dy > 0.01 ? NAN : 1.0;
+}
+
+START_TEST(test_errors)
+{
+    gridform_arena *a, *w;
+    gridform_placecode *pc, *pw;
+    gridform_kernel *k = (gridform_kernel *)1;
+    ck_assert_int_eq(gridform_arena_create(&a, 1, 1, 8, 8, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_arena_create(&w, 1, 1, 8, 8, GRIDFORM_WALLED), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.1, 2, 4,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pw, w, GRIDFORM_TUNING_DOG, 0.1, 2, 4,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(NULL, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create(&k, NULL, GRIDFORM_KERNEL_FOURIER), GRIDFORM_EINVAL);
+    ck_assert_ptr_null(k);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, 0), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, 4), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_RADIAL), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "create_radial"));
+    /* walls break translation invariance: FOURIER and RADIAL refuse */
+    ck_assert_int_eq(gridform_kernel_create(&k, pw, GRIDFORM_KERNEL_FOURIER), GRIDFORM_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "EXACT"));
+    ck_assert_int_eq(gridform_kernel_create_radial(&k, w, rising_spectrum, NULL), GRIDFORM_EUNSUPPORTED);
+    ck_assert_int_eq(gridform_kernel_create_radial(NULL, a, rising_spectrum, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create_radial(&k, NULL, rising_spectrum, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create_radial(&k, a, NULL, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create_radial(&k, a, bad_spectrum, NULL), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "spectrum("));
+    ck_assert_ptr_null(k);
+    /* a user tuning that returns NaN */
+    gridform_placecode *pu;
+    ck_assert_int_eq(gridform_placecode_create(&pu, a, GRIDFORM_TUNING_GAUSSIAN, 0.1, 0, 4,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_set_tuning_fn(pu, nan_tuning, NULL), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pu, GRIDFORM_KERNEL_FOURIER), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create(&k, pu, GRIDFORM_KERNEL_EXACT), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "gridform_kernel_create: the tuning function"));
+    gridform_placecode_destroy(pu);
+
+    /* every allocation failure during create, for each kind of kernel */
+    const int tun[3] = {GRIDFORM_TUNING_DOG, GRIDFORM_TUNING_SOFTMAX_DOG, GRIDFORM_TUNING_USER};
+    for (int t = 0; t < 3; t++)
+        for (int mode = GRIDFORM_KERNEL_FOURIER; mode <= GRIDFORM_KERNEL_RADIAL; mode++) {
+            gridform_placecode *q;
+            static double qsig = 0.1;
+            ck_assert_int_eq(gridform_placecode_create(&q, a, tun[t] == GRIDFORM_TUNING_USER
+                                                                  ? GRIDFORM_TUNING_GAUSSIAN : tun[t],
+                                                       0.1, 2, 4, GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+            if (tun[t] == GRIDFORM_TUNING_USER)
+                ck_assert_int_eq(gridform_placecode_set_tuning_fn(q, user_gauss, &qsig), GRIDFORM_OK);
+            int rc = GRIDFORM_ENOMEM;
+            for (size_t f = 1; rc == GRIDFORM_ENOMEM && f < 100; f++) {
+                gridform_debug_fail_allocation(f);
+                rc = mode == GRIDFORM_KERNEL_RADIAL ? gridform_kernel_create_radial(&k, a, rising_spectrum, NULL)
+                                                    : gridform_kernel_create(&k, q, mode);
+                gridform_debug_fail_allocation(0);
+                if (rc == GRIDFORM_ENOMEM)
+                    ck_assert_ptr_null(k);
+            }
+            ck_assert_int_eq(rc, GRIDFORM_OK);
+            gridform_kernel_destroy(k);
+            k = NULL;
+            gridform_placecode_destroy(q);
+        }
+
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    double in[128] = {0}, out[128], sp[40], km[4] = {1, 2, 3, 4}, v[4], ks, s;
+    size_t mult[4], ns;
+    int mode;
+    ck_assert_int_eq(gridform_kernel_apply(NULL, in, out, 1), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_apply(k, NULL, out, 1), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_apply(k, in, NULL, 1), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_apply(k, in, out, 0), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_apply(k, in, out, SIZE_MAX), GRIDFORM_ERANGE);
+    ck_assert_int_eq(gridform_kernel_apply(k, in, in + 32, 1), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "overlap"));
+    in[70] = NAN;
+    ck_assert_int_eq(gridform_kernel_apply(k, in, out, 2), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "map 1"));
+    in[70] = 0;
+    ck_assert_int_eq(gridform_kernel_spectrum(NULL, sp), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_spectrum(k, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_radial_profile(NULL, km, 4, v), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, NULL, 4, v), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, km, 4, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, km, 0, v), GRIDFORM_EINVAL);
+    km[2] = -1;
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, km, 4, v), GRIDFORM_EINVAL);
+    km[2] = NAN;
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, km, 4, v), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "kmag[2]"));
+    ck_assert_int_eq(gridform_kernel_ring(NULL, &ks, &s), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_ring(k, NULL, &s), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_shells(NULL, 4, km, v, mult, &ns), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_shells(k, 4, km, v, mult, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_shells(k, 4, NULL, v, mult, &ns), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_shells(k, 4, km, NULL, mult, &ns), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_shells(k, 4, km, v, NULL, &ns), GRIDFORM_EINVAL);
+    gridform_debug_fail_allocation(1);
+    ck_assert_int_eq(gridform_kernel_shells(k, 4, km, v, mult, &ns), GRIDFORM_ENOMEM);
+    gridform_debug_fail_allocation(0);
+    ck_assert_int_eq(gridform_kernel_get_mode(NULL, &mode), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_get_mode(k, NULL), GRIDFORM_EINVAL);
+    ck_assert_ptr_null(gridform_kernel_get_arena(NULL));
+    ck_assert_ptr_nonnull(gridform_kernel_last_error(NULL));
+    gridform_kernel_destroy(k);
+
+    /* a spectrum still rising at the Nyquist wavenumber; one that turns NaN */
+    ck_assert_int_eq(gridform_kernel_create_radial(&k, a, rising_spectrum, NULL), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, &s), GRIDFORM_ERANGE);
+    ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "Nyquist"));
+    gridform_kernel_destroy(k);
+    gridform_kernel_destroy(NULL);
+    gridform_placecode_destroy(pc);
+    gridform_placecode_destroy(pw);
+    gridform_arena_destroy(a);
+    gridform_arena_destroy(w);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("kernel");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_dog_ring);
+    tcase_add_test(tc, test_gaussian_no_ring);
+    tcase_add_test(tc, test_fourier_vs_direct_sum);
+    tcase_add_test(tc, test_spectrum_analytic);
+    tcase_add_test(tc, test_shells);
+    tcase_add_test(tc, test_exact_dense);
+    tcase_add_test(tc, test_exact_approaches_fourier);
+    tcase_add_test(tc, test_resolution_independence);
+    tcase_add_test(tc, test_numerical_spectra);
+    tcase_add_test(tc, test_errors);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
