@@ -42,11 +42,23 @@ static int make_plans(gridform_learner *l, int nthreads, int rigor, gridform__er
     return GRIDFORM_OK;
 }
 
-static double default_step(const gridform_learner *l, int integrator)
+/* Largest stable explicit step.  The linear part 1 + dt(Sigma~ - lambda0)
+ * needs dt <= 2/(max - min Sigma~); the Oja subspace rule also contracts
+ * the overlap of two maps at rate M_ii + M_jj ~ 2 max Sigma~, which an
+ * explicit step follows only for dt < 1/max Sigma~. */
+double gridform__learner_euler_limit(const gridform_learner *l, int coupling)
 {
-    if (integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL)
+    double lim = 2.0 / (l->smax - l->smin);
+    if (coupling == GRIDFORM_COUPLING_SYMMETRIC && 1.0 / l->smax < lim)
+        lim = 1.0 / l->smax;
+    return lim;
+}
+
+static double default_step(const gridform_learner *l, int integrator, int coupling)
+{
+    if (integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL && coupling != GRIDFORM_COUPLING_SYMMETRIC)
         return GF_LEARNER_EXP_DT / l->smax;
-    return GF_LEARNER_EULER_FRACTION * 2.0 / (l->smax - l->smin);
+    return GF_LEARNER_EULER_FRACTION * gridform__learner_euler_limit(l, coupling);
 }
 
 void gridform_learner_destroy(gridform_learner *l)
@@ -68,6 +80,7 @@ void gridform_learner_destroy(gridform_learner *l)
     gridform__free(l->ysc);
     gridform__free(l->gsc);
     gridform__free(l->fac);
+    gridform__free(l->cfac);
     gridform__free(l->m);
     gridform__free(l->nrm);
     gridform__free(l->logv);
@@ -132,12 +145,13 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     l->ysc = gridform__malloc_array(nfreq, sizeof(double));
     l->gsc = gridform__malloc_array(nfreq, sizeof(double));
     l->fac = gridform__malloc_array(nfreq, sizeof(double));
+    l->cfac = gridform__malloc_array(nfreq, sizeof(double));
     l->m = gridform__malloc_array(nmaps * nmaps, sizeof(double));
     l->nrm = gridform__malloc_array(nmaps, sizeof(double));
     l->logv = gridform__calloc(nmaps, sizeof(double));
     l->logmin = gridform__calloc(nmaps, sizeof(double));
     l->rq = gridform__calloc(nmaps, sizeof(double));
-    if (!l->g || !l->a || !l->b || !l->sigma || !l->wsig || !l->wt || !l->ysc || !l->gsc || !l->fac || !l->m
+    if (!l->g || !l->a || !l->b || !l->sigma || !l->wsig || !l->wt || !l->ysc || !l->gsc || !l->fac || !l->cfac || !l->m
         || !l->nrm || !l->logv || !l->logmin || !l->rq) {
         gridform_learner_destroy(l);
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate %zu maps of %zu x %zu", nmaps, ar->nx, ar->ny);
@@ -189,7 +203,7 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     l->strength = 0.0;
     l->coupling = GRIDFORM_COUPLING_INDEPENDENT;
     l->integrator = GRIDFORM_INTEGRATOR_EXPONENTIAL;
-    l->dt = default_step(l, l->integrator);
+    l->dt = default_step(l, l->integrator, l->coupling);
     gridform__learner_update_factors(l);
 
     int rc = make_plans(l, 1, GRIDFORM_PLAN_ESTIMATE, NULL);
@@ -237,6 +251,10 @@ int gridform_learner_set_coupling(gridform_learner *l, int kind)
                        "%zu orthogonal maps cannot exist on %zu lattice modes (%zu x %zu points)", l->ng, l->n,
                        l->nx, l->ny);
     l->coupling = kind;
+    if (!l->dt_user) {
+        l->dt = default_step(l, l->integrator, kind);
+        gridform__learner_update_factors(l);
+    }
     return GRIDFORM_OK;
 }
 
@@ -249,7 +267,7 @@ int gridform_learner_set_integrator(gridform_learner *l, int kind)
                        "kind must be GRIDFORM_INTEGRATOR_EULER (1) or _EXPONENTIAL (2), got %d", kind);
     l->integrator = kind;
     if (!l->dt_user)
-        l->dt = default_step(l, kind);
+        l->dt = default_step(l, kind, l->coupling);
     gridform__learner_update_factors(l);
     return GRIDFORM_OK;
 }
@@ -282,7 +300,7 @@ int gridform_learner_get_euler_limit(const gridform_learner *l, double *dt)
 {
     GF_LEARNER_ENTRY(l);
     GF_CHECK_PTR(GF_LEARNER_EB(l), dt);
-    *dt = 2.0 / (l->smax - l->smin);
+    *dt = gridform__learner_euler_limit(l, l->coupling);
     return GRIDFORM_OK;
 }
 

@@ -32,6 +32,7 @@ struct gridform_learner {
     double *ysc;     /* per-bin scale for the coupling matrix (see learner_step.c) */
     double *gsc;     /* per-bin scale for the Gram matrix: sqrt(w_k dA n) */
     double *fac;     /* per-bin linear propagator divided by n (see set_step) */
+    double *cfac;    /* per-bin weight of the coupling term divided by n */
     double *m;       /* ng x ng coupling matrix */
     double *nrm;     /* current norm of each map, sqrt(sum g^2 dA) */
     double *logv;    /* log of the norm each map would have without renormalisation */
@@ -47,7 +48,6 @@ struct gridform_learner {
     int dt_user;     /* 1 once set_step was called: integrator changes keep dt */
     double smax, smin;   /* max and min Sigma~ over the lattice */
     double lambda0;  /* shift of the linear part: smax (the top mode's multiplier) */
-    double tau;      /* effective coupling step: dt (EULER) or (1-exp(-lambda0 dt))/lambda0 */
     int use_syrk;    /* Sigma~ >= 0 everywhere: M by dsyrk on sqrt-scaled spectra */
 
     int have_maps;
@@ -63,7 +63,9 @@ int gridform__learner_step(gridform_learner *l, int want_change);
 /* Rayleigh quotient of every map of the current state through Parseval;
  * uses the a buffer as workspace. */
 void gridform__learner_rayleigh(gridform_learner *l, double *per_map);
-/* Recompute fac and tau from dt, integrator and the spectrum. */
+/* Largest stable explicit step for this coupling (learner.c). */
+double gridform__learner_euler_limit(const gridform_learner *l, int coupling);
+/* Recompute fac and cfac from dt, integrator and the spectrum. */
 void gridform__learner_update_factors(gridform_learner *l);
 /* Runaway threshold: a map whose unnormalised norm rises this many e-folds
  * above its running minimum has diverged (factor 1e6). */

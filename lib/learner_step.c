@@ -60,6 +60,22 @@ static void scale_spectra(gridform_learner *l, double *restrict f, int want_rq)
     }
 }
 
+/* work = fac spec + cfac work, per bin, for every map. */
+static void combine_spectra(gridform_learner *l, const double *restrict f, double *restrict x)
+{
+    const double *restrict fac = l->fac;
+    const double *restrict cfac = l->cfac;
+    size_t nf = l->nfreq;
+    for (size_t j = 0; j < l->ng; j++) {
+        const double *restrict a = f + j * l->cstride;
+        double *restrict b = x + j * l->cstride;
+        for (size_t k = 0; k < nf; k++) {
+            b[2 * k] = fac[k] * a[2 * k] + cfac[k] * b[2 * k];
+            b[2 * k + 1] = fac[k] * a[2 * k + 1] + cfac[k] * b[2 * k + 1];
+        }
+    }
+}
+
 /* M = G Sigma G^T dA from the spectra f into l->m (lower triangle at
  * least), with y as workspace.  Parseval for the half spectrum:
  * sum_x a(x) (Sigma b)(x) = (1/n) sum_k w_k Sigma~_k Re(A_k conj B_k), and
@@ -140,7 +156,7 @@ static int diverged(gridform_learner *l, size_t j, const char *what, double fact
      * smaller step can continue from it. */
     for (size_t i = 0; i < l->ng; i++)
         l->logv[i] = l->logmin[i] = 0.0;
-    double lim = (l->smax > l->smin) ? 2.0 / (l->smax - l->smin) : 0.0;
+    double lim = gridform__learner_euler_limit(l, l->coupling);
     if (factor > 0.0)
         return GF_FAIL(&l->err, GRIDFORM_EDIVERGED,
                        "step %zu: map %zu %s by a factor %.3g (runaway) with dt = %g; "
@@ -178,29 +194,37 @@ int gridform__learner_step(gridform_learner *l, int want_change)
         if (rc != GRIDFORM_OK)
             return rc;
     } else {
+        /* Additive forms, which keep the fixed points of the flow exact:
+         *   EULER:       G' = (1 + dt(Sigma - lambda0)) G - dt L G,
+         *                L = strict_lower(M) (Sanger) or M - diag M (Oja);
+         *   EXPONENTIAL: G' = exp(dt(Sigma - lambda0)) G
+         *                     + phi(dt(Sigma - lambda0)) (lambda0 - M) G
+         *                (Oja subspace rule; exponential Euler, Cox and
+         *                Matthews 2002, phi(z) = (e^z - 1)/z per bin), exact
+         *                at every fixed point Sigma G = M G.
+         * work = A spec by BLAS, then work = fac spec + cfac work per bin. */
         coupling_matrix(l, spec, work);
-        double *m = l->m, tau = l->tau;
+        double *m = l->m;
         if (l->coupling == GRIDFORM_COUPLING_SANGER) {
-            /* T = I - tau strict_lower(M), applied in place: dtrmm with a
-             * unit diagonal never reads M's diagonal. */
             for (size_t i = 0; i < ng; i++)
-                for (size_t j = 0; j < i; j++)
-                    m[i * ng + j] *= -tau;
-            cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasUnit, (int)ng, (int)cs,
-                        1.0, m, (int)ng, spec, (int)cs);
+                m[i * ng + i] = 0.0;
+            memcpy(work, spec, ng * cs * sizeof(double));
+            cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)cs,
+                        1.0, m, (int)ng, work, (int)cs);
         } else {
-            /* T = I - tau (M - diag M), symmetric: work = T spec. */
+            int ex = l->integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL;
             for (size_t i = 0; i < ng; i++) {
-                for (size_t j = 0; j < i; j++)
-                    m[i * ng + j] *= -tau;
-                m[i * ng + i] = 1.0;
+                if (ex)
+                    for (size_t j = 0; j <= i; j++)
+                        m[i * ng + j] = -m[i * ng + j];
+                m[i * ng + i] = ex ? l->lambda0 + m[i * ng + i] : 0.0;
             }
             cblas_dsymm(CblasRowMajor, CblasLeft, CblasLower, (int)ng, (int)cs, 1.0, m, (int)ng, spec,
                         (int)cs, 0.0, work, (int)cs);
-            res = work;
-            out = spec;
         }
-        scale_spectra(l, res, 0);
+        combine_spectra(l, spec, work);
+        res = work;
+        out = spec;
     }
     fftw_execute_dft_c2r(l->bwd, (fftw_complex *)res, out);
 
@@ -319,8 +343,11 @@ void gridform__learner_update_factors(gridform_learner *l)
         double x = dt * (l->sigma[k] - lam);
         l->fac[k] = (l->integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL ? exp(x) : 1.0 + x) * inv_n;
     }
-    if (l->integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL && lam > 0.0)
-        l->tau = -expm1(-lam * dt) / lam;   /* exponential-Euler weight of the stiffest rate */
-    else
-        l->tau = dt;
+    for (size_t k = 0; k < l->nfreq; k++) {
+        double z = l->sigma[k] - lam;
+        if (l->integrator == GRIDFORM_INTEGRATOR_EULER)
+            l->cfac[k] = -dt * inv_n;
+        else   /* phi(dt z) dt = expm1(dt z)/z, -> dt as z -> 0 */
+            l->cfac[k] = (fabs(dt * z) < 1e-300 ? dt : expm1(dt * z) / z) * inv_n;
+    }
 }
