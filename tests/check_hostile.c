@@ -327,6 +327,7 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 0, 1e-3, NULL, NULL);
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, nan_, NULL, NULL);
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, -1.0, NULL, NULL);
+    CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, 0.0, NULL, NULL);
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, inf_, NULL, NULL);
     CASE(gridform_attractor_reset_displacement, INVAL, NULL, NULL);
     CASE(gridform_attractor_reset_displacement, UNDEF, TERR, att.a);
