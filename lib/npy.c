@@ -14,6 +14,9 @@
  * buffer is bounded by the file size and GF_NPY_MAX_HEADER) and converts the
  * data through a fixed stack buffer straight into the caller's array. */
 #define _POSIX_C_SOURCE 200809L
+/* 64-bit off_t on 32-bit systems too: files over 2 GiB.  No off_t crosses
+ * a translation unit, so this cannot split the ABI. */
+#define _FILE_OFFSET_BITS 64
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -328,7 +331,9 @@ int gridform_npy_read(const char *path, double *data, size_t capacity, size_t *n
     GF_CHECK_PTR(eb, shape);
 
     char errtext[128];
-    int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused
+     * below); regular files ignore the flag. */
+    int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
     FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
     if (fp == NULL) {
         int e = errno;
