@@ -285,6 +285,8 @@ static int gf_read_exact(FILE *fp, void *buf, size_t n, const char *path, const 
  * offset of each item, so no scratch copy of the array is needed. */
 static int gf_read_data(FILE *fp, const gf_npy_header *h, size_t count, double *data, const char *path)
 {
+    if (count == 0)
+        return GRIDFORM_OK;
     unsigned char buf[GF_NPY_CHUNK];
     size_t per_chunk = GF_NPY_CHUNK / h->itemsize;
     size_t cstride[GRIDFORM_NPY_MAX_DIMS], idx[GRIDFORM_NPY_MAX_DIMS] = {0};
