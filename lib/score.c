@@ -223,8 +223,7 @@ int gridform_map_dominant_k(const gridform_scorer *cs, const double *map, double
     if (!check_finite_or_nan(map, s->nx * s->ny, &where))
         return GF_FAIL(&s->err, GRIDFORM_EINVAL, "map[%zu] is infinite", where);
     *k = NAN;
-    (void)gridform__sac_compute(s, map);
-    if (!s->spectrum_ok)
+    if (gridform__sac_prepare(s, map) != GRIDFORM_OK)
         return GF_FAIL(&s->err, GRIDFORM_EUNDEFINED, "the map has no variance (constant or all NaN)");
     *k = gridform__dominant_k(s);
     if (isnan(*k))

@@ -48,6 +48,7 @@ struct gridform_scorer {
     double *rout;                /* 4 x npad */
     double *sac;                 /* nsac + 1: the last is the NaN sentinel */
     int spectrum_ok;             /* cf holds the last map's spectrum (it has variance) */
+    double var;                  /* the last map's variance over visited bins */
 };
 
 /* lib/score_sac.c: the SAC of one map into s->sac.  Returns GRIDFORM_OK, or
@@ -55,6 +56,9 @@ struct gridform_scorer {
  * (sac then all NaN).  If the map has variance, spectrum_ok is set and the
  * padded spectrum of the mean-removed map stays in s->cf[1]. */
 int gridform__sac_compute(gridform_scorer *s, const double *map);
+/* Its first half: mean removal and the forward FFTs only (enough for the
+ * spectrum); GRIDFORM_EUNDEFINED for a map without variance. */
+int gridform__sac_prepare(gridform_scorer *s, const double *map);
 /* Dominant wavenumber from s->cf[1] after gridform__sac_compute. */
 double gridform__dominant_k(const gridform_scorer *s);
 

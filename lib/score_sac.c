@@ -55,7 +55,7 @@ static void sac_all_nan(gridform_scorer *s)
         s->sac[i] = NAN;
 }
 
-int gridform__sac_compute(gridform_scorer *s, const double *map)
+int gridform__sac_prepare(gridform_scorer *s, const double *map)
 {
     const size_t nx = s->nx, ny = s->ny, px = s->px, npad = s->npad;
     /* Mean over visited bins. */
@@ -94,6 +94,17 @@ int gridform__sac_compute(gridform_scorer *s, const double *map)
     }
     fftw_execute(s->fwd);
     s->spectrum_ok = 1;
+    s->var = var;
+    return GRIDFORM_OK;
+}
+
+int gridform__sac_compute(gridform_scorer *s, const double *map)
+{
+    int rc = gridform__sac_prepare(s, map);
+    if (rc != GRIDFORM_OK)
+        return rc;
+    const size_t nx = s->nx, ny = s->ny, npad = s->npad;
+    const double var = s->var;
     const size_t nc = s->ncpx;
     const double *M = (const double *)s->cf, *X = M + 2 * nc, *X2 = M + 4 * nc;
     fftw_complex *Pn = s->cp, *Px = s->cp + nc, *Pxx = s->cp + 2 * nc, *Pxy = s->cp + 3 * nc;

@@ -220,6 +220,24 @@ START_TEST(test_pattern_defaults)
             double d = fabs(remainder(ang[i] - ang[j], PI)) * 180 / PI;
             ck_assert_msg(fabs(d - 60) < 8, "modes %d, %d differ by %g degrees", i, j, d);
         }
+    /* gridness of the sheet (a torus: periodic autocorrelogram) */
+    gridform_scorer *sc = NULL;
+    ck_assert_int_eq(gridform_scorer_create(&sc, n, n, L, L), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_set_boundary(sc, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    /* annuli around the first rings of SAC peaks (the predicted spacing a):
+     * the scorer's defaults are fractions of the box, and this box holds six
+     * periods, so they would miss the nearest peaks */
+    double a_pred = 4 * PI / (sqrt(3.0) * ks);
+    ck_assert_int_eq(gridform_scorer_set_annuli(sc, 0.5 * a_pred / L, 1.2 * a_pred / L, 2.5 * a_pred / L, 10),
+                     GRIDFORM_OK);
+    double s60, s90, spacing, kdom;
+    ck_assert_int_eq(gridform_scorer_score(sc, r, 1, &s60, &s90, &spacing, NULL), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_map_dominant_k(sc, r, &kdom), GRIDFORM_OK);
+    ck_assert_msg(s60 >= 0.8, "score60 %g", s60);
+    ck_assert_msg(fabs(kdom / ks - 1) < 0.05, "scorer's dominant k %g vs k* %g", kdom, ks);
+    /* spacing 4 pi/(sqrt 3 k*) = 0.739 m */
+    ck_assert_msg(fabs(spacing / a_pred - 1) < 0.05, "spacing %g", spacing);
+    gridform_scorer_destroy(sc);
     free(r);
     gridform_attractor_destroy(a);
     fx_free(&f);
@@ -330,6 +348,15 @@ START_TEST(test_run_conventions)
     ck_assert_int_eq(gridform_attractor_iterate(a, 300), GRIDFORM_OK);
     ck_assert_int_eq(gridform_attractor_get_rates(a, r2), GRIDFORM_OK);
     ck_assert_mem_eq(r1, r2, sizeof r1);
+    /* a step allocates nothing, with or without velocity and tracking */
+    size_t before = gridform_debug_allocation_count();
+    ck_assert_int_eq(gridform_attractor_iterate(a, 50), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_reset_displacement(a), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_velocity(a, 0.3, -0.2), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_run(a, 50, 1e-12, NULL, NULL), GRIDFORM_CONTINUE);
+    double dx, dy;
+    ck_assert_int_eq(gridform_attractor_get_displacement(a, &dx, &dy), GRIDFORM_OK);
+    ck_assert_uint_eq(gridform_debug_allocation_count(), before);
     gridform_attractor_destroy(a);
     fx_free(&f);
 }
@@ -446,6 +473,7 @@ START_TEST(test_errors)
     ERR(gridform_attractor_run(a, 0, 1e-3, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_run(a, 10, nan_, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_run(a, 10, -1.0, NULL, NULL), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_run(a, 10, 0.0, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_get_displacement(a, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_get_displacement(a, &x, NULL), GRIDFORM_EUNDEFINED);
     /* a uniform sheet has no pattern to follow */

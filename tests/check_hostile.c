@@ -64,6 +64,8 @@ static size_t zbuf[64];
 static int ibuf[4];
 static double nan_, inf_;
 static gridform_amplitude *amp_fx;   /* a valid amplitude-equation handle */
+static gridform_placecode *amp_pc;   /* a DoG code and its FOURIER kernel for the amplitude rows */
+static gridform_kernel *amp_kf;
 static const double zero_map[256];    /* a constant 16 x 16 map */
 /* attractor rows: a network on a DoG kernel (its rates all 0, so no
  * pattern to follow), and kernels it must refuse */
@@ -266,6 +268,23 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_cubic_gain, INVAL, AERR, fx.arena, NULL, &buf[0]);
     CASE(gridform_cubic_gain, INVAL, AERR, fx.arena, zero_map, NULL);
     CASE(gridform_cubic_gain, UNDEF, AERR, fx.arena, zero_map, &buf[0]);
+    CASE(gridform_amplitude_from_kernel, INVAL, NULL, NULL, amp_kf, GRIDFORM_NL_RELU, 1.0);
+    CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, NULL, GRIDFORM_NL_RELU, 1.0);
+    CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, 0, 1.0);
+    CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, 5, 1.0);
+    CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, GRIDFORM_NL_SOFT, -1.0);
+    CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, GRIDFORM_NL_RELU, 0.0);
+    CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, GRIDFORM_NL_SOFT, nan_);
+    CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, GRIDFORM_NL_SOFT, inf_);
+    CASE(gridform_pattern_objective, INVAL, NULL, NULL, cbuf, GRIDFORM_NL_RELU, 0.0, &buf[0]);
+    CASE(gridform_pattern_objective, INVAL, gridform_kernel_last_error(amp_kf), amp_kf, NULL, GRIDFORM_NL_RELU, 0.0, &buf[0]);
+    CASE(gridform_pattern_objective, INVAL, gridform_kernel_last_error(amp_kf), amp_kf, cbuf, GRIDFORM_NL_RELU, 0.0, NULL);
+    CASE(gridform_pattern_objective, INVAL, gridform_kernel_last_error(amp_kf), amp_kf, cbuf, 0, 0.0, &buf[0]);
+    CASE(gridform_pattern_objective, INVAL, gridform_kernel_last_error(amp_kf), amp_kf, cbuf, -3, 0.0, &buf[0]);
+    CASE(gridform_pattern_objective, INVAL, gridform_kernel_last_error(amp_kf), amp_kf, cbuf, GRIDFORM_NL_SOFT, -1.0, &buf[0]);
+    CASE(gridform_pattern_objective, INVAL, gridform_kernel_last_error(amp_kf), amp_kf, cbuf, GRIDFORM_NL_TANH, nan_, &buf[0]);
+    CASE(gridform_pattern_objective, INVAL, gridform_kernel_last_error(amp_kf), amp_kf, cbuf, GRIDFORM_NL_TANH, inf_, &buf[0]);
+    CASE(gridform_pattern_objective, UNDEF, gridform_kernel_last_error(amp_kf), amp_kf, zero_map, GRIDFORM_NL_LINEAR, 0.0, &buf[0]);
 #undef MERR
 
     /* ---- attractor network (issue 5) ---- */
@@ -327,6 +346,7 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 0, 1e-3, NULL, NULL);
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, nan_, NULL, NULL);
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, -1.0, NULL, NULL);
+    CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, 0.0, NULL, NULL);
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, inf_, NULL, NULL);
     CASE(gridform_attractor_reset_displacement, INVAL, NULL, NULL);
     CASE(gridform_attractor_reset_displacement, UNDEF, TERR, att.a);
@@ -440,6 +460,9 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_arena_create(&fx.arena, 1.0, 1.0, 16, 16, PER), OK);
     ck_assert_int_eq(gridform_arena_create(&fx.walled, 1.0, 1.0, 8, 8, WAL), OK);
     ck_assert_int_eq(gridform_amplitude_create(&amp_fx), OK);
+    ck_assert_int_eq(gridform_placecode_create(&amp_pc, fx.arena, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
+                                               GRIDFORM_CENTERS_LATTICE, 1), OK);
+    ck_assert_int_eq(gridform_kernel_create(&amp_kf, amp_pc, GRIDFORM_KERNEL_FOURIER), OK);
     ck_assert_int_eq(gridform_placecode_create(&att.pc, fx.arena, GRIDFORM_TUNING_DOG, 0.05, 2.0, 64,
                                                GRIDFORM_CENTERS_LATTICE, 1), OK);
     ck_assert_int_eq(gridform_placecode_create(&att.pcgauss, fx.arena, GRIDFORM_TUNING_GAUSSIAN, 0.05, 2.0,
@@ -498,6 +521,10 @@ static void fixtures_teardown(void)
     memset(&att, 0, sizeof att);
     gridform_amplitude_destroy(amp_fx);
     amp_fx = NULL;
+    gridform_kernel_destroy(amp_kf);
+    amp_kf = NULL;
+    gridform_placecode_destroy(amp_pc);
+    amp_pc = NULL;
     gridform_scorer_destroy(sc_fx);
     sc_fx = NULL;
     gridform_arena_destroy(fx.walled);
