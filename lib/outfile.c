@@ -1,5 +1,8 @@
 /* libgridform: writing output files through a temporary name and rename. */
 #define _POSIX_C_SOURCE 200809L
+/* 64-bit off_t on 32-bit systems too: files over 2 GiB.  No off_t crosses
+ * a translation unit, so this cannot split the ABI. */
+#define _FILE_OFFSET_BITS 64
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -43,11 +46,12 @@ int gridform__outfile_open(gridform__outfile *o, const char *path, const char *f
     o->func = func;
 
     struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    int exists = stat(path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) {
         if (S_ISDIR(st.st_mode))
             return gridform__fail(NULL, GRIDFORM_EIO, func, "cannot write '%s': is a directory", path);
         /* A device or FIFO: write in place (O_TRUNC is ignored by devices). */
-        int fd = open(path, O_WRONLY | O_NOCTTY);
+        int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
         if (fd < 0)
             return gridform__outfile_fail_errno(o, errno, "cannot open");
         o->fp = fdopen(fd, "wb");
@@ -70,7 +74,7 @@ int gridform__outfile_open(gridform__outfile *o, const char *path, const char *f
         unsigned n = atomic_fetch_add(&gridform_tmp_counter, 1u);
         snprintf(o->tmp, tlen, "%s.%ld.%u.tmp", path, (long)getpid(), n);
         /* 0666 filtered by the umask, as fopen(path, "w") would do. */
-        fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY, 0666);
+        fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY | O_CLOEXEC, 0666);
         if (fd < 0 && errno != EEXIST)
             break;
     }
@@ -80,6 +84,10 @@ int gridform__outfile_open(gridform__outfile *o, const char *path, const char *f
         o->tmp = NULL;
         return gridform__outfile_fail_errno(o, e, "cannot create a temporary file beside");
     }
+    /* Replacing a file keeps its permission bits (best effort: the owner
+     * may differ, and then the new file has the default mode). */
+    if (exists)
+        (void)fchmod(fd, st.st_mode & 07777);
     o->fp = fdopen(fd, "wb");
     if (o->fp == NULL) {
         int e = errno;

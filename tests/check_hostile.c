@@ -65,7 +65,19 @@ static int ibuf[4];
 static double nan_, inf_;
 static double nanbuf[512], infbuf[512], negbuf[4], map16[256];
 static gridform_amplitude *amp_fx;   /* a valid amplitude-equation handle */
+static gridform_placecode *amp_pc;   /* a DoG code and its FOURIER kernel for the amplitude rows */
+static gridform_kernel *amp_kf;
 static const double zero_map[256];    /* a constant 16 x 16 map */
+/* attractor rows: a network on a DoG kernel (its rates all 0, so no
+ * pattern to follow), and kernels it must refuse */
+static struct {
+    gridform_placecode *pc, *pcgauss;
+    gridform_kernel *k, *kgauss, *kexact;
+    gridform_attractor *a;
+    double bad_rates[256];
+} att;
+static gridform_attractor *o_att;
+#define OUT_ATT (o_att = POISON, &o_att)
 
 /* Outputs of create rows: poisoned before the call, must be NULL after a
  * failure. */
@@ -74,13 +86,16 @@ static char poison_byte;
 static gridform_arena *o_arena;
 static gridform_placecode *o_pc;
 static gridform_kernel *o_kernel;
+static gridform_scorer *o_scorer;
+static gridform_scorer *sc_fx;       /* a valid 16 x 16 scorer */
+#define OUT_SCORER (o_scorer = POISON, &o_scorer)
 #define OUT_ARENA (o_arena = POISON, &o_arena)
 #define OUT_PC (o_pc = POISON, &o_pc)
 #define OUT_KERNEL (o_kernel = POISON, &o_kernel)
 
 static int outs_clean(void)
 {
-    return o_arena == NULL && o_pc == NULL && o_kernel == NULL;
+    return o_arena == NULL && o_pc == NULL && o_kernel == NULL && o_scorer == NULL && o_att == NULL;
 }
 
 static double spectrum_nan(double k, void *user)
@@ -266,6 +281,23 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_cubic_gain, INVAL, AERR, fx.arena, NULL, &buf[0]);
     CASE(gridform_cubic_gain, INVAL, AERR, fx.arena, zero_map, NULL);
     CASE(gridform_cubic_gain, UNDEF, AERR, fx.arena, zero_map, &buf[0]);
+    CASE(gridform_amplitude_from_kernel, INVAL, NULL, NULL, amp_kf, GRIDFORM_NL_RELU, 1.0);
+    CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, NULL, GRIDFORM_NL_RELU, 1.0);
+    CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, 0, 1.0);
+    CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, 5, 1.0);
+    CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, GRIDFORM_NL_SOFT, -1.0);
+    CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, GRIDFORM_NL_RELU, 0.0);
+    CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, GRIDFORM_NL_SOFT, nan_);
+    CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, GRIDFORM_NL_SOFT, inf_);
+    CASE(gridform_pattern_objective, INVAL, NULL, NULL, cbuf, GRIDFORM_NL_RELU, 0.0, &buf[0]);
+    CASE(gridform_pattern_objective, INVAL, gridform_kernel_last_error(amp_kf), amp_kf, NULL, GRIDFORM_NL_RELU, 0.0, &buf[0]);
+    CASE(gridform_pattern_objective, INVAL, gridform_kernel_last_error(amp_kf), amp_kf, cbuf, GRIDFORM_NL_RELU, 0.0, NULL);
+    CASE(gridform_pattern_objective, INVAL, gridform_kernel_last_error(amp_kf), amp_kf, cbuf, 0, 0.0, &buf[0]);
+    CASE(gridform_pattern_objective, INVAL, gridform_kernel_last_error(amp_kf), amp_kf, cbuf, -3, 0.0, &buf[0]);
+    CASE(gridform_pattern_objective, INVAL, gridform_kernel_last_error(amp_kf), amp_kf, cbuf, GRIDFORM_NL_SOFT, -1.0, &buf[0]);
+    CASE(gridform_pattern_objective, INVAL, gridform_kernel_last_error(amp_kf), amp_kf, cbuf, GRIDFORM_NL_TANH, nan_, &buf[0]);
+    CASE(gridform_pattern_objective, INVAL, gridform_kernel_last_error(amp_kf), amp_kf, cbuf, GRIDFORM_NL_TANH, inf_, &buf[0]);
+    CASE(gridform_pattern_objective, UNDEF, gridform_kernel_last_error(amp_kf), amp_kf, zero_map, GRIDFORM_NL_LINEAR, 0.0, &buf[0]);
 #undef MERR
 
     /* ---- placecode ---- */
@@ -375,6 +407,132 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_kernel_shells, INVAL, KERR, fx.kf, 4, &buf[0], &buf[8], NULL, &zbuf[8]);
     CASE(gridform_kernel_shells, INVAL, KERR, fx.kf, 4, &buf[0], &buf[8], &zbuf[0], NULL);
 
+    /* ---- attractor network (issue 5) ---- */
+#define TERR gridform_attractor_last_error(att.a)
+    CASE(gridform_attractor_create, INVAL, NULL, NULL, att.k);
+    CASE(gridform_attractor_create, INVAL, NULL, OUT_ATT, NULL);
+    CASE(gridform_attractor_create, UNDEF, NULL, OUT_ATT, att.kgauss);
+    CASE(gridform_attractor_create, UNSUP, NULL, OUT_ATT, att.kexact);
+    VCASE(gridform_attractor_destroy, NULL);
+    PCASE(gridform_attractor_last_error, P_STRING, NULL);
+    CASE(gridform_attractor_set_gain, INVAL, NULL, NULL, 1.0);
+    CASE(gridform_attractor_set_gain, INVAL, TERR, att.a, nan_);
+    CASE(gridform_attractor_set_gain, INVAL, TERR, att.a, inf_);
+    CASE(gridform_attractor_set_gain, INVAL, TERR, att.a, -1.0);
+    CASE(gridform_attractor_set_tau, INVAL, NULL, NULL, 0.01);
+    CASE(gridform_attractor_set_tau, INVAL, TERR, att.a, 0.0);
+    CASE(gridform_attractor_set_tau, INVAL, TERR, att.a, -0.01);
+    CASE(gridform_attractor_set_tau, INVAL, TERR, att.a, nan_);
+    CASE(gridform_attractor_set_tau, INVAL, TERR, att.a, inf_);
+    CASE(gridform_attractor_set_dt, INVAL, NULL, NULL, 0.001);
+    CASE(gridform_attractor_set_dt, INVAL, TERR, att.a, 0.0);
+    CASE(gridform_attractor_set_dt, INVAL, TERR, att.a, -inf_);
+    CASE(gridform_attractor_set_dt, INVAL, TERR, att.a, nan_);
+    CASE(gridform_attractor_set_input, INVAL, NULL, NULL, 1.0);
+    CASE(gridform_attractor_set_input, INVAL, TERR, att.a, nan_);
+    CASE(gridform_attractor_set_input, INVAL, TERR, att.a, -inf_);
+    CASE(gridform_attractor_set_nonlinearity, INVAL, NULL, NULL, GRIDFORM_NL_RELU);
+    CASE(gridform_attractor_set_nonlinearity, INVAL, TERR, att.a, 0);
+    CASE(gridform_attractor_set_nonlinearity, INVAL, TERR, att.a, 5);
+    CASE(gridform_attractor_set_nonlinearity, INVAL, TERR, att.a, -1);
+    CASE(gridform_attractor_set_nonlinearity, UNSUP, TERR, att.a, GRIDFORM_NL_SOFT);
+    CASE(gridform_attractor_set_velocity_coupling, INVAL, NULL, NULL, 0.01, 0.1);
+    CASE(gridform_attractor_set_velocity_coupling, INVAL, TERR, att.a, -0.01, 0.1);
+    CASE(gridform_attractor_set_velocity_coupling, INVAL, TERR, att.a, nan_, 0.1);
+    CASE(gridform_attractor_set_velocity_coupling, INVAL, TERR, att.a, inf_, 0.1);
+    CASE(gridform_attractor_set_velocity_coupling, INVAL, TERR, att.a, 0.01, nan_);
+    CASE(gridform_attractor_set_velocity_coupling, INVAL, TERR, att.a, 0.01, -inf_);
+    CASE(gridform_attractor_set_velocity, INVAL, NULL, NULL, 0.0, 0.0);
+    CASE(gridform_attractor_set_velocity, INVAL, TERR, att.a, nan_, 0.0);
+    CASE(gridform_attractor_set_velocity, INVAL, TERR, att.a, 0.0, nan_);
+    CASE(gridform_attractor_set_velocity, INVAL, TERR, att.a, inf_, 0.0);
+    CASE(gridform_attractor_set_velocity, INVAL, TERR, att.a, 0.0, -inf_);
+    CASE(gridform_attractor_get_parameters, INVAL, NULL, NULL, &buf[0], &buf[1], &buf[2], &buf[3], &ibuf[0]);
+    CASE(gridform_attractor_get_parameters, INVAL, TERR, att.a, NULL, NULL, NULL, NULL, NULL);
+    CASE(gridform_attractor_seed, INVAL, NULL, NULL, 1, 0.01);
+    CASE(gridform_attractor_seed, INVAL, TERR, att.a, 1, -0.01);
+    CASE(gridform_attractor_seed, INVAL, TERR, att.a, 1, nan_);
+    CASE(gridform_attractor_seed, INVAL, TERR, att.a, 1, inf_);
+    CASE(gridform_attractor_set_rates, INVAL, NULL, NULL, cbuf);
+    CASE(gridform_attractor_set_rates, INVAL, TERR, att.a, NULL);
+    CASE(gridform_attractor_set_rates, INVAL, TERR, att.a, att.bad_rates);
+    CASE(gridform_attractor_get_rates, INVAL, NULL, NULL, buf);
+    CASE(gridform_attractor_get_rates, INVAL, TERR, att.a, NULL);
+    CASE(gridform_attractor_get_time, INVAL, NULL, NULL, &buf[0]);
+    CASE(gridform_attractor_get_time, INVAL, TERR, att.a, NULL);
+    CASE(gridform_attractor_iterate, INVAL, NULL, NULL, 1);
+    CASE(gridform_attractor_iterate, OK, NULL, att.a, 0);
+    CASE(gridform_attractor_run, INVAL, NULL, NULL, 10, 1e-3, NULL, NULL);
+    CASE(gridform_attractor_run, INVAL, TERR, att.a, 0, 1e-3, NULL, NULL);
+    CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, nan_, NULL, NULL);
+    CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, -1.0, NULL, NULL);
+    CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, 0.0, NULL, NULL);
+    CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, inf_, NULL, NULL);
+    CASE(gridform_attractor_reset_displacement, INVAL, NULL, NULL);
+    CASE(gridform_attractor_reset_displacement, UNDEF, TERR, att.a);
+    CASE(gridform_attractor_get_displacement, INVAL, NULL, NULL, &buf[0], &buf[1]);
+    CASE(gridform_attractor_get_displacement, INVAL, TERR, att.a, NULL, NULL);
+    CASE(gridform_attractor_get_displacement, UNDEF, TERR, att.a, &buf[0], &buf[1]);
+#undef TERR
+
+    /* ---- score (issue 3) ---- */
+#define SERR gridform_scorer_last_error(sc_fx)
+    CASE(gridform_scorer_create, INVAL, NULL, NULL, 16, 16, 1.0, 1.0);
+    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 0, 16, 1.0, 1.0);
+    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 1, 1.0, 1.0);
+    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, 0.0, 1.0);
+    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, 1.0, -1.0);
+    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, nan_, 1.0);
+    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, 1.0, inf_);
+    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, BIG, 16, 1.0, 1.0);
+    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, HALF, HALF, 1.0, 1.0);
+    VCASE(gridform_scorer_destroy, NULL);
+    PCASE(gridform_scorer_last_error, P_STRING, NULL);
+    CASE(gridform_scorer_set_variant, INVAL, NULL, NULL, GRIDFORM_GRIDNESS_MEAN);
+    CASE(gridform_scorer_set_variant, INVAL, SERR, sc_fx, 0);
+    CASE(gridform_scorer_set_variant, INVAL, SERR, sc_fx, 3);
+    CASE(gridform_scorer_set_variant, INVAL, SERR, sc_fx, -1);
+    CASE(gridform_scorer_set_annuli, INVAL, NULL, NULL, 0.2, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, nan_, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, inf_, 1.0, 10);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, nan_, 10);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, -0.2, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.5, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, 0.3, 10);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, 1.0, 0);
+    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, 1.0, BIG);
+    CASE(gridform_scorer_set_boundary, INVAL, NULL, NULL, WAL);
+    CASE(gridform_scorer_set_boundary, INVAL, SERR, sc_fx, 0);
+    CASE(gridform_scorer_set_boundary, INVAL, SERR, sc_fx, 3);
+    CASE(gridform_scorer_set_min_overlap, INVAL, NULL, NULL, 20);
+    CASE(gridform_scorer_set_min_overlap, INVAL, SERR, sc_fx, 0);
+    CASE(gridform_scorer_set_min_overlap, INVAL, SERR, sc_fx, 1);
+    CASE(gridform_scorer_autocorr, INVAL, NULL, NULL, cbuf, buf);
+    CASE(gridform_scorer_autocorr, INVAL, SERR, sc_fx, NULL, buf);
+    CASE(gridform_scorer_autocorr, INVAL, SERR, sc_fx, cbuf, NULL);
+    CASE(gridform_scorer_autocorr, UNDEF, SERR, sc_fx, zero_map, buf);
+    CASE(gridform_scorer_score, INVAL, NULL, NULL, cbuf, 1, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score, INVAL, SERR, sc_fx, NULL, 1, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score, INVAL, SERR, sc_fx, cbuf, 0, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score, RANGE, SERR, sc_fx, cbuf, BIG, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score, UNDEF, SERR, sc_fx, zero_map, 1, buf, buf + 1, buf + 2, buf + 3);
+    CASE(gridform_map_dominant_k, INVAL, NULL, NULL, cbuf, buf);
+    CASE(gridform_map_dominant_k, INVAL, SERR, sc_fx, NULL, buf);
+    CASE(gridform_map_dominant_k, INVAL, SERR, sc_fx, cbuf, NULL);
+    CASE(gridform_map_dominant_k, UNDEF, SERR, sc_fx, zero_map, buf);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 0, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 0.0, 1.0, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, nan_, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, NULL, 4, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, NULL, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, 0.0, NULL, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 0, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 0, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, -1.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, inf_, buf, NULL);
+    CASE(gridform_ratemap_accumulate, RANGE, NULL, HALF, HALF, 1.0, 1.0, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, RANGE, NULL, 4, 4, 1.0, 1.0, cbuf, BIG, cbuf, 2, 0.0, buf, NULL);
+#undef SERR
     /* ---- io: .npy ---- */
     {
         static const size_t sh23[2] = {2, 3}, shbig[2] = {HALF, HALF}, shmax[2] = {BIG, 2};
@@ -435,6 +593,19 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_kernel_create(&fx.ke, fx.pc, GRIDFORM_KERNEL_EXACT), OK);
     ck_assert_int_eq(gridform_kernel_create(&fx.kg, fx.pc_gauss, GRIDFORM_KERNEL_FOURIER), OK);
     ck_assert_int_eq(gridform_amplitude_create(&amp_fx), OK);
+    ck_assert_int_eq(gridform_placecode_create(&amp_pc, fx.arena, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
+                                               GRIDFORM_CENTERS_LATTICE, 1), OK);
+    ck_assert_int_eq(gridform_kernel_create(&amp_kf, amp_pc, GRIDFORM_KERNEL_FOURIER), OK);
+    ck_assert_int_eq(gridform_placecode_create(&att.pc, fx.arena, GRIDFORM_TUNING_DOG, 0.05, 2.0, 64,
+                                               GRIDFORM_CENTERS_LATTICE, 1), OK);
+    ck_assert_int_eq(gridform_placecode_create(&att.pcgauss, fx.arena, GRIDFORM_TUNING_GAUSSIAN, 0.05, 2.0,
+                                               64, GRIDFORM_CENTERS_LATTICE, 1), OK);
+    ck_assert_int_eq(gridform_kernel_create(&att.k, att.pc, GRIDFORM_KERNEL_FOURIER), OK);
+    ck_assert_int_eq(gridform_kernel_create(&att.kexact, att.pc, GRIDFORM_KERNEL_EXACT), OK);
+    ck_assert_int_eq(gridform_kernel_create(&att.kgauss, att.pcgauss, GRIDFORM_KERNEL_FOURIER), OK);
+    ck_assert_int_eq(gridform_attractor_create(&att.a, att.k), OK);
+    att.bad_rates[100] = NAN;
+    ck_assert_int_eq(gridform_scorer_create(&sc_fx, 16, 16, 1.0, 1.0), OK);
     /* scratch files for the io rows, in the build directory */
     snprintf(fx.dir, sizeof fx.dir, "hostile.tmp.%ld", (long)getpid());
     ck_assert_int_eq(mkdir(fx.dir, 0700), 0);
@@ -474,6 +645,13 @@ static void remove_scratch(void)
 
 static void fixtures_teardown(void)
 {
+    gridform_attractor_destroy(att.a);
+    gridform_kernel_destroy(att.k);
+    gridform_kernel_destroy(att.kexact);
+    gridform_kernel_destroy(att.kgauss);
+    gridform_placecode_destroy(att.pc);
+    gridform_placecode_destroy(att.pcgauss);
+    memset(&att, 0, sizeof att);
     gridform_amplitude_destroy(amp_fx);
     amp_fx = NULL;
     gridform_kernel_destroy(fx.kg);
@@ -482,6 +660,12 @@ static void fixtures_teardown(void)
     gridform_placecode_destroy(fx.pc_gauss);
     gridform_placecode_destroy(fx.pc_walled);
     gridform_placecode_destroy(fx.pc);
+    gridform_kernel_destroy(amp_kf);
+    amp_kf = NULL;
+    gridform_placecode_destroy(amp_pc);
+    amp_pc = NULL;
+    gridform_scorer_destroy(sc_fx);
+    sc_fx = NULL;
     gridform_arena_destroy(fx.walled);
     gridform_arena_destroy(fx.arena);
     remove_scratch();
@@ -505,7 +689,7 @@ START_TEST(test_table)
     char sentinel[512];
     for (size_t i = 0;; i++) {
         set_sentinel(sentinel, sizeof sentinel);
-        o_arena = NULL; o_pc = NULL; o_kernel = NULL;
+        o_arena = NULL; o_pc = NULL; o_kernel = NULL; o_scorer = NULL; o_att = NULL;
         if (!run_case(i, &c))
             break;
         nrows++;

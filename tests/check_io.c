@@ -2,10 +2,12 @@
  * files), .npy writing (byte-identical to numpy.save, atomic replacement,
  * I/O errors), and map images. */
 #define _POSIX_C_SOURCE 200809L
+#include "config.h"
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +20,9 @@
 #include <unistd.h>
 #include "gridform.h"
 #include "npy_fixtures.h"
+#ifdef HAVE_PNG
+#include <png.h>
+#endif
 
 /* ---- scratch directory -------------------------------------------------- */
 
@@ -72,6 +77,9 @@ static int dir_entries(void)
 
 static void put(const char *path, const void *bytes, size_t n)
 {
+    /* A new file rather than a truncated one: ext4 flushes files truncated
+     * and rewritten at close (auto_da_alloc), which made this test slow. */
+    unlink(path);
     FILE *f = fopen(path, "wb");
     ck_assert_ptr_nonnull(f);
     ck_assert_uint_eq(fwrite(bytes, 1, n, f), n);
@@ -90,6 +98,7 @@ static unsigned char *slurp(const char *path, size_t *n)
     unsigned char *b = malloc((size_t)len + 1);
     ck_assert_ptr_nonnull(b);
     ck_assert_uint_eq(fread(b, 1, (size_t)len, f), (size_t)len);
+    b[len] = 0;   /* so text formats can be scanned */
     fclose(f);
     *n = (size_t)len;
     return b;
@@ -301,6 +310,13 @@ START_TEST(test_write_matches_numpy)
     ck_assert(memcmp(b, npy_f8_scalar, n) == 0);
     free(b);
     ck_assert_int_eq(dir_entries(), 1);   /* no temporaries left */
+
+    /* replacing a file keeps its permission bits */
+    ck_assert_int_eq(chmod(p, 0640), 0);
+    ck_assert_int_eq(gridform_npy_write(p, a, 2, sh), GRIDFORM_OK);
+    struct stat st;
+    ck_assert_int_eq(stat(p, &st), 0);
+    ck_assert_int_eq(st.st_mode & 07777, 0640);
 }
 END_TEST
 
@@ -428,6 +444,58 @@ START_TEST(test_write_alloc_failure)
     ck_assert_int_eq(gridform_npy_write(in_dir("m.npy"), a, 1, &sh), GRIDFORM_ENOMEM);
     gridform_debug_fail_allocation(0);
     ck_assert_int_eq(dir_entries(), 0);
+}
+END_TEST
+
+/* Threads writing the same path at once: every rename is atomic, so the
+ * file ends up as one complete version, and no temporary is left. */
+#define NTHREADS 4
+#define NWRITES 10
+#define NVALUES 3000
+
+static void *writer_thread(void *arg)
+{
+    int t = *(const int *)arg;
+    static _Thread_local double buf[NVALUES];
+    size_t n = NVALUES;
+    char sp[512], mp[512];   /* in_dir is not thread-safe */
+    snprintf(sp, sizeof sp, "%s/same.npy", dir);
+    snprintf(mp, sizeof mp, "%s/own%d.npy", dir, t);
+    for (int k = 0; k < NWRITES; k++) {
+        for (size_t i = 0; i < n; i++)
+            buf[i] = 1000.0 * t + k;
+        if (gridform_npy_write(sp, buf, 1, &n) != GRIDFORM_OK || gridform_npy_write(mp, buf, 1, &n) != GRIDFORM_OK)
+            return (void *)1;
+    }
+    return NULL;
+}
+
+START_TEST(test_concurrent_writes)
+{
+    pthread_t th[NTHREADS];
+    int ids[NTHREADS];
+    for (int t = 0; t < NTHREADS; t++) {
+        ids[t] = t;
+        ck_assert_int_eq(pthread_create(&th[t], NULL, writer_thread, &ids[t]), 0);
+    }
+    for (int t = 0; t < NTHREADS; t++) {
+        void *r;
+        ck_assert_int_eq(pthread_join(th[t], &r), 0);
+        ck_assert_ptr_null(r);
+    }
+    static double d[NVALUES];
+    size_t nd, sh[GRIDFORM_NPY_MAX_DIMS];
+    ck_assert_int_eq(gridform_npy_read(in_dir("same.npy"), d, NVALUES, &nd, sh), GRIDFORM_OK);
+    ck_assert_uint_eq(sh[0], NVALUES);
+    for (size_t i = 1; i < NVALUES; i++)
+        ck_assert(d[i] == d[0]);   /* one writer's complete version */
+    for (int t = 0; t < NTHREADS; t++) {
+        char own[64];
+        snprintf(own, sizeof own, "own%d.npy", t);
+        ck_assert_int_eq(gridform_npy_read(in_dir(own), d, NVALUES, &nd, sh), GRIDFORM_OK);
+        ck_assert(d[0] == 1000.0 * t + NWRITES - 1 && d[NVALUES - 1] == d[0]);
+    }
+    ck_assert_int_eq(dir_entries(), NTHREADS + 1);
 }
 END_TEST
 
@@ -647,6 +715,10 @@ START_TEST(test_read_errors)
     ck_assert_ptr_nonnull(strstr(gridform_last_error(), strerror(ENOENT)));
     ck_assert_int_eq(gridform_npy_read(dir, d, 5, &nd, sh), GRIDFORM_EIO);
     ck_assert_int_eq(gridform_npy_read("/dev/null", d, 5, &nd, sh), GRIDFORM_EIO);
+    /* a FIFO without a writer: refused at once, not waited on */
+    ck_assert_int_eq(mkfifo(in_dir("fifo.npy"), 0600), 0);
+    ck_assert_int_eq(gridform_npy_read(in_dir("fifo.npy"), d, 5, &nd, sh), GRIDFORM_EIO);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "regular"));
     gridform_debug_fail_allocation(1);
     ck_assert_msg(gridform_npy_read(p, d, 5, &nd, sh) == GRIDFORM_ENOMEM, "%s", gridform_last_error());
     gridform_debug_fail_allocation(0);
@@ -654,10 +726,328 @@ START_TEST(test_read_errors)
 }
 END_TEST
 
+
+/* ---- images --------------------------------------------------------------- */
+
+/* Reads a binary PPM written by gridform_image_write_maps. */
+static unsigned char *read_ppm(const char *path, size_t *w, size_t *h)
+{
+    size_t n;
+    unsigned char *b = slurp(path, &n);
+    int off = 0;
+    ck_assert_int_eq(sscanf((const char *)b, "P6\n%zu %zu\n255\n%n", w, h, &off), 2);
+    ck_assert_int_gt(off, 0);
+    ck_assert_uint_eq(n, (size_t)off + 3 * *w * *h);
+    unsigned char *px = malloc(n - (size_t)off + 1);
+    ck_assert_ptr_nonnull(px);
+    memcpy(px, b + off, n - (size_t)off);
+    free(b);
+    return px;
+}
+
+static void assert_px(const unsigned char *px, size_t w, size_t x, size_t y, int r, int g, int b)
+{
+    const unsigned char *p = px + 3 * (y * w + x);
+    ck_assert_msg(p[0] == r && p[1] == g && p[2] == b, "pixel (%zu, %zu) is (%d, %d, %d), expected (%d, %d, %d)",
+                  x, y, p[0], p[1], p[2], r, g, b);
+}
+
+/* Every pixel of the zoom x zoom block of bin (bx, by) of the picture
+ * (by counted from the top) has the colour. */
+static void assert_bin(const unsigned char *px, size_t w, size_t zoom, size_t bx, size_t by, int r, int g, int b)
+{
+    for (size_t y = by * zoom; y < (by + 1) * zoom; y++)
+        for (size_t x = bx * zoom; x < (bx + 1) * zoom; x++)
+            assert_px(px, w, x, y, r, g, b);
+}
+
+/* viridis ends and middle, NaN grey, gap white */
+#define LOW 68, 1, 84
+#define HIGH 253, 231, 37
+#define MID 33, 144, 140
+#define GREY 128, 128, 128
+#define WHITE 255, 255, 255
+
+START_TEST(test_image_layout)
+{
+    /* 3 maps of nx = 3, ny = 2 in 2 columns at zoom 2: 7 x 5 bins */
+    double g[3 * 6];
+    for (int i = 0; i < 6; i++)
+        g[i] = i;            /* map 0: ramp, min at (ix 0, iy 0), max at (2, 1) */
+    for (int i = 0; i < 6; i++)
+        g[6 + i] = -i;       /* map 1: reversed, with a NaN at (1, 1) */
+    g[6 + 4] = NAN;
+    for (int i = 0; i < 6; i++)
+        g[12 + i] = 3.25;    /* map 2: constant */
+    const char *p = in_dir("m.ppm");
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 3, 3, 2, 2, GRIDFORM_IMAGE_PER_MAP, 2), GRIDFORM_OK);
+    size_t w, h;
+    unsigned char *px = read_ppm(p, &w, &h);
+    ck_assert_uint_eq(w, 14);
+    ck_assert_uint_eq(h, 10);
+    /* map 0, top-left tile: iy = 0 is the bottom bin row (picture row 1) */
+    assert_bin(px, w, 2, 0, 1, LOW);
+    assert_bin(px, w, 2, 2, 0, HIGH);
+    /* map 1, top-right tile starts at bin x 4: max (0) at (0,0), min (-5) at (2,1), NaN at (1,1) */
+    assert_bin(px, w, 2, 4, 1, HIGH);
+    assert_bin(px, w, 2, 6, 0, LOW);
+    assert_bin(px, w, 2, 5, 0, GREY);
+    /* gaps: bin column 3 and bin row 2 are white */
+    for (size_t by = 0; by < 5; by++)
+        assert_bin(px, w, 2, 3, by, WHITE);
+    for (size_t bx = 0; bx < 7; bx++)
+        assert_bin(px, w, 2, bx, 2, WHITE);
+    /* map 2, constant: the middle colour, no division by zero */
+    for (size_t bx = 0; bx < 3; bx++)
+        for (size_t by = 3; by < 5; by++)
+            assert_bin(px, w, 2, bx, by, MID);
+    /* the unused fourth tile is white */
+    for (size_t bx = 4; bx < 7; bx++)
+        for (size_t by = 3; by < 5; by++)
+            assert_bin(px, w, 2, bx, by, WHITE);
+    free(px);
+
+    /* ncols larger than nmaps: one row, no empty columns; upper-case extension */
+    p = in_dir("ONE.PPM");
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 2, 3, 2, 10, GRIDFORM_IMAGE_PER_MAP, 1), GRIDFORM_OK);
+    px = read_ppm(p, &w, &h);
+    ck_assert_uint_eq(w, 7);
+    ck_assert_uint_eq(h, 2);
+    free(px);
+    ck_assert_int_eq(dir_entries(), 2);
+}
+END_TEST
+
+START_TEST(test_image_scaling)
+{
+    size_t w, h;
+    unsigned char *px;
+    const char *p = in_dir("s.ppm");
+    /* SHARED: map 0 in [0, 1], map 1 in [0, 2]: map 0's maximum is mid-scale */
+    double g[4] = {0, 1, 0, 2};
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 2, 2, 1, 2, GRIDFORM_IMAGE_SHARED, 1), GRIDFORM_OK);
+    px = read_ppm(p, &w, &h);
+    ck_assert_uint_eq(w, 5);
+    ck_assert_uint_eq(h, 1);
+    assert_px(px, w, 0, 0, LOW);
+    assert_px(px, w, 1, 0, MID);
+    assert_px(px, w, 2, 0, WHITE);
+    assert_px(px, w, 3, 0, LOW);
+    assert_px(px, w, 4, 0, HIGH);
+    free(px);
+    /* PER_MAP: both maxima at the top */
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 2, 2, 1, 2, GRIDFORM_IMAGE_PER_MAP, 1), GRIDFORM_OK);
+    px = read_ppm(p, &w, &h);
+    assert_px(px, w, 1, 0, HIGH);
+    free(px);
+    /* SYMMETRIC: [-1, 0.5] on -1..1; 0 is the middle, 0.5 is t = 0.75
+     * (viridis anchor 24 of 32: 0.362859, 0.786695, 0.386589) */
+    double s[4] = {-1.0, 0.0, 0.5, 0.25};
+    ck_assert_int_eq(gridform_image_write_maps(p, s, 1, 4, 1, 1, GRIDFORM_IMAGE_SYMMETRIC, 1), GRIDFORM_OK);
+    px = read_ppm(p, &w, &h);
+    assert_px(px, w, 0, 0, LOW);
+    assert_px(px, w, 1, 0, MID);
+    assert_px(px, w, 2, 0, 93, 201, 99);
+    free(px);
+    /* all zeros, symmetric: the middle colour; infinities take the ends */
+    double z[4] = {0, 0, INFINITY, -INFINITY};
+    ck_assert_int_eq(gridform_image_write_maps(p, z, 1, 4, 1, 1, GRIDFORM_IMAGE_SYMMETRIC, 1), GRIDFORM_OK);
+    px = read_ppm(p, &w, &h);
+    assert_px(px, w, 0, 0, MID);
+    assert_px(px, w, 2, 0, HIGH);
+    assert_px(px, w, 3, 0, LOW);
+    free(px);
+    /* extreme finite values do not overflow the scale */
+    double e[3] = {-1.7e308, 1.7e308, 0.0};
+    ck_assert_int_eq(gridform_image_write_maps(p, e, 1, 3, 1, 1, GRIDFORM_IMAGE_PER_MAP, 1), GRIDFORM_OK);
+    px = read_ppm(p, &w, &h);
+    assert_px(px, w, 0, 0, LOW);
+    assert_px(px, w, 1, 0, HIGH);
+    assert_px(px, w, 2, 0, MID);
+    free(px);
+    /* all NaN: grey everywhere */
+    double nn[2] = {NAN, NAN};
+    ck_assert_int_eq(gridform_image_write_maps(p, nn, 1, 2, 1, 1, GRIDFORM_IMAGE_SHARED, 1), GRIDFORM_OK);
+    px = read_ppm(p, &w, &h);
+    assert_px(px, w, 0, 0, GREY);
+    assert_px(px, w, 1, 0, GREY);
+    free(px);
+}
+END_TEST
+
+START_TEST(test_image_png)
+{
+    double g[3 * 6];
+    for (int i = 0; i < 18; i++)
+        g[i] = sin(0.7 * i);
+    g[5] = NAN;
+    const char *p = in_dir("m.png");
+#ifdef HAVE_PNG
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 3, 3, 2, 2, GRIDFORM_IMAGE_PER_MAP, 3), GRIDFORM_OK);
+    size_t n;
+    unsigned char *b = slurp(p, &n);
+    ck_assert_uint_ge(n, 33);
+    ck_assert(memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0);
+    ck_assert(memcmp(b + 12, "IHDR", 4) == 0);
+    uint32_t w = (uint32_t)b[16] << 24 | (uint32_t)b[17] << 16 | (uint32_t)b[18] << 8 | b[19];
+    uint32_t h = (uint32_t)b[20] << 24 | (uint32_t)b[21] << 16 | (uint32_t)b[22] << 8 | b[23];
+    ck_assert_uint_eq(w, 21);   /* (2*3 + 1) * 3 */
+    ck_assert_uint_eq(h, 15);   /* (2*2 + 1) * 3 */
+    ck_assert_int_eq(b[24], 8);   /* bit depth */
+    ck_assert_int_eq(b[25], 2);   /* colour type RGB */
+    free(b);
+    /* decoded, the PNG has exactly the pixels of the PPM */
+    const char *q = in_dir("m.ppm");
+    ck_assert_int_eq(gridform_image_write_maps(q, g, 3, 3, 2, 2, GRIDFORM_IMAGE_PER_MAP, 3), GRIDFORM_OK);
+    size_t pw, ph;
+    unsigned char *ppm = read_ppm(q, &pw, &ph);
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    ck_assert(png_image_begin_read_from_file(&img, p));
+    img.format = PNG_FORMAT_RGB;
+    unsigned char *dec = malloc(PNG_IMAGE_SIZE(img));
+    ck_assert_ptr_nonnull(dec);
+    ck_assert(png_image_finish_read(&img, NULL, dec, 0, NULL));
+    ck_assert_uint_eq(img.width, pw);
+    ck_assert_uint_eq(img.height, ph);
+    ck_assert(memcmp(dec, ppm, 3 * pw * ph) == 0);
+    free(dec);
+    free(ppm);
+    ck_assert_int_eq(gridform_image_write_maps(in_dir("UP.PNG"), g, 1, 3, 2, 1, GRIDFORM_IMAGE_SHARED, 1),
+                     GRIDFORM_OK);
+    ck_assert_int_eq(dir_entries(), 3);
+#else
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 3, 3, 2, 2, GRIDFORM_IMAGE_PER_MAP, 3), GRIDFORM_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "libpng"));
+    ck_assert_int_eq(dir_entries(), 0);
+#endif
+}
+END_TEST
+
+START_TEST(test_image_errors)
+{
+    double g[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    const char *p = in_dir("e.ppm");
+    ck_assert_int_eq(gridform_image_write_maps(NULL, g, 1, 4, 2, 1, GRIDFORM_IMAGE_PER_MAP, 1), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "path"));
+    ck_assert_int_eq(gridform_image_write_maps(p, NULL, 1, 4, 2, 1, GRIDFORM_IMAGE_PER_MAP, 1), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "maps"));
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 0, 4, 2, 1, GRIDFORM_IMAGE_PER_MAP, 1), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 1, 0, 2, 1, GRIDFORM_IMAGE_PER_MAP, 1), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 1, 4, 0, 1, GRIDFORM_IMAGE_PER_MAP, 1), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 1, 4, 2, 0, GRIDFORM_IMAGE_PER_MAP, 1), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 1, 4, 2, 1, GRIDFORM_IMAGE_PER_MAP, 0), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 1, 4, 2, 1, 0, 1), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 1, 4, 2, 1, 4, 1), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "scaling"));
+    static const char *bad_ext[] = {"x.jpg", "x", "x.png.bak", "x.pngx", "x.pp", "d.png/x", "x."};
+    for (size_t i = 0; i < sizeof bad_ext / sizeof bad_ext[0]; i++) {
+        ck_assert_int_eq(gridform_image_write_maps(in_dir(bad_ext[i]), g, 1, 4, 2, 1, GRIDFORM_IMAGE_PER_MAP, 1),
+                         GRIDFORM_EINVAL);
+        ck_assert_ptr_nonnull(strstr(gridform_last_error(), ".ppm"));
+    }
+    /* sizes: the map array, the picture, the per-side limit */
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 2, SIZE_MAX / 2, 2, 1, GRIDFORM_IMAGE_PER_MAP, 1),
+                     GRIDFORM_ERANGE);
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 1, SIZE_MAX, 1, 1, GRIDFORM_IMAGE_PER_MAP, 1), GRIDFORM_ERANGE);
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 1, 4, 2, 1, GRIDFORM_IMAGE_PER_MAP, SIZE_MAX / 2),
+                     GRIDFORM_ERANGE);
+    ck_assert_int_eq(gridform_image_write_maps(p, g, 1, 4, 2, 1, GRIDFORM_IMAGE_PER_MAP, (size_t)1 << 29),
+                     GRIDFORM_ERANGE);
+    ck_assert_int_gt((int)strlen(gridform_last_error()), 0);
+    ck_assert_int_eq(dir_entries(), 0);
+
+    /* I/O: missing directory, a full disk (through a link with the right
+     * extension), a directory in the way */
+    char missing[512];
+    snprintf(missing, sizeof missing, "%s/no/such/m.ppm", dir);
+    ck_assert_int_eq(gridform_image_write_maps(missing, g, 1, 4, 2, 1, GRIDFORM_IMAGE_PER_MAP, 1), GRIDFORM_EIO);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), missing));
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), strerror(ENOENT)));
+    ck_assert_int_eq(symlink("/dev/full", in_dir("full.ppm")), 0);
+    ck_assert_int_eq(gridform_image_write_maps(in_dir("full.ppm"), g, 1, 4, 2, 1, GRIDFORM_IMAGE_PER_MAP, 1),
+                     GRIDFORM_EIO);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), strerror(ENOSPC)));
+#ifdef HAVE_PNG
+    ck_assert_int_eq(symlink("/dev/full", in_dir("full.png")), 0);
+    ck_assert_int_eq(gridform_image_write_maps(in_dir("full.png"), g, 1, 4, 2, 1, GRIDFORM_IMAGE_PER_MAP, 1),
+                     GRIDFORM_EIO);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), strerror(ENOSPC)));
+    ck_assert_int_eq(gridform_image_write_maps(missing, g, 1, 4, 2, 1, GRIDFORM_IMAGE_PER_MAP, 1), GRIDFORM_EIO);
+#endif
+    ck_assert_int_eq(mkdir(in_dir("d.ppm"), 0700), 0);
+    ck_assert_int_eq(gridform_image_write_maps(in_dir("d.ppm"), g, 1, 4, 2, 1, GRIDFORM_IMAGE_PER_MAP, 1),
+                     GRIDFORM_EIO);
+    rmdir(in_dir("d.ppm"));
+    /* the links only: no temporaries */
+#ifdef HAVE_PNG
+    ck_assert_int_eq(dir_entries(), 2);
+#else
+    ck_assert_int_eq(dir_entries(), 1);
+#endif
+    /* allocation failures */
+    for (size_t k = 1; k <= 2; k++) {
+        gridform_debug_fail_allocation(k);
+        ck_assert_int_eq(gridform_image_write_maps(p, g, 1, 4, 2, 1, GRIDFORM_IMAGE_PER_MAP, 1), GRIDFORM_ENOMEM);
+    }
+    gridform_debug_fail_allocation(0);
+}
+END_TEST
+
+/* An image write that fails half-way keeps the old file (see
+ * test_write_interrupted). */
+START_TEST(test_image_interrupted)
+{
+#ifdef HAVE_PNG
+    static const char *names[] = {"keep.ppm", "keep.png"};
+#else
+    static const char *names[] = {"keep.ppm"};
+#endif
+    for (size_t f = 0; f < sizeof names / sizeof names[0]; f++) {
+        const char *p = in_dir(names[f]);
+        double small[4] = {1, 2, 3, 4};
+        ck_assert_int_eq(gridform_image_write_maps(p, small, 1, 2, 2, 1, GRIDFORM_IMAGE_PER_MAP, 1), GRIDFORM_OK);
+        size_t n0;
+        unsigned char *before = slurp(p, &n0);
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+            free(before);
+            signal(SIGXFSZ, SIG_IGN);
+            struct rlimit rl = {4096, 4096};
+            if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+                _exit(2);
+            /* noise compresses badly, so the PNG is large too */
+            static double big[64 * 64];
+            uint64_t x = 88172645463325252u;
+            for (size_t i = 0; i < 64 * 64; i++) {
+                x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+                big[i] = (double)(x >> 11);
+            }
+            int rc = gridform_image_write_maps(p, big, 1, 64, 64, 1, GRIDFORM_IMAGE_PER_MAP, 4);
+            _exit(rc == GRIDFORM_EIO ? 0 : 1);
+        }
+        int status;
+        ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+        ck_assert(WIFEXITED(status));
+        ck_assert_int_eq(WEXITSTATUS(status), 0);
+        size_t n1;
+        unsigned char *after = slurp(p, &n1);
+        ck_assert_uint_eq(n0, n1);
+        ck_assert(memcmp(before, after, n0) == 0);
+        free(before);
+        free(after);
+        ck_assert_int_eq(dir_entries(), (int)f + 1);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("io");
     TCase *tc = tcase_create("npy");
+    tcase_set_timeout(tc, 60);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_read_numpy_f8_le);
     tcase_add_test(tc, test_read_numpy_f4_le);
@@ -670,11 +1060,21 @@ int main(void)
     tcase_add_test(tc, test_write_errors);
     tcase_add_test(tc, test_write_interrupted);
     tcase_add_test(tc, test_write_alloc_failure);
+    tcase_add_test(tc, test_concurrent_writes);
     tcase_add_test(tc, test_header_grammar);
     tcase_add_test(tc, test_hostile_sizes);
     tcase_add_test(tc, test_truncated_everywhere);
     tcase_add_test(tc, test_read_errors);
     suite_add_tcase(s, tc);
+    TCase *ti = tcase_create("image");
+    tcase_set_timeout(ti, 60);
+    tcase_add_checked_fixture(ti, setup, teardown);
+    tcase_add_test(ti, test_image_layout);
+    tcase_add_test(ti, test_image_scaling);
+    tcase_add_test(ti, test_image_png);
+    tcase_add_test(ti, test_image_errors);
+    tcase_add_test(ti, test_image_interrupted);
+    suite_add_tcase(s, ti);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

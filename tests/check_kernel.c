@@ -166,6 +166,14 @@ START_TEST(test_fourier_vs_direct_sum)
         for (size_t i = 0; i < nmaps * n; i++)
             d[i] -= o[i];
         ck_assert_double_le(max_abs(d, nmaps * n) / scale, 1e-10);
+        /* Arrays off the SIMD alignment take the FFTW_UNALIGNED plans and
+         * give the same result. */
+        double *gu = malloc((nmaps * n + 1) * sizeof *gu), *ou = malloc((nmaps * n + 1) * sizeof *ou);
+        memcpy(gu + 1, g, nmaps * n * sizeof *g);
+        ck_assert_int_eq(gridform_kernel_apply(k, gu + 1, ou + 1, nmaps), GRIDFORM_OK);
+        for (size_t i = 0; i < nmaps * n; i++)
+            ck_assert_double_le(fabs(ou[i + 1] - o[i]), 1e-14 * scale);
+        free(gu); free(ou);
         free(g); free(o); free(d); free(xy);
         gridform_kernel_destroy(k);
         gridform_arena_destroy(a);
@@ -293,6 +301,348 @@ START_TEST(test_exact_dense)
 }
 END_TEST
 
+
+/* Relative max difference of two kernels applied to a smooth map (a bump
+ * plus a plane wave). */
+static double apply_diff(const gridform_kernel *k1, const gridform_kernel *k2, const gridform_arena *a,
+                         size_t n)
+{
+    double *g = malloc(n * sizeof *g), *o1 = malloc(n * sizeof *o1);
+    double *o2 = malloc(n * sizeof *o2), *xy = malloc(2 * n * sizeof *xy);
+    gridform_arena_positions(a, xy);
+    for (size_t i = 0; i < n; i++) {
+        double x = xy[2 * i], y = xy[2 * i + 1];
+        g[i] = exp(-(x * x + y * y) / (2 * 0.15 * 0.15)) + cos(2 * PI * (2 * x + y));
+    }
+    ck_assert_int_eq(gridform_kernel_apply(k1, g, o1, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_apply(k2, g, o2, 1), GRIDFORM_OK);
+    double scale = max_abs(o1, n);
+    for (size_t i = 0; i < n; i++)
+        o2[i] -= o1[i];
+    double r = max_abs(o2, n) / scale;
+    free(g); free(o1); free(o2); free(xy);
+    return r;
+}
+
+START_TEST(test_exact_approaches_fourier)
+{
+    /* Lattice cells on a torus: as the cells get denser the EXACT kernel
+     * P P^T / np tends to the uniform-density FOURIER multiplier.  The
+     * lattice couples k to k + 2 pi m / d with weight ~ exp(-sigma^2 (2 pi /
+     * d)^2 / 4), so the error falls like that (measured: Gaussian 1.0,
+     * 0.029, 4.7e-5, 4.1e-9; DoG 2.3, 0.13, 2.5e-4, 2.2e-6). */
+    const size_t nx = 24, n = nx * nx;
+    const size_t side[4] = {4, 8, 12, 16};
+    for (int dog = 0; dog <= 1; dog++) {
+        int tuning = dog ? GRIDFORM_TUNING_DOG : GRIDFORM_TUNING_GAUSSIAN;
+        gridform_arena *a;
+        gridform_kernel *kf = make_kernel(&a, 1, 1, nx, nx, GRIDFORM_PERIODIC, tuning, 0.07, 2.0,
+                                          4, GRIDFORM_CENTERS_LATTICE, GRIDFORM_KERNEL_FOURIER, NULL);
+        double prev = INFINITY;
+        for (int i = 0; i < 4; i++) {
+            gridform_placecode *pc;
+            gridform_kernel *ke;
+            ck_assert_int_eq(gridform_placecode_create(&pc, a, tuning, 0.07, 2.0, side[i] * side[i],
+                                                       GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_kernel_create(&ke, pc, GRIDFORM_KERNEL_EXACT), GRIDFORM_OK);
+            double d = apply_diff(kf, ke, a, n);
+            ck_assert_double_lt(d, prev / 10);
+            prev = d;
+            gridform_kernel_destroy(ke);
+            gridform_placecode_destroy(pc);
+        }
+        ck_assert_double_le(prev, 1e-5);
+        gridform_kernel_destroy(kf);
+        gridform_arena_destroy(a);
+    }
+}
+END_TEST
+
+/* <g, Sigma g> / <g, g> of the plane wave cos(k.x) with k on the lattice. */
+static double rayleigh(const gridform_kernel *k, const gridform_arena *a, int n1, int n2)
+{
+    size_t nx, ny;
+    double lx, ly;
+    gridform_arena_get_shape(a, &nx, &ny);
+    gridform_arena_get_extent(a, &lx, &ly);
+    size_t n = nx * ny;
+    double *xy = malloc(2 * n * sizeof *xy), *g = malloc(n * sizeof *g), *o = malloc(n * sizeof *o);
+    gridform_arena_positions(a, xy);
+    for (size_t i = 0; i < n; i++)
+        g[i] = cos(2 * PI * (n1 * xy[2 * i] / lx + n2 * xy[2 * i + 1] / ly));
+    ck_assert_int_eq(gridform_kernel_apply(k, g, o, 1), GRIDFORM_OK);
+    double num = 0, den = 0;
+    for (size_t i = 0; i < n; i++) {
+        num += g[i] * o[i];
+        den += g[i] * g[i];
+    }
+    free(xy); free(g); free(o);
+    return num / den;
+}
+
+START_TEST(test_resolution_independence)
+{
+    /* The same cells sampled at two resolutions: the Rayleigh quotient of a
+     * lattice plane wave near the ring agrees within 1%. */
+    const int tunings[2] = {GRIDFORM_TUNING_DOG, GRIDFORM_TUNING_SOFTMAX_DOG};
+    const int modes[2] = {GRIDFORM_KERNEL_EXACT, GRIDFORM_KERNEL_FOURIER};
+    for (int t = 0; t < 2; t++)
+        for (int m = 0; m < 2; m++) {
+            double rq[2];
+            const size_t res[2] = {32, 48};
+            for (int r = 0; r < 2; r++) {
+                gridform_arena *a;
+                gridform_kernel *k = make_kernel(&a, 1.2, 1.2, res[r], res[r], GRIDFORM_PERIODIC, tunings[t],
+                                                 0.1, 2.0, 400, GRIDFORM_CENTERS_RANDOM, modes[m], NULL);
+                /* |k| = 2 pi sqrt(5) / 1.2 = 11.7 rad/m, near k* = 11.8 */
+                rq[r] = rayleigh(k, a, 2, 1);
+                gridform_kernel_destroy(k);
+                gridform_arena_destroy(a);
+            }
+            ck_assert_double_gt(rq[0], 0);
+            ck_assert_double_eq_tol(rq[1] / rq[0], 1.0, 0.01);
+        }
+}
+END_TEST
+
+static double user_gauss(double dx, double dy, void *user)
+{
+    double s = *(double *)user;
+    return exp(-(dx * dx + dy * dy) / (2 * s * s)) / (2 * PI * s * s);
+}
+
+static double user_dog(double dx, double dy, void *user)
+{
+    double s = *(double *)user, r2 = dx * dx + dy * dy;
+    return exp(-r2 / (2 * s * s)) / (2 * PI * s * s) - exp(-r2 / (4 * s * s)) / (4 * PI * s * s);
+}
+
+START_TEST(test_numerical_spectra)
+{
+    gridform_arena *a;
+    gridform_placecode *pc;
+    gridform_kernel *k, *ka;
+    ck_assert_int_eq(gridform_arena_create(&a, 2.2, 2.2, 64, 64, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    size_t nf;
+    gridform_arena_get_nfreq(a, &nf);
+    double *s1 = malloc(nf * sizeof *s1), *s2 = malloc(nf * sizeof *s2);
+
+    /* A user tuning that is the Gaussian: the sampled spectrum matches the
+     * analytic one (sigma = 3 grid steps, so aliasing is below 1e-10). */
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_GAUSSIAN, 0.1, 0, 16,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&ka, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    double sig = 0.1;
+    ck_assert_int_eq(gridform_placecode_set_tuning_fn(pc, user_gauss, &sig), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_spectrum(k, s1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_spectrum(ka, s2), GRIDFORM_OK);
+    for (size_t b = 0; b < nf; b++)
+        ck_assert_double_le(fabs(s1[b] - s2[b]), 1e-10 * s2[0]);
+    double ks, sp, kk[3] = {0, 5, 12.5}, v1[3], v2[3];
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, &sp), GRIDFORM_EUNDEFINED);
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, kk, 3, v1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_radial_profile(ka, kk, 3, v2), GRIDFORM_OK);
+    for (int i = 0; i < 3; i++)
+        ck_assert_double_le(fabs(v1[i] - v2[i]), 1e-9 * v2[0]);
+    gridform_kernel_destroy(k);
+    gridform_kernel_destroy(ka);
+
+    /* A user DoG: ring found by search, within 0.5% of the formula. */
+    sig = 0.12;
+    ck_assert_int_eq(gridform_placecode_set_tuning_fn(pc, user_dog, &sig), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, &sp), GRIDFORM_OK);
+    ck_assert_double_eq_tol(ks / dog_kstar(0.12, 2.0), 1.0, 0.005);
+    gridform_kernel_destroy(k);
+    /* EXACT with a user tuning: same continuum ring */
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_EXACT), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, &sp), GRIDFORM_OK);
+    ck_assert_double_eq_tol(ks / dog_kstar(0.12, 2.0), 1.0, 0.005);
+    gridform_kernel_destroy(k);
+    gridform_placecode_destroy(pc);
+
+    /* Difference of softmaxes on a dense lattice: in the bulk a DoG, so its
+     * ring sits at the DoG's k*; the k = 0 bin carries the normalisation. */
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_SOFTMAX_DOG, 0.12, 2.0, 1024,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, &sp), GRIDFORM_OK);
+    ck_assert_double_eq_tol(ks / dog_kstar(0.12, 2.0), 1.0, 0.005);
+    ck_assert_double_eq_tol(sp, 0.739, 0.004);
+    ck_assert_int_eq(gridform_kernel_spectrum(k, s1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, kk, 1, v1), GRIDFORM_OK);
+    ck_assert_double_eq(v1[0], s1[0]);
+    for (size_t b = 0; b < nf; b++)
+        ck_assert_double_ge(s1[b], 0.0);
+    /* the EXACT kernel of the same cells has the same Fourier diagonal */
+    gridform_kernel *ke;
+    ck_assert_int_eq(gridform_kernel_create(&ke, pc, GRIDFORM_KERNEL_EXACT), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_spectrum(ke, s2), GRIDFORM_OK);
+    for (size_t b = 0; b < nf; b++)
+        ck_assert_double_le(fabs(s1[b] - s2[b]), 1e-12 * s1[0]);
+    /* a lattice code is square-symmetric, not radial: shells split by value
+     * inside a |k| group, and still count every eigenvector once */
+    size_t total, ns, msum = 0;
+    ck_assert_int_eq(gridform_kernel_shells(ke, 0, NULL, NULL, NULL, &total), GRIDFORM_OK);
+    double *shk = malloc(total * sizeof *shk), *shv = malloc(total * sizeof *shv);
+    size_t *shm = malloc(total * sizeof *shm);
+    ck_assert_int_eq(gridform_kernel_shells(ke, total, shk, shv, shm, &ns), GRIDFORM_OK);
+    ck_assert_uint_eq(ns, total);
+    for (size_t i = 0; i < ns; i++) {
+        msum += shm[i];
+        if (i > 0)
+            ck_assert_double_le(shv[i], shv[i - 1]);
+    }
+    ck_assert_uint_eq(msum, 64 * 64);
+    ck_assert_double_eq(shk[0], 0.0); /* the softmax constant dominates */
+    free(shk); free(shv); free(shm);
+    gridform_kernel_destroy(ke);
+    gridform_kernel_destroy(k);
+    gridform_placecode_destroy(pc);
+    free(s1); free(s2);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
+static double bad_spectrum(double k, void *user)
+{
+    (void)user;
+    return k > 3 ? NAN : 1.0;
+}
+
+static double rising_spectrum(double k, void *user)
+{
+    (void)user;
+    return k;
+}
+
+static double nan_tuning(double dx, double dy, void *user)
+{
+    (void)user;
+    return dx * dx + dy * dy > 0.01 ? NAN : 1.0;
+}
+
+START_TEST(test_errors)
+{
+    gridform_arena *a, *w;
+    gridform_placecode *pc, *pw;
+    gridform_kernel *k = (gridform_kernel *)1;
+    ck_assert_int_eq(gridform_arena_create(&a, 1, 1, 8, 8, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_arena_create(&w, 1, 1, 8, 8, GRIDFORM_WALLED), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.1, 2, 4,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pw, w, GRIDFORM_TUNING_DOG, 0.1, 2, 4,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(NULL, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create(&k, NULL, GRIDFORM_KERNEL_FOURIER), GRIDFORM_EINVAL);
+    ck_assert_ptr_null(k);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, 0), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, 4), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_RADIAL), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "create_radial"));
+    /* walls break translation invariance: FOURIER and RADIAL refuse */
+    ck_assert_int_eq(gridform_kernel_create(&k, pw, GRIDFORM_KERNEL_FOURIER), GRIDFORM_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "EXACT"));
+    ck_assert_int_eq(gridform_kernel_create_radial(&k, w, rising_spectrum, NULL), GRIDFORM_EUNSUPPORTED);
+    ck_assert_int_eq(gridform_kernel_create_radial(NULL, a, rising_spectrum, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create_radial(&k, NULL, rising_spectrum, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create_radial(&k, a, NULL, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create_radial(&k, a, bad_spectrum, NULL), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "spectrum("));
+    ck_assert_ptr_null(k);
+    /* a user tuning that returns NaN */
+    gridform_placecode *pu;
+    ck_assert_int_eq(gridform_placecode_create(&pu, a, GRIDFORM_TUNING_GAUSSIAN, 0.1, 0, 4,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_set_tuning_fn(pu, nan_tuning, NULL), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pu, GRIDFORM_KERNEL_FOURIER), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create(&k, pu, GRIDFORM_KERNEL_EXACT), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "gridform_kernel_create: the tuning function"));
+    gridform_placecode_destroy(pu);
+
+    /* every allocation failure during create, for each kind of kernel */
+    const int tun[3] = {GRIDFORM_TUNING_DOG, GRIDFORM_TUNING_SOFTMAX_DOG, GRIDFORM_TUNING_USER};
+    for (int t = 0; t < 3; t++)
+        for (int mode = GRIDFORM_KERNEL_FOURIER; mode <= GRIDFORM_KERNEL_RADIAL; mode++) {
+            gridform_placecode *q;
+            static double qsig = 0.1;
+            ck_assert_int_eq(gridform_placecode_create(&q, a, tun[t] == GRIDFORM_TUNING_USER
+                                                                  ? GRIDFORM_TUNING_GAUSSIAN : tun[t],
+                                                       0.1, 2, 4, GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+            if (tun[t] == GRIDFORM_TUNING_USER)
+                ck_assert_int_eq(gridform_placecode_set_tuning_fn(q, user_gauss, &qsig), GRIDFORM_OK);
+            int rc = GRIDFORM_ENOMEM;
+            for (size_t f = 1; rc == GRIDFORM_ENOMEM && f < 100; f++) {
+                gridform_debug_fail_allocation(f);
+                rc = mode == GRIDFORM_KERNEL_RADIAL ? gridform_kernel_create_radial(&k, a, rising_spectrum, NULL)
+                                                    : gridform_kernel_create(&k, q, mode);
+                gridform_debug_fail_allocation(0);
+                if (rc == GRIDFORM_ENOMEM)
+                    ck_assert_ptr_null(k);
+            }
+            ck_assert_int_eq(rc, GRIDFORM_OK);
+            gridform_kernel_destroy(k);
+            k = NULL;
+            gridform_placecode_destroy(q);
+        }
+
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    double in[128] = {0}, out[128], sp[40], km[4] = {1, 2, 3, 4}, v[4], ks, s;
+    size_t mult[4], ns;
+    int mode;
+    ck_assert_int_eq(gridform_kernel_apply(NULL, in, out, 1), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_apply(k, NULL, out, 1), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_apply(k, in, NULL, 1), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_apply(k, in, out, 0), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_apply(k, in, out, SIZE_MAX), GRIDFORM_ERANGE);
+    ck_assert_int_eq(gridform_kernel_apply(k, in, in + 32, 1), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "overlap"));
+    in[70] = NAN;
+    ck_assert_int_eq(gridform_kernel_apply(k, in, out, 2), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "map 1"));
+    in[70] = 0;
+    ck_assert_int_eq(gridform_kernel_spectrum(NULL, sp), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_spectrum(k, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_radial_profile(NULL, km, 4, v), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, NULL, 4, v), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, km, 4, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, km, 0, v), GRIDFORM_EINVAL);
+    km[2] = -1;
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, km, 4, v), GRIDFORM_EINVAL);
+    km[2] = NAN;
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, km, 4, v), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "kmag[2]"));
+    ck_assert_int_eq(gridform_kernel_ring(NULL, &ks, &s), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_ring(k, NULL, &s), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_shells(NULL, 4, km, v, mult, &ns), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_shells(k, 4, km, v, mult, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_shells(k, 4, NULL, v, mult, &ns), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_shells(k, 4, km, NULL, mult, &ns), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_shells(k, 4, km, v, NULL, &ns), GRIDFORM_EINVAL);
+    gridform_debug_fail_allocation(1);
+    ck_assert_int_eq(gridform_kernel_shells(k, 4, km, v, mult, &ns), GRIDFORM_ENOMEM);
+    gridform_debug_fail_allocation(0);
+    ck_assert_int_eq(gridform_kernel_get_mode(NULL, &mode), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_get_mode(k, NULL), GRIDFORM_EINVAL);
+    ck_assert_ptr_null(gridform_kernel_get_arena(NULL));
+    ck_assert_ptr_nonnull(gridform_kernel_last_error(NULL));
+    gridform_kernel_destroy(k);
+
+    /* a spectrum still rising at the Nyquist wavenumber; one that turns NaN */
+    ck_assert_int_eq(gridform_kernel_create_radial(&k, a, rising_spectrum, NULL), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, &s), GRIDFORM_ERANGE);
+    ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "Nyquist"));
+    gridform_kernel_destroy(k);
+    gridform_kernel_destroy(NULL);
+    gridform_placecode_destroy(pc);
+    gridform_placecode_destroy(pw);
+    gridform_arena_destroy(a);
+    gridform_arena_destroy(w);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("kernel");
@@ -304,6 +654,10 @@ int main(void)
     tcase_add_test(tc, test_spectrum_analytic);
     tcase_add_test(tc, test_shells);
     tcase_add_test(tc, test_exact_dense);
+    tcase_add_test(tc, test_exact_approaches_fourier);
+    tcase_add_test(tc, test_resolution_independence);
+    tcase_add_test(tc, test_numerical_spectra);
+    tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -43,6 +43,12 @@ GRIDFORM_API int gridform_amplitude_set_coefficients(gridform_amplitude *a, doub
                                                      double g0, double g1);
 GRIDFORM_API int gridform_amplitude_get_coefficients(const gridform_amplitude *a, double *mu,
                                                      double *gamma, double *g0, double *g1);
+/* Derive mu, gamma, g0, g1 from a kernel's ring and a nonlinearity
+ * (GRIDFORM_NL_*, see gridform/learner.h) of the given strength (>= 0, in
+ * the units of Sigma~); the derivation is in gridform_amplitude(3). */
+GRIDFORM_API int gridform_amplitude_from_kernel(gridform_amplitude *a, const gridform_kernel *k,
+                                                int nonlinearity, double strength);
+
 GRIDFORM_API int gridform_amplitude_set_state(gridform_amplitude *a, const double *state);
 GRIDFORM_API int gridform_amplitude_get_state(const gridform_amplitude *a, double *state);
 /* Random state: every real and imaginary part uniform in [-amplitude, amplitude]. */
@@ -75,6 +81,11 @@ GRIDFORM_API int gridform_lattice_synthesize(const gridform_arena *ar, int latti
                                              double phase_x, double phase_y, double *out);
 /* <h^3> / <h^2>^(3/2) of the mean-free map h = map - <map>. */
 GRIDFORM_API int gridform_cubic_gain(const gridform_arena *ar, const double *map, double *gain);
+/* The nonnegativity-penalised Lagrangian L = g^T Sigma g - strength <phi(u)>
+ * of the unit-norm map g = map/|map| (u = g sqrt(lx ly)); for RELU, the
+ * objective of the rectified, renormalised map. */
+GRIDFORM_API int gridform_pattern_objective(const gridform_kernel *k, const double *map, int nonlinearity,
+                                            double strength, double *value);
 
 GRIDFORM_END_DECLS
 

@@ -6,8 +6,81 @@
 #include <stdint.h>
 #include "gridform/export.h"
 #include "gridform/status.h"
+#include "gridform/arena.h"
 
 GRIDFORM_BEGIN_DECLS
+
+/* A scorer for maps of one size: nx x ny bins covering lx x ly metres.  It
+ * owns the FFT plans, annulus lists, rotation tables and workspaces, so it is
+ * used by one thread at a time (give each thread its own scorer). */
+typedef struct gridform_scorer gridform_scorer;
+
+/* Gridness variants (frozen values). */
+enum {
+    GRIDFORM_GRIDNESS_MEAN = 1,    /* (c60+c120)/2 - (c30+c90+c150)/3 (Banino et al. 2018; default) */
+    GRIDFORM_GRIDNESS_MINMAX = 2   /* min(c60,c120) - max(c30,c90,c150) (Sargolini et al. 2006) */
+};
+
+/* Make a scorer for maps of ny x nx bins (row-major, map[iy*nx+ix]) over a
+ * box of lx x ly metres.  nx, ny >= 2.  Plans, tables and workspaces are made
+ * here; scoring allocates nothing. */
+GRIDFORM_API int gridform_scorer_create(gridform_scorer **out, size_t nx, size_t ny, double lx, double ly);
+GRIDFORM_API void gridform_scorer_destroy(gridform_scorer *s);
+GRIDFORM_API const char *gridform_scorer_last_error(const gridform_scorer *s);
+
+/* GRIDFORM_GRIDNESS_MEAN (default) or GRIDFORM_GRIDNESS_MINMAX; score90 is
+ * c90 - (c45+c135)/2 in both. */
+GRIDFORM_API int gridform_scorer_set_variant(gridform_scorer *s, int variant);
+
+/* Annuli, as fractions of the map side L = min(lx, ly): a SAC bin at lag
+ * length r (metres) is in annulus j when inner*L < r <= outer_j*L, with
+ * outer_j from outer_min to outer_max in count equal steps (count 1: outer_min
+ * only).  0 <= inner < outer_min <= outer_max <= 1.5, 1 <= count <= 1000.
+ * Defaults 0.2, 0.4, 1.0, 10. */
+GRIDFORM_API int gridform_scorer_set_annuli(gridform_scorer *s, double inner, double outer_min,
+                                            double outer_max, size_t count);
+
+/* How the map's edges are treated by the autocorrelogram: GRIDFORM_WALLED
+ * (default: only overlapping bins, the standard definition for recorded
+ * maps) or GRIDFORM_PERIODIC (circular lags, for maps on a torus such as the
+ * learner's; the SAC is then periodic and translation-invariant). */
+GRIDFORM_API int gridform_scorer_set_boundary(gridform_scorer *s, int boundary);
+
+/* Fewest overlapping valid bins for a SAC lag to be defined (default 20,
+ * at least 2). */
+GRIDFORM_API int gridform_scorer_set_min_overlap(gridform_scorer *s, size_t min_overlap);
+
+/* The (2ny-1) x (2nx-1) Pearson spatial autocorrelogram of one map, centre
+ * (zero lag) at row ny-1, column nx-1.  NaN bins of the map are unvisited
+ * and excluded.  Lags with too few overlapping bins or a numerically constant
+ * overlap are NaN in sac (the definition's own undefined lags); a map with no
+ * variance gives GRIDFORM_EUNDEFINED and an all-NaN sac. */
+GRIDFORM_API int gridform_scorer_autocorr(const gridform_scorer *s, const double *map, double *sac);
+
+/* Score nmaps maps (map-major, nmaps x ny x nx).  Outputs, each nmaps long,
+ * any of them NULL: score60, score90 (best over annuli, separately),
+ * spacing (metres), orientation (radians in [0, pi/3)).  A map whose value
+ * is undefined (no variance, no SAC peaks) gets NaN there and the call
+ * returns GRIDFORM_EUNDEFINED after scoring all maps. */
+GRIDFORM_API int gridform_scorer_score(const gridform_scorer *s, const double *maps, size_t nmaps,
+                                       double *score60, double *score90, double *spacing,
+                                       double *orientation);
+
+/* The wavenumber (rad/m) of the strongest non-DC Fourier mode of one map
+ * (mean removed, NaN bins as zero), interpolated between lattice points. */
+GRIDFORM_API int gridform_map_dominant_k(const gridform_scorer *s, const double *map, double *k);
+
+/* Mean rate maps from a trajectory.  The box is lx x ly metres centred on the
+ * origin (x in [-lx/2, lx/2]) on nx x ny bins, as an arena.  xy: npos x 2
+ * positions (metres; a sample with a NaN coordinate is skipped); activity:
+ * npos x ncells (row-major, activity[t*ncells + c]).  maps: ncells x ny x nx
+ * mean activity per bin; bins visited fewer than max(1, min_occupancy)
+ * times are NaN.  occupancy (may be NULL): ny x nx sample counts. */
+GRIDFORM_API int gridform_ratemap_accumulate(size_t nx, size_t ny, double lx, double ly,
+                                             const double *xy, size_t npos,
+                                             const double *activity, size_t ncells,
+                                             double min_occupancy, double *maps,
+                                             double *occupancy);
 
 GRIDFORM_END_DECLS
 

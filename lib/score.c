@@ -1,0 +1,276 @@
+/* libgridform: the scorer handle: creation, options and batch scoring. */
+#include "config.h"
+#include <math.h>
+#include <string.h>
+#include "score_internal.h"
+
+/* Smallest n >= m whose only prime factors are 2, 3, 5 and 7: sizes FFTW
+ * transforms fastest. */
+static size_t fast_size(size_t m)
+{
+    for (size_t n = m;; n++) {
+        size_t r = n;
+        static const size_t f[4] = {2, 3, 5, 7};
+        for (int i = 0; i < 4; i++)
+            while (r % f[i] == 0)
+                r /= f[i];
+        if (r == 1)
+            return n;
+    }
+}
+
+static void scorer_free(gridform_scorer *s)
+{
+    if (s == NULL)
+        return;
+    if (s->fwd != NULL || s->inv != NULL) {
+        gridform__fftw_lock(1);
+        if (s->fwd != NULL) fftw_destroy_plan(s->fwd);
+        if (s->inv != NULL) fftw_destroy_plan(s->inv);
+        gridform__fftw_unlock();
+    }
+    gridform__aligned_free(s->rin);
+    gridform__aligned_free(s->cf);
+    gridform__aligned_free(s->cp);
+    gridform__aligned_free(s->rout);
+    gridform__aligned_free(s->sac);
+    gridform__score_tables_free(s);
+    gridform__free(s);
+}
+
+int gridform_scorer_create(gridform_scorer **out, size_t nx, size_t ny, double lx, double ly)
+{
+    if (out == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "out must not be NULL");
+    *out = NULL;
+    if (nx < 2 || ny < 2)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "nx and ny must be >= 2, got %zu x %zu", nx, ny);
+    if (!isfinite(lx) || lx <= 0)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "lx must be finite and > 0 metres, got %g", lx);
+    if (!isfinite(ly) || ly <= 0)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "ly must be finite and > 0 metres, got %g", ly);
+    /* The SAC is indexed with int32 and FFTW takes int sizes: keep every
+     * padded dimension and product below 2^31. */
+    const size_t lim = (size_t)1 << 20;
+    if (nx > lim || ny > lim)
+        return GF_FAIL(NULL, GRIDFORM_ERANGE, "maps of %zu x %zu bins are too large", nx, ny);
+    size_t sx = 2 * nx - 1, sy = 2 * ny - 1, px = fast_size(sx), py = fast_size(sy);
+    size_t nsac, npad, ncpx, t3, t4;
+    if (!gridform__mul_size(sx, sy, &nsac) || !gridform__mul_size(px, py, &npad)
+        || !gridform__mul_size(px / 2 + 1, py, &ncpx) || nsac >= INT32_MAX || npad >= INT32_MAX
+        || !gridform__mul_size(npad, 4, &t4) || !gridform__mul_size(ncpx, 4, &t3)
+        || !gridform__mul_size(t4, sizeof(double) * 2, &t4))
+        return GF_FAIL(NULL, GRIDFORM_ERANGE, "maps of %zu x %zu bins are too large", nx, ny);
+
+    gridform_scorer *s = gridform__calloc(1, sizeof *s);
+    if (s == NULL)
+        return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the scorer");
+    s->nx = nx;
+    s->ny = ny;
+    s->lx = lx;
+    s->ly = ly;
+    s->dx = lx / (double)nx;
+    s->dy = ly / (double)ny;
+    s->sx = sx;
+    s->sy = sy;
+    s->nsac = nsac;
+    s->px = px;
+    s->py = py;
+    s->npad = npad;
+    s->ncpx = ncpx;
+    s->variant = GRIDFORM_GRIDNESS_MEAN;
+    s->boundary = GRIDFORM_WALLED;
+    s->min_overlap = 20;
+
+    s->rin = gridform__aligned_doubles(3 * npad);
+    s->rout = gridform__aligned_doubles(4 * npad);
+    s->cf = gridform__aligned_alloc(3 * ncpx * sizeof(fftw_complex));
+    s->cp = gridform__aligned_alloc(4 * ncpx * sizeof(fftw_complex));
+    s->sac = gridform__aligned_doubles(nsac + 1);
+    if (s->rin == NULL || s->rout == NULL || s->cf == NULL || s->cp == NULL || s->sac == NULL) {
+        scorer_free(s);
+        return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the scorer's workspaces");
+    }
+    int dims[2] = {(int)py, (int)px};
+    gridform__fftw_lock(1);
+    /* FFTW_MEASURE once per size (FFTW keeps the wisdom for later scorers);
+     * a scorer is made once and then scores thousands of maps. */
+    s->fwd = fftw_plan_many_dft_r2c(2, dims, 3, s->rin, NULL, 1, (int)npad, s->cf, NULL, 1,
+                                    (int)ncpx, FFTW_MEASURE | FFTW_PRESERVE_INPUT);
+    s->inv = fftw_plan_many_dft_c2r(2, dims, 4, s->cp, NULL, 1, (int)ncpx, s->rout, NULL, 1,
+                                    (int)npad, FFTW_MEASURE | FFTW_DESTROY_INPUT);
+    gridform__fftw_unlock();
+    if (s->fwd == NULL || s->inv == NULL) {
+        scorer_free(s);
+        return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot plan the %zu x %zu FFTs", py, px);
+    }
+    /* Planning scribbled on the buffers; the padding of rin must be zero. */
+    memset(s->rin, 0, 3 * npad * sizeof(double));
+    for (size_t i = 0; i < nsac; i++)
+        s->sac[i] = NAN;
+    s->sac[nsac] = NAN;
+    int rc = gridform__score_tables(s, 0.2, 0.4, 1.0, 10);
+    if (rc != GRIDFORM_OK) {
+        scorer_free(s);
+        return GF_FAIL(NULL, rc, "cannot build the annulus and rotation tables");
+    }
+    *out = s;
+    return GRIDFORM_OK;
+}
+
+void gridform_scorer_destroy(gridform_scorer *s)
+{
+    scorer_free(s);
+}
+
+const char *gridform_scorer_last_error(const gridform_scorer *s)
+{
+    return gridform__errtext(s != NULL ? &s->err : NULL);
+}
+
+int gridform_scorer_set_variant(gridform_scorer *s, int variant)
+{
+    if (s == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    if (variant != GRIDFORM_GRIDNESS_MEAN && variant != GRIDFORM_GRIDNESS_MINMAX)
+        return GF_FAIL(&s->err, GRIDFORM_EINVAL,
+                       "variant must be GRIDFORM_GRIDNESS_MEAN (%d) or GRIDFORM_GRIDNESS_MINMAX (%d), got %d",
+                       GRIDFORM_GRIDNESS_MEAN, GRIDFORM_GRIDNESS_MINMAX, variant);
+    s->variant = variant;
+    return GRIDFORM_OK;
+}
+
+int gridform_scorer_set_boundary(gridform_scorer *s, int boundary)
+{
+    if (s == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    if (boundary != GRIDFORM_WALLED && boundary != GRIDFORM_PERIODIC)
+        return GF_FAIL(&s->err, GRIDFORM_EINVAL,
+                       "boundary must be GRIDFORM_PERIODIC (%d) or GRIDFORM_WALLED (%d), got %d",
+                       GRIDFORM_PERIODIC, GRIDFORM_WALLED, boundary);
+    s->boundary = boundary;
+    return GRIDFORM_OK;
+}
+
+int gridform_scorer_set_min_overlap(gridform_scorer *s, size_t min_overlap)
+{
+    if (s == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    if (min_overlap < 2)
+        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "min_overlap must be >= 2, got %zu", min_overlap);
+    s->min_overlap = min_overlap;
+    return GRIDFORM_OK;
+}
+
+int gridform_scorer_set_annuli(gridform_scorer *s, double inner, double outer_min, double outer_max,
+                               size_t count)
+{
+    if (s == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    if (!isfinite(inner) || !isfinite(outer_min) || !isfinite(outer_max) || inner < 0
+        || outer_min <= inner || outer_max < outer_min || outer_max > 1.5)
+        return GF_FAIL(&s->err, GRIDFORM_EINVAL,
+                       "need 0 <= inner < outer_min <= outer_max <= 1.5, got %g, %g, %g", inner,
+                       outer_min, outer_max);
+    if (count < 1 || count > 1000)
+        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "count must be in 1..1000, got %zu", count);
+    if (count > 1 && outer_max == outer_min)
+        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "count %zu needs outer_max > outer_min", count);
+    int rc = gridform__score_tables(s, inner, outer_min, outer_max, count);
+    if (rc != GRIDFORM_OK)
+        return GF_FAIL(&s->err, rc, "cannot allocate the annulus and rotation tables");
+    return GRIDFORM_OK;
+}
+
+/* A map may hold NaN (unvisited bins) but not an infinity. */
+static int check_finite_or_nan(const double *m, size_t n, size_t *where)
+{
+    for (size_t i = 0; i < n; i++)
+        if (isinf(m[i])) {
+            *where = i;
+            return 0;
+        }
+    return 1;
+}
+
+int gridform_scorer_autocorr(const gridform_scorer *cs, const double *map, double *sac)
+{
+    if (cs == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    /* The scorer's workspaces are mutable: one thread at a time (documented). */
+    gridform_scorer *s = (gridform_scorer *)cs;
+    GF_CHECK_PTR(&s->err, map);
+    GF_CHECK_PTR(&s->err, sac);
+    size_t where;
+    if (!check_finite_or_nan(map, s->nx * s->ny, &where))
+        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "map[%zu] is infinite", where);
+    int rc = gridform__sac_compute(s, map);
+    memcpy(sac, s->sac, s->nsac * sizeof(double));
+    if (rc != GRIDFORM_OK)
+        return GF_FAIL(&s->err, rc, "the map has no variance (constant or all NaN) or no lag overlaps %zu bins",
+                       s->min_overlap);
+    return GRIDFORM_OK;
+}
+
+int gridform_map_dominant_k(const gridform_scorer *cs, const double *map, double *k)
+{
+    if (cs == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    gridform_scorer *s = (gridform_scorer *)cs;
+    GF_CHECK_PTR(&s->err, map);
+    GF_CHECK_PTR(&s->err, k);
+    size_t where;
+    if (!check_finite_or_nan(map, s->nx * s->ny, &where))
+        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "map[%zu] is infinite", where);
+    *k = NAN;
+    if (gridform__sac_prepare(s, map) != GRIDFORM_OK)
+        return GF_FAIL(&s->err, GRIDFORM_EUNDEFINED, "the map has no variance (constant or all NaN)");
+    *k = gridform__dominant_k(s);
+    if (isnan(*k))
+        return GF_FAIL(&s->err, GRIDFORM_EUNDEFINED, "the map's spectrum has no non-DC power");
+    return GRIDFORM_OK;
+}
+
+int gridform_scorer_score(const gridform_scorer *cs, const double *maps, size_t nmaps,
+                          double *score60, double *score90, double *spacing, double *orientation)
+{
+    if (cs == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    gridform_scorer *s = (gridform_scorer *)cs;
+    GF_CHECK_PTR(&s->err, maps);
+    if (nmaps == 0)
+        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "nmaps must be >= 1");
+    size_t n = s->nx * s->ny, total, where;
+    if (!gridform__mul_size(n, nmaps, &total))
+        return GF_FAIL(&s->err, GRIDFORM_ERANGE, "%zu maps of %zu bins overflow", nmaps, n);
+    /* Validate everything first so a bad input leaves the outputs untouched. */
+    if (!check_finite_or_nan(maps, total, &where))
+        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "map %zu, bin %zu is infinite", where / n, where % n);
+    size_t nundef = 0, first = 0;
+    int want_gridness = score60 != NULL || score90 != NULL;
+    int want_peaks = spacing != NULL || orientation != NULL;
+    for (size_t m = 0; m < nmaps; m++) {
+        double g60 = NAN, g90 = NAN, sp = NAN, th = NAN;
+        int rc = gridform__sac_compute(s, maps + m * n);
+        if (rc == GRIDFORM_OK) {
+            if (want_gridness)
+                gridform__gridness(s, &g60, &g90);
+            if (want_peaks)
+                gridform__peaks(s, &sp, &th);
+        }
+        if (score60) score60[m] = g60;
+        if (score90) score90[m] = g90;
+        if (spacing) spacing[m] = sp;
+        if (orientation) orientation[m] = th;
+        if (rc != GRIDFORM_OK || (want_gridness && (isnan(g60) || isnan(g90)))
+            || (want_peaks && isnan(sp))) {
+            if (nundef++ == 0)
+                first = m;
+        }
+    }
+    if (nundef > 0)
+        return GF_FAIL(&s->err, GRIDFORM_EUNDEFINED,
+                       "%zu of %zu maps have undefined scores (NaN), the first is map %zu", nundef,
+                       nmaps, first);
+    return GRIDFORM_OK;
+}

@@ -1,0 +1,347 @@
+/* libgridform: gridness scores, spacing and orientation from a SAC.
+ *
+ * Gridness (Sargolini et al., Science 312:758, 2006; Langston et al.,
+ * Science 328:1576, 2010; Banino et al., Nature 557:429, 2018): in an annulus
+ * of the SAC around its centre, c_a is the Pearson correlation of the SAC
+ * with itself rotated by a degrees, over the bins where both are defined;
+ *   score60 = (c60 + c120)/2 - (c30 + c90 + c150)/3      (MEAN, Banino)
+ *           = min(c60, c120) - max(c30, c90, c150)         (MINMAX, Sargolini)
+ *   score90 = c90 - (c45 + c135)/2,
+ * each maximised over the annuli separately.  The rotated SAC is bilinear
+ * interpolation of the SAC; all source indices and weights are tabulated
+ * here once per scorer, so scoring a map is a gather and running sums.
+ * Because the annuli share their inner radius, sorting the bins by radius
+ * makes each annulus a prefix of one list: one pass per angle gives every
+ * annulus' sums. */
+#include "config.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "score_internal.h"
+
+/* cos and sin of 30, 45, 60, 90, 120, 135 and 150 degrees, exact to the last bit. */
+static const double rot_cs[GF_NROT][2] = {
+    {0.86602540378443864676, 0.5},
+    {0.70710678118654752440, 0.70710678118654752440},
+    {0.5, 0.86602540378443864676},
+    {0.0, 1.0},
+    {-0.5, 0.86602540378443864676},
+    {-0.70710678118654752440, 0.70710678118654752440},
+    {-0.86602540378443864676, 0.5},
+};
+
+/* Interpolation weights this close to 0 or 1 are exact lattice hits (the
+ * 90 degree rotation, the centre row) and snap, so that an undefined
+ * neighbour of zero weight never invalidates a bin. */
+#define GF_SNAP 1e-9
+
+typedef struct {
+    double r;
+    int32_t idx;
+} binrec;
+
+static int cmp_bin(const void *a, const void *b)
+{
+    const binrec *x = a, *y = b;
+    if (x->r != y->r)
+        return x->r < y->r ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+void gridform__score_tables_free(gridform_scorer *s)
+{
+    gridform__free(s->bin_sac);
+    gridform__free(s->ann_end);
+    gridform__free(s->rot);
+    gridform__free(s->bin_val);
+    gridform__free(s->corr);
+    s->bin_sac = NULL;
+    s->ann_end = NULL;
+    s->rot = NULL;
+    s->bin_val = NULL;
+    s->corr = NULL;
+}
+
+static void split(double f, long *i0, double *w)
+{
+    double fl = floor(f);
+    double a = f - fl;
+    *i0 = (long)fl;
+    if (a < GF_SNAP) {
+        a = 0;
+    } else if (a > 1 - GF_SNAP) {
+        *i0 += 1;
+        a = 0;
+    }
+    *w = a;
+}
+
+static int32_t sac_index(const gridform_scorer *s, long r, long c)
+{
+    if (r < 0 || c < 0 || r >= (long)s->sy || c >= (long)s->sx)
+        return (int32_t)s->nsac;   /* the NaN sentinel */
+    return (int32_t)((size_t)r * s->sx + (size_t)c);
+}
+
+int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, double outer_max,
+                           size_t count)
+{
+    const double L = s->lx < s->ly ? s->lx : s->ly;
+    const long nx = (long)s->nx, ny = (long)s->ny, cx = nx - 1, cy = ny - 1;
+    const double rin = inner * L, rout = outer_max * L;
+    size_t nb = 0;
+    for (long v = 0; v < ny; v++)
+        for (long u = (v == 0 ? 1 : -(nx - 1)); u < nx; u++) {
+            double r = hypot((double)u * s->dx, (double)v * s->dy);
+            if (r > rin && r <= rout)
+                nb++;
+        }
+    binrec *tmp = gridform__malloc_array(nb, sizeof *tmp);
+    int32_t *bin_sac = gridform__malloc_array(nb, sizeof *bin_sac);
+    size_t *ann_end = gridform__malloc_array(count, sizeof *ann_end);
+    size_t nrot;
+    gridform__rotentry *rot = gridform__mul_size(nb, GF_NROT, &nrot)
+                                  ? gridform__malloc_array(nrot, sizeof *rot) : NULL;
+    double *bin_val = gridform__malloc_array(nb, sizeof *bin_val);
+    double *corr = gridform__malloc_array(count * GF_NROT, sizeof *corr);
+    if (tmp == NULL || bin_sac == NULL || ann_end == NULL || rot == NULL || bin_val == NULL
+        || corr == NULL) {
+        gridform__free(tmp);
+        gridform__free(bin_sac);
+        gridform__free(ann_end);
+        gridform__free(rot);
+        gridform__free(bin_val);
+        gridform__free(corr);
+        return GRIDFORM_ENOMEM;
+    }
+    size_t k = 0;
+    for (long v = 0; v < ny; v++)
+        for (long u = (v == 0 ? 1 : -(nx - 1)); u < nx; u++) {
+            double r = hypot((double)u * s->dx, (double)v * s->dy);
+            if (r > rin && r <= rout) {
+                tmp[k].r = r;
+                tmp[k].idx = sac_index(s, cy + v, cx + u);
+                k++;
+            }
+        }
+    qsort(tmp, nb, sizeof *tmp, cmp_bin);
+    /* The outer radii as numpy.linspace(outer_min, outer_max, count). */
+    double step = count > 1 ? (outer_max - outer_min) / (double)(count - 1) : 0;
+    for (size_t j = 0; j < count; j++) {
+        double o = (count > 1 && j == count - 1) ? outer_max : (double)j * step + outer_min;
+        size_t e = 0;
+        while (e < nb && tmp[e].r <= o * L)
+            e++;
+        ann_end[j] = e;
+    }
+    for (size_t b = 0; b < nb; b++) {
+        bin_sac[b] = tmp[b].idx;
+        long v = (long)tmp[b].idx / (long)s->sx - cy, u = (long)tmp[b].idx % (long)s->sx - cx;
+        double x = (double)u * s->dx, y = (double)v * s->dy;
+        for (int a = 0; a < GF_NROT; a++) {
+            /* The SAC rotated counter-clockwise by the angle: its value at
+             * p is the SAC at R(-angle) p. */
+            double c = rot_cs[a][0], sn = rot_cs[a][1];
+            double qx = c * x + sn * y, qy = -sn * x + c * y;
+            long c0, r0;
+            double fx, fy;
+            split((double)cx + qx / s->dx, &c0, &fx);
+            split((double)cy + qy / s->dy, &r0, &fy);
+            long c1 = fx > 0 ? c0 + 1 : c0, r1 = fy > 0 ? r0 + 1 : r0;
+            gridform__rotentry *e = &rot[(size_t)a * nb + b];
+            e->i00 = sac_index(s, r0, c0);
+            e->i01 = sac_index(s, r0, c1);
+            e->i10 = sac_index(s, r1, c0);
+            e->i11 = sac_index(s, r1, c1);
+            e->fx = fx;
+            e->fy = fy;
+        }
+    }
+    gridform__free(tmp);
+    gridform__score_tables_free(s);
+    s->nbins = nb;
+    s->bin_sac = bin_sac;
+    s->ann_end = ann_end;
+    s->rot = rot;
+    s->bin_val = bin_val;
+    s->corr = corr;
+    s->inner = inner;
+    s->outer_min = outer_min;
+    s->outer_max = outer_max;
+    s->count = count;
+    return GRIDFORM_OK;
+}
+
+static double pearson(double n, double sa, double sb, double saa, double sbb, double sab)
+{
+    if (n < 3)
+        return NAN;
+    double va = n * saa - sa * sa, vb = n * sbb - sb * sb;
+    /* SAC values lie in [-1, 1], so 1e-12 n^2 is far above round-off. */
+    double tol = 1e-12 * n * n;
+    if (!(va > tol) || !(vb > tol))
+        return NAN;
+    return (n * sab - sa * sb) / sqrt(va * vb);
+}
+
+void gridform__gridness(gridform_scorer *s, double *score60, double *score90)
+{
+    const size_t nb = s->nbins, count = s->count;
+    const double *S = s->sac;
+    double *val = s->bin_val;
+    for (size_t b = 0; b < nb; b++)
+        val[b] = S[s->bin_sac[b]];
+    for (int a = 0; a < GF_NROT; a++) {
+        const gridform__rotentry *e = s->rot + (size_t)a * nb;
+        double *corr = s->corr + (size_t)a * count;
+        double n = 0, sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+        size_t j = 0;
+        for (size_t b = 0; b < nb; b++) {
+            while (j < count && s->ann_end[j] == b) {
+                corr[j] = pearson(n, sa, sb, saa, sbb, sab);
+                j++;
+            }
+            double A = val[b];
+            if (isnan(A))
+                continue;
+            double top = S[e[b].i00] + e[b].fx * (S[e[b].i01] - S[e[b].i00]);
+            double bot = S[e[b].i10] + e[b].fx * (S[e[b].i11] - S[e[b].i10]);
+            double B = top + e[b].fy * (bot - top);
+            if (isnan(B))
+                continue;
+            n += 1;
+            sa += A;
+            sb += B;
+            saa += A * A;
+            sbb += B * B;
+            sab += A * B;
+        }
+        for (; j < count; j++)
+            corr[j] = pearson(n, sa, sb, saa, sbb, sab);
+    }
+    double best60 = NAN, best90 = NAN;
+    for (size_t j = 0; j < count; j++) {
+        double c30 = s->corr[GF_ROT30 * count + j], c45 = s->corr[GF_ROT45 * count + j];
+        double c60 = s->corr[GF_ROT60 * count + j], c90 = s->corr[GF_ROT90 * count + j];
+        double c120 = s->corr[GF_ROT120 * count + j], c135 = s->corr[GF_ROT135 * count + j];
+        double c150 = s->corr[GF_ROT150 * count + j];
+        double g60;
+        if (s->variant == GRIDFORM_GRIDNESS_MINMAX)
+            g60 = fmin(c60, c120) - fmax(c30, fmax(c90, c150));
+        else
+            g60 = (c60 + c120) / 2 - (c30 + c90 + c150) / 3;
+        /* fmin/fmax ignore one NaN; an annulus with any undefined
+         * correlation has no score. */
+        if (isnan(c30) || isnan(c60) || isnan(c90) || isnan(c120) || isnan(c150))
+            g60 = NAN;
+        double g90 = c90 - (c45 + c135) / 2;
+        if (!isnan(g60) && (isnan(best60) || g60 > best60))
+            best60 = g60;
+        if (!isnan(g90) && (isnan(best90) || g90 > best90))
+            best90 = g90;
+    }
+    *score60 = best60;
+    *score90 = best90;
+}
+
+/* Vertex offset of the parabola through (-1, a), (0, b), (1, c), within
+ * [-1/2, 1/2]; 0 unless the three points bend downwards. */
+static double parabola(double a, double b, double c)
+{
+    double den = a - 2 * b + c;
+    if (!(den < 0))
+        return 0;
+    double d = 0.5 * (a - c) / den;
+    return d > 0.5 ? 0.5 : (d < -0.5 ? -0.5 : d);
+}
+
+void gridform__peaks(const gridform_scorer *s, double *spacing, double *orientation)
+{
+    /* The lattice of a grid shows as SAC peaks at its lattice vectors; the
+     * six nearest the centre are three pairs +-l (the SAC is symmetric), so
+     * the half plane's three nearest local maxima carry all of them
+     * (Hafting et al., Nature 436:801, 2005). */
+    const long nx = (long)s->nx, ny = (long)s->ny, cx = nx - 1, cy = ny - 1;
+    const long sx = (long)s->sx, sy = (long)s->sy;
+    const double *S = s->sac;
+    double bd[3];
+    long bu[3], bv[3];
+    int nfound = 0;
+    for (long v = 0; v < ny; v++)
+        for (long u = (v == 0 ? 1 : -(nx - 1)); u < nx; u++) {
+            long r = cy + v, c = cx + u;
+            double val = S[r * sx + c];
+            if (!(val > 0))
+                continue;
+            int ismax = 1;
+            for (long dv = -1; dv <= 1 && ismax; dv++)
+                for (long du = -1; du <= 1; du++) {
+                    if (dv == 0 && du == 0)
+                        continue;
+                    long rr = r + dv, cc = c + du;
+                    if (rr < 0 || cc < 0 || rr >= sy || cc >= sx)
+                        continue;
+                    double nbv = S[rr * sx + cc];
+                    /* On a plateau the first bin in raster order is the peak. */
+                    if (nbv > val || (nbv == val && (dv < 0 || (dv == 0 && du < 0)))) {
+                        ismax = 0;
+                        break;
+                    }
+                }
+            if (!ismax)
+                continue;
+            double d = hypot((double)u * s->dx, (double)v * s->dy);
+            int pos = nfound < 3 ? nfound : 3;
+            while (pos > 0 && bd[pos - 1] > d)
+                pos--;
+            if (pos >= 3)
+                continue;
+            for (int q = (nfound < 3 ? nfound : 2); q > pos; q--) {
+                bd[q] = bd[q - 1];
+                bu[q] = bu[q - 1];
+                bv[q] = bv[q - 1];
+            }
+            bd[pos] = d;
+            bu[pos] = u;
+            bv[pos] = v;
+            if (nfound < 3)
+                nfound++;
+        }
+    if (nfound == 0) {
+        *spacing = NAN;
+        *orientation = NAN;
+        return;
+    }
+    double dist[3], C = 0, Sn = 0;
+    for (int q = 0; q < nfound; q++) {
+        long r = cy + bv[q], c = cx + bu[q];
+        double mid = S[r * sx + c];
+        double left = c > 0 ? S[r * sx + c - 1] : NAN, right = c + 1 < sx ? S[r * sx + c + 1] : NAN;
+        double down = r > 0 ? S[(r - 1) * sx + c] : NAN, up = r + 1 < sy ? S[(r + 1) * sx + c] : NAN;
+        double x = ((double)bu[q] + parabola(left, mid, right)) * s->dx;
+        double y = ((double)bv[q] + parabola(down, mid, up)) * s->dy;
+        dist[q] = hypot(x, y);
+        double phi = atan2(y, x);
+        C += cos(6 * phi);
+        Sn += sin(6 * phi);
+    }
+    /* Median of the six distances (pairs repeat, so of these three). */
+    double sp;
+    if (nfound == 1) {
+        sp = dist[0];
+    } else if (nfound == 2) {
+        sp = 0.5 * (dist[0] + dist[1]);
+    } else {
+        double a = dist[0], b = dist[1], c = dist[2];
+        sp = fmax(fmin(a, b), fmin(fmax(a, b), c));
+    }
+    /* Orientation: circular mean of the peak angles modulo 60 degrees. */
+    double th = atan2(Sn, C) / 6;
+    if (th < 0)
+        th += GF_PI / 3;
+    /* -0 rounds up to pi/3 above; that is orientation 0. */
+    if (!(th < GF_PI / 3 - 1e-12) || th < 0)
+        th = 0;
+    *spacing = sp;
+    *orientation = th;
+}

@@ -1,0 +1,74 @@
+/* libgridform: private layout of the scorer, shared by lib/score*.c.  Not installed. */
+#ifndef GRIDFORM_SCORE_INTERNAL_H
+#define GRIDFORM_SCORE_INTERNAL_H
+
+#include <fftw3.h>
+#include "internal.h"
+
+/* The seven rotation angles of the gridness scores, in this order. */
+enum { GF_ROT30, GF_ROT45, GF_ROT60, GF_ROT90, GF_ROT120, GF_ROT135, GF_ROT150, GF_NROT };
+
+/* One bilinear-interpolation gather: the rotated SAC at an annulus bin is
+ *   top = S[i00] + fx (S[i01] - S[i00]),  bot = S[i10] + fx (S[i11] - S[i10]),
+ *   value = top + fy (bot - top).
+ * A neighbour of zero weight repeats a neighbour of nonzero weight, so a NaN
+ * there cannot leak in; a needed neighbour outside the SAC points at the
+ * NaN sentinel after the SAC.  A NaN result marks the pair invalid. */
+typedef struct {
+    int32_t i00, i01, i10, i11;
+    double fx, fy;
+} gridform__rotentry;
+
+struct gridform_scorer {
+    gridform__errbuf err;
+    size_t nx, ny;
+    double lx, ly, dx, dy;
+    size_t sx, sy, nsac;        /* SAC: sy = 2ny-1 rows of sx = 2nx-1 */
+    size_t px, py, npad, ncpx;  /* zero-padded FFT grid: py x px real, py x (px/2+1) complex */
+    int variant, boundary;
+    size_t min_overlap;
+    double inner, outer_min, outer_max;
+    size_t count;
+
+    /* Annulus bins: the half-plane lags (v > 0, or v == 0 and u > 0) with
+     * inner L < r <= outer_max L, sorted by r; annulus j is the prefix
+     * [0, ann_end[j]).  The SAC is symmetric under l -> -l, and so is every
+     * rotated SAC, so the half plane gives the full annulus' correlation. */
+    size_t nbins;
+    int32_t *bin_sac;            /* nbins SAC indices */
+    size_t *ann_end;             /* count */
+    gridform__rotentry *rot;     /* GF_NROT x nbins */
+    double *bin_val;             /* nbins: SAC values gathered once per map */
+    double *corr;                /* GF_NROT x count */
+
+    fftw_plan fwd, inv;          /* 3 r2c (mask, x, x^2), 4 c2r (n, sum x, sum x^2, sum xy) */
+    double *rin;                 /* 3 x npad */
+    fftw_complex *cf;            /* 3 x ncpx */
+    fftw_complex *cp;            /* 4 x ncpx */
+    double *rout;                /* 4 x npad */
+    double *sac;                 /* nsac + 1: the last is the NaN sentinel */
+    int spectrum_ok;             /* cf holds the last map's spectrum (it has variance) */
+    double var;                  /* the last map's variance over visited bins */
+};
+
+/* lib/score_sac.c: the SAC of one map into s->sac.  Returns GRIDFORM_OK, or
+ * GRIDFORM_EUNDEFINED for a map without variance or without a defined lag
+ * (sac then all NaN).  If the map has variance, spectrum_ok is set and the
+ * padded spectrum of the mean-removed map stays in s->cf[1]. */
+int gridform__sac_compute(gridform_scorer *s, const double *map);
+/* Its first half: mean removal and the forward FFTs only (enough for the
+ * spectrum); GRIDFORM_EUNDEFINED for a map without variance. */
+int gridform__sac_prepare(gridform_scorer *s, const double *map);
+/* Dominant wavenumber from s->cf[1] after gridform__sac_compute. */
+double gridform__dominant_k(const gridform_scorer *s);
+
+/* lib/score_gridness.c */
+int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, double outer_max,
+                           size_t count);
+void gridform__score_tables_free(gridform_scorer *s);
+/* Gridness of s->sac: best score60 and score90 over annuli (NaN if none). */
+void gridform__gridness(gridform_scorer *s, double *score60, double *score90);
+/* Spacing (metres) and orientation (radians) from the SAC peaks; NaN if none. */
+void gridform__peaks(const gridform_scorer *s, double *spacing, double *orientation);
+
+#endif

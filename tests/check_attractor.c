@@ -1,0 +1,559 @@
+/* Tests for the attractor network: the linear theory exactly, pattern
+ * formation on the DoG kernel's ring, velocity-driven translation, the run
+ * conventions, and every error path. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gridform.h"
+
+#define PI 3.14159265358979323846
+
+/* The default DoG place code of THEORY.md: sigma = 0.12 m, s = 2. */
+#define SIGMA 0.12
+#define SURROUND 2.0
+
+typedef struct {
+    gridform_arena *ar;
+    gridform_placecode *pc;
+    gridform_kernel *k;
+} fixture;
+
+static void fx_make(fixture *f, double L, size_t n, int tuning, int mode)
+{
+    memset(f, 0, sizeof *f);
+    ck_assert_int_eq(gridform_arena_create(&f->ar, L, L, n, n, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&f->pc, f->ar, tuning, SIGMA, SURROUND, 256,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&f->k, f->pc, mode), GRIDFORM_OK);
+}
+
+static void fx_free(fixture *f)
+{
+    gridform_kernel_destroy(f->k);
+    gridform_placecode_destroy(f->pc);
+    gridform_arena_destroy(f->ar);
+}
+
+static double kstar_theory(void)
+{
+    /* THEORY.md section 1: k*^2 = 2 ln s / (sigma^2 (s - 1)) */
+    return sqrt(2.0 * log(SURROUND) / (SIGMA * SIGMA * (SURROUND - 1.0)));
+}
+
+/* Power of the mean-free map at lattice wavevector (kx, ky), by direct DFT
+ * (independent of the library's FFTs). */
+static double mode_power(const double *r, size_t n, double L, double kx, double ky)
+{
+    double mean = 0.0, re = 0.0, im = 0.0, h = L / (double)n;
+    for (size_t i = 0; i < n * n; i++)
+        mean += r[i];
+    mean /= (double)(n * n);
+    for (size_t iy = 0; iy < n; iy++)
+        for (size_t ix = 0; ix < n; ix++) {
+            double x = ((double)ix + 0.5) * h, y = ((double)iy + 0.5) * h;
+            double v = r[iy * n + ix] - mean, ph = kx * x + ky * y;
+            re += v * cos(ph);
+            im -= v * sin(ph);
+        }
+    return re * re + im * im;
+}
+
+/* The three strongest lattice modes (half plane, |k| < kmax), as angles and
+ * magnitudes; returns the strongest |k|. */
+static double dominant_modes(const double *r, size_t n, double L, double kmax, double ang[3],
+                             double kmag[3], double pw[3])
+{
+    int m = (int)ceil(kmax * L / (2 * PI));
+    for (int j = 0; j < 3; j++)
+        pw[j] = -1, ang[j] = 0, kmag[j] = 0;
+    for (int my = -m; my <= m; my++)
+        for (int mx = 0; mx <= m; mx++) {
+            if (mx == 0 && my <= 0)
+                continue;
+            double kx = 2 * PI * mx / L, ky = 2 * PI * my / L, kk = hypot(kx, ky);
+            if (kk > kmax)
+                continue;
+            double p = mode_power(r, n, L, kx, ky);
+            for (int j = 0; j < 3; j++)
+                if (p > pw[j]) {
+                    for (int q = 2; q > j; q--)
+                        pw[q] = pw[q - 1], ang[q] = ang[q - 1], kmag[q] = kmag[q - 1];
+                    pw[j] = p, ang[j] = atan2(ky, kx), kmag[j] = kk;
+                    break;
+                }
+        }
+    return kmag[0];
+}
+
+/* The linear theory, exactly: with phi linear and b = 0, a lattice plane
+ * wave is an eigenvector with eigenvalue lambda = gain Sigma~(k)/Sigma~max,
+ * and exponential Euler multiplies it by e + (1 - e) lambda per step. */
+START_TEST(test_linear_modes)
+{
+    fixture f;
+    const double L = 2.2;
+    const size_t n = 32;
+    fx_make(&f, L, n, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
+    size_t nf;
+    ck_assert_int_eq(gridform_arena_get_nfreq(f.ar, &nf), GRIDFORM_OK);
+    double *spec = malloc(nf * sizeof *spec), *r = malloc(n * n * sizeof *r), *out = malloc(n * n * sizeof *r);
+    ck_assert_int_eq(gridform_kernel_spectrum(f.k, spec), GRIDFORM_OK);
+    gridform_attractor *a = NULL;
+    ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
+    /* shift 0: the four populations act as one, Sigma~max is the lattice max */
+    ck_assert_int_eq(gridform_attractor_set_velocity_coupling(a, 0.0, 0.1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_nonlinearity(a, GRIDFORM_NL_LINEAR), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_input(a, 0.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_gain(a, 1.3), GRIDFORM_OK);
+    double smax = 0;
+    size_t nh = n / 2 + 1;
+    for (size_t b = 1; b < nf; b++)
+        if (spec[b] > smax)
+            smax = spec[b];
+    const int modes[3][2] = {{3, 1}, {1, 0}, {0, 5}};
+    for (int q = 0; q < 3; q++) {
+        int mx = modes[q][0], my = modes[q][1];
+        double kx = 2 * PI * mx / L, ky = 2 * PI * my / L;
+        for (size_t iy = 0; iy < n; iy++)
+            for (size_t ix = 0; ix < n; ix++)
+                r[iy * n + ix] = cos(kx * ((double)ix + 0.5) * L / n + ky * ((double)iy + 0.5) * L / n + 0.3);
+        ck_assert_int_eq(gridform_attractor_set_rates(a, r), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_iterate(a, 25), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_get_rates(a, out), GRIDFORM_OK);
+        double lambda = 1.3 * spec[(size_t)my * nh + (size_t)mx] / smax;
+        double e = exp(-0.1), factor = pow(e + (1 - e) * lambda, 25);
+        for (size_t i = 0; i < n * n; i++)
+            ck_assert_double_eq_tol(out[i], factor * r[i], 1e-12);
+    }
+    /* gain 1 makes the most unstable lattice mode exactly marginal */
+    ck_assert_int_eq(gridform_attractor_set_gain(a, 1.0), GRIDFORM_OK);
+    size_t bmax = 1;
+    for (size_t b = 1; b < nf; b++)
+        if (spec[b] > spec[bmax])
+            bmax = b;
+    double kx = 2 * PI * (double)(bmax % nh) / L;
+    double my = (double)(bmax / nh) < n / 2 ? (double)(bmax / nh) : (double)(bmax / nh) - (double)n;
+    double ky = 2 * PI * my / L;
+    for (size_t iy = 0; iy < n; iy++)
+        for (size_t ix = 0; ix < n; ix++)
+            r[iy * n + ix] = sin(kx * ((double)ix + 0.5) * L / n + ky * ((double)iy + 0.5) * L / n);
+    ck_assert_int_eq(gridform_attractor_set_rates(a, r), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 100), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(a, out), GRIDFORM_OK);
+    for (size_t i = 0; i < n * n; i++)
+        ck_assert_double_eq_tol(out[i], r[i], 1e-11);
+    gridform_attractor_destroy(a);
+    free(spec);
+    free(r);
+    free(out);
+    fx_free(&f);
+}
+END_TEST
+
+/* A uniform sheet stays uniform at the fixed point r = b / (1 - J~(0)); for
+ * the DoG, J~(0) = 0 so r = b.  This also checks the default parameters. */
+START_TEST(test_uniform_fixed_point)
+{
+    fixture f;
+    fx_make(&f, 2.2, 32, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
+    gridform_attractor *a = NULL;
+    ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
+    double gain, tau, dt, b;
+    int nl;
+    ck_assert_int_eq(gridform_attractor_get_parameters(a, &gain, &tau, &dt, &b, &nl), GRIDFORM_OK);
+    ck_assert_double_eq(gain, 1.1);
+    ck_assert_double_eq(tau, 0.01);
+    ck_assert_double_eq(dt, 0.001);
+    ck_assert_double_eq(b, 1.0);
+    ck_assert_int_eq(nl, GRIDFORM_NL_RELU);
+    ck_assert_int_eq(gridform_attractor_set_input(a, 0.7), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(a, 3, 0.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 400), GRIDFORM_OK);
+    double r[32 * 32], t;
+    ck_assert_int_eq(gridform_attractor_get_rates(a, r), GRIDFORM_OK);
+    /* 400 steps of dt/tau = 0.1: 1 - e^-40 of the way */
+    for (int i = 0; i < 32 * 32; i++)
+        ck_assert_double_eq_tol(r[i], 0.7, 1e-12);
+    ck_assert_int_eq(gridform_attractor_get_time(a, &t), GRIDFORM_OK);
+    ck_assert_double_eq_tol(t, 0.4, 1e-12);
+    gridform_attractor_destroy(a);
+    fx_free(&f);
+}
+END_TEST
+
+/* The validation of issue 5: the defaults form a hexagonal pattern on the
+ * DoG kernel's ring from a small random seed. */
+START_TEST(test_pattern_defaults)
+{
+    fixture f;
+    const double L = 4.4;
+    const size_t n = 64;
+    fx_make(&f, L, n, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
+    gridform_attractor *a = NULL;
+    ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(a, 1, 0.01), GRIDFORM_OK);
+    int rc = gridform_attractor_run(a, 6000, 1e-5, NULL, NULL);
+    ck_assert(rc == GRIDFORM_OK || rc == GRIDFORM_CONTINUE);
+    double *r = malloc(n * n * sizeof *r);
+    ck_assert_int_eq(gridform_attractor_get_rates(a, r), GRIDFORM_OK);
+    double rmin = r[0], rmax = r[0];
+    for (size_t i = 0; i < n * n; i++) {
+        ck_assert(isfinite(r[i]));
+        rmin = fmin(rmin, r[i]);
+        rmax = fmax(rmax, r[i]);
+    }
+    /* rectified and saturated: nonnegative, bounded, with silent regions */
+    ck_assert(rmin >= 0.0 && rmin < 1e-3);
+    ck_assert(rmax > 2.0 && rmax < 20.0);
+    double ang[3], km[3], pw[3], ks = kstar_theory();
+    double kd = dominant_modes(r, n, L, 2 * ks, ang, km, pw);
+    ck_assert_msg(fabs(kd / ks - 1) < 0.05, "dominant k %g vs k* %g", kd, ks);
+    /* hexagonal: three modes of comparable power on the ring, 60 degrees apart */
+    for (int j = 0; j < 3; j++) {
+        ck_assert_msg(fabs(km[j] / ks - 1) < 0.08, "mode %d at %g", j, km[j]);
+        ck_assert(pw[j] > 0.3 * pw[0]);
+    }
+    for (int i = 0; i < 3; i++)
+        for (int j = i + 1; j < 3; j++) {
+            double d = fabs(remainder(ang[i] - ang[j], PI)) * 180 / PI;
+            ck_assert_msg(fabs(d - 60) < 8, "modes %d, %d differ by %g degrees", i, j, d);
+        }
+    /* gridness of the sheet (a torus: periodic autocorrelogram) */
+    gridform_scorer *sc = NULL;
+    ck_assert_int_eq(gridform_scorer_create(&sc, n, n, L, L), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_set_boundary(sc, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    /* annuli around the first rings of SAC peaks (the predicted spacing a):
+     * the scorer's defaults are fractions of the box, and this box holds six
+     * periods, so they would miss the nearest peaks */
+    double a_pred = 4 * PI / (sqrt(3.0) * ks);
+    ck_assert_int_eq(gridform_scorer_set_annuli(sc, 0.5 * a_pred / L, 1.2 * a_pred / L, 2.5 * a_pred / L, 10),
+                     GRIDFORM_OK);
+    double s60, s90, spacing, kdom;
+    ck_assert_int_eq(gridform_scorer_score(sc, r, 1, &s60, &s90, &spacing, NULL), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_map_dominant_k(sc, r, &kdom), GRIDFORM_OK);
+    ck_assert_msg(s60 >= 0.8, "score60 %g", s60);
+    ck_assert_msg(fabs(kdom / ks - 1) < 0.05, "scorer's dominant k %g vs k* %g", kdom, ks);
+    /* spacing 4 pi/(sqrt 3 k*) = 0.739 m */
+    ck_assert_msg(fabs(spacing / a_pred - 1) < 0.05, "spacing %g", spacing);
+    gridform_scorer_destroy(sc);
+    free(r);
+    gridform_attractor_destroy(a);
+    fx_free(&f);
+}
+END_TEST
+
+static double slope_r2(const double *t, const double *u, int m, double *r2)
+{
+    double st = 0, su = 0, stt = 0, suu = 0, stu = 0;
+    for (int i = 0; i < m; i++) {
+        st += t[i];
+        su += u[i];
+        stt += t[i] * t[i];
+        suu += u[i] * u[i];
+        stu += t[i] * u[i];
+    }
+    double ct = stt / m - (st / m) * (st / m), cu = suu / m - (su / m) * (su / m);
+    double ctu = stu / m - (st / m) * (su / m);
+    *r2 = ctu * ctu / (ct * cu);
+    return ctu / ct;
+}
+
+/* Drive a formed pattern at velocity (vx, vy): displacement samples every
+ * 50 steps after a settling period. */
+static void drive(gridform_attractor *a, double vx, double vy, double *speed_x, double *speed_y,
+                  double *r2x, double *r2y)
+{
+    enum { M = 16 };
+    double t[M], ux[M], uy[M];
+    ck_assert_int_eq(gridform_attractor_set_velocity(a, vx, vy), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 300), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_reset_displacement(a), GRIDFORM_OK);
+    double t0;
+    ck_assert_int_eq(gridform_attractor_get_time(a, &t0), GRIDFORM_OK);
+    for (int i = 0; i < M; i++) {
+        ck_assert_int_eq(gridform_attractor_iterate(a, 50), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_get_displacement(a, &ux[i], &uy[i]), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_get_time(a, &t[i]), GRIDFORM_OK);
+        t[i] -= t0;
+    }
+    *speed_x = slope_r2(t, ux, M, r2x);
+    *speed_y = slope_r2(t, uy, M, r2y);
+}
+
+START_TEST(test_velocity)
+{
+    fixture f;
+    const double L = 4.4;
+    const size_t n = 64;
+    fx_make(&f, L, n, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
+    gridform_attractor *a = NULL;
+    ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(a, 1, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 9000), GRIDFORM_OK);
+    /* before any reference the displacement is undefined */
+    double ux, uy;
+    ck_assert_int_eq(gridform_attractor_get_displacement(a, &ux, &uy), GRIDFORM_EUNDEFINED);
+    double sx1, sy1, sx2, sy2, r2x, r2y, r2x2, r2y2;
+    drive(a, 0.5, 0.0, &sx1, &sy1, &r2x, &r2y);
+    ck_assert_msg(r2x >= 0.99, "R^2 %g", r2x);
+    ck_assert(sx1 > 0);
+    ck_assert_msg(fabs(sy1) < 0.1 * sx1, "off-axis speed %g vs %g", sy1, sx1);
+    drive(a, 1.0, 0.0, &sx2, &sy2, &r2x2, &r2y2);
+    ck_assert_msg(r2x2 >= 0.99, "R^2 %g", r2x2);
+    ck_assert_msg(fabs(sx2 / sx1 - 2) < 0.05 * 2, "speed ratio %g (speeds %g, %g)", sx2 / sx1, sx1, sx2);
+    /* along y, and reversed */
+    double sx3, sy3, sx4, sy4;
+    drive(a, 0.0, 1.0, &sx3, &sy3, &r2x, &r2y);
+    ck_assert_msg(r2y >= 0.99, "R^2 %g", r2y);
+    ck_assert_msg(fabs(sy3 / sx2 - 1) < 0.05, "y speed %g vs x speed %g", sy3, sx2);
+    drive(a, -1.0, 0.0, &sx4, &sy4, &r2x, &r2y);
+    ck_assert_msg(fabs(sx4 / sx2 + 1) < 0.05, "reversed speed %g vs %g", sx4, sx2);
+    gridform_attractor_destroy(a);
+    fx_free(&f);
+}
+END_TEST
+
+static int count_calls(size_t done, size_t total, double value, void *user)
+{
+    (void)total;
+    ck_assert(value >= 0);
+    size_t *stop = user;
+    return done >= *stop;
+}
+
+START_TEST(test_run_conventions)
+{
+    fixture f;
+    fx_make(&f, 2.2, 32, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
+    gridform_attractor *a = NULL;
+    ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(a, 5, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_run(a, 10, 1e-12, NULL, NULL), GRIDFORM_CONTINUE);
+    size_t stop = 7;
+    ck_assert_int_eq(gridform_attractor_run(a, 100, 1e-12, count_calls, &stop), GRIDFORM_ECANCELED);
+    ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(a), "progress"));
+    double t;
+    ck_assert_int_eq(gridform_attractor_get_time(a, &t), GRIDFORM_OK);
+    ck_assert_double_eq_tol(t, 0.017, 1e-12);
+    /* relative change per time constant below a loose tolerance quickly */
+    ck_assert_int_eq(gridform_attractor_run(a, 100000, 1e-3, NULL, NULL), GRIDFORM_OK);
+    /* the same seed gives the same rates */
+    double r1[32 * 32], r2[32 * 32];
+    ck_assert_int_eq(gridform_attractor_seed(a, 9, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 300), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(a, r1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(a, 9, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 300), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(a, r2), GRIDFORM_OK);
+    ck_assert_mem_eq(r1, r2, sizeof r1);
+    /* a step allocates nothing, with or without velocity and tracking */
+    size_t before = gridform_debug_allocation_count();
+    ck_assert_int_eq(gridform_attractor_iterate(a, 50), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_reset_displacement(a), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_velocity(a, 0.3, -0.2), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_run(a, 50, 1e-12, NULL, NULL), GRIDFORM_CONTINUE);
+    double dx, dy;
+    ck_assert_int_eq(gridform_attractor_get_displacement(a, &dx, &dy), GRIDFORM_OK);
+    ck_assert_uint_eq(gridform_debug_allocation_count(), before);
+    gridform_attractor_destroy(a);
+    fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_diverged)
+{
+    fixture f;
+    fx_make(&f, 2.2, 32, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
+    gridform_attractor *a = NULL;
+    ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_nonlinearity(a, GRIDFORM_NL_LINEAR), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_gain(a, 1e6), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_dt(a, 0.1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(a, 1, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 1000), GRIDFORM_EDIVERGED);
+    ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(a), "non-finite"));
+    double r[32 * 32], dx;
+    ck_assert_int_eq(gridform_attractor_get_rates(a, r), GRIDFORM_EDIVERGED);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 1), GRIDFORM_EDIVERGED);
+    ck_assert_int_eq(gridform_attractor_run(a, 10, 1e-3, NULL, NULL), GRIDFORM_EDIVERGED);
+    ck_assert_int_eq(gridform_attractor_reset_displacement(a), GRIDFORM_EDIVERGED);
+    ck_assert_int_eq(gridform_attractor_get_displacement(a, &dx, NULL), GRIDFORM_EDIVERGED);
+    /* a new seed starts afresh */
+    ck_assert_int_eq(gridform_attractor_set_gain(a, 0.5), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(a, 1, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 10), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(a, r), GRIDFORM_OK);
+    /* TANH is bounded whatever the gain */
+    ck_assert_int_eq(gridform_attractor_set_nonlinearity(a, GRIDFORM_NL_TANH), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_gain(a, 50.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 200), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(a, r), GRIDFORM_OK);
+    for (int i = 0; i < 32 * 32; i++)
+        ck_assert(fabs(r[i]) <= 1.0);
+    gridform_attractor_destroy(a);
+    fx_free(&f);
+}
+END_TEST
+
+static double decreasing_spectrum(double k, void *user)
+{
+    (void)user;
+    return exp(-0.01 * k * k);
+}
+
+START_TEST(test_errors)
+{
+    gridform_attractor *a = (gridform_attractor *)&a;
+    double nan_ = NAN, inf_ = INFINITY, r[16 * 16], x;
+    int nl;
+    ck_assert_int_eq(gridform_attractor_create(NULL, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_create(&a, NULL), GRIDFORM_EINVAL);
+    ck_assert_ptr_null(a);
+    ck_assert_str_ne(gridform_last_error(), "");
+
+    /* no ring: a Gaussian code, and a decreasing radial spectrum */
+    fixture g;
+    fx_make(&g, 2.2, 16, GRIDFORM_TUNING_GAUSSIAN, GRIDFORM_KERNEL_FOURIER);
+    a = (gridform_attractor *)&a;
+    ck_assert_int_eq(gridform_attractor_create(&a, g.k), GRIDFORM_EUNDEFINED);
+    ck_assert_ptr_null(a);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "ring"));
+    gridform_kernel *rad = NULL;
+    ck_assert_int_eq(gridform_kernel_create_radial(&rad, g.ar, decreasing_spectrum, NULL), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_create(&a, rad), GRIDFORM_EUNDEFINED);
+    gridform_kernel_destroy(rad);
+    fx_free(&g);
+
+    /* EXACT kernels are not translation-invariant multipliers */
+    fixture e;
+    fx_make(&e, 2.2, 16, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_EXACT);
+    ck_assert_int_eq(gridform_attractor_create(&a, e.k), GRIDFORM_EUNSUPPORTED);
+    ck_assert_ptr_null(a);
+    fx_free(&e);
+
+    fixture f;
+    fx_make(&f, 2.2, 16, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
+    ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
+#define ERR(call, code)                                                          \
+    do {                                                                         \
+        ck_assert_int_eq((call), (code));                                        \
+        ck_assert_str_ne(gridform_attractor_last_error(a), "");                  \
+    } while (0)
+    ERR(gridform_attractor_set_gain(a, nan_), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_gain(a, inf_), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_gain(a, -1.0), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_tau(a, 0.0), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_tau(a, nan_), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_tau(a, -inf_), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_dt(a, -0.1), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_dt(a, inf_), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_input(a, nan_), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_nonlinearity(a, 0), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_nonlinearity(a, 99), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_nonlinearity(a, -1), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_nonlinearity(a, GRIDFORM_NL_SOFT), GRIDFORM_EUNSUPPORTED);
+    ERR(gridform_attractor_set_velocity_coupling(a, -0.01, 0.1), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_velocity_coupling(a, nan_, 0.1), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_velocity_coupling(a, 0.01, inf_), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_velocity(a, nan_, 0.0), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_velocity(a, 0.0, inf_), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_velocity(a, -inf_, 0.0), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_get_parameters(a, NULL, NULL, NULL, NULL, NULL), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_seed(a, 1, nan_), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_seed(a, 1, -1.0), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_rates(a, NULL), GRIDFORM_EINVAL);
+    for (int i = 0; i < 16 * 16; i++)
+        r[i] = 1.0;
+    r[77] = nan_;
+    ERR(gridform_attractor_set_rates(a, r), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_get_rates(a, NULL), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_get_time(a, NULL), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_run(a, 0, 1e-3, NULL, NULL), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_run(a, 10, nan_, NULL, NULL), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_run(a, 10, -1.0, NULL, NULL), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_run(a, 10, 0.0, NULL, NULL), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_get_displacement(a, NULL, NULL), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_get_displacement(a, &x, NULL), GRIDFORM_EUNDEFINED);
+    /* a uniform sheet has no pattern to follow */
+    ck_assert_int_eq(gridform_attractor_seed(a, 1, 0.0), GRIDFORM_OK);
+    ERR(gridform_attractor_reset_displacement(a), GRIDFORM_EUNDEFINED);
+    /* the failures changed nothing */
+    double gain, tau, dt, b;
+    ck_assert_int_eq(gridform_attractor_get_parameters(a, &gain, &tau, &dt, &b, &nl), GRIDFORM_OK);
+    ck_assert_double_eq(gain, 1.1);
+    ck_assert_double_eq(tau, 0.01);
+    ck_assert_double_eq(dt, 0.001);
+    ck_assert_double_eq(b, 1.0);
+    ck_assert_int_eq(nl, GRIDFORM_NL_RELU);
+#undef ERR
+    gridform_attractor_destroy(a);
+
+    /* NULL handles */
+    ck_assert_int_eq(gridform_attractor_set_gain(NULL, 1.0), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_set_tau(NULL, 1.0), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_set_dt(NULL, 1.0), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_set_input(NULL, 1.0), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_set_nonlinearity(NULL, GRIDFORM_NL_RELU), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_set_velocity_coupling(NULL, 0.0, 0.0), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_set_velocity(NULL, 0.0, 0.0), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_get_parameters(NULL, &x, NULL, NULL, NULL, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_seed(NULL, 1, 0.1), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_set_rates(NULL, r), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_get_rates(NULL, r), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_get_time(NULL, &x), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_iterate(NULL, 1), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_run(NULL, 1, 1.0, NULL, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_reset_displacement(NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_get_displacement(NULL, &x, &x), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(gridform_attractor_last_error(NULL));
+    gridform_attractor_destroy(NULL);
+    fx_free(&f);
+}
+END_TEST
+
+/* Every allocation failure during create gives ENOMEM and no handle. */
+START_TEST(test_alloc_failure)
+{
+    fixture f;
+    fx_make(&f, 2.2, 16, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
+    int ok = 0;
+    for (size_t i = 1; i < 100 && !ok; i++) {
+        gridform_attractor *a = (gridform_attractor *)&ok;
+        gridform_debug_fail_allocation(i);
+        int rc = gridform_attractor_create(&a, f.k);
+        gridform_debug_fail_allocation(0);
+        if (rc == GRIDFORM_OK) {
+            ok = 1;
+            gridform_attractor_destroy(a);
+        } else {
+            ck_assert_int_eq(rc, GRIDFORM_ENOMEM);
+            ck_assert_ptr_null(a);
+        }
+    }
+    ck_assert(ok);
+    fx_free(&f);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("attractor");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_linear_modes);
+    tcase_add_test(tc, test_uniform_fixed_point);
+    tcase_add_test(tc, test_pattern_defaults);
+    tcase_add_test(tc, test_velocity);
+    tcase_add_test(tc, test_run_conventions);
+    tcase_add_test(tc, test_diverged);
+    tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_alloc_failure);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
