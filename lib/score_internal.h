@@ -8,14 +8,17 @@
 /* The seven rotation angles of the gridness scores, in this order. */
 enum { GF_ROT30, GF_ROT45, GF_ROT60, GF_ROT90, GF_ROT120, GF_ROT135, GF_ROT150, GF_NROT };
 
-/* One bilinear-interpolation gather: the rotated SAC at an annulus bin is
+/* One bilinear-interpolation gather: with i01 = i00 + ox, i10 = i00 + oy,
+ * i11 = i10 + ox (ox = step & 1, oy = step >> 1, either 0 or the SAC row
+ * length), the rotated SAC at an annulus bin is
  *   top = S[i00] + fx (S[i01] - S[i00]),  bot = S[i10] + fx (S[i11] - S[i10]),
  *   value = top + fy (bot - top).
- * A neighbour of zero weight repeats a neighbour of nonzero weight, so a NaN
- * there cannot leak in; a needed neighbour outside the SAC points at the
- * NaN sentinel after the SAC.  A NaN result marks the pair invalid. */
+ * A neighbour of zero weight is not stepped to (its offset is 0), so a NaN
+ * there cannot leak in; a bin whose interpolation needs a neighbour outside
+ * the SAC has i00 = the NaN sentinel after the SAC and no steps.  A NaN
+ * value marks the pair invalid. */
 typedef struct {
-    int32_t i00, i01, i10, i11;
+    int32_t i00, step;
     double fx, fy;
 } gridform__rotentry;
 

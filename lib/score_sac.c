@@ -49,6 +49,27 @@ static inline double circ(const gridform_scorer *s, int k, long u, long v)
     return t;
 }
 
+/* Pearson r of one lag from its raw FFT sums (see the top of the file);
+ * NaN when fewer than nmin pairs overlap or either member is constant. */
+static inline double lag_r(double n, double sxa, double sya, double sxx, double syy, double sxy,
+                           double inv, double nmin, double vtol)
+{
+    n = (double)(long)(n * inv + 0.5);   /* a count: round the FFT's noise away */
+    if (!(n >= nmin))
+        return NAN;
+    sxa *= inv;
+    sya *= inv;
+    sxx *= inv;
+    syy *= inv;
+    sxy *= inv;
+    double vx = n * sxx - sxa * sxa, vy = n * syy - sya * sya;
+    double tol = vtol * n * n;
+    if (!(vx > tol && vy > tol))
+        return NAN;
+    double r = (n * sxy - sxa * sya) / sqrt(vx * vy);
+    return r > 1 ? 1 : (r < -1 ? -1 : r);
+}
+
 static void sac_all_nan(gridform_scorer *s)
 {
     for (size_t i = 0; i < s->nsac; i++)
@@ -124,50 +145,29 @@ int gridform__sac_compute(gridform_scorer *s, const double *map)
     fftw_execute(s->inv);
 
     const double inv = 1.0 / (double)npad;
-    const double nmin = (double)s->min_overlap;
-    const int periodic = s->boundary == GRIDFORM_PERIODIC;
+    const double nmin = (double)s->min_overlap, vtol = GF_SAC_VAR_TOL * var;
     const long lnx = (long)nx, lny = (long)ny;
-    const size_t sx = s->sx, cx = nx - 1, cy = ny - 1;
+    const size_t sx = s->sx, cx = nx - 1, cy = ny - 1, px = s->px, py = s->py;
+    const double *R0 = s->rout, *R1 = R0 + npad, *R2 = R0 + 2 * npad, *R3 = R0 + 3 * npad;
     size_t ndef = 0;
     /* The half plane v > 0, or v == 0 and u >= 0; r(-l) = r(l) exactly by
      * construction (the same numbers with x and y swapped), so mirror it. */
     for (long v = 0; v < lny; v++) {
+        double *outp = s->sac + (cy + (size_t)v) * sx + cx, *outn = s->sac + (cy - (size_t)v) * sx + cx;
+        size_t rp = (size_t)v * px, rn = (v == 0 ? 0 : py - (size_t)v) * px;
         for (long u = (v == 0 ? 0 : -(lnx - 1)); u < lnx; u++) {
-            double n, sxa, sya, sxx, syy, sxy;
-            if (periodic) {
-                n = circ(s, 0, u, v);
-                sxa = circ(s, 1, u, v);
-                sya = circ(s, 1, -u, -v);
-                sxx = circ(s, 2, u, v);
-                syy = circ(s, 2, -u, -v);
-                sxy = circ(s, 3, u, v);
+            double r;
+            if (s->boundary == GRIDFORM_PERIODIC) {
+                r = lag_r(circ(s, 0, u, v), circ(s, 1, u, v), circ(s, 1, -u, -v), circ(s, 2, u, v),
+                          circ(s, 2, -u, -v), circ(s, 3, u, v), inv, nmin, vtol);
             } else {
-                n = lin(s, 0, u, v);
-                sxa = lin(s, 1, u, v);
-                sya = lin(s, 1, -u, -v);
-                sxx = lin(s, 2, u, v);
-                syy = lin(s, 2, -u, -v);
-                sxy = lin(s, 3, u, v);
+                size_t ip = rp + (size_t)(u >= 0 ? u : u + (long)px);
+                size_t in = rn + (size_t)(u > 0 ? (long)px - u : -u);
+                r = lag_r(R0[ip], R1[ip], R1[in], R2[ip], R2[in], R3[ip], inv, nmin, vtol);
             }
-            n = nearbyint(n * inv);   /* a count: round the FFT's noise away */
-            sxa *= inv;
-            sya *= inv;
-            sxx *= inv;
-            syy *= inv;
-            sxy *= inv;
-            double r = NAN;
-            if (n >= nmin) {
-                double vx = n * sxx - sxa * sxa, vy = n * syy - sya * sya;
-                double tol = GF_SAC_VAR_TOL * n * n * var;
-                if (vx > tol && vy > tol) {
-                    r = (n * sxy - sxa * sya) / sqrt(vx * vy);
-                    if (r > 1) r = 1;
-                    if (r < -1) r = -1;
-                    ndef++;
-                }
-            }
-            s->sac[(cy + (size_t)v) * sx + (size_t)((long)cx + u)] = r;
-            s->sac[(cy - (size_t)v) * sx + (size_t)((long)cx - u)] = r;
+            ndef += !isnan(r);
+            outp[u] = r;
+            outn[-u] = r;
         }
     }
     if (ndef == 0)

@@ -85,6 +85,12 @@ static size_t rb_ndim, rb_shape[GRIDFORM_NPY_MAX_DIMS];
 OPERATION(npy_write, gridform_npy_write("check_alloc.tmp.npy", six, 2, shape23))
 OPERATION(npy_read, gridform_npy_read("check_alloc.tmp.npy", readback, 6, &rb_ndim, rb_shape))
 
+CREATOR(scorer, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, 12, 10, 1.2, 1.0))
+static const double ratemap_xy[4] = {0.1, 0.2, -0.3, 0.4}, ratemap_act[2] = {1, 2};
+static double ratemap_out[16];
+OPERATION(ratemap, gridform_ratemap_accumulate(4, 4, 1.0, 1.0, ratemap_xy, 2, ratemap_act, 1, 0.0,
+                                                ratemap_out, NULL))
+
 #define ROW(id) { #id, mk_##id, rm_##id }
 static const creator creators[] = {
     ROW(arena_periodic),
@@ -92,6 +98,8 @@ static const creator creators[] = {
     ROW(amplitude),
     ROW(npy_write),
     ROW(npy_read),
+    ROW(scorer),
+    ROW(ratemap),
 };
 
 static size_t total_points;

@@ -95,6 +95,34 @@ START_TEST(test_hexagonal)
 }
 END_TEST
 
+START_TEST(test_rectangular_and_holes)
+{
+    /* Rectangular boxes and bins (rotation is done in metres) and
+     * scattered unvisited bins: a hexagonal lattice stays one. */
+    const struct { size_t nx, ny; double lx, ly; } c[3] = {{44, 30, 2.2, 1.5}, {44, 40, 2.2, 1.5}, {30, 44, 1.5, 2.2}};
+    const double a = 0.6, k = 4 * PI / (sqrt(3.0) * a);
+    double m[44 * 44];
+    for (int i = 0; i < 3; i++) {
+        gridform_scorer *s = NULL;
+        ck_assert_int_eq(gridform_scorer_create(&s, c[i].nx, c[i].ny, c[i].lx, c[i].ly), GRIDFORM_OK);
+        for (int t = 0; t < 3; t++) {
+            double th = 0.1 + 0.3 * t, ang[3], ph[3] = {0, 0.7, 1.4};
+            for (int j = 0; j < 3; j++)
+                ang[j] = th + PI / 6 + j * 2 * PI / 3;
+            waves(m, c[i].nx, c[i].ny, c[i].lx, c[i].ly, k, ang, ph, 3, 1);
+            for (size_t q = (size_t)t; q < c[i].nx * c[i].ny; q += 9)
+                m[q] = NAN;
+            double g60, sp, ori;
+            ck_assert_int_eq(gridform_scorer_score(s, m, 1, &g60, NULL, &sp, &ori), GRIDFORM_OK);
+            ck_assert_msg(g60 >= 1.2, "case %d theta %g: score60 %g", i, th, g60);
+            ck_assert_msg(fabs(sp - a) <= 0.04 * a, "case %d theta %g: spacing %g", i, th, sp);
+            ck_assert_msg(angdiff60(ori, th) <= 2 * DEG, "case %d theta %g: orientation %g", i, th, ori);
+        }
+        gridform_scorer_destroy(s);
+    }
+}
+END_TEST
+
 START_TEST(test_square_and_stripes)
 {
     const size_t n = 44;
@@ -486,6 +514,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_sac_direct);
     tcase_add_test(tc, test_hexagonal);
+    tcase_add_test(tc, test_rectangular_and_holes);
     tcase_add_test(tc, test_square_and_stripes);
     tcase_add_test(tc, test_noise);
     tcase_add_test(tc, test_invariance);
