@@ -45,6 +45,10 @@ struct gridform_scorer {
     double *corr;                /* GF_NROT x count */
 
     fftw_plan fwd, inv;          /* 3 r2c (mask, x, x^2), 4 c2r (n, sum x, sum x^2, sum xy) */
+    fftw_plan fwd2, inv3;        /* the same without the mask and n, for a repeated mask */
+    unsigned char *mask;         /* ny x nx: the visit mask of the last map prepared */
+    int mask_spec_ok;            /* cf[0] holds the FFT of that mask */
+    int mask_n_ok;               /* rout[0] holds its overlap counts n */
     double *rin;                 /* 3 x npad */
     fftw_complex *cf;            /* 3 x ncpx */
     fftw_complex *cp;            /* 4 x ncpx */

@@ -94,26 +94,37 @@ int gridform__sac_prepare(gridform_scorer *s, const double *map)
         return GRIDFORM_EUNDEFINED;
     }
     double mean = sum / (double)nv, ss = 0;
+    int changed = 0;
     for (size_t iy = 0; iy < ny; iy++) {
         const double *row = map + iy * nx;
+        unsigned char *mrow = s->mask + iy * nx;
         size_t o = iy * px;
         for (size_t ix = 0; ix < nx; ix++) {
             double f = row[ix];
             int ok = !isnan(f);
             double d = ok ? f - mean : 0.0;
+            changed |= mrow[ix] != (unsigned char)ok;
+            mrow[ix] = (unsigned char)ok;
             mk[o + ix] = ok ? 1.0 : 0.0;
             x[o + ix] = d;
             x2[o + ix] = d * d;
             ss += d * d;
         }
     }
+    if (changed)
+        s->mask_spec_ok = s->mask_n_ok = 0;
     double var = ss / (double)nv;
     /* A map is constant when its spread is round-off of its mean. */
     if (!(var > 1e-28 * (mean * mean)) || var == 0) {
         sac_all_nan(s);
         return GRIDFORM_EUNDEFINED;
     }
-    fftw_execute(s->fwd);
+    if (s->mask_spec_ok) {
+        fftw_execute(s->fwd2);
+    } else {
+        fftw_execute(s->fwd);
+        s->mask_spec_ok = 1;
+    }
     s->spectrum_ok = 1;
     s->var = var;
     return GRIDFORM_OK;
@@ -133,7 +144,7 @@ int gridform__sac_compute(gridform_scorer *s, const double *map)
         double mr = M[2 * i], mi = M[2 * i + 1], xr = X[2 * i], xi = X[2 * i + 1];
         double qr = X2[2 * i], qi = X2[2 * i + 1];
         /* conj(A) B */
-        Pn[i][0] = mr * mr + mi * mi;
+        Pn[i][0] = mr * mr + mi * mi;   /* unused (and harmless) when n is kept */
         Pn[i][1] = 0;
         Px[i][0] = xr * mr + xi * mi;
         Px[i][1] = xr * mi - xi * mr;
@@ -142,7 +153,12 @@ int gridform__sac_compute(gridform_scorer *s, const double *map)
         Pxy[i][0] = xr * xr + xi * xi;
         Pxy[i][1] = 0;
     }
-    fftw_execute(s->inv);
+    if (s->mask_n_ok) {
+        fftw_execute(s->inv3);
+    } else {
+        fftw_execute(s->inv);
+        s->mask_n_ok = 1;
+    }
 
     const double inv = 1.0 / (double)npad;
     const double nmin = (double)s->min_overlap, vtol = GF_SAC_VAR_TOL * var;
