@@ -128,11 +128,12 @@ static void make_map(double *m, size_t n, double L, size_t kind, int holes)
 
 /* Runs the reference; returns its seconds per map, or -1. */
 static double run_reference(const char *py, const char *ref, const char *maps, const char *out, size_t limit,
-                            const char *sac)
+                            const char *sac, int order)
 {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 '%s' '%s' '%s' --box 2.2 --sac %s --limit %zu%s%s",
-             py, ref, maps, sac, limit, out ? " --out " : "", out ? out : "");
+    snprintf(cmd, sizeof cmd,
+             "OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 '%s' '%s' '%s' --box 2.2 --sac %s --order %d --limit %zu%s%s",
+             py, ref, maps, sac, order, limit, out ? " --out " : "", out ? out : "");
     FILE *p = popen(cmd, "r");
     if (p == NULL)
         return -1;
@@ -224,7 +225,7 @@ int main(int argc, char **argv)
             return 1;
         }
         fprintf(stderr, "score_bench: the reference is scoring %zu maps (direct SAC; minutes)...\n", nagree);
-        double t = run_reference(py, ref, agree_npy, agree_out, nagree, "direct");
+        double t = run_reference(py, ref, agree_npy, agree_out, nagree, "direct", 1);
         size_t nd, sh[8];
         if (t < 0 || gridform_npy_read(agree_out, r, 2 * nagree, &nd, sh) != GRIDFORM_OK) {
             fprintf(stderr, "score_bench: the reference failed (%s %s)\n", py, ref);
@@ -256,6 +257,23 @@ int main(int argc, char **argv)
         printf("  |d score90|: max %.3g, mean %.3g\n", max90, both ? sum90 / (double)both : NAN);
         if (!(max60 <= 0.1 && sum60 <= 0.02 * (double)both) || mismatch > 0)
             status = 1;
+        /* How much the interpolation order alone moves the scores: the
+         * reference again with cubic-spline rotation (ndimage's default, as
+         * in Banino's scores.py), its SAC by FFT to save time. */
+        if (run_reference(py, ref, agree_npy, agree_out, nagree, "fft", 3) >= 0
+            && gridform_npy_read(agree_out, r, 2 * nagree, &nd, sh) == GRIDFORM_OK) {
+            double m3 = 0, s3 = 0;
+            size_t k3 = 0;
+            for (size_t m = 0; m < nagree; m++)
+                if (!isnan(c[m]) && !isnan(r[2 * m])) {
+                    double d = fabs(c[m] - r[2 * m]);
+                    m3 = d > m3 ? d : m3;
+                    s3 += d;
+                    k3++;
+                }
+            printf("  for scale, C (bilinear) vs the reference with cubic-spline rotation (order 3): "
+                   "|d score60| max %.3g, mean %.3g\n", m3, k3 ? s3 / (double)k3 : NAN);
+        }
         free(maps);
         free(c);
         free(r);
@@ -299,8 +317,8 @@ int main(int argc, char **argv)
         tc[k] = (t1 - t0) / (double)nmaps;
         tca[k] = (t2 - t1) / (double)nmaps;
         tsh[k] = (t3 - t2) / (double)nmaps;
-        tp[k] = run_reference(py, ref, time_npy, NULL, nref, "direct");
-        tf[k] = run_reference(py, ref, time_npy, NULL, nref, "fft");
+        tp[k] = run_reference(py, ref, time_npy, NULL, nref, "direct", 1);
+        tf[k] = run_reference(py, ref, time_npy, NULL, nref, "fft", 1);
         if (tp[k] < 0 || tf[k] < 0) {
             fprintf(stderr, "score_bench: the reference failed (%s %s)\n", py, ref);
             return 1;
