@@ -29,7 +29,7 @@ static void usage(FILE *f)
             "                 at k* (4 x 7 half-periods, about 5.1 m for the defaults)\n"
             "  --n N          points per side (default 64)\n"
             "  --strength R   SOFT and TANH penalty strength in units of Sigma~(k*)\n"
-            "                 (default 1); also the RELU projection rate\n"
+            "                 (default 0.5); also the RELU projection rate\n"
             "  --seeds N      random starts per row of part 3 (default 10)\n"
             "  --help         this text\n");
 }
@@ -77,7 +77,7 @@ static const char *pattern_name(int p)
 
 int main(int argc, char **argv)
 {
-    double sigma = 0.12, surround = 2.0, box = 0.0, rel_strength = 1.0;
+    double sigma = 0.12, surround = 2.0, box = 0.0, rel_strength = 0.5;
     size_t n = 64, nseeds = 10;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
@@ -99,13 +99,13 @@ int main(int argc, char **argv)
         else if (strcmp(o, "--surround") == 0) ok = parse_double(o, v, &surround) && surround > 1;
         else if (strcmp(o, "--box") == 0) ok = parse_double(o, v, &box) && box > 0;
         else if (strcmp(o, "--n") == 0) ok = parse_size(o, v, &n) && n >= 8 && n <= 4096;
-        else if (strcmp(o, "--strength") == 0) ok = parse_double(o, v, &rel_strength) && rel_strength >= 0;
+        else if (strcmp(o, "--strength") == 0) ok = parse_double(o, v, &rel_strength) && rel_strength > 0;
         else if (strcmp(o, "--seeds") == 0) ok = parse_size(o, v, &nseeds) && nseeds >= 1 && nseeds <= 100000;
         else
             ok = 0;
         if (!ok) {
             fprintf(stderr, "symmetry: bad value for %s: %s (sigma > 0, surround > 1, box > 0, "
-                            "8 <= n <= 4096, strength >= 0, seeds >= 1)\n", o, v);
+                            "8 <= n <= 4096, strength > 0, seeds >= 1)\n", o, v);
             return 2;
         }
     }
@@ -245,7 +245,7 @@ int main(int argc, char **argv)
     for (int q = 0; q < 4; q++)
         printf("  %-8s", nlname[q]);
     printf("\n");
-    const double mus[] = {-0.2, -0.05, -0.02, -0.01, -0.005, 0.005, 0.01, 0.05, 0.2, 0.5, 1.0, 2.0};
+    const double mus[] = {-0.2, -0.05, -0.01, -0.005, -0.002, -0.001, 0.001, 0.01, 0.1, 0.5, 1.0, 2.0};
     for (size_t m = 0; m < sizeof mus / sizeof mus[0]; m++) {
         printf("   %10.3f", mus[m]);
         for (int q = 0; q < 4; q++) {

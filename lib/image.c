@@ -6,6 +6,9 @@
  * produced one pixel row at a time, so memory is one row however large the
  * montage. */
 #define _POSIX_C_SOURCE 200809L
+/* 64-bit off_t on 32-bit systems too: files over 2 GiB.  No off_t crosses
+ * a translation unit, so this cannot split the ABI. */
+#define _FILE_OFFSET_BITS 64
 #include "config.h"
 #include <errno.h>
 #include <math.h>

@@ -30,7 +30,9 @@ struct gridform_kernel {
     double *grid;                 /* CURVE or KREAL: npoints, displacement grid in FFT order */
     double *spec;                 /* Sigma~ on the rfft lattice, nfreq */
     double *mult;                 /* FOURIER/RADIAL: spec / npoints */
-    fftw_plan fwd[2], bwd[2];     /* batched (GF_KERNEL_BATCH maps) and single-map plans */
+    /* [0]: for SIMD-aligned caller arrays, [1]: FFTW_UNALIGNED for any
+     * others; each [GF_KERNEL_BATCH maps, 1 map]. */
+    fftw_plan fwd[2][2], bwd[2][2];
     fftw_complex *work;           /* GF_KERNEL_BATCH x nfreq */
     double *P;                    /* EXACT: npoints x np responses */
     size_t np;

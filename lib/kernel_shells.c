@@ -207,14 +207,21 @@ int gridform_kernel_ring(const gridform_kernel *k, double *kstar, double *spacin
 
 typedef struct {
     double k, v;
-    size_t w;
+    size_t w, group;
 } shell_bin;
 
 static int by_k(const void *pa, const void *pb)
 {
     const shell_bin *a = pa, *b = pb;
-    if (a->k != b->k)
-        return a->k < b->k ? -1 : 1;
+    return a->k < b->k ? -1 : (a->k > b->k ? 1 : 0);
+}
+
+/* Within a group of equal |k|, equal values become adjacent. */
+static int by_group_value(const void *pa, const void *pb)
+{
+    const shell_bin *a = pa, *b = pb;
+    if (a->group != b->group)
+        return a->group < b->group ? -1 : 1;
     return a->v > b->v ? -1 : (a->v < b->v ? 1 : 0);
 }
 
@@ -258,23 +265,33 @@ int gridform_kernel_shells(const gridform_kernel *k, size_t max, double *kmag, d
         if (fabs(bins[b].v) > vscale)
             vscale = fabs(bins[b].v);
     }
+    /* Shells: equal |k| (relative 1e-9, chained from the first member) and
+     * equal value (1e-9 of the largest |value|).  Label the |k| groups
+     * first, so that rounding in |k| cannot separate equal values. */
     qsort(bins, nf, sizeof *bins, by_k);
-    /* Merge in place: equal |k| (relative 1e-9) and equal value (1e-9 of
-     * the largest |value|) make one shell.  Sorting by |k| then value keeps
-     * equal values adjacent inside a |k| group. */
+    size_t group = 0;
+    double k0 = bins[0].k;
+    for (size_t b = 0; b < nf; b++) {
+        if (bins[b].k - k0 > 1e-9 * k0) {
+            group++;
+            k0 = bins[b].k;
+        }
+        bins[b].group = group;
+    }
+    qsort(bins, nf, sizeof *bins, by_group_value);
     size_t ns = 0;
     double vtol = 1e-9 * vscale;
     for (size_t b = 0; b < nf;) {
         size_t e = b + 1;
-        double vsum = bins[b].v;
+        double vsum = bins[b].v, kmin = bins[b].k;
         size_t w = bins[b].w;
-        while (e < nf && bins[e].k - bins[b].k <= 1e-9 * bins[b].k
-               && fabs(bins[e].v - bins[e - 1].v) <= vtol) {
+        while (e < nf && bins[e].group == bins[b].group && fabs(bins[e].v - bins[e - 1].v) <= vtol) {
             vsum += bins[e].v;
             w += bins[e].w;
+            if (bins[e].k < kmin) kmin = bins[e].k;
             e++;
         }
-        shell_bin sh = {bins[b].k, vsum / (double)(e - b), w};
+        shell_bin sh = {kmin, vsum / (double)(e - b), w, 0};
         bins[ns++] = sh;
         b = e;
     }

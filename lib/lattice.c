@@ -50,10 +50,12 @@ static int lattice_waves(const gridform_arena *ar, gridform__errbuf *eb, const c
     if (lattice == GRIDFORM_LATTICE_HEX) {
         kv[4] = -(kv[0] + kv[2]);
         kv[5] = -(kv[1] + kv[3]);
+    }
+    if (n > 1) {
         double cross = kv[0] * kv[3] - kv[1] * kv[2];
         if (fabs(cross) <= 1e-12 * k * k)
             return gridform__fail(eb, GRIDFORM_EINVAL, func,
-                                  "k = %g rad/m is too coarse for the arena: the hexagon's waves snap to parallel vectors",
+                                  "k = %g rad/m is too coarse for the arena: the lattice's waves snap to parallel vectors",
                                   k);
     }
     /* Strictly below Nyquist, so a cosine is sampled without aliasing. */

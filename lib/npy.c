@@ -14,6 +14,9 @@
  * buffer is bounded by the file size and GF_NPY_MAX_HEADER) and converts the
  * data through a fixed stack buffer straight into the caller's array. */
 #define _POSIX_C_SOURCE 200809L
+/* 64-bit off_t on 32-bit systems too: files over 2 GiB.  No off_t crosses
+ * a translation unit, so this cannot split the ABI. */
+#define _FILE_OFFSET_BITS 64
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -282,6 +285,8 @@ static int gf_read_exact(FILE *fp, void *buf, size_t n, const char *path, const 
  * offset of each item, so no scratch copy of the array is needed. */
 static int gf_read_data(FILE *fp, const gf_npy_header *h, size_t count, double *data, const char *path)
 {
+    if (count == 0)
+        return GRIDFORM_OK;
     unsigned char buf[GF_NPY_CHUNK];
     size_t per_chunk = GF_NPY_CHUNK / h->itemsize;
     size_t cstride[GRIDFORM_NPY_MAX_DIMS], idx[GRIDFORM_NPY_MAX_DIMS] = {0};
@@ -328,7 +333,9 @@ int gridform_npy_read(const char *path, double *data, size_t capacity, size_t *n
     GF_CHECK_PTR(eb, shape);
 
     char errtext[128];
-    int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused
+     * below); regular files ignore the flag. */
+    int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
     FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
     if (fp == NULL) {
         int e = errno;

@@ -1,5 +1,8 @@
 /* libgridform: writing output files through a temporary name and rename. */
 #define _POSIX_C_SOURCE 200809L
+/* 64-bit off_t on 32-bit systems too: files over 2 GiB.  No off_t crosses
+ * a translation unit, so this cannot split the ABI. */
+#define _FILE_OFFSET_BITS 64
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>

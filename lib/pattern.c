@@ -52,6 +52,11 @@ int gridform_amplitude_from_kernel(gridform_amplitude *a, const gridform_kernel 
     int rc = check_nonlinearity(eb, __func__, nonlinearity, strength);
     if (rc != GRIDFORM_OK)
         return rc;
+    /* The hard projection has no strength of its own: the rate at which it
+     * is applied (1/dt for a learner of step dt) must be given. */
+    if (nonlinearity == GRIDFORM_NL_RELU && !(strength > 0))
+        return GF_FAIL(eb, GRIDFORM_EINVAL,
+                       "RELU needs its projection rate as strength (> 0, e.g. 1/dt), got %g", strength);
     double kstar, spacing, sig;
     char why[GRIDFORM_ERRMSG_MAX];
     rc = gridform_kernel_ring(k, &kstar, &spacing);
@@ -70,16 +75,22 @@ int gridform_amplitude_from_kernel(gridform_amplitude *a, const gridform_kernel 
     /* Hermite coefficients c2 (quadratic) and c3 (cubic) of the penalty
      * force psi(u) at unit variance, psi(u) ~ sum_n c_n He_n(u),
      * c_n = E[psi He_n] / n!:
-     *   SOFT, RELU: psi = min(u, 0):  c2 = -1/(2 sqrt(2 pi)), c3 = 0
+     *   SOFT: psi = 2 min(u, 0), the gradient of the penalty min(u,0)^2
+     *     (the learner's proximal step x <- x/(1 + 2 strength dt) on
+     *     negatives):  c2 = -1/sqrt(2 pi), c3 = 0
      *     (min(u,0) = u/2 - |u|/2; |u| is even, so every odd c_n >= 3 vanishes);
+     *   RELU: the projection u <- max(u, 0) at rate strength moves u by
+     *     -min(u, 0) per application: psi = min(u, 0), c2 = -1/(2 sqrt(2 pi));
      *   TANH: psi = u - tanh(u): odd, so c2 = 0 exactly;
      *     c3 = -E[tanh(u) He3(u)]/6 ~ 0.0606;
      *   LINEAR: psi = 0. */
     double c2 = 0, c3 = 0;
     switch (nonlinearity) {
     case GRIDFORM_NL_RELU:
-    case GRIDFORM_NL_SOFT:
         c2 = -1.0 / (2.0 * sqrt(2.0 * GF_PI));
+        break;
+    case GRIDFORM_NL_SOFT:
+        c2 = -1.0 / sqrt(2.0 * GF_PI);
         break;
     case GRIDFORM_NL_TANH:
         c3 = -tanh_he3_moment() / 6.0;
@@ -167,7 +178,7 @@ int gridform_pattern_objective(const gridform_kernel *k, const double *map, int 
         quad += g[i] * sg[i];
         double u = g[i] * rho_inv;
         if (nonlinearity == GRIDFORM_NL_SOFT)
-            pen += u < 0 ? u * u : 0.0;
+            pen += u < 0 ? 2.0 * u * u : 0.0;
         else if (nonlinearity == GRIDFORM_NL_TANH)
             pen += u * u - 2.0 * log_cosh(u);
     }

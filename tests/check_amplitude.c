@@ -34,12 +34,18 @@ static void start_near(gridform_amplitude *a, int pattern, double eps, uint64_t 
     ck_assert_int_eq(gridform_amplitude_set_state(a, s), GRIDFORM_OK);
 }
 
-/* Integrate for time T (step at most 0.02 and at most 0.05/|mu|) and classify. */
+/* Integrate for time T and classify.  The step keeps dt times the fastest
+ * rate of the equations (|mu|, |gamma| a, (g0 + 2 g1) a^2 at the largest
+ * amplitude a a pattern reaches) at 0.2, well inside RK4's stability limit
+ * of 2.78 and accurate to about 1e-4 per unit time. */
 static int run_and_classify(gridform_amplitude *a, double T)
 {
-    double mu;
-    ck_assert_int_eq(gridform_amplitude_get_coefficients(a, &mu, NULL, NULL, NULL), GRIDFORM_OK);
-    double dt = fmin(0.02, 0.05 / fabs(mu));
+    double mu, gamma, g0, g1;
+    ck_assert_int_eq(gridform_amplitude_get_coefficients(a, &mu, &gamma, &g0, &g1), GRIDFORM_OK);
+    double S = g0 + 2 * g1;
+    double amax = fmax((fabs(gamma) + sqrt(gamma * gamma + 4 * fabs(mu) * S)) / (2 * S), sqrt(fabs(mu) / g0));
+    double rate = fmax(fabs(mu), fmax(fabs(gamma) * amax, S * amax * amax));
+    double dt = 0.2 / rate;
     size_t n = (size_t)ceil(T / dt);
     ck_assert_int_eq(gridform_amplitude_iterate(a, dt, n), GRIDFORM_OK);
     int p = 0;
@@ -179,10 +185,10 @@ START_TEST(test_boundaries)
             ck_assert_int_eq(ex, 1);
             start_near(a, pat, 1e-2, 7 + r);
         }
-        /* the slowest rate near a boundary is ~0.02 |mu_b|-ish: give it
-         * several hundred e-foldings of the boundary's own time scale */
-        double T = 8000.0 / fabs(r < 2 ? mu4 : r < 4 ? mu1 : mu3);
-        if (T > 60000) T = 60000;
+        /* 2% from a boundary the slowest rate is a few 1e-3 |mu_b| (mu3,
+         * mu4) or set by the bottleneck of the saddle-node (mu1, about
+         * 30/|mu1|): the times below leave a margin of about 4 */
+        double T = r < 2 ? 6000.0 / mu4 : r < 4 ? 400.0 / fabs(mu1) : 6000.0 / mu3;
         p = run_and_classify(a, T);
         ck_assert_msg(p == runs[r].end, "gamma=%g g0=%g g1=%g mu=%g: ended as %s, expected %s", gamma, g0, g1,
                       mu, pname(p), pname(runs[r].end));
@@ -521,6 +527,8 @@ START_TEST(test_lattice_errors)
     ck_assert_int_eq(gridform_lattice_synthesize(ar, GRIDFORM_LATTICE_HEX, 9.81, 0, 0, NAN, m), GRIDFORM_EINVAL);
     /* below the lattice: snaps to zero; above Nyquist (32 pi / 4.4 = 22.8) */
     ck_assert_int_eq(gridform_lattice_synthesize(ar, GRIDFORM_LATTICE_STRIPES, 0.5, 0, 0, 0, m), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_lattice_synthesize(ar, GRIDFORM_LATTICE_SQUARE, 0.6, 0.3, 0, 0, m), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_arena_last_error(ar), "snaps to 0"));
     ck_assert_int_eq(gridform_lattice_synthesize(ar, GRIDFORM_LATTICE_HEX, 30, 0, 0, 0, m), GRIDFORM_EINVAL);
     ck_assert_ptr_nonnull(strstr(gridform_arena_last_error(ar), "Nyquist"));
     ck_assert_int_eq(gridform_lattice_wavevectors(NULL, GRIDFORM_LATTICE_HEX, 9.81, 0, kv, NULL, NULL),
@@ -590,13 +598,15 @@ START_TEST(test_from_kernel)
     ck_assert_int_eq(st, 1);
     ck_assert_int_eq(gridform_amplitude_stability(a, GRIDFORM_PATTERN_HEXAGONS, &ex, &st), GRIDFORM_OK);
     ck_assert_int_eq(st, 0);
-    /* SOFT and RELU: gamma = s / sqrt(2 pi) > 0 (hexagons with phase sum 0:
-     * positive peaks), no anisotropic cubic term */
+    /* SOFT: gamma = 2 s / sqrt(2 pi); RELU (projection at rate s):
+     * s / sqrt(2 pi); both > 0 (hexagons with phase sum 0: positive
+     * peaks), no anisotropic cubic term */
     const int nl[2] = {GRIDFORM_NL_SOFT, GRIDFORM_NL_RELU};
+    const double gexp[2] = {2 * s / sqrt(2 * PI), s / sqrt(2 * PI)};
     for (int i = 0; i < 2; i++) {
         ck_assert_int_eq(gridform_amplitude_from_kernel(a, k, nl[i], s), GRIDFORM_OK);
         ck_assert_int_eq(gridform_amplitude_get_coefficients(a, &mu, &gamma, &g0, &g1), GRIDFORM_OK);
-        ck_assert_double_eq_tol(gamma, s / sqrt(2 * PI), 1e-15);
+        ck_assert_double_eq_tol(gamma, gexp[i], 1e-15);
         ck_assert(gamma > 0);
         ck_assert_double_eq_tol(g0, 2 * sig, 1e-15);
         ck_assert_double_eq_tol(g1, 2 * sig, 1e-15);
@@ -612,6 +622,8 @@ START_TEST(test_from_kernel)
     /* the fixed point of the derived equations is (nearly) unit norm:
      * 6 R^2 = <u^2> = 1 at gamma = 0 */
     ck_assert_int_eq(gridform_amplitude_from_kernel(a, k, GRIDFORM_NL_SOFT, 0.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_amplitude_get_coefficients(a, NULL, &gamma, NULL, NULL), GRIDFORM_OK);
+    ck_assert(gamma == 0.0);
     double R;
     ck_assert_int_eq(gridform_amplitude_fixed_point(a, GRIDFORM_PATTERN_HEXAGONS, &R), GRIDFORM_OK);
     ck_assert_double_eq_tol(6 * R * R, 1.0, 1e-12);
@@ -624,6 +636,8 @@ START_TEST(test_from_kernel)
     ck_assert_int_eq(gridform_amplitude_from_kernel(a, k, 0, s), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_amplitude_from_kernel(a, k, 5, s), GRIDFORM_EINVAL);
     ck_assert_ptr_nonnull(strstr(gridform_amplitude_last_error(a), "nonlinearity"));
+    ck_assert_int_eq(gridform_amplitude_from_kernel(a, k, GRIDFORM_NL_RELU, 0), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_amplitude_last_error(a), "projection rate"));
     ck_assert_int_eq(gridform_amplitude_from_kernel(a, k, GRIDFORM_NL_SOFT, -1), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_amplitude_from_kernel(a, k, GRIDFORM_NL_SOFT, NAN), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_amplitude_from_kernel(a, k, GRIDFORM_NL_SOFT, INFINITY), GRIDFORM_EINVAL);
@@ -707,21 +721,21 @@ START_TEST(test_objective)
     ck_assert_double_eq_tol(v[0], 0.65, 0.02);
     ck_assert_double_eq_tol(v[1], 0.58, 0.02);
     ck_assert_double_eq_tol(v[2], 0.50, 0.02);
-    /* SOFT at strength Sigma~(k*): squares and stripes are odd under a
+    /* SOFT at strength Sigma~(k*)/2: squares and stripes are odd under a
      * half-period shift, so half their mass is negative and the penalty
-     * <min(u,0)^2> is 1/2; the hexagon's troughs are shallow, it pays less */
+     * 2 <min(u,0)^2> is 1; the hexagon's troughs are shallow, it pays less */
     double sig;
     ck_assert_int_eq(gridform_kernel_radial_profile(k, &ks, 1, &sig), GRIDFORM_OK);
-    lattice_objectives(ar, k, GRIDFORM_NL_SOFT, sig, ks, v);
-    printf("SOFT (strength Sigma~(k*)): hex %.4f square %.4f stripes %.4f\n", v[0], v[1], v[2]);
+    lattice_objectives(ar, k, GRIDFORM_NL_SOFT, 0.5 * sig, ks, v);
+    printf("SOFT (strength Sigma~(k*)/2): hex %.4f square %.4f stripes %.4f\n", v[0], v[1], v[2]);
     ck_assert_double_eq_tol(lin[1] - v[1], 0.5, 1e-9);
     ck_assert_double_eq_tol(lin[2] - v[2], 0.5, 1e-9);
     ck_assert(lin[0] - v[0] < 0.45);
     ck_assert(v[0] > v[1] && v[0] > v[2]);
     /* TANH is even in u and penalises the hexagon's tall peaks: no hexagon
      * preference */
-    lattice_objectives(ar, k, GRIDFORM_NL_TANH, sig, ks, v);
-    printf("TANH (strength Sigma~(k*)): hex %.4f square %.4f stripes %.4f\n", v[0], v[1], v[2]);
+    lattice_objectives(ar, k, GRIDFORM_NL_TANH, 0.5 * sig, ks, v);
+    printf("TANH (strength Sigma~(k*)/2): hex %.4f square %.4f stripes %.4f\n", v[0], v[1], v[2]);
     ck_assert(lin[0] - v[0] >= lin[2] - v[2]);
     ck_assert(v[0] <= v[2]);
     gridform_kernel_destroy(k);

@@ -273,6 +273,7 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, 0, 1.0);
     CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, 5, 1.0);
     CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, GRIDFORM_NL_SOFT, -1.0);
+    CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, GRIDFORM_NL_RELU, 0.0);
     CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, GRIDFORM_NL_SOFT, nan_);
     CASE(gridform_amplitude_from_kernel, INVAL, MERR, amp_fx, amp_kf, GRIDFORM_NL_SOFT, inf_);
     CASE(gridform_pattern_objective, INVAL, NULL, NULL, cbuf, GRIDFORM_NL_RELU, 0.0, &buf[0]);
@@ -345,6 +346,7 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 0, 1e-3, NULL, NULL);
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, nan_, NULL, NULL);
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, -1.0, NULL, NULL);
+    CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, 0.0, NULL, NULL);
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, inf_, NULL, NULL);
     CASE(gridform_attractor_reset_displacement, INVAL, NULL, NULL);
     CASE(gridform_attractor_reset_displacement, UNDEF, TERR, att.a);

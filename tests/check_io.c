@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -446,6 +447,58 @@ START_TEST(test_write_alloc_failure)
 }
 END_TEST
 
+/* Threads writing the same path at once: every rename is atomic, so the
+ * file ends up as one complete version, and no temporary is left. */
+#define NTHREADS 4
+#define NWRITES 10
+#define NVALUES 3000
+
+static void *writer_thread(void *arg)
+{
+    int t = *(const int *)arg;
+    static _Thread_local double buf[NVALUES];
+    size_t n = NVALUES;
+    char sp[512], mp[512];   /* in_dir is not thread-safe */
+    snprintf(sp, sizeof sp, "%s/same.npy", dir);
+    snprintf(mp, sizeof mp, "%s/own%d.npy", dir, t);
+    for (int k = 0; k < NWRITES; k++) {
+        for (size_t i = 0; i < n; i++)
+            buf[i] = 1000.0 * t + k;
+        if (gridform_npy_write(sp, buf, 1, &n) != GRIDFORM_OK || gridform_npy_write(mp, buf, 1, &n) != GRIDFORM_OK)
+            return (void *)1;
+    }
+    return NULL;
+}
+
+START_TEST(test_concurrent_writes)
+{
+    pthread_t th[NTHREADS];
+    int ids[NTHREADS];
+    for (int t = 0; t < NTHREADS; t++) {
+        ids[t] = t;
+        ck_assert_int_eq(pthread_create(&th[t], NULL, writer_thread, &ids[t]), 0);
+    }
+    for (int t = 0; t < NTHREADS; t++) {
+        void *r;
+        ck_assert_int_eq(pthread_join(th[t], &r), 0);
+        ck_assert_ptr_null(r);
+    }
+    static double d[NVALUES];
+    size_t nd, sh[GRIDFORM_NPY_MAX_DIMS];
+    ck_assert_int_eq(gridform_npy_read(in_dir("same.npy"), d, NVALUES, &nd, sh), GRIDFORM_OK);
+    ck_assert_uint_eq(sh[0], NVALUES);
+    for (size_t i = 1; i < NVALUES; i++)
+        ck_assert(d[i] == d[0]);   /* one writer's complete version */
+    for (int t = 0; t < NTHREADS; t++) {
+        char own[64];
+        snprintf(own, sizeof own, "own%d.npy", t);
+        ck_assert_int_eq(gridform_npy_read(in_dir(own), d, NVALUES, &nd, sh), GRIDFORM_OK);
+        ck_assert(d[0] == 1000.0 * t + NWRITES - 1 && d[NVALUES - 1] == d[0]);
+    }
+    ck_assert_int_eq(dir_entries(), NTHREADS + 1);
+}
+END_TEST
+
 /* ---- hostile files ---------------------------------------------------------- */
 
 /* A file with the given header text (padded like NumPy), version and n data
@@ -662,6 +715,10 @@ START_TEST(test_read_errors)
     ck_assert_ptr_nonnull(strstr(gridform_last_error(), strerror(ENOENT)));
     ck_assert_int_eq(gridform_npy_read(dir, d, 5, &nd, sh), GRIDFORM_EIO);
     ck_assert_int_eq(gridform_npy_read("/dev/null", d, 5, &nd, sh), GRIDFORM_EIO);
+    /* a FIFO without a writer: refused at once, not waited on */
+    ck_assert_int_eq(mkfifo(in_dir("fifo.npy"), 0600), 0);
+    ck_assert_int_eq(gridform_npy_read(in_dir("fifo.npy"), d, 5, &nd, sh), GRIDFORM_EIO);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "regular"));
     gridform_debug_fail_allocation(1);
     ck_assert_msg(gridform_npy_read(p, d, 5, &nd, sh) == GRIDFORM_ENOMEM, "%s", gridform_last_error());
     gridform_debug_fail_allocation(0);
@@ -1003,6 +1060,7 @@ int main(void)
     tcase_add_test(tc, test_write_errors);
     tcase_add_test(tc, test_write_interrupted);
     tcase_add_test(tc, test_write_alloc_failure);
+    tcase_add_test(tc, test_concurrent_writes);
     tcase_add_test(tc, test_header_grammar);
     tcase_add_test(tc, test_hostile_sizes);
     tcase_add_test(tc, test_truncated_everywhere);
