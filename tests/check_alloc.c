@@ -120,6 +120,12 @@ OPERATION(kernel_shells, gridform_kernel_shells(fx.kf, 8, shell_k, shell_v, shel
 static double centers9[18];
 OPERATION(placecode_set_centers, gridform_placecode_set_centers(fx.pc_walled, centers9, 9))
 
+CREATOR(scorer, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, 12, 10, 1.2, 1.0))
+static const double ratemap_xy[4] = {0.1, 0.2, -0.3, 0.4}, ratemap_act[2] = {1, 2};
+static double ratemap_out[16];
+OPERATION(ratemap, gridform_ratemap_accumulate(4, 4, 1.0, 1.0, ratemap_xy, 2, ratemap_act, 1, 0.0,
+                                                ratemap_out, NULL))
+
 #define ROW(id) { #id, mk_##id, rm_##id }
 static const creator creators[] = {
     ROW(arena_periodic),
@@ -136,6 +142,8 @@ static const creator creators[] = {
     ROW(amplitude),
     ROW(npy_write),
     ROW(npy_read),
+    ROW(scorer),
+    ROW(ratemap),
 };
 
 static size_t total_points;
