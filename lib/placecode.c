@@ -5,6 +5,7 @@
  * ratio s (their "centre-surround" code), and the "difference of softmaxes"
  * used by their trained network. */
 #include "config.h"
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include "internal.h"
@@ -30,12 +31,19 @@ int gridform_placecode_create(gridform_placecode **out, const gridform_arena *a,
     }
     if (!isfinite(sigma) || sigma <= 0)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "sigma must be finite and > 0 metres, got %g", sigma);
+    /* sigma^2 must be a normal double, or 1/(2 pi sigma^2) overflows and the
+     * responses are NaN (found by tests/fuzz/fuzz_score). */
+    if (!(sigma * sigma >= DBL_MIN))
+        return GF_FAIL(NULL, GRIDFORM_ERANGE, "sigma = %g metres is too small to represent", sigma);
     if (!isfinite(surround))
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "surround must be finite, got %g", surround);
     if (tuning != GRIDFORM_TUNING_GAUSSIAN && !(surround > 1))
         return GF_FAIL(NULL, GRIDFORM_EINVAL,
                        "surround (variance ratio s) must be > 1 for a centre-surround tuning, got %g",
                        surround);
+    if (!isfinite(sigma * sigma * (tuning == GRIDFORM_TUNING_GAUSSIAN ? 1.0 : surround)))
+        return GF_FAIL(NULL, GRIDFORM_ERANGE, "sigma = %g metres (surround %g) is too large to represent",
+                       sigma, surround);
     if (ncells == 0)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "ncells must be >= 1");
     if (tuning == GRIDFORM_TUNING_SOFTMAX_DOG && ncells < 2)
