@@ -552,8 +552,8 @@ int gridform_attractor_run(gridform_attractor *a, size_t max_steps, double tol,
     gridform__errbuf *eb = GF_ATT_EB(a);
     if (max_steps == 0)
         return GF_FAIL(eb, GRIDFORM_EINVAL, "max_steps must be > 0");
-    if (!isfinite(tol) || tol < 0)
-        return GF_FAIL(eb, GRIDFORM_EINVAL, "tol must be finite and >= 0, got %g", tol);
+    if (!isfinite(tol) || !(tol > 0))
+        return GF_FAIL(eb, GRIDFORM_EINVAL, "tol must be finite and > 0, got %g", tol);
     if (a->diverged)
         return gf_diverged_fail(a);
     double e = exp(-a->dt / a->tau);

@@ -348,6 +348,15 @@ START_TEST(test_run_conventions)
     ck_assert_int_eq(gridform_attractor_iterate(a, 300), GRIDFORM_OK);
     ck_assert_int_eq(gridform_attractor_get_rates(a, r2), GRIDFORM_OK);
     ck_assert_mem_eq(r1, r2, sizeof r1);
+    /* a step allocates nothing, with or without velocity and tracking */
+    size_t before = gridform_debug_allocation_count();
+    ck_assert_int_eq(gridform_attractor_iterate(a, 50), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_reset_displacement(a), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_velocity(a, 0.3, -0.2), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_run(a, 50, 1e-12, NULL, NULL), GRIDFORM_CONTINUE);
+    double dx, dy;
+    ck_assert_int_eq(gridform_attractor_get_displacement(a, &dx, &dy), GRIDFORM_OK);
+    ck_assert_uint_eq(gridform_debug_allocation_count(), before);
     gridform_attractor_destroy(a);
     fx_free(&f);
 }
@@ -464,6 +473,7 @@ START_TEST(test_errors)
     ERR(gridform_attractor_run(a, 0, 1e-3, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_run(a, 10, nan_, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_run(a, 10, -1.0, NULL, NULL), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_run(a, 10, 0.0, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_get_displacement(a, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_get_displacement(a, &x, NULL), GRIDFORM_EUNDEFINED);
     /* a uniform sheet has no pattern to follow */
