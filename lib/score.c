@@ -23,12 +23,15 @@ static void scorer_free(gridform_scorer *s)
 {
     if (s == NULL)
         return;
-    if (s->fwd != NULL || s->inv != NULL) {
+    if (s->fwd != NULL || s->inv != NULL || s->fwd2 != NULL || s->inv3 != NULL) {
         gridform__fftw_lock(1);
         if (s->fwd != NULL) fftw_destroy_plan(s->fwd);
         if (s->inv != NULL) fftw_destroy_plan(s->inv);
+        if (s->fwd2 != NULL) fftw_destroy_plan(s->fwd2);
+        if (s->inv3 != NULL) fftw_destroy_plan(s->inv3);
         gridform__fftw_unlock();
     }
+    gridform__free(s->mask);
     gridform__aligned_free(s->rin);
     gridform__aligned_free(s->cf);
     gridform__aligned_free(s->cp);
@@ -87,7 +90,9 @@ int gridform_scorer_create(gridform_scorer **out, size_t nx, size_t ny, double l
     s->cf = gridform__aligned_alloc(3 * ncpx * sizeof(fftw_complex));
     s->cp = gridform__aligned_alloc(4 * ncpx * sizeof(fftw_complex));
     s->sac = gridform__aligned_doubles(nsac + 1);
-    if (s->rin == NULL || s->rout == NULL || s->cf == NULL || s->cp == NULL || s->sac == NULL) {
+    s->mask = gridform__calloc(nx * ny, 1);
+    if (s->rin == NULL || s->rout == NULL || s->cf == NULL || s->cp == NULL || s->sac == NULL
+        || s->mask == NULL) {
         scorer_free(s);
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the scorer's workspaces");
     }
@@ -99,8 +104,14 @@ int gridform_scorer_create(gridform_scorer **out, size_t nx, size_t ny, double l
                                     (int)ncpx, FFTW_MEASURE | FFTW_PRESERVE_INPUT);
     s->inv = fftw_plan_many_dft_c2r(2, dims, 4, s->cp, NULL, 1, (int)ncpx, s->rout, NULL, 1,
                                     (int)npad, FFTW_MEASURE | FFTW_DESTROY_INPUT);
+    /* Maps from one trajectory share their unvisited bins: then the mask's
+     * transform and overlap counts are reused and these plans do the rest. */
+    s->fwd2 = fftw_plan_many_dft_r2c(2, dims, 2, s->rin + npad, NULL, 1, (int)npad, s->cf + ncpx, NULL, 1,
+                                     (int)ncpx, FFTW_MEASURE | FFTW_PRESERVE_INPUT);
+    s->inv3 = fftw_plan_many_dft_c2r(2, dims, 3, s->cp + ncpx, NULL, 1, (int)ncpx, s->rout + npad, NULL, 1,
+                                     (int)npad, FFTW_MEASURE | FFTW_DESTROY_INPUT);
     gridform__fftw_unlock();
-    if (s->fwd == NULL || s->inv == NULL) {
+    if (s->fwd == NULL || s->inv == NULL || s->fwd2 == NULL || s->inv3 == NULL) {
         scorer_free(s);
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot plan the %zu x %zu FFTs", py, px);
     }

@@ -149,12 +149,16 @@ int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, d
             split((double)cy + qy / s->dy, &r0, &fy);
             long c1 = fx > 0 ? c0 + 1 : c0, r1 = fy > 0 ? r0 + 1 : r0;
             gridform__rotentry *e = &rot[(size_t)a * nb + b];
-            e->i00 = sac_index(s, r0, c0);
-            e->i01 = sac_index(s, r0, c1);
-            e->i10 = sac_index(s, r1, c0);
-            e->i11 = sac_index(s, r1, c1);
-            e->fx = fx;
-            e->fy = fy;
+            if (sac_index(s, r0, c0) == (int32_t)s->nsac || sac_index(s, r1, c1) == (int32_t)s->nsac) {
+                e->i00 = (int32_t)s->nsac;
+                e->step = 0;
+                e->fx = e->fy = 0;
+            } else {
+                e->i00 = sac_index(s, r0, c0);
+                e->step = (int32_t)((c1 - c0) + 2 * (r1 - r0) * (long)s->sx);
+                e->fx = fx;
+                e->fy = fy;
+            }
         }
     }
     gridform__free(tmp);
@@ -195,29 +199,27 @@ void gridform__gridness(gridform_scorer *s, double *score60, double *score90)
         const gridform__rotentry *e = s->rot + (size_t)a * nb;
         double *corr = s->corr + (size_t)a * count;
         double n = 0, sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
-        size_t j = 0;
-        for (size_t b = 0; b < nb; b++) {
-            while (j < count && s->ann_end[j] == b) {
-                corr[j] = pearson(n, sa, sb, saa, sbb, sab);
-                j++;
+        size_t b = 0;
+        for (size_t j = 0; j < count; j++) {
+            /* Branch-free: an invalid pair adds zeros. */
+            for (const size_t end = s->ann_end[j]; b < end; b++) {
+                int32_t i00 = e[b].i00, ox = e[b].step & 1, oy = e[b].step >> 1;
+                double s00 = S[i00], s01 = S[i00 + ox], s10 = S[i00 + oy], s11 = S[i00 + oy + ox];
+                double top = s00 + e[b].fx * (s01 - s00);
+                double bot = s10 + e[b].fx * (s11 - s10);
+                double B = top + e[b].fy * (bot - top), A = val[b];
+                int ok = !isnan(A) & !isnan(B);
+                A = ok ? A : 0.0;
+                B = ok ? B : 0.0;
+                n += ok;
+                sa += A;
+                sb += B;
+                saa += A * A;
+                sbb += B * B;
+                sab += A * B;
             }
-            double A = val[b];
-            if (isnan(A))
-                continue;
-            double top = S[e[b].i00] + e[b].fx * (S[e[b].i01] - S[e[b].i00]);
-            double bot = S[e[b].i10] + e[b].fx * (S[e[b].i11] - S[e[b].i10]);
-            double B = top + e[b].fy * (bot - top);
-            if (isnan(B))
-                continue;
-            n += 1;
-            sa += A;
-            sb += B;
-            saa += A * A;
-            sbb += B * B;
-            sab += A * B;
-        }
-        for (; j < count; j++)
             corr[j] = pearson(n, sa, sb, saa, sbb, sab);
+        }
     }
     double best60 = NAN, best90 = NAN;
     for (size_t j = 0; j < count; j++) {
@@ -339,8 +341,9 @@ void gridform__peaks(const gridform_scorer *s, double *spacing, double *orientat
     double th = atan2(Sn, C) / 6;
     if (th < 0)
         th += GF_PI / 3;
-    /* -0 rounds up to pi/3 above; that is orientation 0. */
-    if (!(th < GF_PI / 3 - 1e-12) || th < 0)
+    /* Just below pi/3 (a lattice at 0 seen through round-off) is 0: the
+     * circle closes there, and 0 is the representative the man page gives. */
+    if (!(th < GF_PI / 3 - 1e-7) || th < 0)
         th = 0;
     *spacing = sp;
     *orientation = th;
