@@ -228,7 +228,9 @@ int gridform__learner_step(gridform_learner *l, int want_change)
     }
     fftw_execute_dft_c2r(l->bwd, (fftw_complex *)res, out);
 
-    /* Nonlinearity, checks and renormalisation, map by map. */
+    /* Nonlinearity, checks and renormalisation, map by map: pass A sums
+     * the squares before and after the nonlinearity (reading only), pass B
+     * writes the nonlinear, renormalised map while it is still in cache. */
     const double da = l->da;
     const int nl = l->nl;
     const double soft = 1.0 / (1.0 + 2.0 * l->strength * l->dt);
@@ -236,24 +238,28 @@ int gridform__learner_step(gridform_learner *l, int want_change)
     for (size_t j = 0; j < ng; j++) {
         double *restrict u = out + j * n;
         const double *restrict old = g + j * n;
-        double s1 = 0.0, s2 = 0.0;
+        double s1 = 0.0, s2 = 0.0, sign = 1.0;
         switch (nl) {
         case GRIDFORM_NL_RELU:
             for (size_t i = 0; i < n; i++) {
-                double x = u[i];
+                double x = u[i], p = x > 0.0 ? x : 0.0;
                 s1 += x * x;
-                x = x > 0.0 ? x : 0.0;
-                s2 += x * x;
-                u[i] = x;
+                s2 += p * p;
+            }
+            /* The linear part cannot tell g from -g.  A map whose update is
+             * nowhere positive (a long step onto a top mode of the wrong
+             * sign, e.g. the constant mode of a Gaussian code) keeps its
+             * pattern in -g; rectify that instead of erasing the map. */
+            if (s2 == 0.0 && s1 > 0.0) {
+                sign = -1.0;
+                s2 = s1;
             }
             break;
         case GRIDFORM_NL_SOFT:
             for (size_t i = 0; i < n; i++) {
-                double x = u[i];
+                double x = u[i], p = x < 0.0 ? x * soft : x;
                 s1 += x * x;
-                x = x < 0.0 ? x * soft : x;
-                s2 += x * x;
-                u[i] = x;
+                s2 += p * p;
             }
             break;
         case GRIDFORM_NL_TANH: {
@@ -281,27 +287,42 @@ int gridform__learner_step(gridform_learner *l, int want_change)
         if (!isfinite(s1) || !isfinite(s2))
             return diverged(l, j, "became NaN or Inf", 0.0);
         if (!(s2 > 0.0))
-            return diverged(l, j, "vanished (every value rectified to zero)", 0.0);
+            return diverged(l, j, "vanished (all zero)", 0.0);
         double rho = sqrt(s1 * da) / l->nrm[j];
         l->logv[j] += log(rho);
         if (l->logv[j] < l->logmin[j])
             l->logmin[j] = l->logv[j];
         if (l->logv[j] - l->logmin[j] > GRIDFORM__LEARNER_RUNAWAY_LOG)
             return diverged(l, j, "grew", exp(l->logv[j] - l->logmin[j]));
-        double scale = 1.0 / sqrt(s2 * da);
-        if (want_change) {
-            double d = 0.0;
+        double scale = 1.0 / sqrt(s2 * da), d = 0.0;
+        if (nl == GRIDFORM_NL_RELU) {
+            double sc = sign * scale;
+            for (size_t i = 0; i < n; i++) {
+                double x = u[i] * sc;
+                x = x > 0.0 ? x : 0.0;
+                double e = x - old[i];
+                d += e * e;
+                u[i] = x;
+            }
+        } else if (nl == GRIDFORM_NL_SOFT) {
+            for (size_t i = 0; i < n; i++) {
+                double x = u[i] * scale;
+                x = x < 0.0 ? x * soft : x;
+                double e = x - old[i];
+                d += e * e;
+                u[i] = x;
+            }
+        } else {
             for (size_t i = 0; i < n; i++) {
                 double x = u[i] * scale, e = x - old[i];
                 d += e * e;
                 u[i] = x;
             }
+        }
+        if (want_change) {
             d = sqrt(d * da) / l->nrm[j];
             if (d > maxchg)
                 maxchg = d;
-        } else {
-            for (size_t i = 0; i < n; i++)
-                u[i] *= scale;
         }
     }
 

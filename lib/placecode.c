@@ -73,14 +73,17 @@ int gridform_placecode_create(gridform_placecode **out, const gridform_arena *a,
          * lattice code is uniform on the torus. */
         size_t ncx = ncells, ncy = 1;
         double target = log(a->lx / a->ly), best = INFINITY;
-        for (size_t d = 1; d <= ncells; d++) {
+        for (size_t d = 1; d <= ncells / d; d++) {
             if (ncells % d != 0)
                 continue;
-            double err = fabs(log((double)d / (double)(ncells / d)) - target);
-            if (err < best - 1e-12) {
-                best = err;
-                ncx = d;
-                ncy = ncells / d;
+            size_t cand[2][2] = {{d, ncells / d}, {ncells / d, d}};
+            for (int c = 0; c < 2; c++) {
+                double err = fabs(log((double)cand[c][0] / (double)cand[c][1]) - target);
+                if (err < best - 1e-12) {
+                    best = err;
+                    ncx = cand[c][0];
+                    ncy = cand[c][1];
+                }
             }
         }
         for (size_t j = 0; j < ncy; j++)
