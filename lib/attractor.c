@@ -526,12 +526,14 @@ static int gf_step(gridform_attractor *a, double e)
     return GRIDFORM_OK;
 }
 
-static int gf_diverged_fail(gridform_attractor *a)
+/* Reported under the public function's name (func). */
+static int gf_diverged_fail_in(gridform_attractor *a, const char *func)
 {
-    return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EDIVERGED,
-                   "the rates became non-finite at t = %g s (gain %g too far above 1 for this "
-                   "nonlinearity?); seed or set them again", a->t, a->gain);
+    return gridform__fail(GF_ATT_EB(a), GRIDFORM_EDIVERGED, func,
+                          "the rates became non-finite at t = %g s (gain %g too far above 1 for this "
+                          "nonlinearity?); seed or set them again", a->t, a->gain);
 }
+#define gf_diverged_fail(a) gf_diverged_fail_in((a), __func__)
 
 int gridform_attractor_iterate(gridform_attractor *a, size_t nsteps)
 {

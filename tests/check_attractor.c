@@ -179,6 +179,15 @@ START_TEST(test_uniform_fixed_point)
     ck_assert_int_eq(gridform_attractor_get_time(a, &t), GRIDFORM_OK);
     ck_assert_double_eq_tol(t, 0.4, 1e-12);
     gridform_attractor_destroy(a);
+    /* the network copies what it needs: its kernel may go first */
+    gridform_kernel *k2 = NULL;
+    ck_assert_int_eq(gridform_kernel_create(&k2, f.pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_create(&a, k2), GRIDFORM_OK);
+    gridform_kernel_destroy(k2);
+    ck_assert_int_eq(gridform_attractor_seed(a, 3, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 20), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(a, r), GRIDFORM_OK);
+    gridform_attractor_destroy(a);
     fx_free(&f);
 }
 END_TEST
@@ -372,6 +381,46 @@ START_TEST(test_learner_comparison)
 }
 END_TEST
 
+static double dog_spectrum(double k, void *user)
+{
+    (void)user;
+    double p = exp(-0.5 * SIGMA * SIGMA * k * k) - exp(-0.5 * SURROUND * SIGMA * SIGMA * k * k);
+    return 3.0 * p * p;
+}
+
+/* J is normalised by its largest lattice eigenvalue, so a RADIAL kernel
+ * with the DoG's spectrum times any constant is the same network (up to
+ * round-off, which the instability amplifies to ~1e-9 by the pattern). */
+START_TEST(test_radial_kernel)
+{
+    fixture f;
+    const size_t n = 32;
+    fx_make(&f, 2.2, n, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
+    gridform_kernel *kr = NULL;
+    ck_assert_int_eq(gridform_kernel_create_radial(&kr, f.ar, dog_spectrum, NULL), GRIDFORM_OK);
+    gridform_attractor *a = NULL, *b = NULL;
+    ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_create(&b, kr), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(a, 4, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(b, 4, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 1500), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(b, 1500), GRIDFORM_OK);
+    double ra[32 * 32], rb[32 * 32], big = 0, dmax = 0;
+    ck_assert_int_eq(gridform_attractor_get_rates(a, ra), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(b, rb), GRIDFORM_OK);
+    for (size_t i = 0; i < n * n; i++) {
+        dmax = fmax(dmax, fabs(ra[i] - rb[i]));
+        big = fmax(big, ra[i]);
+    }
+    ck_assert(big > 2.0);   /* a pattern has formed */
+    ck_assert_msg(dmax < 1e-6 * big, "rates differ by %g", dmax);
+    gridform_attractor_destroy(a);
+    gridform_attractor_destroy(b);
+    gridform_kernel_destroy(kr);
+    fx_free(&f);
+}
+END_TEST
+
 static int count_calls(size_t done, size_t total, double value, void *user)
 {
     (void)total;
@@ -436,6 +485,7 @@ START_TEST(test_diverged)
     ck_assert_int_eq(gridform_attractor_seed(a, 1, 0.01), GRIDFORM_OK);
     ck_assert_int_eq(gridform_attractor_iterate(a, 1000), GRIDFORM_EDIVERGED);
     ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(a), "non-finite"));
+    ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(a), "gridform_attractor_iterate"));
     double r[32 * 32], dx;
     ck_assert_int_eq(gridform_attractor_get_rates(a, r), GRIDFORM_EDIVERGED);
     ck_assert_int_eq(gridform_attractor_iterate(a, 1), GRIDFORM_EDIVERGED);
@@ -609,6 +659,7 @@ int main(void)
     tcase_add_test(tc, test_pattern_defaults);
     tcase_add_test(tc, test_velocity);
     tcase_add_test(tc, test_learner_comparison);
+    tcase_add_test(tc, test_radial_kernel);
     tcase_add_test(tc, test_run_conventions);
     tcase_add_test(tc, test_diverged);
     tcase_add_test(tc, test_errors);

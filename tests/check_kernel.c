@@ -603,6 +603,13 @@ START_TEST(test_errors)
     ck_assert_int_eq(gridform_kernel_apply(k, in, out, 2), GRIDFORM_EINVAL);
     ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "map 1"));
     in[70] = 0;
+    /* finite input whose result overflows */
+    for (int i = 0; i < 64; i++)
+        in[i] = 1e308;
+    ck_assert_int_eq(gridform_kernel_apply(k, in, out, 1), GRIDFORM_ERANGE);
+    ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "overflowed"));
+    for (int i = 0; i < 64; i++)
+        in[i] = 0;
     ck_assert_int_eq(gridform_kernel_spectrum(NULL, sp), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_kernel_spectrum(k, NULL), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_kernel_radial_profile(NULL, km, 4, v), GRIDFORM_EINVAL);
