@@ -54,8 +54,8 @@ typedef struct {
 /* ---- fixtures: small valid handles the rows aim bad arguments at -------- */
 static struct {
     gridform_arena *arena, *walled;
-    gridform_placecode *pc, *pc_user;
-    gridform_kernel *kf, *ke;
+    gridform_placecode *pc, *pc_walled, *pc_gauss;
+    gridform_kernel *kf, *ke, *kg;
     char dir[64], npy[96], out_npy[96], bad_npy[96], png[96], ppm[96], missing[96], nodir[128];
 } fx;
 
@@ -63,6 +63,7 @@ static double buf[4096];     /* a roomy output buffer for every row */
 static size_t zbuf[64];
 static int ibuf[4];
 static double nan_, inf_;
+static double nanbuf[512], infbuf[512], negbuf[4], map16[256];
 static gridform_amplitude *amp_fx;   /* a valid amplitude-equation handle */
 static gridform_placecode *amp_pc;   /* a DoG code and its FOURIER kernel for the amplitude rows */
 static gridform_kernel *amp_kf;
@@ -95,6 +96,18 @@ static gridform_scorer *sc_fx;       /* a valid 16 x 16 scorer */
 static int outs_clean(void)
 {
     return o_arena == NULL && o_pc == NULL && o_kernel == NULL && o_scorer == NULL && o_att == NULL;
+}
+
+static double spectrum_nan(double k, void *user)
+{
+    (void)user;
+    return k > 5.0 ? NAN : 1.0;
+}
+
+static double spectrum_inf(double k, void *user)
+{
+    (void)user;
+    return k > 5.0 ? INFINITY : 1.0;
 }
 
 static double spectrum_dog(double k, void *user)
@@ -287,6 +300,113 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_pattern_objective, UNDEF, gridform_kernel_last_error(amp_kf), amp_kf, zero_map, GRIDFORM_NL_LINEAR, 0.0, &buf[0]);
 #undef MERR
 
+    /* ---- placecode ---- */
+#define DOG GRIDFORM_TUNING_DOG
+#define LAT GRIDFORM_CENTERS_LATTICE
+    CASE(gridform_placecode_create, INVAL, NULL, NULL, fx.arena, DOG, 0.12, 2.0, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, NULL, DOG, 0.12, 2.0, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, 0, 0.12, 2.0, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, 5, 0.12, 2.0, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, -1, 0.12, 2.0, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, GRIDFORM_TUNING_USER, 0.12, 2.0, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, DOG, 0.0, 2.0, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, DOG, -0.12, 2.0, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, DOG, nan_, 2.0, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, DOG, inf_, 2.0, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, DOG, 0.12, nan_, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, DOG, 0.12, inf_, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, DOG, 0.12, 1.0, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, DOG, 0.12, 0.5, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, DOG, 0.12, -2.0, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, GRIDFORM_TUNING_SOFTMAX_DOG, 0.12, 1.0, 64, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, GRIDFORM_TUNING_SOFTMAX_DOG, 0.12, 2.0, 1, LAT, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, DOG, 0.12, 2.0, 0, LAT, 1);
+    CASE(gridform_placecode_create, RANGE, NULL, OUT_PC, fx.arena, DOG, 0.12, 2.0, BIG, LAT, 1);
+    CASE(gridform_placecode_create, RANGE, NULL, OUT_PC, fx.arena, DOG, 0.12, 2.0, BIG / 2, GRIDFORM_CENTERS_RANDOM, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, DOG, 0.12, 2.0, 64, 0, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, DOG, 0.12, 2.0, 64, 4, 1);
+    CASE(gridform_placecode_create, INVAL, NULL, OUT_PC, fx.arena, DOG, 0.12, 2.0, 64, GRIDFORM_CENTERS_USER, 1);
+    VCASE(gridform_placecode_destroy, NULL);
+    PCASE(gridform_placecode_last_error, P_STRING, NULL);
+    CASE(gridform_placecode_set_centers, INVAL, NULL, NULL, cbuf, 4);
+    CASE(gridform_placecode_set_centers, INVAL, PERR, fx.pc, NULL, 4);
+    CASE(gridform_placecode_set_centers, INVAL, PERR, fx.pc, cbuf, 0);
+    CASE(gridform_placecode_set_centers, RANGE, PERR, fx.pc, cbuf, BIG);
+    CASE(gridform_placecode_set_centers, RANGE, PERR, fx.pc, cbuf, BIG / 2);
+    CASE(gridform_placecode_set_centers, INVAL, PERR, fx.pc, nanbuf, 4);
+    CASE(gridform_placecode_set_centers, INVAL, PERR, fx.pc, infbuf, 4);
+    CASE(gridform_placecode_get_centers, INVAL, NULL, NULL, buf);
+    CASE(gridform_placecode_get_centers, INVAL, PERR, fx.pc, NULL);
+    CASE(gridform_placecode_set_tuning_fn, INVAL, NULL, NULL, tuning_user, NULL);
+    CASE(gridform_placecode_set_tuning_fn, INVAL, PERR, fx.pc, NULL, NULL);
+    CASE(gridform_placecode_get_ncells, INVAL, NULL, NULL, &zbuf[0]);
+    CASE(gridform_placecode_get_ncells, INVAL, PERR, fx.pc, NULL);
+    CASE(gridform_placecode_get_tuning, INVAL, NULL, NULL, &ibuf[0], &buf[0], &buf[1]);
+    CASE(gridform_placecode_get_tuning, INVAL, PERR, fx.pc, NULL, NULL, NULL);
+    PCASE(gridform_placecode_get_arena, P_NULL, NULL);
+    CASE(gridform_placecode_response, INVAL, NULL, NULL, cbuf, 1, buf);
+    CASE(gridform_placecode_response, INVAL, PERR, fx.pc, NULL, 1, buf);
+    CASE(gridform_placecode_response, INVAL, PERR, fx.pc, cbuf, 1, NULL);
+    CASE(gridform_placecode_response, INVAL, PERR, fx.pc, cbuf, 0, buf);
+    CASE(gridform_placecode_response, RANGE, PERR, fx.pc, cbuf, BIG, buf);
+    CASE(gridform_placecode_response, RANGE, PERR, fx.pc, cbuf, BIG / 64, buf);
+    CASE(gridform_placecode_response, INVAL, PERR, fx.pc, nanbuf, 1, buf);
+    CASE(gridform_placecode_response, INVAL, PERR, fx.pc, infbuf, 2, buf);
+#undef DOG
+#undef LAT
+
+    /* ---- kernel ---- */
+    CASE(gridform_kernel_create, INVAL, NULL, NULL, fx.pc, GRIDFORM_KERNEL_FOURIER);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, NULL, GRIDFORM_KERNEL_FOURIER);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, 0);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, 4);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, -1);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_RADIAL);
+    CASE(gridform_kernel_create, UNSUP, NULL, OUT_KERNEL, fx.pc_walled, GRIDFORM_KERNEL_FOURIER);
+    CASE(gridform_kernel_create_radial, INVAL, NULL, NULL, fx.arena, spectrum_dog, NULL);
+    CASE(gridform_kernel_create_radial, INVAL, NULL, OUT_KERNEL, NULL, spectrum_dog, NULL);
+    CASE(gridform_kernel_create_radial, INVAL, NULL, OUT_KERNEL, fx.arena, NULL, NULL);
+    CASE(gridform_kernel_create_radial, UNSUP, NULL, OUT_KERNEL, fx.walled, spectrum_dog, NULL);
+    CASE(gridform_kernel_create_radial, INVAL, NULL, OUT_KERNEL, fx.arena, spectrum_nan, NULL);
+    CASE(gridform_kernel_create_radial, INVAL, NULL, OUT_KERNEL, fx.arena, spectrum_inf, NULL);
+    VCASE(gridform_kernel_destroy, NULL);
+    PCASE(gridform_kernel_last_error, P_STRING, NULL);
+    PCASE(gridform_kernel_get_arena, P_NULL, NULL);
+    CASE(gridform_kernel_get_mode, INVAL, NULL, NULL, &ibuf[0]);
+    CASE(gridform_kernel_get_mode, INVAL, KERR, fx.kf, NULL);
+    CASE(gridform_kernel_apply, INVAL, NULL, NULL, map16, buf, 1);
+    CASE(gridform_kernel_apply, INVAL, KERR, fx.kf, NULL, buf, 1);
+    CASE(gridform_kernel_apply, INVAL, KERR, fx.kf, map16, NULL, 1);
+    CASE(gridform_kernel_apply, INVAL, KERR, fx.kf, map16, buf, 0);
+    CASE(gridform_kernel_apply, RANGE, KERR, fx.kf, map16, buf, BIG);
+    CASE(gridform_kernel_apply, RANGE, KERR, fx.kf, map16, buf, BIG / 256 + 1);
+    CASE(gridform_kernel_apply, INVAL, KERR, fx.kf, buf, buf, 1);
+    CASE(gridform_kernel_apply, INVAL, KERR, fx.kf, buf, buf + 100, 1);
+    CASE(gridform_kernel_apply, INVAL, KERR, fx.kf, nanbuf, buf, 1);
+    CASE(gridform_kernel_apply, INVAL, KERR, fx.kf, infbuf, buf, 1);
+    CASE(gridform_kernel_apply, INVAL, KEERR, fx.ke, nanbuf, buf, 1);
+    CASE(gridform_kernel_apply, INVAL, KEERR, fx.ke, map16, buf, 0);
+    CASE(gridform_kernel_apply, RANGE, KEERR, fx.ke, map16, buf, BIG);
+    CASE(gridform_kernel_spectrum, INVAL, NULL, NULL, buf);
+    CASE(gridform_kernel_spectrum, INVAL, KERR, fx.kf, NULL);
+    CASE(gridform_kernel_radial_profile, INVAL, NULL, NULL, cbuf, 1, buf);
+    CASE(gridform_kernel_radial_profile, INVAL, KERR, fx.kf, NULL, 1, buf);
+    CASE(gridform_kernel_radial_profile, INVAL, KERR, fx.kf, cbuf, 1, NULL);
+    CASE(gridform_kernel_radial_profile, INVAL, KERR, fx.kf, cbuf, 0, buf);
+    CASE(gridform_kernel_radial_profile, RANGE, KERR, fx.kf, cbuf, BIG, buf);
+    CASE(gridform_kernel_radial_profile, INVAL, KERR, fx.kf, nanbuf + 1, 1, buf);
+    CASE(gridform_kernel_radial_profile, INVAL, KERR, fx.kf, infbuf + 1, 1, buf);
+    CASE(gridform_kernel_radial_profile, INVAL, KERR, fx.kf, negbuf, 1, buf);
+    CASE(gridform_kernel_ring, INVAL, NULL, NULL, &buf[0], &buf[1]);
+    CASE(gridform_kernel_ring, INVAL, KERR, fx.kf, NULL, &buf[1]);
+    CASE(gridform_kernel_ring, INVAL, KERR, fx.kf, &buf[0], NULL);
+    CASE(gridform_kernel_ring, UNDEF, gridform_kernel_last_error(fx.kg), fx.kg, &buf[0], &buf[1]);
+    CASE(gridform_kernel_shells, INVAL, NULL, NULL, 4, &buf[0], &buf[8], &zbuf[0], &zbuf[8]);
+    CASE(gridform_kernel_shells, INVAL, KERR, fx.kf, 4, NULL, &buf[8], &zbuf[0], &zbuf[8]);
+    CASE(gridform_kernel_shells, INVAL, KERR, fx.kf, 4, &buf[0], NULL, &zbuf[0], &zbuf[8]);
+    CASE(gridform_kernel_shells, INVAL, KERR, fx.kf, 4, &buf[0], &buf[8], NULL, &zbuf[8]);
+    CASE(gridform_kernel_shells, INVAL, KERR, fx.kf, 4, &buf[0], &buf[8], &zbuf[0], NULL);
+
     /* ---- attractor network (issue 5) ---- */
 #define TERR gridform_attractor_last_error(att.a)
     CASE(gridform_attractor_create, INVAL, NULL, NULL, att.k);
@@ -442,9 +562,6 @@ static int run_case(size_t i, hcase *c)
     }
 
     /* ---- rows for the modules below are added as their headers land ---- */
-    (void)cbuf;
-    (void)spectrum_dog;
-    (void)tuning_user;
     return 0;
 #undef CASE
 #undef VCASE
@@ -459,6 +576,22 @@ static void fixtures_setup(void)
     inf_ = INFINITY;
     ck_assert_int_eq(gridform_arena_create(&fx.arena, 1.0, 1.0, 16, 16, PER), OK);
     ck_assert_int_eq(gridform_arena_create(&fx.walled, 1.0, 1.0, 8, 8, WAL), OK);
+    for (size_t i = 0; i < 512; i++) {
+        nanbuf[i] = (i % 3 == 1) ? NAN : 0.25;
+        infbuf[i] = (i % 3 == 1) ? -INFINITY : 0.25;
+    }
+    negbuf[0] = -1.0;
+    for (size_t i = 0; i < 256; i++)
+        map16[i] = sin(0.3 * (double)i);
+    ck_assert_int_eq(gridform_placecode_create(&fx.pc, fx.arena, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
+                                               GRIDFORM_CENTERS_LATTICE, 1), OK);
+    ck_assert_int_eq(gridform_placecode_create(&fx.pc_walled, fx.walled, GRIDFORM_TUNING_DOG, 0.12, 2.0, 16,
+                                               GRIDFORM_CENTERS_RANDOM, 2), OK);
+    ck_assert_int_eq(gridform_placecode_create(&fx.pc_gauss, fx.arena, GRIDFORM_TUNING_GAUSSIAN, 0.12, 1.0, 64,
+                                               GRIDFORM_CENTERS_LATTICE, 1), OK);
+    ck_assert_int_eq(gridform_kernel_create(&fx.kf, fx.pc, GRIDFORM_KERNEL_FOURIER), OK);
+    ck_assert_int_eq(gridform_kernel_create(&fx.ke, fx.pc, GRIDFORM_KERNEL_EXACT), OK);
+    ck_assert_int_eq(gridform_kernel_create(&fx.kg, fx.pc_gauss, GRIDFORM_KERNEL_FOURIER), OK);
     ck_assert_int_eq(gridform_amplitude_create(&amp_fx), OK);
     ck_assert_int_eq(gridform_placecode_create(&amp_pc, fx.arena, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
                                                GRIDFORM_CENTERS_LATTICE, 1), OK);
@@ -521,6 +654,12 @@ static void fixtures_teardown(void)
     memset(&att, 0, sizeof att);
     gridform_amplitude_destroy(amp_fx);
     amp_fx = NULL;
+    gridform_kernel_destroy(fx.kg);
+    gridform_kernel_destroy(fx.ke);
+    gridform_kernel_destroy(fx.kf);
+    gridform_placecode_destroy(fx.pc_gauss);
+    gridform_placecode_destroy(fx.pc_walled);
+    gridform_placecode_destroy(fx.pc);
     gridform_kernel_destroy(amp_kf);
     amp_kf = NULL;
     gridform_placecode_destroy(amp_pc);

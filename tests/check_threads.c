@@ -46,10 +46,15 @@ static void put(result *r, const double *x, size_t n)
 static void pipeline(result *r)
 {
     gridform_arena *a = NULL;
+    gridform_placecode *pc = NULL;
+    gridform_kernel *kf = NULL, *ke = NULL;
     double *buf = malloc(4 * 32 * 32 * sizeof(double) * 2);
+    double *maps = malloc(2 * 32 * 32 * sizeof(double));
     memset(r, 0, sizeof *r);
-    if (buf == NULL) {
+    if (buf == NULL || maps == NULL) {
         r->rc = GRIDFORM_ENOMEM;
+        free(buf);
+        free(maps);
         return;
     }
     STEP(r, gridform_arena_create(&a, 2.2, 2.2, 32, 32, GRIDFORM_PERIODIC));
@@ -59,8 +64,38 @@ static void pipeline(result *r)
     STEP(r, gridform_arena_get_nfreq(a, &nfreq));
     STEP(r, gridform_arena_wavevectors(a, buf));
     put(r, buf, 2 * nfreq);
+
+    /* place code and both kernel representations */
+    STEP(r, gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.12, 2.0, 256, GRIDFORM_CENTERS_RANDOM, 42));
+    STEP(r, gridform_placecode_get_centers(pc, buf));
+    put(r, buf, 2 * 256);
+    static const double xy[8] = {0.0, 0.0, 0.3, -0.2, -1.05, 1.05, 0.5, 0.7};
+    STEP(r, gridform_placecode_response(pc, xy, 4, buf));
+    put(r, buf, 4 * 256);
+    STEP(r, gridform_kernel_create(&kf, pc, GRIDFORM_KERNEL_FOURIER));
+    STEP(r, gridform_kernel_create(&ke, pc, GRIDFORM_KERNEL_EXACT));
+    for (size_t i = 0; i < 2 * 32 * 32; i++)
+        maps[i] = sin(0.37 * (double)i) + cos(0.011 * (double)(i * i % 977));
+    STEP(r, gridform_kernel_apply(kf, maps, buf, 2));
+    put(r, buf, 2 * 32 * 32);
+    STEP(r, gridform_kernel_apply(ke, maps, buf, 2));
+    put(r, buf, 2 * 32 * 32);
+    STEP(r, gridform_kernel_spectrum(kf, buf));
+    put(r, buf, nfreq);
+    double ring[2];
+    STEP(r, gridform_kernel_ring(kf, &ring[0], &ring[1]));
+    put(r, ring, 2);
+    double kmag[6], val[6];
+    size_t mult[6], nsh = 0;
+    STEP(r, gridform_kernel_shells(ke, 6, kmag, val, mult, &nsh));
+    put(r, kmag, nsh);
+    put(r, val, nsh);
 done:
+    gridform_kernel_destroy(ke);
+    gridform_kernel_destroy(kf);
+    gridform_placecode_destroy(pc);
     gridform_arena_destroy(a);
+    free(maps);
     free(buf);
 }
 
