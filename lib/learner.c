@@ -17,13 +17,17 @@ static int make_plans(gridform_learner *l, int nthreads, int rigor, gridform__er
     int dims[2] = {(int)l->ny, (int)l->nx};
     unsigned flags = rigor == GRIDFORM_PLAN_PATIENT ? FFTW_PATIENT
                    : rigor == GRIDFORM_PLAN_MEASURE ? FFTW_MEASURE : FFTW_ESTIMATE;
-    /* Plans are made on the two workspaces (MEASURE overwrites its arrays,
-     * the state g never is); every buffer comes from fftw_malloc, so the
-     * new-array execute calls in the step meet the plans' alignment. */
+    /* Single-map plans, executed map by map on the new-array interface, so
+     * the step can finish each map while it is in cache.  Maps start at
+     * multiples of n doubles: with n odd they are not 16-byte aligned. */
+    if (l->n % 2 != 0)
+        flags |= FFTW_UNALIGNED;
+    /* Planned on the two workspaces (MEASURE overwrites its arrays; the
+     * state g never is); all buffers come from fftw_malloc. */
     gridform__fftw_lock(nthreads);
-    fftw_plan fwd = fftw_plan_many_dft_r2c(2, dims, (int)l->ng, l->a, NULL, 1, (int)l->n,
+    fftw_plan fwd = fftw_plan_many_dft_r2c(2, dims, 1, l->a, NULL, 1, (int)l->n,
                                            (fftw_complex *)l->b, NULL, 1, (int)l->nfreq, flags);
-    fftw_plan bwd = fftw_plan_many_dft_c2r(2, dims, (int)l->ng, (fftw_complex *)l->a, NULL, 1,
+    fftw_plan bwd = fftw_plan_many_dft_c2r(2, dims, 1, (fftw_complex *)l->a, NULL, 1,
                                            (int)l->nfreq, l->b, NULL, 1, (int)l->n, flags);
     if (fwd == NULL || bwd == NULL) {
         if (fwd) fftw_destroy_plan(fwd);

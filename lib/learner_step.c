@@ -17,62 +17,80 @@
  * lie in [-1, 1] exactly when dt <= 2/(max Sigma~ - min Sigma~), and the
  * exponential factor exp(dt(Sigma~ - lambda0)) lie in (0, 1] for every dt.
  *
- * Cost per step: one batched r2c and one batched c2r FFT; for coupled maps
- * one dsyrk (M) and one dtrmm/dsymm (the correction), both on the spectra
- * viewed as real ng x 2 nfreq matrices (a real matrix acting across maps
- * commutes with the FFT, and Parseval turns G Sigma G^T into a weighted
- * product of spectra); two passes over the spectra and two over the new
- * maps (the second while the map is still in cache).  Nothing is allocated,
- * planned or formatted unless the step fails. */
+ * Cost per step: a real FFT of every map forward and back; for coupled maps
+ * one dsyrk (M, or the Gram matrix) and one dtrmm/dsymm/dtrsm (the
+ * correction), on the spectra viewed as real ng x 2 nfreq matrices (a real
+ * matrix acting across maps commutes with the FFT, and Parseval turns
+ * G Sigma G^T into a product of weighted spectra).  The FFTs run map by map
+ * with one single-map plan each way, so every elementwise pass (the
+ * per-bin factor, the nonlinearity, the norms, the renormalisation and the
+ * change) works on a map still in cache: for independent maps the whole
+ * step is one read of the old maps and one write of the new ones around
+ * the FFTs.  Nothing is allocated, planned or formatted unless the step
+ * fails. */
 #include "config.h"
 #include <math.h>
 #include <string.h>
 #include <cblas.h>
 #include "learner_impl.h"
 
-/* Multiply every map's spectrum by the per-bin factor, accumulating the
- * Parseval sums of the incoming spectrum for the Rayleigh quotient. */
-static void scale_spectra(gridform_learner *l, double *restrict f, int want_rq)
+/* Multiply one spectrum by the per-bin factor; with rq != NULL also the
+ * Rayleigh quotient of the incoming spectrum by Parseval. */
+static void scale_row(const gridform_learner *l, double *restrict row, double *rq)
 {
     const double *restrict fac = l->fac;
     const double *restrict wt = l->wt;
     const double *restrict ws = l->wsig;
     size_t nf = l->nfreq;
-    for (size_t j = 0; j < l->ng; j++) {
-        double *restrict row = f + j * l->cstride;
-        double sw = 0.0, sws = 0.0;
-        if (want_rq) {
-            for (size_t k = 0; k < nf; k++) {
-                double re = row[2 * k], im = row[2 * k + 1];
+    if (rq != NULL) {
+        /* Two independent partial sums per quantity: a single running sum
+         * is a chain of dependent adds that costs more than the FFT. */
+        double sw[2] = {0.0, 0.0}, sws[2] = {0.0, 0.0};
+        size_t k = 0;
+        for (; k + 1 < nf; k += 2)
+            for (size_t q = 0; q < 2; q++) {
+                double re = row[2 * (k + q)], im = row[2 * (k + q) + 1];
                 double p = re * re + im * im;
-                sw += wt[k] * p;
-                sws += ws[k] * p;
-                row[2 * k] = re * fac[k];
-                row[2 * k + 1] = im * fac[k];
+                sw[q] += wt[k + q] * p;
+                sws[q] += ws[k + q] * p;
+                row[2 * (k + q)] = re * fac[k + q];
+                row[2 * (k + q) + 1] = im * fac[k + q];
             }
-            l->rq[j] = sw > 0.0 ? sws / sw : 0.0;
-        } else {
-            for (size_t k = 0; k < nf; k++) {
-                row[2 * k] *= fac[k];
-                row[2 * k + 1] *= fac[k];
-            }
+        for (; k < nf; k++) {
+            double re = row[2 * k], im = row[2 * k + 1];
+            double p = re * re + im * im;
+            sw[0] += wt[k] * p;
+            sws[0] += ws[k] * p;
+            row[2 * k] = re * fac[k];
+            row[2 * k + 1] = im * fac[k];
+        }
+        double tw = sw[0] + sw[1], tws = sws[0] + sws[1];
+        *rq = tw > 0.0 ? tws / tw : 0.0;
+    } else {
+        for (size_t k = 0; k < nf; k++) {
+            row[2 * k] *= fac[k];
+            row[2 * k + 1] *= fac[k];
         }
     }
 }
 
-/* work = fac spec + cfac work, per bin, for every map. */
-static void combine_spectra(gridform_learner *l, const double *restrict f, double *restrict x)
+/* dst = src * sc per bin (one spectrum). */
+static void scaled_copy(const double *restrict src, const double *restrict sc, double *restrict dst, size_t nf)
+{
+    for (size_t k = 0; k < nf; k++) {
+        dst[2 * k] = src[2 * k] * sc[k];
+        dst[2 * k + 1] = src[2 * k + 1] * sc[k];
+    }
+}
+
+/* x = fac f + cfac x per bin (one spectrum). */
+static void combine_row(const gridform_learner *l, const double *restrict f, double *restrict x)
 {
     const double *restrict fac = l->fac;
     const double *restrict cfac = l->cfac;
-    size_t nf = l->nfreq;
-    for (size_t j = 0; j < l->ng; j++) {
-        const double *restrict a = f + j * l->cstride;
-        double *restrict b = x + j * l->cstride;
-        for (size_t k = 0; k < nf; k++) {
-            b[2 * k] = fac[k] * a[2 * k] + cfac[k] * b[2 * k];
-            b[2 * k + 1] = fac[k] * a[2 * k + 1] + cfac[k] * b[2 * k + 1];
-        }
+    for (size_t k = 0; k < l->nfreq; k++) {
+        x[2 * k] = fac[k] * f[2 * k] + cfac[k] * x[2 * k];
+        x[2 * k + 1] = fac[k] * f[2 * k + 1] + cfac[k] * x[2 * k + 1];
     }
 }
 
@@ -82,16 +100,7 @@ static void combine_spectra(gridform_learner *l, const double *restrict f, doubl
  * Re(A conj B) is the real dot product of the interleaved (re, im) pairs. */
 static void coupling_matrix(gridform_learner *l, const double *restrict f, double *restrict y)
 {
-    const double *restrict ysc = l->ysc;
-    size_t nf = l->nfreq, ng = l->ng, cs = l->cstride;
-    for (size_t j = 0; j < ng; j++) {
-        const double *restrict src = f + j * cs;
-        double *restrict dst = y + j * cs;
-        for (size_t k = 0; k < nf; k++) {
-            dst[2 * k] = src[2 * k] * ysc[k];
-            dst[2 * k + 1] = src[2 * k + 1] * ysc[k];
-        }
-    }
+    size_t ng = l->ng, cs = l->cstride;
     if (l->use_syrk)   /* ysc = sqrt(dA w Sigma~ / n): M = Y Y^T */
         cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, (int)cs, 1.0, y, (int)cs,
                     0.0, l->m, (int)ng);
@@ -129,18 +138,9 @@ static int cholesky_lower(double *s, size_t ng, size_t *bad)
     return 1;
 }
 
-static int gram_schmidt(gridform_learner *l, double *restrict f, double *restrict y)
+static int gram_schmidt(gridform_learner *l, double *restrict f, const double *restrict y)
 {
-    const double *restrict gsc = l->gsc;
-    size_t nf = l->nfreq, ng = l->ng, cs = l->cstride;
-    for (size_t j = 0; j < ng; j++) {
-        const double *restrict src = f + j * cs;
-        double *restrict dst = y + j * cs;
-        for (size_t k = 0; k < nf; k++) {
-            dst[2 * k] = src[2 * k] * gsc[k];
-            dst[2 * k + 1] = src[2 * k + 1] * gsc[k];
-        }
-    }
+    size_t ng = l->ng, cs = l->cstride;
     cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, (int)cs, 1.0, y, (int)cs, 0.0, l->m, (int)ng);
     size_t bad = 0;
     if (!cholesky_lower(l->m, ng, &bad))
@@ -168,31 +168,204 @@ static int diverged(gridform_learner *l, size_t j, const char *what, double fact
                    "for dt <= %g)", l->steps + 1, j, what, l->dt, lim);
 }
 
+/* Nonlinearity, checks and renormalisation of map j, u its linear update
+ * (n values, written in place), old its current state.  Pass A sums the
+ * squares before and after the nonlinearity (reading only), pass B writes
+ * the nonlinear, renormalised map; both while u is in cache. */
+static int finish_map(gridform_learner *l, size_t j, double *restrict u, const double *restrict old,
+                      int want_change, double *maxchg)
+{
+    const size_t n = l->n;
+    const double da = l->da;
+    const int nl = l->nl;
+    const double soft = 1.0 / (1.0 + 2.0 * l->strength * l->dt);
+    double s1 = 0.0, s2 = 0.0, sign = 1.0;
+    switch (nl) {
+    case GRIDFORM_NL_RELU: {
+        /* Four independent partial sums (in a fixed order, so results do
+         * not depend on the compiler): one running sum would be a chain of
+         * dependent adds slower than the FFT itself. */
+        double a1[4] = {0, 0, 0, 0}, a2[4] = {0, 0, 0, 0};
+        size_t i = 0;
+        for (; i + 3 < n; i += 4)
+            for (size_t q = 0; q < 4; q++) {
+                double x = u[i + q], p = x > 0.0 ? x : 0.0;
+                a1[q] += x * x;
+                a2[q] += p * p;
+            }
+        for (; i < n; i++) {
+            double x = u[i], p = x > 0.0 ? x : 0.0;
+            a1[0] += x * x;
+            a2[0] += p * p;
+        }
+        s1 = (a1[0] + a1[1]) + (a1[2] + a1[3]);
+        s2 = (a2[0] + a2[1]) + (a2[2] + a2[3]);
+        /* The linear part cannot tell g from -g.  A map whose update is
+         * nowhere positive (a long step onto a top mode of the wrong sign,
+         * e.g. the constant mode of a Gaussian code) keeps its pattern in
+         * -g; rectify that instead of erasing the map. */
+        if (s2 == 0.0 && s1 > 0.0) {
+            sign = -1.0;
+            s2 = s1;
+        }
+        break;
+    }
+    case GRIDFORM_NL_SOFT:
+        for (size_t i = 0; i < n; i++) {
+            double x = u[i], p = x < 0.0 ? x * soft : x;
+            s1 += x * x;
+            s2 += p * p;
+        }
+        break;
+    case GRIDFORM_NL_TANH: {
+        for (size_t i = 0; i < n; i++)
+            s1 += u[i] * u[i];
+        double r = sqrt(s1 / (double)n);
+        if (r > 0.0 && isfinite(r)) {
+            double c = l->strength, a = c / r, b = r / c;
+            for (size_t i = 0; i < n; i++) {
+                double x = b * tanh(a * u[i]);
+                s2 += x * x;
+                u[i] = x;
+            }
+        } else {
+            s2 = s1;
+        }
+        break;
+    }
+    default: {
+        double a1[4] = {0, 0, 0, 0};
+        size_t i = 0;
+        for (; i + 3 < n; i += 4)
+            for (size_t q = 0; q < 4; q++)
+                a1[q] += u[i + q] * u[i + q];
+        for (; i < n; i++)
+            a1[0] += u[i] * u[i];
+        s1 = s2 = (a1[0] + a1[1]) + (a1[2] + a1[3]);
+        break;
+    }
+    }
+    if (!isfinite(s1) || !isfinite(s2))
+        return diverged(l, j, "became NaN or Inf", 0.0);
+    if (!(s2 > 0.0))
+        return diverged(l, j, "vanished (all zero)", 0.0);
+    double rho = sqrt(s1 * da) / l->nrm[j];
+    l->logv[j] += log(rho);
+    if (l->logv[j] < l->logmin[j])
+        l->logmin[j] = l->logv[j];
+    if (l->logv[j] - l->logmin[j] > GRIDFORM__LEARNER_RUNAWAY_LOG)
+        return diverged(l, j, "grew", exp(l->logv[j] - l->logmin[j]));
+    double scale = 1.0 / sqrt(s2 * da), d = 0.0;
+    if (nl == GRIDFORM_NL_RELU) {
+        double sc = sign * scale;
+        if (want_change) {
+            double dd[4] = {0, 0, 0, 0};
+            size_t i = 0;
+            for (; i + 3 < n; i += 4)
+                for (size_t q = 0; q < 4; q++) {
+                    double x = u[i + q] * sc;
+                    x = x > 0.0 ? x : 0.0;
+                    double e = x - old[i + q];
+                    dd[q] += e * e;
+                    u[i + q] = x;
+                }
+            for (; i < n; i++) {
+                double x = u[i] * sc;
+                x = x > 0.0 ? x : 0.0;
+                double e = x - old[i];
+                dd[0] += e * e;
+                u[i] = x;
+            }
+            d = (dd[0] + dd[1]) + (dd[2] + dd[3]);
+        } else
+            for (size_t i = 0; i < n; i++) {
+                double x = u[i] * sc;
+                u[i] = x > 0.0 ? x : 0.0;
+            }
+    } else if (nl == GRIDFORM_NL_SOFT) {
+        for (size_t i = 0; i < n; i++) {
+            double x = u[i] * scale;
+            x = x < 0.0 ? x * soft : x;
+            double e = x - old[i];
+            d += e * e;
+            u[i] = x;
+        }
+    } else {
+        if (want_change) {
+            double dd[4] = {0, 0, 0, 0};
+            size_t i = 0;
+            for (; i + 3 < n; i += 4)
+                for (size_t q = 0; q < 4; q++) {
+                    double x = u[i + q] * scale, e = x - old[i + q];
+                    dd[q] += e * e;
+                    u[i + q] = x;
+                }
+            for (; i < n; i++) {
+                double x = u[i] * scale, e = x - old[i];
+                dd[0] += e * e;
+                u[i] = x;
+            }
+            d = (dd[0] + dd[1]) + (dd[2] + dd[3]);
+        } else
+            for (size_t i = 0; i < n; i++)
+                u[i] *= scale;
+    }
+    if (want_change) {
+        d = sqrt(d * da) / l->nrm[j];
+        if (d > *maxchg)
+            *maxchg = d;
+    }
+    return GRIDFORM_OK;
+}
+
+#define GF_R2C(l, in, out) fftw_execute_dft_r2c((l)->fwd, (in), (fftw_complex *)(out))
+#define GF_C2R(l, in, out) fftw_execute_dft_c2r((l)->bwd, (fftw_complex *)(in), (out))
+
 int gridform__learner_step(gridform_learner *l, int want_change)
 {
-    size_t ng = l->ng, n = l->n, cs = l->cstride;
-    double *g = l->g, *spec = l->a, *work = l->b;
+    size_t ng = l->ng, n = l->n, cs = l->cstride, nf = l->nfreq;
+    double *g = l->g, *sa = l->a, *sb = l->b;
+    double maxchg = 0.0;
+    /* The buffer that receives the new maps (real layout, map j at j*n). */
+    double *out;
+    int rc;
 
-    fftw_execute_dft_r2c(l->fwd, g, (fftw_complex *)spec);
-
-    /* The new spectrum ends in `res`; the c2r output goes to `out`. */
-    double *res = spec, *out = work;
     if (l->coupling == GRIDFORM_COUPLING_INDEPENDENT) {
-        scale_spectra(l, spec, 1);
+        /* Map by map: FFT, per-bin factor, inverse FFT, nonlinearity and
+         * renormalisation, all on one map in cache; sb's first row is the
+         * spectrum scratch. */
+        out = sa;
+        for (size_t j = 0; j < ng; j++) {
+            GF_R2C(l, g + j * n, sb);
+            scale_row(l, sb, want_change ? &l->rq[j] : NULL);
+            GF_C2R(l, sb, out + j * n);
+            if ((rc = finish_map(l, j, out + j * n, g + j * n, want_change, &maxchg)) != GRIDFORM_OK)
+                return rc;
+        }
     } else if (l->coupling == GRIDFORM_COUPLING_SANGER && l->integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL) {
         /* A long exponential step pulls every map towards the top shell
          * at once, faster than Sanger's explicit correction can separate
-         * them (it is unstable once tau * (overlaps) > 2).  Ordered
-         * Gram-Schmidt of the propagated maps is Sanger's rule to first
-         * order in dt (each map loses its components along the maps
+         * them (it is unstable once dt times the overlaps exceeds 2).
+         * Ordered Gram-Schmidt of the propagated maps is Sanger's rule to
+         * first order in dt (each map loses its components along the maps
          * before it, then is renormalised) and is exact for every dt:
          * orthogonal (subspace) iteration with exp(dt Sigma).  Done as a
          * Cholesky QR on the spectra: S = H H^T dA (dsyrk), S = C C^T,
          * H <- C^{-1} H (dtrsm). */
-        scale_spectra(l, spec, 1);
-        int rc = gram_schmidt(l, spec, work);
-        if (rc != GRIDFORM_OK)
+        for (size_t j = 0; j < ng; j++) {
+            double *row = sa + j * cs;
+            GF_R2C(l, g + j * n, row);
+            scale_row(l, row, want_change ? &l->rq[j] : NULL);
+            scaled_copy(row, l->gsc, sb + j * cs, nf);
+        }
+        if ((rc = gram_schmidt(l, sa, sb)) != GRIDFORM_OK)
             return rc;
+        out = sb;
+        for (size_t j = 0; j < ng; j++) {
+            GF_C2R(l, sa + j * cs, out + j * n);
+            if ((rc = finish_map(l, j, out + j * n, g + j * n, want_change, &maxchg)) != GRIDFORM_OK)
+                return rc;
+        }
     } else {
         /* Additive forms, which keep the fixed points of the flow exact:
          *   EULER:       G' = (1 + dt(Sigma - lambda0)) G - dt L G,
@@ -202,15 +375,20 @@ int gridform__learner_step(gridform_learner *l, int want_change)
          *                (Oja subspace rule; exponential Euler, Cox and
          *                Matthews 2002, phi(z) = (e^z - 1)/z per bin), exact
          *                at every fixed point Sigma G = M G.
-         * work = A spec by BLAS, then work = fac spec + cfac work per bin. */
-        coupling_matrix(l, spec, work);
+         * sb = A sa by BLAS, then sb = fac sa + cfac sb per bin. */
+        for (size_t j = 0; j < ng; j++) {
+            double *row = sa + j * cs;
+            GF_R2C(l, g + j * n, row);
+            scaled_copy(row, l->ysc, sb + j * cs, nf);
+        }
+        coupling_matrix(l, sa, sb);
         double *m = l->m;
         if (l->coupling == GRIDFORM_COUPLING_SANGER) {
             for (size_t i = 0; i < ng; i++)
                 m[i * ng + i] = 0.0;
-            memcpy(work, spec, ng * cs * sizeof(double));
+            memcpy(sb, sa, ng * cs * sizeof(double));
             cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)cs,
-                        1.0, m, (int)ng, work, (int)cs);
+                        1.0, m, (int)ng, sb, (int)cs);
         } else {
             int ex = l->integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL;
             for (size_t i = 0; i < ng; i++) {
@@ -219,98 +397,25 @@ int gridform__learner_step(gridform_learner *l, int want_change)
                         m[i * ng + j] = -m[i * ng + j];
                 m[i * ng + i] = ex ? l->lambda0 + m[i * ng + i] : 0.0;
             }
-            cblas_dsymm(CblasRowMajor, CblasLeft, CblasLower, (int)ng, (int)cs, 1.0, m, (int)ng, spec,
-                        (int)cs, 0.0, work, (int)cs);
+            cblas_dsymm(CblasRowMajor, CblasLeft, CblasLower, (int)ng, (int)cs, 1.0, m, (int)ng, sa,
+                        (int)cs, 0.0, sb, (int)cs);
         }
-        combine_spectra(l, spec, work);
-        res = work;
-        out = spec;
-    }
-    fftw_execute_dft_c2r(l->bwd, (fftw_complex *)res, out);
-
-    /* Nonlinearity, checks and renormalisation, map by map. */
-    const double da = l->da;
-    const int nl = l->nl;
-    const double soft = 1.0 / (1.0 + 2.0 * l->strength * l->dt);
-    double maxchg = 0.0;
-    for (size_t j = 0; j < ng; j++) {
-        double *restrict u = out + j * n;
-        const double *restrict old = g + j * n;
-        double s1 = 0.0, s2 = 0.0;
-        switch (nl) {
-        case GRIDFORM_NL_RELU:
-            for (size_t i = 0; i < n; i++) {
-                double x = u[i];
-                s1 += x * x;
-                x = x > 0.0 ? x : 0.0;
-                s2 += x * x;
-                u[i] = x;
-            }
-            break;
-        case GRIDFORM_NL_SOFT:
-            for (size_t i = 0; i < n; i++) {
-                double x = u[i];
-                s1 += x * x;
-                x = x < 0.0 ? x * soft : x;
-                s2 += x * x;
-                u[i] = x;
-            }
-            break;
-        case GRIDFORM_NL_TANH: {
-            for (size_t i = 0; i < n; i++)
-                s1 += u[i] * u[i];
-            double r = sqrt(s1 / (double)n);
-            if (r > 0.0 && isfinite(r)) {
-                double c = l->strength, a = c / r, b = r / c;
-                for (size_t i = 0; i < n; i++) {
-                    double x = b * tanh(a * u[i]);
-                    s2 += x * x;
-                    u[i] = x;
-                }
-            } else {
-                s2 = s1;
-            }
-            break;
-        }
-        default:
-            for (size_t i = 0; i < n; i++)
-                s1 += u[i] * u[i];
-            s2 = s1;
-            break;
-        }
-        if (!isfinite(s1) || !isfinite(s2))
-            return diverged(l, j, "became NaN or Inf", 0.0);
-        if (!(s2 > 0.0))
-            return diverged(l, j, "vanished (every value rectified to zero)", 0.0);
-        double rho = sqrt(s1 * da) / l->nrm[j];
-        l->logv[j] += log(rho);
-        if (l->logv[j] < l->logmin[j])
-            l->logmin[j] = l->logv[j];
-        if (l->logv[j] - l->logmin[j] > GRIDFORM__LEARNER_RUNAWAY_LOG)
-            return diverged(l, j, "grew", exp(l->logv[j] - l->logmin[j]));
-        double scale = 1.0 / sqrt(s2 * da);
-        if (want_change) {
-            double d = 0.0;
-            for (size_t i = 0; i < n; i++) {
-                double x = u[i] * scale, e = x - old[i];
-                d += e * e;
-                u[i] = x;
-            }
-            d = sqrt(d * da) / l->nrm[j];
-            if (d > maxchg)
-                maxchg = d;
-        } else {
-            for (size_t i = 0; i < n; i++)
-                u[i] *= scale;
+        /* Map j's new values go to sa at j*n, which overlaps only spectra
+         * of maps <= j, already consumed (n < cs). */
+        out = sa;
+        for (size_t j = 0; j < ng; j++) {
+            combine_row(l, sa + j * cs, sb + j * cs);
+            GF_C2R(l, sb + j * cs, out + j * n);
+            if ((rc = finish_map(l, j, out + j * n, g + j * n, want_change, &maxchg)) != GRIDFORM_OK)
+                return rc;
         }
     }
 
     /* Commit: the new maps become the state by a pointer swap. */
-    if (out == work) {
-        l->b = g;
-    } else {
+    if (out == sa)
         l->a = g;
-    }
+    else
+        l->b = g;
     l->g = out;
     for (size_t j = 0; j < ng; j++)
         l->nrm[j] = 1.0;
@@ -323,9 +428,9 @@ int gridform__learner_step(gridform_learner *l, int want_change)
 
 void gridform__learner_rayleigh(gridform_learner *l, double *per_map)
 {
-    fftw_execute_dft_r2c(l->fwd, l->g, (fftw_complex *)l->a);
     for (size_t j = 0; j < l->ng; j++) {
-        const double *row = l->a + j * l->cstride;
+        const double *row = l->a;
+        GF_R2C(l, l->g + j * l->n, l->a);
         double sw = 0.0, sws = 0.0;
         for (size_t k = 0; k < l->nfreq; k++) {
             double p = row[2 * k] * row[2 * k] + row[2 * k + 1] * row[2 * k + 1];

@@ -32,6 +32,7 @@ static void scorer_free(gridform_scorer *s)
         gridform__fftw_unlock();
     }
     gridform__free(s->mask);
+    gridform__free(s->hp_idx);
     gridform__aligned_free(s->rin);
     gridform__aligned_free(s->cf);
     gridform__aligned_free(s->cp);
@@ -127,6 +128,8 @@ int gridform_scorer_create(gridform_scorer **out, size_t nx, size_t ny, double l
         s->sac[i] = NAN;
     s->sac[nsac] = NAN;
     int rc = gridform__score_tables(s, 0.2, 0.4, 1.0, 10);
+    if (rc == GRIDFORM_OK)
+        rc = gridform__peak_table(s);
     if (rc != GRIDFORM_OK) {
         scorer_free(s);
         return GF_FAIL(NULL, rc, "cannot build the annulus and rotation tables");
