@@ -32,6 +32,7 @@ static void scorer_free(gridform_scorer *s)
         gridform__fftw_unlock();
     }
     gridform__free(s->mask);
+    gridform__free(s->hp_idx);
     gridform__aligned_free(s->rin);
     gridform__aligned_free(s->cf);
     gridform__aligned_free(s->cp);
@@ -52,6 +53,12 @@ int gridform_scorer_create(gridform_scorer **out, size_t nx, size_t ny, double l
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "lx must be finite and > 0 metres, got %g", lx);
     if (!isfinite(ly) || ly <= 0)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "ly must be finite and > 0 metres, got %g", ly);
+    /* |k|^2 on the Fourier lattice (k up to 2 pi n / L), the squared box
+     * diagonal and the area must be finite, or wavenumbers and spacings come
+     * out Inf (found by tests/fuzz/fuzz_score). */
+    double kxm = 2.0 * GF_PI * (double)nx / lx, kym = 2.0 * GF_PI * (double)ny / ly;
+    if (!isfinite(kxm * kxm + kym * kym) || !isfinite(lx * lx + ly * ly) || !isfinite(lx * ly))
+        return GF_FAIL(NULL, GRIDFORM_ERANGE, "a box of %g x %g metres is outside the representable range", lx, ly);
     /* The SAC is indexed with int32 and FFTW takes int sizes: keep every
      * padded dimension and product below 2^31. */
     const size_t lim = (size_t)1 << 20;
@@ -121,6 +128,8 @@ int gridform_scorer_create(gridform_scorer **out, size_t nx, size_t ny, double l
         s->sac[i] = NAN;
     s->sac[nsac] = NAN;
     int rc = gridform__score_tables(s, 0.2, 0.4, 1.0, 10);
+    if (rc == GRIDFORM_OK)
+        rc = gridform__peak_table(s);
     if (rc != GRIDFORM_OK) {
         scorer_free(s);
         return GF_FAIL(NULL, rc, "cannot build the annulus and rotation tables");

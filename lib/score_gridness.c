@@ -48,6 +48,38 @@ static int cmp_bin(const void *a, const void *b)
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+static int32_t sac_index(const gridform_scorer *s, long r, long c)
+{
+    if (r < 0 || c < 0 || r >= (long)s->sy || c >= (long)s->sx)
+        return (int32_t)s->nsac;   /* the NaN sentinel */
+    return (int32_t)((size_t)r * s->sx + (size_t)c);
+}
+
+int gridform__peak_table(gridform_scorer *s)
+{
+    const long nx = (long)s->nx, ny = (long)s->ny, cx = nx - 1, cy = ny - 1;
+    size_t nh = (size_t)(nx - 1) + (size_t)(ny - 1) * (s->sx), k = 0;
+    binrec *tmp = gridform__malloc_array(nh, sizeof *tmp);
+    s->hp_idx = gridform__malloc_array(nh, sizeof *s->hp_idx);
+    if (tmp == NULL || s->hp_idx == NULL) {
+        gridform__free(tmp);
+        return GRIDFORM_ENOMEM;
+    }
+    for (long v = 0; v < ny; v++)
+        for (long u = (v == 0 ? 1 : -(nx - 1)); u < nx; u++) {
+            tmp[k].r = hypot((double)u * s->dx, (double)v * s->dy);
+            tmp[k].idx = sac_index(s, cy + v, cx + u);
+            k++;
+        }
+    qsort(tmp, nh, sizeof *tmp, cmp_bin);
+    for (size_t h = 0; h < nh; h++) {
+        s->hp_idx[h] = tmp[h].idx;
+    }
+    s->nhp = nh;
+    gridform__free(tmp);
+    return GRIDFORM_OK;
+}
+
 void gridform__score_tables_free(gridform_scorer *s)
 {
     gridform__free(s->bin_sac);
@@ -76,12 +108,6 @@ static void split(double f, long *i0, double *w)
     *w = a;
 }
 
-static int32_t sac_index(const gridform_scorer *s, long r, long c)
-{
-    if (r < 0 || c < 0 || r >= (long)s->sy || c >= (long)s->sx)
-        return (int32_t)s->nsac;   /* the NaN sentinel */
-    return (int32_t)((size_t)r * s->sx + (size_t)c);
-}
 
 int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, double outer_max,
                            size_t count)
@@ -266,49 +292,36 @@ void gridform__peaks(const gridform_scorer *s, double *spacing, double *orientat
     const long nx = (long)s->nx, ny = (long)s->ny, cx = nx - 1, cy = ny - 1;
     const long sx = (long)s->sx, sy = (long)s->sy;
     const double *S = s->sac;
-    double bd[3];
     long bu[3], bv[3];
     int nfound = 0;
-    for (long v = 0; v < ny; v++)
-        for (long u = (v == 0 ? 1 : -(nx - 1)); u < nx; u++) {
-            long r = cy + v, c = cx + u;
-            double val = S[r * sx + c];
-            if (!(val > 0))
-                continue;
-            int ismax = 1;
-            for (long dv = -1; dv <= 1 && ismax; dv++)
-                for (long du = -1; du <= 1; du++) {
-                    if (dv == 0 && du == 0)
-                        continue;
-                    long rr = r + dv, cc = c + du;
-                    if (rr < 0 || cc < 0 || rr >= sy || cc >= sx)
-                        continue;
-                    double nbv = S[rr * sx + cc];
-                    /* On a plateau the first bin in raster order is the peak. */
-                    if (nbv > val || (nbv == val && (dv < 0 || (dv == 0 && du < 0)))) {
-                        ismax = 0;
-                        break;
-                    }
+    /* Half-plane lags in order of distance: the first three local maxima
+     * are the nearest, and the scan stops there. */
+    for (size_t h = 0; h < s->nhp && nfound < 3; h++) {
+        long idx = s->hp_idx[h], r = idx / sx, c = idx % sx;
+        double val = S[idx];
+        if (!(val > 0))
+            continue;
+        int ismax = 1;
+        for (long dv = -1; dv <= 1 && ismax; dv++)
+            for (long du = -1; du <= 1; du++) {
+                if (dv == 0 && du == 0)
+                    continue;
+                long rr = r + dv, cc = c + du;
+                if (rr < 0 || cc < 0 || rr >= sy || cc >= sx)
+                    continue;
+                double nbv = S[rr * sx + cc];
+                /* On a plateau the first bin in raster order is the peak. */
+                if (nbv > val || (nbv == val && (dv < 0 || (dv == 0 && du < 0)))) {
+                    ismax = 0;
+                    break;
                 }
-            if (!ismax)
-                continue;
-            double d = hypot((double)u * s->dx, (double)v * s->dy);
-            int pos = nfound < 3 ? nfound : 3;
-            while (pos > 0 && bd[pos - 1] > d)
-                pos--;
-            if (pos >= 3)
-                continue;
-            for (int q = (nfound < 3 ? nfound : 2); q > pos; q--) {
-                bd[q] = bd[q - 1];
-                bu[q] = bu[q - 1];
-                bv[q] = bv[q - 1];
             }
-            bd[pos] = d;
-            bu[pos] = u;
-            bv[pos] = v;
-            if (nfound < 3)
-                nfound++;
-        }
+        if (!ismax)
+            continue;
+        bu[nfound] = c - cx;
+        bv[nfound] = r - cy;
+        nfound++;
+    }
     if (nfound == 0) {
         *spacing = NAN;
         *orientation = NAN;

@@ -44,6 +44,10 @@ struct gridform_scorer {
     double *bin_val;             /* nbins: SAC values gathered once per map */
     double *corr;                /* GF_NROT x count */
 
+    /* Every half-plane lag, sorted by length: the peak search's order. */
+    size_t nhp;
+    int32_t *hp_idx;             /* nhp SAC indices */
+
     fftw_plan fwd, inv;          /* 3 r2c (mask, x, x^2), 4 c2r (n, sum x, sum x^2, sum xy) */
     fftw_plan fwd2, inv3;        /* the same without the mask and n, for a repeated mask */
     unsigned char *mask;         /* ny x nx: the visit mask of the last map prepared */
@@ -73,6 +77,8 @@ double gridform__dominant_k(const gridform_scorer *s);
 int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, double outer_max,
                            size_t count);
 void gridform__score_tables_free(gridform_scorer *s);
+/* The sorted half-plane lags of the peak search (freed with the scorer). */
+int gridform__peak_table(gridform_scorer *s);
 /* Gridness of s->sac: best score60 and score90 over annuli (NaN if none). */
 void gridform__gridness(gridform_scorer *s, double *score60, double *score90);
 /* Spacing (metres) and orientation (radians) from the SAC peaks; NaN if none. */

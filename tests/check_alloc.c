@@ -106,6 +106,8 @@ static double radial_dog(double k, void *user)
 }
 CREATOR(kernel_radial, gridform_kernel, gridform_kernel_destroy,
         gridform_kernel_create_radial(&o, fx.arena, radial_dog, NULL))
+CREATOR(learner, gridform_learner, gridform_learner_destroy, gridform_learner_create(&o, fx.kf, 3))
+CREATOR(attractor, gridform_attractor, gridform_attractor_destroy, gridform_attractor_create(&o, fx.kf))
 CREATOR(amplitude, gridform_amplitude, gridform_amplitude_destroy, gridform_amplitude_create(&o))
 
 static const size_t shape23[2] = {2, 3};
@@ -139,6 +141,8 @@ static const creator creators[] = {
     ROW(kernel_radial),
     ROW(kernel_shells),
     ROW(placecode_set_centers),
+    ROW(learner),
+    ROW(attractor),
     ROW(amplitude),
     ROW(npy_write),
     ROW(npy_read),

@@ -56,6 +56,7 @@ static struct {
     gridform_arena *arena, *walled;
     gridform_placecode *pc, *pc_walled, *pc_gauss;
     gridform_kernel *kf, *ke, *kg;
+    char nodir_ppm[128], dir_ppm[96];
     char dir[64], npy[96], out_npy[96], bad_npy[96], png[96], ppm[96], missing[96], nodir[128];
 } fx;
 
@@ -78,6 +79,20 @@ static struct {
 } att;
 static gridform_attractor *o_att;
 #define OUT_ATT (o_att = POISON, &o_att)
+static gridform_learner *o_learner;
+#define OUT_LEARNER (o_learner = POISON, &o_learner)
+
+/* learner fixtures: one seeded, one never given maps */
+static struct {
+    gridform_learner *l, *bare;
+} lrn;
+static double zeros512[512];
+
+static int cancel_at_once(size_t done, size_t total, double value, void *user)
+{
+    (void)done; (void)total; (void)value; (void)user;
+    return 1;
+}
 
 /* Outputs of create rows: poisoned before the call, must be NULL after a
  * failure. */
@@ -95,7 +110,8 @@ static gridform_scorer *sc_fx;       /* a valid 16 x 16 scorer */
 
 static int outs_clean(void)
 {
-    return o_arena == NULL && o_pc == NULL && o_kernel == NULL && o_scorer == NULL && o_att == NULL;
+    return o_arena == NULL && o_pc == NULL && o_kernel == NULL && o_scorer == NULL && o_att == NULL
+           && o_learner == NULL;
 }
 
 static double spectrum_nan(double k, void *user)
@@ -352,6 +368,12 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_placecode_response, RANGE, PERR, fx.pc, cbuf, BIG / 64, buf);
     CASE(gridform_placecode_response, INVAL, PERR, fx.pc, nanbuf, 1, buf);
     CASE(gridform_placecode_response, INVAL, PERR, fx.pc, infbuf, 2, buf);
+    /* regressions found by tests/fuzz/fuzz_score: the tuning curve's
+     * normalisation or variance overflowed and responses were NaN */
+    CASE(gridform_placecode_create, RANGE, NULL, OUT_PC, fx.arena, GRIDFORM_TUNING_GAUSSIAN, 5e-324, 2.0, 1, LAT, 1);
+    CASE(gridform_placecode_create, RANGE, NULL, OUT_PC, fx.arena, DOG, 1e-160, 2.0, 4, LAT, 1);
+    CASE(gridform_placecode_create, RANGE, NULL, OUT_PC, fx.arena, GRIDFORM_TUNING_GAUSSIAN, 1.9e185, 2.0, 1, LAT, 1);
+    CASE(gridform_placecode_create, RANGE, NULL, OUT_PC, fx.arena, DOG, 1e154, 1e10, 4, LAT, 1);
 #undef DOG
 #undef LAT
 
@@ -533,6 +555,101 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_ratemap_accumulate, RANGE, NULL, HALF, HALF, 1.0, 1.0, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
     CASE(gridform_ratemap_accumulate, RANGE, NULL, 4, 4, 1.0, 1.0, cbuf, BIG, cbuf, 2, 0.0, buf, NULL);
 #undef SERR
+    /* regression found by tests/fuzz/fuzz_score: a box whose wavenumbers
+     * square to Inf gave a dominant k of Inf with GRIDFORM_OK */
+    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, 5, 7, 1e-300, 3e300);
+    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, 8, 8, 1e-160, 1.0);
+    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, 8, 8, 1e160, 1e160);
+
+    /* ---- learner ---- */
+#define LERR gridform_learner_last_error(lrn.l)
+#define BERR gridform_learner_last_error(lrn.bare)
+    CASE(gridform_learner_create, INVAL, NULL, NULL, fx.kf, 2);
+    CASE(gridform_learner_create, INVAL, NULL, OUT_LEARNER, NULL, 2);
+    CASE(gridform_learner_create, INVAL, NULL, OUT_LEARNER, fx.kf, 0);
+    CASE(gridform_learner_create, RANGE, NULL, OUT_LEARNER, fx.kf, BIG);
+    CASE(gridform_learner_create, RANGE, NULL, OUT_LEARNER, fx.kf, HALF);
+    CASE(gridform_learner_create, UNSUP, NULL, OUT_LEARNER, fx.ke, 2);
+    VCASE(gridform_learner_destroy, NULL);
+    PCASE(gridform_learner_last_error, P_STRING, NULL);
+    CASE(gridform_learner_set_nonlinearity, INVAL, NULL, NULL, GRIDFORM_NL_RELU, 0.0);
+    CASE(gridform_learner_set_nonlinearity, INVAL, LERR, lrn.l, 0, 0.0);
+    CASE(gridform_learner_set_nonlinearity, INVAL, LERR, lrn.l, 5, 0.0);
+    CASE(gridform_learner_set_nonlinearity, INVAL, LERR, lrn.l, -1, 0.0);
+    CASE(gridform_learner_set_nonlinearity, INVAL, LERR, lrn.l, GRIDFORM_NL_RELU, nan_);
+    CASE(gridform_learner_set_nonlinearity, INVAL, LERR, lrn.l, GRIDFORM_NL_RELU, -1.0);
+    CASE(gridform_learner_set_nonlinearity, INVAL, LERR, lrn.l, GRIDFORM_NL_SOFT, 0.0);
+    CASE(gridform_learner_set_nonlinearity, INVAL, LERR, lrn.l, GRIDFORM_NL_TANH, inf_);
+    CASE(gridform_learner_set_coupling, INVAL, NULL, NULL, GRIDFORM_COUPLING_SANGER);
+    CASE(gridform_learner_set_coupling, INVAL, LERR, lrn.l, 0);
+    CASE(gridform_learner_set_coupling, INVAL, LERR, lrn.l, 4);
+    CASE(gridform_learner_set_integrator, INVAL, NULL, NULL, GRIDFORM_INTEGRATOR_EULER);
+    CASE(gridform_learner_set_integrator, INVAL, LERR, lrn.l, 0);
+    CASE(gridform_learner_set_integrator, INVAL, LERR, lrn.l, 3);
+    CASE(gridform_learner_set_step, INVAL, NULL, NULL, 0.1);
+    CASE(gridform_learner_set_step, INVAL, LERR, lrn.l, 0.0);
+    CASE(gridform_learner_set_step, INVAL, LERR, lrn.l, -0.1);
+    CASE(gridform_learner_set_step, INVAL, LERR, lrn.l, nan_);
+    CASE(gridform_learner_set_step, INVAL, LERR, lrn.l, inf_);
+    CASE(gridform_learner_set_step, RANGE, LERR, lrn.l, 1e308);
+    CASE(gridform_learner_get_step, INVAL, NULL, NULL, &buf[0]);
+    CASE(gridform_learner_get_step, INVAL, LERR, lrn.l, NULL);
+    CASE(gridform_learner_get_euler_limit, INVAL, NULL, NULL, &buf[0]);
+    CASE(gridform_learner_get_euler_limit, INVAL, LERR, lrn.l, NULL);
+    CASE(gridform_learner_set_threads, INVAL, NULL, NULL, 1);
+    CASE(gridform_learner_set_threads, INVAL, LERR, lrn.l, 0);
+    CASE(gridform_learner_set_threads, INVAL, LERR, lrn.l, -4);
+    CASE(gridform_learner_set_planning, INVAL, NULL, NULL, GRIDFORM_PLAN_ESTIMATE);
+    CASE(gridform_learner_set_planning, INVAL, LERR, lrn.l, 0);
+    CASE(gridform_learner_set_planning, INVAL, LERR, lrn.l, 4);
+    CASE(gridform_learner_seed, INVAL, NULL, NULL, 1, 1e-3);
+    CASE(gridform_learner_seed, INVAL, LERR, lrn.l, 1, 0.0);
+    CASE(gridform_learner_seed, INVAL, LERR, lrn.l, 1, -1.0);
+    CASE(gridform_learner_seed, INVAL, LERR, lrn.l, 1, nan_);
+    CASE(gridform_learner_seed, INVAL, LERR, lrn.l, 1, inf_);
+    CASE(gridform_learner_seed, INVAL, LERR, lrn.l, 1, 1e200);
+    CASE(gridform_learner_set_maps, INVAL, NULL, NULL, cbuf);
+    CASE(gridform_learner_set_maps, INVAL, LERR, lrn.l, NULL);
+    CASE(gridform_learner_set_maps, INVAL, LERR, lrn.l, nanbuf);
+    CASE(gridform_learner_set_maps, INVAL, LERR, lrn.l, infbuf);
+    CASE(gridform_learner_set_maps, INVAL, LERR, lrn.l, zeros512);
+    CASE(gridform_learner_get_maps, INVAL, NULL, NULL, buf);
+    CASE(gridform_learner_get_maps, INVAL, LERR, lrn.l, NULL);
+    CASE(gridform_learner_get_nmaps, INVAL, NULL, NULL, &zbuf[0]);
+    CASE(gridform_learner_get_nmaps, INVAL, LERR, lrn.l, NULL);
+    CASE(gridform_learner_get_time, INVAL, NULL, NULL, &buf[0], &zbuf[0]);
+    CASE(gridform_learner_get_time, INVAL, LERR, lrn.l, NULL, NULL);
+    CASE(gridform_learner_iterate, INVAL, NULL, NULL, 1);
+    CASE(gridform_learner_iterate, INVAL, BERR, lrn.bare, 1);
+    CASE(gridform_learner_run, INVAL, NULL, NULL, 10, 1e-3, NULL, NULL);
+    CASE(gridform_learner_run, INVAL, LERR, lrn.l, 10, 0.0, NULL, NULL);
+    CASE(gridform_learner_run, INVAL, LERR, lrn.l, 10, -1e-3, NULL, NULL);
+    CASE(gridform_learner_run, INVAL, LERR, lrn.l, 10, nan_, NULL, NULL);
+    CASE(gridform_learner_run, INVAL, BERR, lrn.bare, 10, 1e-3, NULL, NULL);
+    CASE(gridform_learner_run, GRIDFORM_ECANCELED, LERR, lrn.l, 10, 1e-12, cancel_at_once, NULL);
+    CASE(gridform_learner_objective, INVAL, NULL, NULL, buf, &buf[100]);
+    CASE(gridform_learner_objective, INVAL, LERR, lrn.l, NULL, NULL);
+    CASE(gridform_learner_objective, INVAL, BERR, lrn.bare, buf, &buf[100]);
+#undef LERR
+#undef BERR
+
+    /* ---- io: images ---- */
+    CASE(gridform_image_write_maps, INVAL, NULL, NULL, map16, 1, 16, 16, 1, GRIDFORM_IMAGE_PER_MAP, 1);
+    CASE(gridform_image_write_maps, INVAL, NULL, fx.ppm, NULL, 1, 16, 16, 1, GRIDFORM_IMAGE_PER_MAP, 1);
+    CASE(gridform_image_write_maps, INVAL, NULL, fx.ppm, map16, 0, 16, 16, 1, GRIDFORM_IMAGE_PER_MAP, 1);
+    CASE(gridform_image_write_maps, INVAL, NULL, fx.ppm, map16, 1, 0, 16, 1, GRIDFORM_IMAGE_PER_MAP, 1);
+    CASE(gridform_image_write_maps, INVAL, NULL, fx.ppm, map16, 1, 16, 0, 1, GRIDFORM_IMAGE_PER_MAP, 1);
+    CASE(gridform_image_write_maps, INVAL, NULL, fx.ppm, map16, 1, 16, 16, 0, GRIDFORM_IMAGE_PER_MAP, 1);
+    CASE(gridform_image_write_maps, INVAL, NULL, fx.ppm, map16, 1, 16, 16, 1, GRIDFORM_IMAGE_PER_MAP, 0);
+    CASE(gridform_image_write_maps, INVAL, NULL, fx.ppm, map16, 1, 16, 16, 1, 0, 1);
+    CASE(gridform_image_write_maps, INVAL, NULL, fx.ppm, map16, 1, 16, 16, 1, 4, 1);
+    CASE(gridform_image_write_maps, INVAL, NULL, fx.out_npy, map16, 1, 16, 16, 1, GRIDFORM_IMAGE_PER_MAP, 1);
+    CASE(gridform_image_write_maps, RANGE, NULL, fx.ppm, map16, HALF, HALF, 16, 1, GRIDFORM_IMAGE_PER_MAP, 1);
+    CASE(gridform_image_write_maps, RANGE, NULL, fx.ppm, map16, 1, 16, 16, 1, GRIDFORM_IMAGE_PER_MAP, BIG);
+    CASE(gridform_image_write_maps, RANGE, NULL, fx.ppm, map16, 1, BIG, BIG, 1, GRIDFORM_IMAGE_PER_MAP, 1);
+    CASE(gridform_image_write_maps, EIO_, NULL, fx.nodir_ppm, map16, 1, 16, 16, 1, GRIDFORM_IMAGE_PER_MAP, 1);
+    CASE(gridform_image_write_maps, EIO_, NULL, fx.dir_ppm, map16, 1, 16, 16, 1, GRIDFORM_IMAGE_PER_MAP, 1);
+
     /* ---- io: .npy ---- */
     {
         static const size_t sh23[2] = {2, 3}, shbig[2] = {HALF, HALF}, shmax[2] = {BIG, 2};
@@ -616,6 +733,12 @@ static void fixtures_setup(void)
     snprintf(fx.ppm, sizeof fx.ppm, "%s/out.ppm", fx.dir);
     snprintf(fx.missing, sizeof fx.missing, "%s/missing.npy", fx.dir);
     snprintf(fx.nodir, sizeof fx.nodir, "%s/no/such/dir/x.npy", fx.dir);
+    snprintf(fx.nodir_ppm, sizeof fx.nodir_ppm, "%s/no/such/dir/x.ppm", fx.dir);
+    snprintf(fx.dir_ppm, sizeof fx.dir_ppm, "%s/d.ppm", fx.dir);
+    ck_assert_int_eq(mkdir(fx.dir_ppm, 0700), 0);   /* a directory in the way */
+    ck_assert_int_eq(gridform_learner_create(&lrn.l, fx.kf, 2), OK);
+    ck_assert_int_eq(gridform_learner_seed(lrn.l, 7, 1e-2), OK);
+    ck_assert_int_eq(gridform_learner_create(&lrn.bare, fx.kf, 2), OK);
     static const size_t sh23[2] = {2, 3};
     static const double six[6] = {1, 2, 3, 4, 5, 6};
     ck_assert_int_eq(gridform_npy_write(fx.npy, six, 2, sh23), OK);
@@ -637,7 +760,8 @@ static void remove_scratch(void)
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         snprintf(p, sizeof p, "%s/%s", fx.dir, e->d_name);
-        unlink(p);
+        if (unlink(p) != 0)
+            rmdir(p);
     }
     closedir(d);
     rmdir(fx.dir);
@@ -654,6 +778,9 @@ static void fixtures_teardown(void)
     memset(&att, 0, sizeof att);
     gridform_amplitude_destroy(amp_fx);
     amp_fx = NULL;
+    gridform_learner_destroy(lrn.bare);
+    gridform_learner_destroy(lrn.l);
+    memset(&lrn, 0, sizeof lrn);
     gridform_kernel_destroy(fx.kg);
     gridform_kernel_destroy(fx.ke);
     gridform_kernel_destroy(fx.kf);
@@ -689,7 +816,7 @@ START_TEST(test_table)
     char sentinel[512];
     for (size_t i = 0;; i++) {
         set_sentinel(sentinel, sizeof sentinel);
-        o_arena = NULL; o_pc = NULL; o_kernel = NULL; o_scorer = NULL; o_att = NULL;
+        o_arena = NULL; o_pc = NULL; o_kernel = NULL; o_scorer = NULL; o_att = NULL; o_learner = NULL;
         if (!run_case(i, &c))
             break;
         nrows++;

@@ -48,6 +48,8 @@ static void pipeline(result *r)
     gridform_arena *a = NULL;
     gridform_placecode *pc = NULL;
     gridform_kernel *kf = NULL, *ke = NULL;
+    gridform_learner *l = NULL;
+    gridform_scorer *sc = NULL;
     double *buf = malloc(4 * 32 * 32 * sizeof(double) * 2);
     double *maps = malloc(2 * 32 * 32 * sizeof(double));
     memset(r, 0, sizeof *r);
@@ -90,7 +92,36 @@ static void pipeline(result *r)
     STEP(r, gridform_kernel_shells(ke, 6, kmag, val, mult, &nsh));
     put(r, kmag, nsh);
     put(r, val, nsh);
+
+    /* learner: nonnegative maps under the pattern-forming dynamics */
+    STEP(r, gridform_learner_create(&l, kf, 4));
+    STEP(r, gridform_learner_set_nonlinearity(l, GRIDFORM_NL_RELU, 0.0));
+    STEP(r, gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER));
+    STEP(r, gridform_learner_seed(l, 11, 1e-2));
+    STEP(r, gridform_learner_iterate(l, 40));
+    STEP(r, gridform_learner_get_maps(l, buf));
+    put(r, buf, 4 * 32 * 32);
+    double obj[5];
+    STEP(r, gridform_learner_objective(l, obj, &obj[4]));
+    put(r, obj, 5);
+
+    /* scorer on the learned maps */
+    STEP(r, gridform_scorer_create(&sc, 32, 32, 2.2, 2.2));
+    double sc60[4], sc90[4], spc[4], ori[4], dk;
+    int src = gridform_scorer_score(sc, buf, 4, sc60, sc90, spc, ori);
+    if (src != GRIDFORM_OK && src != GRIDFORM_EUNDEFINED)
+        STEP(r, src);
+    put(r, sc60, 4);
+    put(r, sc90, 4);
+    put(r, spc, 4);
+    put(r, ori, 4);
+    STEP(r, gridform_scorer_autocorr(sc, buf, buf + 4 * 32 * 32));
+    put(r, buf + 4 * 32 * 32, 63 * 63);
+    STEP(r, gridform_map_dominant_k(sc, buf, &dk));
+    put(r, &dk, 1);
 done:
+    gridform_scorer_destroy(sc);
+    gridform_learner_destroy(l);
     gridform_kernel_destroy(ke);
     gridform_kernel_destroy(kf);
     gridform_placecode_destroy(pc);
