@@ -220,13 +220,24 @@ static int finish_map(gridform_learner *l, size_t j, double *restrict u, const d
         }
         break;
     }
-    case GRIDFORM_NL_SOFT:
-        for (size_t i = 0; i < n; i++) {
+    case GRIDFORM_NL_SOFT: {
+        double a1[4] = {0, 0, 0, 0}, a2[4] = {0, 0, 0, 0};
+        size_t i = 0;
+        for (; i + 3 < n; i += 4)
+            for (size_t q = 0; q < 4; q++) {
+                double x = u[i + q], p = x < 0.0 ? x * soft : x;
+                a1[q] += x * x;
+                a2[q] += p * p;
+            }
+        for (; i < n; i++) {
             double x = u[i], p = x < 0.0 ? x * soft : x;
-            s1 += x * x;
-            s2 += p * p;
+            a1[0] += x * x;
+            a2[0] += p * p;
         }
+        s1 = (a1[0] + a1[1]) + (a1[2] + a1[3]);
+        s2 = (a2[0] + a2[1]) + (a2[2] + a2[3]);
         break;
+    }
     case GRIDFORM_NL_TANH: {
         for (size_t i = 0; i < n; i++)
             s1 += u[i] * u[i];
@@ -266,60 +277,52 @@ static int finish_map(gridform_learner *l, size_t j, double *restrict u, const d
     if (l->logv[j] - l->logmin[j] > GRIDFORM__LEARNER_RUNAWAY_LOG)
         return record(slot, j, "grew", exp(l->logv[j] - l->logmin[j]));
     double scale = 1.0 / sqrt(s2 * da), d = 0.0;
+    /* Pass B, unrolled by four with four partial sums of the change: gcc
+     * -O2 vectorises this form, and the sums' order is fixed. */
+#define GF_PASS_B(EXPR)                                                       \
+    do {                                                                      \
+        double dd[4] = {0, 0, 0, 0};                                          \
+        size_t i = 0;                                                         \
+        if (want_change) {                                                    \
+            for (; i + 3 < n; i += 4)                                         \
+                for (size_t q = 0; q < 4; q++) {                              \
+                    double x = u[i + q] * sc;                                 \
+                    x = (EXPR);                                               \
+                    double e = x - old[i + q];                                \
+                    dd[q] += e * e;                                           \
+                    u[i + q] = x;                                             \
+                }                                                             \
+            for (; i < n; i++) {                                              \
+                double x = u[i] * sc;                                         \
+                x = (EXPR);                                                   \
+                double e = x - old[i];                                        \
+                dd[0] += e * e;                                               \
+                u[i] = x;                                                     \
+            }                                                                 \
+            d = (dd[0] + dd[1]) + (dd[2] + dd[3]);                            \
+        } else {                                                              \
+            for (; i + 3 < n; i += 4)                                         \
+                for (size_t q = 0; q < 4; q++) {                              \
+                    double x = u[i + q] * sc;                                 \
+                    u[i + q] = (EXPR);                                        \
+                }                                                             \
+            for (; i < n; i++) {                                              \
+                double x = u[i] * sc;                                         \
+                u[i] = (EXPR);                                                \
+            }                                                                 \
+        }                                                                     \
+    } while (0)
     if (nl == GRIDFORM_NL_RELU) {
         double sc = sign * scale;
-        if (want_change) {
-            double dd[4] = {0, 0, 0, 0};
-            size_t i = 0;
-            for (; i + 3 < n; i += 4)
-                for (size_t q = 0; q < 4; q++) {
-                    double x = u[i + q] * sc;
-                    x = x > 0.0 ? x : 0.0;
-                    double e = x - old[i + q];
-                    dd[q] += e * e;
-                    u[i + q] = x;
-                }
-            for (; i < n; i++) {
-                double x = u[i] * sc;
-                x = x > 0.0 ? x : 0.0;
-                double e = x - old[i];
-                dd[0] += e * e;
-                u[i] = x;
-            }
-            d = (dd[0] + dd[1]) + (dd[2] + dd[3]);
-        } else
-            for (size_t i = 0; i < n; i++) {
-                double x = u[i] * sc;
-                u[i] = x > 0.0 ? x : 0.0;
-            }
+        GF_PASS_B(x > 0.0 ? x : 0.0);
     } else if (nl == GRIDFORM_NL_SOFT) {
-        for (size_t i = 0; i < n; i++) {
-            double x = u[i] * scale;
-            x = x < 0.0 ? x * soft : x;
-            double e = x - old[i];
-            d += e * e;
-            u[i] = x;
-        }
+        double sc = scale;
+        GF_PASS_B(x < 0.0 ? x * soft : x);
     } else {
-        if (want_change) {
-            double dd[4] = {0, 0, 0, 0};
-            size_t i = 0;
-            for (; i + 3 < n; i += 4)
-                for (size_t q = 0; q < 4; q++) {
-                    double x = u[i + q] * scale, e = x - old[i + q];
-                    dd[q] += e * e;
-                    u[i + q] = x;
-                }
-            for (; i < n; i++) {
-                double x = u[i] * scale, e = x - old[i];
-                dd[0] += e * e;
-                u[i] = x;
-            }
-            d = (dd[0] + dd[1]) + (dd[2] + dd[3]);
-        } else
-            for (size_t i = 0; i < n; i++)
-                u[i] *= scale;
+        double sc = scale;
+        GF_PASS_B(x);
     }
+#undef GF_PASS_B
     if (want_change) {
         d = sqrt(d * da) / l->nrm[j];
         if (d > slot->maxchg)
