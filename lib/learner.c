@@ -41,7 +41,7 @@ static int make_plans(gridform_learner *l, int nthreads, int rigor, gridform__er
     gridform__fftw_unlock();
     l->fwd = fwd;
     l->bwd = bwd;
-    l->nthreads = nthreads;
+    l->fftw_threads = nthreads;
     l->rigor = rigor;
     return GRIDFORM_OK;
 }
@@ -69,6 +69,8 @@ void gridform_learner_destroy(gridform_learner *l)
 {
     if (l == NULL)
         return;
+    gridform__learner_pool_stop(l);
+    gridform__free(l->slots);
     if (l->fwd || l->bwd) {
         gridform__fftw_lock(1);
         if (l->fwd) fftw_destroy_plan(l->fwd);
@@ -155,8 +157,12 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     l->logv = gridform__calloc(nmaps, sizeof(double));
     l->logmin = gridform__calloc(nmaps, sizeof(double));
     l->rq = gridform__calloc(nmaps, sizeof(double));
+    l->slots = gridform__calloc(1, sizeof *l->slots);
+    l->max_workers = 1;
+    l->pool.nworkers = 1;
+    l->nthreads = 1;
     if (!l->g || !l->a || !l->b || !l->sigma || !l->wsig || !l->wt || !l->ysc || !l->gsc || !l->fac || !l->cfac || !l->m
-        || !l->nrm || !l->logv || !l->logmin || !l->rq) {
+        || !l->nrm || !l->logv || !l->logmin || !l->rq || !l->slots) {
         gridform_learner_destroy(l);
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate %zu maps of %zu x %zu", nmaps, ar->nx, ar->ny);
     }
@@ -313,7 +319,28 @@ int gridform_learner_set_threads(gridform_learner *l, int nthreads)
     GF_LEARNER_ENTRY(l);
     if (nthreads < 1)
         return GF_FAIL(&l->err, GRIDFORM_EINVAL, "nthreads must be >= 1, got %d", nthreads);
-    return make_plans(l, nthreads, l->rigor, &l->err);
+    if (nthreads > 1024)
+        return GF_FAIL(&l->err, GRIDFORM_EINVAL, "nthreads must be <= 1024, got %d", nthreads);
+    /* Maps are split between workers; with fewer maps than threads the
+     * rest go to FFTW, inside each transform. */
+    int nworkers = (size_t)nthreads < l->ng ? nthreads : (int)l->ng;
+    int fftw_threads = nthreads / nworkers;
+    if (nworkers > l->max_workers) {
+        gridform__learner_slot *slots = gridform__calloc((size_t)nworkers, sizeof *slots);
+        if (slots == NULL)
+            return GF_FAIL(&l->err, GRIDFORM_ENOMEM, "cannot allocate %d worker slots", nworkers);
+        gridform__learner_pool_stop(l);
+        gridform__free(l->slots);
+        l->slots = slots;
+        l->max_workers = nworkers;
+    }
+    int rc = make_plans(l, fftw_threads, l->rigor, &l->err);
+    if (rc != GRIDFORM_OK)
+        return rc;
+    if (gridform__learner_pool_start(l, nworkers) != GRIDFORM_OK)
+        return GF_FAIL(&l->err, GRIDFORM_ENOMEM, "cannot start %d worker threads", nworkers - 1);
+    l->nthreads = nthreads;
+    return GRIDFORM_OK;
 }
 
 int gridform_learner_set_planning(gridform_learner *l, int rigor)
@@ -322,7 +349,7 @@ int gridform_learner_set_planning(gridform_learner *l, int rigor)
     if (rigor < GRIDFORM_PLAN_ESTIMATE || rigor > GRIDFORM_PLAN_PATIENT)
         return GF_FAIL(&l->err, GRIDFORM_EINVAL,
                        "rigor must be GRIDFORM_PLAN_ESTIMATE (1), _MEASURE (2) or _PATIENT (3), got %d", rigor);
-    return make_plans(l, l->nthreads, rigor, &l->err);
+    return make_plans(l, l->fftw_threads, rigor, &l->err);
 }
 
 static void reset_history(gridform_learner *l)

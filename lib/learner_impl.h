@@ -4,8 +4,31 @@
 #ifndef GRIDFORM_LEARNER_IMPL_H
 #define GRIDFORM_LEARNER_IMPL_H
 
+#include <pthread.h>
 #include <fftw3.h>
 #include "internal.h"
+
+/* What one worker found in a step: the first map that failed (SIZE_MAX if
+ * none) and why, and the largest change of its maps. */
+typedef struct {
+    size_t bad_map;
+    const char *what;
+    double factor;
+    double maxchg;
+} gridform__learner_slot;
+
+/* Worker threads (learner_pool.c). */
+typedef struct {
+    int nworkers;            /* threads stepping maps, the caller included (>= 1) */
+    int nstarted;            /* helper threads running */
+    pthread_t *threads;
+    void *args;
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    int sync_ready;
+    unsigned long gen;       /* bumped once per dispatched phase */
+    int phase, ndone, quit;
+} gridform__learner_pool;
 
 struct gridform_learner {
     gridform__errbuf err;
@@ -40,7 +63,11 @@ struct gridform_learner {
     double *rq;      /* Rayleigh quotients of the maps before the last step */
 
     fftw_plan fwd, bwd;
-    int nthreads, rigor;
+    int nthreads, fftw_threads, rigor;
+    gridform__learner_pool pool;
+    gridform__learner_slot *slots;  /* one per worker (max_workers allocated) */
+    int max_workers;
+    int want_change;                /* of the step in progress */
 
     int nl, coupling, integrator;
     double strength;
@@ -63,6 +90,20 @@ int gridform__learner_step(gridform_learner *l, int want_change);
 /* Rayleigh quotient of every map of the current state through Parseval;
  * uses the a buffer as workspace. */
 void gridform__learner_rayleigh(gridform_learner *l, double *per_map);
+/* Phases of a step, run by every worker on its block of maps. */
+enum {
+    GF_LEARNER_PH_INDEP = 1,    /* FFT, factor, inverse FFT, finish: independent maps */
+    GF_LEARNER_PH_FWD_GS = 2,   /* FFT, factor, Gram scaling: Sanger, exponential */
+    GF_LEARNER_PH_FWD_Y = 3,    /* FFT, coupling scaling: additive forms */
+    GF_LEARNER_PH_BWD_GS = 4,   /* inverse FFT, finish: Sanger, exponential */
+    GF_LEARNER_PH_COMB = 5,     /* combine the spectra: additive forms */
+    GF_LEARNER_PH_BWD_COMB = 6  /* inverse FFT, finish: additive forms */
+};
+void gridform__learner_phase(gridform_learner *l, int tid, int phase);
+int gridform__learner_pool_start(gridform_learner *l, int nworkers);
+void gridform__learner_pool_stop(gridform_learner *l);
+void gridform__learner_pool_run(gridform_learner *l, int phase);
+
 /* Largest stable explicit step for this coupling (learner.c). */
 double gridform__learner_euler_limit(const gridform_learner *l, int coupling);
 /* Recompute fac and cfac from dt, integrator and the spectrum. */

@@ -168,12 +168,22 @@ static int diverged(gridform_learner *l, size_t j, const char *what, double fact
                    "for dt <= %g)", l->steps + 1, j, what, l->dt, lim);
 }
 
+/* A worker notes its first failing map; the caller formats the message
+ * (in its own thread, for gridform_last_error) after the phase. */
+static int record(gridform__learner_slot *slot, size_t j, const char *what, double factor)
+{
+    slot->bad_map = j;
+    slot->what = what;
+    slot->factor = factor;
+    return GRIDFORM_EDIVERGED;
+}
+
 /* Nonlinearity, checks and renormalisation of map j, u its linear update
  * (n values, written in place), old its current state.  Pass A sums the
  * squares before and after the nonlinearity (reading only), pass B writes
  * the nonlinear, renormalised map; both while u is in cache. */
 static int finish_map(gridform_learner *l, size_t j, double *restrict u, const double *restrict old,
-                      int want_change, double *maxchg)
+                      int want_change, gridform__learner_slot *slot)
 {
     const size_t n = l->n;
     const double da = l->da;
@@ -210,13 +220,24 @@ static int finish_map(gridform_learner *l, size_t j, double *restrict u, const d
         }
         break;
     }
-    case GRIDFORM_NL_SOFT:
-        for (size_t i = 0; i < n; i++) {
+    case GRIDFORM_NL_SOFT: {
+        double a1[4] = {0, 0, 0, 0}, a2[4] = {0, 0, 0, 0};
+        size_t i = 0;
+        for (; i + 3 < n; i += 4)
+            for (size_t q = 0; q < 4; q++) {
+                double x = u[i + q], p = x < 0.0 ? x * soft : x;
+                a1[q] += x * x;
+                a2[q] += p * p;
+            }
+        for (; i < n; i++) {
             double x = u[i], p = x < 0.0 ? x * soft : x;
-            s1 += x * x;
-            s2 += p * p;
+            a1[0] += x * x;
+            a2[0] += p * p;
         }
+        s1 = (a1[0] + a1[1]) + (a1[2] + a1[3]);
+        s2 = (a2[0] + a2[1]) + (a2[2] + a2[3]);
         break;
+    }
     case GRIDFORM_NL_TANH: {
         for (size_t i = 0; i < n; i++)
             s1 += u[i] * u[i];
@@ -246,74 +267,66 @@ static int finish_map(gridform_learner *l, size_t j, double *restrict u, const d
     }
     }
     if (!isfinite(s1) || !isfinite(s2))
-        return diverged(l, j, "became NaN or Inf", 0.0);
+        return record(slot, j, "became NaN or Inf", 0.0);
     if (!(s2 > 0.0))
-        return diverged(l, j, "vanished (all zero)", 0.0);
+        return record(slot, j, "vanished (all zero)", 0.0);
     double rho = sqrt(s1 * da) / l->nrm[j];
     l->logv[j] += log(rho);
     if (l->logv[j] < l->logmin[j])
         l->logmin[j] = l->logv[j];
     if (l->logv[j] - l->logmin[j] > GRIDFORM__LEARNER_RUNAWAY_LOG)
-        return diverged(l, j, "grew", exp(l->logv[j] - l->logmin[j]));
+        return record(slot, j, "grew", exp(l->logv[j] - l->logmin[j]));
     double scale = 1.0 / sqrt(s2 * da), d = 0.0;
+    /* Pass B, unrolled by four with four partial sums of the change: gcc
+     * -O2 vectorises this form, and the sums' order is fixed. */
+#define GF_PASS_B(EXPR)                                                       \
+    do {                                                                      \
+        double dd[4] = {0, 0, 0, 0};                                          \
+        size_t i = 0;                                                         \
+        if (want_change) {                                                    \
+            for (; i + 3 < n; i += 4)                                         \
+                for (size_t q = 0; q < 4; q++) {                              \
+                    double x = u[i + q] * sc;                                 \
+                    x = (EXPR);                                               \
+                    double e = x - old[i + q];                                \
+                    dd[q] += e * e;                                           \
+                    u[i + q] = x;                                             \
+                }                                                             \
+            for (; i < n; i++) {                                              \
+                double x = u[i] * sc;                                         \
+                x = (EXPR);                                                   \
+                double e = x - old[i];                                        \
+                dd[0] += e * e;                                               \
+                u[i] = x;                                                     \
+            }                                                                 \
+            d = (dd[0] + dd[1]) + (dd[2] + dd[3]);                            \
+        } else {                                                              \
+            for (; i + 3 < n; i += 4)                                         \
+                for (size_t q = 0; q < 4; q++) {                              \
+                    double x = u[i + q] * sc;                                 \
+                    u[i + q] = (EXPR);                                        \
+                }                                                             \
+            for (; i < n; i++) {                                              \
+                double x = u[i] * sc;                                         \
+                u[i] = (EXPR);                                                \
+            }                                                                 \
+        }                                                                     \
+    } while (0)
     if (nl == GRIDFORM_NL_RELU) {
         double sc = sign * scale;
-        if (want_change) {
-            double dd[4] = {0, 0, 0, 0};
-            size_t i = 0;
-            for (; i + 3 < n; i += 4)
-                for (size_t q = 0; q < 4; q++) {
-                    double x = u[i + q] * sc;
-                    x = x > 0.0 ? x : 0.0;
-                    double e = x - old[i + q];
-                    dd[q] += e * e;
-                    u[i + q] = x;
-                }
-            for (; i < n; i++) {
-                double x = u[i] * sc;
-                x = x > 0.0 ? x : 0.0;
-                double e = x - old[i];
-                dd[0] += e * e;
-                u[i] = x;
-            }
-            d = (dd[0] + dd[1]) + (dd[2] + dd[3]);
-        } else
-            for (size_t i = 0; i < n; i++) {
-                double x = u[i] * sc;
-                u[i] = x > 0.0 ? x : 0.0;
-            }
+        GF_PASS_B(x > 0.0 ? x : 0.0);
     } else if (nl == GRIDFORM_NL_SOFT) {
-        for (size_t i = 0; i < n; i++) {
-            double x = u[i] * scale;
-            x = x < 0.0 ? x * soft : x;
-            double e = x - old[i];
-            d += e * e;
-            u[i] = x;
-        }
+        double sc = scale;
+        GF_PASS_B(x < 0.0 ? x * soft : x);
     } else {
-        if (want_change) {
-            double dd[4] = {0, 0, 0, 0};
-            size_t i = 0;
-            for (; i + 3 < n; i += 4)
-                for (size_t q = 0; q < 4; q++) {
-                    double x = u[i + q] * scale, e = x - old[i + q];
-                    dd[q] += e * e;
-                    u[i + q] = x;
-                }
-            for (; i < n; i++) {
-                double x = u[i] * scale, e = x - old[i];
-                dd[0] += e * e;
-                u[i] = x;
-            }
-            d = (dd[0] + dd[1]) + (dd[2] + dd[3]);
-        } else
-            for (size_t i = 0; i < n; i++)
-                u[i] *= scale;
+        double sc = scale;
+        GF_PASS_B(x);
     }
+#undef GF_PASS_B
     if (want_change) {
         d = sqrt(d * da) / l->nrm[j];
-        if (d > *maxchg)
-            *maxchg = d;
+        if (d > slot->maxchg)
+            slot->maxchg = d;
     }
     return GRIDFORM_OK;
 }
@@ -321,27 +334,101 @@ static int finish_map(gridform_learner *l, size_t j, double *restrict u, const d
 #define GF_R2C(l, in, out) fftw_execute_dft_r2c((l)->fwd, (in), (fftw_complex *)(out))
 #define GF_C2R(l, in, out) fftw_execute_dft_c2r((l)->bwd, (fftw_complex *)(in), (out))
 
-int gridform__learner_step(gridform_learner *l, int want_change)
+void gridform__learner_phase(gridform_learner *l, int tid, int phase)
 {
     size_t ng = l->ng, n = l->n, cs = l->cstride, nf = l->nfreq;
+    size_t nw = (size_t)l->pool.nworkers;
+    size_t j0 = ng * (size_t)tid / nw, j1 = ng * ((size_t)tid + 1) / nw;
     double *g = l->g, *sa = l->a, *sb = l->b;
-    double maxchg = 0.0;
-    /* The buffer that receives the new maps (real layout, map j at j*n). */
-    double *out;
+    int wc = l->want_change;
+    gridform__learner_slot *slot = &l->slots[tid];
+    switch (phase) {
+    case GF_LEARNER_PH_INDEP: {
+        /* Map by map, each in cache: FFT, per-bin factor, inverse FFT,
+         * nonlinearity and renormalisation.  Row tid of sb is this
+         * worker's spectrum scratch; the new maps go to sa. */
+        double *scratch = sb + (size_t)tid * cs;
+        for (size_t j = j0; j < j1; j++) {
+            GF_R2C(l, g + j * n, scratch);
+            scale_row(l, scratch, wc ? &l->rq[j] : NULL);
+            GF_C2R(l, scratch, sa + j * n);
+            if (finish_map(l, j, sa + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
+                return;
+        }
+        break;
+    }
+    case GF_LEARNER_PH_FWD_GS:
+        for (size_t j = j0; j < j1; j++) {
+            double *row = sa + j * cs;
+            GF_R2C(l, g + j * n, row);
+            scale_row(l, row, wc ? &l->rq[j] : NULL);
+            scaled_copy(row, l->gsc, sb + j * cs, nf);
+        }
+        break;
+    case GF_LEARNER_PH_FWD_Y:
+        for (size_t j = j0; j < j1; j++) {
+            double *row = sa + j * cs;
+            GF_R2C(l, g + j * n, row);
+            scaled_copy(row, l->ysc, sb + j * cs, nf);
+        }
+        break;
+    case GF_LEARNER_PH_BWD_GS:
+        /* sb held the Gram scaling, consumed by dsyrk: the new maps go there. */
+        for (size_t j = j0; j < j1; j++) {
+            GF_C2R(l, sa + j * cs, sb + j * n);
+            if (finish_map(l, j, sb + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
+                return;
+        }
+        break;
+    case GF_LEARNER_PH_COMB:
+        for (size_t j = j0; j < j1; j++)
+            combine_row(l, sa + j * cs, sb + j * cs);
+        break;
+    case GF_LEARNER_PH_BWD_COMB:
+        /* sa's spectra were consumed by the previous phase. */
+        for (size_t j = j0; j < j1; j++) {
+            GF_C2R(l, sb + j * cs, sa + j * n);
+            if (finish_map(l, j, sa + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
+                return;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* Run a phase on every worker; the first failing map (lowest index) wins. */
+static int run_phase(gridform_learner *l, int phase)
+{
+    gridform__learner_pool_run(l, phase);
+    size_t bad = SIZE_MAX;
+    const gridform__learner_slot *worst = NULL;
+    for (int t = 0; t < l->pool.nworkers; t++)
+        if (l->slots[t].bad_map < bad) {
+            bad = l->slots[t].bad_map;
+            worst = &l->slots[t];
+        }
+    if (worst != NULL)
+        return diverged(l, worst->bad_map, worst->what, worst->factor);
+    return GRIDFORM_OK;
+}
+
+int gridform__learner_step(gridform_learner *l, int want_change)
+{
+    size_t ng = l->ng, cs = l->cstride;
+    double *g = l->g, *sa = l->a, *sb = l->b;
+    double *out;   /* the buffer that receives the new maps (map j at j*n) */
     int rc;
+    l->want_change = want_change;
+    for (int t = 0; t < l->pool.nworkers; t++) {
+        l->slots[t].bad_map = SIZE_MAX;
+        l->slots[t].maxchg = 0.0;
+    }
 
     if (l->coupling == GRIDFORM_COUPLING_INDEPENDENT) {
-        /* Map by map: FFT, per-bin factor, inverse FFT, nonlinearity and
-         * renormalisation, all on one map in cache; sb's first row is the
-         * spectrum scratch. */
+        if ((rc = run_phase(l, GF_LEARNER_PH_INDEP)) != GRIDFORM_OK)
+            return rc;
         out = sa;
-        for (size_t j = 0; j < ng; j++) {
-            GF_R2C(l, g + j * n, sb);
-            scale_row(l, sb, want_change ? &l->rq[j] : NULL);
-            GF_C2R(l, sb, out + j * n);
-            if ((rc = finish_map(l, j, out + j * n, g + j * n, want_change, &maxchg)) != GRIDFORM_OK)
-                return rc;
-        }
     } else if (l->coupling == GRIDFORM_COUPLING_SANGER && l->integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL) {
         /* A long exponential step pulls every map towards the top shell
          * at once, faster than Sanger's explicit correction can separate
@@ -352,20 +439,12 @@ int gridform__learner_step(gridform_learner *l, int want_change)
          * orthogonal (subspace) iteration with exp(dt Sigma).  Done as a
          * Cholesky QR on the spectra: S = H H^T dA (dsyrk), S = C C^T,
          * H <- C^{-1} H (dtrsm). */
-        for (size_t j = 0; j < ng; j++) {
-            double *row = sa + j * cs;
-            GF_R2C(l, g + j * n, row);
-            scale_row(l, row, want_change ? &l->rq[j] : NULL);
-            scaled_copy(row, l->gsc, sb + j * cs, nf);
-        }
+        gridform__learner_pool_run(l, GF_LEARNER_PH_FWD_GS);
         if ((rc = gram_schmidt(l, sa, sb)) != GRIDFORM_OK)
             return rc;
+        if ((rc = run_phase(l, GF_LEARNER_PH_BWD_GS)) != GRIDFORM_OK)
+            return rc;
         out = sb;
-        for (size_t j = 0; j < ng; j++) {
-            GF_C2R(l, sa + j * cs, out + j * n);
-            if ((rc = finish_map(l, j, out + j * n, g + j * n, want_change, &maxchg)) != GRIDFORM_OK)
-                return rc;
-        }
     } else {
         /* Additive forms, which keep the fixed points of the flow exact:
          *   EULER:       G' = (1 + dt(Sigma - lambda0)) G - dt L G,
@@ -376,11 +455,7 @@ int gridform__learner_step(gridform_learner *l, int want_change)
          *                Matthews 2002, phi(z) = (e^z - 1)/z per bin), exact
          *                at every fixed point Sigma G = M G.
          * sb = A sa by BLAS, then sb = fac sa + cfac sb per bin. */
-        for (size_t j = 0; j < ng; j++) {
-            double *row = sa + j * cs;
-            GF_R2C(l, g + j * n, row);
-            scaled_copy(row, l->ysc, sb + j * cs, nf);
-        }
+        gridform__learner_pool_run(l, GF_LEARNER_PH_FWD_Y);
         coupling_matrix(l, sa, sb);
         double *m = l->m;
         if (l->coupling == GRIDFORM_COUPLING_SANGER) {
@@ -400,15 +475,10 @@ int gridform__learner_step(gridform_learner *l, int want_change)
             cblas_dsymm(CblasRowMajor, CblasLeft, CblasLower, (int)ng, (int)cs, 1.0, m, (int)ng, sa,
                         (int)cs, 0.0, sb, (int)cs);
         }
-        /* Map j's new values go to sa at j*n, which overlaps only spectra
-         * of maps <= j, already consumed (n < cs). */
+        gridform__learner_pool_run(l, GF_LEARNER_PH_COMB);
+        if ((rc = run_phase(l, GF_LEARNER_PH_BWD_COMB)) != GRIDFORM_OK)
+            return rc;
         out = sa;
-        for (size_t j = 0; j < ng; j++) {
-            combine_row(l, sa + j * cs, sb + j * cs);
-            GF_C2R(l, sb + j * cs, out + j * n);
-            if ((rc = finish_map(l, j, out + j * n, g + j * n, want_change, &maxchg)) != GRIDFORM_OK)
-                return rc;
-        }
     }
 
     /* Commit: the new maps become the state by a pointer swap. */
@@ -417,6 +487,10 @@ int gridform__learner_step(gridform_learner *l, int want_change)
     else
         l->b = g;
     l->g = out;
+    double maxchg = 0.0;
+    for (int t = 0; t < l->pool.nworkers; t++)
+        if (l->slots[t].maxchg > maxchg)
+            maxchg = l->slots[t].maxchg;
     for (size_t j = 0; j < ng; j++)
         l->nrm[j] = 1.0;
     l->steps++;

@@ -483,25 +483,53 @@ END_TEST
 
 START_TEST(test_threads_and_planning)
 {
-    /* Plans change the speed, not the maps (to round-off). */
+    /* Worker threads split the maps: the maps are bit-identical to a
+     * single-threaded run (same plans); planning rigor changes the speed,
+     * not the maps (to round-off). */
     setup s;
     make_dog(&s, 2.2, 2.2, 32, 32);
-    size_t ng = 4, n = 32 * 32;
+    size_t ng = 5, n = 32 * 32;
     double *g1 = malloc(ng * n * sizeof *g1), *g2 = malloc(ng * n * sizeof *g2);
     gridform_learner *l = NULL;
-    for (int pass = 0; pass < 2; pass++) {
-        ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
-        if (pass == 1) {
-            ck_assert_int_eq(gridform_learner_set_threads(l, 2), GRIDFORM_OK);
-            ck_assert_int_eq(gridform_learner_set_planning(l, GRIDFORM_PLAN_MEASURE), GRIDFORM_OK);
+    for (int coupling = GRIDFORM_COUPLING_INDEPENDENT; coupling <= GRIDFORM_COUPLING_SYMMETRIC; coupling++)
+        for (int integ = GRIDFORM_INTEGRATOR_EULER; integ <= GRIDFORM_INTEGRATOR_EXPONENTIAL; integ++) {
+            for (int threads = 1; threads <= 3; threads += 2) {
+                ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_set_coupling(l, coupling), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_set_integrator(l, integ), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_set_threads(l, threads), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_seed(l, 8, 1.0), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_run(l, 20, 1e-300, NULL, NULL), GRIDFORM_CONTINUE);
+                ck_assert_int_eq(gridform_learner_get_maps(l, threads == 1 ? g1 : g2), GRIDFORM_OK);
+                gridform_learner_destroy(l);
+            }
+            ck_assert(memcmp(g1, g2, ng * n * sizeof *g1) == 0);
         }
-        ck_assert_int_eq(gridform_learner_seed(l, 8, 1.0), GRIDFORM_OK);
-        ck_assert_int_eq(gridform_learner_iterate(l, 20), GRIDFORM_OK);
-        ck_assert_int_eq(gridform_learner_get_maps(l, pass ? g2 : g1), GRIDFORM_OK);
-        gridform_learner_destroy(l);
-    }
+    /* More threads than maps, changed twice, and MEASURE plans. */
+    ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_threads(l, 8), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_threads(l, 2), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_planning(l, GRIDFORM_PLAN_MEASURE), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_seed(l, 8, 1.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_iterate(l, 20), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_maps(l, g2), GRIDFORM_OK);
+    gridform_learner_destroy(l);
+    ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_seed(l, 8, 1.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_iterate(l, 20), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_maps(l, g1), GRIDFORM_OK);
     for (size_t i = 0; i < ng * n; i++)
         ck_assert_double_eq_tol(g1[i], g2[i], 1e-10);
+    /* A diverging step is caught on a worker thread too. */
+    double lim;
+    ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EULER), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_threads(l, 3), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_euler_limit(l, &lim), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_step(l, 3 * lim), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_iterate(l, 10000), GRIDFORM_EDIVERGED);
+    ck_assert_ptr_nonnull(strstr(gridform_learner_last_error(l), "smaller dt"));
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "smaller dt"));
+    gridform_learner_destroy(l);
     free(g1);
     free(g2);
     free_setup(&s);
@@ -557,6 +585,7 @@ START_TEST(test_errors)
     ck_assert_int_eq(gridform_learner_get_euler_limit(l, NULL), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_learner_set_threads(NULL, 1), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_learner_set_threads(l, 0), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_learner_set_threads(l, 100000), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_learner_set_planning(NULL, GRIDFORM_PLAN_ESTIMATE), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_learner_set_planning(l, 0), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_learner_set_planning(l, 4), GRIDFORM_EINVAL);
