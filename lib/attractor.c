@@ -526,12 +526,14 @@ static int gf_step(gridform_attractor *a, double e)
     return GRIDFORM_OK;
 }
 
-static int gf_diverged_fail(gridform_attractor *a)
+/* Reported under the public function's name (func). */
+static int gf_diverged_fail_in(gridform_attractor *a, const char *func)
 {
-    return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EDIVERGED,
-                   "the rates became non-finite at t = %g s (gain %g too far above 1 for this "
-                   "nonlinearity?); seed or set them again", a->t, a->gain);
+    return gridform__fail(GF_ATT_EB(a), GRIDFORM_EDIVERGED, func,
+                          "the rates became non-finite at t = %g s (gain %g too far above 1 for this "
+                          "nonlinearity?); seed or set them again", a->t, a->gain);
 }
+#define gf_diverged_fail(a) gf_diverged_fail_in((a), __func__)
 
 int gridform_attractor_iterate(gridform_attractor *a, size_t nsteps)
 {
@@ -552,17 +554,22 @@ int gridform_attractor_run(gridform_attractor *a, size_t max_steps, double tol,
     gridform__errbuf *eb = GF_ATT_EB(a);
     if (max_steps == 0)
         return GF_FAIL(eb, GRIDFORM_EINVAL, "max_steps must be > 0");
-    if (!isfinite(tol) || tol < 0)
-        return GF_FAIL(eb, GRIDFORM_EINVAL, "tol must be finite and >= 0, got %g", tol);
+    if (!isfinite(tol) || !(tol > 0))
+        return GF_FAIL(eb, GRIDFORM_EINVAL, "tol must be finite and > 0, got %g", tol);
     if (a->diverged)
         return gf_diverged_fail(a);
     double e = exp(-a->dt / a->tau);
+    /* progress as the learner reports it: every max(1, max_steps/100)
+     * steps, after the last step and on convergence */
+    size_t every = max_steps / 100 > 0 ? max_steps / 100 : 1;
     for (size_t s = 0; s < max_steps; s++) {
         if (gf_step(a, e) != GRIDFORM_OK)
             return gf_diverged_fail(a);
-        if (progress != NULL && progress(s + 1, max_steps, a->change, user) != 0)
+        int done = a->change < tol;
+        if (progress != NULL && (done || (s + 1) % every == 0 || s + 1 == max_steps)
+            && progress(s + 1, max_steps, a->change, user) != 0)
             return GF_FAIL(eb, GRIDFORM_ECANCELED, "canceled by the progress callback after %zu steps", s + 1);
-        if (a->change < tol)
+        if (done)
             return GRIDFORM_OK;
     }
     return GRIDFORM_CONTINUE;

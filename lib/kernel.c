@@ -511,6 +511,11 @@ int gridform_kernel_apply(const gridform_kernel *k, const double *in, double *ou
         }
     }
     pthread_mutex_unlock(&km->lock);
+    /* Finite inputs can still overflow (values near DBL_MAX, or responses
+     * of a very narrow code squared in P P^T): say so, never leave inf. */
+    for (size_t i = 0; i < total; i++)
+        if (!isfinite(out[i]))
+            return GF_FAIL(eb, GRIDFORM_ERANGE, "out[%zu] (map %zu) overflowed", i, i / n);
     return GRIDFORM_OK;
 }
 

@@ -115,6 +115,8 @@ int gridform_kernel_radial_profile(const gridform_kernel *k, const double *kmag,
     GF_CHECK_PTR(eb, value);
     if (nk == 0)
         return GF_FAIL(eb, GRIDFORM_EINVAL, "nk must be >= 1");
+    if (nk > SIZE_MAX / sizeof(double))
+        return GF_FAIL(eb, GRIDFORM_ERANGE, "nk = %zu is too large", nk);
     for (size_t i = 0; i < nk; i++)
         if (!isfinite(kmag[i]) || kmag[i] < 0)
             return GF_FAIL(eb, GRIDFORM_EINVAL, "kmag[%zu] must be finite and >= 0, got %g", i, kmag[i]);

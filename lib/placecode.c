@@ -5,6 +5,7 @@
  * ratio s (their "centre-surround" code), and the "difference of softmaxes"
  * used by their trained network. */
 #include "config.h"
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include "internal.h"
@@ -32,6 +33,11 @@ int gridform_placecode_create(gridform_placecode **out, const gridform_arena *a,
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "sigma must be finite and > 0 metres, got %g", sigma);
     if (!isfinite(surround))
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "surround must be finite, got %g", surround);
+    /* The tunings divide by sigma^2 and s sigma^2: both must be normal. */
+    double vmax = sigma * sigma * (surround > 1 ? surround : 1);
+    if (!(sigma * sigma >= DBL_MIN) || !isfinite(vmax))
+        return GF_FAIL(NULL, GRIDFORM_ERANGE, "sigma = %g (s = %g) puts sigma^2 outside the double range",
+                       sigma, surround);
     if (tuning != GRIDFORM_TUNING_GAUSSIAN && !(surround > 1))
         return GF_FAIL(NULL, GRIDFORM_EINVAL,
                        "surround (variance ratio s) must be > 1 for a centre-surround tuning, got %g",
@@ -73,14 +79,17 @@ int gridform_placecode_create(gridform_placecode **out, const gridform_arena *a,
          * lattice code is uniform on the torus. */
         size_t ncx = ncells, ncy = 1;
         double target = log(a->lx / a->ly), best = INFINITY;
-        for (size_t d = 1; d <= ncells; d++) {
+        for (size_t d = 1; d <= ncells / d; d++) {
             if (ncells % d != 0)
                 continue;
-            double err = fabs(log((double)d / (double)(ncells / d)) - target);
-            if (err < best - 1e-12) {
-                best = err;
-                ncx = d;
-                ncy = ncells / d;
+            size_t cand[2][2] = {{d, ncells / d}, {ncells / d, d}};
+            for (int c = 0; c < 2; c++) {
+                double err = fabs(log((double)cand[c][0] / (double)cand[c][1]) - target);
+                if (err < best - 1e-12) {
+                    best = err;
+                    ncx = cand[c][0];
+                    ncy = cand[c][1];
+                }
             }
         }
         for (size_t j = 0; j < ncy; j++)
@@ -206,6 +215,16 @@ void gridform__min_image(const gridform_arena *a, double *dx, double *dy)
     *dy -= a->ly * nearbyint(*dy / a->ly);
 }
 
+/* Displacement of position x from centre c along one axis.  On a torus,
+ * reduce both modulo the side first (fmod is exact), so that far-away but
+ * finite coordinates never overflow to inf - inf. */
+static double disp(const gridform_arena *a, double x, double c, double side)
+{
+    if (a->boundary == GRIDFORM_PERIODIC)
+        return fmod(x, side) - fmod(c, side);
+    return x - c;
+}
+
 /* Unit-integral isotropic Gaussian of variance v at squared radius r2. */
 static double gauss2(double r2, double v)
 {
@@ -225,7 +244,8 @@ int gridform__placecode_fill(const gridform_placecode *pc, const double *xy, siz
         case GRIDFORM_TUNING_GAUSSIAN:
         case GRIDFORM_TUNING_DOG:
             for (size_t c = 0; c < nc; c++) {
-                double dx = x - pc->centers[2 * c], dy = y - pc->centers[2 * c + 1];
+                double dx = disp(a, x, pc->centers[2 * c], a->lx);
+                double dy = disp(a, y, pc->centers[2 * c + 1], a->ly);
                 gridform__min_image(a, &dx, &dy);
                 double r2 = dx * dx + dy * dy;
                 row[c] = gauss2(r2, v1);
@@ -235,7 +255,8 @@ int gridform__placecode_fill(const gridform_placecode *pc, const double *xy, siz
             break;
         case GRIDFORM_TUNING_USER:
             for (size_t c = 0; c < nc; c++) {
-                double dx = x - pc->centers[2 * c], dy = y - pc->centers[2 * c + 1];
+                double dx = disp(a, x, pc->centers[2 * c], a->lx);
+                double dy = disp(a, y, pc->centers[2 * c + 1], a->ly);
                 gridform__min_image(a, &dx, &dy);
                 double f = pc->fn(dx, dy, pc->user);
                 if (!isfinite(f))
@@ -253,12 +274,20 @@ int gridform__placecode_fill(const gridform_placecode *pc, const double *xy, siz
              * their largest logit first, so no exponential overflows. */
             double m1 = -INFINITY, m2 = -INFINITY;
             for (size_t c = 0; c < nc; c++) {
-                double dx = x - pc->centers[2 * c], dy = y - pc->centers[2 * c + 1];
+                double dx = disp(a, x, pc->centers[2 * c], a->lx);
+                double dy = disp(a, y, pc->centers[2 * c + 1], a->ly);
                 gridform__min_image(a, &dx, &dy);
                 double r2 = dx * dx + dy * dy;
                 row[c] = r2;
                 if (-0.5 * r2 / v1 > m1) m1 = -0.5 * r2 / v1;
                 if (-0.5 * r2 / v2 > m2) m2 = -0.5 * r2 / v2;
+            }
+            if (!isfinite(m1) || !isfinite(m2)) {
+                /* Every centre infinitely far (coordinates near DBL_MAX on
+                 * a walled arena): the uniform limit, as below. */
+                for (size_t c = 0; c < nc; c++)
+                    row[c] = 1.0 / (double)nc;
+                continue;
             }
             double z1 = 0, z2 = 0;
             for (size_t c = 0; c < nc; c++) {

@@ -23,12 +23,16 @@ static void scorer_free(gridform_scorer *s)
 {
     if (s == NULL)
         return;
-    if (s->fwd != NULL || s->inv != NULL) {
+    if (s->fwd != NULL || s->inv != NULL || s->fwd2 != NULL || s->inv3 != NULL) {
         gridform__fftw_lock(1);
         if (s->fwd != NULL) fftw_destroy_plan(s->fwd);
         if (s->inv != NULL) fftw_destroy_plan(s->inv);
+        if (s->fwd2 != NULL) fftw_destroy_plan(s->fwd2);
+        if (s->inv3 != NULL) fftw_destroy_plan(s->inv3);
         gridform__fftw_unlock();
     }
+    gridform__free(s->mask);
+    gridform__free(s->hp_idx);
     gridform__aligned_free(s->rin);
     gridform__aligned_free(s->cf);
     gridform__aligned_free(s->cp);
@@ -49,6 +53,12 @@ int gridform_scorer_create(gridform_scorer **out, size_t nx, size_t ny, double l
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "lx must be finite and > 0 metres, got %g", lx);
     if (!isfinite(ly) || ly <= 0)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "ly must be finite and > 0 metres, got %g", ly);
+    /* |k|^2 on the Fourier lattice (k up to 2 pi n / L), the squared box
+     * diagonal and the area must be finite, or wavenumbers and spacings come
+     * out Inf (found by tests/fuzz/fuzz_score). */
+    double kxm = 2.0 * GF_PI * (double)nx / lx, kym = 2.0 * GF_PI * (double)ny / ly;
+    if (!isfinite(kxm * kxm + kym * kym) || !isfinite(lx * lx + ly * ly) || !isfinite(lx * ly))
+        return GF_FAIL(NULL, GRIDFORM_ERANGE, "a box of %g x %g metres is outside the representable range", lx, ly);
     /* The SAC is indexed with int32 and FFTW takes int sizes: keep every
      * padded dimension and product below 2^31. */
     const size_t lim = (size_t)1 << 20;
@@ -87,7 +97,9 @@ int gridform_scorer_create(gridform_scorer **out, size_t nx, size_t ny, double l
     s->cf = gridform__aligned_alloc(3 * ncpx * sizeof(fftw_complex));
     s->cp = gridform__aligned_alloc(4 * ncpx * sizeof(fftw_complex));
     s->sac = gridform__aligned_doubles(nsac + 1);
-    if (s->rin == NULL || s->rout == NULL || s->cf == NULL || s->cp == NULL || s->sac == NULL) {
+    s->mask = gridform__calloc(nx * ny, 1);
+    if (s->rin == NULL || s->rout == NULL || s->cf == NULL || s->cp == NULL || s->sac == NULL
+        || s->mask == NULL) {
         scorer_free(s);
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the scorer's workspaces");
     }
@@ -99,8 +111,14 @@ int gridform_scorer_create(gridform_scorer **out, size_t nx, size_t ny, double l
                                     (int)ncpx, FFTW_MEASURE | FFTW_PRESERVE_INPUT);
     s->inv = fftw_plan_many_dft_c2r(2, dims, 4, s->cp, NULL, 1, (int)ncpx, s->rout, NULL, 1,
                                     (int)npad, FFTW_MEASURE | FFTW_DESTROY_INPUT);
+    /* Maps from one trajectory share their unvisited bins: then the mask's
+     * transform and overlap counts are reused and these plans do the rest. */
+    s->fwd2 = fftw_plan_many_dft_r2c(2, dims, 2, s->rin + npad, NULL, 1, (int)npad, s->cf + ncpx, NULL, 1,
+                                     (int)ncpx, FFTW_MEASURE | FFTW_PRESERVE_INPUT);
+    s->inv3 = fftw_plan_many_dft_c2r(2, dims, 3, s->cp + ncpx, NULL, 1, (int)ncpx, s->rout + npad, NULL, 1,
+                                     (int)npad, FFTW_MEASURE | FFTW_DESTROY_INPUT);
     gridform__fftw_unlock();
-    if (s->fwd == NULL || s->inv == NULL) {
+    if (s->fwd == NULL || s->inv == NULL || s->fwd2 == NULL || s->inv3 == NULL) {
         scorer_free(s);
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot plan the %zu x %zu FFTs", py, px);
     }
@@ -110,6 +128,8 @@ int gridform_scorer_create(gridform_scorer **out, size_t nx, size_t ny, double l
         s->sac[i] = NAN;
     s->sac[nsac] = NAN;
     int rc = gridform__score_tables(s, 0.2, 0.4, 1.0, 10);
+    if (rc == GRIDFORM_OK)
+        rc = gridform__peak_table(s);
     if (rc != GRIDFORM_OK) {
         scorer_free(s);
         return GF_FAIL(NULL, rc, "cannot build the annulus and rotation tables");

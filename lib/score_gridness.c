@@ -48,6 +48,38 @@ static int cmp_bin(const void *a, const void *b)
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+static int32_t sac_index(const gridform_scorer *s, long r, long c)
+{
+    if (r < 0 || c < 0 || r >= (long)s->sy || c >= (long)s->sx)
+        return (int32_t)s->nsac;   /* the NaN sentinel */
+    return (int32_t)((size_t)r * s->sx + (size_t)c);
+}
+
+int gridform__peak_table(gridform_scorer *s)
+{
+    const long nx = (long)s->nx, ny = (long)s->ny, cx = nx - 1, cy = ny - 1;
+    size_t nh = (size_t)(nx - 1) + (size_t)(ny - 1) * (s->sx), k = 0;
+    binrec *tmp = gridform__malloc_array(nh, sizeof *tmp);
+    s->hp_idx = gridform__malloc_array(nh, sizeof *s->hp_idx);
+    if (tmp == NULL || s->hp_idx == NULL) {
+        gridform__free(tmp);
+        return GRIDFORM_ENOMEM;
+    }
+    for (long v = 0; v < ny; v++)
+        for (long u = (v == 0 ? 1 : -(nx - 1)); u < nx; u++) {
+            tmp[k].r = hypot((double)u * s->dx, (double)v * s->dy);
+            tmp[k].idx = sac_index(s, cy + v, cx + u);
+            k++;
+        }
+    qsort(tmp, nh, sizeof *tmp, cmp_bin);
+    for (size_t h = 0; h < nh; h++) {
+        s->hp_idx[h] = tmp[h].idx;
+    }
+    s->nhp = nh;
+    gridform__free(tmp);
+    return GRIDFORM_OK;
+}
+
 void gridform__score_tables_free(gridform_scorer *s)
 {
     gridform__free(s->bin_sac);
@@ -76,12 +108,6 @@ static void split(double f, long *i0, double *w)
     *w = a;
 }
 
-static int32_t sac_index(const gridform_scorer *s, long r, long c)
-{
-    if (r < 0 || c < 0 || r >= (long)s->sy || c >= (long)s->sx)
-        return (int32_t)s->nsac;   /* the NaN sentinel */
-    return (int32_t)((size_t)r * s->sx + (size_t)c);
-}
 
 int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, double outer_max,
                            size_t count)
@@ -149,12 +175,16 @@ int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, d
             split((double)cy + qy / s->dy, &r0, &fy);
             long c1 = fx > 0 ? c0 + 1 : c0, r1 = fy > 0 ? r0 + 1 : r0;
             gridform__rotentry *e = &rot[(size_t)a * nb + b];
-            e->i00 = sac_index(s, r0, c0);
-            e->i01 = sac_index(s, r0, c1);
-            e->i10 = sac_index(s, r1, c0);
-            e->i11 = sac_index(s, r1, c1);
-            e->fx = fx;
-            e->fy = fy;
+            if (sac_index(s, r0, c0) == (int32_t)s->nsac || sac_index(s, r1, c1) == (int32_t)s->nsac) {
+                e->i00 = (int32_t)s->nsac;
+                e->step = 0;
+                e->fx = e->fy = 0;
+            } else {
+                e->i00 = sac_index(s, r0, c0);
+                e->step = (int32_t)((c1 - c0) + 2 * (r1 - r0) * (long)s->sx);
+                e->fx = fx;
+                e->fy = fy;
+            }
         }
     }
     gridform__free(tmp);
@@ -195,29 +225,27 @@ void gridform__gridness(gridform_scorer *s, double *score60, double *score90)
         const gridform__rotentry *e = s->rot + (size_t)a * nb;
         double *corr = s->corr + (size_t)a * count;
         double n = 0, sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
-        size_t j = 0;
-        for (size_t b = 0; b < nb; b++) {
-            while (j < count && s->ann_end[j] == b) {
-                corr[j] = pearson(n, sa, sb, saa, sbb, sab);
-                j++;
+        size_t b = 0;
+        for (size_t j = 0; j < count; j++) {
+            /* Branch-free: an invalid pair adds zeros. */
+            for (const size_t end = s->ann_end[j]; b < end; b++) {
+                int32_t i00 = e[b].i00, ox = e[b].step & 1, oy = e[b].step >> 1;
+                double s00 = S[i00], s01 = S[i00 + ox], s10 = S[i00 + oy], s11 = S[i00 + oy + ox];
+                double top = s00 + e[b].fx * (s01 - s00);
+                double bot = s10 + e[b].fx * (s11 - s10);
+                double B = top + e[b].fy * (bot - top), A = val[b];
+                int ok = !isnan(A) & !isnan(B);
+                A = ok ? A : 0.0;
+                B = ok ? B : 0.0;
+                n += ok;
+                sa += A;
+                sb += B;
+                saa += A * A;
+                sbb += B * B;
+                sab += A * B;
             }
-            double A = val[b];
-            if (isnan(A))
-                continue;
-            double top = S[e[b].i00] + e[b].fx * (S[e[b].i01] - S[e[b].i00]);
-            double bot = S[e[b].i10] + e[b].fx * (S[e[b].i11] - S[e[b].i10]);
-            double B = top + e[b].fy * (bot - top);
-            if (isnan(B))
-                continue;
-            n += 1;
-            sa += A;
-            sb += B;
-            saa += A * A;
-            sbb += B * B;
-            sab += A * B;
-        }
-        for (; j < count; j++)
             corr[j] = pearson(n, sa, sb, saa, sbb, sab);
+        }
     }
     double best60 = NAN, best90 = NAN;
     for (size_t j = 0; j < count; j++) {
@@ -264,49 +292,36 @@ void gridform__peaks(const gridform_scorer *s, double *spacing, double *orientat
     const long nx = (long)s->nx, ny = (long)s->ny, cx = nx - 1, cy = ny - 1;
     const long sx = (long)s->sx, sy = (long)s->sy;
     const double *S = s->sac;
-    double bd[3];
     long bu[3], bv[3];
     int nfound = 0;
-    for (long v = 0; v < ny; v++)
-        for (long u = (v == 0 ? 1 : -(nx - 1)); u < nx; u++) {
-            long r = cy + v, c = cx + u;
-            double val = S[r * sx + c];
-            if (!(val > 0))
-                continue;
-            int ismax = 1;
-            for (long dv = -1; dv <= 1 && ismax; dv++)
-                for (long du = -1; du <= 1; du++) {
-                    if (dv == 0 && du == 0)
-                        continue;
-                    long rr = r + dv, cc = c + du;
-                    if (rr < 0 || cc < 0 || rr >= sy || cc >= sx)
-                        continue;
-                    double nbv = S[rr * sx + cc];
-                    /* On a plateau the first bin in raster order is the peak. */
-                    if (nbv > val || (nbv == val && (dv < 0 || (dv == 0 && du < 0)))) {
-                        ismax = 0;
-                        break;
-                    }
+    /* Half-plane lags in order of distance: the first three local maxima
+     * are the nearest, and the scan stops there. */
+    for (size_t h = 0; h < s->nhp && nfound < 3; h++) {
+        long idx = s->hp_idx[h], r = idx / sx, c = idx % sx;
+        double val = S[idx];
+        if (!(val > 0))
+            continue;
+        int ismax = 1;
+        for (long dv = -1; dv <= 1 && ismax; dv++)
+            for (long du = -1; du <= 1; du++) {
+                if (dv == 0 && du == 0)
+                    continue;
+                long rr = r + dv, cc = c + du;
+                if (rr < 0 || cc < 0 || rr >= sy || cc >= sx)
+                    continue;
+                double nbv = S[rr * sx + cc];
+                /* On a plateau the first bin in raster order is the peak. */
+                if (nbv > val || (nbv == val && (dv < 0 || (dv == 0 && du < 0)))) {
+                    ismax = 0;
+                    break;
                 }
-            if (!ismax)
-                continue;
-            double d = hypot((double)u * s->dx, (double)v * s->dy);
-            int pos = nfound < 3 ? nfound : 3;
-            while (pos > 0 && bd[pos - 1] > d)
-                pos--;
-            if (pos >= 3)
-                continue;
-            for (int q = (nfound < 3 ? nfound : 2); q > pos; q--) {
-                bd[q] = bd[q - 1];
-                bu[q] = bu[q - 1];
-                bv[q] = bv[q - 1];
             }
-            bd[pos] = d;
-            bu[pos] = u;
-            bv[pos] = v;
-            if (nfound < 3)
-                nfound++;
-        }
+        if (!ismax)
+            continue;
+        bu[nfound] = c - cx;
+        bv[nfound] = r - cy;
+        nfound++;
+    }
     if (nfound == 0) {
         *spacing = NAN;
         *orientation = NAN;
@@ -339,8 +354,9 @@ void gridform__peaks(const gridform_scorer *s, double *spacing, double *orientat
     double th = atan2(Sn, C) / 6;
     if (th < 0)
         th += GF_PI / 3;
-    /* -0 rounds up to pi/3 above; that is orientation 0. */
-    if (!(th < GF_PI / 3 - 1e-12) || th < 0)
+    /* Just below pi/3 (a lattice at 0 seen through round-off) is 0: the
+     * circle closes there, and 0 is the representative the man page gives. */
+    if (!(th < GF_PI / 3 - 1e-7) || th < 0)
         th = 0;
     *spacing = sp;
     *orientation = th;

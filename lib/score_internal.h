@@ -8,14 +8,17 @@
 /* The seven rotation angles of the gridness scores, in this order. */
 enum { GF_ROT30, GF_ROT45, GF_ROT60, GF_ROT90, GF_ROT120, GF_ROT135, GF_ROT150, GF_NROT };
 
-/* One bilinear-interpolation gather: the rotated SAC at an annulus bin is
+/* One bilinear-interpolation gather: with i01 = i00 + ox, i10 = i00 + oy,
+ * i11 = i10 + ox (ox = step & 1, oy = step >> 1, either 0 or the SAC row
+ * length), the rotated SAC at an annulus bin is
  *   top = S[i00] + fx (S[i01] - S[i00]),  bot = S[i10] + fx (S[i11] - S[i10]),
  *   value = top + fy (bot - top).
- * A neighbour of zero weight repeats a neighbour of nonzero weight, so a NaN
- * there cannot leak in; a needed neighbour outside the SAC points at the
- * NaN sentinel after the SAC.  A NaN result marks the pair invalid. */
+ * A neighbour of zero weight is not stepped to (its offset is 0), so a NaN
+ * there cannot leak in; a bin whose interpolation needs a neighbour outside
+ * the SAC has i00 = the NaN sentinel after the SAC and no steps.  A NaN
+ * value marks the pair invalid. */
 typedef struct {
-    int32_t i00, i01, i10, i11;
+    int32_t i00, step;
     double fx, fy;
 } gridform__rotentry;
 
@@ -41,7 +44,15 @@ struct gridform_scorer {
     double *bin_val;             /* nbins: SAC values gathered once per map */
     double *corr;                /* GF_NROT x count */
 
+    /* Every half-plane lag, sorted by length: the peak search's order. */
+    size_t nhp;
+    int32_t *hp_idx;             /* nhp SAC indices */
+
     fftw_plan fwd, inv;          /* 3 r2c (mask, x, x^2), 4 c2r (n, sum x, sum x^2, sum xy) */
+    fftw_plan fwd2, inv3;        /* the same without the mask and n, for a repeated mask */
+    unsigned char *mask;         /* ny x nx: the visit mask of the last map prepared */
+    int mask_spec_ok;            /* cf[0] holds the FFT of that mask */
+    int mask_n_ok;               /* rout[0] holds its overlap counts n */
     double *rin;                 /* 3 x npad */
     fftw_complex *cf;            /* 3 x ncpx */
     fftw_complex *cp;            /* 4 x ncpx */
@@ -66,6 +77,8 @@ double gridform__dominant_k(const gridform_scorer *s);
 int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, double outer_max,
                            size_t count);
 void gridform__score_tables_free(gridform_scorer *s);
+/* The sorted half-plane lags of the peak search (freed with the scorer). */
+int gridform__peak_table(gridform_scorer *s);
 /* Gridness of s->sac: best score60 and score90 over annuli (NaN if none). */
 void gridform__gridness(gridform_scorer *s, double *score60, double *score90);
 /* Spacing (metres) and orientation (radians) from the SAC peaks; NaN if none. */

@@ -49,6 +49,27 @@ static inline double circ(const gridform_scorer *s, int k, long u, long v)
     return t;
 }
 
+/* Pearson r of one lag from its raw FFT sums (see the top of the file);
+ * NaN when fewer than nmin pairs overlap or either member is constant. */
+static inline double lag_r(double n, double sxa, double sya, double sxx, double syy, double sxy,
+                           double inv, double nmin, double vtol)
+{
+    n = (double)(long)(n * inv + 0.5);   /* a count: round the FFT's noise away */
+    if (!(n >= nmin))
+        return NAN;
+    sxa *= inv;
+    sya *= inv;
+    sxx *= inv;
+    syy *= inv;
+    sxy *= inv;
+    double vx = n * sxx - sxa * sxa, vy = n * syy - sya * sya;
+    double tol = vtol * n * n;
+    if (!(vx > tol && vy > tol))
+        return NAN;
+    double r = (n * sxy - sxa * sya) / sqrt(vx * vy);
+    return r > 1 ? 1 : (r < -1 ? -1 : r);
+}
+
 static void sac_all_nan(gridform_scorer *s)
 {
     for (size_t i = 0; i < s->nsac; i++)
@@ -73,26 +94,37 @@ int gridform__sac_prepare(gridform_scorer *s, const double *map)
         return GRIDFORM_EUNDEFINED;
     }
     double mean = sum / (double)nv, ss = 0;
+    int changed = 0;
     for (size_t iy = 0; iy < ny; iy++) {
         const double *row = map + iy * nx;
+        unsigned char *mrow = s->mask + iy * nx;
         size_t o = iy * px;
         for (size_t ix = 0; ix < nx; ix++) {
             double f = row[ix];
             int ok = !isnan(f);
             double d = ok ? f - mean : 0.0;
+            changed |= mrow[ix] != (unsigned char)ok;
+            mrow[ix] = (unsigned char)ok;
             mk[o + ix] = ok ? 1.0 : 0.0;
             x[o + ix] = d;
             x2[o + ix] = d * d;
             ss += d * d;
         }
     }
+    if (changed)
+        s->mask_spec_ok = s->mask_n_ok = 0;
     double var = ss / (double)nv;
     /* A map is constant when its spread is round-off of its mean. */
     if (!(var > 1e-28 * (mean * mean)) || var == 0) {
         sac_all_nan(s);
         return GRIDFORM_EUNDEFINED;
     }
-    fftw_execute(s->fwd);
+    if (s->mask_spec_ok) {
+        fftw_execute(s->fwd2);
+    } else {
+        fftw_execute(s->fwd);
+        s->mask_spec_ok = 1;
+    }
     s->spectrum_ok = 1;
     s->var = var;
     return GRIDFORM_OK;
@@ -112,7 +144,7 @@ int gridform__sac_compute(gridform_scorer *s, const double *map)
         double mr = M[2 * i], mi = M[2 * i + 1], xr = X[2 * i], xi = X[2 * i + 1];
         double qr = X2[2 * i], qi = X2[2 * i + 1];
         /* conj(A) B */
-        Pn[i][0] = mr * mr + mi * mi;
+        Pn[i][0] = mr * mr + mi * mi;   /* unused (and harmless) when n is kept */
         Pn[i][1] = 0;
         Px[i][0] = xr * mr + xi * mi;
         Px[i][1] = xr * mi - xi * mr;
@@ -121,53 +153,37 @@ int gridform__sac_compute(gridform_scorer *s, const double *map)
         Pxy[i][0] = xr * xr + xi * xi;
         Pxy[i][1] = 0;
     }
-    fftw_execute(s->inv);
+    if (s->mask_n_ok) {
+        fftw_execute(s->inv3);
+    } else {
+        fftw_execute(s->inv);
+        s->mask_n_ok = 1;
+    }
 
     const double inv = 1.0 / (double)npad;
-    const double nmin = (double)s->min_overlap;
-    const int periodic = s->boundary == GRIDFORM_PERIODIC;
+    const double nmin = (double)s->min_overlap, vtol = GF_SAC_VAR_TOL * var;
     const long lnx = (long)nx, lny = (long)ny;
-    const size_t sx = s->sx, cx = nx - 1, cy = ny - 1;
+    const size_t sx = s->sx, cx = nx - 1, cy = ny - 1, px = s->px, py = s->py;
+    const double *R0 = s->rout, *R1 = R0 + npad, *R2 = R0 + 2 * npad, *R3 = R0 + 3 * npad;
     size_t ndef = 0;
     /* The half plane v > 0, or v == 0 and u >= 0; r(-l) = r(l) exactly by
      * construction (the same numbers with x and y swapped), so mirror it. */
     for (long v = 0; v < lny; v++) {
+        double *outp = s->sac + (cy + (size_t)v) * sx + cx, *outn = s->sac + (cy - (size_t)v) * sx + cx;
+        size_t rp = (size_t)v * px, rn = (v == 0 ? 0 : py - (size_t)v) * px;
         for (long u = (v == 0 ? 0 : -(lnx - 1)); u < lnx; u++) {
-            double n, sxa, sya, sxx, syy, sxy;
-            if (periodic) {
-                n = circ(s, 0, u, v);
-                sxa = circ(s, 1, u, v);
-                sya = circ(s, 1, -u, -v);
-                sxx = circ(s, 2, u, v);
-                syy = circ(s, 2, -u, -v);
-                sxy = circ(s, 3, u, v);
+            double r;
+            if (s->boundary == GRIDFORM_PERIODIC) {
+                r = lag_r(circ(s, 0, u, v), circ(s, 1, u, v), circ(s, 1, -u, -v), circ(s, 2, u, v),
+                          circ(s, 2, -u, -v), circ(s, 3, u, v), inv, nmin, vtol);
             } else {
-                n = lin(s, 0, u, v);
-                sxa = lin(s, 1, u, v);
-                sya = lin(s, 1, -u, -v);
-                sxx = lin(s, 2, u, v);
-                syy = lin(s, 2, -u, -v);
-                sxy = lin(s, 3, u, v);
+                size_t ip = rp + (size_t)(u >= 0 ? u : u + (long)px);
+                size_t in = rn + (size_t)(u > 0 ? (long)px - u : -u);
+                r = lag_r(R0[ip], R1[ip], R1[in], R2[ip], R2[in], R3[ip], inv, nmin, vtol);
             }
-            n = nearbyint(n * inv);   /* a count: round the FFT's noise away */
-            sxa *= inv;
-            sya *= inv;
-            sxx *= inv;
-            syy *= inv;
-            sxy *= inv;
-            double r = NAN;
-            if (n >= nmin) {
-                double vx = n * sxx - sxa * sxa, vy = n * syy - sya * sya;
-                double tol = GF_SAC_VAR_TOL * n * n * var;
-                if (vx > tol && vy > tol) {
-                    r = (n * sxy - sxa * sya) / sqrt(vx * vy);
-                    if (r > 1) r = 1;
-                    if (r < -1) r = -1;
-                    ndef++;
-                }
-            }
-            s->sac[(cy + (size_t)v) * sx + (size_t)((long)cx + u)] = r;
-            s->sac[(cy - (size_t)v) * sx + (size_t)((long)cx - u)] = r;
+            ndef += !isnan(r);
+            outp[u] = r;
+            outn[-u] = r;
         }
     }
     if (ndef == 0)

@@ -22,6 +22,8 @@ static const double six[6];
 
 static struct {
     gridform_arena *arena, *walled;
+    gridform_placecode *pc, *pc_walled;
+    gridform_kernel *kf;
 } fx;
 
 static void fixtures_setup(void)
@@ -30,11 +32,19 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_npy_write("check_alloc.tmp.npy", six, 2, shape23), GRIDFORM_OK);
     ck_assert_int_eq(gridform_arena_create(&fx.arena, 2.2, 2.2, 16, 16, GRIDFORM_PERIODIC), GRIDFORM_OK);
     ck_assert_int_eq(gridform_arena_create(&fx.walled, 1.0, 1.0, 8, 8, GRIDFORM_WALLED), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&fx.pc, fx.arena, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&fx.pc_walled, fx.walled, GRIDFORM_TUNING_DOG, 0.12, 2.0, 25,
+                                               GRIDFORM_CENTERS_RANDOM, 3), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&fx.kf, fx.pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
 }
 
 static void fixtures_teardown(void)
 {
     remove("check_alloc.tmp.npy");
+    gridform_kernel_destroy(fx.kf);
+    gridform_placecode_destroy(fx.pc_walled);
+    gridform_placecode_destroy(fx.pc);
     gridform_arena_destroy(fx.walled);
     gridform_arena_destroy(fx.arena);
     memset(&fx, 0, sizeof fx);
@@ -76,6 +86,28 @@ CREATOR(arena_walled, gridform_arena, gridform_arena_destroy,
     }                                                                         \
     static void rm_##id(void *h) { (void)h; }
 
+CREATOR(placecode_dog, gridform_placecode, gridform_placecode_destroy,
+        gridform_placecode_create(&o, fx.arena, GRIDFORM_TUNING_DOG, 0.12, 2.0, 100, GRIDFORM_CENTERS_LATTICE, 1))
+CREATOR(placecode_softmax, gridform_placecode, gridform_placecode_destroy,
+        gridform_placecode_create(&o, fx.arena, GRIDFORM_TUNING_SOFTMAX_DOG, 0.12, 2.0, 50, GRIDFORM_CENTERS_RANDOM, 5))
+CREATOR(placecode_gauss_walled, gridform_placecode, gridform_placecode_destroy,
+        gridform_placecode_create(&o, fx.walled, GRIDFORM_TUNING_GAUSSIAN, 0.2, 1.0, 9, GRIDFORM_CENTERS_LATTICE, 1))
+CREATOR(kernel_fourier, gridform_kernel, gridform_kernel_destroy,
+        gridform_kernel_create(&o, fx.pc, GRIDFORM_KERNEL_FOURIER))
+CREATOR(kernel_exact, gridform_kernel, gridform_kernel_destroy,
+        gridform_kernel_create(&o, fx.pc, GRIDFORM_KERNEL_EXACT))
+CREATOR(kernel_exact_walled, gridform_kernel, gridform_kernel_destroy,
+        gridform_kernel_create(&o, fx.pc_walled, GRIDFORM_KERNEL_EXACT))
+static double radial_dog(double k, void *user)
+{
+    (void)user;
+    double a = 0.0072 * k * k;
+    return (exp(-a) - exp(-2 * a)) * (exp(-a) - exp(-2 * a));
+}
+CREATOR(kernel_radial, gridform_kernel, gridform_kernel_destroy,
+        gridform_kernel_create_radial(&o, fx.arena, radial_dog, NULL))
+CREATOR(learner, gridform_learner, gridform_learner_destroy, gridform_learner_create(&o, fx.kf, 3))
+CREATOR(attractor, gridform_attractor, gridform_attractor_destroy, gridform_attractor_create(&o, fx.kf))
 CREATOR(amplitude, gridform_amplitude, gridform_amplitude_destroy, gridform_amplitude_create(&o))
 
 static const size_t shape23[2] = {2, 3};
@@ -84,14 +116,38 @@ static double readback[6];
 static size_t rb_ndim, rb_shape[GRIDFORM_NPY_MAX_DIMS];
 OPERATION(npy_write, gridform_npy_write("check_alloc.tmp.npy", six, 2, shape23))
 OPERATION(npy_read, gridform_npy_read("check_alloc.tmp.npy", readback, 6, &rb_ndim, rb_shape))
+static double shell_k[8], shell_v[8];
+static size_t shell_m[8], nshells;
+OPERATION(kernel_shells, gridform_kernel_shells(fx.kf, 8, shell_k, shell_v, shell_m, &nshells))
+static double centers9[18];
+OPERATION(placecode_set_centers, gridform_placecode_set_centers(fx.pc_walled, centers9, 9))
+
+CREATOR(scorer, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, 12, 10, 1.2, 1.0))
+static const double ratemap_xy[4] = {0.1, 0.2, -0.3, 0.4}, ratemap_act[2] = {1, 2};
+static double ratemap_out[16];
+OPERATION(ratemap, gridform_ratemap_accumulate(4, 4, 1.0, 1.0, ratemap_xy, 2, ratemap_act, 1, 0.0,
+                                                ratemap_out, NULL))
 
 #define ROW(id) { #id, mk_##id, rm_##id }
 static const creator creators[] = {
     ROW(arena_periodic),
     ROW(arena_walled),
+    ROW(placecode_dog),
+    ROW(placecode_softmax),
+    ROW(placecode_gauss_walled),
+    ROW(kernel_fourier),
+    ROW(kernel_exact),
+    ROW(kernel_exact_walled),
+    ROW(kernel_radial),
+    ROW(kernel_shells),
+    ROW(placecode_set_centers),
+    ROW(learner),
+    ROW(attractor),
     ROW(amplitude),
     ROW(npy_write),
     ROW(npy_read),
+    ROW(scorer),
+    ROW(ratemap),
 };
 
 static size_t total_points;

@@ -179,6 +179,15 @@ START_TEST(test_uniform_fixed_point)
     ck_assert_int_eq(gridform_attractor_get_time(a, &t), GRIDFORM_OK);
     ck_assert_double_eq_tol(t, 0.4, 1e-12);
     gridform_attractor_destroy(a);
+    /* the network copies what it needs: its kernel may go first */
+    gridform_kernel *k2 = NULL;
+    ck_assert_int_eq(gridform_kernel_create(&k2, f.pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_create(&a, k2), GRIDFORM_OK);
+    gridform_kernel_destroy(k2);
+    ck_assert_int_eq(gridform_attractor_seed(a, 3, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 20), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(a, r), GRIDFORM_OK);
+    gridform_attractor_destroy(a);
     fx_free(&f);
 }
 END_TEST
@@ -315,6 +324,103 @@ START_TEST(test_velocity)
 }
 END_TEST
 
+/* The unification (THEORY.md section 5): on the same kernel the network's
+ * steady sheet and the learner's rectified map are the same hexagons.  On
+ * the 4.4 m, 64 x 64 lattice the ring k* = 9.81 falls between the shells
+ * |k| = 9.58 and 10.10 (5.3% apart), so a snapped hexagon mixes modes of
+ * both and its single strongest mode may lie on either: the dominant k can
+ * differ by one shell while the lattices agree.  Assert the issue's 5% on
+ * the scorer's dominant k, and much closer agreement of the mean |k| of the
+ * three hexagon modes and of the SAC spacing. */
+START_TEST(test_learner_comparison)
+{
+    fixture f;
+    const double L = 4.4;
+    const size_t n = 64, np = n * n;
+    fx_make(&f, L, n, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
+    double *maps = malloc(2 * np * sizeof *maps);
+    gridform_attractor *a = NULL;
+    ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(a, 2, 0.01), GRIDFORM_OK);
+    int rc = gridform_attractor_run(a, 12000, 1e-5, NULL, NULL);
+    ck_assert(rc == GRIDFORM_OK || rc == GRIDFORM_CONTINUE);
+    ck_assert_int_eq(gridform_attractor_get_rates(a, maps), GRIDFORM_OK);
+    gridform_learner *l = NULL;
+    ck_assert_int_eq(gridform_learner_create(&l, f.k, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_RELU, 0.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_seed(l, 2, 0.01), GRIDFORM_OK);
+    rc = gridform_learner_run(l, 20000, 1e-6, NULL, NULL);
+    ck_assert(rc == GRIDFORM_OK || rc == GRIDFORM_CONTINUE);
+    ck_assert_int_eq(gridform_learner_get_maps(l, maps + np), GRIDFORM_OK);
+
+    double ks = kstar_theory(), a_pred = 4 * PI / (sqrt(3.0) * ks);
+    gridform_scorer *sc = NULL;
+    ck_assert_int_eq(gridform_scorer_create(&sc, n, n, L, L), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_set_boundary(sc, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_set_annuli(sc, 0.5 * a_pred / L, 1.2 * a_pred / L, 2.5 * a_pred / L, 10),
+                     GRIDFORM_OK);
+    double s60[2], spacing[2], kd[2], ring[2];
+    ck_assert_int_eq(gridform_scorer_score(sc, maps, 2, s60, NULL, spacing, NULL), GRIDFORM_OK);
+    for (int m = 0; m < 2; m++) {
+        ck_assert_int_eq(gridform_map_dominant_k(sc, maps + (size_t)m * np, &kd[m]), GRIDFORM_OK);
+        double ang[3], km[3], pw[3];
+        dominant_modes(maps + (size_t)m * np, n, L, 2 * ks, ang, km, pw);
+        ring[m] = (km[0] + km[1] + km[2]) / 3;
+        ck_assert_msg(s60[m] >= 0.8, "map %d score60 %g", m, s60[m]);
+    }
+    ck_assert_msg(fabs(kd[0] / kd[1] - 1) < 0.05, "dominant k: network %g, learner %g", kd[0], kd[1]);
+    ck_assert_msg(fabs(ring[0] / ring[1] - 1) < 0.01, "hexagon mean |k|: network %g, learner %g", ring[0],
+                  ring[1]);
+    ck_assert_msg(fabs(spacing[0] / spacing[1] - 1) < 0.02, "spacing: network %g, learner %g", spacing[0],
+                  spacing[1]);
+    gridform_scorer_destroy(sc);
+    gridform_learner_destroy(l);
+    gridform_attractor_destroy(a);
+    free(maps);
+    fx_free(&f);
+}
+END_TEST
+
+static double dog_spectrum(double k, void *user)
+{
+    (void)user;
+    double p = exp(-0.5 * SIGMA * SIGMA * k * k) - exp(-0.5 * SURROUND * SIGMA * SIGMA * k * k);
+    return 3.0 * p * p;
+}
+
+/* J is normalised by its largest lattice eigenvalue, so a RADIAL kernel
+ * with the DoG's spectrum times any constant is the same network (up to
+ * round-off, which the instability amplifies to ~1e-9 by the pattern). */
+START_TEST(test_radial_kernel)
+{
+    fixture f;
+    const size_t n = 32;
+    fx_make(&f, 2.2, n, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
+    gridform_kernel *kr = NULL;
+    ck_assert_int_eq(gridform_kernel_create_radial(&kr, f.ar, dog_spectrum, NULL), GRIDFORM_OK);
+    gridform_attractor *a = NULL, *b = NULL;
+    ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_create(&b, kr), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(a, 4, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(b, 4, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 1500), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(b, 1500), GRIDFORM_OK);
+    double ra[32 * 32], rb[32 * 32], big = 0, dmax = 0;
+    ck_assert_int_eq(gridform_attractor_get_rates(a, ra), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(b, rb), GRIDFORM_OK);
+    for (size_t i = 0; i < n * n; i++) {
+        dmax = fmax(dmax, fabs(ra[i] - rb[i]));
+        big = fmax(big, ra[i]);
+    }
+    ck_assert(big > 2.0);   /* a pattern has formed */
+    ck_assert_msg(dmax < 1e-6 * big, "rates differ by %g", dmax);
+    gridform_attractor_destroy(a);
+    gridform_attractor_destroy(b);
+    gridform_kernel_destroy(kr);
+    fx_free(&f);
+}
+END_TEST
+
 static int count_calls(size_t done, size_t total, double value, void *user)
 {
     (void)total;
@@ -337,6 +443,11 @@ START_TEST(test_run_conventions)
     double t;
     ck_assert_int_eq(gridform_attractor_get_time(a, &t), GRIDFORM_OK);
     ck_assert_double_eq_tol(t, 0.017, 1e-12);
+    /* with 1000 steps progress comes every 10: the first call at or past 25 is 30 */
+    stop = 25;
+    ck_assert_int_eq(gridform_attractor_run(a, 1000, 1e-12, count_calls, &stop), GRIDFORM_ECANCELED);
+    ck_assert_int_eq(gridform_attractor_get_time(a, &t), GRIDFORM_OK);
+    ck_assert_double_eq_tol(t, 0.047, 1e-12);
     /* relative change per time constant below a loose tolerance quickly */
     ck_assert_int_eq(gridform_attractor_run(a, 100000, 1e-3, NULL, NULL), GRIDFORM_OK);
     /* the same seed gives the same rates */
@@ -348,6 +459,15 @@ START_TEST(test_run_conventions)
     ck_assert_int_eq(gridform_attractor_iterate(a, 300), GRIDFORM_OK);
     ck_assert_int_eq(gridform_attractor_get_rates(a, r2), GRIDFORM_OK);
     ck_assert_mem_eq(r1, r2, sizeof r1);
+    /* a step allocates nothing, with or without velocity and tracking */
+    size_t before = gridform_debug_allocation_count();
+    ck_assert_int_eq(gridform_attractor_iterate(a, 50), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_reset_displacement(a), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_velocity(a, 0.3, -0.2), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_run(a, 50, 1e-12, NULL, NULL), GRIDFORM_CONTINUE);
+    double dx, dy;
+    ck_assert_int_eq(gridform_attractor_get_displacement(a, &dx, &dy), GRIDFORM_OK);
+    ck_assert_uint_eq(gridform_debug_allocation_count(), before);
     gridform_attractor_destroy(a);
     fx_free(&f);
 }
@@ -365,6 +485,7 @@ START_TEST(test_diverged)
     ck_assert_int_eq(gridform_attractor_seed(a, 1, 0.01), GRIDFORM_OK);
     ck_assert_int_eq(gridform_attractor_iterate(a, 1000), GRIDFORM_EDIVERGED);
     ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(a), "non-finite"));
+    ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(a), "gridform_attractor_iterate"));
     double r[32 * 32], dx;
     ck_assert_int_eq(gridform_attractor_get_rates(a, r), GRIDFORM_EDIVERGED);
     ck_assert_int_eq(gridform_attractor_iterate(a, 1), GRIDFORM_EDIVERGED);
@@ -464,6 +585,7 @@ START_TEST(test_errors)
     ERR(gridform_attractor_run(a, 0, 1e-3, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_run(a, 10, nan_, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_run(a, 10, -1.0, NULL, NULL), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_run(a, 10, 0.0, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_get_displacement(a, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_get_displacement(a, &x, NULL), GRIDFORM_EUNDEFINED);
     /* a uniform sheet has no pattern to follow */
@@ -536,6 +658,8 @@ int main(void)
     tcase_add_test(tc, test_uniform_fixed_point);
     tcase_add_test(tc, test_pattern_defaults);
     tcase_add_test(tc, test_velocity);
+    tcase_add_test(tc, test_learner_comparison);
+    tcase_add_test(tc, test_radial_kernel);
     tcase_add_test(tc, test_run_conventions);
     tcase_add_test(tc, test_diverged);
     tcase_add_test(tc, test_errors);

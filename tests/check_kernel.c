@@ -2,6 +2,7 @@
  * application against direct sums, eigen shells, and every error path. */
 #include <check.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -602,6 +603,13 @@ START_TEST(test_errors)
     ck_assert_int_eq(gridform_kernel_apply(k, in, out, 2), GRIDFORM_EINVAL);
     ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "map 1"));
     in[70] = 0;
+    /* finite input whose result overflows */
+    for (int i = 0; i < 64; i++)
+        in[i] = 1e308;
+    ck_assert_int_eq(gridform_kernel_apply(k, in, out, 1), GRIDFORM_ERANGE);
+    ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "overflowed"));
+    for (int i = 0; i < 64; i++)
+        in[i] = 0;
     ck_assert_int_eq(gridform_kernel_spectrum(NULL, sp), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_kernel_spectrum(k, NULL), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_kernel_radial_profile(NULL, km, 4, v), GRIDFORM_EINVAL);
@@ -643,6 +651,97 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* Threads: kernels created concurrently (FFTW planner under the library's
+ * lock) and one kernel of each kind applied from several threads at once
+ * give the single-threaded results. */
+#define NTHREADS 4
+typedef struct {
+    const gridform_kernel *k;
+    const double *in, *want;
+    size_t n, nmaps;
+    int ok;
+} apply_job;
+
+static void *apply_worker(void *arg)
+{
+    apply_job *j = arg;
+    double *o = malloc(j->nmaps * j->n * sizeof *o);
+    j->ok = o != NULL;
+    for (int r = 0; r < 20 && j->ok; r++) {
+        if (gridform_kernel_apply(j->k, j->in, o, j->nmaps) != GRIDFORM_OK)
+            j->ok = 0;
+        /* a tolerance, not memcmp: a threaded BLAS may split sums
+         * differently under load */
+        double scale = max_abs(j->want, j->nmaps * j->n);
+        for (size_t i = 0; i < j->nmaps * j->n && j->ok; i++)
+            if (fabs(o[i] - j->want[i]) > 1e-12 * scale)
+                j->ok = 0;
+    }
+    free(o);
+    return NULL;
+}
+
+typedef struct {
+    const gridform_placecode *pc;
+    int mode, ok;
+} create_job;
+
+static void *create_worker(void *arg)
+{
+    create_job *j = arg;
+    j->ok = 1;
+    for (int r = 0; r < 10 && j->ok; r++) {
+        gridform_kernel *k = NULL;
+        if (gridform_kernel_create(&k, j->pc, j->mode) != GRIDFORM_OK)
+            j->ok = 0;
+        gridform_kernel_destroy(k);
+    }
+    return NULL;
+}
+
+START_TEST(test_threads)
+{
+    const size_t nx = 32, n = nx * nx, nmaps = 9;
+    gridform_arena *a;
+    gridform_placecode *pc;
+    ck_assert_int_eq(gridform_arena_create(&a, 1, 1, nx, nx, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.08, 2, 100,
+                                               GRIDFORM_CENTERS_RANDOM, 9), GRIDFORM_OK);
+    pthread_t th[NTHREADS];
+    create_job cj[NTHREADS];
+    for (int t = 0; t < NTHREADS; t++) {
+        cj[t].pc = pc;
+        cj[t].mode = t % 2 ? GRIDFORM_KERNEL_EXACT : GRIDFORM_KERNEL_FOURIER;
+        ck_assert_int_eq(pthread_create(&th[t], NULL, create_worker, &cj[t]), 0);
+    }
+    for (int t = 0; t < NTHREADS; t++) {
+        pthread_join(th[t], NULL);
+        ck_assert(cj[t].ok);
+    }
+    double *g = malloc(nmaps * n * sizeof *g), *want = malloc(nmaps * n * sizeof *want);
+    fill_random(g, nmaps * n, 17);
+    for (int mode = GRIDFORM_KERNEL_FOURIER; mode <= GRIDFORM_KERNEL_EXACT; mode++) {
+        gridform_kernel *k;
+        ck_assert_int_eq(gridform_kernel_create(&k, pc, mode), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_kernel_apply(k, g, want, nmaps), GRIDFORM_OK);
+        apply_job aj[NTHREADS];
+        for (int t = 0; t < NTHREADS; t++) {
+            apply_job j = {k, g, want, n, nmaps, 0};
+            aj[t] = j;
+            ck_assert_int_eq(pthread_create(&th[t], NULL, apply_worker, &aj[t]), 0);
+        }
+        for (int t = 0; t < NTHREADS; t++) {
+            pthread_join(th[t], NULL);
+            ck_assert(aj[t].ok);
+        }
+        gridform_kernel_destroy(k);
+    }
+    free(g); free(want);
+    gridform_placecode_destroy(pc);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("kernel");
@@ -658,6 +757,7 @@ int main(void)
     tcase_add_test(tc, test_resolution_independence);
     tcase_add_test(tc, test_numerical_spectra);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_threads);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

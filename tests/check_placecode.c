@@ -92,6 +92,14 @@ START_TEST(test_min_image_and_random)
     size_t nc;
     ck_assert_int_eq(gridform_placecode_get_ncells(pc, &nc), GRIDFORM_OK);
     ck_assert_uint_eq(nc, 1);
+    /* far-away finite coordinates: no inf - inf on the torus, no NaN */
+    double far[2] = {1e308, -1e308}, fc[2] = {-1e308, 1e308};
+    ck_assert_int_eq(gridform_placecode_set_centers(pc, fc, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_set_centers(pw, fc, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_response(pc, far, 1, &rp), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_response(pw, far, 1, &rw), GRIDFORM_OK);
+    ck_assert(isfinite(rp));
+    ck_assert_double_eq(rw, 0.0);
     gridform_placecode_destroy(pc);
     gridform_placecode_destroy(pw);
     gridform_arena_destroy(a);
@@ -188,6 +196,11 @@ START_TEST(test_errors)
     ck_assert_int_eq(gridform_placecode_create(&pc, a, G, INFINITY, 0, 4, L, 1), GRIDFORM_EINVAL);
     ck_assert_ptr_nonnull(strstr(gridform_last_error(), "sigma"));
     ck_assert_int_eq(gridform_placecode_create(&pc, a, G, 0.1, NAN, 4, L, 1), GRIDFORM_EINVAL);
+    /* sigma^2 (or s sigma^2) must be a normal double */
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, G, 1e-200, 0, 4, L, 1), GRIDFORM_ERANGE);
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, G, 1e200, 0, 4, L, 1), GRIDFORM_ERANGE);
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, D, 1e150, 1e20, 4, L, 1), GRIDFORM_ERANGE);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "sigma"));
     ck_assert_int_eq(gridform_placecode_create(&pc, a, D, 0.1, 1.0, 4, L, 1), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_placecode_create(&pc, a, D, 0.1, 0.5, 4, L, 1), GRIDFORM_EINVAL);
     ck_assert_ptr_nonnull(strstr(gridform_last_error(), "surround"));

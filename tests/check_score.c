@@ -95,6 +95,34 @@ START_TEST(test_hexagonal)
 }
 END_TEST
 
+START_TEST(test_rectangular_and_holes)
+{
+    /* Rectangular boxes and bins (rotation is done in metres) and
+     * scattered unvisited bins: a hexagonal lattice stays one. */
+    const struct { size_t nx, ny; double lx, ly; } c[3] = {{44, 30, 2.2, 1.5}, {44, 40, 2.2, 1.5}, {30, 44, 1.5, 2.2}};
+    const double a = 0.6, k = 4 * PI / (sqrt(3.0) * a);
+    double m[44 * 44];
+    for (int i = 0; i < 3; i++) {
+        gridform_scorer *s = NULL;
+        ck_assert_int_eq(gridform_scorer_create(&s, c[i].nx, c[i].ny, c[i].lx, c[i].ly), GRIDFORM_OK);
+        for (int t = 0; t < 3; t++) {
+            double th = 0.1 + 0.3 * t, ang[3], ph[3] = {0, 0.7, 1.4};
+            for (int j = 0; j < 3; j++)
+                ang[j] = th + PI / 6 + j * 2 * PI / 3;
+            waves(m, c[i].nx, c[i].ny, c[i].lx, c[i].ly, k, ang, ph, 3, 1);
+            for (size_t q = (size_t)t; q < c[i].nx * c[i].ny; q += 9)
+                m[q] = NAN;
+            double g60, sp, ori;
+            ck_assert_int_eq(gridform_scorer_score(s, m, 1, &g60, NULL, &sp, &ori), GRIDFORM_OK);
+            ck_assert_msg(g60 >= 1.2, "case %d theta %g: score60 %g", i, th, g60);
+            ck_assert_msg(fabs(sp - a) <= 0.04 * a, "case %d theta %g: spacing %g", i, th, sp);
+            ck_assert_msg(angdiff60(ori, th) <= 2 * DEG, "case %d theta %g: orientation %g", i, th, ori);
+        }
+        gridform_scorer_destroy(s);
+    }
+}
+END_TEST
+
 START_TEST(test_square_and_stripes)
 {
     const size_t n = 44;
@@ -336,6 +364,44 @@ START_TEST(test_undefined_and_batch)
 }
 END_TEST
 
+START_TEST(test_mask_reuse)
+{
+    /* Maps with the same unvisited bins reuse the mask's transform and
+     * overlap counts; every order of calls must give the fresh results. */
+    const size_t n = 24;
+    double m[3][24 * 24], ref[3][4], got[4], sac[47 * 47], k;
+    rng_state = 7;
+    for (int q = 0; q < 3; q++)
+        for (size_t i = 0; i < n * n; i++)
+            m[q][i] = sin(0.37 * (double)(i % n) + q) * cos(0.29 * (double)(i / n)) + 0.3 * urand();
+    for (size_t i = 0; i < n * n; i += 5) {
+        m[0][i] = m[1][i] = NAN;
+        m[2][i + 1 < n * n ? i + 1 : i] = NAN;
+    }
+    for (int q = 0; q < 3; q++) {
+        gridform_scorer *f = NULL;
+        ck_assert_int_eq(gridform_scorer_create(&f, n, n, 1.2, 1.2), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_scorer_score(f, m[q], 1, &ref[q][0], &ref[q][1], &ref[q][2], &ref[q][3]),
+                         GRIDFORM_OK);
+        gridform_scorer_destroy(f);
+    }
+    gridform_scorer *s = NULL;
+    ck_assert_int_eq(gridform_scorer_create(&s, n, n, 1.2, 1.2), GRIDFORM_OK);
+    const int order[6] = {0, 1, 0, 2, 1, 1};
+    ck_assert_int_eq(gridform_map_dominant_k(s, m[0], &k), GRIDFORM_OK);   /* spectrum only */
+    for (int t = 0; t < 6; t++) {
+        int q = order[t];
+        if (t == 4)
+            ck_assert_int_eq(gridform_scorer_autocorr(s, m[2], sac), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_scorer_score(s, m[q], 1, &got[0], &got[1], &got[2], &got[3]), GRIDFORM_OK);
+        for (int j = 0; j < 4; j++)
+            ck_assert_msg(fabs(got[j] - ref[q][j]) <= 1e-12, "call %d map %d output %d: %.17g vs %.17g", t, q,
+                          j, got[j], ref[q][j]);
+    }
+    gridform_scorer_destroy(s);
+}
+END_TEST
+
 START_TEST(test_ratemap)
 {
     /* A 4 x 3 box of 2 x 1.5 m: bin (ix, iy) centred at (-0.75 + 0.5 ix, -0.5 + 0.5 iy). */
@@ -486,11 +552,13 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_sac_direct);
     tcase_add_test(tc, test_hexagonal);
+    tcase_add_test(tc, test_rectangular_and_holes);
     tcase_add_test(tc, test_square_and_stripes);
     tcase_add_test(tc, test_noise);
     tcase_add_test(tc, test_invariance);
     tcase_add_test(tc, test_dominant_k);
     tcase_add_test(tc, test_undefined_and_batch);
+    tcase_add_test(tc, test_mask_reuse);
     tcase_add_test(tc, test_ratemap);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);

@@ -46,10 +46,17 @@ static void put(result *r, const double *x, size_t n)
 static void pipeline(result *r)
 {
     gridform_arena *a = NULL;
+    gridform_placecode *pc = NULL;
+    gridform_kernel *kf = NULL, *ke = NULL;
+    gridform_learner *l = NULL;
+    gridform_scorer *sc = NULL;
     double *buf = malloc(4 * 32 * 32 * sizeof(double) * 2);
+    double *maps = malloc(2 * 32 * 32 * sizeof(double));
     memset(r, 0, sizeof *r);
-    if (buf == NULL) {
+    if (buf == NULL || maps == NULL) {
         r->rc = GRIDFORM_ENOMEM;
+        free(buf);
+        free(maps);
         return;
     }
     STEP(r, gridform_arena_create(&a, 2.2, 2.2, 32, 32, GRIDFORM_PERIODIC));
@@ -59,8 +66,67 @@ static void pipeline(result *r)
     STEP(r, gridform_arena_get_nfreq(a, &nfreq));
     STEP(r, gridform_arena_wavevectors(a, buf));
     put(r, buf, 2 * nfreq);
+
+    /* place code and both kernel representations */
+    STEP(r, gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.12, 2.0, 256, GRIDFORM_CENTERS_RANDOM, 42));
+    STEP(r, gridform_placecode_get_centers(pc, buf));
+    put(r, buf, 2 * 256);
+    static const double xy[8] = {0.0, 0.0, 0.3, -0.2, -1.05, 1.05, 0.5, 0.7};
+    STEP(r, gridform_placecode_response(pc, xy, 4, buf));
+    put(r, buf, 4 * 256);
+    STEP(r, gridform_kernel_create(&kf, pc, GRIDFORM_KERNEL_FOURIER));
+    STEP(r, gridform_kernel_create(&ke, pc, GRIDFORM_KERNEL_EXACT));
+    for (size_t i = 0; i < 2 * 32 * 32; i++)
+        maps[i] = sin(0.37 * (double)i) + cos(0.011 * (double)(i * i % 977));
+    STEP(r, gridform_kernel_apply(kf, maps, buf, 2));
+    put(r, buf, 2 * 32 * 32);
+    STEP(r, gridform_kernel_apply(ke, maps, buf, 2));
+    put(r, buf, 2 * 32 * 32);
+    STEP(r, gridform_kernel_spectrum(kf, buf));
+    put(r, buf, nfreq);
+    double ring[2];
+    STEP(r, gridform_kernel_ring(kf, &ring[0], &ring[1]));
+    put(r, ring, 2);
+    double kmag[6], val[6];
+    size_t mult[6], nsh = 0;
+    STEP(r, gridform_kernel_shells(ke, 6, kmag, val, mult, &nsh));
+    put(r, kmag, nsh);
+    put(r, val, nsh);
+
+    /* learner: nonnegative maps under the pattern-forming dynamics */
+    STEP(r, gridform_learner_create(&l, kf, 4));
+    STEP(r, gridform_learner_set_nonlinearity(l, GRIDFORM_NL_RELU, 0.0));
+    STEP(r, gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER));
+    STEP(r, gridform_learner_seed(l, 11, 1e-2));
+    STEP(r, gridform_learner_iterate(l, 40));
+    STEP(r, gridform_learner_get_maps(l, buf));
+    put(r, buf, 4 * 32 * 32);
+    double obj[5];
+    STEP(r, gridform_learner_objective(l, obj, &obj[4]));
+    put(r, obj, 5);
+
+    /* scorer on the learned maps */
+    STEP(r, gridform_scorer_create(&sc, 32, 32, 2.2, 2.2));
+    double sc60[4], sc90[4], spc[4], ori[4], dk;
+    int src = gridform_scorer_score(sc, buf, 4, sc60, sc90, spc, ori);
+    if (src != GRIDFORM_OK && src != GRIDFORM_EUNDEFINED)
+        STEP(r, src);
+    put(r, sc60, 4);
+    put(r, sc90, 4);
+    put(r, spc, 4);
+    put(r, ori, 4);
+    STEP(r, gridform_scorer_autocorr(sc, buf, buf + 4 * 32 * 32));
+    put(r, buf + 4 * 32 * 32, 63 * 63);
+    STEP(r, gridform_map_dominant_k(sc, buf, &dk));
+    put(r, &dk, 1);
 done:
+    gridform_scorer_destroy(sc);
+    gridform_learner_destroy(l);
+    gridform_kernel_destroy(ke);
+    gridform_kernel_destroy(kf);
+    gridform_placecode_destroy(pc);
     gridform_arena_destroy(a);
+    free(maps);
     free(buf);
 }
 

@@ -45,7 +45,26 @@ int main(void)
         return 1;
     if (gridform_arena_create(&a, -1.0, 2.0, 16, 12, GRIDFORM_PERIODIC) != GRIDFORM_EINVAL || a != NULL)
         return 1;
-    printf("consumer ok: libgridform %s, nfreq %zu\n", gridform_version_string(), nfreq);
+    /* the README's tour: the DoG ring (FFTW through the library) */
+    gridform_placecode *pc = NULL;
+    gridform_kernel *k = NULL;
+    double kstar = 0, spacing = 0;
+    rc = gridform_arena_create(&a, 4.4, 4.4, 64, 64, GRIDFORM_PERIODIC);
+    if (rc == GRIDFORM_OK)
+        rc = gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.12, 2.0, 4096, GRIDFORM_CENTERS_LATTICE, 1);
+    if (rc == GRIDFORM_OK)
+        rc = gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER);
+    if (rc == GRIDFORM_OK)
+        rc = gridform_kernel_ring(k, &kstar, &spacing);
+    gridform_kernel_destroy(k);
+    gridform_placecode_destroy(pc);
+    gridform_arena_destroy(a);
+    if (rc != GRIDFORM_OK || kstar < 9.7 || kstar > 9.9) {
+        fprintf(stderr, "ring: %s: %s (k* = %g)\n", gridform_strerror(rc), gridform_last_error(), kstar);
+        return 1;
+    }
+    printf("consumer ok: libgridform %s, nfreq %zu, k* = %.3f rad/m, spacing %.3f m\n",
+           gridform_version_string(), nfreq, kstar, spacing);
     return 0;
 }
 PROG

@@ -26,7 +26,7 @@ Needs only Debian's python3-numpy and python3-scipy.
 
 Usage: gridness.py maps.npy [--box L | --lx X --ly Y] [--variant mean|minmax]
            [--annuli I,A,B,N] [--min-overlap N] [--limit N] [--sac direct|fft]
-           [--out scores.npy]
+           [--order 1|3] [--out scores.npy]
 Writes an (n, 2) array of score60, score90 (NaN where undefined) and prints
 the time per map (seconds, scoring only) to stdout.
 """
@@ -81,7 +81,7 @@ def autocorrelogram(f, min_overlap=20, corr=_corr):
 
 class Scorer:
     def __init__(self, nx, ny, lx, ly, variant="mean", annuli=(0.2, 0.4, 1.0, 10), min_overlap=20,
-                 sac="direct"):
+                 sac="direct", order=1):
         dx, dy = lx / nx, ly / ny
         if abs(dx - dy) > 1e-12 * dx:
             raise ValueError("ndimage.rotate works in bins: the reference needs square bins")
@@ -96,6 +96,7 @@ class Scorer:
         self.variant = variant
         self.min_overlap = min_overlap
         self.corr = _corr_fft if sac == "fft" else _corr
+        self.order = order
 
     @staticmethod
     def _pearson(a, b):
@@ -118,7 +119,10 @@ class Scorer:
         rots = {}
         for a in ANGLES:
             kw = dict(reshape=False, order=1, mode="constant", cval=0.0, prefilter=False)
-            rv = scipy.ndimage.rotate(s0, -a, **kw)
+            # --order 3: the values by cubic spline (ndimage's default, as in
+            # Banino's scores.py); validity stays the bilinear rule.
+            kv = dict(kw, order=self.order, prefilter=self.order > 1)
+            rv = scipy.ndimage.rotate(s0, -a, **kv)
             rm = scipy.ndimage.rotate(valid.astype(float), -a, **kw)
             rots[a] = (rv, rm > 1 - 1e-9)
         best60 = best90 = np.nan
@@ -154,6 +158,8 @@ def main(argv):
     p.add_argument("--limit", type=int, default=0, help="score only the first N maps")
     p.add_argument("--sac", choices=("direct", "fft"), default="direct",
                    help="SAC sums by direct correlation (default, the reference) or by FFT")
+    p.add_argument("--order", type=int, choices=(1, 3), default=1,
+                   help="rotation interpolation: 1 bilinear (the definition), 3 cubic spline")
     p.add_argument("--out")
     a = p.parse_args(argv)
     maps = np.load(a.maps).astype(float)
@@ -165,7 +171,7 @@ def main(argv):
     ly = a.ly if a.ly else a.box
     inner, omin, omax, count = a.annuli.split(",")
     sc = Scorer(maps.shape[2], maps.shape[1], lx, ly, a.variant,
-                (float(inner), float(omin), float(omax), int(count)), a.min_overlap, a.sac)
+                (float(inner), float(omin), float(omax), int(count)), a.min_overlap, a.sac, a.order)
     out = np.empty((len(maps), 2))
     t0 = time.perf_counter()
     for i, f in enumerate(maps):

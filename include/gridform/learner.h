@@ -6,18 +6,74 @@
 #include <stdint.h>
 #include "gridform/export.h"
 #include "gridform/status.h"
+#include "gridform/kernel.h"
 
 GRIDFORM_BEGIN_DECLS
 
+typedef struct gridform_learner gridform_learner;
+
 /* Nonlinearities: how nonnegativity is imposed (frozen values).  Shared by
  * the learner, the amplitude equations (gridform_amplitude_from_kernel,
- * gridform_pattern_objective) and the attractor network. */
+ * gridform_pattern_objective) and the attractor network.  The learner's
+ * exact rules are in gridform_learner(3). */
 enum {
     GRIDFORM_NL_LINEAR = 1,  /* no constraint: the symmetric linear theory */
     GRIDFORM_NL_RELU = 2,    /* rectification g <- max(g, 0), a projection onto g >= 0 */
     GRIDFORM_NL_SOFT = 3,    /* a penalty on negative values with a given strength */
     GRIDFORM_NL_TANH = 4     /* the odd control: keeps the g -> -g symmetry */
 };
+
+/* Couplings between maps (frozen values). */
+enum {
+    GRIDFORM_COUPLING_INDEPENDENT = 1,  /* each map alone, norm held fixed (Oja) */
+    GRIDFORM_COUPLING_SANGER = 2,       /* ordered: map j tends to the j-th eigenvector */
+    GRIDFORM_COUPLING_SYMMETRIC = 3     /* Oja subspace rule */
+};
+
+/* Integrators (frozen values). */
+enum {
+    GRIDFORM_INTEGRATOR_EULER = 1,       /* explicit Euler, as the published simulations */
+    GRIDFORM_INTEGRATOR_EXPONENTIAL = 2  /* linear part exact per Fourier bin */
+};
+
+/* FFTW planning rigor (frozen values). */
+enum {
+    GRIDFORM_PLAN_ESTIMATE = 1,  /* FFTW_ESTIMATE: instant, the default */
+    GRIDFORM_PLAN_MEASURE = 2,   /* FFTW_MEASURE: times candidate plans once */
+    GRIDFORM_PLAN_PATIENT = 3    /* FFTW_PATIENT: slower planning, sometimes faster steps */
+};
+
+GRIDFORM_API int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, size_t nmaps);
+GRIDFORM_API void gridform_learner_destroy(gridform_learner *l);
+GRIDFORM_API const char *gridform_learner_last_error(const gridform_learner *l);
+
+GRIDFORM_API int gridform_learner_set_nonlinearity(gridform_learner *l, int kind, double strength);
+GRIDFORM_API int gridform_learner_set_coupling(gridform_learner *l, int kind);
+GRIDFORM_API int gridform_learner_set_integrator(gridform_learner *l, int kind);
+GRIDFORM_API int gridform_learner_set_step(gridform_learner *l, double dt);
+GRIDFORM_API int gridform_learner_get_step(const gridform_learner *l, double *dt);
+/* Largest stable explicit Euler step 2 / (max Sigma~ - min Sigma~). */
+GRIDFORM_API int gridform_learner_get_euler_limit(const gridform_learner *l, double *dt);
+GRIDFORM_API int gridform_learner_set_threads(gridform_learner *l, int nthreads);
+GRIDFORM_API int gridform_learner_set_planning(gridform_learner *l, int rigor);
+
+/* Random maps, uniform in [-amplitude, amplitude], from the library's own
+ * generator: bit-identical for the same seed on every platform. */
+GRIDFORM_API int gridform_learner_seed(gridform_learner *l, uint64_t seed, double amplitude);
+/* Copy nmaps x ny x nx maps (map-major) in or out. */
+GRIDFORM_API int gridform_learner_set_maps(gridform_learner *l, const double *maps);
+GRIDFORM_API int gridform_learner_get_maps(const gridform_learner *l, double *maps);
+GRIDFORM_API int gridform_learner_get_nmaps(const gridform_learner *l, size_t *nmaps);
+/* Model time and steps taken since the last seed or set_maps. */
+GRIDFORM_API int gridform_learner_get_time(const gridform_learner *l, double *time, size_t *steps);
+
+GRIDFORM_API int gridform_learner_iterate(gridform_learner *l, size_t nsteps);
+GRIDFORM_API int gridform_learner_run(gridform_learner *l, size_t max_steps, double tol,
+                                      gridform_progress_fn progress, void *user);
+
+/* Rayleigh quotients g^T Sigma g / g^T g of each map (per_map, nmaps
+ * values, may be NULL) and their sum (total, may be NULL; not both). */
+GRIDFORM_API int gridform_learner_objective(gridform_learner *l, double *per_map, double *total);
 
 GRIDFORM_END_DECLS
 

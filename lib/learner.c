@@ -1,0 +1,513 @@
+/* libgridform: the learner handle: creation, options, maps in and out, the
+ * run loop and the objective.  The step itself is in learner_step.c. */
+#include "config.h"
+#include <math.h>
+#include <string.h>
+#include "learner_impl.h"
+
+#define GF_LEARNER_EB(l) ((gridform__errbuf *)&(l)->err)
+
+/* Default steps, in units of 1/(max Sigma~ - min Sigma~) (EULER: half the
+ * stability limit) and of 1/max Sigma~ (EXPONENTIAL). */
+#define GF_LEARNER_EULER_FRACTION 0.5
+#define GF_LEARNER_EXP_DT 25.0
+
+static int make_plans(gridform_learner *l, int nthreads, int rigor, gridform__errbuf *eb)
+{
+    int dims[2] = {(int)l->ny, (int)l->nx};
+    unsigned flags = rigor == GRIDFORM_PLAN_PATIENT ? FFTW_PATIENT
+                   : rigor == GRIDFORM_PLAN_MEASURE ? FFTW_MEASURE : FFTW_ESTIMATE;
+    /* Single-map plans, executed map by map on the new-array interface, so
+     * the step can finish each map while it is in cache.  Maps start at
+     * multiples of n doubles: with n odd they are not 16-byte aligned. */
+    if (l->n % 2 != 0)
+        flags |= FFTW_UNALIGNED;
+    /* Planned on the two workspaces (MEASURE overwrites its arrays; the
+     * state g never is); all buffers come from fftw_malloc. */
+    gridform__fftw_lock(nthreads);
+    fftw_plan fwd = fftw_plan_many_dft_r2c(2, dims, 1, l->a, NULL, 1, (int)l->n,
+                                           (fftw_complex *)l->b, NULL, 1, (int)l->nfreq, flags);
+    fftw_plan bwd = fftw_plan_many_dft_c2r(2, dims, 1, (fftw_complex *)l->a, NULL, 1,
+                                           (int)l->nfreq, l->b, NULL, 1, (int)l->n, flags);
+    if (fwd == NULL || bwd == NULL) {
+        if (fwd) fftw_destroy_plan(fwd);
+        if (bwd) fftw_destroy_plan(bwd);
+        gridform__fftw_unlock();
+        return GF_FAIL(eb, GRIDFORM_ENOMEM, "FFTW could not plan %zu transforms of %zu x %zu",
+                       l->ng, l->ny, l->nx);
+    }
+    if (l->fwd) fftw_destroy_plan(l->fwd);
+    if (l->bwd) fftw_destroy_plan(l->bwd);
+    gridform__fftw_unlock();
+    l->fwd = fwd;
+    l->bwd = bwd;
+    l->fftw_threads = nthreads;
+    l->rigor = rigor;
+    return GRIDFORM_OK;
+}
+
+/* Largest stable explicit step.  The linear part 1 + dt(Sigma~ - lambda0)
+ * needs dt <= 2/(max - min Sigma~); the Oja subspace rule also contracts
+ * the overlap of two maps at rate M_ii + M_jj ~ 2 max Sigma~, which an
+ * explicit step follows only for dt < 1/max Sigma~. */
+double gridform__learner_euler_limit(const gridform_learner *l, int coupling)
+{
+    double lim = 2.0 / (l->smax - l->smin);
+    if (coupling == GRIDFORM_COUPLING_SYMMETRIC && 1.0 / l->smax < lim)
+        lim = 1.0 / l->smax;
+    return lim;
+}
+
+static double default_step(const gridform_learner *l, int integrator, int coupling)
+{
+    if (integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL && coupling != GRIDFORM_COUPLING_SYMMETRIC)
+        return GF_LEARNER_EXP_DT / l->smax;
+    return GF_LEARNER_EULER_FRACTION * gridform__learner_euler_limit(l, coupling);
+}
+
+void gridform_learner_destroy(gridform_learner *l)
+{
+    if (l == NULL)
+        return;
+    gridform__learner_pool_stop(l);
+    gridform__free(l->slots);
+    if (l->fwd || l->bwd) {
+        gridform__fftw_lock(1);
+        if (l->fwd) fftw_destroy_plan(l->fwd);
+        if (l->bwd) fftw_destroy_plan(l->bwd);
+        gridform__fftw_unlock();
+    }
+    gridform__aligned_free(l->g);
+    gridform__aligned_free(l->a);
+    gridform__aligned_free(l->b);
+    gridform__free(l->sigma);
+    gridform__free(l->wsig);
+    gridform__free(l->wt);
+    gridform__free(l->ysc);
+    gridform__free(l->gsc);
+    gridform__free(l->fac);
+    gridform__free(l->cfac);
+    gridform__free(l->m);
+    gridform__free(l->nrm);
+    gridform__free(l->logv);
+    gridform__free(l->logmin);
+    gridform__free(l->rq);
+    gridform__free(l);
+}
+
+const char *gridform_learner_last_error(const gridform_learner *l)
+{
+    return gridform__errtext(l != NULL ? &l->err : NULL);
+}
+
+int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, size_t nmaps)
+{
+    if (out == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "out must not be NULL");
+    *out = NULL;
+    if (k == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "k must not be NULL");
+    if (nmaps == 0)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "nmaps must be >= 1, got 0");
+    int mode = 0;
+    if (gridform_kernel_get_mode(k, &mode) != GRIDFORM_OK)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "cannot read the kernel's mode: %s", gridform_kernel_last_error(k));
+    if (mode != GRIDFORM_KERNEL_FOURIER && mode != GRIDFORM_KERNEL_RADIAL)
+        return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
+                       "the learner needs a Fourier-multiplier kernel (GRIDFORM_KERNEL_FOURIER or "
+                       "GRIDFORM_KERNEL_RADIAL); mode %d is not supported", mode);
+    const gridform_arena *ar = gridform_kernel_get_arena(k);
+    if (ar == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "the kernel has no arena");
+
+    size_t n = ar->npoints, nfreq = ar->nfreq, cs, total, mm;
+    if (nmaps > INT32_MAX || !gridform__mul_size(nfreq, 2, &cs) || cs > INT32_MAX
+        || !gridform__mul_size(nmaps, cs, &total)
+        || !gridform__mul_size(nmaps, nmaps, &mm) || !gridform__mul_size(total, sizeof(double), &mm))
+        return GF_FAIL(NULL, GRIDFORM_ERANGE, "%zu maps of %zu x %zu points are too many", nmaps,
+                       ar->nx, ar->ny);
+
+    gridform_learner *l = gridform__calloc(1, sizeof *l);
+    if (l == NULL)
+        return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the learner");
+    l->kernel = k;
+    l->arena = ar;
+    l->nx = ar->nx;
+    l->ny = ar->ny;
+    l->n = n;
+    l->nh = ar->nx / 2 + 1;
+    l->nfreq = nfreq;
+    l->ng = nmaps;
+    l->cstride = cs;
+    l->da = (ar->lx / (double)ar->nx) * (ar->ly / (double)ar->ny);
+    l->area = ar->lx * ar->ly;
+
+    l->g = gridform__aligned_doubles(total);
+    l->a = gridform__aligned_doubles(total);
+    l->b = gridform__aligned_doubles(total);
+    l->sigma = gridform__malloc_array(nfreq, sizeof(double));
+    l->wsig = gridform__malloc_array(nfreq, sizeof(double));
+    l->wt = gridform__malloc_array(nfreq, sizeof(double));
+    l->ysc = gridform__malloc_array(nfreq, sizeof(double));
+    l->gsc = gridform__malloc_array(nfreq, sizeof(double));
+    l->fac = gridform__malloc_array(nfreq, sizeof(double));
+    l->cfac = gridform__malloc_array(nfreq, sizeof(double));
+    l->m = gridform__malloc_array(nmaps * nmaps, sizeof(double));
+    l->nrm = gridform__malloc_array(nmaps, sizeof(double));
+    l->logv = gridform__calloc(nmaps, sizeof(double));
+    l->logmin = gridform__calloc(nmaps, sizeof(double));
+    l->rq = gridform__calloc(nmaps, sizeof(double));
+    l->slots = gridform__calloc(1, sizeof *l->slots);
+    l->max_workers = 1;
+    l->pool.nworkers = 1;
+    l->nthreads = 1;
+    if (!l->g || !l->a || !l->b || !l->sigma || !l->wsig || !l->wt || !l->ysc || !l->gsc || !l->fac || !l->cfac || !l->m
+        || !l->nrm || !l->logv || !l->logmin || !l->rq || !l->slots) {
+        gridform_learner_destroy(l);
+        return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate %zu maps of %zu x %zu", nmaps, ar->nx, ar->ny);
+    }
+    memset(l->g, 0, total * sizeof(double));
+
+    if (gridform_kernel_spectrum(k, l->sigma) != GRIDFORM_OK) {
+        int rc = GF_FAIL(NULL, GRIDFORM_EINVAL, "cannot read the kernel's spectrum: %s",
+                         gridform_kernel_last_error(k));
+        gridform_learner_destroy(l);
+        return rc;
+    }
+    double smax = -INFINITY, smin = INFINITY;
+    for (size_t b = 0; b < nfreq; b++) {
+        double s = l->sigma[b];
+        if (!isfinite(s)) {
+            gridform_learner_destroy(l);
+            return GF_FAIL(NULL, GRIDFORM_EINVAL, "the kernel's spectrum is not finite at bin %zu", b);
+        }
+        if (s > smax) smax = s;
+        if (s < smin) smin = s;
+    }
+    if (!(smax > 0.0) || !(smax > smin)) {
+        gridform_learner_destroy(l);
+        return GF_FAIL(NULL, GRIDFORM_EUNDEFINED,
+                       "the kernel's spectrum has no positive maximum above its minimum (max %g, min %g): "
+                       "there is nothing to learn", smax, smin);
+    }
+    l->smax = smax;
+    l->smin = smin;
+    l->lambda0 = smax;
+    l->use_syrk = smin >= 0.0;
+    /* rfft multiplicity: columns jx = 0 and (nx even) jx = nx/2 hold their
+     * own conjugates; every other bin stands for itself and its mirror. */
+    for (size_t iy = 0; iy < l->ny; iy++)
+        for (size_t jx = 0; jx < l->nh; jx++) {
+            size_t b = iy * l->nh + jx;
+            double w = (jx == 0 || (l->nx % 2 == 0 && jx == l->nx / 2)) ? 1.0 : 2.0;
+            l->wt[b] = w;
+            l->wsig[b] = w * l->sigma[b];
+            double y = l->da * w * l->sigma[b] / (double)n;
+            l->ysc[b] = l->use_syrk ? sqrt(y) : y;
+            l->gsc[b] = sqrt(w * l->da * (double)n);
+        }
+    for (size_t j = 0; j < nmaps; j++)
+        l->nrm[j] = 1.0;
+
+    l->nl = GRIDFORM_NL_RELU;
+    l->strength = 0.0;
+    l->coupling = GRIDFORM_COUPLING_INDEPENDENT;
+    l->integrator = GRIDFORM_INTEGRATOR_EXPONENTIAL;
+    l->dt = default_step(l, l->integrator, l->coupling);
+    gridform__learner_update_factors(l);
+
+    int rc = make_plans(l, 1, GRIDFORM_PLAN_ESTIMATE, NULL);
+    if (rc != GRIDFORM_OK) {
+        gridform_learner_destroy(l);
+        return rc;
+    }
+    *out = l;
+    return GRIDFORM_OK;
+}
+
+#define GF_LEARNER_ENTRY(l)                                                            \
+    do {                                                                               \
+        if ((l) == NULL)                                                               \
+            return GF_FAIL(NULL, GRIDFORM_EINVAL, "l must not be NULL");               \
+    } while (0)
+
+int gridform_learner_set_nonlinearity(gridform_learner *l, int kind, double strength)
+{
+    GF_LEARNER_ENTRY(l);
+    gridform__errbuf *eb = &l->err;
+    if (kind < GRIDFORM_NL_LINEAR || kind > GRIDFORM_NL_TANH)
+        return GF_FAIL(eb, GRIDFORM_EINVAL,
+                       "kind must be GRIDFORM_NL_LINEAR (1), _RELU (2), _SOFT (3) or _TANH (4), got %d", kind);
+    if (!isfinite(strength) || strength < 0.0)
+        return GF_FAIL(eb, GRIDFORM_EINVAL, "strength must be finite and >= 0, got %g", strength);
+    if ((kind == GRIDFORM_NL_SOFT || kind == GRIDFORM_NL_TANH) && !(strength > 0.0))
+        return GF_FAIL(eb, GRIDFORM_EINVAL, "strength must be > 0 for %s, got %g",
+                       kind == GRIDFORM_NL_SOFT ? "GRIDFORM_NL_SOFT" : "GRIDFORM_NL_TANH", strength);
+    l->nl = kind;
+    l->strength = strength;
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_set_coupling(gridform_learner *l, int kind)
+{
+    GF_LEARNER_ENTRY(l);
+    gridform__errbuf *eb = &l->err;
+    if (kind < GRIDFORM_COUPLING_INDEPENDENT || kind > GRIDFORM_COUPLING_SYMMETRIC)
+        return GF_FAIL(eb, GRIDFORM_EINVAL,
+                       "kind must be GRIDFORM_COUPLING_INDEPENDENT (1), _SANGER (2) or _SYMMETRIC (3), got %d",
+                       kind);
+    if (kind != GRIDFORM_COUPLING_INDEPENDENT && l->ng > l->n)
+        return GF_FAIL(eb, GRIDFORM_EINVAL,
+                       "%zu orthogonal maps cannot exist on %zu lattice modes (%zu x %zu points)", l->ng, l->n,
+                       l->nx, l->ny);
+    l->coupling = kind;
+    if (!l->dt_user) {
+        l->dt = default_step(l, l->integrator, kind);
+        gridform__learner_update_factors(l);
+    }
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_set_integrator(gridform_learner *l, int kind)
+{
+    GF_LEARNER_ENTRY(l);
+    gridform__errbuf *eb = &l->err;
+    if (kind != GRIDFORM_INTEGRATOR_EULER && kind != GRIDFORM_INTEGRATOR_EXPONENTIAL)
+        return GF_FAIL(eb, GRIDFORM_EINVAL,
+                       "kind must be GRIDFORM_INTEGRATOR_EULER (1) or _EXPONENTIAL (2), got %d", kind);
+    l->integrator = kind;
+    if (!l->dt_user)
+        l->dt = default_step(l, kind, l->coupling);
+    gridform__learner_update_factors(l);
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_set_step(gridform_learner *l, double dt)
+{
+    GF_LEARNER_ENTRY(l);
+    gridform__errbuf *eb = &l->err;
+    if (!isfinite(dt) || !(dt > 0.0))
+        return GF_FAIL(eb, GRIDFORM_EINVAL, "dt must be finite and > 0, got %g", dt);
+    if (dt * l->smax > 1e300)
+        return GF_FAIL(eb, GRIDFORM_ERANGE, "dt = %g times max Sigma~ = %g overflows", dt, l->smax);
+    l->dt = dt;
+    l->dt_user = 1;
+    gridform__learner_update_factors(l);
+    for (size_t j = 0; j < l->ng; j++)
+        l->logv[j] = l->logmin[j] = 0.0;
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_get_step(const gridform_learner *l, double *dt)
+{
+    GF_LEARNER_ENTRY(l);
+    GF_CHECK_PTR(GF_LEARNER_EB(l), dt);
+    *dt = l->dt;
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_get_euler_limit(const gridform_learner *l, double *dt)
+{
+    GF_LEARNER_ENTRY(l);
+    GF_CHECK_PTR(GF_LEARNER_EB(l), dt);
+    *dt = gridform__learner_euler_limit(l, l->coupling);
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_set_threads(gridform_learner *l, int nthreads)
+{
+    GF_LEARNER_ENTRY(l);
+    if (nthreads < 1)
+        return GF_FAIL(&l->err, GRIDFORM_EINVAL, "nthreads must be >= 1, got %d", nthreads);
+    if (nthreads > 1024)
+        return GF_FAIL(&l->err, GRIDFORM_EINVAL, "nthreads must be <= 1024, got %d", nthreads);
+    /* Maps are split between workers; with fewer maps than threads the
+     * rest go to FFTW, inside each transform. */
+    int nworkers = (size_t)nthreads < l->ng ? nthreads : (int)l->ng;
+    int fftw_threads = nthreads / nworkers;
+    if (nworkers > l->max_workers) {
+        gridform__learner_slot *slots = gridform__calloc((size_t)nworkers, sizeof *slots);
+        if (slots == NULL)
+            return GF_FAIL(&l->err, GRIDFORM_ENOMEM, "cannot allocate %d worker slots", nworkers);
+        gridform__learner_pool_stop(l);
+        gridform__free(l->slots);
+        l->slots = slots;
+        l->max_workers = nworkers;
+    }
+    int rc = make_plans(l, fftw_threads, l->rigor, &l->err);
+    if (rc != GRIDFORM_OK)
+        return rc;
+    if (gridform__learner_pool_start(l, nworkers) != GRIDFORM_OK)
+        return GF_FAIL(&l->err, GRIDFORM_ENOMEM, "cannot start %d worker threads", nworkers - 1);
+    l->nthreads = nthreads;
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_set_planning(gridform_learner *l, int rigor)
+{
+    GF_LEARNER_ENTRY(l);
+    if (rigor < GRIDFORM_PLAN_ESTIMATE || rigor > GRIDFORM_PLAN_PATIENT)
+        return GF_FAIL(&l->err, GRIDFORM_EINVAL,
+                       "rigor must be GRIDFORM_PLAN_ESTIMATE (1), _MEASURE (2) or _PATIENT (3), got %d", rigor);
+    return make_plans(l, l->fftw_threads, rigor, &l->err);
+}
+
+static void reset_history(gridform_learner *l)
+{
+    for (size_t j = 0; j < l->ng; j++) {
+        l->logv[j] = l->logmin[j] = 0.0;
+        l->rq[j] = 0.0;
+    }
+    l->steps = 0;
+    l->time = 0.0;
+    l->last_change = INFINITY;
+    l->have_maps = 1;
+}
+
+int gridform_learner_seed(gridform_learner *l, uint64_t seed, double amplitude)
+{
+    GF_LEARNER_ENTRY(l);
+    if (!isfinite(amplitude) || !(amplitude > 0.0) || amplitude > 1e150)
+        return GF_FAIL(&l->err, GRIDFORM_EINVAL, "amplitude must be finite, > 0 and <= 1e150, got %g", amplitude);
+    gridform__rng r;
+    gridform__rng_seed(&r, seed);
+    /* One stream, map after map in memory order: the maps do not depend on
+     * the platform, the thread count or the FFTW plan. */
+    for (size_t j = 0; j < l->ng; j++) {
+        double *g = l->g + j * l->n, s = 0.0;
+        for (size_t i = 0; i < l->n; i++) {
+            g[i] = amplitude * (2.0 * gridform__rng_uniform(&r) - 1.0);
+            s += g[i] * g[i];
+        }
+        l->nrm[j] = sqrt(s * l->da);
+    }
+    reset_history(l);
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_set_maps(gridform_learner *l, const double *maps)
+{
+    GF_LEARNER_ENTRY(l);
+    GF_CHECK_PTR(&l->err, maps);
+    /* Validate everything before touching the state. */
+    for (size_t j = 0; j < l->ng; j++) {
+        const double *src = maps + j * l->n;
+        double s = 0.0;
+        for (size_t i = 0; i < l->n; i++) {
+            if (!isfinite(src[i]))
+                return GF_FAIL(&l->err, GRIDFORM_EINVAL, "maps[%zu] (map %zu) is not finite", j * l->n + i, j);
+            s += src[i] * src[i];
+        }
+        if (!(s > 0.0) || !isfinite(s))
+            return GF_FAIL(&l->err, GRIDFORM_EINVAL, "map %zu is all zero (or its norm overflows)", j);
+    }
+    for (size_t j = 0; j < l->ng; j++) {
+        const double *src = maps + j * l->n;
+        double *g = l->g + j * l->n, s = 0.0;
+        memcpy(g, src, l->n * sizeof(double));
+        for (size_t i = 0; i < l->n; i++)
+            s += g[i] * g[i];
+        l->nrm[j] = sqrt(s * l->da);
+    }
+    reset_history(l);
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_get_maps(const gridform_learner *l, double *maps)
+{
+    GF_LEARNER_ENTRY(l);
+    GF_CHECK_PTR(GF_LEARNER_EB(l), maps);
+    memcpy(maps, l->g, l->ng * l->n * sizeof(double));
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_get_nmaps(const gridform_learner *l, size_t *nmaps)
+{
+    GF_LEARNER_ENTRY(l);
+    GF_CHECK_PTR(GF_LEARNER_EB(l), nmaps);
+    *nmaps = l->ng;
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_get_time(const gridform_learner *l, double *time, size_t *steps)
+{
+    GF_LEARNER_ENTRY(l);
+    if (time == NULL && steps == NULL)
+        return GF_FAIL(GF_LEARNER_EB(l), GRIDFORM_EINVAL, "time and steps must not both be NULL");
+    if (time) *time = l->time;
+    if (steps) *steps = l->steps;
+    return GRIDFORM_OK;
+}
+
+static int need_maps(gridform_learner *l)
+{
+    if (!l->have_maps)
+        return GF_FAIL(&l->err, GRIDFORM_EINVAL,
+                       "the maps are not set: call gridform_learner_seed or gridform_learner_set_maps first");
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_iterate(gridform_learner *l, size_t nsteps)
+{
+    GF_LEARNER_ENTRY(l);
+    int rc = need_maps(l);
+    if (rc != GRIDFORM_OK)
+        return rc;
+    for (size_t s = 0; s < nsteps; s++) {
+        rc = gridform__learner_step(l, 0);
+        if (rc != GRIDFORM_OK)
+            return rc;
+    }
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_run(gridform_learner *l, size_t max_steps, double tol, gridform_progress_fn progress,
+                         void *user)
+{
+    GF_LEARNER_ENTRY(l);
+    if (!isfinite(tol) || !(tol > 0.0))
+        return GF_FAIL(&l->err, GRIDFORM_EINVAL, "tol must be finite and > 0, got %g", tol);
+    int rc = need_maps(l);
+    if (rc != GRIDFORM_OK)
+        return rc;
+    /* The callback runs about 100 times per call (every max_steps/100
+     * steps) and after the last step. */
+    size_t every = max_steps / 100 > 0 ? max_steps / 100 : 1;
+    for (size_t s = 0; s < max_steps; s++) {
+        rc = gridform__learner_step(l, 1);
+        if (rc != GRIDFORM_OK)
+            return rc;
+        int done = l->last_change < tol;
+        if (progress != NULL && (done || (s + 1) % every == 0 || s + 1 == max_steps)) {
+            double total = 0.0;
+            for (size_t j = 0; j < l->ng; j++)
+                total += l->rq[j];
+            if (progress(s + 1, max_steps, total, user) != 0)
+                return GF_FAIL(&l->err, GRIDFORM_ECANCELED, "canceled by the progress callback after %zu of %zu steps",
+                               s + 1, max_steps);
+        }
+        if (done)
+            return GRIDFORM_OK;
+    }
+    return GRIDFORM_CONTINUE;
+}
+
+int gridform_learner_objective(gridform_learner *l, double *per_map, double *total)
+{
+    GF_LEARNER_ENTRY(l);
+    if (per_map == NULL && total == NULL)
+        return GF_FAIL(&l->err, GRIDFORM_EINVAL, "per_map and total must not both be NULL");
+    int rc = need_maps(l);
+    if (rc != GRIDFORM_OK)
+        return rc;
+    /* The workspace m has ng*ng >= ng doubles and is free between steps. */
+    double *q = per_map != NULL ? per_map : l->m;
+    gridform__learner_rayleigh(l, q);
+    if (total != NULL) {
+        double t = 0.0;
+        for (size_t j = 0; j < l->ng; j++)
+            t += q[j];
+        *total = t;
+    }
+    return GRIDFORM_OK;
+}

@@ -1,0 +1,532 @@
+/* libgridform: one step of the pattern-forming learning dynamics.
+ *
+ * The dynamics (THEORY.md sections 2-4; Sorscher, Mel, Ganguli, Ocko,
+ * NeurIPS 2019, eqs. for the single map and for Sanger's rule) are written
+ * as a linear part with a constant shift,
+ *
+ *     dG/dt = (Sigma - lambda0) G - tau/dt * L(G),    then N, then renormalise,
+ *
+ * with lambda0 = max Sigma~, L the off-diagonal part of the coupling
+ * (strict lower triangle of M = G Sigma G^T dA for Sanger, M minus its
+ * diagonal for the Oja subspace rule, nothing for independent maps), N the
+ * nonlinearity and every map renormalised to unit norm.  Renormalisation
+ * supplies, to first order in dt, exactly the diagonal terms
+ * -(g_j^T Sigma g_j) g_j of Oja's and Sanger's rules (Oja 1982; Sanger 1989),
+ * so the continuous-time flow is theirs; the shift lambda0 only changes the
+ * discretisation: it makes the linear Euler factor 1 + dt(Sigma~ - lambda0)
+ * lie in [-1, 1] exactly when dt <= 2/(max Sigma~ - min Sigma~), and the
+ * exponential factor exp(dt(Sigma~ - lambda0)) lie in (0, 1] for every dt.
+ *
+ * Cost per step: a real FFT of every map forward and back; for coupled maps
+ * one dsyrk (M, or the Gram matrix) and one dtrmm/dsymm/dtrsm (the
+ * correction), on the spectra viewed as real ng x 2 nfreq matrices (a real
+ * matrix acting across maps commutes with the FFT, and Parseval turns
+ * G Sigma G^T into a product of weighted spectra).  The FFTs run map by map
+ * with one single-map plan each way, so every elementwise pass (the
+ * per-bin factor, the nonlinearity, the norms, the renormalisation and the
+ * change) works on a map still in cache: for independent maps the whole
+ * step is one read of the old maps and one write of the new ones around
+ * the FFTs.  Nothing is allocated, planned or formatted unless the step
+ * fails. */
+#include "config.h"
+#include <math.h>
+#include <string.h>
+#include <cblas.h>
+#include "learner_impl.h"
+
+/* Multiply one spectrum by the per-bin factor; with rq != NULL also the
+ * Rayleigh quotient of the incoming spectrum by Parseval. */
+static void scale_row(const gridform_learner *l, double *restrict row, double *rq)
+{
+    const double *restrict fac = l->fac;
+    const double *restrict wt = l->wt;
+    const double *restrict ws = l->wsig;
+    size_t nf = l->nfreq;
+    if (rq != NULL) {
+        /* Two independent partial sums per quantity: a single running sum
+         * is a chain of dependent adds that costs more than the FFT. */
+        double sw[2] = {0.0, 0.0}, sws[2] = {0.0, 0.0};
+        size_t k = 0;
+        for (; k + 1 < nf; k += 2)
+            for (size_t q = 0; q < 2; q++) {
+                double re = row[2 * (k + q)], im = row[2 * (k + q) + 1];
+                double p = re * re + im * im;
+                sw[q] += wt[k + q] * p;
+                sws[q] += ws[k + q] * p;
+                row[2 * (k + q)] = re * fac[k + q];
+                row[2 * (k + q) + 1] = im * fac[k + q];
+            }
+        for (; k < nf; k++) {
+            double re = row[2 * k], im = row[2 * k + 1];
+            double p = re * re + im * im;
+            sw[0] += wt[k] * p;
+            sws[0] += ws[k] * p;
+            row[2 * k] = re * fac[k];
+            row[2 * k + 1] = im * fac[k];
+        }
+        double tw = sw[0] + sw[1], tws = sws[0] + sws[1];
+        *rq = tw > 0.0 ? tws / tw : 0.0;
+    } else {
+        for (size_t k = 0; k < nf; k++) {
+            row[2 * k] *= fac[k];
+            row[2 * k + 1] *= fac[k];
+        }
+    }
+}
+
+/* dst = src * sc per bin (one spectrum). */
+static void scaled_copy(const double *restrict src, const double *restrict sc, double *restrict dst, size_t nf)
+{
+    for (size_t k = 0; k < nf; k++) {
+        dst[2 * k] = src[2 * k] * sc[k];
+        dst[2 * k + 1] = src[2 * k + 1] * sc[k];
+    }
+}
+
+/* x = fac f + cfac x per bin (one spectrum). */
+static void combine_row(const gridform_learner *l, const double *restrict f, double *restrict x)
+{
+    const double *restrict fac = l->fac;
+    const double *restrict cfac = l->cfac;
+    for (size_t k = 0; k < l->nfreq; k++) {
+        x[2 * k] = fac[k] * f[2 * k] + cfac[k] * x[2 * k];
+        x[2 * k + 1] = fac[k] * f[2 * k + 1] + cfac[k] * x[2 * k + 1];
+    }
+}
+
+/* M = G Sigma G^T dA from the spectra f into l->m (lower triangle at
+ * least), with y as workspace.  Parseval for the half spectrum:
+ * sum_x a(x) (Sigma b)(x) = (1/n) sum_k w_k Sigma~_k Re(A_k conj B_k), and
+ * Re(A conj B) is the real dot product of the interleaved (re, im) pairs. */
+static void coupling_matrix(gridform_learner *l, const double *restrict f, double *restrict y)
+{
+    size_t ng = l->ng, cs = l->cstride;
+    if (l->use_syrk)   /* ysc = sqrt(dA w Sigma~ / n): M = Y Y^T */
+        cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, (int)cs, 1.0, y, (int)cs,
+                    0.0, l->m, (int)ng);
+    else               /* ysc = dA w Sigma~ / n (some Sigma~ < 0): M = Y F^T */
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)ng, (int)ng, (int)cs, 1.0, y,
+                    (int)cs, f, (int)cs, 0.0, l->m, (int)ng);
+    for (size_t j = 0; j < ng; j++)
+        l->rq[j] = l->m[j * ng + j] / (l->nrm[j] * l->nrm[j]);
+}
+
+static int diverged(gridform_learner *l, size_t j, const char *what, double factor);
+
+/* In-place Cholesky of the lower triangle of the ng x ng Gram matrix: a
+ * few ng^3/3 flops, negligible next to the ng^2 n of dsyrk.  A pivot below
+ * 1e-10 of its diagonal means the maps have become linearly dependent. */
+static int cholesky_lower(double *s, size_t ng, size_t *bad)
+{
+    for (size_t j = 0; j < ng; j++) {
+        double d = s[j * ng + j], d0 = d;
+        for (size_t k = 0; k < j; k++)
+            d -= s[j * ng + k] * s[j * ng + k];
+        if (!(d > 1e-10 * d0)) {
+            *bad = j;
+            return 0;
+        }
+        d = sqrt(d);
+        s[j * ng + j] = d;
+        for (size_t i = j + 1; i < ng; i++) {
+            double v = s[i * ng + j];
+            for (size_t k = 0; k < j; k++)
+                v -= s[i * ng + k] * s[j * ng + k];
+            s[i * ng + j] = v / d;
+        }
+    }
+    return 1;
+}
+
+static int gram_schmidt(gridform_learner *l, double *restrict f, const double *restrict y)
+{
+    size_t ng = l->ng, cs = l->cstride;
+    cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, (int)cs, 1.0, y, (int)cs, 0.0, l->m, (int)ng);
+    size_t bad = 0;
+    if (!cholesky_lower(l->m, ng, &bad))
+        return diverged(l, bad, "became linearly dependent on the maps before it", 0.0);
+    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)cs, 1.0, l->m,
+                (int)ng, f, (int)cs);
+    return GRIDFORM_OK;
+}
+
+static int diverged(gridform_learner *l, size_t j, const char *what, double factor)
+{
+    /* The state was not touched; restart the runaway bookkeeping so a
+     * smaller step can continue from it. */
+    for (size_t i = 0; i < l->ng; i++)
+        l->logv[i] = l->logmin[i] = 0.0;
+    double lim = gridform__learner_euler_limit(l, l->coupling);
+    if (factor > 0.0)
+        return GF_FAIL(&l->err, GRIDFORM_EDIVERGED,
+                       "step %zu: map %zu %s by a factor %.3g (runaway) with dt = %g; "
+                       "use a smaller dt%s (explicit Euler is stable for dt <= %g)",
+                       l->steps + 1, j, what, factor, l->dt,
+                       l->integrator == GRIDFORM_INTEGRATOR_EULER ? "" : " or the EULER integrator", lim);
+    return GF_FAIL(&l->err, GRIDFORM_EDIVERGED,
+                   "step %zu: map %zu %s with dt = %g; use a smaller dt (explicit Euler is stable "
+                   "for dt <= %g)", l->steps + 1, j, what, l->dt, lim);
+}
+
+/* A worker notes its first failing map; the caller formats the message
+ * (in its own thread, for gridform_last_error) after the phase. */
+static int record(gridform__learner_slot *slot, size_t j, const char *what, double factor)
+{
+    slot->bad_map = j;
+    slot->what = what;
+    slot->factor = factor;
+    return GRIDFORM_EDIVERGED;
+}
+
+/* Nonlinearity, checks and renormalisation of map j, u its linear update
+ * (n values, written in place), old its current state.  Pass A sums the
+ * squares before and after the nonlinearity (reading only), pass B writes
+ * the nonlinear, renormalised map; both while u is in cache. */
+static int finish_map(gridform_learner *l, size_t j, double *restrict u, const double *restrict old,
+                      int want_change, gridform__learner_slot *slot)
+{
+    const size_t n = l->n;
+    const double da = l->da;
+    const int nl = l->nl;
+    const double soft = 1.0 / (1.0 + 2.0 * l->strength * l->dt);
+    double s1 = 0.0, s2 = 0.0, sign = 1.0;
+    switch (nl) {
+    case GRIDFORM_NL_RELU: {
+        /* Four independent partial sums (in a fixed order, so results do
+         * not depend on the compiler): one running sum would be a chain of
+         * dependent adds slower than the FFT itself. */
+        double a1[4] = {0, 0, 0, 0}, a2[4] = {0, 0, 0, 0};
+        size_t i = 0;
+        for (; i + 3 < n; i += 4)
+            for (size_t q = 0; q < 4; q++) {
+                double x = u[i + q], p = x > 0.0 ? x : 0.0;
+                a1[q] += x * x;
+                a2[q] += p * p;
+            }
+        for (; i < n; i++) {
+            double x = u[i], p = x > 0.0 ? x : 0.0;
+            a1[0] += x * x;
+            a2[0] += p * p;
+        }
+        s1 = (a1[0] + a1[1]) + (a1[2] + a1[3]);
+        s2 = (a2[0] + a2[1]) + (a2[2] + a2[3]);
+        /* The linear part cannot tell g from -g.  A map whose update is
+         * nowhere positive (a long step onto a top mode of the wrong sign,
+         * e.g. the constant mode of a Gaussian code) keeps its pattern in
+         * -g; rectify that instead of erasing the map. */
+        if (s2 == 0.0 && s1 > 0.0) {
+            sign = -1.0;
+            s2 = s1;
+        }
+        break;
+    }
+    case GRIDFORM_NL_SOFT: {
+        double a1[4] = {0, 0, 0, 0}, a2[4] = {0, 0, 0, 0};
+        size_t i = 0;
+        for (; i + 3 < n; i += 4)
+            for (size_t q = 0; q < 4; q++) {
+                double x = u[i + q], p = x < 0.0 ? x * soft : x;
+                a1[q] += x * x;
+                a2[q] += p * p;
+            }
+        for (; i < n; i++) {
+            double x = u[i], p = x < 0.0 ? x * soft : x;
+            a1[0] += x * x;
+            a2[0] += p * p;
+        }
+        s1 = (a1[0] + a1[1]) + (a1[2] + a1[3]);
+        s2 = (a2[0] + a2[1]) + (a2[2] + a2[3]);
+        break;
+    }
+    case GRIDFORM_NL_TANH: {
+        for (size_t i = 0; i < n; i++)
+            s1 += u[i] * u[i];
+        double r = sqrt(s1 / (double)n);
+        if (r > 0.0 && isfinite(r)) {
+            double c = l->strength, a = c / r, b = r / c;
+            for (size_t i = 0; i < n; i++) {
+                double x = b * tanh(a * u[i]);
+                s2 += x * x;
+                u[i] = x;
+            }
+        } else {
+            s2 = s1;
+        }
+        break;
+    }
+    default: {
+        double a1[4] = {0, 0, 0, 0};
+        size_t i = 0;
+        for (; i + 3 < n; i += 4)
+            for (size_t q = 0; q < 4; q++)
+                a1[q] += u[i + q] * u[i + q];
+        for (; i < n; i++)
+            a1[0] += u[i] * u[i];
+        s1 = s2 = (a1[0] + a1[1]) + (a1[2] + a1[3]);
+        break;
+    }
+    }
+    if (!isfinite(s1) || !isfinite(s2))
+        return record(slot, j, "became NaN or Inf", 0.0);
+    if (!(s2 > 0.0))
+        return record(slot, j, "vanished (all zero)", 0.0);
+    double rho = sqrt(s1 * da) / l->nrm[j];
+    l->logv[j] += log(rho);
+    if (l->logv[j] < l->logmin[j])
+        l->logmin[j] = l->logv[j];
+    if (l->logv[j] - l->logmin[j] > GRIDFORM__LEARNER_RUNAWAY_LOG)
+        return record(slot, j, "grew", exp(l->logv[j] - l->logmin[j]));
+    double scale = 1.0 / sqrt(s2 * da), d = 0.0;
+    /* Pass B, unrolled by four with four partial sums of the change: gcc
+     * -O2 vectorises this form, and the sums' order is fixed. */
+#define GF_PASS_B(EXPR)                                                       \
+    do {                                                                      \
+        double dd[4] = {0, 0, 0, 0};                                          \
+        size_t i = 0;                                                         \
+        if (want_change) {                                                    \
+            for (; i + 3 < n; i += 4)                                         \
+                for (size_t q = 0; q < 4; q++) {                              \
+                    double x = u[i + q] * sc;                                 \
+                    x = (EXPR);                                               \
+                    double e = x - old[i + q];                                \
+                    dd[q] += e * e;                                           \
+                    u[i + q] = x;                                             \
+                }                                                             \
+            for (; i < n; i++) {                                              \
+                double x = u[i] * sc;                                         \
+                x = (EXPR);                                                   \
+                double e = x - old[i];                                        \
+                dd[0] += e * e;                                               \
+                u[i] = x;                                                     \
+            }                                                                 \
+            d = (dd[0] + dd[1]) + (dd[2] + dd[3]);                            \
+        } else {                                                              \
+            for (; i + 3 < n; i += 4)                                         \
+                for (size_t q = 0; q < 4; q++) {                              \
+                    double x = u[i + q] * sc;                                 \
+                    u[i + q] = (EXPR);                                        \
+                }                                                             \
+            for (; i < n; i++) {                                              \
+                double x = u[i] * sc;                                         \
+                u[i] = (EXPR);                                                \
+            }                                                                 \
+        }                                                                     \
+    } while (0)
+    if (nl == GRIDFORM_NL_RELU) {
+        double sc = sign * scale;
+        GF_PASS_B(x > 0.0 ? x : 0.0);
+    } else if (nl == GRIDFORM_NL_SOFT) {
+        double sc = scale;
+        GF_PASS_B(x < 0.0 ? x * soft : x);
+    } else {
+        double sc = scale;
+        GF_PASS_B(x);
+    }
+#undef GF_PASS_B
+    if (want_change) {
+        d = sqrt(d * da) / l->nrm[j];
+        if (d > slot->maxchg)
+            slot->maxchg = d;
+    }
+    return GRIDFORM_OK;
+}
+
+#define GF_R2C(l, in, out) fftw_execute_dft_r2c((l)->fwd, (in), (fftw_complex *)(out))
+#define GF_C2R(l, in, out) fftw_execute_dft_c2r((l)->bwd, (fftw_complex *)(in), (out))
+
+void gridform__learner_phase(gridform_learner *l, int tid, int phase)
+{
+    size_t ng = l->ng, n = l->n, cs = l->cstride, nf = l->nfreq;
+    size_t nw = (size_t)l->pool.nworkers;
+    size_t j0 = ng * (size_t)tid / nw, j1 = ng * ((size_t)tid + 1) / nw;
+    double *g = l->g, *sa = l->a, *sb = l->b;
+    int wc = l->want_change;
+    gridform__learner_slot *slot = &l->slots[tid];
+    switch (phase) {
+    case GF_LEARNER_PH_INDEP: {
+        /* Map by map, each in cache: FFT, per-bin factor, inverse FFT,
+         * nonlinearity and renormalisation.  Row tid of sb is this
+         * worker's spectrum scratch; the new maps go to sa. */
+        double *scratch = sb + (size_t)tid * cs;
+        for (size_t j = j0; j < j1; j++) {
+            GF_R2C(l, g + j * n, scratch);
+            scale_row(l, scratch, wc ? &l->rq[j] : NULL);
+            GF_C2R(l, scratch, sa + j * n);
+            if (finish_map(l, j, sa + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
+                return;
+        }
+        break;
+    }
+    case GF_LEARNER_PH_FWD_GS:
+        for (size_t j = j0; j < j1; j++) {
+            double *row = sa + j * cs;
+            GF_R2C(l, g + j * n, row);
+            scale_row(l, row, wc ? &l->rq[j] : NULL);
+            scaled_copy(row, l->gsc, sb + j * cs, nf);
+        }
+        break;
+    case GF_LEARNER_PH_FWD_Y:
+        for (size_t j = j0; j < j1; j++) {
+            double *row = sa + j * cs;
+            GF_R2C(l, g + j * n, row);
+            scaled_copy(row, l->ysc, sb + j * cs, nf);
+        }
+        break;
+    case GF_LEARNER_PH_BWD_GS:
+        /* sb held the Gram scaling, consumed by dsyrk: the new maps go there. */
+        for (size_t j = j0; j < j1; j++) {
+            GF_C2R(l, sa + j * cs, sb + j * n);
+            if (finish_map(l, j, sb + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
+                return;
+        }
+        break;
+    case GF_LEARNER_PH_COMB:
+        for (size_t j = j0; j < j1; j++)
+            combine_row(l, sa + j * cs, sb + j * cs);
+        break;
+    case GF_LEARNER_PH_BWD_COMB:
+        /* sa's spectra were consumed by the previous phase. */
+        for (size_t j = j0; j < j1; j++) {
+            GF_C2R(l, sb + j * cs, sa + j * n);
+            if (finish_map(l, j, sa + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
+                return;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* Run a phase on every worker; the first failing map (lowest index) wins. */
+static int run_phase(gridform_learner *l, int phase)
+{
+    gridform__learner_pool_run(l, phase);
+    size_t bad = SIZE_MAX;
+    const gridform__learner_slot *worst = NULL;
+    for (int t = 0; t < l->pool.nworkers; t++)
+        if (l->slots[t].bad_map < bad) {
+            bad = l->slots[t].bad_map;
+            worst = &l->slots[t];
+        }
+    if (worst != NULL)
+        return diverged(l, worst->bad_map, worst->what, worst->factor);
+    return GRIDFORM_OK;
+}
+
+int gridform__learner_step(gridform_learner *l, int want_change)
+{
+    size_t ng = l->ng, cs = l->cstride;
+    double *g = l->g, *sa = l->a, *sb = l->b;
+    double *out;   /* the buffer that receives the new maps (map j at j*n) */
+    int rc;
+    l->want_change = want_change;
+    for (int t = 0; t < l->pool.nworkers; t++) {
+        l->slots[t].bad_map = SIZE_MAX;
+        l->slots[t].maxchg = 0.0;
+    }
+
+    if (l->coupling == GRIDFORM_COUPLING_INDEPENDENT) {
+        if ((rc = run_phase(l, GF_LEARNER_PH_INDEP)) != GRIDFORM_OK)
+            return rc;
+        out = sa;
+    } else if (l->coupling == GRIDFORM_COUPLING_SANGER && l->integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL) {
+        /* A long exponential step pulls every map towards the top shell
+         * at once, faster than Sanger's explicit correction can separate
+         * them (it is unstable once dt times the overlaps exceeds 2).
+         * Ordered Gram-Schmidt of the propagated maps is Sanger's rule to
+         * first order in dt (each map loses its components along the maps
+         * before it, then is renormalised) and is exact for every dt:
+         * orthogonal (subspace) iteration with exp(dt Sigma).  Done as a
+         * Cholesky QR on the spectra: S = H H^T dA (dsyrk), S = C C^T,
+         * H <- C^{-1} H (dtrsm). */
+        gridform__learner_pool_run(l, GF_LEARNER_PH_FWD_GS);
+        if ((rc = gram_schmidt(l, sa, sb)) != GRIDFORM_OK)
+            return rc;
+        if ((rc = run_phase(l, GF_LEARNER_PH_BWD_GS)) != GRIDFORM_OK)
+            return rc;
+        out = sb;
+    } else {
+        /* Additive forms, which keep the fixed points of the flow exact:
+         *   EULER:       G' = (1 + dt(Sigma - lambda0)) G - dt L G,
+         *                L = strict_lower(M) (Sanger) or M - diag M (Oja);
+         *   EXPONENTIAL: G' = exp(dt(Sigma - lambda0)) G
+         *                     + phi(dt(Sigma - lambda0)) (lambda0 - M) G
+         *                (Oja subspace rule; exponential Euler, Cox and
+         *                Matthews 2002, phi(z) = (e^z - 1)/z per bin), exact
+         *                at every fixed point Sigma G = M G.
+         * sb = A sa by BLAS, then sb = fac sa + cfac sb per bin. */
+        gridform__learner_pool_run(l, GF_LEARNER_PH_FWD_Y);
+        coupling_matrix(l, sa, sb);
+        double *m = l->m;
+        if (l->coupling == GRIDFORM_COUPLING_SANGER) {
+            for (size_t i = 0; i < ng; i++)
+                m[i * ng + i] = 0.0;
+            memcpy(sb, sa, ng * cs * sizeof(double));
+            cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)cs,
+                        1.0, m, (int)ng, sb, (int)cs);
+        } else {
+            int ex = l->integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL;
+            for (size_t i = 0; i < ng; i++) {
+                if (ex)
+                    for (size_t j = 0; j <= i; j++)
+                        m[i * ng + j] = -m[i * ng + j];
+                m[i * ng + i] = ex ? l->lambda0 + m[i * ng + i] : 0.0;
+            }
+            cblas_dsymm(CblasRowMajor, CblasLeft, CblasLower, (int)ng, (int)cs, 1.0, m, (int)ng, sa,
+                        (int)cs, 0.0, sb, (int)cs);
+        }
+        gridform__learner_pool_run(l, GF_LEARNER_PH_COMB);
+        if ((rc = run_phase(l, GF_LEARNER_PH_BWD_COMB)) != GRIDFORM_OK)
+            return rc;
+        out = sa;
+    }
+
+    /* Commit: the new maps become the state by a pointer swap. */
+    if (out == sa)
+        l->a = g;
+    else
+        l->b = g;
+    l->g = out;
+    double maxchg = 0.0;
+    for (int t = 0; t < l->pool.nworkers; t++)
+        if (l->slots[t].maxchg > maxchg)
+            maxchg = l->slots[t].maxchg;
+    for (size_t j = 0; j < ng; j++)
+        l->nrm[j] = 1.0;
+    l->steps++;
+    l->time += l->dt;
+    if (want_change)
+        l->last_change = maxchg / (l->dt * (l->smax > 0.0 ? l->smax : 1.0));
+    return GRIDFORM_OK;
+}
+
+void gridform__learner_rayleigh(gridform_learner *l, double *per_map)
+{
+    for (size_t j = 0; j < l->ng; j++) {
+        const double *row = l->a;
+        GF_R2C(l, l->g + j * l->n, l->a);
+        double sw = 0.0, sws = 0.0;
+        for (size_t k = 0; k < l->nfreq; k++) {
+            double p = row[2 * k] * row[2 * k] + row[2 * k + 1] * row[2 * k + 1];
+            sw += l->wt[k] * p;
+            sws += l->wsig[k] * p;
+        }
+        per_map[j] = sw > 0.0 ? sws / sw : 0.0;
+    }
+}
+
+void gridform__learner_update_factors(gridform_learner *l)
+{
+    double inv_n = 1.0 / (double)l->n, dt = l->dt, lam = l->lambda0;
+    for (size_t k = 0; k < l->nfreq; k++) {
+        double x = dt * (l->sigma[k] - lam);
+        l->fac[k] = (l->integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL ? exp(x) : 1.0 + x) * inv_n;
+    }
+    for (size_t k = 0; k < l->nfreq; k++) {
+        double z = l->sigma[k] - lam;
+        if (l->integrator == GRIDFORM_INTEGRATOR_EULER)
+            l->cfac[k] = -dt * inv_n;
+        else   /* phi(dt z) dt = expm1(dt z)/z, -> dt as z -> 0 */
+            l->cfac[k] = (fabs(dt * z) < 1e-300 ? dt : expm1(dt * z) / z) * inv_n;
+    }
+}

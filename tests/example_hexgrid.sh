@@ -1,0 +1,34 @@
+#!/bin/sh
+# examples/hexgrid and examples/hierarchy end to end at a small size:
+# rectified maps score as grids and the linear control does not; the
+# outputs appear; bad input gives a one-line error and a nonzero exit.
+builddir=${top_builddir:-.}
+hex=$builddir/examples/hexgrid${EXEEXT:-}
+hier=$builddir/examples/hierarchy${EXEEXT:-}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hexgrid.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$hex" --maps 8 --steps 60 --prefix "$tmp/h" > "$tmp/out" 2> "$tmp/err" || { cat "$tmp/err"; fail "hexgrid exited $?"; }
+grep -q '^predicted ring k\* = 9\.81' "$tmp/out" || fail "no predicted ring in: $(head -3 "$tmp/out")"
+relu=$(sed -n 's/^RELU *median score60 *\([-0-9.]*\),.*/\1/p' "$tmp/out")
+lin=$(sed -n 's/^LINEAR *median score60 *\([-0-9.]*\),.*/\1/p' "$tmp/out")
+[ -n "$relu" ] && [ -n "$lin" ] || fail "missing summary lines"
+awk -v r="$relu" -v l="$lin" 'BEGIN { exit !(r >= 0.6 && l < 0.3) }' || fail "RELU $relu, LINEAR $lin"
+[ -s "$tmp/h.npy" ] || fail "no h.npy"
+[ -s "$tmp/h.png" ] || [ -s "$tmp/h.ppm" ] || fail "no map image"
+[ -s "$tmp/h_sac.png" ] || [ -s "$tmp/h_sac.ppm" ] || fail "no SAC image"
+
+"$hex" --help | grep -q -- '--nonlinearity' || fail "--help"
+for bad in "--sigma -1" "--maps 0" "--nonlinearity cubic" "--bogus" "--steps"; do
+    # shellcheck disable=SC2086
+    if "$hex" $bad > "$tmp/o" 2> "$tmp/e"; then fail "hexgrid $bad succeeded"; fi
+    [ "$(wc -l < "$tmp/e")" -eq 1 ] || fail "hexgrid $bad: not a one-line error: $(cat "$tmp/e")"
+done
+
+"$hier" --n 24 --maps 8 --steps 300 --prefix "$tmp/y" > "$tmp/hout" 2> "$tmp/herr" || { cat "$tmp/herr"; fail "hierarchy exited"; }
+grep -q 'predicted |k|' "$tmp/hout" || fail "no hierarchy table"
+[ -s "$tmp/y.png" ] || [ -s "$tmp/y.ppm" ] || fail "no hierarchy image"
+if "$hier" --maps 100000 > "$tmp/o" 2> "$tmp/e"; then fail "hierarchy --maps 100000 succeeded"; fi
+echo "PASS: hexgrid RELU $relu vs LINEAR $lin; hierarchy ran"
+exit 0
