@@ -27,7 +27,7 @@ import numpy as np
 __all__ = [
     "GridformError", "lib", "version", "strerror",
     "Arena", "PlaceCode", "Kernel", "Learner", "Scorer",
-    "npy_read", "npy_write", "image_write_maps",
+    "npy_read", "npy_write", "image_write_maps", "ratemap_accumulate",
     "OK", "EINVAL", "ENOMEM", "ERANGE", "EDIVERGED", "EUNDEFINED", "EIO",
     "EFORMAT", "EUNSUPPORTED", "ECANCELED", "CONTINUE",
 ]
@@ -390,7 +390,7 @@ class Kernel(_Handle):
 # ---- io ------------------------------------------------------------------
 _proto("gridform_npy_write", _i, _s, _c_double_p, _sz, _c_size_p)
 _proto("gridform_npy_read", _i, _s, _c_double_p, _sz, _c_size_p, _c_size_p)
-_proto("gridform_image_write_maps", _i, _s, _c_double_p, _sz, _sz, _sz, _sz, _i, _sz, optional=True)
+_proto("gridform_image_write_maps", _i, _s, _c_double_p, _sz, _sz, _sz, _sz, _i, _sz)
 
 
 def _path(p):
@@ -436,13 +436,201 @@ def image_write_maps(path, maps, ncols=None, scaling="per_map", zoom=4):
         _raise(rc, func="gridform_image_write_maps")
 
 
-# ---- learner and scorer: bound when their headers land (see below) ------
+# ---- learner ---------------------------------------------------------------
+NONLINEARITY = {"linear": 1, "relu": 2, "soft": 3, "tanh": 4}
+COUPLING = {"independent": 1, "sanger": 2, "symmetric": 3}
+INTEGRATOR = {"euler": 1, "exponential": 2}
+PLANNING = {"estimate": 1, "measure": 2, "patient": 3}
+
+_proto("gridform_learner_create", _i, ctypes.POINTER(_vp), _vp, _sz)
+_proto("gridform_learner_destroy", None, _vp)
+_proto("gridform_learner_last_error", _s, _vp)
+_proto("gridform_learner_set_nonlinearity", _i, _vp, _i, _d)
+_proto("gridform_learner_set_coupling", _i, _vp, _i)
+_proto("gridform_learner_set_integrator", _i, _vp, _i)
+_proto("gridform_learner_set_step", _i, _vp, _d)
+_proto("gridform_learner_get_step", _i, _vp, _c_double_p)
+_proto("gridform_learner_get_euler_limit", _i, _vp, _c_double_p)
+_proto("gridform_learner_set_threads", _i, _vp, _i)
+_proto("gridform_learner_set_planning", _i, _vp, _i)
+_proto("gridform_learner_seed", _i, _vp, _u64, _d)
+_proto("gridform_learner_set_maps", _i, _vp, _c_double_p)
+_proto("gridform_learner_get_maps", _i, _vp, _c_double_p)
+_proto("gridform_learner_get_nmaps", _i, _vp, _c_size_p)
+_proto("gridform_learner_get_time", _i, _vp, _c_double_p, _c_size_p)
+_proto("gridform_learner_iterate", _i, _vp, _sz)
+_proto("gridform_learner_run", _i, _vp, _sz, _d, PROGRESS_FN, _vp)
+_proto("gridform_learner_objective", _i, _vp, _c_double_p, _c_double_p)
+
+
+def _enum(table, v):
+    return table[v] if isinstance(v, str) else int(v)
+
+
 class Learner(_Handle):
-    pass
+    """nmaps maps learning under the pattern-forming dynamics of a FOURIER
+    or RADIAL kernel.  Maps are (nmaps, ny, nx) arrays."""
+    _destroy = staticmethod(lib.gridform_learner_destroy)
+    _last_error = staticmethod(lib.gridform_learner_last_error)
+
+    def __init__(self, kernel, nmaps):
+        super().__init__()
+        self.kernel = kernel
+        self._create(lib.gridform_learner_create, kernel.handle, int(nmaps), parents=(kernel,))
+        self.nmaps = int(nmaps)
+
+    def set_nonlinearity(self, kind, strength=0.0):
+        self._call(lib.gridform_learner_set_nonlinearity, _enum(NONLINEARITY, kind), float(strength))
+
+    def set_coupling(self, kind):
+        self._call(lib.gridform_learner_set_coupling, _enum(COUPLING, kind))
+
+    def set_integrator(self, kind):
+        self._call(lib.gridform_learner_set_integrator, _enum(INTEGRATOR, kind))
+
+    def set_step(self, dt):
+        self._call(lib.gridform_learner_set_step, float(dt))
+
+    def set_threads(self, n):
+        self._call(lib.gridform_learner_set_threads, int(n))
+
+    def set_planning(self, rigor):
+        self._call(lib.gridform_learner_set_planning, _enum(PLANNING, rigor))
+
+    @property
+    def step(self):
+        d = _d()
+        self._call(lib.gridform_learner_get_step, ctypes.byref(d))
+        return d.value
+
+    @property
+    def euler_limit(self):
+        d = _d()
+        self._call(lib.gridform_learner_get_euler_limit, ctypes.byref(d))
+        return d.value
+
+    @property
+    def time(self):
+        """(model time, steps) since the last seed or set_maps."""
+        t, n = _d(), _sz()
+        self._call(lib.gridform_learner_get_time, ctypes.byref(t), ctypes.byref(n))
+        return t.value, n.value
+
+    def seed(self, seed, amplitude=1.0):
+        self._call(lib.gridform_learner_seed, int(seed), float(amplitude))
+
+    def _shape(self):
+        ny, nx = self.kernel.arena.shape
+        return (self.nmaps, ny, nx)
+
+    def set_maps(self, maps):
+        g = _in(maps, self._shape(), "maps")
+        self._call(lib.gridform_learner_set_maps, _ptr(g))
+
+    def get_maps(self):
+        out = np.empty(self._shape())
+        self._call(lib.gridform_learner_get_maps, _ptr(out))
+        return out
+
+    def iterate(self, nsteps):
+        self._call(lib.gridform_learner_iterate, int(nsteps))
+
+    def run(self, max_steps, tol=1e-6, progress=None):
+        """Returns True when converged (GRIDFORM_OK), False when max_steps
+        ran out (GRIDFORM_CONTINUE).  progress(done, total, value) may
+        return True to cancel (raises GridformError ECANCELED)."""
+        cb = PROGRESS_FN(lambda d, t, v, u: 1 if progress(d, t, v) else 0) if progress else PROGRESS_FN()
+        rc = self._call(lib.gridform_learner_run, int(max_steps), float(tol), cb, None, ok=(OK, CONTINUE))
+        return rc == OK
+
+    def objective(self):
+        """(per-map Rayleigh quotients, their sum)."""
+        per = np.empty(self.nmaps)
+        tot = _d()
+        self._call(lib.gridform_learner_objective, _ptr(per), ctypes.byref(tot))
+        return per, tot.value
+
+
+# ---- scorer --------------------------------------------------------------
+GRIDNESS = {"mean": 1, "minmax": 2}
+
+_proto("gridform_scorer_create", _i, ctypes.POINTER(_vp), _sz, _sz, _d, _d)
+_proto("gridform_scorer_destroy", None, _vp)
+_proto("gridform_scorer_last_error", _s, _vp)
+_proto("gridform_scorer_set_variant", _i, _vp, _i)
+_proto("gridform_scorer_set_annuli", _i, _vp, _d, _d, _d, _sz)
+_proto("gridform_scorer_set_boundary", _i, _vp, _i)
+_proto("gridform_scorer_set_min_overlap", _i, _vp, _sz)
+_proto("gridform_scorer_autocorr", _i, _vp, _c_double_p, _c_double_p)
+_proto("gridform_scorer_score", _i, _vp, _c_double_p, _sz, _c_double_p, _c_double_p, _c_double_p, _c_double_p)
+_proto("gridform_map_dominant_k", _i, _vp, _c_double_p, _c_double_p)
+_proto("gridform_ratemap_accumulate", _i, _sz, _sz, _d, _d, _c_double_p, _sz, _c_double_p, _sz, _d,
+       _c_double_p, _c_double_p)
 
 
 class Scorer(_Handle):
-    pass
+    """Grid scores of maps of one size: ny x nx bins over lx x ly metres."""
+    _destroy = staticmethod(lib.gridform_scorer_destroy)
+    _last_error = staticmethod(lib.gridform_scorer_last_error)
+
+    def __init__(self, nx, ny, lx, ly):
+        super().__init__()
+        self._create(lib.gridform_scorer_create, int(nx), int(ny), float(lx), float(ly))
+        self.nx, self.ny = int(nx), int(ny)
+
+    def set_variant(self, variant):
+        self._call(lib.gridform_scorer_set_variant, _enum(GRIDNESS, variant))
+
+    def set_annuli(self, inner, outer_min, outer_max, count):
+        self._call(lib.gridform_scorer_set_annuli, float(inner), float(outer_min), float(outer_max), int(count))
+
+    def set_boundary(self, boundary):
+        self._call(lib.gridform_scorer_set_boundary, _enum(BOUNDARY, boundary))
+
+    def set_min_overlap(self, n):
+        self._call(lib.gridform_scorer_set_min_overlap, int(n))
+
+    def autocorr(self, m):
+        """The (2ny-1, 2nx-1) spatial autocorrelogram of one map."""
+        g = _in(m, (self.ny, self.nx), "map")
+        out = np.empty((2 * self.ny - 1, 2 * self.nx - 1))
+        self._call(lib.gridform_scorer_autocorr, _ptr(g), _ptr(out), ok=(OK, EUNDEFINED))
+        return out
+
+    def score(self, maps):
+        """score60, score90, spacing (m), orientation (rad) of each map, as
+        arrays; undefined entries (no variance, no peaks) are NaN, as the C
+        function leaves them (its GRIDFORM_EUNDEFINED is not raised here)."""
+        g = _in(maps)
+        n = g.size // (self.nx * self.ny)
+        if n * self.nx * self.ny != g.size or n == 0:
+            raise ValueError("maps must hold whole %d x %d maps" % (self.ny, self.nx))
+        outs = [np.empty(n) for _ in range(4)]
+        self._call(lib.gridform_scorer_score, _ptr(g), n, *[_ptr(o) for o in outs], ok=(OK, EUNDEFINED))
+        return tuple(outs)
+
+    def dominant_k(self, m):
+        """Wavenumber (rad/m) of the map's strongest non-DC mode; NaN if undefined."""
+        g = _in(m, (self.ny, self.nx), "map")
+        k = _d()
+        rc = self._call(lib.gridform_map_dominant_k, _ptr(g), ctypes.byref(k), ok=(OK, EUNDEFINED))
+        return k.value if rc == OK else float("nan")
+
+
+def ratemap_accumulate(nx, ny, lx, ly, xy, activity, min_occupancy=1.0):
+    """Mean rate maps (ncells, ny, nx) and occupancy (ny, nx) from a
+    trajectory xy (npos, 2) and activities (npos, ncells)."""
+    xy = _in(xy)
+    act = _in(activity)
+    npos = xy.size // 2
+    ncells = act.size // npos if npos else 0
+    maps = np.empty((ncells, ny, nx))
+    occ = np.empty((ny, nx))
+    rc = lib.gridform_ratemap_accumulate(int(nx), int(ny), float(lx), float(ly), _ptr(xy), npos, _ptr(act),
+                                         ncells, float(min_occupancy), _ptr(maps), _ptr(occ))
+    if rc != OK:
+        _raise(rc, func="gridform_ratemap_accumulate")
+    return maps, occ
 
 
 def _selftest():
