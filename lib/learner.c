@@ -112,10 +112,8 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     int mode = 0;
     if (gridform_kernel_get_mode(k, &mode) != GRIDFORM_OK)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "cannot read the kernel's mode: %s", gridform_kernel_last_error(k));
-    if (mode != GRIDFORM_KERNEL_FOURIER && mode != GRIDFORM_KERNEL_RADIAL)
-        return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
-                       "the learner needs a Fourier-multiplier kernel (GRIDFORM_KERNEL_FOURIER or "
-                       "GRIDFORM_KERNEL_RADIAL); mode %d is not supported", mode);
+    if (mode != GRIDFORM_KERNEL_FOURIER && mode != GRIDFORM_KERNEL_RADIAL && mode != GRIDFORM_KERNEL_EXACT)
+        return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED, "unknown kernel mode %d", mode);
     const gridform_arena *ar = gridform_kernel_get_arena(k);
     if (ar == NULL)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "the kernel has no arena");
@@ -168,51 +166,62 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     }
     memset(l->g, 0, total * sizeof(double));
 
-    if (gridform_kernel_spectrum(k, l->sigma) != GRIDFORM_OK) {
-        int rc = GF_FAIL(NULL, GRIDFORM_EINVAL, "cannot read the kernel's spectrum: %s",
-                         gridform_kernel_last_error(k));
-        gridform_learner_destroy(l);
-        return rc;
-    }
-    double smax = -INFINITY, smin = INFINITY;
-    for (size_t b = 0; b < nfreq; b++) {
-        double s = l->sigma[b];
-        if (!isfinite(s)) {
+    if (mode == GRIDFORM_KERNEL_EXACT) {
+        l->exact = 1;
+        int rc = gridform__learner_exact_setup(l);
+        if (rc != GRIDFORM_OK) {
             gridform_learner_destroy(l);
-            return GF_FAIL(NULL, GRIDFORM_EINVAL, "the kernel's spectrum is not finite at bin %zu", b);
+            return GF_FAIL(NULL, rc, "%s",
+                           rc == GRIDFORM_EUNDEFINED ? "the kernel is zero: there is nothing to learn"
+                                                     : "the kernel failed to apply");
         }
-        if (s > smax) smax = s;
-        if (s < smin) smin = s;
-    }
-    if (!(smax > 0.0) || !(smax > smin)) {
-        gridform_learner_destroy(l);
-        return GF_FAIL(NULL, GRIDFORM_EUNDEFINED,
-                       "the kernel's spectrum has no positive maximum above its minimum (max %g, min %g): "
-                       "there is nothing to learn", smax, smin);
-    }
-    l->smax = smax;
-    l->smin = smin;
-    l->lambda0 = smax;
-    l->use_syrk = smin >= 0.0;
-    /* rfft multiplicity: columns jx = 0 and (nx even) jx = nx/2 hold their
-     * own conjugates; every other bin stands for itself and its mirror. */
-    for (size_t iy = 0; iy < l->ny; iy++)
-        for (size_t jx = 0; jx < l->nh; jx++) {
-            size_t b = iy * l->nh + jx;
-            double w = (jx == 0 || (l->nx % 2 == 0 && jx == l->nx / 2)) ? 1.0 : 2.0;
-            l->wt[b] = w;
-            l->wsig[b] = w * l->sigma[b];
-            double y = l->da * w * l->sigma[b] / (double)n;
-            l->ysc[b] = l->use_syrk ? sqrt(y) : y;
-            l->gsc[b] = sqrt(w * l->da * (double)n);
+    } else {
+        if (gridform_kernel_spectrum(k, l->sigma) != GRIDFORM_OK) {
+            int rc = GF_FAIL(NULL, GRIDFORM_EINVAL, "cannot read the kernel's spectrum: %s",
+                             gridform_kernel_last_error(k));
+            gridform_learner_destroy(l);
+            return rc;
         }
+        double smax = -INFINITY, smin = INFINITY;
+        for (size_t b = 0; b < nfreq; b++) {
+            double s = l->sigma[b];
+            if (!isfinite(s)) {
+                gridform_learner_destroy(l);
+                return GF_FAIL(NULL, GRIDFORM_EINVAL, "the kernel's spectrum is not finite at bin %zu", b);
+            }
+            if (s > smax) smax = s;
+            if (s < smin) smin = s;
+        }
+        if (!(smax > 0.0) || !(smax > smin)) {
+            gridform_learner_destroy(l);
+            return GF_FAIL(NULL, GRIDFORM_EUNDEFINED,
+                           "the kernel's spectrum has no positive maximum above its minimum (max %g, min %g): "
+                           "there is nothing to learn", smax, smin);
+        }
+        l->smax = smax;
+        l->smin = smin;
+        l->lambda0 = smax;
+        l->use_syrk = smin >= 0.0;
+        /* rfft multiplicity: columns jx = 0 and (nx even) jx = nx/2 hold their
+         * own conjugates; every other bin stands for itself and its mirror. */
+        for (size_t iy = 0; iy < l->ny; iy++)
+            for (size_t jx = 0; jx < l->nh; jx++) {
+                size_t b = iy * l->nh + jx;
+                double w = (jx == 0 || (l->nx % 2 == 0 && jx == l->nx / 2)) ? 1.0 : 2.0;
+                l->wt[b] = w;
+                l->wsig[b] = w * l->sigma[b];
+                double y = l->da * w * l->sigma[b] / (double)n;
+                l->ysc[b] = l->use_syrk ? sqrt(y) : y;
+                l->gsc[b] = sqrt(w * l->da * (double)n);
+            }
+    }
     for (size_t j = 0; j < nmaps; j++)
         l->nrm[j] = 1.0;
 
     l->nl = GRIDFORM_NL_RELU;
     l->strength = 0.0;
     l->coupling = GRIDFORM_COUPLING_INDEPENDENT;
-    l->integrator = GRIDFORM_INTEGRATOR_EXPONENTIAL;
+    l->integrator = l->exact ? GRIDFORM_INTEGRATOR_EULER : GRIDFORM_INTEGRATOR_EXPONENTIAL;
     l->dt = default_step(l, l->integrator, l->coupling);
     gridform__learner_update_factors(l);
 
@@ -275,6 +284,9 @@ int gridform_learner_set_integrator(gridform_learner *l, int kind)
     if (kind != GRIDFORM_INTEGRATOR_EULER && kind != GRIDFORM_INTEGRATOR_EXPONENTIAL)
         return GF_FAIL(eb, GRIDFORM_EINVAL,
                        "kind must be GRIDFORM_INTEGRATOR_EULER (1) or _EXPONENTIAL (2), got %d", kind);
+    if (kind == GRIDFORM_INTEGRATOR_EXPONENTIAL && l->exact)
+        return GF_FAIL(eb, GRIDFORM_EUNSUPPORTED,
+                       "an EXACT kernel is no Fourier multiplier: only GRIDFORM_INTEGRATOR_EULER applies");
     l->integrator = kind;
     if (!l->dt_user)
         l->dt = default_step(l, kind, l->coupling);

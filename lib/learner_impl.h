@@ -76,6 +76,7 @@ struct gridform_learner {
     double smax, smin;   /* max and min Sigma~ over the lattice */
     double lambda0;  /* shift of the linear part: smax (the top mode's multiplier) */
     int use_syrk;    /* Sigma~ >= 0 everywhere: M by dsyrk on sqrt-scaled spectra */
+    int exact;       /* EXACT kernel: real-space Euler step (learner_exact.c) */
 
     int have_maps;
     size_t steps;
@@ -103,6 +104,16 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase);
 int gridform__learner_pool_start(gridform_learner *l, int nworkers);
 void gridform__learner_pool_stop(gridform_learner *l);
 void gridform__learner_pool_run(gridform_learner *l, int phase);
+
+/* Per-map nonlinearity, checks and renormalisation (learner_step.c);
+ * failures are noted in slot, formatted by gridform__learner_diverged. */
+int gridform__learner_finish_map(gridform_learner *l, size_t j, double *u, const double *old, int want_change,
+                                 gridform__learner_slot *slot);
+int gridform__learner_diverged(gridform_learner *l, size_t j, const char *what, double factor);
+/* EXACT kernels (learner_exact.c). */
+int gridform__learner_exact_setup(gridform_learner *l);
+int gridform__learner_step_exact(gridform_learner *l, int want_change);
+void gridform__learner_rayleigh_exact(gridform_learner *l, double *per_map);
 
 /* Largest stable explicit step for this coupling (learner.c). */
 double gridform__learner_euler_limit(const gridform_learner *l, int coupling);

@@ -111,7 +111,6 @@ static void coupling_matrix(gridform_learner *l, const double *restrict f, doubl
         l->rq[j] = l->m[j * ng + j] / (l->nrm[j] * l->nrm[j]);
 }
 
-static int diverged(gridform_learner *l, size_t j, const char *what, double factor);
 
 /* In-place Cholesky of the lower triangle of the ng x ng Gram matrix: a
  * few ng^3/3 flops, negligible next to the ng^2 n of dsyrk.  A pivot below
@@ -144,13 +143,13 @@ static int gram_schmidt(gridform_learner *l, double *restrict f, const double *r
     cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, (int)cs, 1.0, y, (int)cs, 0.0, l->m, (int)ng);
     size_t bad = 0;
     if (!cholesky_lower(l->m, ng, &bad))
-        return diverged(l, bad, "became linearly dependent on the maps before it", 0.0);
+        return gridform__learner_diverged(l, bad, "became linearly dependent on the maps before it", 0.0);
     cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)cs, 1.0, l->m,
                 (int)ng, f, (int)cs);
     return GRIDFORM_OK;
 }
 
-static int diverged(gridform_learner *l, size_t j, const char *what, double factor)
+int gridform__learner_diverged(gridform_learner *l, size_t j, const char *what, double factor)
 {
     /* The state was not touched; restart the runaway bookkeeping so a
      * smaller step can continue from it. */
@@ -182,7 +181,7 @@ static int record(gridform__learner_slot *slot, size_t j, const char *what, doub
  * (n values, written in place), old its current state.  Pass A sums the
  * squares before and after the nonlinearity (reading only), pass B writes
  * the nonlinear, renormalised map; both while u is in cache. */
-static int finish_map(gridform_learner *l, size_t j, double *restrict u, const double *restrict old,
+int gridform__learner_finish_map(gridform_learner *l, size_t j, double *restrict u, const double *restrict old,
                       int want_change, gridform__learner_slot *slot)
 {
     const size_t n = l->n;
@@ -352,7 +351,7 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase)
             GF_R2C(l, g + j * n, scratch);
             scale_row(l, scratch, wc ? &l->rq[j] : NULL);
             GF_C2R(l, scratch, sa + j * n);
-            if (finish_map(l, j, sa + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
+            if (gridform__learner_finish_map(l, j, sa + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
                 return;
         }
         break;
@@ -376,7 +375,7 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase)
         /* sb held the Gram scaling, consumed by dsyrk: the new maps go there. */
         for (size_t j = j0; j < j1; j++) {
             GF_C2R(l, sa + j * cs, sb + j * n);
-            if (finish_map(l, j, sb + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
+            if (gridform__learner_finish_map(l, j, sb + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
                 return;
         }
         break;
@@ -388,7 +387,7 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase)
         /* sa's spectra were consumed by the previous phase. */
         for (size_t j = j0; j < j1; j++) {
             GF_C2R(l, sb + j * cs, sa + j * n);
-            if (finish_map(l, j, sa + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
+            if (gridform__learner_finish_map(l, j, sa + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
                 return;
         }
         break;
@@ -409,12 +408,14 @@ static int run_phase(gridform_learner *l, int phase)
             worst = &l->slots[t];
         }
     if (worst != NULL)
-        return diverged(l, worst->bad_map, worst->what, worst->factor);
+        return gridform__learner_diverged(l, worst->bad_map, worst->what, worst->factor);
     return GRIDFORM_OK;
 }
 
 int gridform__learner_step(gridform_learner *l, int want_change)
 {
+    if (l->exact)
+        return gridform__learner_step_exact(l, want_change);
     size_t ng = l->ng, cs = l->cstride;
     double *g = l->g, *sa = l->a, *sb = l->b;
     double *out;   /* the buffer that receives the new maps (map j at j*n) */
@@ -502,6 +503,10 @@ int gridform__learner_step(gridform_learner *l, int want_change)
 
 void gridform__learner_rayleigh(gridform_learner *l, double *per_map)
 {
+    if (l->exact) {
+        gridform__learner_rayleigh_exact(l, per_map);
+        return;
+    }
     for (size_t j = 0; j < l->ng; j++) {
         const double *row = l->a;
         GF_R2C(l, l->g + j * l->n, l->a);
@@ -517,6 +522,8 @@ void gridform__learner_rayleigh(gridform_learner *l, double *per_map)
 
 void gridform__learner_update_factors(gridform_learner *l)
 {
+    if (l->exact)
+        return;   /* no spectrum: the step applies dt directly */
     double inv_n = 1.0 / (double)l->n, dt = l->dt, lam = l->lambda0;
     for (size_t k = 0; k < l->nfreq; k++) {
         double x = dt * (l->sigma[k] - lam);

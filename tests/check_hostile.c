@@ -84,7 +84,7 @@ static gridform_learner *o_learner;
 
 /* learner fixtures: one seeded, one never given maps */
 static struct {
-    gridform_learner *l, *bare;
+    gridform_learner *l, *bare, *exact;
 } lrn;
 static double zeros512[512];
 
@@ -569,7 +569,9 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_learner_create, INVAL, NULL, OUT_LEARNER, fx.kf, 0);
     CASE(gridform_learner_create, RANGE, NULL, OUT_LEARNER, fx.kf, BIG);
     CASE(gridform_learner_create, RANGE, NULL, OUT_LEARNER, fx.kf, HALF);
-    CASE(gridform_learner_create, UNSUP, NULL, OUT_LEARNER, fx.ke, 2);
+    /* EXACT kernels learn with EULER only (issue 4). */
+    CASE(gridform_learner_set_integrator, UNSUP, gridform_learner_last_error(lrn.exact), lrn.exact,
+         GRIDFORM_INTEGRATOR_EXPONENTIAL);
     VCASE(gridform_learner_destroy, NULL);
     PCASE(gridform_learner_last_error, P_STRING, NULL);
     CASE(gridform_learner_set_nonlinearity, INVAL, NULL, NULL, GRIDFORM_NL_RELU, 0.0);
@@ -739,6 +741,7 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_learner_create(&lrn.l, fx.kf, 2), OK);
     ck_assert_int_eq(gridform_learner_seed(lrn.l, 7, 1e-2), OK);
     ck_assert_int_eq(gridform_learner_create(&lrn.bare, fx.kf, 2), OK);
+    ck_assert_int_eq(gridform_learner_create(&lrn.exact, fx.ke, 2), OK);
     static const size_t sh23[2] = {2, 3};
     static const double six[6] = {1, 2, 3, 4, 5, 6};
     ck_assert_int_eq(gridform_npy_write(fx.npy, six, 2, sh23), OK);
@@ -778,6 +781,7 @@ static void fixtures_teardown(void)
     memset(&att, 0, sizeof att);
     gridform_amplitude_destroy(amp_fx);
     amp_fx = NULL;
+    gridform_learner_destroy(lrn.exact);
     gridform_learner_destroy(lrn.bare);
     gridform_learner_destroy(lrn.l);
     memset(&lrn, 0, sizeof lrn);

@@ -640,11 +640,13 @@ START_TEST(test_errors)
     gridform_learner_destroy(l);
     gridform_learner_destroy(NULL);
 
-    /* An EXACT kernel is not a Fourier multiplier. */
+    /* An EXACT kernel is not a Fourier multiplier: EULER only. */
     gridform_kernel *ke = NULL;
     ck_assert_int_eq(gridform_kernel_create(&ke, s.pc, GRIDFORM_KERNEL_EXACT), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_learner_create(&l, ke, 2), GRIDFORM_EUNSUPPORTED);
-    ck_assert_ptr_null(l);
+    ck_assert_int_eq(gridform_learner_create(&l, ke, 2), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EXPONENTIAL), GRIDFORM_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(gridform_learner_last_error(l), "EULER"));
+    gridform_learner_destroy(l);
     gridform_kernel_destroy(ke);
     free_setup(&s);
 }
@@ -682,6 +684,54 @@ START_TEST(test_allocation_failure)
 }
 END_TEST
 
+START_TEST(test_exact_kernel)
+{
+    /* On a periodic arena with one cell per grid point, the EXACT kernel
+     * P P^T/np is the FOURIER one: Sanger's maps reach the same top shell.
+     * In a walled arena (EXACT only) they stay orthonormal and ordered. */
+    gridform_arena *a = NULL;
+    gridform_placecode *pc = NULL;
+    gridform_kernel *ke = NULL, *kf = NULL;
+    size_t ng = 8, n = 24 * 24;
+    double q[8], da = (2.2 / 24) * (2.2 / 24), *g = malloc(ng * n * sizeof *g);
+    for (int boundary = GRIDFORM_PERIODIC; boundary <= GRIDFORM_WALLED; boundary++) {
+        ck_assert_int_eq(gridform_arena_create(&a, 2.2, 2.2, 24, 24, boundary), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.12, 2.0, n,
+                                                   GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_kernel_create(&ke, pc, GRIDFORM_KERNEL_EXACT), GRIDFORM_OK);
+        gridform_learner *l = NULL;
+        ck_assert_int_eq(gridform_learner_create(&l, ke, ng), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_LINEAR, 0.0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_seed(l, 1, 1.0), GRIDFORM_OK);
+        int rc = gridform_learner_run(l, 3000, 1e-9, NULL, NULL);
+        ck_assert(rc == GRIDFORM_OK || rc == GRIDFORM_CONTINUE);
+        ck_assert_int_eq(gridform_learner_objective(l, q, NULL), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
+        /* Walled: near-degenerate eigenvalues, not converged in 3000 steps. */
+        ck_assert_double_lt(orthonormality_error(g, ng, n, da), boundary == GRIDFORM_PERIODIC ? 1e-8 : 1e-4);
+        for (size_t j = 1; j < ng; j++)
+            ck_assert_double_le(q[j], q[j - 1] * (1 + 1e-6));
+        if (boundary == GRIDFORM_PERIODIC) {
+            double kmag, value;
+            size_t mult, ns;
+            ck_assert_int_eq(rc, GRIDFORM_OK);
+            ck_assert_int_eq(gridform_kernel_create(&kf, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_kernel_shells(kf, 1, &kmag, &value, &mult, &ns), GRIDFORM_OK);
+            ck_assert_uint_eq(mult, 8);
+            for (size_t j = 0; j < ng; j++)
+                ck_assert_double_eq_tol(q[j] / value, 1.0, 1e-6);
+            gridform_kernel_destroy(kf);
+        }
+        gridform_learner_destroy(l);
+        gridform_kernel_destroy(ke);
+        gridform_placecode_destroy(pc);
+        gridform_arena_destroy(a);
+    }
+    free(g);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("learner");
@@ -696,6 +746,7 @@ int main(void)
     tcase_add_test(tc, test_divergence);
     tcase_add_test(tc, test_soft_and_defaults);
     tcase_add_test(tc, test_threads_and_planning);
+    tcase_add_test(tc, test_exact_kernel);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_allocation_failure);
     suite_add_tcase(s, tc);
