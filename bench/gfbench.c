@@ -55,10 +55,16 @@ static void check(int rc, const char *what)
         die("%s: %s (%s)", what, gridform_strerror(rc), gridform_last_error());
 }
 
+/* Wall time, or with GFBENCH_CLOCK=cpu the process's CPU time: on a
+ * machine shared with other jobs the CPU time of one thread hardly moves
+ * when the process is preempted, so it is the steadier measure while
+ * developing (the table reports wall time). */
+static clockid_t bench_clock = CLOCK_MONOTONIC;
+
 static double now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(bench_clock, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -305,72 +311,97 @@ static void read_npy_exact(const char *path, double *a, size_t count)
 /* ---- the floor: the step's FFTW and BLAS calls in isolation -------------*/
 
 typedef struct {
-    double fft, blas;
+    double fft, blas, fft_min, blas_min, fft_batched;
 } floor_times;
 
+static unsigned plan_flags(int planning)
+{
+    return planning == GRIDFORM_PLAN_PATIENT ? FFTW_PATIENT
+         : planning == GRIDFORM_PLAN_MEASURE ? FFTW_MEASURE : FFTW_ESTIMATE;
+}
+
+/* The learner's FFTW and BLAS calls for one step, on 1 thread, without the
+ * elementwise work (lib/learner_step.c, EULER):
+ *   INDEPENDENT  per map: r2c into a one-map scratch spectrum, c2r back;
+ *   SANGER       per map: r2c into the ng x 2 nfreq spectra; dsyrk of the
+ *                weighted spectra (M); dtrmm (the strict lower triangle of
+ *                M on the spectra); per map: c2r.
+ * Single-map plans made as the learner makes them; layout as the learner's:
+ * three buffers of ng x 2 nfreq doubles, maps at stride n in the real view.
+ * fft_batched times one batched r2c + c2r of all maps, for comparison. */
 static floor_times measure_floor(const options *o, size_t reps)
 {
-    /* The learner's layout (lib/learner.c): three buffers of ng x 2 nfreq
-     * doubles; maps are contiguous (stride n) in the real view, spectra have
-     * stride nfreq complex values. */
     const size_t n = o->n, ng = o->ng, np = n * n, nf = n * (n / 2 + 1), cs = 2 * nf;
+    const int sanger = o->coupling == GRIDFORM_COUPLING_SANGER;
     double *G = xmalloc(ng * cs * sizeof(double));
     double *A = xmalloc(ng * cs * sizeof(double));
     double *B = xmalloc(ng * cs * sizeof(double));
     double *M = xmalloc(ng * ng * sizeof(double));
     int dims[2] = {(int)n, (int)n};
-    unsigned flags = o->planning == GRIDFORM_PLAN_PATIENT ? FFTW_PATIENT
-                   : o->planning == GRIDFORM_PLAN_MEASURE ? FFTW_MEASURE : FFTW_ESTIMATE;
-    fftw_plan fwd, bwd;
+    unsigned flags = plan_flags(o->planning);
 
 #ifdef HAVE_FFTW3_THREADS
     fftw_init_threads();
-    fftw_plan_with_nthreads(o->threads);
+    fftw_plan_with_nthreads(1);
 #endif
-    /* planned on the workspaces, as the learner does; executed on G */
-    fwd = fftw_plan_many_dft_r2c(2, dims, (int)ng, A, NULL, 1, (int)np, (fftw_complex *)B, NULL, 1,
-                                 (int)nf, flags);
-    bwd = fftw_plan_many_dft_c2r(2, dims, (int)ng, (fftw_complex *)A, NULL, 1, (int)nf, B, NULL, 1,
-                                 (int)np, flags);
-    if (fwd == NULL || bwd == NULL)
+    fftw_plan fwd = fftw_plan_many_dft_r2c(2, dims, 1, A, NULL, 1, (int)np, (fftw_complex *)B,
+                                           NULL, 1, (int)nf, flags);
+    fftw_plan bwd = fftw_plan_many_dft_c2r(2, dims, 1, (fftw_complex *)A, NULL, 1, (int)nf, B,
+                                           NULL, 1, (int)np, flags);
+    fftw_plan bfwd = fftw_plan_many_dft_r2c(2, dims, (int)ng, A, NULL, 1, (int)np,
+                                            (fftw_complex *)B, NULL, 1, (int)nf, flags);
+    fftw_plan bbwd = fftw_plan_many_dft_c2r(2, dims, (int)ng, (fftw_complex *)A, NULL, 1, (int)nf,
+                                            B, NULL, 1, (int)np, flags);
+    if (fwd == NULL || bwd == NULL || bfwd == NULL || bbwd == NULL)
         die("FFTW could not plan the floor's transforms");
     for (size_t i = 0; i < ng * cs; i++)
-        G[i] = B[i] = (double)((i * 2654435761u) % 1000) / 1000.0;
+        G[i] = B[i] = (double)((i * 2654435761u) % 1000) / 1000.0 - 0.5;
     for (size_t i = 0; i < ng * ng; i++)
-        M[i] = 1e-6 * (double)(i % 7);
+        M[i] = 1e-6;
 
     double *tf = xmalloc(reps * sizeof(double)), *tb = xmalloc(reps * sizeof(double));
+    double *tz = xmalloc(reps * sizeof(double));
     for (size_t r = 0; r < reps + 1; r++) {
         double tfft = 0, tblas = 0, t0 = now();
-        fftw_execute_dft_r2c(fwd, G, (fftw_complex *)A);
+        for (size_t j = 0; j < ng; j++)
+            fftw_execute_dft_r2c(fwd, G + j * np, (fftw_complex *)(sanger ? A + j * cs : B));
         tfft += now() - t0;
-        if (o->coupling == GRIDFORM_COUPLING_SANGER) {
-            /* the learner's two BLAS calls (lib/learner_step.c):
-             * M = Y Y^T by dsyrk, then spec <- T spec by dtrmm */
+        if (sanger) {
             t0 = now();
             cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, (int)cs, 1.0, B, (int)cs,
                         0.0, M, (int)ng);
-            for (size_t i = 0; i < ng; i++)
-                for (size_t j = 0; j < ng; j++)
-                    M[i * ng + j] = 1e-6;
             double t1 = now();
-            cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasUnit, (int)ng, (int)cs,
-                        1.0, M, (int)ng, A, (int)cs);
-            tblas += (now() - t1) + (t1 - t0);
+            for (size_t i = 0; i < ng * ng; i++)  /* keep the product finite, untimed */
+                M[i] = 1e-6;
+            double t2 = now();
+            cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng,
+                        (int)cs, 1.0, M, (int)ng, B, (int)cs);
+            tblas += (now() - t2) + (t1 - t0);
         }
         t0 = now();
-        fftw_execute_dft_c2r(bwd, (fftw_complex *)A, B);
+        for (size_t j = 0; j < ng; j++)
+            fftw_execute_dft_c2r(bwd, (fftw_complex *)(sanger ? B + j * cs : B), A + j * np);
         tfft += now() - t0;
+        t0 = now();
+        fftw_execute_dft_r2c(bfwd, G, (fftw_complex *)A);
+        fftw_execute_dft_c2r(bbwd, (fftw_complex *)A, B);
+        double tbatch = now() - t0;
         if (r > 0) { /* the first repetition warms caches and thread pools */
             tf[r - 1] = tfft;
             tb[r - 1] = tblas;
+            tz[r - 1] = tbatch;
         }
     }
-    floor_times ft = {median(tf, reps), median(tb, reps)};
+    floor_times ft = {median(tf, reps), median(tb, reps), 0, 0, median(tz, reps)};
+    ft.fft_min = tf[0];   /* median() sorted them */
+    ft.blas_min = tb[0];
     fftw_destroy_plan(fwd);
     fftw_destroy_plan(bwd);
+    fftw_destroy_plan(bfwd);
+    fftw_destroy_plan(bbwd);
     fftw_free(tf);
     fftw_free(tb);
+    fftw_free(tz);
     fftw_free(G);
     fftw_free(A);
     fftw_free(B);
@@ -430,7 +461,8 @@ static int cmd_learner(const options *o)
         } else if (!strcmp(cmd, "floor")) {
             size_t reps = parse_size(arg, "floor repetitions");
             floor_times ft = measure_floor(o, reps ? reps : 1);
-            printf("floor fft=%.9g blas=%.9g\n", ft.fft, ft.blas);
+            printf("floor fft=%.9g blas=%.9g fft_min=%.9g blas_min=%.9g fft_batched=%.9g\n",
+                   ft.fft, ft.blas, ft.fft_min, ft.blas_min, ft.fft_batched);
         } else {
             printf("error unknown command '%s'\n", cmd);
         }
@@ -535,13 +567,20 @@ static int cmd_mem(const options *o)
     setup_make(&s, o, o->ng);
     check(gridform_learner_iterate(s.l, 3), "gridform_learner_iterate");
     double peak = peak_rss_bytes();
-    /* The data an out-of-place Euler step needs: the maps G, Sigma G, the
-     * batch of half spectra, the kernel's spectrum and an ng x ng Gram. */
-    double need = (double)o->ng * (double)s.npoints * 8.0 * 2.0
-                  + (double)o->ng * (double)s.nfreq * 16.0 + (double)s.nfreq * 8.0
-                  + (double)o->ng * (double)o->ng * 8.0;
+    /* The data an Euler step needs.  INDEPENDENT: the maps G and the new
+     * maps G' (each map's spectrum can live in a one-map scratch); SANGER:
+     * G, the batch of half spectra (M needs every map's spectrum before any
+     * map can be corrected) and the weighted copy of it that dsyrk reads.
+     * Both: Sigma~ and the ng x ng coupling matrix. */
+    double maps = (double)o->ng * (double)s.npoints * 8.0;
+    double spectra = (double)o->ng * (double)s.nfreq * 16.0;
+    double need = (double)s.nfreq * 8.0 + (double)o->ng * (double)o->ng * 8.0;
+    if (o->coupling == GRIDFORM_COUPLING_INDEPENDENT)
+        need += 2.0 * maps + (double)s.nfreq * 16.0 * (double)o->threads;
+    else
+        need += maps + 2.0 * spectra;
     printf("mem n=%zu ng=%zu peak_rss=%.0f base_rss=%.0f need=%.0f maps=%.0f\n", o->n, o->ng,
-           peak, base, need, (double)o->ng * (double)s.npoints * 8.0);
+           peak, base, need, maps);
     setup_free(&s);
     return 0;
 }
@@ -561,6 +600,9 @@ static int cmd_info(void)
 int main(int argc, char **argv)
 {
     options o;
+    const char *clk = getenv("GFBENCH_CLOCK");
+    if (clk != NULL && !strcmp(clk, "cpu"))
+        bench_clock = CLOCK_PROCESS_CPUTIME_ID;
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

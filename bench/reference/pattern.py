@@ -69,34 +69,38 @@ class Reference:
     def step(self):
         """One explicit Euler step, then the ReLU projection and renormalisation.
 
-        STEP_RULE, the C learner's EULER step (lib/learner_step.c) written out:
-            H   = Sigma G                          (FFT convolution)
-            T   = I - dt * tril(M, -1),  M = dA G H^T   (Sanger; T = I if independent)
-            G1  = T G,   H1 = T H                  (= Sigma G1: T mixes maps, Sigma acts
-                                                    within each map, so they commute)
-            G'  = G1 + dt (H1 - lambda0 G1),  lambda0 = max Sigma~
-            G'  = max(G', 0),   each map scaled to dA sum g^2 = 1.
-        The diagonal terms -(g_j^T Sigma g_j) g_j of Oja's and Sanger's rules
-        are supplied by the renormalisation; lambda0 is the constant shift that
-        makes every Euler factor 1 + dt(Sigma~ - lambda0) lie in [-1, 1] for
-        dt <= 2/(max Sigma~ - min Sigma~).  The learner applies the coupling
-        and then the linear part (a Lie splitting), hence T on both G and H.
+        The C learner's EULER step (lib/learner_step.c), written out:
+            H  = Sigma G                                  (FFT convolution)
+            M  = dA G H^T                                 (dot products; Sanger only)
+            G' = G + dt (H - lambda0 G - tril(M, -1) G)   (tril term: Sanger only)
+            G' = max(G', 0),  then each map scaled to dA sum g^2 = 1
+                 (a map with no positive value is replaced by -G' first),
+        with lambda0 = max Sigma~ over the lattice.  The diagonal terms
+        -(g_j^T Sigma g_j) g_j of Oja's and Sanger's rules are supplied by
+        the renormalisation (to first order in dt); the constant shift
+        lambda0 makes every linear Euler factor 1 + dt(Sigma~ - lambda0) lie
+        in [-1, 1] for dt <= 2/(max Sigma~ - min Sigma~).
         """
         ng = self.ng
         dt = self.dt
         Gf = self.G.reshape(ng, -1)
         Hf = self.apply_sigma(self.G).reshape(ng, -1)
+        dG = Hf - self.lambda0 * Gf
         if self.coupling == SANGER:
-            # Sanger's rule (THEORY.md section 4): the correction of map j
-            # is sum_{i < j} (g_i^T Sigma g_j dA) g_i, the strict lower
+            # Sanger's rule (THEORY.md section 4): map j loses
+            # sum_{i < j} (g_i^T Sigma g_j dA) g_i, the strict lower
             # triangle of the matrix of dot products.
             M = (Gf @ Hf.T) * self.dA
-            T = np.eye(ng) - dt * np.tril(M, -1)
-            Gf = T @ Gf
-            Hf = T @ Hf
-        Gf = Gf + dt * (Hf - self.lambda0 * Gf)
-        Gf = np.maximum(Gf, 0.0)
+            dG -= np.tril(M, -1) @ Gf
+        P = Gf + dt * dG
+        Gf = np.maximum(P, 0.0)
         norms = np.sqrt(np.einsum("ij,ij->i", Gf, Gf) * self.dA)
+        if not np.all(norms > 0):
+            # The linear part cannot tell g from -g: a map whose update is
+            # nowhere positive keeps its pattern in -g (as the C learner does).
+            for j in np.flatnonzero(norms == 0):
+                Gf[j] = np.maximum(-P[j], 0.0)
+                norms[j] = np.sqrt(np.dot(Gf[j], Gf[j]) * self.dA)
         if not np.all(norms > 0) or not np.all(np.isfinite(norms)):
             raise FloatingPointError("step %d: a map vanished or diverged" % (self.steps + 1))
         Gf = Gf / norms[:, None]

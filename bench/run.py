@@ -1,0 +1,429 @@
+#!/usr/bin/python3
+"""libgridform benchmarks: the C library against the NumPy/SciPy references.
+
+Run by `make bench` as
+    PYTHON bench/run.py --gfbench bench/gfbench --srcdir SRCDIR [--quick]
+and prints one table (issue 6):
+  1. learner step, C vs NumPy (ms/step, ratio, max |diff| after the same steps)
+  2. the step's floor: its FFTW + BLAS calls alone, and step / floor
+  3. scoring 50x50 maps with NaN holes, C vs the SciPy reference
+  4. time to hexagons: EULER vs EXPONENTIAL vs the NumPy reference
+  5. threads: 1 -> 2 threads on (256^2, 64)
+  6. memory: peak RSS of a (256^2, 256) learner vs the bytes its data needs
+
+C and NumPy are timed A B A B (alternating blocks of steps on the same maps)
+and medians are reported.  Both sides use one thread for part 1 (the NumPy
+FFT is single-threaded; OPENBLAS_NUM_THREADS=1 is set for both BLAS).
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+# Like for like: one BLAS thread in NumPy, as in the C learner of part 1.
+# Must be set before NumPy is imported.
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "reference"))
+import pattern  # noqa: E402
+
+
+def say(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def parse_kv(line):
+    out = {}
+    for tok in line.split()[1:]:
+        if "=" in tok:
+            k, v = tok.split("=", 1)
+            out[k] = v
+    return out
+
+
+class CLearner:
+    """A `gfbench learner` process kept alive between commands."""
+
+    def __init__(self, gfbench, threads=1, **opts):
+        args = [gfbench, "learner", "--threads", str(threads)]
+        for k, v in opts.items():
+            args += ["--" + k.replace("_", "-"), str(v)]
+        env = dict(os.environ)
+        env["OPENBLAS_NUM_THREADS"] = str(threads)
+        self.p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  text=True, env=env)
+        line = self.p.stdout.readline()
+        if not line.startswith("ready"):
+            raise RuntimeError("gfbench learner failed to start: %r" % line)
+        kv = parse_kv(line)
+        self.dt = float(kv["dt"])
+        self.euler_limit = float(kv["euler_limit"])
+        self.dA = float(kv["dA"])
+        self.lx = float(kv["lx"])
+        self.ly = float(kv["ly"])
+
+    def cmd(self, text):
+        self.p.stdin.write(text + "\n")
+        self.p.stdin.flush()
+        line = self.p.stdout.readline()
+        if not line:
+            raise RuntimeError("gfbench learner died on %r" % text)
+        if line.startswith("error"):
+            raise RuntimeError(line.strip())
+        return line
+
+    def step(self, k):
+        return [float(x) for x in self.cmd("step %d" % k).split()[1:]]
+
+    def floor(self, reps):
+        kv = parse_kv(self.cmd("floor %d" % reps))
+        return float(kv["fft"]), float(kv["blas"]), float(kv["fft_batched"])
+
+    def close(self):
+        try:
+            self.cmd("quit")
+        except (RuntimeError, BrokenPipeError):
+            pass
+        self.p.wait()
+
+
+def med_ms(times):
+    return 1e3 * float(np.median(times))
+
+
+# ---- 1 and 2: the learner step and its floor ---------------------------------
+
+def bench_step(a, tmp, n, ng, coupling, steps, rounds):
+    d = tempfile.mkdtemp(dir=tmp)
+    c = CLearner(a.gfbench, n=n, ng=ng, coupling=coupling, dir=d)
+    ref = pattern.Reference(np.load(os.path.join(d, "spectrum.npy")),
+                            np.load(os.path.join(d, "maps0.npy")),
+                            c.lx, c.ly, c.dt, coupling)
+    tc, tp = [], []
+    per = max(1, steps // rounds)
+    done = 0
+    while done < steps:
+        k = min(per, steps - done)
+        tc += c.step(k)           # A
+        ref.iterate(k, tp)        # B
+        done += k
+    out = os.path.join(d, "c.npy")
+    c.cmd("save " + out)
+    diff = float(np.max(np.abs(np.load(out) - ref.G)))
+    scale = float(np.max(np.abs(ref.G)))
+    fft, blas, batched = c.floor(a.floor_reps)
+    c.close()
+    return dict(c=med_ms(tc), numpy=med_ms(tp), diff=diff, scale=scale, steps=steps,
+                fft=1e3 * fft, blas=1e3 * blas, batched=1e3 * batched)
+
+
+# ---- 3: scoring -------------------------------------------------------------
+
+def bench_score(a, tmp):
+    """Scoring speed from the scorer's own benchmark, bench/score_bench (issue 3).
+
+    It scores 4096 maps of 50 x 50 with NaN holes in C and a subset with
+    bench/reference/gridness.py (SciPy), alternating, one core each, and
+    prints medians; its agreement check (minutes) is `make bench-score`."""
+    env = dict(os.environ, PYTHON=sys.executable, TMPDIR=tmp)
+    out = subprocess.run([a.score_bench, "--agree", "0", "--maps", "4096",
+                          "--ref-maps", str(a.score_ref_maps), "--rounds", str(a.score_rounds)],
+                         capture_output=True, text=True, env=env).stdout
+    # score_bench exits 1 when it misses its own targets; the table says so
+    res = {"n": 4096, "nref": a.score_ref_maps, "rounds": a.score_rounds}
+    for line in out.splitlines():
+        t = line.strip()
+        nums = t.split()
+        if t.startswith("C gridform_scorer_score"):
+            res["c"] = float(nums[-2])
+        elif t.startswith("C + spacing"):
+            res["c_all"] = float(nums[-2])
+        elif t.startswith("reference gridness.py (direct SAC)"):
+            res["ref"] = float(nums[-3])
+        elif t.startswith("reference gridness.py --sac fft"):
+            res["ref_fft"] = float(nums[-3])
+    if "c" not in res or "ref" not in res:
+        raise RuntimeError("cannot read score_bench's output:\n" + out)
+    return res
+
+
+# ---- 4: time to hexagons -------------------------------------------------------
+
+def schedule(steps, dense, every):
+    """Steps to take before the next scoring: 1 while steps < dense, then every."""
+    return 1 if steps < dense else every
+
+
+def numpy_time_to_hex(a, tmp, spectrum, maps0, lx, dt, budget):
+    """The NumPy reference (EULER) until 90% of the maps score > 0.37.
+
+    Snapshots are kept on gfbench's scoring schedule and scored afterwards
+    with the C scorer (the same criterion as the C runs, not timed)."""
+    ref = pattern.Reference(spectrum, maps0, lx, lx, dt, pattern.INDEPENDENT)
+    snaps, steps_at, learn = [], [], 0.0
+    steps = 0
+    reached = None
+    while reached is None and learn < budget:
+        # learn in chunks of snapshots, then score the chunk
+        chunk = []
+        while len(chunk) < 50 and learn < budget:
+            k = schedule(steps, a.hex_dense, a.hex_every)
+            t0 = time.perf_counter()
+            ref.iterate(k)
+            learn += time.perf_counter() - t0
+            steps += k
+            chunk.append((steps, learn, ref.G.copy()))
+        path = os.path.join(tmp, "hex_snaps.npy")
+        np.save(path, np.concatenate([c[2] for c in chunk]))
+        out = subprocess.run([a.gfbench, "score", "--input", path, "--box", repr(lx)],
+                             check=True, capture_output=True, text=True).stdout.splitlines()[1:]
+        s60 = np.array([float(v) for v in out]).reshape(len(chunk), -1)
+        frac = np.mean(np.nan_to_num(s60, nan=-9.0) > 0.37, axis=1)
+        for i, f in enumerate(frac):
+            if f >= 0.9:
+                reached = (chunk[i][0], chunk[i][1], float(f))
+                break
+    if reached is not None:
+        return dict(reached=True, steps=reached[0], seconds=reached[1], fraction=reached[2],
+                    dt=dt)
+    return dict(reached=False, steps=steps, seconds=learn, fraction=float(frac[-1]), dt=dt)
+
+
+def run_hex(a, integrator, dt, start, budget):
+    args = [a.gfbench, "hex", "--n", "64", "--ng", "32", "--integrator", integrator,
+            "--start", start, "--every", str(a.hex_every), "--dense", str(a.hex_dense),
+            "--budget", str(budget)]
+    if dt > 0:
+        args += ["--dt", repr(dt)]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    kv = parse_kv(out.strip().splitlines()[-1])
+    return dict(reached=kv["reached"] == "1", steps=int(kv["steps"]),
+                seconds=float(kv["seconds"]), fraction=float(kv["fraction"]),
+                dt=float(kv["dt"]), status=kv["status"])
+
+
+def bench_hex(a, tmp):
+    """Per seed, A B C A B C: C EULER, C EXPONENTIAL, NumPy EULER from the same maps."""
+    runs = {"euler": [], "exponential": [], "numpy": []}
+    for seed in range(1, a.hex_seeds + 1):
+        d = tempfile.mkdtemp(dir=tmp)
+        c = CLearner(a.gfbench, n=64, ng=32, dir=d, seed=seed)
+        lx, limit = c.lx, c.euler_limit
+        c.close()
+        spectrum = np.load(os.path.join(d, "spectrum.npy"))
+        start = os.path.join(d, "maps0.npy")
+        dt_euler = a.euler_fraction * limit
+        runs["euler"].append(run_hex(a, "euler", dt_euler, start, a.hex_budget))
+        runs["exponential"].append(run_hex(a, "exponential", a.exp_dt, start, a.hex_budget))
+        runs["numpy"].append(numpy_time_to_hex(a, tmp, spectrum, np.load(start), lx, dt_euler,
+                                               a.numpy_hex_budget))
+    res = {}
+    for k, v in runs.items():
+        r = dict(v[0])
+        r["seconds"] = float(np.median([x["seconds"] for x in v]))
+        r["steps_all"] = [x["steps"] for x in v]
+        r["reached"] = all(x["reached"] for x in v)
+        r["fraction"] = min(x["fraction"] for x in v)
+        res[k] = r
+    res["euler_limit"] = limit
+    return res
+
+
+# ---- 5: threads ---------------------------------------------------------------
+
+def bench_threads(a, coupling):
+    c1 = CLearner(a.gfbench, threads=1, n=256, ng=64, coupling=coupling)
+    c2 = CLearner(a.gfbench, threads=2, n=256, ng=64, coupling=coupling)
+    t1, t2 = [], []
+    c1.step(1)
+    c2.step(1)
+    for _ in range(a.thread_rounds):
+        t1 += c1.step(a.thread_steps)
+        t2 += c2.step(a.thread_steps)
+    c1.close()
+    c2.close()
+    return med_ms(t1), med_ms(t2)
+
+
+# ---- 6: memory ----------------------------------------------------------------
+
+def bench_mem(a):
+    res = {}
+    for coupling in (pattern.INDEPENDENT, pattern.SANGER):
+        out = subprocess.run([a.gfbench, "mem", "--n", "256", "--ng", "256", "--coupling",
+                              coupling], check=True, capture_output=True, text=True).stdout
+        kv = parse_kv(out.strip().splitlines()[-1])
+        res[coupling] = {k: float(v) for k, v in kv.items()}
+    return res
+
+
+def machine():
+    """One line about the machine and the libraries, for the table's header."""
+    cpu, ncpu = "unknown CPU", os.cpu_count()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    info = subprocess.run([a_gfbench[0], "info"], capture_output=True, text=True).stdout.strip()
+    try:
+        import scipy
+        sv = scipy.__version__
+    except ImportError:
+        sv = "absent"
+    return ("%s, %d CPUs; %s; Python %s, NumPy %s, SciPy %s" %
+            (cpu, ncpu, info[len("info "):], sys.version.split()[0], np.__version__, sv))
+
+
+a_gfbench = [None]
+
+
+# ---- the table -----------------------------------------------------------------
+
+def fmt_target(ok):
+    return "met" if ok else "MISSED"
+
+
+def main():
+    p = argparse.ArgumentParser(description="libgridform benchmarks (make bench)")
+    p.add_argument("--gfbench", required=True)
+    p.add_argument("--score-bench", default="bench/score_bench")
+    p.add_argument("--quick", action="store_true", help="fewer steps, for a smoke test")
+    p.add_argument("--steps", type=int, default=100, help="steps of part 1 (100)")
+    p.add_argument("--rounds", type=int, default=4, help="A B blocks in part 1 (4)")
+    p.add_argument("--floor-reps", type=int, default=15)
+    p.add_argument("--score-ref-maps", type=int, default=16,
+                   help="maps timed with the SciPy reference (16)")
+    p.add_argument("--score-rounds", type=int, default=3)
+    p.add_argument("--euler-fraction", type=float, default=0.99,
+                   help="EULER step for part 4 as a fraction of the stability limit (0.99)")
+    p.add_argument("--exp-dt", type=float, default=0.0, help="EXPONENTIAL step (0: default)")
+    p.add_argument("--hex-dense", type=int, default=40)
+    p.add_argument("--hex-every", type=int, default=5)
+    p.add_argument("--hex-budget", type=float, default=60.0)
+    p.add_argument("--hex-seeds", type=int, default=3)
+    p.add_argument("--numpy-hex-budget", type=float, default=60.0)
+    p.add_argument("--thread-steps", type=int, default=5)
+    p.add_argument("--thread-rounds", type=int, default=3)
+    p.add_argument("--parts", default="123456")
+    a = p.parse_args()
+    if a.quick:
+        a.steps, a.rounds, a.floor_reps, a.score_ref_maps, a.score_rounds = 10, 2, 5, 4, 1
+        a.numpy_hex_budget, a.hex_seeds, a.thread_rounds = 10.0, 1, 1
+    a_gfbench[0] = a.gfbench
+    configs = [(64, 64), (128, 64), (128, 256), (256, 64)]
+    rows = []
+    t_start = time.time()
+    with tempfile.TemporaryDirectory(prefix="gfbench.") as tmp:
+        step_res = []
+        if "1" in a.parts or "2" in a.parts:
+            for n, ng in configs:
+                for coupling in (pattern.INDEPENDENT, pattern.SANGER):
+                    say("bench: learner step n=%d^2 ng=%d %s ..." % (n, ng, coupling))
+                    step_res.append(((n, ng, coupling),
+                                     bench_step(a, tmp, n, ng, coupling, a.steps, a.rounds)))
+        score_res = None
+        if "3" in a.parts:
+            say("bench: scoring ...")
+            score_res = bench_score(a, tmp)
+        hex_res = None
+        if "4" in a.parts:
+            say("bench: time to hexagons ...")
+            hex_res = bench_hex(a, tmp)
+        thr = {}
+        if "5" in a.parts:
+            for coupling in (pattern.INDEPENDENT, pattern.SANGER):
+                say("bench: threads %s ..." % coupling)
+                thr[coupling] = bench_threads(a, coupling)
+        mem = None
+        if "6" in a.parts:
+            say("bench: memory ...")
+            mem = bench_mem(a)
+
+    w = rows.append
+    w("libgridform benchmarks (%s)" % time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+    w("machine: " + machine())
+    if step_res:
+        w("")
+        w("1-2. learner step, EULER + RELU, 1 thread, median of %d steps, A B A B in %d blocks"
+          % (a.steps, a.rounds))
+        w("%-6s %4s %-11s %9s %9s %6s %9s %8s %8s %8s %6s %8s" %
+          ("n", "ng", "coupling", "C ms", "NumPy ms", "ratio", "max|diff|", "FFT ms",
+           "BLAS ms", "step/flr", "target", "batch ms"))
+        for (n, ng, coupling), r in step_res:
+            ratio = r["numpy"] / r["c"]
+            flr = r["c"] / (r["fft"] + r["blas"])
+            w("%-6s %4d %-11s %9.3f %9.2f %5.1fx %9.1e %8.3f %8.3f %8.2f %6s %8.3f" %
+              ("%d^2" % n, ng, coupling, r["c"], r["numpy"], ratio, r["diff"], r["fft"],
+               r["blas"], flr, "ok" if ratio >= 5 and flr <= 1.3 else "MISS", r["batched"]))
+        w("   targets: C >= 5x NumPy at every configuration; step/(FFT+BLAS) <= 1.3."
+          " max|diff|: maps after %d steps from the same start (unit norm, max|G| ~ %.2g)."
+          % (a.steps, max(r["scale"] for _, r in step_res)))
+        w("   FFT, BLAS: the step's own FFTW (single-map plans, map by map) and BLAS calls"
+          " alone; batch ms: one batched r2c + c2r plan over all maps, for comparison.")
+    if score_res:
+        r = score_res
+        w("")
+        w("3. scoring %d maps of 50x50 with NaN holes, one core (bench/score_bench; reference"
+          " timed on %d maps; median of %d rounds, alternating)" % (r["n"], r["nref"], r["rounds"]))
+        ratio = r["ref"] / r["c"]
+        w("   C %.4f ms/map (%.0f maps/s; %.4f ms/map with spacing and orientation);"
+          " SciPy reference %.1f ms/map (direct SAC), %.1f ms/map (FFT SAC)" %
+          (r["c"], 1e3 / r["c"], r.get("c_all", float("nan")), r["ref"],
+           r.get("ref_fft", float("nan"))))
+        w("   ratio %.0fx (target >= 100x) %s; %.0f maps/s (target >= 1000) %s" %
+          (ratio, fmt_target(ratio >= 100), 1e3 / r["c"], fmt_target(1e3 / r["c"] >= 1000)))
+    if hex_res:
+        w("")
+        w("4. time to hexagons: 32 ReLU maps, DoG sigma 0.12 m s 2, 64^2 periodic 4.4 m, until"
+          " 90%% score60 > 0.37; median of %d seeds; scored after each of the first %d steps,"
+          " then every %d (scoring not timed)" % (a.hex_seeds, a.hex_dense, a.hex_every))
+        names = {"euler": "C EULER", "exponential": "C EXPONENTIAL", "numpy": "NumPy EULER"}
+        for k in ("euler", "exponential", "numpy"):
+            r = hex_res[k]
+            extra = ""
+            if not r["reached"]:
+                extra = " (NOT reached within the budget: fraction %.2f)" % r["fraction"]
+            w("   %-14s dt=%-9.4g steps %-16s wall %8.4f s%s" %
+              (names[k], r["dt"], "/".join(str(x) for x in r["steps_all"]), r["seconds"], extra))
+        e, x, nref = hex_res["euler"], hex_res["exponential"], hex_res["numpy"]
+        best = min(e["seconds"], x["seconds"])
+        w("   EULER at %.2f of its stability limit 2/(max-min Sigma~) = %.4g; EXPONENTIAL at the"
+          " learner's default step" % (a.euler_fraction, hex_res["euler_limit"]))
+        w("   EXPONENTIAL/EULER %.3f (target <= 0.2) %s; NumPy/C(best) %.1fx (target >= 25) %s" %
+          (x["seconds"] / e["seconds"], fmt_target(x["seconds"] / e["seconds"] <= 0.2),
+           nref["seconds"] / best, fmt_target(nref["seconds"] / best >= 25)))
+    if thr:
+        w("")
+        w("5. threads, (256^2, 64), EULER + RELU, median ms/step (FFTW + BLAS threads)")
+        for coupling, (t1, t2) in thr.items():
+            w("   %-11s 1 thread %8.2f ms, 2 threads %8.2f ms, speed-up %.2fx (target >= 1.6)" %
+              (coupling, t1, t2, t1 / t2))
+    if mem:
+        w("")
+        w("6. memory, (256^2, 256) learner, 3 steps, in a fresh process; need = the data a step"
+          " needs (INDEPENDENT: maps in and out; SANGER: maps, spectra and their weighted copy)")
+        for coupling, m in mem.items():
+            r = (m["peak_rss"] - m["base_rss"]) / m["need"]
+            w("   %-11s peak RSS %6.1f MiB (%.1f MiB before the learner), need %6.1f MiB (maps"
+              " %.1f MiB): (peak-before)/need %.2f, peak/need %.2f (target <= 1.5) %s" %
+              (coupling, m["peak_rss"] / 2**20, m["base_rss"] / 2**20, m["need"] / 2**20,
+               m["maps"] / 2**20, r, m["peak_rss"] / m["need"], fmt_target(m["peak_rss"] / m["need"] <= 1.5)))
+    w("")
+    w("total bench time %.0f s" % (time.time() - t_start))
+    print("\n".join(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
