@@ -202,6 +202,35 @@ START_TEST(test_hook_is_per_call)
 }
 END_TEST
 
+/* A failed allocation inside a call on an existing handle leaves the handle
+ * as it was and usable. */
+START_TEST(test_usable_after_enomem)
+{
+    fixtures_setup();
+    double before[2 * 25], after[2 * 25], xy[18], resp[25];
+    for (int i = 0; i < 18; i++)
+        xy[i] = 0.05 * i - 0.4;
+    ck_assert_int_eq(gridform_placecode_get_centers(fx.pc_walled, before), GRIDFORM_OK);
+    gridform_debug_fail_allocation(1);
+    ck_assert_int_eq(gridform_placecode_set_centers(fx.pc_walled, xy, 9), GRIDFORM_ENOMEM);
+    gridform_debug_fail_allocation(0);
+    size_t nc = 0;
+    ck_assert_int_eq(gridform_placecode_get_ncells(fx.pc_walled, &nc), GRIDFORM_OK);
+    ck_assert_uint_eq(nc, 25);
+    ck_assert_int_eq(gridform_placecode_get_centers(fx.pc_walled, after), GRIDFORM_OK);
+    ck_assert(memcmp(before, after, sizeof before) == 0);
+    ck_assert_int_eq(gridform_placecode_response(fx.pc_walled, xy, 1, resp), GRIDFORM_OK);
+    double k[4], v[4];
+    size_t m[4], ns;
+    gridform_debug_fail_allocation(1);
+    ck_assert_int_eq(gridform_kernel_shells(fx.kf, 4, k, v, m, &ns), GRIDFORM_ENOMEM);
+    gridform_debug_fail_allocation(0);
+    ck_assert_int_eq(gridform_kernel_shells(fx.kf, 4, k, v, m, &ns), GRIDFORM_OK);
+    ck_assert_uint_gt(ns, 0);
+    fixtures_teardown();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("alloc");
@@ -209,6 +238,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_each_create, 0, (int)(sizeof creators / sizeof creators[0]));
     tcase_add_test(tc, test_hook_is_per_call);
+    tcase_add_test(tc, test_usable_after_enomem);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -859,12 +859,78 @@ START_TEST(test_table)
 }
 END_TEST
 
+/* Divergence, cancellation and failed calls leave handles usable (issue 7):
+ * after GRIDFORM_EDIVERGED the maps hold the last finite state and a smaller
+ * step continues; after GRIDFORM_ECANCELED a new run works; a rejected
+ * argument changes nothing. */
+static int all_finite(const double *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return 0;
+    return 1;
+}
+
+START_TEST(test_recovery)
+{
+    gridform_arena *a = NULL;
+    gridform_placecode *pc = NULL;
+    gridform_kernel *k = NULL;
+    gridform_learner *l = NULL;
+    static double g[4 * 24 * 24], g2[4 * 24 * 24];
+    double lim, obj;
+    ck_assert_int_eq(gridform_arena_create(&a, 2.2, 2.2, 24, 24, PER), OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.12, 2.0, 144,
+                                               GRIDFORM_CENTERS_LATTICE, 1), OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), OK);
+    ck_assert_int_eq(gridform_learner_create(&l, k, 4), OK);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EULER), OK);
+    ck_assert_int_eq(gridform_learner_get_euler_limit(l, &lim), OK);
+    ck_assert_int_eq(gridform_learner_seed(l, 3, 1.0), OK);
+
+    /* diverge, then continue with a smaller step */
+    ck_assert_int_eq(gridform_learner_set_step(l, 4.0 * lim), OK);
+    ck_assert_int_eq(gridform_learner_iterate(l, 100000), GRIDFORM_EDIVERGED);
+    ck_assert_int_gt((int)strlen(gridform_learner_last_error(l)), 0);
+    ck_assert_int_eq(gridform_learner_get_maps(l, g), OK);
+    ck_assert(all_finite(g, 4 * 24 * 24));
+    ck_assert_int_eq(gridform_learner_set_step(l, 0.5 * lim), OK);
+    ck_assert_int_eq(gridform_learner_iterate(l, 20), OK);
+    ck_assert_int_eq(gridform_learner_get_maps(l, g), OK);
+    ck_assert(all_finite(g, 4 * 24 * 24));
+    ck_assert_int_eq(gridform_learner_objective(l, NULL, &obj), OK);
+    ck_assert(isfinite(obj) && obj > 0);
+
+    /* cancel, then run again */
+    ck_assert_int_eq(gridform_learner_run(l, 50, 1e-12, cancel_at_once, NULL), GRIDFORM_ECANCELED);
+    int rc = gridform_learner_run(l, 5, 1e-12, NULL, NULL);
+    ck_assert(rc == OK || rc == GRIDFORM_CONTINUE);
+    ck_assert_int_eq(gridform_learner_get_maps(l, g), OK);
+    ck_assert(all_finite(g, 4 * 24 * 24));
+
+    /* a rejected call changes nothing */
+    memcpy(g2, g, sizeof g);
+    g2[100] = NAN;
+    ck_assert_int_eq(gridform_learner_set_maps(l, g2), INVAL);
+    ck_assert_int_eq(gridform_learner_set_step(l, -1.0), INVAL);
+    ck_assert_int_eq(gridform_learner_get_maps(l, g2), OK);
+    ck_assert(memcmp(g, g2, sizeof g) == 0);
+    ck_assert_int_eq(gridform_learner_iterate(l, 1), OK);
+
+    gridform_learner_destroy(l);
+    gridform_kernel_destroy(k);
+    gridform_placecode_destroy(pc);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hostile");
     TCase *tc = tcase_create("table");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_table);
+    tcase_add_test(tc, test_recovery);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
