@@ -418,6 +418,11 @@ def main():
         w("   FFT, BLAS: the step's own FFTW (single-map plans, map by map) and BLAS calls"
           " alone; NumPy/flr: the largest ratio a step with no overhead could reach;")
         w("   batch ms: one batched r2c + c2r plan over all maps instead, for comparison.")
+        bound = ["(%d^2, %d) %s" % (n, ng, c) for (n, ng, c), r in step_res
+                 if r["numpy"] / (r["fft"] + r["blas"]) < 5]
+        if bound:
+            w("   NumPy/flr < 5 (the 5x target is out of reach of any overhead reduction) at: "
+              + "; ".join(bound))
     if score_res:
         r = score_res
         w("")
