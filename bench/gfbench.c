@@ -153,8 +153,9 @@ static void usage(FILE *f)
           "  --max-steps M     hex: give up after M steps (200000)\n"
           "  --budget S        hex: give up after S seconds of learning (60)\n"
           "  --input F         score: maps .npy (n, ny, nx)\n"
-          "learner mode reads commands from stdin: 'step K', 'save F', 'load F',\n"
-          "'floor R', 'quit'; each answers one line.\n", f);
+          "learner mode reads commands from stdin: 'step K' (K steps, each timed),\n"
+          "'run K' (K steps timed together), 'save F', 'load F', 'floor R', 'quit';\n"
+          "each answers one line.\n", f);
 }
 
 static size_t parse_size(const char *s, const char *what)
@@ -450,6 +451,13 @@ static int cmd_learner(const options *o)
                 printf(" %.9g", now() - t0);
             }
             printf("\n");
+        } else if (!strcmp(cmd, "run")) {
+            /* k steps in one call, timed as a whole */
+            size_t k = parse_size(arg, "step count");
+            double t0 = now();
+            int rc = gridform_learner_iterate(s.l, k);
+            double t = now() - t0;
+            printf("elapsed seconds=%.9g status=%s\n", t, rc == GRIDFORM_OK ? "ok" : gridform_strerror(rc));
         } else if (!strcmp(cmd, "save")) {
             check(gridform_learner_get_maps(s.l, buf), "gridform_learner_get_maps");
             write_npy3(arg, buf, o->ng, o->n, o->n);

@@ -34,6 +34,179 @@
 #include <cblas.h>
 #include "learner_impl.h"
 
+
+/* ---- elementwise kernels -------------------------------------------------
+ * The passes around the FFTs are the step's only work beyond FFTW and BLAS,
+ * so they must run at memory speed: no data-dependent branch (a ReLU branch
+ * mispredicts on half the values of a map that is half negative) and no
+ * single running sum (a chain of dependent adds).  With GCC or Clang they
+ * use two-double vectors (vector extensions: SSE2 on x86-64, NEON on arm64,
+ * scalar code elsewhere); every sum keeps four partial sums, lane q of the
+ * vectors holding values i + q (mod 4), added as (s0 + s1) + (s2 + s3), so
+ * the plain C fallback gives bit-identical results. */
+#if defined(__GNUC__)
+#  define GF_VEC 1
+typedef double gf_v2d __attribute__((vector_size(16)));
+typedef long long gf_v2i __attribute__((vector_size(16)));
+static inline gf_v2d gf_load(const double *p)
+{
+    gf_v2d v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+static inline void gf_store(double *p, gf_v2d v)
+{
+    memcpy(p, &v, sizeof v);
+}
+/* max(x, 0) by a mask: the compare is all ones where x > 0 (NaN gives 0,
+ * as x > 0 ? x : 0 does). */
+static inline gf_v2d gf_relu(gf_v2d x)
+{
+    const gf_v2d zero = {0.0, 0.0};
+    return (gf_v2d)((gf_v2i)x & (x > zero));
+}
+#endif
+
+/* *s1 = sum u^2 and *s2 = sum max(u, 0)^2 over n values. */
+static void relu_sums(const double *restrict u, size_t n, double *s1, double *s2)
+{
+    double a[4] = {0.0, 0.0, 0.0, 0.0}, b[4] = {0.0, 0.0, 0.0, 0.0};
+    size_t i = 0;
+#ifdef GF_VEC
+    gf_v2d a01 = {0.0, 0.0}, a23 = {0.0, 0.0}, b01 = {0.0, 0.0}, b23 = {0.0, 0.0};
+    for (; i + 4 <= n; i += 4) {
+        gf_v2d x01 = gf_load(u + i), x23 = gf_load(u + i + 2);
+        gf_v2d p01 = gf_relu(x01), p23 = gf_relu(x23);
+        a01 += x01 * x01;
+        a23 += x23 * x23;
+        b01 += p01 * p01;
+        b23 += p23 * p23;
+    }
+    a[0] = a01[0]; a[1] = a01[1]; a[2] = a23[0]; a[3] = a23[1];
+    b[0] = b01[0]; b[1] = b01[1]; b[2] = b23[0]; b[3] = b23[1];
+#else
+    for (; i + 4 <= n; i += 4)
+        for (size_t q = 0; q < 4; q++) {
+            double x = u[i + q], p = x > 0.0 ? x : 0.0;
+            a[q] += x * x;
+            b[q] += p * p;
+        }
+#endif
+    for (; i < n; i++) {
+        double x = u[i], p = x > 0.0 ? x : 0.0;
+        a[0] += x * x;
+        b[0] += p * p;
+    }
+    *s1 = (a[0] + a[1]) + (a[2] + a[3]);
+    *s2 = (b[0] + b[1]) + (b[2] + b[3]);
+}
+
+/* sum u^2 over n values. */
+static double sum_squares(const double *restrict u, size_t n)
+{
+    double a[4] = {0.0, 0.0, 0.0, 0.0};
+    size_t i = 0;
+#ifdef GF_VEC
+    gf_v2d a01 = {0.0, 0.0}, a23 = {0.0, 0.0};
+    for (; i + 4 <= n; i += 4) {
+        gf_v2d x01 = gf_load(u + i), x23 = gf_load(u + i + 2);
+        a01 += x01 * x01;
+        a23 += x23 * x23;
+    }
+    a[0] = a01[0]; a[1] = a01[1]; a[2] = a23[0]; a[3] = a23[1];
+#else
+    for (; i + 4 <= n; i += 4)
+        for (size_t q = 0; q < 4; q++)
+            a[q] += u[i + q] * u[i + q];
+#endif
+    for (; i < n; i++)
+        a[0] += u[i] * u[i];
+    return (a[0] + a[1]) + (a[2] + a[3]);
+}
+
+/* u = max(u * sc, 0) (relu != 0) or u = u * sc; with old != NULL returns
+ * sum (u_new - old)^2, else 0. */
+static double scale_map(double *restrict u, const double *restrict old, size_t n, double sc, int relu)
+{
+    double d[4] = {0.0, 0.0, 0.0, 0.0};
+    size_t i = 0;
+#ifdef GF_VEC
+    const gf_v2d s = {sc, sc};
+    gf_v2d d01 = {0.0, 0.0}, d23 = {0.0, 0.0};
+    for (; i + 4 <= n; i += 4) {
+        gf_v2d x01 = gf_load(u + i) * s, x23 = gf_load(u + i + 2) * s;
+        if (relu) {
+            x01 = gf_relu(x01);
+            x23 = gf_relu(x23);
+        }
+        gf_store(u + i, x01);
+        gf_store(u + i + 2, x23);
+        if (old != NULL) {
+            gf_v2d e01 = x01 - gf_load(old + i), e23 = x23 - gf_load(old + i + 2);
+            d01 += e01 * e01;
+            d23 += e23 * e23;
+        }
+    }
+    d[0] = d01[0]; d[1] = d01[1]; d[2] = d23[0]; d[3] = d23[1];
+#else
+    for (; i + 4 <= n; i += 4)
+        for (size_t q = 0; q < 4; q++) {
+            double x = u[i + q] * sc;
+            if (relu)
+                x = x > 0.0 ? x : 0.0;
+            u[i + q] = x;
+            if (old != NULL) {
+                double e = x - old[i + q];
+                d[q] += e * e;
+            }
+        }
+#endif
+    for (; i < n; i++) {
+        double x = u[i] * sc;
+        if (relu)
+            x = x > 0.0 ? x : 0.0;
+        u[i] = x;
+        if (old != NULL) {
+            double e = x - old[i];
+            d[0] += e * e;
+        }
+    }
+    return (d[0] + d[1]) + (d[2] + d[3]);
+}
+
+/* dst = c .* src per bin (bins are interleaved (re, im) pairs); dst may be src. */
+static void bins_scale(double *dst, const double *src, const double *restrict c, size_t nf)
+{
+#ifdef GF_VEC
+    for (size_t k = 0; k < nf; k++) {
+        gf_v2d ck = {c[k], c[k]};
+        gf_store(dst + 2 * k, gf_load(src + 2 * k) * ck);
+    }
+#else
+    for (size_t k = 0; k < nf; k++) {
+        dst[2 * k] = c[k] * src[2 * k];
+        dst[2 * k + 1] = c[k] * src[2 * k + 1];
+    }
+#endif
+}
+
+/* b = ca .* a + cb .* b per bin. */
+static void bins_combine(const double *restrict a, double *restrict b, const double *restrict ca,
+                         const double *restrict cb, size_t nf)
+{
+#ifdef GF_VEC
+    for (size_t k = 0; k < nf; k++) {
+        gf_v2d fa = {ca[k], ca[k]}, fb = {cb[k], cb[k]};
+        gf_store(b + 2 * k, fa * gf_load(a + 2 * k) + fb * gf_load(b + 2 * k));
+    }
+#else
+    for (size_t k = 0; k < nf; k++) {
+        b[2 * k] = ca[k] * a[2 * k] + cb[k] * b[2 * k];
+        b[2 * k + 1] = ca[k] * a[2 * k + 1] + cb[k] * b[2 * k + 1];
+    }
+#endif
+}
+
 /* Multiply one spectrum by the per-bin factor; with rq != NULL also the
  * Rayleigh quotient of the incoming spectrum by Parseval. */
 static void scale_row(const gridform_learner *l, double *restrict row, double *rq)
@@ -67,20 +240,14 @@ static void scale_row(const gridform_learner *l, double *restrict row, double *r
         double tw = sw[0] + sw[1], tws = sws[0] + sws[1];
         *rq = tw > 0.0 ? tws / tw : 0.0;
     } else {
-        for (size_t k = 0; k < nf; k++) {
-            row[2 * k] *= fac[k];
-            row[2 * k + 1] *= fac[k];
-        }
+        bins_scale(row, row, fac, nf);
     }
 }
 
 /* dst = src * sc per bin (one spectrum). */
 static void scaled_copy(const double *restrict src, const double *restrict sc, double *restrict dst, size_t nf)
 {
-    for (size_t k = 0; k < nf; k++) {
-        dst[2 * k] = src[2 * k] * sc[k];
-        dst[2 * k + 1] = src[2 * k + 1] * sc[k];
-    }
+    bins_scale(dst, src, sc, nf);
 }
 
 /* x = fac f + cfac x per bin (one spectrum). */
@@ -88,10 +255,7 @@ static void combine_row(const gridform_learner *l, const double *restrict f, dou
 {
     const double *restrict fac = l->fac;
     const double *restrict cfac = l->cfac;
-    for (size_t k = 0; k < l->nfreq; k++) {
-        x[2 * k] = fac[k] * f[2 * k] + cfac[k] * x[2 * k];
-        x[2 * k + 1] = fac[k] * f[2 * k + 1] + cfac[k] * x[2 * k + 1];
-    }
+    bins_combine(f, x, fac, cfac, l->nfreq);
 }
 
 /* M = G Sigma G^T dA from the spectra f into l->m (lower triangle at
@@ -194,21 +358,7 @@ int gridform__learner_finish_map(gridform_learner *l, size_t j, double *restrict
         /* Four independent partial sums (in a fixed order, so results do
          * not depend on the compiler): one running sum would be a chain of
          * dependent adds slower than the FFT itself. */
-        double a1[4] = {0, 0, 0, 0}, a2[4] = {0, 0, 0, 0};
-        size_t i = 0;
-        for (; i + 3 < n; i += 4)
-            for (size_t q = 0; q < 4; q++) {
-                double x = u[i + q], p = x > 0.0 ? x : 0.0;
-                a1[q] += x * x;
-                a2[q] += p * p;
-            }
-        for (; i < n; i++) {
-            double x = u[i], p = x > 0.0 ? x : 0.0;
-            a1[0] += x * x;
-            a2[0] += p * p;
-        }
-        s1 = (a1[0] + a1[1]) + (a1[2] + a1[3]);
-        s2 = (a2[0] + a2[1]) + (a2[2] + a2[3]);
+        relu_sums(u, n, &s1, &s2);
         /* The linear part cannot tell g from -g.  A map whose update is
          * nowhere positive (a long step onto a top mode of the wrong sign,
          * e.g. the constant mode of a Gaussian code) keeps its pattern in
@@ -254,14 +404,7 @@ int gridform__learner_finish_map(gridform_learner *l, size_t j, double *restrict
         break;
     }
     default: {
-        double a1[4] = {0, 0, 0, 0};
-        size_t i = 0;
-        for (; i + 3 < n; i += 4)
-            for (size_t q = 0; q < 4; q++)
-                a1[q] += u[i + q] * u[i + q];
-        for (; i < n; i++)
-            a1[0] += u[i] * u[i];
-        s1 = s2 = (a1[0] + a1[1]) + (a1[2] + a1[3]);
+        s1 = s2 = sum_squares(u, n);
         break;
     }
     }
@@ -312,14 +455,12 @@ int gridform__learner_finish_map(gridform_learner *l, size_t j, double *restrict
         }                                                                     \
     } while (0)
     if (nl == GRIDFORM_NL_RELU) {
-        double sc = sign * scale;
-        GF_PASS_B(x > 0.0 ? x : 0.0);
+        d = scale_map(u, want_change ? old : NULL, n, sign * scale, 1);
     } else if (nl == GRIDFORM_NL_SOFT) {
         double sc = scale;
         GF_PASS_B(x < 0.0 ? x * soft : x);
     } else {
-        double sc = scale;
-        GF_PASS_B(x);
+        d = scale_map(u, want_change ? old : NULL, n, scale, 0);
     }
 #undef GF_PASS_B
     if (want_change) {
