@@ -168,11 +168,15 @@ int main(int argc, char **argv)
     double *res = malloc(5 * nmaps * sizeof *res);
     if (maps == NULL || res == NULL) {
         fprintf(stderr, "gridscore: %s: out of memory for %zu maps of %zu x %zu\n", input, nmaps, ny, nx);
+        free(maps);
+        free(res);
         return 1;
     }
     rc = gridform_npy_read(input, maps, total, &ndim, shape);
     if (rc != GRIDFORM_OK) {
         fprintf(stderr, "gridscore: %s: %s\n", input, gridform_last_error());
+        free(maps);
+        free(res);
         return 1;
     }
     gridform_scorer *s = NULL;
@@ -183,18 +187,26 @@ int main(int argc, char **argv)
         || (set_annuli && gridform_scorer_set_annuli(s, inner, omin, omax, count) != GRIDFORM_OK)) {
         fprintf(stderr, "gridscore: %s\n", s ? gridform_scorer_last_error(s) : gridform_last_error());
         gridform_scorer_destroy(s);
+        free(maps);
+        free(res);
         return 2;
     }
     double *g60 = res, *g90 = res + nmaps, *sp = res + 2 * nmaps, *th = res + 3 * nmaps, *kd = res + 4 * nmaps;
     rc = gridform_scorer_score(s, maps, nmaps, g60, g90, sp, th);
     if (rc != GRIDFORM_OK && rc != GRIDFORM_EUNDEFINED) {
         fprintf(stderr, "gridscore: %s: %s\n", input, gridform_scorer_last_error(s));
+        gridform_scorer_destroy(s);
+        free(maps);
+        free(res);
         return 1;
     }
     for (size_t m = 0; m < nmaps; m++) {
         int r = gridform_map_dominant_k(s, maps + m * nx * ny, &kd[m]);
         if (r != GRIDFORM_OK && r != GRIDFORM_EUNDEFINED) {
             fprintf(stderr, "gridscore: %s: map %zu: %s\n", input, m, gridform_scorer_last_error(s));
+            gridform_scorer_destroy(s);
+            free(maps);
+            free(res);
             return 1;
         }
     }
@@ -203,6 +215,8 @@ int main(int argc, char **argv)
     FILE *f = stdout;
     if (output != NULL && (f = fopen(output, "w")) == NULL) {
         fprintf(stderr, "gridscore: cannot write %s: %s\n", output, strerror(errno));
+        free(maps);
+        free(res);
         return 1;
     }
     fprintf(f, "index,score60,score90,spacing_m,orientation_deg,dominant_k\n");
@@ -225,6 +239,8 @@ int main(int argc, char **argv)
     }
     if (ferror(f) || (f != stdout && fclose(f) != 0) || (f == stdout && fflush(stdout) != 0)) {
         fprintf(stderr, "gridscore: error writing %s\n", output ? output : "standard output");
+        free(maps);
+        free(res);
         return 1;
     }
     double median = NAN;

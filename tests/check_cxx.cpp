@@ -16,6 +16,18 @@ struct arena_deleter {
     void operator()(gridform_arena *a) const { gridform_arena_destroy(a); }
 };
 using arena_ptr = std::unique_ptr<gridform_arena, arena_deleter>;
+struct pc_deleter {
+    void operator()(gridform_placecode *p) const { gridform_placecode_destroy(p); }
+};
+struct kernel_deleter {
+    void operator()(gridform_kernel *k) const { gridform_kernel_destroy(k); }
+};
+struct learner_deleter {
+    void operator()(gridform_learner *l) const { gridform_learner_destroy(l); }
+};
+struct scorer_deleter {
+    void operator()(gridform_scorer *s) const { gridform_scorer_destroy(s); }
+};
 
 int failures = 0;
 
@@ -58,6 +70,36 @@ int main()
     expect(gridform_arena_positions(a.get(), nullptr) == GRIDFORM_EINVAL
                && std::strstr(gridform_arena_last_error(a.get()), "xy") != nullptr,
            "handle last_error");
+
+    // the README's tour, then a few learning steps and their scores
+    gridform_arena *ra = nullptr;
+    gridform_placecode *rp = nullptr;
+    gridform_kernel *rk = nullptr;
+    gridform_learner *rl = nullptr;
+    gridform_scorer *rs = nullptr;
+    expect(gridform_arena_create(&ra, 2.2, 2.2, 32, 32, GRIDFORM_PERIODIC) == GRIDFORM_OK, "tour arena");
+    arena_ptr tour(ra);
+    expect(gridform_placecode_create(&rp, ra, GRIDFORM_TUNING_DOG, 0.12, 2.0, 1024, GRIDFORM_CENTERS_LATTICE, 1)
+               == GRIDFORM_OK, "place code");
+    std::unique_ptr<gridform_placecode, pc_deleter> pc(rp);
+    expect(gridform_kernel_create(&rk, rp, GRIDFORM_KERNEL_FOURIER) == GRIDFORM_OK, "kernel");
+    std::unique_ptr<gridform_kernel, kernel_deleter> kern(rk);
+    double kstar = 0, spacing = 0;
+    expect(gridform_kernel_ring(rk, &kstar, &spacing) == GRIDFORM_OK && std::fabs(kstar - 9.81) < 0.01,
+           "ring k* = 9.81 rad/m");
+    expect(gridform_learner_create(&rl, rk, 2) == GRIDFORM_OK, "learner");
+    std::unique_ptr<gridform_learner, learner_deleter> learner(rl);
+    expect(gridform_learner_set_nonlinearity(rl, GRIDFORM_NL_RELU, 0.0) == GRIDFORM_OK
+               && gridform_learner_seed(rl, 1, 1.0) == GRIDFORM_OK && gridform_learner_iterate(rl, 20) == GRIDFORM_OK,
+           "learning steps");
+    std::unique_ptr<double[]> maps(new double[2 * 32 * 32]);
+    expect(gridform_learner_get_maps(rl, maps.get()) == GRIDFORM_OK, "get maps");
+    expect(gridform_scorer_create(&rs, 32, 32, 2.2, 2.2) == GRIDFORM_OK, "scorer");
+    std::unique_ptr<gridform_scorer, scorer_deleter> scorer(rs);
+    double s60[2], k[2];
+    int rc60 = gridform_scorer_score(rs, maps.get(), 2, s60, nullptr, nullptr, nullptr);
+    expect(rc60 == GRIDFORM_OK || rc60 == GRIDFORM_EUNDEFINED, "score");
+    expect(gridform_map_dominant_k(rs, maps.get(), &k[0]) == GRIDFORM_OK && k[0] > 0, "dominant k");
 
     if (failures == 0)
         std::printf("check_cxx: all checks passed\n");
