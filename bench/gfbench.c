@@ -27,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/resource.h>
+#include <pthread.h>
 #include <fftw3.h>
 #include <cblas.h>
 #include "gridform.h"
@@ -134,7 +135,7 @@ typedef struct {
 
 static void usage(FILE *f)
 {
-    fputs("usage: gfbench learner|hex|score|mem|info [options]\n"
+    fputs("usage: gfbench learner|hex|score|mem|info|cpus [options]\n"
           "  --n N             grid points per side (64)\n"
           "  --ng NG           number of maps (64)\n"
           "  --box L           periodic box side, metres (4.4 n/64)\n"
@@ -593,6 +594,41 @@ static int cmd_mem(const options *o)
     return 0;
 }
 
+/* ---- how many CPUs two threads really get --------------------------------
+ * On a shared machine (other jobs, or a scheduler that shares CPU time
+ * between users) two threads may not get two CPUs; the thread speed-up
+ * means nothing without this number beside it. */
+
+static void *spin_thread(void *arg)
+{
+    volatile double x = 1.0;
+    double stop = now() + 0.4;
+    while (now() < stop)
+        for (int i = 0; i < 100000; i++)
+            x = x * 1.0000001 + 1e-9;
+    *(double *)arg = x;
+    return NULL;
+}
+
+static int cmd_cpus(void)
+{
+    struct timespec c0, c1;
+    pthread_t t[2];
+    double r[2];
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+    double w0 = now();
+    for (int i = 0; i < 2; i++)
+        if (pthread_create(&t[i], NULL, spin_thread, &r[i]) != 0)
+            die("cannot start a thread");
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    double wall = now() - w0;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    double cpu = (double)(c1.tv_sec - c0.tv_sec) + 1e-9 * (double)(c1.tv_nsec - c0.tv_nsec);
+    printf("cpus two_threads=%.3f\n", cpu / wall);
+    return 0;
+}
+
 /* ---- the machine, for the table's header ---------------------------------*/
 
 static int cmd_info(void)
@@ -617,6 +653,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "info"))
         return cmd_info();
+    if (!strcmp(argv[1], "cpus"))
+        return cmd_cpus();
     parse_options(argc, argv, &o);
     if (!strcmp(argv[1], "learner")) return cmd_learner(&o);
     if (!strcmp(argv[1], "hex")) return cmd_hex(&o);

@@ -278,6 +278,11 @@ def bench_hex(a, tmp):
 
 # ---- 5: threads ---------------------------------------------------------------
 
+def cpus_for_two_threads(a):
+    out = subprocess.run([a.gfbench, "cpus"], capture_output=True, text=True).stdout
+    return float(parse_kv(out.strip())["two_threads"])
+
+
 def bench_threads(a, coupling):
     c1 = CLearner(a.gfbench, threads=1, n=256, ng=64, coupling=coupling)
     c2 = CLearner(a.gfbench, threads=2, n=256, ng=64, coupling=coupling)
@@ -386,9 +391,11 @@ def main():
             hex_res = bench_hex(a, tmp)
         thr = {}
         if "5" in a.parts:
+            cpus = [cpus_for_two_threads(a)]
             for coupling in (pattern.INDEPENDENT, pattern.SANGER):
                 say("bench: threads %s ..." % coupling)
                 thr[coupling] = bench_threads(a, coupling)
+                cpus.append(cpus_for_two_threads(a))
         mem = None
         if "6" in a.parts:
             say("bench: memory ...")
@@ -461,6 +468,8 @@ def main():
         w("")
         w("5. threads, (256^2, 64), EULER + RELU, median ms/step; T threads ="
           " gridform_learner_set_threads(l, T) (maps split across T threads) and T OpenBLAS threads")
+        w("   two spinning threads got %s CPUs around these runs (2.0 on an idle machine)" %
+          " / ".join("%.2f" % c for c in cpus))
         for coupling, (t1, t2) in thr.items():
             w("   %-11s 1 thread %8.2f ms, 2 threads %8.2f ms, speed-up %.2fx (target >= 1.6) %s" %
               (coupling, t1, t2, t1 / t2, fmt_target(t1 / t2 >= 1.6)))

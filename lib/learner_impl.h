@@ -5,6 +5,7 @@
 #define GRIDFORM_LEARNER_IMPL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <fftw3.h>
 #include "internal.h"
 
@@ -27,6 +28,7 @@ typedef struct {
     pthread_cond_t go, done;
     int sync_ready;
     unsigned long gen;       /* bumped once per dispatched phase */
+    atomic_size_t next;      /* the next map to hand out in the current phase */
     int phase, ndone, quit;
 } gridform__learner_pool;
 

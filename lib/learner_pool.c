@@ -2,9 +2,11 @@
  *
  * A step's per-map work (FFT, per-bin factor, inverse FFT, nonlinearity,
  * norms) is independent from map to map, so gridform_learner_set_threads(l,
- * T) splits the maps into T contiguous blocks, one per thread: the calling
- * thread takes block 0 and T - 1 helper threads, started once here and
- * parked on a condition variable, take the others.  A step wakes them once
+ * T) shares the maps between T threads: the calling thread and T - 1 helper
+ * threads, started once here and parked on a condition variable, take maps
+ * one at a time from a shared counter (take_map in learner_step.c) until
+ * none is left, so a thread the system deschedules on a busy machine holds
+ * back one map, not a fixed block.  A step wakes them once
  * per phase; nothing is allocated or created in a step.  The threads belong
  * to the handle (no global state) and stop in gridform_learner_destroy. */
 #include "config.h"
@@ -118,6 +120,7 @@ void gridform__learner_pool_run(gridform_learner *l, int phase)
     pthread_mutex_lock(&pool->mu);
     pool->phase = phase;
     pool->ndone = 0;
+    atomic_store_explicit(&pool->next, 0, memory_order_relaxed);
     pool->gen++;
     pthread_cond_broadcast(&pool->go);
     pthread_mutex_unlock(&pool->mu);

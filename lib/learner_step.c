@@ -474,11 +474,24 @@ int gridform__learner_finish_map(gridform_learner *l, size_t j, double *restrict
 #define GF_R2C(l, in, out) fftw_execute_dft_r2c((l)->fwd, (in), (fftw_complex *)(out))
 #define GF_C2R(l, in, out) fftw_execute_dft_c2r((l)->bwd, (fftw_complex *)(in), (out))
 
+/* The next map for the calling thread.  With helper threads the maps are
+ * handed out one at a time, in increasing order, from a shared counter
+ * (reset under the pool's mutex before each phase; the mutex and condition
+ * hand-offs order the phases, so the counter itself needs no ordering).
+ * A thread that the system deschedules, as happens on a shared machine,
+ * then holds back one map instead of a fixed block of them.  Which thread
+ * steps a map never changes that map's arithmetic. */
+static inline size_t take_map(gridform_learner *l, size_t *mine)
+{
+    if (l->pool.nworkers <= 1)
+        return (*mine)++;
+    return atomic_fetch_add_explicit(&l->pool.next, 1, memory_order_relaxed);
+}
+
 void gridform__learner_phase(gridform_learner *l, int tid, int phase)
 {
     size_t ng = l->ng, n = l->n, cs = l->cstride, nf = l->nfreq;
-    size_t nw = (size_t)l->pool.nworkers;
-    size_t j0 = ng * (size_t)tid / nw, j1 = ng * ((size_t)tid + 1) / nw;
+    size_t mine = 0, j;
     double *g = l->g, *sa = l->a, *sb = l->b;
     int wc = l->want_change;
     gridform__learner_slot *slot = &l->slots[tid];
@@ -488,7 +501,7 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase)
          * nonlinearity and renormalisation.  Row tid of sb is this
          * worker's spectrum scratch; the new maps go to sa. */
         double *scratch = sb + (size_t)tid * cs;
-        for (size_t j = j0; j < j1; j++) {
+        while ((j = take_map(l, &mine)) < ng) {
             GF_R2C(l, g + j * n, scratch);
             scale_row(l, scratch, wc ? &l->rq[j] : NULL);
             GF_C2R(l, scratch, sa + j * n);
@@ -498,7 +511,7 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase)
         break;
     }
     case GF_LEARNER_PH_FWD_GS:
-        for (size_t j = j0; j < j1; j++) {
+        while ((j = take_map(l, &mine)) < ng) {
             double *row = sa + j * cs;
             GF_R2C(l, g + j * n, row);
             scale_row(l, row, wc ? &l->rq[j] : NULL);
@@ -506,7 +519,7 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase)
         }
         break;
     case GF_LEARNER_PH_FWD_Y:
-        for (size_t j = j0; j < j1; j++) {
+        while ((j = take_map(l, &mine)) < ng) {
             double *row = sa + j * cs;
             GF_R2C(l, g + j * n, row);
             scaled_copy(row, l->ysc, sb + j * cs, nf);
@@ -514,19 +527,19 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase)
         break;
     case GF_LEARNER_PH_BWD_GS:
         /* sb held the Gram scaling, consumed by dsyrk: the new maps go there. */
-        for (size_t j = j0; j < j1; j++) {
+        while ((j = take_map(l, &mine)) < ng) {
             GF_C2R(l, sa + j * cs, sb + j * n);
             if (gridform__learner_finish_map(l, j, sb + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
                 return;
         }
         break;
     case GF_LEARNER_PH_COMB:
-        for (size_t j = j0; j < j1; j++)
+        while ((j = take_map(l, &mine)) < ng)
             combine_row(l, sa + j * cs, sb + j * cs);
         break;
     case GF_LEARNER_PH_BWD_COMB:
         /* sa's spectra were consumed by the previous phase. */
-        for (size_t j = j0; j < j1; j++) {
+        while ((j = take_map(l, &mine)) < ng) {
             GF_C2R(l, sb + j * cs, sa + j * n);
             if (gridform__learner_finish_map(l, j, sa + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
                 return;
