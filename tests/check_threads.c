@@ -105,6 +105,28 @@ static void pipeline(result *r)
     STEP(r, gridform_learner_objective(l, obj, &obj[4]));
     put(r, obj, 5);
 
+    /* the same learning with the learner's own worker threads (a pool
+     * inside each of the four test threads): bit-identical, and under
+     * ThreadSanitizer in CI */
+    gridform_learner *lt = NULL;
+    double *mt = malloc(4 * 32 * 32 * sizeof(double));
+    int trc = mt == NULL ? GRIDFORM_ENOMEM : gridform_learner_create(&lt, kf, 4);
+    if (trc == GRIDFORM_OK) trc = gridform_learner_set_nonlinearity(lt, GRIDFORM_NL_RELU, 0.0);
+    if (trc == GRIDFORM_OK) trc = gridform_learner_set_coupling(lt, GRIDFORM_COUPLING_SANGER);
+    if (trc == GRIDFORM_OK) trc = gridform_learner_set_threads(lt, 3);
+    if (trc == GRIDFORM_OK) trc = gridform_learner_seed(lt, 11, 1e-2);
+    if (trc == GRIDFORM_OK) trc = gridform_learner_iterate(lt, 40);
+    if (trc == GRIDFORM_OK) trc = gridform_learner_get_maps(lt, mt);
+    int same = trc == GRIDFORM_OK && memcmp(mt, buf, 4 * 32 * 32 * sizeof(double)) == 0;
+    gridform_learner_destroy(lt);
+    free(mt);
+    STEP(r, trc);
+    if (!same) {
+        r->rc = GRIDFORM_EUNDEFINED;
+        snprintf(r->where, sizeof r->where, "learner maps with 3 worker threads differ from 1 thread");
+        goto done;
+    }
+
     /* scorer on the learned maps */
     STEP(r, gridform_scorer_create(&sc, 32, 32, 2.2, 2.2));
     double sc60[4], sc90[4], spc[4], ori[4], dk;
