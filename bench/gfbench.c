@@ -126,7 +126,7 @@ static void set_blas_threads(int n)
 typedef struct {
     size_t n, ng;
     double box, sigma, surround, dt, amplitude, budget;
-    int coupling, integrator, threads, planning;
+    int coupling, integrator, threads, blas_threads, planning;
     uint64_t seed;
     size_t every, dense, max_steps;
     const char *dir, *start, *input;
@@ -144,7 +144,8 @@ static void usage(FILE *f)
           "  --coupling C      independent | sanger (independent)\n"
           "  --integrator I    euler | exponential (euler)\n"
           "  --dt DT           step (0: the learner's default)\n"
-          "  --threads T       FFTW and BLAS threads (1)\n"
+          "  --threads T       learner threads (gridform_learner_set_threads) (1)\n"
+          "  --blas-threads B  OpenBLAS threads (default: T)\n"
           "  --planning P      estimate | measure | patient FFTW plans (measure)\n"
           "  --seed S          seed of the initial maps (1)\n"
           "  --dir D           learner: write spectrum.npy, maps0.npy there\n"
@@ -190,6 +191,7 @@ static void parse_options(int argc, char **argv, options *o)
     o->coupling = GRIDFORM_COUPLING_INDEPENDENT;
     o->integrator = GRIDFORM_INTEGRATOR_EULER;
     o->threads = 1;
+    o->blas_threads = 0;
     o->planning = GRIDFORM_PLAN_MEASURE;
     o->seed = 1;
     o->every = 5;
@@ -215,6 +217,7 @@ static void parse_options(int argc, char **argv, options *o)
         else if (!strcmp(a, "--surround")) o->surround = parse_double(v, a);
         else if (!strcmp(a, "--dt")) o->dt = parse_double(v, a);
         else if (!strcmp(a, "--threads")) o->threads = (int)parse_size(v, a);
+        else if (!strcmp(a, "--blas-threads")) o->blas_threads = (int)parse_size(v, a);
         else if (!strcmp(a, "--seed")) o->seed = parse_size(v, a);
         else if (!strcmp(a, "--every")) o->every = parse_size(v, a);
         else if (!strcmp(a, "--dense")) o->dense = parse_size(v, a);
@@ -261,7 +264,7 @@ typedef struct {
 static void setup_make(setup *s, const options *o, size_t ng)
 {
     memset(s, 0, sizeof *s);
-    set_blas_threads(o->threads);
+    set_blas_threads(o->blas_threads > 0 ? o->blas_threads : o->threads);
     check(gridform_arena_create(&s->arena, o->box, o->box, o->n, o->n, GRIDFORM_PERIODIC),
           "gridform_arena_create");
     check(gridform_placecode_create(&s->pc, s->arena, GRIDFORM_TUNING_DOG, o->sigma, o->surround,

@@ -51,12 +51,13 @@ def parse_kv(line):
 class CLearner:
     """A `gfbench learner` process kept alive between commands."""
 
-    def __init__(self, gfbench, threads=1, **opts):
-        args = [gfbench, "learner", "--threads", str(threads)]
+    def __init__(self, gfbench, threads=1, blas_threads=None, **opts):
+        blas_threads = threads if blas_threads is None else blas_threads
+        args = [gfbench, "learner", "--threads", str(threads), "--blas-threads", str(blas_threads)]
         for k, v in opts.items():
             args += ["--" + k.replace("_", "-"), str(v)]
         env = dict(os.environ)
-        env["OPENBLAS_NUM_THREADS"] = str(threads)
+        env["OPENBLAS_NUM_THREADS"] = str(blas_threads)
         self.p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   text=True, env=env)
         line = self.p.stdout.readline()
@@ -284,17 +285,21 @@ def cpus_for_two_threads(a):
 
 
 def bench_threads(a, coupling):
-    c1 = CLearner(a.gfbench, threads=1, n=256, ng=64, coupling=coupling)
-    c2 = CLearner(a.gfbench, threads=2, n=256, ng=64, coupling=coupling)
-    t1, t2 = [], []
-    c1.step(1)
-    c2.step(1)
+    """ms/step with 1 thread, with 2 learner threads and 1 BLAS thread (the
+    learner's threads share the products), and with 2 learner threads and
+    2 OpenBLAS threads (the products then run on one thread, threaded by
+    OpenBLAS), A B C A B C."""
+    cs = [CLearner(a.gfbench, threads=t, blas_threads=b, n=256, ng=64, coupling=coupling)
+          for t, b in ((1, 1), (2, 1), (2, 2))]
+    ts = [[] for _ in cs]
+    for c in cs:
+        c.step(1)
     for _ in range(a.thread_rounds):
-        t1 += c1.step(a.thread_steps)
-        t2 += c2.step(a.thread_steps)
-    c1.close()
-    c2.close()
-    return med_ms(t1), med_ms(t2)
+        for c, t in zip(cs, ts):
+            t += c.step(a.thread_steps)
+    for c in cs:
+        c.close()
+    return tuple(med_ms(t) for t in ts)
 
 
 # ---- 6: memory ----------------------------------------------------------------
@@ -467,12 +472,15 @@ def main():
     if thr:
         w("")
         w("5. threads, (256^2, 64), EULER + RELU, median ms/step; T threads ="
-          " gridform_learner_set_threads(l, T) (maps split across T threads) and T OpenBLAS threads")
+          " gridform_learner_set_threads(l, T): maps, lanes and chunks of the products split across T threads,"
+          " OpenBLAS at 1 thread; 'OpenBLAS 2' = the same with 2 OpenBLAS threads, so the products run on"
+          " the calling thread with OpenBLAS's threads")
         w("   two spinning threads got %s CPUs around these runs (2.0 on an idle machine)" %
           " / ".join("%.2f" % c for c in cpus))
-        for coupling, (t1, t2) in thr.items():
-            w("   %-11s 1 thread %8.2f ms, 2 threads %8.2f ms, speed-up %.2fx (target >= 1.6) %s" %
-              (coupling, t1, t2, t1 / t2, fmt_target(t1 / t2 >= 1.6)))
+        for coupling, (t1, t2, t2b) in thr.items():
+            w("   %-11s 1 thread %8.2f ms, 2 threads %8.2f ms, speed-up %.2fx (target >= 1.6) %s;"
+              " OpenBLAS 2: %.2f ms, %.2fx" %
+              (coupling, t1, t2, t1 / t2, fmt_target(t1 / t2 >= 1.6), t2b, t1 / t2b))
     if mem:
         w("")
         w("6. memory, (256^2, 256) learner, 3 steps, in a fresh process; need = the data a step"

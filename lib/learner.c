@@ -88,6 +88,7 @@ void gridform_learner_destroy(gridform_learner *l)
     gridform__free(l->fac);
     gridform__free(l->cfac);
     gridform__free(l->m);
+    gridform__free(l->mlane);
     gridform__free(l->nrm);
     gridform__free(l->logv);
     gridform__free(l->logmin);
@@ -151,6 +152,20 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     l->fac = gridform__malloc_array(nfreq, sizeof(double));
     l->cfac = gridform__malloc_array(nfreq, sizeof(double));
     l->m = gridform__malloc_array(nmaps * nmaps, sizeof(double));
+    /* Products by columns (learner_step.c): chunks of about 256 KiB of a
+     * spectra buffer (ng x 2 chunk_bins doubles), so that the copy, the
+     * product and the combination of a chunk share the cache, but at least
+     * 64 bins so each BLAS call has some depth; up to 8 lanes of whole
+     * chunks, fewer when their partial sums would pass half a spectra
+     * buffer ((nlanes - 1) ng^2 <= ng nfreq). */
+    l->chunk_bins = 16384 / nmaps < 64 ? 64 : 16384 / nmaps;
+    if (l->chunk_bins > nfreq)
+        l->chunk_bins = nfreq;
+    size_t nchunks = (nfreq + l->chunk_bins - 1) / l->chunk_bins;
+    l->nlanes = nfreq / nmaps < 1 ? 1 : nfreq / nmaps > 8 ? 8 : nfreq / nmaps;
+    if (l->nlanes > nchunks)
+        l->nlanes = nchunks;
+    l->mlane = l->nlanes > 1 ? gridform__malloc_array((l->nlanes - 1) * nmaps * nmaps, sizeof(double)) : NULL;
     l->nrm = gridform__malloc_array(nmaps, sizeof(double));
     l->logv = gridform__calloc(nmaps, sizeof(double));
     l->logmin = gridform__calloc(nmaps, sizeof(double));
@@ -160,7 +175,7 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     l->pool.nworkers = 1;
     l->nthreads = 1;
     if (!l->g || !l->a || !l->b || !l->sigma || !l->wsig || !l->wt || !l->ysc || !l->gsc || !l->fac || !l->cfac || !l->m
-        || !l->nrm || !l->logv || !l->logmin || !l->rq || !l->slots) {
+        || (l->nlanes > 1 && !l->mlane) || !l->nrm || !l->logv || !l->logmin || !l->rq || !l->slots) {
         gridform_learner_destroy(l);
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate %zu maps of %zu x %zu", nmaps, ar->nx, ar->ny);
     }

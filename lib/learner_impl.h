@@ -58,7 +58,18 @@ struct gridform_learner {
     double *gsc;     /* per-bin scale for the Gram matrix: sqrt(w_k dA n) */
     double *fac;     /* per-bin linear propagator divided by n (see set_step) */
     double *cfac;    /* per-bin weight of the coupling term divided by n */
-    double *m;       /* ng x ng coupling matrix */
+    double *m;       /* ng x ng coupling matrix (also lane 0's partial sum) */
+    /* The coupling products are split by columns of the spectra (Fourier
+     * bins), so that worker threads share them (learner_step.c, "Products
+     * by columns"): M is summed over nlanes fixed column ranges, lane s > 0
+     * into mlane + (s - 1) ng^2, then added in lane order; the correction
+     * runs on chunks of chunk_bins bins.  Both depend on the sizes only,
+     * never on the thread count, so results do not either. */
+    size_t nlanes;
+    size_t chunk_bins;
+    double *mlane;
+    int corr;        /* the correction of the current step (GF_LEARNER_CORR_*) */
+    int solo;        /* the current phase runs on the calling thread alone */
     double *nrm;     /* current norm of each map, sqrt(sum g^2 dA) */
     double *logv;    /* log of the norm each map would have without renormalisation */
     double *logmin;  /* running minimum of logv */
@@ -96,11 +107,18 @@ void gridform__learner_rayleigh(gridform_learner *l, double *per_map);
 /* Phases of a step, run by every worker on its block of maps. */
 enum {
     GF_LEARNER_PH_INDEP = 1,    /* FFT, factor, inverse FFT, finish: independent maps */
-    GF_LEARNER_PH_FWD_GS = 2,   /* FFT, factor, Gram scaling: Sanger, exponential */
-    GF_LEARNER_PH_FWD_Y = 3,    /* FFT, coupling scaling: additive forms */
+    GF_LEARNER_PH_FWD_GS = 2,   /* FFT, factor: Sanger, exponential */
+    GF_LEARNER_PH_FWD_Y = 3,    /* FFT: additive forms */
     GF_LEARNER_PH_BWD_GS = 4,   /* inverse FFT, finish: Sanger, exponential */
-    GF_LEARNER_PH_COMB = 5,     /* combine the spectra: additive forms */
-    GF_LEARNER_PH_BWD_COMB = 6  /* inverse FFT, finish: additive forms */
+    GF_LEARNER_PH_GRAM = 5,     /* M (or the Gram matrix), one lane of columns per item */
+    GF_LEARNER_PH_CORR = 6,     /* the correction and combination, one chunk of columns per item */
+    GF_LEARNER_PH_BWD_COMB = 7  /* inverse FFT, finish: additive forms */
+};
+/* The correction a step applies across maps, per chunk of columns. */
+enum {
+    GF_LEARNER_CORR_TRMM = 1,   /* Sanger, EULER: b = fac a + cfac tril(M) a */
+    GF_LEARNER_CORR_SYMM = 2,   /* Oja rule: b = fac a + cfac M a (M symmetric) */
+    GF_LEARNER_CORR_TRSM = 3    /* Sanger, EXPONENTIAL: a = C^-1 a (Cholesky factor) */
 };
 void gridform__learner_phase(gridform_learner *l, int tid, int phase);
 int gridform__learner_pool_start(gridform_learner *l, int nworkers);

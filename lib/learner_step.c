@@ -244,37 +244,138 @@ static void scale_row(const gridform_learner *l, double *restrict row, double *r
     }
 }
 
-/* dst = src * sc per bin (one spectrum). */
-static void scaled_copy(const double *restrict src, const double *restrict sc, double *restrict dst, size_t nf)
+/* ---- Products by columns ------------------------------------------------
+ * M = G Sigma G^T dA (or the Gram matrix H H^T dA) by Parseval for the half
+ * spectrum: sum_x a(x) (Sigma b)(x) = (1/n) sum_k w_k Sigma~_k Re(A_k conj B_k),
+ * and Re(A conj B) is the real dot product of the interleaved (re, im)
+ * pairs, so M is a product of the ng x 2 nfreq spectra matrices, scaled per
+ * bin (ysc or gsc, applied as the spectra are made).  The correction that
+ * follows (tril(M), M or C^-1 applied across maps) acts on each column of
+ * the spectra on its own.  Both are therefore split by columns: M into
+ * nlanes fixed ranges of bins, each summed by one BLAS call into its own
+ * partial matrix and the partials added in lane order; the correction into
+ * chunks of chunk_bins bins.  Worker threads take lanes and chunks from the
+ * shared counter, so the products scale with set_threads (OpenBLAS does not
+ * split dsyrk over its long dimension, and scales dtrmm on these shapes by
+ * about 1.2 on two threads), and a chunk's copy, product and combination
+ * stay in cache.  Lanes and chunks depend on the sizes only: the results
+ * are the same for every thread count.
+ *
+ * A BLAS that starts its own threads in every call must not be called from
+ * several threads at once: OpenBLAS then serialises its callers and runs
+ * several times slower.  When OpenBLAS runs more than one thread, lanes and
+ * chunks therefore run on the calling thread alone, and the correction is
+ * one call over all columns (the same arithmetic per column), which
+ * OpenBLAS's own threads share. */
+#ifdef HAVE_OPENBLAS_GET_NUM_THREADS
+int openblas_get_num_threads(void);
+#endif
+
+/* May worker threads call BLAS at the same time? */
+static int blas_is_threaded(void)
 {
-    bins_scale(dst, src, sc, nf);
+#ifdef HAVE_OPENBLAS_GET_NUM_THREADS
+    return openblas_get_num_threads() > 1;
+#else
+    return 0;
+#endif
 }
 
-/* x = fac f + cfac x per bin (one spectrum). */
-static void combine_row(const gridform_learner *l, const double *restrict f, double *restrict x)
+/* Bins [*b0, *b1) of lane s: whole chunks, so every chunk but the last of
+ * all has chunk_bins bins. */
+static void lane_bins(const gridform_learner *l, size_t s, size_t *b0, size_t *b1)
 {
-    const double *restrict fac = l->fac;
-    const double *restrict cfac = l->cfac;
-    bins_combine(f, x, fac, cfac, l->nfreq);
+    size_t cb = l->chunk_bins, nchunks = (l->nfreq + cb - 1) / cb;
+    *b0 = s * nchunks / l->nlanes * cb;
+    *b1 = (s + 1) * nchunks / l->nlanes * cb;
+    if (*b1 > l->nfreq)
+        *b1 = l->nfreq;
 }
 
-/* M = G Sigma G^T dA from the spectra f into l->m (lower triangle at
- * least), with y as workspace.  Parseval for the half spectrum:
- * sum_x a(x) (Sigma b)(x) = (1/n) sum_k w_k Sigma~_k Re(A_k conj B_k), and
- * Re(A conj B) is the real dot product of the interleaved (re, im) pairs. */
-static void coupling_matrix(gridform_learner *l, const double *restrict f, double *restrict y)
+/* Lane s's share of M: the lane's bins in chunks, each scaled per bin by
+ * sc (ysc or gsc) into the worker's buffer buf (ng x 2 chunk_bins, in
+ * cache) and added by dsyrk, or, when Sigma~ has negative values and
+ * M = Y F^T is not a dsyrk, by dgemm against the unscaled spectra f. */
+static void gram_lane(gridform_learner *l, size_t s, const double *f, const double *restrict sc, double *buf,
+                      int syrk)
 {
-    size_t ng = l->ng, cs = l->cstride;
-    if (l->use_syrk)   /* ysc = sqrt(dA w Sigma~ / n): M = Y Y^T */
-        cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, (int)cs, 1.0, y, (int)cs,
-                    0.0, l->m, (int)ng);
-    else               /* ysc = dA w Sigma~ / n (some Sigma~ < 0): M = Y F^T */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)ng, (int)ng, (int)cs, 1.0, y,
-                    (int)cs, f, (int)cs, 0.0, l->m, (int)ng);
+    size_t ng = l->ng, cs = l->cstride, b0, b1;
+    lane_bins(l, s, &b0, &b1);
+    double *dst = s == 0 ? l->m : l->mlane + (s - 1) * ng * ng;
+    for (size_t c0 = b0; c0 < b1; c0 += l->chunk_bins) {
+        size_t c1 = c0 + l->chunk_bins < b1 ? c0 + l->chunk_bins : b1;
+        int k = (int)(2 * (c1 - c0));
+        double beta = c0 == b0 ? 0.0 : 1.0;
+        for (size_t j = 0; j < ng; j++)
+            bins_scale(buf + j * (size_t)k, f + j * cs + 2 * c0, sc + c0, c1 - c0);
+        if (syrk)
+            cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, k, 1.0, buf, k, beta, dst, (int)ng);
+        else
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)ng, (int)ng, k, 1.0, buf, k, f + 2 * c0,
+                        (int)cs, beta, dst, (int)ng);
+    }
+}
+
+/* M = the sum of the lanes' partials, in lane order (lower triangle only
+ * after dsyrk, which leaves the upper one unset). */
+static void gram_reduce(gridform_learner *l, int syrk)
+{
+    size_t ng = l->ng;
+    double *m = l->m;
+    for (size_t s = 1; s < l->nlanes; s++) {
+        const double *p = l->mlane + (s - 1) * ng * ng;
+        for (size_t i = 0; i < ng; i++) {
+            size_t jmax = syrk ? i + 1 : ng;
+            for (size_t j = 0; j < jmax; j++)
+                m[i * ng + j] += p[i * ng + j];
+        }
+    }
+}
+
+/* The correction on bins [b0, b1) of every map. */
+static void corr_chunk(gridform_learner *l, size_t b0, size_t b1)
+{
+    size_t ng = l->ng, cs = l->cstride, c0 = 2 * b0, w = 2 * (b1 - b0);
+    double *sa = l->a, *sb = l->b;
+    switch (l->corr) {
+    case GF_LEARNER_CORR_TRSM:
+        cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)w, 1.0, l->m,
+                    (int)ng, sa + c0, (int)cs);
+        return;
+    case GF_LEARNER_CORR_TRMM:
+        for (size_t j = 0; j < ng; j++)
+            memcpy(sb + j * cs + c0, sa + j * cs + c0, w * sizeof(double));
+        cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)w, 1.0, l->m,
+                    (int)ng, sb + c0, (int)cs);
+        break;
+    default:
+        cblas_dsymm(CblasRowMajor, CblasLeft, CblasLower, (int)ng, (int)w, 1.0, l->m, (int)ng, sa + c0, (int)cs,
+                    0.0, sb + c0, (int)cs);
+        break;
+    }
     for (size_t j = 0; j < ng; j++)
-        l->rq[j] = l->m[j * ng + j] / (l->nrm[j] * l->nrm[j]);
+        bins_combine(sa + j * cs + c0, sb + j * cs + c0, l->fac + b0, l->cfac + b0, b1 - b0);
 }
 
+/* Run a lane or chunk phase: on the workers, or with a threaded BLAS on the
+ * calling thread alone. */
+static void run_blas_phase(gridform_learner *l, int phase)
+{
+    if (l->pool.nworkers > 1 && blas_is_threaded()) {
+        l->solo = 1;
+        gridform__learner_phase(l, 0, phase);
+        l->solo = 0;
+    } else {
+        gridform__learner_pool_run(l, phase);
+    }
+}
+
+/* M (or the Gram matrix) from the scaled spectra sb and the spectra sa. */
+static void coupling_matrix(gridform_learner *l, int syrk)
+{
+    run_blas_phase(l, GF_LEARNER_PH_GRAM);
+    gram_reduce(l, syrk);
+}
 
 /* In-place Cholesky of the lower triangle of the ng x ng Gram matrix: a
  * few ng^3/3 flops, negligible next to the ng^2 n of dsyrk.  A pivot below
@@ -301,15 +402,16 @@ static int cholesky_lower(double *s, size_t ng, size_t *bad)
     return 1;
 }
 
-static int gram_schmidt(gridform_learner *l, double *restrict f, const double *restrict y)
+/* Ordered Gram-Schmidt of the spectra sa by Cholesky QR: S = H H^T dA from
+ * the Gram-scaled copy sb, S = C C^T, H <- C^{-1} H. */
+static int gram_schmidt(gridform_learner *l)
 {
-    size_t ng = l->ng, cs = l->cstride;
-    cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, (int)cs, 1.0, y, (int)cs, 0.0, l->m, (int)ng);
+    coupling_matrix(l, 1);
     size_t bad = 0;
-    if (!cholesky_lower(l->m, ng, &bad))
+    if (!cholesky_lower(l->m, l->ng, &bad))
         return gridform__learner_diverged(l, bad, "became linearly dependent on the maps before it", 0.0);
-    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)cs, 1.0, l->m,
-                (int)ng, f, (int)cs);
+    l->corr = GF_LEARNER_CORR_TRSM;
+    run_blas_phase(l, GF_LEARNER_PH_CORR);
     return GRIDFORM_OK;
 }
 
@@ -483,7 +585,7 @@ int gridform__learner_finish_map(gridform_learner *l, size_t j, double *restrict
  * steps a map never changes that map's arithmetic. */
 static inline size_t take_map(gridform_learner *l, size_t *mine)
 {
-    if (l->pool.nworkers <= 1)
+    if (l->pool.nworkers <= 1 || l->solo)
         return (*mine)++;
     return atomic_fetch_add_explicit(&l->pool.next, 1, memory_order_relaxed);
 }
@@ -515,15 +617,11 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase)
             double *row = sa + j * cs;
             GF_R2C(l, g + j * n, row);
             scale_row(l, row, wc ? &l->rq[j] : NULL);
-            scaled_copy(row, l->gsc, sb + j * cs, nf);
         }
         break;
     case GF_LEARNER_PH_FWD_Y:
-        while ((j = take_map(l, &mine)) < ng) {
-            double *row = sa + j * cs;
-            GF_R2C(l, g + j * n, row);
-            scaled_copy(row, l->ysc, sb + j * cs, nf);
-        }
+        while ((j = take_map(l, &mine)) < ng)
+            GF_R2C(l, g + j * n, sa + j * cs);
         break;
     case GF_LEARNER_PH_BWD_GS:
         /* sb held the Gram scaling, consumed by dsyrk: the new maps go there. */
@@ -533,10 +631,27 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase)
                 return;
         }
         break;
-    case GF_LEARNER_PH_COMB:
-        while ((j = take_map(l, &mine)) < ng)
-            combine_row(l, sa + j * cs, sb + j * cs);
+    case GF_LEARNER_PH_GRAM: {
+        /* Lanes of the spectra sa.  sb is free until the correction: worker
+         * tid's chunk buffer is its tid-th block of ng x 2 chunk_bins
+         * doubles, and a worker whose block would pass the end of sb (more
+         * workers than chunks) takes no lane. */
+        int gs = l->corr == GF_LEARNER_CORR_TRSM;
+        size_t blk = ng * 2 * l->chunk_bins;
+        if (((size_t)tid + 1) * blk > ng * cs)
+            break;
+        while ((j = take_map(l, &mine)) < l->nlanes)
+            gram_lane(l, j, sa, gs ? l->gsc : l->ysc, sb + (size_t)tid * blk, gs || l->use_syrk);
         break;
+    }
+    case GF_LEARNER_PH_CORR: {
+        /* Chunks of columns; with a threaded BLAS (solo), one call over all. */
+        size_t cb = l->solo || (l->pool.nworkers <= 1 && blas_is_threaded()) ? nf : l->chunk_bins;
+        size_t nchunks = (nf + cb - 1) / cb;
+        while ((j = take_map(l, &mine)) < nchunks)
+            corr_chunk(l, j * cb, (j + 1) * cb < nf ? (j + 1) * cb : nf);
+        break;
+    }
     case GF_LEARNER_PH_BWD_COMB:
         /* sa's spectra were consumed by the previous phase. */
         while ((j = take_map(l, &mine)) < ng) {
@@ -570,7 +685,7 @@ int gridform__learner_step(gridform_learner *l, int want_change)
 {
     if (l->exact)
         return gridform__learner_step_exact(l, want_change);
-    size_t ng = l->ng, cs = l->cstride;
+    size_t ng = l->ng;
     double *g = l->g, *sa = l->a, *sb = l->b;
     double *out;   /* the buffer that receives the new maps (map j at j*n) */
     int rc;
@@ -594,8 +709,9 @@ int gridform__learner_step(gridform_learner *l, int want_change)
          * orthogonal (subspace) iteration with exp(dt Sigma).  Done as a
          * Cholesky QR on the spectra: S = H H^T dA (dsyrk), S = C C^T,
          * H <- C^{-1} H (dtrsm). */
+        l->corr = GF_LEARNER_CORR_TRSM;
         gridform__learner_pool_run(l, GF_LEARNER_PH_FWD_GS);
-        if ((rc = gram_schmidt(l, sa, sb)) != GRIDFORM_OK)
+        if ((rc = gram_schmidt(l)) != GRIDFORM_OK)
             return rc;
         if ((rc = run_phase(l, GF_LEARNER_PH_BWD_GS)) != GRIDFORM_OK)
             return rc;
@@ -609,16 +725,17 @@ int gridform__learner_step(gridform_learner *l, int want_change)
          *                (Oja subspace rule; exponential Euler, Cox and
          *                Matthews 2002, phi(z) = (e^z - 1)/z per bin), exact
          *                at every fixed point Sigma G = M G.
-         * sb = A sa by BLAS, then sb = fac sa + cfac sb per bin. */
+         * sb = fac sa + cfac (A sa) per chunk of bins, A by BLAS. */
+        int sanger = l->coupling == GRIDFORM_COUPLING_SANGER;
+        l->corr = sanger ? GF_LEARNER_CORR_TRMM : GF_LEARNER_CORR_SYMM;
         gridform__learner_pool_run(l, GF_LEARNER_PH_FWD_Y);
-        coupling_matrix(l, sa, sb);
+        coupling_matrix(l, l->use_syrk);
         double *m = l->m;
-        if (l->coupling == GRIDFORM_COUPLING_SANGER) {
+        for (size_t j = 0; j < ng; j++)
+            l->rq[j] = m[j * ng + j] / (l->nrm[j] * l->nrm[j]);
+        if (sanger) {
             for (size_t i = 0; i < ng; i++)
                 m[i * ng + i] = 0.0;
-            memcpy(sb, sa, ng * cs * sizeof(double));
-            cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)cs,
-                        1.0, m, (int)ng, sb, (int)cs);
         } else {
             int ex = l->integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL;
             for (size_t i = 0; i < ng; i++) {
@@ -627,10 +744,8 @@ int gridform__learner_step(gridform_learner *l, int want_change)
                         m[i * ng + j] = -m[i * ng + j];
                 m[i * ng + i] = ex ? l->lambda0 + m[i * ng + i] : 0.0;
             }
-            cblas_dsymm(CblasRowMajor, CblasLeft, CblasLower, (int)ng, (int)cs, 1.0, m, (int)ng, sa,
-                        (int)cs, 0.0, sb, (int)cs);
         }
-        gridform__learner_pool_run(l, GF_LEARNER_PH_COMB);
+        run_blas_phase(l, GF_LEARNER_PH_CORR);
         if ((rc = run_phase(l, GF_LEARNER_PH_BWD_COMB)) != GRIDFORM_OK)
             return rc;
         out = sa;
