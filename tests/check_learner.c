@@ -2,6 +2,7 @@
  * eigenvectors), hexagons from rectification and the symmetric controls,
  * the integrators, determinism, progress, divergence and every error path.
  * Numbers asserted are those of issue 4 and THEORY.md sections 2-4. */
+#include "config.h"
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
@@ -9,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gridform.h"
+#ifdef HAVE_OPENBLAS_SET_NUM_THREADS
+#include <cblas.h>
+#endif
 
 typedef struct {
     gridform_arena *a;
@@ -481,6 +485,138 @@ START_TEST(test_soft_and_defaults)
 }
 END_TEST
 
+
+/* The coupling products split by columns (lib/learner_step.c): with 64
+ * maps on 64 x 64 (2112 bins) M is summed over 8 lanes of 9 chunks of 256
+ * bins.  One EULER step with LINEAR maps must equal the update written out
+ * densely, and every thread count (and, with OpenBLAS, every BLAS thread
+ * count, which moves the products between the learner's threads and
+ * OpenBLAS's) must give bit-identical maps. */
+static void dense_euler_step(const gridform_kernel *k, const double *g, double *out, size_t ng, size_t n,
+                             double da, double dt, double lambda0, int coupling)
+{
+    double *h = malloc(ng * n * sizeof *h), *m = malloc(ng * ng * sizeof *m);
+    ck_assert_ptr_nonnull(h);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_int_eq(gridform_kernel_apply(k, g, h, ng), GRIDFORM_OK);
+    for (size_t i = 0; i < ng; i++)
+        for (size_t j = 0; j < ng; j++) {
+            double acc = 0.0;
+            for (size_t x = 0; x < n; x++)
+                acc += g[i * n + x] * h[j * n + x];
+            m[i * ng + j] = acc * da;
+        }
+    for (size_t i = 0; i < ng; i++) {
+        double *o = out + i * n, nrm = 0.0;
+        for (size_t x = 0; x < n; x++)
+            o[x] = g[i * n + x] + dt * (h[i * n + x] - lambda0 * g[i * n + x]);
+        size_t jmax = coupling == GRIDFORM_COUPLING_SANGER ? i : ng;
+        for (size_t j = 0; j < jmax; j++)
+            if (j != i)
+                for (size_t x = 0; x < n; x++)
+                    o[x] -= dt * m[i * ng + j] * g[j * n + x];
+        for (size_t x = 0; x < n; x++)
+            nrm += o[x] * o[x];
+        nrm = 1.0 / sqrt(nrm * da);
+        for (size_t x = 0; x < n; x++)
+            o[x] *= nrm;
+    }
+    free(h);
+    free(m);
+}
+
+START_TEST(test_products_by_columns)
+{
+    setup s;
+    make_dog(&s, 4.4, 4.4, 64, 64);
+    size_t ng = 64, n = 64 * 64, nfreq = 64 * 33;
+    double da = (4.4 / 64) * (4.4 / 64);
+    double *g0 = malloc(ng * n * sizeof *g0), *g1 = malloc(ng * n * sizeof *g1);
+    double *ref = malloc(ng * n * sizeof *ref), *spec = malloc(nfreq * sizeof *spec);
+    ck_assert_ptr_nonnull(g0);
+    ck_assert_ptr_nonnull(g1);
+    ck_assert_ptr_nonnull(ref);
+    ck_assert_ptr_nonnull(spec);
+    ck_assert_int_eq(gridform_kernel_spectrum(s.k, spec), GRIDFORM_OK);
+    double lambda0 = spec[0];
+    for (size_t b = 1; b < nfreq; b++)
+        if (spec[b] > lambda0)
+            lambda0 = spec[b];
+    /* Smooth, overlapping, unit-norm maps, so M has sizeable entries. */
+    for (size_t j = 0; j < ng; j++) {
+        double nrm = 0.0;
+        for (size_t x = 0; x < n; x++) {
+            double px = (double)(x % 64), py = (double)(x / 64);
+            g0[j * n + x] = sin(0.1 * (double)(j + 1) * px + 0.05 * (double)j * py) + cos(0.098 * py + 0.3 * (double)j);
+            nrm += g0[j * n + x] * g0[j * n + x];
+        }
+        for (size_t x = 0; x < n; x++)
+            g0[j * n + x] /= sqrt(nrm * da);
+    }
+    gridform_learner *l = NULL;
+    for (int coupling = GRIDFORM_COUPLING_SANGER; coupling <= GRIDFORM_COUPLING_SYMMETRIC; coupling++) {
+        ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_LINEAR, 0.0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_coupling(l, coupling), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EULER), GRIDFORM_OK);
+        double dt = 0.0;
+        ck_assert_int_eq(gridform_learner_get_step(l, &dt), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_threads(l, 2), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_maps(l, g0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_iterate(l, 1), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_get_maps(l, g1), GRIDFORM_OK);
+        gridform_learner_destroy(l);
+        dense_euler_step(s.k, g0, ref, ng, n, da, dt, lambda0, coupling);
+        double err = 0.0, change = 0.0;
+        for (size_t i = 0; i < ng * n; i++) {
+            err = fmax(err, fabs(g1[i] - ref[i]));
+            change = fmax(change, fabs(ref[i] - g0[i]));
+        }
+        printf("products by columns, %s EULER step on 64 maps of 64 x 64: max |C - dense| %.2e (the step moved the "
+               "maps by up to %.3f)\n", coupling == GRIDFORM_COUPLING_SANGER ? "SANGER" : "SYMMETRIC", err, change);
+        ck_assert_double_gt(change, 1e-3);
+        ck_assert_double_lt(err, 1e-11);
+    }
+    /* Bit-identical for every thread count and every BLAS thread count. */
+    int blas_max = 1;
+#ifdef HAVE_OPENBLAS_SET_NUM_THREADS
+    blas_max = 2;
+#endif
+    for (int coupling = GRIDFORM_COUPLING_SANGER; coupling <= GRIDFORM_COUPLING_SYMMETRIC; coupling++)
+        for (int integ = GRIDFORM_INTEGRATOR_EULER; integ <= GRIDFORM_INTEGRATOR_EXPONENTIAL; integ++)
+            for (int blas = 1; blas <= blas_max; blas++)
+                for (int threads = 1; threads <= 3; threads++) {
+#ifdef HAVE_OPENBLAS_SET_NUM_THREADS
+                    openblas_set_num_threads(blas);
+#endif
+                    ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+                    ck_assert_int_eq(gridform_learner_set_coupling(l, coupling), GRIDFORM_OK);
+                    ck_assert_int_eq(gridform_learner_set_integrator(l, integ), GRIDFORM_OK);
+                    ck_assert_int_eq(gridform_learner_set_threads(l, threads), GRIDFORM_OK);
+                    /* A short step: a long exponential one would take all 64
+                     * maps onto the top shell at once, and Gram-Schmidt
+                     * would rightly find them linearly dependent. */
+                    double lim = 0.0;
+                    ck_assert_int_eq(gridform_learner_get_euler_limit(l, &lim), GRIDFORM_OK);
+                    ck_assert_int_eq(gridform_learner_set_step(l, 0.5 * lim), GRIDFORM_OK);
+                    ck_assert_int_eq(gridform_learner_set_maps(l, g0), GRIDFORM_OK);
+                    ck_assert_int_eq(gridform_learner_iterate(l, 3), GRIDFORM_OK);
+                    ck_assert_int_eq(gridform_learner_get_maps(l, blas == 1 && threads == 1 ? ref : g1),
+                                     GRIDFORM_OK);
+                    gridform_learner_destroy(l);
+                    if (blas != 1 || threads != 1)
+                        ck_assert_msg(memcmp(ref, g1, ng * n * sizeof *g1) == 0,
+                                      "coupling %d integrator %d: %d threads, %d BLAS threads differ from 1, 1",
+                                      coupling, integ, threads, blas);
+                }
+    free(g0);
+    free(g1);
+    free(ref);
+    free(spec);
+    free_setup(&s);
+}
+END_TEST
+
 START_TEST(test_threads_and_planning)
 {
     /* Worker threads split the maps: the maps are bit-identical to a
@@ -746,6 +882,7 @@ int main(void)
     tcase_add_test(tc, test_divergence);
     tcase_add_test(tc, test_soft_and_defaults);
     tcase_add_test(tc, test_threads_and_planning);
+    tcase_add_test(tc, test_products_by_columns);
     tcase_add_test(tc, test_exact_kernel);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_allocation_failure);
