@@ -18,5 +18,6 @@
 #include "gridform/learner.h"
 #include "gridform/amplitude.h"
 #include "gridform/attractor.h"
+#include "gridform/wisdom.h"
 
 #endif

@@ -37,11 +37,14 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_placecode_create(&fx.pc_walled, fx.walled, GRIDFORM_TUNING_DOG, 0.12, 2.0, 25,
                                                GRIDFORM_CENTERS_RANDOM, 3), GRIDFORM_OK);
     ck_assert_int_eq(gridform_kernel_create(&fx.kf, fx.pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    /* the wisdom wisdom_import reads (the kernel's plans put entries in it) */
+    ck_assert_int_eq(gridform_wisdom_export("check_alloc.tmp.wisdom"), GRIDFORM_OK);
 }
 
 static void fixtures_teardown(void)
 {
     remove("check_alloc.tmp.npy");
+    remove("check_alloc.tmp.wisdom");
     gridform_kernel_destroy(fx.kf);
     gridform_placecode_destroy(fx.pc_walled);
     gridform_placecode_destroy(fx.pc);
@@ -122,6 +125,11 @@ OPERATION(kernel_shells, gridform_kernel_shells(fx.kf, 8, shell_k, shell_v, shel
 static double centers9[18];
 OPERATION(placecode_set_centers, gridform_placecode_set_centers(fx.pc_walled, centers9, 9))
 
+/* wisdom: the temporary name and the sorted entries on export, the text
+ * buffer on import (the file written with the hook disabled) */
+OPERATION(wisdom_export, gridform_wisdom_export("check_alloc.tmp.wisdom"))
+OPERATION(wisdom_import, gridform_wisdom_import("check_alloc.tmp.wisdom"))
+
 CREATOR(scorer, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, 12, 10, 1.2, 1.0))
 static const double ratemap_xy[4] = {0.1, 0.2, -0.3, 0.4}, ratemap_act[2] = {1, 2};
 static double ratemap_out[16];
@@ -146,6 +154,8 @@ static const creator creators[] = {
     ROW(amplitude),
     ROW(npy_write),
     ROW(npy_read),
+    ROW(wisdom_export),
+    ROW(wisdom_import),
     ROW(scorer),
     ROW(ratemap),
 };

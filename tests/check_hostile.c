@@ -168,6 +168,13 @@ static int run_case(size_t i, hcase *c)
         (void)fn();                                                           \
         return 1;                                                             \
     }
+/* a status function without arguments */
+#define CASE0(fn, exp)                                                        \
+    if (i == k++) {                                                           \
+        c->func = #fn; c->args = ""; c->kind = K_STATUS;                      \
+        c->expect = (exp); c->rc = fn(); c->herr = NULL;                      \
+        return 1;                                                             \
+    }
 #define PCASE0(fn, want_)                                                     \
     if (i == k++) {                                                           \
         c->func = #fn; c->args = ""; c->kind = K_PTR;                         \
@@ -680,12 +687,27 @@ static int run_case(size_t i, hcase *c)
         CASE(gridform_npy_read, RANGE, NULL, fx.npy, buf, 0, &zbuf[0], &zbuf[1]);
     }
 
+    /* ---- wisdom ---- */
+    CASE(gridform_wisdom_export, INVAL, NULL, NULL);
+    CASE(gridform_wisdom_export, INVAL, NULL, "");
+    CASE(gridform_wisdom_export, EIO_, NULL, fx.nodir);
+    CASE(gridform_wisdom_export, EIO_, NULL, fx.dir);
+    CASE(gridform_wisdom_export, EIO_, NULL, "/dev/full");
+    CASE(gridform_wisdom_import, INVAL, NULL, NULL);
+    CASE(gridform_wisdom_import, EIO_, NULL, "");
+    CASE(gridform_wisdom_import, EIO_, NULL, fx.missing);
+    CASE(gridform_wisdom_import, EIO_, NULL, fx.dir);
+    CASE(gridform_wisdom_import, FORMAT, NULL, fx.bad_npy);
+    CASE(gridform_wisdom_import, FORMAT, NULL, fx.npy);   /* binary, with NUL bytes */
+    CASE0(gridform_wisdom_forget, OK);
+
     /* ---- rows for the modules below are added as their headers land ---- */
     return 0;
 #undef CASE
 #undef VCASE
 #undef PCASE
 #undef VCASE0
+#undef CASE0
 #undef PCASE0
 }
 
