@@ -21,7 +21,9 @@
  * one dsyrk (M, or the Gram matrix) and one dtrmm/dsymm/dtrsm (the
  * correction), on the spectra viewed as real ng x 2 nfreq matrices (a real
  * matrix acting across maps commutes with the FFT, and Parseval turns
- * G Sigma G^T into a product of weighted spectra).  The FFTs run map by map
+ * G Sigma G^T into a product of weighted spectra), split by columns into
+ * cache-sized chunks that the worker threads share ("Products by columns"
+ * below), plus a blocked Cholesky for Gram-Schmidt.  The FFTs run map by map
  * with one single-map plan each way, so every elementwise pass (the
  * per-bin factor, the nonlinearity, the norms, the renormalisation and the
  * change) works on a map still in cache: for independent maps the whole
