@@ -582,7 +582,9 @@ static int cmd_mem(const options *o)
     /* The data an Euler step needs.  INDEPENDENT: the maps G and the new
      * maps G' (each map's spectrum can live in a one-map scratch); SANGER:
      * G, the batch of half spectra (M needs every map's spectrum before any
-     * map can be corrected) and the weighted copy of it that dsyrk reads.
+     * map can be corrected) and the corrected spectra (the correction needs
+     * the uncorrected ones for the per-bin term; the weighted copy dsyrk
+     * reads lives chunk by chunk in this buffer before the correction).
      * Both: Sigma~ and the ng x ng coupling matrix. */
     double maps = (double)o->ng * (double)s.npoints * 8.0;
     double spectra = (double)o->ng * (double)s.nfreq * 16.0;

@@ -484,7 +484,7 @@ def main():
     if mem:
         w("")
         w("6. memory, (256^2, 256) learner, 3 steps, in a fresh process; need = the data a step"
-          " needs (INDEPENDENT: maps in and out; SANGER: maps, spectra and their weighted copy)")
+          " needs (INDEPENDENT: maps in and out; SANGER: maps, spectra and corrected spectra)")
         for coupling, m in mem.items():
             r = (m["peak_rss"] - m["base_rss"]) / m["need"]
             w("   %-11s peak RSS %6.1f MiB (%.1f MiB before the learner), need %6.1f MiB (maps"

@@ -89,6 +89,7 @@ void gridform_learner_destroy(gridform_learner *l)
     gridform__free(l->cfac);
     gridform__free(l->m);
     gridform__free(l->mlane);
+    gridform__free(l->diag0);
     gridform__free(l->nrm);
     gridform__free(l->logv);
     gridform__free(l->logmin);
@@ -170,12 +171,13 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     l->logv = gridform__calloc(nmaps, sizeof(double));
     l->logmin = gridform__calloc(nmaps, sizeof(double));
     l->rq = gridform__calloc(nmaps, sizeof(double));
+    l->diag0 = gridform__calloc(nmaps, sizeof(double));
     l->slots = gridform__calloc(1, sizeof *l->slots);
     l->max_workers = 1;
     l->pool.nworkers = 1;
     l->nthreads = 1;
     if (!l->g || !l->a || !l->b || !l->sigma || !l->wsig || !l->wt || !l->ysc || !l->gsc || !l->fac || !l->cfac || !l->m
-        || (l->nlanes > 1 && !l->mlane) || !l->nrm || !l->logv || !l->logmin || !l->rq || !l->slots) {
+        || (l->nlanes > 1 && !l->mlane) || !l->nrm || !l->logv || !l->logmin || !l->rq || !l->diag0 || !l->slots) {
         gridform_learner_destroy(l);
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate %zu maps of %zu x %zu", nmaps, ar->nx, ar->ny);
     }

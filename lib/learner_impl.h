@@ -74,6 +74,7 @@ struct gridform_learner {
     double *logv;    /* log of the norm each map would have without renormalisation */
     double *logmin;  /* running minimum of logv */
     double *rq;      /* Rayleigh quotients of the maps before the last step */
+    double *diag0;   /* the Gram matrix's diagonal, kept through its Cholesky factorisation */
 
     fftw_plan fwd, bwd;
     int nthreads, fftw_threads, rigor;

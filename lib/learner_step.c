@@ -21,7 +21,9 @@
  * one dsyrk (M, or the Gram matrix) and one dtrmm/dsymm/dtrsm (the
  * correction), on the spectra viewed as real ng x 2 nfreq matrices (a real
  * matrix acting across maps commutes with the FFT, and Parseval turns
- * G Sigma G^T into a product of weighted spectra).  The FFTs run map by map
+ * G Sigma G^T into a product of weighted spectra), split by columns into
+ * cache-sized chunks that the worker threads share ("Products by columns"
+ * below), plus a blocked Cholesky for Gram-Schmidt.  The FFTs run map by map
  * with one single-map plan each way, so every elementwise pass (the
  * per-bin factor, the nonlinearity, the norms, the renormalisation and the
  * change) works on a map still in cache: for independent maps the whole
@@ -377,27 +379,53 @@ static void coupling_matrix(gridform_learner *l, int syrk)
     gram_reduce(l, syrk);
 }
 
-/* In-place Cholesky of the lower triangle of the ng x ng Gram matrix: a
- * few ng^3/3 flops, negligible next to the ng^2 n of dsyrk.  A pivot below
- * 1e-10 of its diagonal means the maps have become linearly dependent. */
-static int cholesky_lower(double *s, size_t ng, size_t *bad)
+/* In-place Cholesky factor of the lower triangle of the ng x ng Gram
+ * matrix s (row-major, leading dimension ng), blocked so that almost all of
+ * its ng^3/3 flops are BLAS 3: for each block column of GF_CHOL_NB, factor
+ * the diagonal block, solve the panel below it against the block's factor
+ * (dtrsm), and subtract the panel's product with itself from the trailing
+ * matrix (dsyrk) -- the right-looking blocked Cholesky of Golub and Van
+ * Loan, Matrix Computations, 4th ed., section 4.2.9.  A pivot below 1e-10
+ * of the matrix's own diagonal entry (d0, saved before the updates) means
+ * the maps have become linearly dependent. */
+#define GF_CHOL_NB 64
+static int cholesky_block(double *s, size_t ng, size_t j0, size_t jb, const double *d0, size_t *bad)
 {
-    for (size_t j = 0; j < ng; j++) {
-        double d = s[j * ng + j], d0 = d;
-        for (size_t k = 0; k < j; k++)
+    for (size_t j = j0; j < j0 + jb; j++) {
+        double d = s[j * ng + j];
+        for (size_t k = j0; k < j; k++)
             d -= s[j * ng + k] * s[j * ng + k];
-        if (!(d > 1e-10 * d0)) {
+        if (!(d > 1e-10 * d0[j])) {
             *bad = j;
             return 0;
         }
         d = sqrt(d);
         s[j * ng + j] = d;
-        for (size_t i = j + 1; i < ng; i++) {
+        for (size_t i = j + 1; i < j0 + jb; i++) {
             double v = s[i * ng + j];
-            for (size_t k = 0; k < j; k++)
+            for (size_t k = j0; k < j; k++)
                 v -= s[i * ng + k] * s[j * ng + k];
             s[i * ng + j] = v / d;
         }
+    }
+    return 1;
+}
+
+static int cholesky_lower(double *s, size_t ng, double *d0, size_t *bad)
+{
+    for (size_t j = 0; j < ng; j++)
+        d0[j] = s[j * ng + j];
+    for (size_t j0 = 0; j0 < ng; j0 += GF_CHOL_NB) {
+        size_t jb = ng - j0 < GF_CHOL_NB ? ng - j0 : GF_CHOL_NB, rest = ng - j0 - jb;
+        if (!cholesky_block(s, ng, j0, jb, d0, bad))
+            return 0;
+        if (rest == 0)
+            break;
+        double *panel = s + (j0 + jb) * ng + j0;
+        cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, (int)rest, (int)jb, 1.0,
+                    s + j0 * ng + j0, (int)ng, panel, (int)ng);
+        cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)rest, (int)jb, -1.0, panel, (int)ng, 1.0,
+                    s + (j0 + jb) * ng + j0 + jb, (int)ng);
     }
     return 1;
 }
@@ -408,7 +436,7 @@ static int gram_schmidt(gridform_learner *l)
 {
     coupling_matrix(l, 1);
     size_t bad = 0;
-    if (!cholesky_lower(l->m, l->ng, &bad))
+    if (!cholesky_lower(l->m, l->ng, l->diag0, &bad))
         return gridform__learner_diverged(l, bad, "became linearly dependent on the maps before it", 0.0);
     l->corr = GF_LEARNER_CORR_TRSM;
     run_blas_phase(l, GF_LEARNER_PH_CORR);
