@@ -58,7 +58,7 @@ static int gf_wisdom_write_sorted(gridform__outfile *o, char *text, const char *
         return gridform__outfile_write(o, text, len);
     char **lines = gridform__malloc_array(nlines, sizeof *lines);
     if (lines == NULL)
-        return gridform__fail(NULL, GRIDFORM_ENOMEM, func, "cannot allocate %zu line pointers", nlines);
+        return gridform__fail(NULL, GRIDFORM_ENOMEM, func, "cannot allocate the index of %zu wisdom entries", nlines);
     size_t k = 0;
     for (char *p = body; p < trailer;) {
         char *nl = strchr(p, '\n');
