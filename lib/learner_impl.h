@@ -62,11 +62,13 @@ struct gridform_learner {
     /* The coupling products are split by columns of the spectra (Fourier
      * bins), so that worker threads share them (learner_step.c, "Products
      * by columns"): M is summed over nlanes fixed column ranges, lane s > 0
-     * into mlane + (s - 1) ng^2, then added in lane order; the correction
-     * runs on chunks of chunk_bins bins.  Both depend on the sizes only,
+     * into mlane + (s - 1) ng^2, then added in lane order, each lane in
+     * chunks of gram_bins bins; the correction runs on chunks of chunk_bins
+     * bins.  Both depend on the sizes only,
      * never on the thread count, so results do not either. */
     size_t nlanes;
-    size_t chunk_bins;
+    size_t chunk_bins;   /* bins per correction chunk */
+    size_t gram_bins;    /* bins per Gram chunk (lanes are whole Gram chunks) */
     double *mlane;
     int corr;        /* the correction of the current step (GF_LEARNER_CORR_*) */
     int solo;        /* the current phase runs on the calling thread alone */

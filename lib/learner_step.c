@@ -283,11 +283,11 @@ static int blas_is_threaded(void)
 #endif
 }
 
-/* Bins [*b0, *b1) of lane s: whole chunks, so every chunk but the last of
- * all has chunk_bins bins. */
+/* Bins [*b0, *b1) of lane s: whole Gram chunks, so every chunk but the
+ * last of all has gram_bins bins. */
 static void lane_bins(const gridform_learner *l, size_t s, size_t *b0, size_t *b1)
 {
-    size_t cb = l->chunk_bins, nchunks = (l->nfreq + cb - 1) / cb;
+    size_t cb = l->gram_bins, nchunks = (l->nfreq + cb - 1) / cb;
     *b0 = s * nchunks / l->nlanes * cb;
     *b1 = (s + 1) * nchunks / l->nlanes * cb;
     if (*b1 > l->nfreq)
@@ -295,7 +295,7 @@ static void lane_bins(const gridform_learner *l, size_t s, size_t *b0, size_t *b
 }
 
 /* Lane s's share of M: the lane's bins in chunks, each scaled per bin by
- * sc (ysc or gsc) into the worker's buffer buf (ng x 2 chunk_bins, in
+ * sc (ysc or gsc) into the worker's buffer buf (ng x 2 gram_bins, in
  * cache) and added by dsyrk, or, when Sigma~ has negative values and
  * M = Y F^T is not a dsyrk, by dgemm against the unscaled spectra f. */
 static void gram_lane(gridform_learner *l, size_t s, const double *f, const double *restrict sc, double *buf,
@@ -304,8 +304,8 @@ static void gram_lane(gridform_learner *l, size_t s, const double *f, const doub
     size_t ng = l->ng, cs = l->cstride, b0, b1;
     lane_bins(l, s, &b0, &b1);
     double *dst = s == 0 ? l->m : l->mlane + (s - 1) * ng * ng;
-    for (size_t c0 = b0; c0 < b1; c0 += l->chunk_bins) {
-        size_t c1 = c0 + l->chunk_bins < b1 ? c0 + l->chunk_bins : b1;
+    for (size_t c0 = b0; c0 < b1; c0 += l->gram_bins) {
+        size_t c1 = c0 + l->gram_bins < b1 ? c0 + l->gram_bins : b1;
         int k = (int)(2 * (c1 - c0));
         double beta = c0 == b0 ? 0.0 : 1.0;
         for (size_t j = 0; j < ng; j++)
@@ -661,11 +661,11 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase)
         break;
     case GF_LEARNER_PH_GRAM: {
         /* Lanes of the spectra sa.  sb is free until the correction: worker
-         * tid's chunk buffer is its tid-th block of ng x 2 chunk_bins
-         * doubles, and a worker whose block would pass the end of sb (more
-         * workers than chunks) takes no lane. */
+         * tid's chunk buffer is its tid-th block of ng x 2 gram_bins
+         * doubles (gram_bins <= nfreq, so worker 0 always has one), and a
+         * worker whose block would pass the end of sb takes no lane. */
         int gs = l->corr == GF_LEARNER_CORR_TRSM;
-        size_t blk = ng * 2 * l->chunk_bins;
+        size_t blk = ng * 2 * l->gram_bins;
         if (((size_t)tid + 1) * blk > ng * cs)
             break;
         while ((j = take_map(l, &mine)) < l->nlanes)

@@ -487,8 +487,9 @@ END_TEST
 
 
 /* The coupling products split by columns (lib/learner_step.c): with 64
- * maps on 64 x 64 (2112 bins) M is summed over 8 lanes of 9 chunks of 256
- * bins.  One EULER step with LINEAR maps must equal the update written out
+ * maps on 64 x 64 (2112 bins) M is summed over 2 lanes (bins 0-1023 in one
+ * dsyrk; 1024-2111 in two, the second accumulating) and the correction
+ * runs on 9 chunks of up to 256 bins.  One EULER step with LINEAR maps must equal the update written out
  * densely, and every thread count (and, with OpenBLAS, every BLAS thread
  * count, which moves the products between the learner's threads and
  * OpenBLAS's) must give bit-identical maps. */
