@@ -28,6 +28,7 @@ __all__ = [
     "GridformError", "lib", "version", "strerror",
     "Arena", "PlaceCode", "Kernel", "Learner", "Scorer",
     "npy_read", "npy_write", "image_write_maps", "ratemap_accumulate",
+    "wisdom_export", "wisdom_import", "wisdom_forget",
     "OK", "EINVAL", "ENOMEM", "ERANGE", "EDIVERGED", "EUNDEFINED", "EIO",
     "EFORMAT", "EUNSUPPORTED", "ECANCELED", "CONTINUE",
 ]
@@ -422,6 +423,34 @@ def npy_read(path):
     return out
 
 
+# ---- FFTW wisdom (gridform_wisdom(3)) ---------------------------------------
+_proto("gridform_wisdom_export", _i, _s)
+_proto("gridform_wisdom_import", _i, _s)
+_proto("gridform_wisdom_forget", _i)
+
+
+def wisdom_export(path):
+    """Save what FFTW learned planning with MEASURE/PATIENT, through the
+    library's planner lock (FFTW's own functions would race with it)."""
+    rc = lib.gridform_wisdom_export(_path(path))
+    if rc != OK:
+        _raise(rc, func="gridform_wisdom_export")
+
+
+def wisdom_import(path):
+    """Load wisdom saved by wisdom_export, before creating handles: later
+    MEASURE/PATIENT planning of the same transforms is then instant and
+    picks the same algorithms, run after run."""
+    rc = lib.gridform_wisdom_import(_path(path))
+    if rc != OK:
+        _raise(rc, func="gridform_wisdom_import")
+
+
+def wisdom_forget():
+    """Forget all accumulated wisdom (existing plans keep working)."""
+    lib.gridform_wisdom_forget()
+
+
 def image_write_maps(path, maps, ncols=None, scaling="per_map", zoom=4):
     """Montage of maps (nmaps, ny, nx) as .png or .ppm."""
     g = _in(maps)
@@ -657,6 +686,22 @@ def _selftest():
         assert back.shape == g.shape and np.array_equal(back, g)
         np.save(os.path.join(d, "f32.npy"), np.asfortranarray(g[0].astype(">f4")))
         assert np.array_equal(npy_read(os.path.join(d, "f32.npy")), g[0].astype(np.float32).astype(np.float64))
+        # wisdom round trip: export, forget, import, export again
+        w1, w2 = os.path.join(d, "w1"), os.path.join(d, "w2")
+        wisdom_export(w1)
+        wisdom_forget()
+        wisdom_import(w1)
+        wisdom_export(w2)
+        with open(w1, "rb") as f1, open(w2, "rb") as f2:
+            assert f1.read() == f2.read()
+        with open(w2, "w") as f:
+            f.write("not wisdom\n")
+        try:
+            wisdom_import(w2)
+        except GridformError as e:
+            assert e.code == EFORMAT, e
+        else:
+            raise AssertionError("garbage wisdom was accepted")
     try:
         Arena(-1.0, 1.0, 8, 8)
     except GridformError as e:
