@@ -251,11 +251,13 @@ static void scale_row(const gridform_learner *l, double *restrict row, double *r
  * spectrum: sum_x a(x) (Sigma b)(x) = (1/n) sum_k w_k Sigma~_k Re(A_k conj B_k),
  * and Re(A conj B) is the real dot product of the interleaved (re, im)
  * pairs, so M is a product of the ng x 2 nfreq spectra matrices, scaled per
- * bin (ysc or gsc, applied as the spectra are made).  The correction that
+ * bin (ysc or gsc, applied chunk by chunk into a buffer that stays in
+ * cache).  The correction that
  * follows (tril(M), M or C^-1 applied across maps) acts on each column of
  * the spectra on its own.  Both are therefore split by columns: M into
- * nlanes fixed ranges of bins, each summed by one BLAS call into its own
- * partial matrix and the partials added in lane order; the correction into
+ * nlanes fixed ranges of bins, each summed chunk by chunk (one BLAS call a
+ * chunk) into its own partial matrix and the partials added in lane order;
+ * the correction into
  * chunks of chunk_bins bins.  Worker threads take lanes and chunks from the
  * shared counter, so the products scale with set_threads (OpenBLAS does not
  * split dsyrk over its long dimension, and scales dtrmm on these shapes by
@@ -318,11 +320,19 @@ static void gram_lane(gridform_learner *l, size_t s, const double *f, const doub
     }
 }
 
+/* Is M (or the Gram matrix) a dsyrk?  The Gram matrix always is; M is when
+ * Sigma~ >= 0 (ysc = sqrt(dA w Sigma~ / n)), else M = Y F^T by dgemm. */
+static int gram_is_syrk(const gridform_learner *l)
+{
+    return l->corr == GF_LEARNER_CORR_TRSM || l->use_syrk;
+}
+
 /* M = the sum of the lanes' partials, in lane order (lower triangle only
  * after dsyrk, which leaves the upper one unset). */
-static void gram_reduce(gridform_learner *l, int syrk)
+static void gram_reduce(gridform_learner *l)
 {
     size_t ng = l->ng;
+    int syrk = gram_is_syrk(l);
     double *m = l->m;
     for (size_t s = 1; s < l->nlanes; s++) {
         const double *p = l->mlane + (s - 1) * ng * ng;
@@ -372,11 +382,11 @@ static void run_blas_phase(gridform_learner *l, int phase)
     }
 }
 
-/* M (or the Gram matrix) from the scaled spectra sb and the spectra sa. */
-static void coupling_matrix(gridform_learner *l, int syrk)
+/* M (or, for l->corr == TRSM, the Gram matrix) from the spectra sa. */
+static void coupling_matrix(gridform_learner *l)
 {
     run_blas_phase(l, GF_LEARNER_PH_GRAM);
-    gram_reduce(l, syrk);
+    gram_reduce(l);
 }
 
 /* In-place Cholesky factor of the lower triangle of the ng x ng Gram
@@ -430,11 +440,11 @@ static int cholesky_lower(double *s, size_t ng, double *d0, size_t *bad)
     return 1;
 }
 
-/* Ordered Gram-Schmidt of the spectra sa by Cholesky QR: S = H H^T dA from
- * the Gram-scaled copy sb, S = C C^T, H <- C^{-1} H. */
+/* Ordered Gram-Schmidt of the spectra sa by Cholesky QR: S = H H^T dA (the
+ * spectra scaled by gsc), S = C C^T, H <- C^{-1} H. */
 static int gram_schmidt(gridform_learner *l)
 {
-    coupling_matrix(l, 1);
+    coupling_matrix(l);
     size_t bad = 0;
     if (!cholesky_lower(l->m, l->ng, l->diag0, &bad))
         return gridform__learner_diverged(l, bad, "became linearly dependent on the maps before it", 0.0);
@@ -664,12 +674,12 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase)
          * tid's chunk buffer is its tid-th block of ng x 2 gram_bins
          * doubles (gram_bins <= nfreq, so worker 0 always has one), and a
          * worker whose block would pass the end of sb takes no lane. */
-        int gs = l->corr == GF_LEARNER_CORR_TRSM;
+        const double *sc = l->corr == GF_LEARNER_CORR_TRSM ? l->gsc : l->ysc;
         size_t blk = ng * 2 * l->gram_bins;
         if (((size_t)tid + 1) * blk > ng * cs)
             break;
         while ((j = take_map(l, &mine)) < l->nlanes)
-            gram_lane(l, j, sa, gs ? l->gsc : l->ysc, sb + (size_t)tid * blk, gs || l->use_syrk);
+            gram_lane(l, j, sa, sc, sb + (size_t)tid * blk, gram_is_syrk(l));
         break;
     }
     case GF_LEARNER_PH_CORR: {
@@ -757,7 +767,7 @@ int gridform__learner_step(gridform_learner *l, int want_change)
         int sanger = l->coupling == GRIDFORM_COUPLING_SANGER;
         l->corr = sanger ? GF_LEARNER_CORR_TRMM : GF_LEARNER_CORR_SYMM;
         gridform__learner_pool_run(l, GF_LEARNER_PH_FWD_Y);
-        coupling_matrix(l, l->use_syrk);
+        coupling_matrix(l);
         double *m = l->m;
         for (size_t j = 0; j < ng; j++)
             l->rq[j] = m[j * ng + j] / (l->nrm[j] * l->nrm[j]);
