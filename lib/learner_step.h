@@ -19,8 +19,10 @@ void gridform__learner_update_factors(gridform_learner *l);
 void gridform__learner_reset_runaway(gridform_learner *l);
 /* Largest stable explicit Euler step with this coupling. */
 double gridform__learner_euler_limit(const gridform_learner *l, int coupling);
-/* The default step of an integrator and coupling. */
+/* The default step of an integrator and coupling (safe from any maps), and
+ * the largest step the step control grows to when the user set none. */
 double gridform__learner_default_step(const gridform_learner *l, int integrator, int coupling);
+double gridform__learner_ceiling_step(const gridform_learner *l, int integrator, int coupling);
 /* Share the step between nworkers threads (the caller included):
  * GRIDFORM_OK or GRIDFORM_ENOMEM (then one worker remains). */
 int gridform__learner_set_workers(gridform_learner *l, int nworkers);
