@@ -92,7 +92,7 @@ struct gridform_learner {
     double smax, smin;   /* max and min Sigma~ over the lattice */
     double lambda0;  /* shift of the linear part: smax (the top mode's multiplier) */
     int use_syrk;    /* Sigma~ >= 0 everywhere: M by dsyrk on sqrt-scaled spectra */
-    int exact;       /* EXACT kernel: real-space Euler step (learner_exact.c) */
+    int exact;       /* EXACT kernel: real-space Euler step (learner_step.c) */
 
     int have_maps;
     size_t steps;
@@ -133,8 +133,8 @@ void gridform__learner_pool_run(gridform_learner *l, int phase);
 int gridform__learner_finish_map(gridform_learner *l, size_t j, double *u, const double *old, int want_change,
                                  gridform__learner_slot *slot);
 int gridform__learner_diverged(gridform_learner *l, size_t j, const char *what, double factor);
-/* EXACT kernels (learner_exact.c). */
-int gridform__learner_exact_setup(gridform_learner *l);
+/* Kernels that are no Fourier multiplier (EXACT), stepped in real space
+ * through gridform_kernel_apply (learner_step.c). */
 int gridform__learner_step_exact(gridform_learner *l, int want_change);
 void gridform__learner_rayleigh_exact(gridform_learner *l, double *per_map);
 
