@@ -220,10 +220,13 @@ int gridform_attractor_create(gridform_attractor **out, const gridform_kernel *J
         }
     double c;
     if (!gf_build_multipliers(a, &c)) {
+        /* Read Sigma~(0) before the handle is freed (issue 12, B2: this
+         * message used to read a->sigma after gf_free). */
+        double c0 = a->sigma[0];
         gf_free(a);
         return GF_FAIL(NULL, GRIDFORM_EUNDEFINED,
                        "no mode of the %zu x %zu lattice beats the uniform mode (largest Sigma~ %g at k != 0, "
-                       "%g at k = 0): no pattern can form", ar->nx, ar->ny, c, a->sigma[0]);
+                       "%g at k = 0): no pattern can form", ar->nx, ar->ny, c, c0);
     }
 
     int dims[2] = {(int)a->ny, (int)a->nx};
