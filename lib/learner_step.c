@@ -1,6 +1,6 @@
 /* libgridform: one step of the pattern-forming learning dynamics.
  *
- * The dynamics (THEORY.md sections 2-4; Sorscher, Mel, Ganguli, Ocko,
+ * The dynamics (doc/theory.md §2.2, §2.3 and §4; Sorscher, Mel, Ganguli, Ocko,
  * NeurIPS 2019, eqs. for the single map and for Sanger's rule) are written
  * as a linear part with a constant shift,
  *
