@@ -1,5 +1,5 @@
 /* libgridform: the kernel's continuum radial profile, ring k* and the
- * Fourier-lattice eigen shells (THEORY.md sections 1 and 4). */
+ * Fourier-lattice eigen shells (doc/theory.md §1.5 and §4). */
 #include "config.h"
 #include <math.h>
 #include <stdlib.h>
@@ -151,7 +151,7 @@ int gridform_kernel_ring(const gridform_kernel *k, double *kstar, double *spacin
                        "a Gaussian code's spectrum peaks at k = 0: no ring, no grid spacing");
     if (k->cont == GF_CONT_DOG) {
         /* d/dk of (e^{-a} - e^{-sa})^2, a = sigma^2 k^2 / 2, vanishes at
-         * e^{(s-1)a} = s: k*^2 = 2 ln s / (sigma^2 (s - 1)) (THEORY.md 1). */
+         * e^{(s-1)a} = s: k*^2 = 2 ln s / (sigma^2 (s - 1)) (doc/theory.md §1.5). */
         double s = k->surround;
         *kstar = sqrt(2.0 * log(s) / (k->sigma * k->sigma * (s - 1.0)));
         *spacing = 4.0 * GF_PI / (sqrt(3.0) * *kstar);
