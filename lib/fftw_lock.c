@@ -1,12 +1,12 @@
 /* libgridform: the one lock around FFTW's planner.
  *
  * FFTW documents that only fftw_execute* is thread-safe; planning and
- * destroying plans touch global planner state.  DESIGN.md: "all planning
- * goes through one internal lock"; this mutex is the library's only mutable
- * global state.  The single-precision library (fftwf_*, used by the
- * learner's and the network's GRIDFORM_PRECISION_SINGLE) has planner state
- * of its own; the same lock covers it, which costs nothing (planning is
- * rare) and keeps one rule for every caller. */
+ * destroying plans touch global planner state.  So all planning in the
+ * library goes through one internal lock; this mutex is the library's only
+ * mutable global state.  The single-precision library (fftwf_*, used by
+ * the learner's and the network's GRIDFORM_PRECISION_SINGLE) has planner
+ * state of its own; the same lock covers it, which costs nothing (planning
+ * is rare) and keeps one rule for every caller. */
 #include "config.h"
 #include <pthread.h>
 #include <fftw3.h>
