@@ -215,7 +215,9 @@ int main(int argc, char **argv)
                                            GRIDFORM_CENTERS_RANDOM, o.seed)) != GRIDFORM_OK
         || (rc = gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_AVERAGED | GRIDFORM_KERNEL_CENTERED))
                != GRIDFORM_OK
-        || (rc = gridform_scorer_create(&s, o.n, o.n, o.box, o.box)) != GRIDFORM_OK
+        /* The scorer follows the walled arena (walled SAC, the fixed
+         * Banino et al. annuli); the dynamics wrap, so the SAC must too. */
+        || (rc = gridform_scorer_create(&s, a)) != GRIDFORM_OK
         || (rc = gridform_scorer_set_boundary(s, GRIDFORM_PERIODIC)) != GRIDFORM_OK) {
         fprintf(stderr, "authors_pipeline: %s\n", gridform_last_error());
         gridform_scorer_destroy(s);
