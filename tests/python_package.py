@@ -147,7 +147,7 @@ class TestHandleErrors(unittest.TestCase):
         self.assertTrue(k.last_error().startswith("gridform_kernel_ring"), k.last_error())
         lr = gf.Learner(f.k, 1)
         self.check(lr, lr.set_step, -1.0, func="gridform_learner_set_step")
-        with gf.Scorer(8, 8, 1.0, 1.0) as s:
+        with gf.Scorer(gf.Arena(1.0, 1.0, 8, 8)) as s:
             self.check(s, s.set_variant, 99, func="gridform_scorer_set_variant")
         with gf.Amplitude() as am:
             self.check(am, am.set_coefficients, 1.0, 0.0, -1.0, 1.0, func="gridform_amplitude_set_coefficients")
@@ -178,6 +178,16 @@ class TestArena(unittest.TestCase):
         kv = f.a.wavevectors()
         close(kv, refarr("arena_wavevectors"), rtol=0)
         close(kv[0, 1], (2 * math.pi / 2.2, 0.0), rtol=1e-14)
+
+    def test_commensurate(self):
+        with gf.Arena.commensurate(9.81, 2, 24, "periodic") as c:
+            r = ref("arena_commensurate")
+            self.assertEqual(c.shape[::-1], (int(r[0]), int(r[1])))
+            close(c.extent, [float(x) for x in r[2:]], rtol=0)
+            # doc/theory.md §1.5: lx = periods 4 pi / k, ly = round(sqrt 3 periods) a
+            a = 4 * math.pi / (math.sqrt(3) * 9.81)
+            close(c.extent, (2 * 4 * math.pi / 9.81, round(math.sqrt(3) * 2) * a), rtol=1e-14)
+            self.assertEqual(c.boundary, "periodic")
 
     def test_context_manager(self):
         with gf.Arena(1.0, 1.0, 8, 8) as a:
@@ -256,6 +266,18 @@ class TestKernel(unittest.TestCase):
             self.assertEqual(ke.mode, "exact")
             self.assertEqual(int(ref("kernel_mode_exact")[0]), 2)
             close(ke.apply(test_map(NW_X, NW_Y)), refarr("kernel_apply_exact"))
+        with gf.Kernel(f.pcu, "averaged", centered=True) as kav:
+            self.assertEqual((kav.mode, kav.centered), ("averaged", True))
+            self.assertEqual(int(ref("kernel_mode_averaged")[0]), 4 | 0x100)
+            out = kav.apply(test_map(NW_X, NW_Y))
+            close(out, refarr("kernel_apply_averaged"))
+            close(out.sum(), 0.0, atol=1e-12 * np.abs(out).sum())   # centred: no constant mode
+        with gf.Kernel.from_spectrum(f.a, f.k.spectrum()) as ks:
+            ks.set_centered(True)
+            self.assertEqual((ks.mode, ks.centered), ("spectrum", True))
+            self.assertEqual(int(ref("kernel_mode_spectrum")[0]), 5 | 0x100)
+            close(ks.apply(f.map0), refarr("kernel_apply_spectrum"))
+            self.assertEqual(ks.spectrum()[0, 0], 0.0)
         with gf.Kernel.radial(f.a, lambda k: math.exp(-(k - 8) ** 2 / 4)) as kr:
             self.assertEqual(kr.mode, "radial")
             close(kr.ring(), reff("kernel_ring_radial"), rtol=0)
@@ -399,17 +421,23 @@ class TestAttractor(unittest.TestCase):
             at.rates = np.abs(f.map0)
             at.iterate(3)
             close(at.rates, refarr("attractor_rates_set"))
+            self.assertEqual(at.precision, "double")
+            at.set_precision("single")
+            self.assertEqual(at.precision, "single")
+            self.assertEqual(int(ref("attractor_precision")[0]), 2)
+            at.iterate(3)
+            close(at.rates, refarr("attractor_rates_single"), rtol=1e-6)
 
 
 class TestScorer(unittest.TestCase):
     def test_scores(self):
         f = fixture()
         lat = gf.lattice_synthesize(f.a, "hex", 9.81, 0.1, (0.3, 0.2))
-        with gf.Scorer(N, N, 2.2, 2.2) as s:
+        with gf.Scorer(f.a) as s:
             s.set_variant("mean")
             s.set_boundary("periodic")
             s.set_min_overlap(20)
-            s.set_annuli(0.1, 0.3, 0.6, 8)
+            s.set_annuli_m(0.22, 0.66, 1.32, 8)
             close(s.autocorr(lat), refarr("scorer_sac"))
             s60, s90, spc, ori = s.score(np.stack([lat, f.map0, lat + 0.05 * f.map0]))
             close(s60, reff("scorer_score60"), rtol=1e-10)
@@ -432,7 +460,8 @@ class TestScorer(unittest.TestCase):
         x, y = 0.49 * np.sin(0.37 * t), 0.39 * np.cos(0.23 * t)
         xy = np.stack([x, y], axis=1)
         act = np.stack([x + y, x * y], axis=1)
-        maps, occ = gf.ratemap_accumulate(5, 4, 1.0, 0.8, xy, act, 2.0)
+        with gf.Arena(1.0, 0.8, 5, 4, "walled") as ra:
+            maps, occ = gf.ratemap_accumulate(ra, xy, act, 2.0)
         close(maps, refarr("ratemap_maps"), rtol=1e-14)
         close(occ, refarr("ratemap_occupancy"), rtol=0)
         self.assertEqual(occ.sum(), 200)

@@ -103,6 +103,12 @@ int main(int argc, char **argv)
     save("arena_positions", pos, 3, (size_t[]){N, N, 2});
     CK(gridform_arena_wavevectors(a, kv));
     save("arena_wavevectors", kv, 3, (size_t[]){N, N / 2 + 1, 2});
+    gridform_arena *ac = NULL;
+    CK(gridform_arena_create_commensurate(&ac, 9.81, 2, 24, GRIDFORM_PERIODIC));
+    CK(gridform_arena_get_shape(ac, &sz[0], &sz[1]));
+    CK(gridform_arena_get_extent(ac, &v[0], &v[1]));
+    printf("arena_commensurate %zu %zu %.17g %.17g\n", sz[0], sz[1], v[0], v[1]);
+    gridform_arena_destroy(ac);
 
     /* ---- place codes ---- */
     gridform_placecode *pc = NULL, *pcr = NULL, *pcu = NULL;
@@ -164,6 +170,22 @@ int main(int argc, char **argv)
     test_map(NW_X, NW_Y, wmap);
     CK(gridform_kernel_apply(ke, wmap, wout, 1));
     save("kernel_apply_exact", wout, 2, (size_t[]){NW_Y, NW_X});
+    gridform_kernel *kav = NULL, *ks = NULL;
+    CK(gridform_kernel_create(&kav, pcu, GRIDFORM_KERNEL_AVERAGED | GRIDFORM_KERNEL_CENTERED));
+    CK(gridform_kernel_get_mode(kav, &im));
+    printf("kernel_mode_averaged %d\n", im);
+    CK(gridform_kernel_apply(kav, wmap, wout, 1));
+    save("kernel_apply_averaged", wout, 2, (size_t[]){NW_Y, NW_X});
+    /* a lattice spectrum: the DoG kernel's own, centred */
+    CK(gridform_kernel_spectrum(k, spec));
+    CK(gridform_kernel_create_spectrum(&ks, a, spec));
+    CK(gridform_kernel_set_centered(ks, 1));
+    CK(gridform_kernel_get_mode(ks, &im));
+    printf("kernel_mode_spectrum %d\n", im);
+    CK(gridform_kernel_apply(ks, map0, out, 1));
+    save("kernel_apply_spectrum", out, 2, (size_t[]){N, N});
+    gridform_kernel_destroy(ks);
+    gridform_kernel_destroy(kav);
 
     /* ---- learner ---- */
     gridform_learner *l = NULL;
@@ -284,14 +306,20 @@ int main(int argc, char **argv)
     CK(gridform_attractor_iterate(at, 3));
     CK(gridform_attractor_get_rates(at, out));
     save("attractor_rates_set", out, 2, (size_t[]){N, N});
+    CK(gridform_attractor_set_precision(at, GRIDFORM_PRECISION_SINGLE));
+    CK(gridform_attractor_get_precision(at, &inl));
+    printf("attractor_precision %d\n", inl);
+    CK(gridform_attractor_iterate(at, 3));
+    CK(gridform_attractor_get_rates(at, out));
+    save("attractor_rates_single", out, 2, (size_t[]){N, N});
 
     /* ---- scorer ---- */
     gridform_scorer *s = NULL;
-    CK(gridform_scorer_create(&s, N, N, 2.2, 2.2));
+    CK(gridform_scorer_create(&s, a));
     CK(gridform_scorer_set_variant(s, GRIDFORM_GRIDNESS_MEAN));
     CK(gridform_scorer_set_boundary(s, GRIDFORM_PERIODIC));
     CK(gridform_scorer_set_min_overlap(s, 20));
-    CK(gridform_scorer_set_annuli(s, 0.1, 0.3, 0.6, 8));
+    CK(gridform_scorer_set_annuli_m(s, 0.22, 0.66, 1.32, 8));
     static double sac[(2 * N - 1) * (2 * N - 1)];
     CK(gridform_scorer_autocorr(s, lat, sac));
     save("scorer_sac", sac, 2, (size_t[]){2 * N - 1, 2 * N - 1});
@@ -321,7 +349,10 @@ int main(int argc, char **argv)
         act[2 * t] = x + y;
         act[2 * t + 1] = x * y;
     }
-    CK(gridform_ratemap_accumulate(NRX, NRY, 1.0, 0.8, txy, NPOS, act, 2, 2.0, rmaps, occ));
+    gridform_arena *ra = NULL;
+    CK(gridform_arena_create(&ra, 1.0, 0.8, NRX, NRY, GRIDFORM_WALLED));
+    CK(gridform_ratemap_accumulate(ra, txy, NPOS, act, 2, 2.0, rmaps, occ));
+    gridform_arena_destroy(ra);
     save("ratemap_maps", rmaps, 3, (size_t[]){2, NRY, NRX});
     save("ratemap_occupancy", occ, 2, (size_t[]){NRY, NRX});
 

@@ -16,6 +16,7 @@ proto("gridform_arena_get_spacing", _i, _vp, _dp, _dp, _dp)
 proto("gridform_arena_positions", _i, _vp, _dp)
 proto("gridform_arena_get_nfreq", _i, _vp, _szp)
 proto("gridform_arena_wavevectors", _i, _vp, _dp)
+proto("gridform_arena_create_commensurate", _i, _hp, _d, _sz, _sz, _i)
 
 
 class Arena(Handle):
@@ -38,12 +39,17 @@ class Arena(Handle):
                      enum(BOUNDARY, boundary, "boundary"))
 
     @classmethod
-    def _wrap(cls, h, parents=()):
-        """An Arena for a handle made by another C creator."""
+    def commensurate(cls, k, periods_x, nx, boundary="periodic"):
+        """The box that holds a hexagonal lattice of wavenumber k (rad/m;
+        field spacing a = 4 pi / (sqrt(3) k)) exactly, in the orientation of
+        lattice_wavevectors at angle 0 (waves at 0, 120 and 240 degrees,
+        rows of field peaks along x): lx = periods_x 4 pi / k, ly = m a with
+        m = round(sqrt(3) periods_x), on nx points along x and about
+        nx ly / lx along y (gridform_arena_create_commensurate(3))."""
         self = cls.__new__(cls)
         Handle.__init__(self)
-        self._h = h
-        self._parents = tuple(parents)
+        self._create(C.gridform_arena_create_commensurate, float(k), int(periods_x), int(nx),
+                     enum(BOUNDARY, boundary, "boundary"))
         return self
 
     @property

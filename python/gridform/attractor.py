@@ -4,7 +4,7 @@ import ctypes
 
 import numpy as np
 
-from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, OK, CONTINUE, NONLINEARITY,
+from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, OK, CONTINUE, NONLINEARITY, PRECISION,
                    PROGRESS_FN, _i, _d, _sz, _vp, _s, _hp, _dp, _ip, _u64)
 from .learner import progress_callback
 
@@ -27,6 +27,8 @@ proto("gridform_attractor_iterate", _i, _vp, _sz)
 proto("gridform_attractor_run", _i, _vp, _sz, _d, PROGRESS_FN, _vp)
 proto("gridform_attractor_reset_displacement", _i, _vp)
 proto("gridform_attractor_get_displacement", _i, _vp, _dp, _dp)
+proto("gridform_attractor_set_precision", _i, _vp, _i)
+proto("gridform_attractor_get_precision", _i, _vp, _ip)
 
 
 class Attractor(Handle):
@@ -77,6 +79,19 @@ class Attractor(Handle):
     def set_velocity(self, vx, vy):
         """The animal's velocity in m/s."""
         self._call(C.gridform_attractor_set_velocity, float(vx), float(vy))
+
+    def set_precision(self, precision):
+        """'double' (default) or 'single': the working precision of the
+        rates, transforms and step (rates still go in and out as float64);
+        switching keeps the rates, rounded."""
+        self._call(C.gridform_attractor_set_precision, enum(PRECISION, precision, "precision"))
+
+    @property
+    def precision(self):
+        """'double' or 'single'."""
+        p = _i()
+        self._call(C.gridform_attractor_get_precision, ctypes.byref(p))
+        return enum_name(PRECISION, p.value)
 
     @property
     def parameters(self):

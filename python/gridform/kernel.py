@@ -4,12 +4,15 @@ import ctypes
 
 import numpy as np
 
-from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, KERNEL_MODE, SPECTRUM_FN,
+from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, KERNEL_MODE, KERNEL_MODE_MASK,
+                   KERNEL_CENTERED, SPECTRUM_FN,
                    _i, _sz, _vp, _s, _hp, _dp, _szp, _ip)
 from .placecode import _same_handle
 
 proto("gridform_kernel_create", _i, _hp, _vp, _i)
 proto("gridform_kernel_create_radial", _i, _hp, _vp, SPECTRUM_FN, _vp)
+proto("gridform_kernel_create_spectrum", _i, _hp, _vp, _dp)
+proto("gridform_kernel_set_centered", _i, _vp, _i)
 proto("gridform_kernel_destroy", None, _vp)
 proto("gridform_kernel_last_error", _s, _vp)
 proto("gridform_kernel_get_arena", _vp, _vp)
@@ -23,27 +26,31 @@ proto("gridform_kernel_shells", _i, _vp, _sz, _dp, _dp, _szp, _szp)
 
 class Kernel(Handle):
     """The correlation kernel Sigma(x, x') = (1/np) sum_i p_i(x) p_i(x') of a
-    place code, as an operator on maps of its arena.
+    place code, as an operator on maps of its arena (doc/theory.md §1.2-1.4).
 
     mode: 'fourier' (the uniform-density Fourier multiplier; periodic
-    arenas) or 'exact' (the low-rank P P^T/np of the actual cells; any
-    arena).  Kernel.radial(arena, fn) makes one from a radial spectrum.
-    The spectrum Sigma~ is in 1/m^2 (for unit-integral tuning curves), and
-    is the learner's rate: model time is in units of 1/Sigma~.  The place
-    code (and so the arena) is kept alive as long as the kernel."""
+    arenas), 'exact' (the low-rank P P^T/np of the actual cells, in real
+    space; any arena) or 'averaged' (the translation average of 'exact': its
+    Fourier diagonal as a periodic multiplier; any arena).  centered=True
+    removes the constant mode, (I - 11^T/N) Sigma (I - 11^T/N), so
+    Sigma~(0) = 0.  Kernel.radial(arena, fn) and Kernel.from_spectrum(arena,
+    values) make one from a spectrum.  The spectrum Sigma~ is in 1/m^2 (for
+    unit-integral tuning curves), and is the learner's rate: model time is
+    in units of 1/Sigma~.  The place code (and so the arena) is kept alive
+    as long as the kernel."""
 
     _destroy = staticmethod(C.gridform_kernel_destroy)
     _last_error = staticmethod(C.gridform_kernel_last_error)
 
-    def __init__(self, placecode, mode="fourier"):
+    def __init__(self, placecode, mode="fourier", centered=False):
         super().__init__()
         self._arena = placecode.arena
         self._spectrum_cb = None
-        self._create(C.gridform_kernel_create, placecode.handle, enum(KERNEL_MODE, mode, "mode"),
-                     parents=(placecode,))
+        m = enum(KERNEL_MODE, mode, "mode") | (KERNEL_CENTERED if centered else 0)
+        self._create(C.gridform_kernel_create, placecode.handle, m, parents=(placecode,))
 
     @classmethod
-    def radial(cls, arena, spectrum):
+    def radial(cls, arena, spectrum, centered=False):
         """A kernel known by its radial spectrum: Sigma~(k) = spectrum(k)
         for |k| = k in rad/m, on a periodic arena.  spectrum must return
         finite floats; it is kept alive as long as the kernel."""
@@ -52,7 +59,31 @@ class Kernel(Handle):
         self._arena = arena
         self._spectrum_cb = SPECTRUM_FN(lambda k, user: float(spectrum(k)))
         self._create(C.gridform_kernel_create_radial, arena.handle, self._spectrum_cb, None, parents=(arena,))
+        if centered:
+            self.set_centered(True)
         return self
+
+    @classmethod
+    def from_spectrum(cls, arena, spectrum, centered=False):
+        """A Fourier multiplier given by its values on the arena's real-FFT
+        lattice: spectrum of shape (ny, nx//2+1) in the order of
+        Arena.wavevectors(), in the units of Sigma~ (copied).  Applied with
+        periodic wrap on any arena (gridform_kernel_create_spectrum(3))."""
+        ny, nx = arena.shape
+        sp = inarray(spectrum, "spectrum", shape=(ny, nx // 2 + 1))
+        self = cls.__new__(cls)
+        Handle.__init__(self)
+        self._arena = arena
+        self._spectrum_cb = None
+        self._create(C.gridform_kernel_create_spectrum, arena.handle, ptr(sp), parents=(arena,))
+        if centered:
+            self.set_centered(True)
+        return self
+
+    def set_centered(self, on=True):
+        """Remove (True) or keep (False) the constant mode; only before the
+        kernel is first applied or its spectrum read."""
+        self._call(C.gridform_kernel_set_centered, 1 if on else 0)
 
     @property
     def arena(self):
@@ -61,10 +92,17 @@ class Kernel(Handle):
 
     @property
     def mode(self):
-        """'fourier', 'exact' or 'radial'."""
+        """'fourier', 'exact', 'radial', 'averaged' or 'spectrum'."""
         m = _i()
         self._call(C.gridform_kernel_get_mode, ctypes.byref(m))
-        return enum_name(KERNEL_MODE, m.value)
+        return enum_name(KERNEL_MODE, m.value & KERNEL_MODE_MASK)
+
+    @property
+    def centered(self):
+        """True when the constant mode is removed."""
+        m = _i()
+        self._call(C.gridform_kernel_get_mode, ctypes.byref(m))
+        return bool(m.value & KERNEL_CENTERED)
 
     def apply(self, maps):
         """Sigma applied to one map (ny, nx) or a stack (nmaps, ny, nx);
