@@ -143,12 +143,16 @@ END_TEST
 
 /* ---- the scorer (W1-W3) ---- */
 
-/* One place makes scorers, so the tests follow the scorer's constructor. */
+/* A scorer for the maps of an nx x ny arena of lx x ly metres with the
+ * given boundary (the scorer's defaults follow it: fixed annuli for a
+ * walled arena, automatic ones for a periodic arena). */
 static gridform_scorer *make_scorer(size_t nx, size_t ny, double lx, double ly, int boundary)
 {
+    gridform_arena *a = NULL;
     gridform_scorer *s = NULL;
-    ck_assert_int_eq(gridform_scorer_create(&s, nx, ny, lx, ly), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_scorer_set_boundary(s, boundary), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_arena_create(&a, lx, ly, nx, ny, boundary), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_create(&s, a), GRIDFORM_OK);
+    gridform_arena_destroy(a);
     return s;
 }
 
