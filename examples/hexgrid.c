@@ -2,7 +2,7 @@
  *
  * A difference-of-Gaussians place code (sigma, surround ratio s) on a
  * periodic arena defines the kernel Sigma; maps evolve under the
- * pattern-forming dynamics with rectification (THEORY.md sections 2-3) and
+ * pattern-forming dynamics with rectification (doc/theory.md §2.2 and §3) and
  * become hexagonal with spacing 4 pi / (sqrt 3 k*).  The same run with
  * linear maps is the control: the linear theory does not prefer hexagons.
  * Writes PREFIX.png (maps), PREFIX_sac.png (autocorrelograms), PREFIX.npy. */

@@ -1,6 +1,6 @@
 /* hierarchy: many orthogonal maps fill the Fourier shells in order.
  *
- * Sanger's rule orders the maps (THEORY.md section 4): map j tends to the
+ * Sanger's rule orders the maps (doc/theory.md §4): map j tends to the
  * j-th eigenvector of Sigma, so successive maps take successive Fourier
  * shells, sorted by Sigma~.  With rectification the maps near the ring turn
  * hexagonal, the large-scale ones square.  This runs a Gaussian and a

@@ -1,4 +1,4 @@
-/* libgridform: the centre-surround attractor network (THEORY.md section 5).
+/* libgridform: the centre-surround attractor network (doc/theory.md §5.1).
  *
  *   tau dr_d/dt = -r_d + phi(h + b (1 + alpha e_d . v)),
  *   h = sum_d J_d * r_d,   J_d(x) = (gain / (4 c)) Sigma(x - shift e_d),
@@ -10,7 +10,7 @@
  * (1/4) sum_d Sigma(. - shift e_d) on the Fourier lattice, so gain is the
  * growth factor of the most unstable mode: with gain > 1 the uniform state
  * is unstable at the ring k* of Sigma, which is where a pattern forms
- * (Sorscher et al. 2019, section 5; THEORY.md section 5).
+ * (Sorscher et al. 2019, section 5; doc/theory.md §5.1).
  *
  * Sigma is translation-invariant on the torus, so J_d is the Fourier
  * multiplier Sigma~(k) exp(-i k . shift e_d): the shift costs nothing per
@@ -220,10 +220,13 @@ int gridform_attractor_create(gridform_attractor **out, const gridform_kernel *J
         }
     double c;
     if (!gf_build_multipliers(a, &c)) {
+        /* Read Sigma~(0) before the handle is freed (issue 12, B2: this
+         * message used to read a->sigma after gf_free). */
+        double c0 = a->sigma[0];
         gf_free(a);
         return GF_FAIL(NULL, GRIDFORM_EUNDEFINED,
                        "no mode of the %zu x %zu lattice beats the uniform mode (largest Sigma~ %g at k != 0, "
-                       "%g at k = 0): no pattern can form", ar->nx, ar->ny, c, a->sigma[0]);
+                       "%g at k = 0): no pattern can form", ar->nx, ar->ny, c, c0);
     }
 
     int dims[2] = {(int)a->ny, (int)a->nx};

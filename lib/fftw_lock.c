@@ -1,9 +1,9 @@
 /* libgridform: the one lock around FFTW's planner.
  *
  * FFTW documents that only fftw_execute* is thread-safe; planning and
- * destroying plans touch global planner state.  DESIGN.md: "all planning
- * goes through one internal lock"; this mutex is the library's only mutable
- * global state. */
+ * destroying plans touch global planner state.  So all planning in the
+ * library goes through one internal lock; this mutex is the library's only
+ * mutable global state. */
 #include "config.h"
 #include <pthread.h>
 #include <fftw3.h>

@@ -1,4 +1,4 @@
-/* libgridform: the spatial correlation kernel Sigma (THEORY.md sections 1, 4).
+/* libgridform: the spatial correlation kernel Sigma (doc/theory.md §1.2 and §4).
  *
  * Sigma(x, x') = (1/np) sum_i p_i(x) p_i(x') (Sorscher, Mel, Ganguli, Ocko,
  * NeurIPS 2019, section 2), acting as an integral with area element dA.
@@ -235,7 +235,7 @@ static int spectrum_from_curve(gridform_kernel *k, gridform__errbuf *eb)
 /* The translation-averaged real-space kernel without its k = 0 term,
  * K0(r) = (1/A) sum_{k != 0} Sigma~(k) e^{ik.r} on the displacement grid:
  * the continuum profile of a softmax code is its Fourier transform.  The
- * k = 0 term is the softmax normalisation's constant (THEORY.md section 1),
+ * k = 0 term is the softmax normalisation's constant (doc/theory.md §1.2),
  * whose windowed transform would otherwise ripple over every k. */
 static int kernel_from_spectrum(gridform_kernel *k, gridform__errbuf *eb)
 {
@@ -303,7 +303,7 @@ static int response_matrix(const gridform_placecode *pc, double **Pout, gridform
 
 /* Analytic Sigma~(k) = |p~(k)|^2 / A: p~ = exp(-sigma^2 k^2 / 2) for the
  * unit-integral Gaussian, minus exp(-s sigma^2 k^2 / 2) for the DoG
- * (THEORY.md section 1). */
+ * (doc/theory.md §1.2). */
 static double analytic(const gridform_kernel *k, double kk)
 {
     double v = k->sigma * k->sigma * kk * kk;

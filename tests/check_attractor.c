@@ -10,7 +10,7 @@
 
 #define PI 3.14159265358979323846
 
-/* The default DoG place code of THEORY.md: sigma = 0.12 m, s = 2. */
+/* The default DoG place code of doc/theory.md §1.5: sigma = 0.12 m, s = 2. */
 #define SIGMA 0.12
 #define SURROUND 2.0
 
@@ -38,7 +38,7 @@ static void fx_free(fixture *f)
 
 static double kstar_theory(void)
 {
-    /* THEORY.md section 1: k*^2 = 2 ln s / (sigma^2 (s - 1)) */
+    /* doc/theory.md §1.5, eq. (1.10): k*^2 = 2 ln s / (sigma^2 (s - 1)) */
     return sqrt(2.0 * log(SURROUND) / (SIGMA * SIGMA * (SURROUND - 1.0)));
 }
 
@@ -324,7 +324,7 @@ START_TEST(test_velocity)
 }
 END_TEST
 
-/* The unification (THEORY.md section 5): on the same kernel the network's
+/* The unification (doc/theory.md §5.1): on the same kernel the network's
  * steady sheet and the learner's rectified map are the same hexagons.  On
  * the 4.4 m, 64 x 64 lattice the ring k* = 9.81 falls between the shells
  * |k| = 9.58 and 10.10 (5.3% apart), so a snapped hexagon mixes modes of

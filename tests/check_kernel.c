@@ -67,7 +67,7 @@ static double gauss_spectrum(double k, void *user)
 
 START_TEST(test_dog_ring)
 {
-    /* THEORY.md worked numbers and three more (sigma, s) pairs. */
+    /* The worked numbers of doc/theory.md §1.5 and three more (sigma, s) pairs. */
     const double pairs[5][2] = {{0.12, 2.0}, {0.12, 4.0}, {0.05, 1.5}, {0.2, 3.0}, {0.08, 10.0}};
     for (int i = 0; i < 5; i++) {
         gridform_arena *a;

@@ -1,7 +1,7 @@
 /* Tests for the learner: the linear theory (top shell, Sanger's ordered
  * eigenvectors), hexagons from rectification and the symmetric controls,
  * the integrators, determinism, progress, divergence and every error path.
- * Numbers asserted are those of issue 4 and THEORY.md sections 2-4. */
+ * Numbers asserted are those of issue 4 and doc/theory.md §2 to §4. */
 #include "config.h"
 #include <check.h>
 #include <math.h>
@@ -74,7 +74,7 @@ static int all_finite(const double *g, size_t n)
 
 START_TEST(test_linear_independent)
 {
-    /* THEORY.md section 2: a linear map with its norm held fixed converges
+    /* doc/theory.md §2.2: a linear map with its norm held fixed converges
      * to the top eigenspace: its Rayleigh quotient is the top shell's
      * Sigma~ and its power sits on that shell. */
     setup s;
@@ -132,7 +132,7 @@ static void eigenvalues(const gridform_kernel *k, double *ev, size_t nev)
 
 START_TEST(test_linear_sanger)
 {
-    /* THEORY.md section 4: Sanger's rule orders the maps: map j tends to
+    /* doc/theory.md §4: Sanger's rule orders the maps: map j tends to
      * the j-th eigenvector (shells in decreasing Sigma~, with
      * multiplicities), orthonormal in the discrete inner product. */
     setup s;
@@ -222,7 +222,7 @@ static void print_distribution(const char *name, double *v, size_t n)
 
 START_TEST(test_relu_hexagons)
 {
-    /* THEORY.md section 3 and issue 4: rectified maps become hexagonal;
+    /* doc/theory.md §3 and issue 4: rectified maps become hexagonal;
      * the linear and the odd (tanh) controls do not. */
     setup s;
     make_dog(&s, 4.4, 4.4, 64, 64);

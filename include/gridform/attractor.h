@@ -1,4 +1,4 @@
-/* libgridform: the centre-surround attractor network (THEORY.md section 5). */
+/* libgridform: the centre-surround attractor network (doc/theory.md §5.1). */
 #ifndef GRIDFORM_ATTRACTOR_H
 #define GRIDFORM_ATTRACTOR_H
 

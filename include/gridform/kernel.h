@@ -1,4 +1,4 @@
-/* libgridform: the spatial correlation kernel Sigma (THEORY.md sections 1, 4). */
+/* libgridform: the spatial correlation kernel Sigma (doc/theory.md §1.2, §1.5 and §4). */
 #ifndef GRIDFORM_KERNEL_H
 #define GRIDFORM_KERNEL_H
 
