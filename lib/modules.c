@@ -1,4 +1,4 @@
-/* libgridform: grid modules of a population (doc/theory.md section 6.7).
+/* libgridform: grid modules of a population (doc/theory.md §6.7).
  *
  * Grid cells of one animal fall into a few modules that share spacing and
  * orientation, with spacings in ratios near 1.4 (Stensola et al., Nature

@@ -1,5 +1,5 @@
 /* libgridform: the radially averaged mean power spectrum of a population of
- * maps (doc/theory.md section 6.6).
+ * maps (doc/theory.md §6.6).
  *
  * The theory predicts that learned maps concentrate their power on the ring
  * |k| = k* where the kernel's spectrum peaks (Sorscher et al., NeurIPS 2019);

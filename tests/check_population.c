@@ -1,4 +1,4 @@
-/* Tests for the population spectrum (doc/theory.md section 6.6) and the
+/* Tests for the population spectrum (doc/theory.md §6.6) and the
  * grid-module finder (section 6.7): analytic periodogram values, the ring of
  * synthetic hexagon populations, NaN handling, modules of 1, 2 and 3 scales
  * from spacing arrays and from scored maps, and none in smoothed noise. */

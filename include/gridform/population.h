@@ -1,5 +1,5 @@
 /* libgridform: a population of maps: its mean power spectrum and its grid
- * modules (doc/theory.md sections 6.6 and 6.7). */
+ * modules (doc/theory.md §6.6 and §6.7). */
 #ifndef GRIDFORM_POPULATION_H
 #define GRIDFORM_POPULATION_H
 
@@ -11,7 +11,7 @@
 
 GRIDFORM_BEGIN_DECLS
 
-/* ---- population spectrum (doc/theory.md section 6.6) -------------------- */
+/* ---- population spectrum (doc/theory.md §6.6) -------------------- */
 
 /* Flags of gridform_scorer_population_spectrum (OR-able, frozen values). */
 enum {
@@ -38,7 +38,7 @@ GRIDFORM_API int gridform_scorer_population_spectrum(const gridform_scorer *s, c
                                                      size_t nmaps, int flags, double *kmag,
                                                      double *power, double *kpeak, size_t *nused);
 
-/* ---- grid modules (doc/theory.md section 6.7) --------------------------- */
+/* ---- grid modules (doc/theory.md §6.7) --------------------------- */
 
 /* Options and workspaces of the module finder.  One thread at a time. */
 typedef struct gridform_modules gridform_modules;
