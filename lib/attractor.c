@@ -26,6 +26,7 @@
 #include <string.h>
 #include <fftw3.h>
 #include "internal.h"
+#include "kernel_op.h"
 
 #define NPOP 4
 #define NTRACK 3
@@ -153,10 +154,12 @@ int gridform_attractor_create(gridform_attractor **out, const gridform_kernel *J
     int mode = 0, rc;
     if ((rc = gridform_kernel_get_mode(J, &mode)) != GRIDFORM_OK)
         return GF_FAIL(NULL, rc, "cannot read the kernel's mode: %s", gridform_kernel_last_error(J));
-    if (mode != GRIDFORM_KERNEL_FOURIER && mode != GRIDFORM_KERNEL_RADIAL)
+    /* Any Fourier multiplier (FOURIER, AVERAGED, RADIAL, SPECTRUM, centred
+     * or not) is translation-invariant; EXACT is not. */
+    if (!gridform__kernel_is_multiplier(J))
         return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
-                       "the network needs a translation-invariant kernel (GRIDFORM_KERNEL_FOURIER "
-                       "or GRIDFORM_KERNEL_RADIAL), got mode %d", mode);
+                       "the network needs a translation-invariant kernel (a Fourier multiplier: "
+                       "GRIDFORM_KERNEL_FOURIER, _AVERAGED, _RADIAL or _SPECTRUM), got mode %d", mode);
     double kstar = 0.0, spacing = 0.0;
     rc = gridform_kernel_ring(J, &kstar, &spacing);
     if (rc == GRIDFORM_EUNDEFINED)

@@ -127,8 +127,9 @@ int gridform_kernel_radial_profile(const gridform_kernel *k, const double *kmag,
     int rc = cont_init(&c, k, eb, __func__);
     for (size_t i = 0; i < nk && rc == GRIDFORM_OK; i++) {
         /* A softmax code's k = 0 value carries its normalisation constant,
-         * which the mean-free continuous part leaves out. */
-        if (k->cont == GF_CONT_KREAL && kmag[i] == 0)
+         * which the mean-free continuous part leaves out; a centred kernel
+         * has none (Sigma~(0) = 0, doc/theory.md §1.3). */
+        if ((k->cont == GF_CONT_KREAL || k->centered) && kmag[i] == 0)
             value[i] = k->spec[0];
         else
             rc = cont_eval(&c, kmag[i], &value[i], eb, __func__);

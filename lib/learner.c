@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 #include "learner_step.h"
+#include "kernel_op.h"
 
 #define GF_LEARNER_EB(l) ((gridform__errbuf *)&(l)->err)
 
@@ -91,7 +92,10 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     int mode = 0;
     if (gridform_kernel_get_mode(k, &mode) != GRIDFORM_OK)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "cannot read the kernel's mode: %s", gridform_kernel_last_error(k));
-    if (mode != GRIDFORM_KERNEL_FOURIER && mode != GRIDFORM_KERNEL_RADIAL && mode != GRIDFORM_KERNEL_EXACT)
+    /* AVERAGED, RADIAL and SPECTRUM kernels are Fourier multipliers like
+     * FOURIER; CENTERED (a flag) changes only the operator. */
+    if ((mode & GRIDFORM_KERNEL_MODE_MASK) < GRIDFORM_KERNEL_FOURIER
+        || (mode & GRIDFORM_KERNEL_MODE_MASK) > GRIDFORM_KERNEL_SPECTRUM)
         return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED, "unknown kernel mode %d", mode);
     const gridform_arena *ar = gridform_kernel_get_arena(k);
     if (ar == NULL)
@@ -165,15 +169,22 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     }
     memset(l->g, 0, total * sizeof(double));
 
-    if (mode == GRIDFORM_KERNEL_EXACT) {
+    if (!gridform__kernel_is_multiplier(k)) {
+        /* The real-space operator (lib/kernel_exact.c) and its spectral
+         * bounds belong to the kernel: lambda0 = smax. */
         l->exact = 1;
-        int rc = gridform__learner_exact_setup(l);
+        double smin = 0.0, smax = 0.0;
+        int rc = gridform__kernel_bounds(k, &smin, &smax);
         if (rc != GRIDFORM_OK) {
             gridform_learner_destroy(l);
-            return GF_FAIL(NULL, rc, "%s",
+            return GF_FAIL(NULL, rc, "%s: %s",
                            rc == GRIDFORM_EUNDEFINED ? "the kernel is zero: there is nothing to learn"
-                                                     : "the kernel failed to apply");
+                                                     : "cannot bound the kernel's spectrum",
+                           gridform_kernel_last_error(k));
         }
+        l->smax = smax;
+        l->smin = smin;
+        l->lambda0 = smax;
     } else {
         if (gridform_kernel_spectrum(k, l->sigma) != GRIDFORM_OK) {
             int rc = GF_FAIL(NULL, GRIDFORM_EINVAL, "cannot read the kernel's spectrum: %s",

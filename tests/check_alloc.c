@@ -109,6 +109,14 @@ static double radial_dog(double k, void *user)
 }
 CREATOR(kernel_radial, gridform_kernel, gridform_kernel_destroy,
         gridform_kernel_create_radial(&o, fx.arena, radial_dog, NULL))
+CREATOR(kernel_averaged_walled, gridform_kernel, gridform_kernel_destroy,
+        gridform_kernel_create(&o, fx.pc_walled, GRIDFORM_KERNEL_AVERAGED | GRIDFORM_KERNEL_CENTERED))
+CREATOR(kernel_exact_centered, gridform_kernel, gridform_kernel_destroy,
+        gridform_kernel_create(&o, fx.pc_walled, GRIDFORM_KERNEL_EXACT | GRIDFORM_KERNEL_CENTERED))
+static const double flat_spectrum[8 * 5] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                            1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+CREATOR(kernel_spectrum_walled, gridform_kernel, gridform_kernel_destroy,
+        gridform_kernel_create_spectrum(&o, fx.walled, flat_spectrum))
 CREATOR(learner, gridform_learner, gridform_learner_destroy, gridform_learner_create(&o, fx.kf, 3))
 CREATOR(attractor, gridform_attractor, gridform_attractor_destroy, gridform_attractor_create(&o, fx.kf))
 CREATOR(amplitude, gridform_amplitude, gridform_amplitude_destroy, gridform_amplitude_create(&o))
@@ -177,6 +185,9 @@ static const creator creators[] = {
     ROW(kernel_exact),
     ROW(kernel_exact_walled),
     ROW(kernel_radial),
+    ROW(kernel_averaged_walled),
+    ROW(kernel_exact_centered),
+    ROW(kernel_spectrum_walled),
     ROW(kernel_shells),
     ROW(placecode_set_centers),
     ROW(learner),

@@ -19,6 +19,7 @@
  * include/gridform/ has no row here, so the table follows the headers. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,6 +66,9 @@ static size_t zbuf[64];
 static int ibuf[4];
 static double nan_, inf_;
 static double nanbuf[512], infbuf[512], negbuf[4], map16[256];
+/* 16 x 16 rfft-lattice spectra (16 x 9 bins): a valid one, and two whose
+ * self-conjugate columns 0 and nx/2 break Sigma~(k) = Sigma~(-k). */
+static double spec_ok[144], spec_asym[144], spec_asym_nyq[144];
 static gridform_amplitude *amp_fx;   /* a valid amplitude-equation handle */
 static gridform_placecode *amp_pc;   /* a DoG code and its FOURIER kernel for the amplitude rows */
 static gridform_kernel *amp_kf;
@@ -391,9 +395,18 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_kernel_create, INVAL, NULL, NULL, fx.pc, GRIDFORM_KERNEL_FOURIER);
     CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, NULL, GRIDFORM_KERNEL_FOURIER);
     CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, 0);
-    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, 4);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, 6);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, 0xff);
     CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, -1);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, INT_MIN);
     CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_RADIAL);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_RADIAL | GRIDFORM_KERNEL_CENTERED);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_SPECTRUM);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_CENTERED);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_FOURIER | 0x200);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_AVERAGED | 0x10000);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_EXACT | GRIDFORM_KERNEL_CENTERED | 0x400);
+    CASE(gridform_kernel_create, UNSUP, NULL, OUT_KERNEL, fx.pc_walled, GRIDFORM_KERNEL_FOURIER | GRIDFORM_KERNEL_CENTERED);
     CASE(gridform_kernel_create, UNSUP, NULL, OUT_KERNEL, fx.pc_walled, GRIDFORM_KERNEL_FOURIER);
     CASE(gridform_kernel_create_radial, INVAL, NULL, NULL, fx.arena, spectrum_dog, NULL);
     CASE(gridform_kernel_create_radial, INVAL, NULL, OUT_KERNEL, NULL, spectrum_dog, NULL);
@@ -401,6 +414,18 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_kernel_create_radial, UNSUP, NULL, OUT_KERNEL, fx.walled, spectrum_dog, NULL);
     CASE(gridform_kernel_create_radial, INVAL, NULL, OUT_KERNEL, fx.arena, spectrum_nan, NULL);
     CASE(gridform_kernel_create_radial, INVAL, NULL, OUT_KERNEL, fx.arena, spectrum_inf, NULL);
+    CASE(gridform_kernel_create_spectrum, INVAL, NULL, NULL, fx.arena, spec_ok);
+    CASE(gridform_kernel_create_spectrum, INVAL, NULL, OUT_KERNEL, NULL, spec_ok);
+    CASE(gridform_kernel_create_spectrum, INVAL, NULL, OUT_KERNEL, fx.arena, NULL);
+    CASE(gridform_kernel_create_spectrum, INVAL, NULL, OUT_KERNEL, fx.arena, nanbuf);
+    CASE(gridform_kernel_create_spectrum, INVAL, NULL, OUT_KERNEL, fx.arena, infbuf);
+    CASE(gridform_kernel_create_spectrum, INVAL, NULL, OUT_KERNEL, fx.arena, spec_asym);
+    CASE(gridform_kernel_create_spectrum, INVAL, NULL, OUT_KERNEL, fx.arena, spec_asym_nyq);
+    CASE(gridform_kernel_set_centered, INVAL, NULL, NULL, 1);
+    CASE(gridform_kernel_set_centered, INVAL, KEERR, fx.ke, 2);
+    CASE(gridform_kernel_set_centered, INVAL, KEERR, fx.ke, -1);
+    CASE(gridform_kernel_set_centered, INVAL, KERR, fx.kf, 1);   /* its spectrum was read */
+    CASE(gridform_kernel_set_centered, INVAL, KERR, fx.kf, 0);
     VCASE(gridform_kernel_destroy, NULL);
     PCASE(gridform_kernel_last_error, P_STRING, NULL);
     PCASE(gridform_kernel_get_arena, P_NULL, NULL);
@@ -765,6 +790,10 @@ static void fixtures_setup(void)
         infbuf[i] = (i % 3 == 1) ? -INFINITY : 0.25;
     }
     negbuf[0] = -1.0;
+    for (size_t i = 0; i < 144; i++)
+        spec_ok[i] = spec_asym[i] = spec_asym_nyq[i] = 0.5;
+    spec_asym[1 * 9 + 0] = 0.75;       /* row 1 against its mirror, row 15 */
+    spec_asym_nyq[3 * 9 + 8] = 0.25;   /* row 3 against row 13, column nx/2 */
     for (size_t i = 0; i < 256; i++)
         map16[i] = sin(0.3 * (double)i);
     ck_assert_int_eq(gridform_placecode_create(&fx.pc, fx.arena, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
@@ -776,6 +805,7 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_kernel_create(&fx.kf, fx.pc, GRIDFORM_KERNEL_FOURIER), OK);
     ck_assert_int_eq(gridform_kernel_create(&fx.ke, fx.pc, GRIDFORM_KERNEL_EXACT), OK);
     ck_assert_int_eq(gridform_kernel_create(&fx.kg, fx.pc_gauss, GRIDFORM_KERNEL_FOURIER), OK);
+    ck_assert_int_eq(gridform_kernel_spectrum(fx.kf, buf), OK);   /* fx.kf is now in use */
     ck_assert_int_eq(gridform_amplitude_create(&amp_fx), OK);
     ck_assert_int_eq(gridform_placecode_create(&amp_pc, fx.arena, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
                                                GRIDFORM_CENTERS_LATTICE, 1), OK);
