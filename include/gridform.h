@@ -10,6 +10,7 @@
 #include "gridform/export.h"
 #include "gridform/version.h"
 #include "gridform/status.h"
+#include "gridform/precision.h"
 #include "gridform/arena.h"
 #include "gridform/placecode.h"
 #include "gridform/kernel.h"

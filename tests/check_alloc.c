@@ -119,6 +119,20 @@ CREATOR(kernel_spectrum_walled, gridform_kernel, gridform_kernel_destroy,
         gridform_kernel_create_spectrum(&o, fx.walled, flat_spectrum))
 CREATOR(learner, gridform_learner, gridform_learner_destroy, gridform_learner_create(&o, fx.kf, 3))
 CREATOR(attractor, gridform_attractor, gridform_attractor_destroy, gridform_attractor_create(&o, fx.kf))
+/* A network switched to single precision: the float arrays and plans of
+ * gridform_attractor_set_precision fail in turn too. */
+static int attractor_single(gridform_attractor **out)
+{
+    gridform_attractor *a = NULL;
+    int rc = gridform_attractor_create(&a, fx.kf);
+    if (rc == GRIDFORM_OK && (rc = gridform_attractor_set_precision(a, GRIDFORM_PRECISION_SINGLE)) != GRIDFORM_OK) {
+        gridform_attractor_destroy(a);
+        a = NULL;
+    }
+    *out = a;
+    return rc;
+}
+CREATOR(attractor_single, gridform_attractor, gridform_attractor_destroy, attractor_single(&o))
 CREATOR(amplitude, gridform_amplitude, gridform_amplitude_destroy, gridform_amplitude_create(&o))
 
 static const size_t shape23[2] = {2, 3};
@@ -192,6 +206,7 @@ static const creator creators[] = {
     ROW(placecode_set_centers),
     ROW(learner),
     ROW(attractor),
+    ROW(attractor_single),
     ROW(amplitude),
     ROW(npy_write),
     ROW(npy_read),

@@ -506,6 +506,13 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_attractor_set_velocity, INVAL, TERR, att.a, 0.0, -inf_);
     CASE(gridform_attractor_get_parameters, INVAL, NULL, NULL, &buf[0], &buf[1], &buf[2], &buf[3], &ibuf[0]);
     CASE(gridform_attractor_get_parameters, INVAL, TERR, att.a, NULL, NULL, NULL, NULL, NULL);
+    CASE(gridform_attractor_set_precision, INVAL, NULL, NULL, GRIDFORM_PRECISION_SINGLE);
+    CASE(gridform_attractor_set_precision, INVAL, TERR, att.a, 0);
+    CASE(gridform_attractor_set_precision, INVAL, TERR, att.a, 3);
+    CASE(gridform_attractor_set_precision, INVAL, TERR, att.a, -1);
+    CASE(gridform_attractor_set_precision, INVAL, TERR, att.a, 32);
+    CASE(gridform_attractor_get_precision, INVAL, NULL, NULL, &ibuf[0]);
+    CASE(gridform_attractor_get_precision, INVAL, TERR, att.a, NULL);
     CASE(gridform_attractor_seed, INVAL, NULL, NULL, 1, 0.01);
     CASE(gridform_attractor_seed, INVAL, TERR, att.a, 1, -0.01);
     CASE(gridform_attractor_seed, INVAL, TERR, att.a, 1, nan_);
