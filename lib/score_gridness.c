@@ -112,9 +112,8 @@ static void split(double f, long *i0, double *w)
 int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, double outer_max,
                            size_t count)
 {
-    const double L = s->lx < s->ly ? s->lx : s->ly;
     const long nx = (long)s->nx, ny = (long)s->ny, cx = nx - 1, cy = ny - 1;
-    const double rin = inner * L, rout = outer_max * L;
+    const double rin = inner, rout = outer_max;
     size_t nb = 0;
     for (long v = 0; v < ny; v++)
         for (long u = (v == 0 ? 1 : -(nx - 1)); u < nx; u++) {
@@ -156,7 +155,7 @@ int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, d
     for (size_t j = 0; j < count; j++) {
         double o = (count > 1 && j == count - 1) ? outer_max : (double)j * step + outer_min;
         size_t e = 0;
-        while (e < nb && tmp[e].r <= o * L)
+        while (e < nb && tmp[e].r <= o)
             e++;
         ann_end[j] = e;
     }

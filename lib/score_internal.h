@@ -30,11 +30,11 @@ struct gridform_scorer {
     size_t px, py, npad, ncpx;  /* zero-padded FFT grid: py x px real, py x (px/2+1) complex */
     int variant, boundary;
     size_t min_overlap;
-    double inner, outer_min, outer_max;
+    double inner, outer_min, outer_max;   /* fixed annuli, metres */
     size_t count;
 
     /* Annulus bins: the half-plane lags (v > 0, or v == 0 and u > 0) with
-     * inner L < r <= outer_max L, sorted by r; annulus j is the prefix
+     * inner < r <= outer_max (metres), sorted by r; annulus j is the prefix
      * [0, ann_end[j]).  The SAC is symmetric under l -> -l, and so is every
      * rotated SAC, so the half plane gives the full annulus' correlation. */
     size_t nbins;

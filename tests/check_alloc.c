@@ -152,21 +152,21 @@ OPERATION(placecode_set_centers, gridform_placecode_set_centers(fx.pc_walled, ce
 OPERATION(wisdom_export, gridform_wisdom_export("check_alloc.tmp.wisdom"))
 OPERATION(wisdom_import, gridform_wisdom_import("check_alloc.tmp.wisdom"))
 
-CREATOR(scorer, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, 12, 10, 1.2, 1.0))
+CREATOR(scorer, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, fx.walled))
 static const double ratemap_xy[4] = {0.1, 0.2, -0.3, 0.4}, ratemap_act[2] = {1, 2};
-static double ratemap_out[16];
-OPERATION(ratemap, gridform_ratemap_accumulate(4, 4, 1.0, 1.0, ratemap_xy, 2, ratemap_act, 1, 0.0,
+static double ratemap_out[64];
+OPERATION(ratemap, gridform_ratemap_accumulate(fx.walled, ratemap_xy, 2, ratemap_act, 1, 0.0,
                                                 ratemap_out, NULL))
 
 /* population (issue 14): the spectrum's workspace and plan, the module
  * finder's handle and its per-call workspace */
 static int population_spectrum_op(void)
 {
-    static double maps[2 * 12 * 10], pw[64], kp;
-    for (size_t i = 0; i < 2 * 12 * 10; i++)
+    static double maps[2 * 8 * 8], pw[64], kp;
+    for (size_t i = 0; i < 2 * 8 * 8; i++)
         maps[i] = sin(0.7 * (double)i) + (i % 7 == 3 ? NAN : 0.0);
     gridform_scorer *s = NULL;
-    int rc = gridform_scorer_create(&s, 12, 10, 1.2, 1.0);
+    int rc = gridform_scorer_create(&s, fx.walled);
     if (rc == GRIDFORM_OK)
         rc = gridform_scorer_population_spectrum(s, maps, 2, 0, NULL, pw, &kp, NULL);
     gridform_scorer_destroy(s);

@@ -34,8 +34,7 @@ static gridform_scorer *make_scorer(size_t nx, size_t ny, double lx, double ly, 
     gridform_arena *a = NULL;
     gridform_scorer *s = NULL;
     ck_assert_int_eq(gridform_arena_create(&a, lx, ly, nx, ny, boundary), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_scorer_create(&s, nx, ny, lx, ly), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_scorer_set_boundary(s, boundary), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_create(&s, a), GRIDFORM_OK);
     gridform_arena_destroy(a);
     return s;
 }
