@@ -253,12 +253,11 @@ int gridform_map_dominant_k(const gridform_scorer *cs, const double *map, double
     size_t where;
     if (!check_finite_or_nan(map, s->nx * s->ny, &where))
         return GF_FAIL(&s->err, GRIDFORM_EINVAL, "map[%zu] is infinite", where);
-    *k = NAN;
-    if (gridform__sac_prepare(s, map) != GRIDFORM_OK)
-        return GF_FAIL(&s->err, GRIDFORM_EUNDEFINED, "the map has no variance (constant or all NaN)");
-    *k = gridform__dominant_k(s);
+    /* Defined exactly where score60 is (lib/score_gridness.c). */
+    const char *why = NULL;
+    *k = gridform__map_dominant_k(s, map, &why);
     if (isnan(*k))
-        return GF_FAIL(&s->err, GRIDFORM_EUNDEFINED, "the map's spectrum has no non-DC power");
+        return GF_FAIL(&s->err, GRIDFORM_EUNDEFINED, "%s", why);
     return GRIDFORM_OK;
 }
 

@@ -360,3 +360,28 @@ void gridform__peaks(const gridform_scorer *s, double *spacing, double *orientat
     *spacing = sp;
     *orientation = th;
 }
+
+double gridform__map_dominant_k(gridform_scorer *s, const double *map, const char **why)
+{
+    /* A wavenumber is reported only for a map that has a gridness score:
+     * the same data decide both (issue 12, W3: a map of two valid bins
+     * had a NaN score but a finite k).  Costs the SAC and one gridness
+     * pass on top of the spectrum. */
+    if (gridform__sac_compute(s, map) != GRIDFORM_OK) {
+        *why = s->nvalid == 0 || !s->spectrum_ok
+                   ? "the map has no variance (constant or all NaN)"
+                   : "no lag of the map's autocorrelogram overlaps min_overlap valid bins";
+        return NAN;
+    }
+    double g60, g90;
+    gridform__gridness(s, &g60, &g90);
+    if (isnan(g60)) {
+        *why = "the map's gridness score is undefined (too few valid bins or overlapping lags), "
+               "so is its wavenumber";
+        return NAN;
+    }
+    double k = gridform__dominant_k(s);
+    if (isnan(k))
+        *why = "the map's spectrum has no non-DC power";
+    return k;
+}
