@@ -153,6 +153,8 @@ class TestHandleErrors(unittest.TestCase):
             self.check(am, am.set_coefficients, 1.0, 0.0, -1.0, 1.0, func="gridform_amplitude_set_coefficients")
         with gf.Attractor(f.k) as at:
             self.check(at, at.set_tau, -1.0, func="gridform_attractor_set_tau")
+        with gf.Modules() as mo:
+            self.check(mo, mo.set_max, 0, func="gridform_modules_set_max")
 
 
 class TestArena(unittest.TestCase):
@@ -454,6 +456,46 @@ class TestScorer(unittest.TestCase):
             # interpolates between bins)
             self.assertLess(np.min(np.abs(np.hypot(kxky[:, 0], kxky[:, 1]) - k)), 2 * math.pi / 2.2)
             self.assertTrue(math.isnan(s.dominant_k(np.ones((N, N)))))
+
+    def test_population_and_modules(self):
+        f = fixture()
+        lat = gf.lattice_synthesize(f.a, "hex", 9.81, 0.1, (0.3, 0.2))
+        with gf.Scorer(f.a) as s:
+            nbins, dk = s.spectrum_bins()
+            r = ref("spectrum_bins")
+            self.assertEqual(nbins, int(r[0]))
+            close(dk, float(r[1]), rtol=0)
+            close(dk, 2 * math.pi / 2.2, rtol=1e-15)
+            kmag, power, kpeak, nused = s.population_spectrum(np.stack([lat, f.map0, lat + 0.05 * f.map0]),
+                                                              unit_variance=True)
+            close(kmag, reff("population_kmag"), rtol=0)
+            close(power, reff("population_power"), rtol=1e-10)
+            r = ref("population_peak")
+            close(kpeak, float(r[0]), rtol=1e-10)
+            self.assertEqual(nused, int(r[1]))
+            # no map with variance: NaN, nothing raised
+            _, pw, kp, nu = s.population_spectrum(np.ones((2, N, N)))
+            self.assertTrue(np.all(np.isnan(pw)) and math.isnan(kp) and nu == 0)
+        with gf.Modules(max_modules=4, min_score=0.3, orientation_cue=True) as mo:
+            i = np.arange(22)
+            j, q = i % 5 - 2, i % 3 - 1
+            spacing = np.where(i < 10, 0.5, 0.7) * (1 + 0.01 * j)
+            orientation = np.where(i < 10, 0.1, 0.5) + 0.005 * q
+            score60 = np.where(i >= 20, 0.1, 1.0 + 0.01 * j)
+            res = mo.find(spacing, orientation, score60)
+            self.assertEqual(len(res.spacing), int(ref("modules_n")[0]))
+            close(res.spacing, reff("modules_spacing"), rtol=0)
+            close(res.orientation, reff("modules_orientation"), rtol=0)
+            close(res.ratio, reff("modules_ratio"), rtol=0)
+            self.assertEqual(list(res.count), [int(x) for x in ref("modules_count")])
+            self.assertEqual(list(res.labels), [int(x) for x in ref("modules_labels")])
+            # two modules, each the geometric mean of its ten spacings; the
+            # maps under the score threshold do not enter
+            self.assertEqual(len(res.spacing), 2)
+            close(res.spacing, (np.exp(np.mean(np.log(spacing[:10]))), np.exp(np.mean(np.log(spacing[10:20])))),
+                  rtol=1e-9)
+            self.assertEqual(list(res.count), [10, 10])
+            self.assertEqual(list(res.labels[20:]), [-1, -1])
 
     def test_ratemap(self):
         t = np.arange(200, dtype=float)

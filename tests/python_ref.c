@@ -339,6 +339,51 @@ int main(int argc, char **argv)
     CK(gridform_map_dominant_k(s, lat, &v[0]));
     put1("dominant_k", v[0]);
 
+    /* ---- population spectrum and grid modules ---- */
+    size_t nbins, nused;
+    double dk, kpeak;
+    CK(gridform_scorer_spectrum_bins(s, &nbins, &dk));
+    printf("spectrum_bins %zu %.17g\n", nbins, dk);
+    static double kmag[256], power[256];
+    if (nbins > 256)
+        return 1;
+    CK(gridform_scorer_population_spectrum(s, stack, 3, GRIDFORM_SPECTRUM_UNIT_VARIANCE, kmag, power, &kpeak,
+                                           &nused));
+    put("population_kmag", nbins, kmag);
+    put("population_power", nbins, power);
+    printf("population_peak %.17g %zu\n", kpeak, nused);
+    /* two modules of ten maps (spacings 0.5 and 0.7 m, orientations 0.1
+     * and 0.5 rad, small spreads) and two maps under the score threshold */
+    enum { NMOD = 22 };
+    double msp[NMOD], mor[NMOD], msc[NMOD];
+    for (size_t i = 0; i < NMOD; i++) {
+        int j = (int)(i % 5) - 2, q = (int)(i % 3) - 1;
+        msp[i] = (i < 10 ? 0.5 : 0.7) * (1 + 0.01 * j);
+        mor[i] = (i < 10 ? 0.1 : 0.5) + 0.005 * q;
+        msc[i] = i >= 20 ? 0.1 : 1.0 + 0.01 * j;
+    }
+    gridform_modules *mo = NULL;
+    CK(gridform_modules_create(&mo));
+    CK(gridform_modules_set_max(mo, 4));
+    CK(gridform_modules_set_min_score(mo, 0.3));
+    CK(gridform_modules_set_orientation_cue(mo, 1));
+    size_t nmod, mcount[4];
+    double modsp[4], modor[4], mratio[4];
+    int labels[NMOD];
+    CK(gridform_modules_find(mo, msp, mor, msc, NMOD, &nmod, modsp, modor, mcount, mratio, labels));
+    printf("modules_n %zu\n", nmod);
+    put("modules_spacing", nmod, modsp);
+    put("modules_orientation", nmod, modor);
+    put("modules_ratio", nmod > 0 ? nmod - 1 : 0, mratio);
+    printf("modules_count");
+    for (size_t i = 0; i < nmod; i++)
+        printf(" %zu", mcount[i]);
+    printf("\nmodules_labels");
+    for (size_t i = 0; i < NMOD; i++)
+        printf(" %d", labels[i]);
+    printf("\n");
+    gridform_modules_destroy(mo);
+
     /* ---- rate maps ---- */
     enum { NPOS = 200, NRX = 5, NRY = 4 };
     static double txy[NPOS * 2], act[NPOS * 2], rmaps[2 * NRX * NRY], occ[NRX * NRY];

@@ -31,7 +31,8 @@ Conventions:
   or by the C value.
 * A failing call raises GridformError with the C status code, its name and
   the library's message, which begins with the C function's name.
-* Handles (Arena, PlaceCode, Kernel, Learner, Scorer, Amplitude, Attractor)
+* Handles (Arena, PlaceCode, Kernel, Learner, Scorer, Amplitude, Attractor,
+  Modules)
   are context managers; close() frees one at once, garbage collection
   otherwise.  A handle keeps the handles it was made from alive.  As in C,
   one handle must not be used from two threads at once.
@@ -53,13 +54,14 @@ from .io import npy_read, npy_write, image_write_maps
 from .wisdom import wisdom_export, wisdom_import, wisdom_forget
 from .amplitude import Amplitude, lattice_wavevectors, lattice_synthesize, cubic_gain, pattern_objective
 from .attractor import Attractor
+from .modules import Modules, ModuleResult
 from . import debug
 
 __version__ = version()
 
 __all__ = [
     "GridformError", "strerror", "last_error", "version", "lib",
-    "Arena", "PlaceCode", "Kernel", "Learner", "Scorer", "Amplitude", "Attractor",
+    "Arena", "PlaceCode", "Kernel", "Learner", "Scorer", "Amplitude", "Attractor", "Modules", "ModuleResult",
     "ratemap_accumulate", "npy_read", "npy_write", "image_write_maps",
     "wisdom_export", "wisdom_import", "wisdom_forget",
     "lattice_wavevectors", "lattice_synthesize", "cubic_gain", "pattern_objective", "debug",

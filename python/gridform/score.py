@@ -5,7 +5,7 @@ import ctypes
 import numpy as np
 
 from ._lib import (C, Handle, proto, check, enum, inarray, ptr, OK, EUNDEFINED, BOUNDARY, GRIDNESS,
-                   _i, _d, _sz, _vp, _s, _hp, _dp)
+                   _i, _d, _sz, _vp, _s, _hp, _dp, _szp)
 
 proto("gridform_scorer_create", _i, _hp, _vp)
 proto("gridform_scorer_destroy", None, _vp)
@@ -18,6 +18,10 @@ proto("gridform_scorer_autocorr", _i, _vp, _dp, _dp)
 proto("gridform_scorer_score", _i, _vp, _dp, _sz, _dp, _dp, _dp, _dp)
 proto("gridform_map_dominant_k", _i, _vp, _dp, _dp)
 proto("gridform_ratemap_accumulate", _i, _vp, _dp, _sz, _dp, _sz, _d, _dp, _dp)
+proto("gridform_scorer_spectrum_bins", _i, _vp, _szp, _dp)
+proto("gridform_scorer_population_spectrum", _i, _vp, _dp, _sz, _i, _dp, _dp, _dp, _szp)
+
+SPECTRUM_UNIT_VARIANCE = 1
 
 
 class Scorer(Handle):
@@ -88,6 +92,34 @@ class Scorer(Handle):
         k = _d()
         rc = self._call(C.gridform_map_dominant_k, ptr(g), ctypes.byref(k), ok=(OK, EUNDEFINED))
         return k.value if rc == OK else float("nan")
+
+    def spectrum_bins(self):
+        """(nbins, dk): the number of radial bins of population_spectrum and
+        their width dk = 2 pi / min(lx, ly) in rad/m (bin b centred at b dk)."""
+        n, dk = _sz(), _d()
+        self._call(C.gridform_scorer_spectrum_bins, ctypes.byref(n), ctypes.byref(dk))
+        return n.value, dk.value
+
+    def population_spectrum(self, maps, unit_variance=False):
+        """The radially averaged mean power spectrum of a population of maps
+        (nmaps, ny, nx) (NaN = unvisited bins): returns (kmag, power, kpeak,
+        nused) with kmag and power (nbins,) arrays (rad/m; map value squared
+        times m^2), kpeak the population's ring in rad/m and nused the
+        number of maps with variance that entered the mean.  unit_variance
+        scales every map to unit variance first.  Without any map with
+        variance, power and kpeak are NaN and nused 0 (the C function's
+        GRIDFORM_EUNDEFINED is not raised), doc/theory.md §6.6."""
+        g = inarray(maps, "maps")
+        ny, nx = self._mapshape
+        n = g.size // (nx * ny)
+        if n == 0 or n * nx * ny != g.size:
+            raise ValueError("maps must hold whole %d x %d maps, got shape %s" % (ny, nx, g.shape))
+        nbins, _ = self.spectrum_bins()
+        kmag, power = np.empty(nbins), np.empty(nbins)
+        kpeak, nused = _d(), _sz()
+        self._call(C.gridform_scorer_population_spectrum, ptr(g), n, SPECTRUM_UNIT_VARIANCE if unit_variance else 0,
+                   ptr(kmag), ptr(power), ctypes.byref(kpeak), ctypes.byref(nused), ok=(OK, EUNDEFINED))
+        return kmag, power, kpeak.value, nused.value
 
 
 def ratemap_accumulate(arena, xy, activity, min_occupancy=1.0):
