@@ -337,8 +337,8 @@ int sweep_parse_args(int argc, char **argv, sweep_options *o, char *err, size_t 
         } else if (strcmp(opt, "--tol") == 0) {
             if ((rc = parse_number(opt, val, &g->tol, err, len)) != 0)
                 return rc;
-            if (g->tol < 0)
-                return fail(err, len, "--tol: %s is negative", val);
+            if (!(g->tol > 0))
+                return fail(err, len, "--tol: %s is not > 0", val);
             g->tol = canonical(g->tol);
         } else if (strcmp(opt, "--boundary") == 0) {
             if (strcmp(val, "periodic") == 0)

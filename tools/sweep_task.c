@@ -1,12 +1,15 @@
 /* gridform-sweep: one task, the pipeline a researcher would write by hand:
  * arena -> place code -> kernel -> learner -> scorer -> one row.
  *
- * Each worker keeps the arena, place code, kernel and scorer of its last
- * task and reuses them while the next task has the same tuning, sigma,
- * surround, box and n (the learner is always made afresh: its options and
- * state are the task's own).  Kernels and scorers are immutable once made,
- * so reuse changes no number: a task computes the same bits on any worker,
- * thread or rank, which is what makes --jobs 1, --jobs N and mpirun agree. */
+ * Each worker keeps the arena, place code and kernel of its last task and
+ * reuses them while the next task has the same tuning, sigma, surround, box
+ * and n.  A kernel is immutable once made, so reuse changes no number.  The
+ * learner and the scorer are made afresh for every task: both carry state
+ * from one call to the next (the scorer reuses the transform of a map's
+ * mask, through a different FFT plan, when it did not change), and a row
+ * must not depend on which tasks the same worker ran before.  So a task
+ * computes the same bits on any worker, thread or rank, which is what makes
+ * --jobs 1, --jobs N, mpirun and a resumed run agree. */
 #include "config.h"
 #include <math.h>
 #include <stdio.h>
@@ -25,7 +28,6 @@ struct sweep_worker {
     gridform_arena *arena;
     gridform_placecode *pc;
     gridform_kernel *kernel;
-    gridform_scorer *scorer;
     int ring_rc;
     double kstar, spacing;
     /* per-task arrays, sized for the cached n */
@@ -80,11 +82,9 @@ sweep_worker *sweep_worker_create(const sweep_grid *g)
 
 static void drop_cache(sweep_worker *w)
 {
-    gridform_scorer_destroy(w->scorer);
     gridform_kernel_destroy(w->kernel);
     gridform_placecode_destroy(w->pc);
     gridform_arena_destroy(w->arena);
-    w->scorer = NULL;
     w->kernel = NULL;
     w->pc = NULL;
     w->arena = NULL;
@@ -111,16 +111,18 @@ void sweep_worker_destroy(sweep_worker *w)
  * lattice), capped at the box side.  Without a ring (a Gaussian code has
  * its maximum at k = 0) or when a box is too small to hold 1.2a, the
  * scorer's automatic annuli, from each map's own autocorrelogram. */
-static int set_annuli(sweep_worker *w)
+static int make_scorer(const sweep_worker *w, gridform_scorer **sc)
 {
-    int rc = GRIDFORM_OK;
-    if (w->ring_rc == GRIDFORM_OK && isfinite(w->spacing) && 1.2 * w->spacing < w->box)
-        rc = gridform_scorer_set_annuli(w->scorer, 0.5 * w->spacing / w->box, 1.2 * w->spacing / w->box,
+    int rc = gridform_scorer_create(sc, w->n, w->n, w->box, w->box);
+    if (rc == GRIDFORM_OK)
+        rc = gridform_scorer_set_boundary(*sc, w->g->boundary);
+    if (rc == GRIDFORM_OK && w->ring_rc == GRIDFORM_OK && isfinite(w->spacing) && 1.2 * w->spacing < w->box)
+        rc = gridform_scorer_set_annuli(*sc, 0.5 * w->spacing / w->box, 1.2 * w->spacing / w->box,
                                         fmin(2.5 * w->spacing / w->box, 1.0), 10);
     return rc;
 }
 
-/* Makes (or keeps) the geometry, kernel and scorer of point pt.  Returns a
+/* Makes (or keeps) the geometry and kernel of point pt.  Returns a
  * GRIDFORM status; on failure the cache is empty. */
 static int prepare(sweep_worker *w, const sweep_point *pt)
 {
@@ -143,9 +145,7 @@ static int prepare(sweep_worker *w, const sweep_point *pt)
     if ((rc = gridform_arena_create(&w->arena, pt->box, pt->box, n, n, g->boundary)) != GRIDFORM_OK
         || (rc = gridform_placecode_create(&w->pc, w->arena, pt->tuning, pt->sigma, surround, g->cells,
                                            GRIDFORM_CENTERS_LATTICE, 1)) != GRIDFORM_OK
-        || (rc = gridform_kernel_create(&w->kernel, w->pc, g->kernel_mode)) != GRIDFORM_OK
-        || (rc = gridform_scorer_create(&w->scorer, n, n, pt->box, pt->box)) != GRIDFORM_OK
-        || (rc = gridform_scorer_set_boundary(w->scorer, g->boundary)) != GRIDFORM_OK) {
+        || (rc = gridform_kernel_create(&w->kernel, w->pc, g->kernel_mode)) != GRIDFORM_OK) {
         drop_cache(w);
         return rc;
     }
@@ -158,10 +158,6 @@ static int prepare(sweep_worker *w, const sweep_point *pt)
     w->sigma = pt->sigma;
     w->surround = pt->surround;
     w->box = pt->box;
-    if ((rc = set_annuli(w)) != GRIDFORM_OK) {
-        drop_cache(w);
-        return rc;
-    }
     w->have = 1;
     return GRIDFORM_OK;
 }
@@ -237,17 +233,30 @@ int sweep_worker_run(sweep_worker *w, uint64_t task, sweep_result *r, double **m
     }
     r->code = rc;
     r->steps = (double)steps;
+    r->metric[SM_STEPS] = r->steps;
     if (rc == GRIDFORM_OK || rc == GRIDFORM_CONTINUE) {
         size_t nn = pt.n * pt.n, m = g->maps;
         double objective = NAN;
         gridform_learner_objective(l, NULL, &objective);
         gridform_learner_get_maps(l, w->maps);
+        gridform_scorer *sc = NULL;
+        if ((rc = make_scorer(w, &sc)) != GRIDFORM_OK) {
+            gridform_learner_destroy(l);
+            if (rc == GRIDFORM_ENOMEM) {
+                snprintf(err, errlen, "gridform-sweep: task %llu: out of memory (%s)", (unsigned long long)task,
+                         gridform_last_error());
+                return -1;
+            }
+            r->code = rc;
+            r->seconds = sweep_now() - t0;
+            return 0;
+        }
         /* EUNDEFINED marks maps without variance or SAC peaks: NaN there,
          * left out of the medians; the fraction counts them as failing. */
-        gridform_scorer_score(w->scorer, w->maps, m, w->s60, w->s90, w->spc, NULL);
+        gridform_scorer_score(sc, w->maps, m, w->s60, w->s90, w->spc, NULL);
         size_t above = 0;
         for (size_t j = 0; j < m; j++) {
-            if (gridform_map_dominant_k(w->scorer, w->maps + j * nn, &w->domk[j]) != GRIDFORM_OK)
+            if (gridform_map_dominant_k(sc, w->maps + j * nn, &w->domk[j]) != GRIDFORM_OK)
                 w->domk[j] = NAN;
             above += w->s60[j] >= 0.37;
         }
@@ -262,6 +271,7 @@ int sweep_worker_run(sweep_worker *w, uint64_t task, sweep_result *r, double **m
         r->metric[SM_SPACING] = median(w->spc, m, w->scratch);
         r->metric[SM_DOMINANT_K] = median(w->domk, m, w->scratch);
         r->metric[SM_OBJECTIVE] = objective;
+        gridform_scorer_destroy(sc);
         if (maps_out) {
             *maps_out = w->maps;
             *n_out = pt.n;
@@ -272,7 +282,6 @@ int sweep_worker_run(sweep_worker *w, uint64_t task, sweep_result *r, double **m
         gridform_learner_destroy(l);
         return -1;
     }
-    r->metric[SM_STEPS] = r->steps;
     gridform_learner_destroy(l);
     r->seconds = sweep_now() - t0;
     return 0;
