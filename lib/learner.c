@@ -1,16 +1,14 @@
 /* libgridform: the learner handle: creation, options, maps in and out, the
- * run loop and the objective.  The step itself is in learner_step.c. */
+ * run loop and the objective -- the top layer of handle -> step -> pool
+ * (learner_impl.h).  The step itself, its stability limits and defaults
+ * are in learner_step.c; the threads in learner_pool.c. */
 #include "config.h"
 #include <math.h>
 #include <string.h>
-#include "learner_impl.h"
+#include "learner_step.h"
+#include "kernel_op.h"
 
 #define GF_LEARNER_EB(l) ((gridform__errbuf *)&(l)->err)
-
-/* Default steps, in units of 1/(max Sigma~ - min Sigma~) (EULER: half the
- * stability limit) and of 1/max Sigma~ (EXPONENTIAL). */
-#define GF_LEARNER_EULER_FRACTION 0.5
-#define GF_LEARNER_EXP_DT 25.0
 
 static int make_plans(gridform_learner *l, int nthreads, int rigor, gridform__errbuf *eb)
 {
@@ -46,31 +44,11 @@ static int make_plans(gridform_learner *l, int nthreads, int rigor, gridform__er
     return GRIDFORM_OK;
 }
 
-/* Largest stable explicit step.  The linear part 1 + dt(Sigma~ - lambda0)
- * needs dt <= 2/(max - min Sigma~); the Oja subspace rule also contracts
- * the overlap of two maps at rate M_ii + M_jj ~ 2 max Sigma~, which an
- * explicit step follows only for dt < 1/max Sigma~. */
-double gridform__learner_euler_limit(const gridform_learner *l, int coupling)
-{
-    double lim = 2.0 / (l->smax - l->smin);
-    if (coupling == GRIDFORM_COUPLING_SYMMETRIC && 1.0 / l->smax < lim)
-        lim = 1.0 / l->smax;
-    return lim;
-}
-
-static double default_step(const gridform_learner *l, int integrator, int coupling)
-{
-    if (integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL && coupling != GRIDFORM_COUPLING_SYMMETRIC)
-        return GF_LEARNER_EXP_DT / l->smax;
-    return GF_LEARNER_EULER_FRACTION * gridform__learner_euler_limit(l, coupling);
-}
-
 void gridform_learner_destroy(gridform_learner *l)
 {
     if (l == NULL)
         return;
-    gridform__learner_pool_stop(l);
-    gridform__free(l->slots);
+    gridform__learner_release_workers(l);
     if (l->fwd || l->bwd) {
         gridform__fftw_lock(1);
         if (l->fwd) fftw_destroy_plan(l->fwd);
@@ -114,7 +92,10 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     int mode = 0;
     if (gridform_kernel_get_mode(k, &mode) != GRIDFORM_OK)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "cannot read the kernel's mode: %s", gridform_kernel_last_error(k));
-    if (mode != GRIDFORM_KERNEL_FOURIER && mode != GRIDFORM_KERNEL_RADIAL && mode != GRIDFORM_KERNEL_EXACT)
+    /* AVERAGED, RADIAL and SPECTRUM kernels are Fourier multipliers like
+     * FOURIER; CENTERED (a flag) changes only the operator. */
+    if ((mode & GRIDFORM_KERNEL_MODE_MASK) < GRIDFORM_KERNEL_FOURIER
+        || (mode & GRIDFORM_KERNEL_MODE_MASK) > GRIDFORM_KERNEL_SPECTRUM)
         return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED, "unknown kernel mode %d", mode);
     const gridform_arena *ar = gridform_kernel_get_arena(k);
     if (ar == NULL)
@@ -180,26 +161,30 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     l->logmin = gridform__calloc(nmaps, sizeof(double));
     l->rq = gridform__calloc(nmaps, sizeof(double));
     l->diag0 = gridform__calloc(nmaps, sizeof(double));
-    l->slots = gridform__calloc(1, sizeof *l->slots);
-    l->max_workers = 1;
-    l->pool.nworkers = 1;
     l->nthreads = 1;
-    if (!l->g || !l->a || !l->b || !l->sigma || !l->wsig || !l->wt || !l->ysc || !l->gsc || !l->fac || !l->cfac || !l->m
-        || (l->nlanes > 1 && !l->mlane) || !l->nrm || !l->logv || !l->logmin || !l->rq || !l->diag0 || !l->slots) {
+    if (gridform__learner_set_workers(l, 1) != GRIDFORM_OK || !l->g || !l->a || !l->b || !l->sigma || !l->wsig || !l->wt || !l->ysc || !l->gsc || !l->fac || !l->cfac || !l->m
+        || (l->nlanes > 1 && !l->mlane) || !l->nrm || !l->logv || !l->logmin || !l->rq || !l->diag0) {
         gridform_learner_destroy(l);
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate %zu maps of %zu x %zu", nmaps, ar->nx, ar->ny);
     }
     memset(l->g, 0, total * sizeof(double));
 
-    if (mode == GRIDFORM_KERNEL_EXACT) {
+    if (!gridform__kernel_is_multiplier(k)) {
+        /* The real-space operator (lib/kernel_exact.c) and its spectral
+         * bounds belong to the kernel: lambda0 = smax. */
         l->exact = 1;
-        int rc = gridform__learner_exact_setup(l);
+        double smin = 0.0, smax = 0.0;
+        int rc = gridform__kernel_bounds(k, &smin, &smax);
         if (rc != GRIDFORM_OK) {
             gridform_learner_destroy(l);
-            return GF_FAIL(NULL, rc, "%s",
+            return GF_FAIL(NULL, rc, "%s: %s",
                            rc == GRIDFORM_EUNDEFINED ? "the kernel is zero: there is nothing to learn"
-                                                     : "the kernel failed to apply");
+                                                     : "cannot bound the kernel's spectrum",
+                           gridform_kernel_last_error(k));
         }
+        l->smax = smax;
+        l->smin = smin;
+        l->lambda0 = smax;
     } else {
         if (gridform_kernel_spectrum(k, l->sigma) != GRIDFORM_OK) {
             int rc = GF_FAIL(NULL, GRIDFORM_EINVAL, "cannot read the kernel's spectrum: %s",
@@ -247,7 +232,7 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     l->strength = 0.0;
     l->coupling = GRIDFORM_COUPLING_INDEPENDENT;
     l->integrator = l->exact ? GRIDFORM_INTEGRATOR_EULER : GRIDFORM_INTEGRATOR_EXPONENTIAL;
-    l->dt = default_step(l, l->integrator, l->coupling);
+    l->dt = gridform__learner_default_step(l, l->integrator, l->coupling);
     gridform__learner_update_factors(l);
 
     int rc = make_plans(l, 1, GRIDFORM_PLAN_ESTIMATE, NULL);
@@ -296,7 +281,7 @@ int gridform_learner_set_coupling(gridform_learner *l, int kind)
                        l->nx, l->ny);
     l->coupling = kind;
     if (!l->dt_user) {
-        l->dt = default_step(l, l->integrator, kind);
+        l->dt = gridform__learner_default_step(l, l->integrator, kind);
         gridform__learner_update_factors(l);
     }
     return GRIDFORM_OK;
@@ -314,7 +299,7 @@ int gridform_learner_set_integrator(gridform_learner *l, int kind)
                        "an EXACT kernel is no Fourier multiplier: only GRIDFORM_INTEGRATOR_EULER applies");
     l->integrator = kind;
     if (!l->dt_user)
-        l->dt = default_step(l, kind, l->coupling);
+        l->dt = gridform__learner_default_step(l, kind, l->coupling);
     gridform__learner_update_factors(l);
     return GRIDFORM_OK;
 }
@@ -330,8 +315,7 @@ int gridform_learner_set_step(gridform_learner *l, double dt)
     l->dt = dt;
     l->dt_user = 1;
     gridform__learner_update_factors(l);
-    for (size_t j = 0; j < l->ng; j++)
-        l->logv[j] = l->logmin[j] = 0.0;
+    gridform__learner_reset_runaway(l);
     return GRIDFORM_OK;
 }
 
@@ -362,19 +346,10 @@ int gridform_learner_set_threads(gridform_learner *l, int nthreads)
      * rest go to FFTW, inside each transform. */
     int nworkers = (size_t)nthreads < l->ng ? nthreads : (int)l->ng;
     int fftw_threads = nthreads / nworkers;
-    if (nworkers > l->max_workers) {
-        gridform__learner_slot *slots = gridform__calloc((size_t)nworkers, sizeof *slots);
-        if (slots == NULL)
-            return GF_FAIL(&l->err, GRIDFORM_ENOMEM, "cannot allocate %d worker slots", nworkers);
-        gridform__learner_pool_stop(l);
-        gridform__free(l->slots);
-        l->slots = slots;
-        l->max_workers = nworkers;
-    }
     int rc = make_plans(l, fftw_threads, l->rigor, &l->err);
     if (rc != GRIDFORM_OK)
         return rc;
-    if (gridform__learner_pool_start(l, nworkers) != GRIDFORM_OK)
+    if (gridform__learner_set_workers(l, nworkers) != GRIDFORM_OK)
         return GF_FAIL(&l->err, GRIDFORM_ENOMEM, "cannot start %d worker threads", nworkers - 1);
     l->nthreads = nthreads;
     return GRIDFORM_OK;
@@ -490,6 +465,7 @@ int gridform_learner_iterate(gridform_learner *l, size_t nsteps)
     int rc = need_maps(l);
     if (rc != GRIDFORM_OK)
         return rc;
+    l->api = __func__;
     for (size_t s = 0; s < nsteps; s++) {
         rc = gridform__learner_step(l, 0);
         if (rc != GRIDFORM_OK)
@@ -510,6 +486,7 @@ int gridform_learner_run(gridform_learner *l, size_t max_steps, double tol, grid
     /* The callback runs about 100 times per call (every max_steps/100
      * steps) and after the last step. */
     size_t every = max_steps / 100 > 0 ? max_steps / 100 : 1;
+    l->api = __func__;
     for (size_t s = 0; s < max_steps; s++) {
         rc = gridform__learner_step(l, 1);
         if (rc != GRIDFORM_OK)

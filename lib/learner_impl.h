@@ -1,13 +1,20 @@
-/* libgridform: the learner's private state, shared by lib/learner.c (setup,
- * setters, I/O of maps, run loop) and lib/learner_step.c (the hot step).
+/* libgridform: the learner's private state.  Data only: the handle
+ * (learner.c) allocates and owns it, the step (learner_step.c) works on it.
+ * The learner reads one way, each layer calling only the one below it:
+ *
+ *   learner.c       handle, options, maps in and out, the run loop
+ *     -> learner_step.c   one step: integrators, couplings, stability,
+ *                         step control, divergence (learner_step.h)
+ *       -> learner_pool.c   worker threads running the step's phases
+ *                           (learner_pool.h, knows nothing of maps)
+ *
  * Not installed. */
 #ifndef GRIDFORM_LEARNER_IMPL_H
 #define GRIDFORM_LEARNER_IMPL_H
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <fftw3.h>
 #include "internal.h"
+#include "learner_pool.h"
 
 /* What one worker found in a step: the first map that failed (SIZE_MAX if
  * none) and why, and the largest change of its maps. */
@@ -17,20 +24,6 @@ typedef struct {
     double factor;
     double maxchg;
 } gridform__learner_slot;
-
-/* Worker threads (learner_pool.c). */
-typedef struct {
-    int nworkers;            /* threads stepping maps, the caller included (>= 1) */
-    int nstarted;            /* helper threads running */
-    pthread_t *threads;
-    void *args;
-    pthread_mutex_t mu;
-    pthread_cond_t go, done;
-    int sync_ready;
-    unsigned long gen;       /* bumped once per dispatched phase */
-    atomic_size_t next;      /* the next map to hand out in the current phase */
-    int phase, ndone, quit;
-} gridform__learner_pool;
 
 struct gridform_learner {
     gridform__errbuf err;
@@ -80,7 +73,7 @@ struct gridform_learner {
 
     fftw_plan fwd, bwd;
     int nthreads, fftw_threads, rigor;
-    gridform__learner_pool pool;
+    gridform__pool pool;
     gridform__learner_slot *slots;  /* one per worker (max_workers allocated) */
     int max_workers;
     int want_change;                /* of the step in progress */
@@ -92,58 +85,13 @@ struct gridform_learner {
     double smax, smin;   /* max and min Sigma~ over the lattice */
     double lambda0;  /* shift of the linear part: smax (the top mode's multiplier) */
     int use_syrk;    /* Sigma~ >= 0 everywhere: M by dsyrk on sqrt-scaled spectra */
-    int exact;       /* EXACT kernel: real-space Euler step (learner_exact.c) */
+    int exact;       /* EXACT kernel: real-space Euler step through gridform_kernel_apply */
+    const char *api; /* the public function stepping (for messages, decision 6) */
 
     int have_maps;
     size_t steps;
     double time;
     double last_change;  /* max_j |g_j(t+dt) - g_j(t)| / (dt smax) of the last step */
 };
-
-/* One step (learner_step.c).  want_change: compute last_change.  On
- * divergence returns GRIDFORM_EDIVERGED with the detail recorded and the
- * state unchanged. */
-int gridform__learner_step(gridform_learner *l, int want_change);
-/* Rayleigh quotient of every map of the current state through Parseval;
- * uses the a buffer as workspace. */
-void gridform__learner_rayleigh(gridform_learner *l, double *per_map);
-/* Phases of a step, run by every worker on its block of maps. */
-enum {
-    GF_LEARNER_PH_INDEP = 1,    /* FFT, factor, inverse FFT, finish: independent maps */
-    GF_LEARNER_PH_FWD_GS = 2,   /* FFT, factor: Sanger, exponential */
-    GF_LEARNER_PH_FWD_Y = 3,    /* FFT: additive forms */
-    GF_LEARNER_PH_BWD_GS = 4,   /* inverse FFT, finish: Sanger, exponential */
-    GF_LEARNER_PH_GRAM = 5,     /* M (or the Gram matrix), one lane of columns per item */
-    GF_LEARNER_PH_CORR = 6,     /* the correction and combination, one chunk of columns per item */
-    GF_LEARNER_PH_BWD_COMB = 7  /* inverse FFT, finish: additive forms */
-};
-/* The correction a step applies across maps, per chunk of columns. */
-enum {
-    GF_LEARNER_CORR_TRMM = 1,   /* Sanger, EULER: b = fac a + cfac tril(M) a */
-    GF_LEARNER_CORR_SYMM = 2,   /* Oja rule: b = fac a + cfac M a (M symmetric) */
-    GF_LEARNER_CORR_TRSM = 3    /* Sanger, EXPONENTIAL: a = C^-1 a (Cholesky factor) */
-};
-void gridform__learner_phase(gridform_learner *l, int tid, int phase);
-int gridform__learner_pool_start(gridform_learner *l, int nworkers);
-void gridform__learner_pool_stop(gridform_learner *l);
-void gridform__learner_pool_run(gridform_learner *l, int phase);
-
-/* Per-map nonlinearity, checks and renormalisation (learner_step.c);
- * failures are noted in slot, formatted by gridform__learner_diverged. */
-int gridform__learner_finish_map(gridform_learner *l, size_t j, double *u, const double *old, int want_change,
-                                 gridform__learner_slot *slot);
-int gridform__learner_diverged(gridform_learner *l, size_t j, const char *what, double factor);
-/* EXACT kernels (learner_exact.c). */
-int gridform__learner_exact_setup(gridform_learner *l);
-int gridform__learner_step_exact(gridform_learner *l, int want_change);
-void gridform__learner_rayleigh_exact(gridform_learner *l, double *per_map);
-
-/* Largest stable explicit step for this coupling (learner.c). */
-double gridform__learner_euler_limit(const gridform_learner *l, int coupling);
-/* Recompute fac and cfac from dt, integrator and the spectrum. */
-void gridform__learner_update_factors(gridform_learner *l);
-/* Runaway threshold: a map whose unnormalised norm rises this many e-folds
- * above its running minimum has diverged (factor 1e6). */
-#define GRIDFORM__LEARNER_RUNAWAY_LOG 13.815510557964274
 
 #endif

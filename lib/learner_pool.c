@@ -1,27 +1,31 @@
-/* libgridform: the learner's worker threads.
+/* libgridform: the learner's worker threads, the bottom layer of the
+ * learner (learner.c -> learner_step.c -> here; see learner_pool.h).
  *
  * A step's per-map work (FFT, per-bin factor, inverse FFT, nonlinearity,
  * norms) is independent from map to map, so gridform_learner_set_threads(l,
  * T) shares the maps between T threads: the calling thread and T - 1 helper
- * threads, started once here and parked on a condition variable, take maps
- * one at a time from a shared counter (take_map in learner_step.c) until
+ * threads, started once here and parked on a condition variable, take work
+ * items one at a time from a shared counter (gridform__pool_take) until
  * none is left, so a thread the system deschedules on a busy machine holds
- * back one map, not a fixed block.  A step wakes them once
- * per phase; nothing is allocated or created in a step.  The threads belong
- * to the handle (no global state) and stop in gridform_learner_destroy. */
+ * back one item, not a fixed block.  A step wakes them once per phase;
+ * nothing is allocated or created in a step.  The threads belong to the
+ * handle (no global state) and stop in gridform_learner_destroy.  The pool
+ * runs whatever phase function it was started with and includes no learner
+ * header. */
 #include "config.h"
 #include <pthread.h>
-#include "learner_impl.h"
+#include "internal.h"
+#include "learner_pool.h"
 
 typedef struct {
-    gridform_learner *l;
+    gridform__pool *pool;
     int tid;
 } worker_arg;
 
 static void *worker_main(void *p)
 {
     worker_arg *w = p;
-    gridform__learner_pool *pool = &w->l->pool;
+    gridform__pool *pool = w->pool;
     unsigned long seen = 0;
     for (;;) {
         pthread_mutex_lock(&pool->mu);
@@ -34,7 +38,7 @@ static void *worker_main(void *p)
         seen = pool->gen;
         int phase = pool->phase;
         pthread_mutex_unlock(&pool->mu);
-        gridform__learner_phase(w->l, w->tid, phase);
+        pool->fn(pool->ctx, w->tid, phase);
         pthread_mutex_lock(&pool->mu);
         if (++pool->ndone == pool->nworkers - 1)
             pthread_cond_signal(&pool->done);
@@ -42,9 +46,8 @@ static void *worker_main(void *p)
     }
 }
 
-void gridform__learner_pool_stop(gridform_learner *l)
+void gridform__pool_stop(gridform__pool *pool)
 {
-    gridform__learner_pool *pool = &l->pool;
     if (pool->nstarted > 0) {
         pthread_mutex_lock(&pool->mu);
         pool->quit = 1;
@@ -68,16 +71,17 @@ void gridform__learner_pool_stop(gridform_learner *l)
     pool->nworkers = 1;
 }
 
-int gridform__learner_pool_start(gridform_learner *l, int nworkers)
+int gridform__pool_start(gridform__pool *pool, int nworkers, gridform__pool_fn fn, void *ctx)
 {
-    gridform__learner_pool *pool = &l->pool;
-    gridform__learner_pool_stop(l);
+    gridform__pool_stop(pool);
+    pool->fn = fn;
+    pool->ctx = ctx;
     if (nworkers <= 1)
         return GRIDFORM_OK;
     pool->threads = gridform__malloc_array((size_t)nworkers - 1, sizeof *pool->threads);
     pool->args = gridform__malloc_array((size_t)nworkers - 1, sizeof(worker_arg));
     if (pool->threads == NULL || pool->args == NULL) {
-        gridform__learner_pool_stop(l);
+        gridform__pool_stop(pool);
         return GRIDFORM_ENOMEM;
     }
     if (pthread_mutex_init(&pool->mu, NULL) != 0)
@@ -96,25 +100,24 @@ int gridform__learner_pool_start(gridform_learner *l, int nworkers)
     pool->nworkers = nworkers;
     worker_arg *args = pool->args;
     for (int t = 1; t < nworkers; t++) {
-        args[t - 1].l = l;
+        args[t - 1].pool = pool;
         args[t - 1].tid = t;
         if (pthread_create(&pool->threads[t - 1], NULL, worker_main, &args[t - 1]) != 0) {
-            gridform__learner_pool_stop(l);
+            gridform__pool_stop(pool);
             return GRIDFORM_ENOMEM;
         }
         pool->nstarted = t;
     }
     return GRIDFORM_OK;
 fail_plain:
-    gridform__learner_pool_stop(l);
+    gridform__pool_stop(pool);
     return GRIDFORM_ENOMEM;
 }
 
-void gridform__learner_pool_run(gridform_learner *l, int phase)
+void gridform__pool_run(gridform__pool *pool, int phase)
 {
-    gridform__learner_pool *pool = &l->pool;
     if (pool->nworkers <= 1) {
-        gridform__learner_phase(l, 0, phase);
+        pool->fn(pool->ctx, 0, phase);
         return;
     }
     pthread_mutex_lock(&pool->mu);
@@ -124,7 +127,7 @@ void gridform__learner_pool_run(gridform_learner *l, int phase)
     pool->gen++;
     pthread_cond_broadcast(&pool->go);
     pthread_mutex_unlock(&pool->mu);
-    gridform__learner_phase(l, 0, phase);
+    pool->fn(pool->ctx, 0, phase);
     pthread_mutex_lock(&pool->mu);
     while (pool->ndone < pool->nworkers - 1)
         pthread_cond_wait(&pool->done, &pool->mu);

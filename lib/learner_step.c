@@ -1,6 +1,6 @@
 /* libgridform: one step of the pattern-forming learning dynamics.
  *
- * The dynamics (THEORY.md sections 2-4; Sorscher, Mel, Ganguli, Ocko,
+ * The dynamics (doc/theory.md §2.2, §2.3 and §4; Sorscher, Mel, Ganguli, Ocko,
  * NeurIPS 2019, eqs. for the single map and for Sanger's rule) are written
  * as a linear part with a constant shift,
  *
@@ -34,7 +34,31 @@
 #include <math.h>
 #include <string.h>
 #include <cblas.h>
-#include "learner_impl.h"
+#include "learner_step.h"
+
+/* Phases of a step, run by every worker (phase_work) on its share. */
+enum {
+    GF_LEARNER_PH_INDEP = 1,    /* FFT, factor, inverse FFT, finish: independent maps */
+    GF_LEARNER_PH_FWD_GS = 2,   /* FFT, factor: Sanger, exponential */
+    GF_LEARNER_PH_FWD_Y = 3,    /* FFT: additive forms */
+    GF_LEARNER_PH_BWD_GS = 4,   /* inverse FFT, finish: Sanger, exponential */
+    GF_LEARNER_PH_GRAM = 5,     /* M (or the Gram matrix), one lane of columns per item */
+    GF_LEARNER_PH_CORR = 6,     /* the correction and combination, one chunk of columns per item */
+    GF_LEARNER_PH_BWD_COMB = 7  /* inverse FFT, finish: additive forms */
+};
+/* The correction a step applies across maps, per chunk of columns. */
+enum {
+    GF_LEARNER_CORR_TRMM = 1,   /* Sanger, EULER: b = fac a + cfac tril(M) a */
+    GF_LEARNER_CORR_SYMM = 2,   /* Oja rule: b = fac a + cfac M a (M symmetric) */
+    GF_LEARNER_CORR_TRSM = 3    /* Sanger, EXPONENTIAL: a = C^-1 a (Cholesky factor) */
+};
+
+/* Runaway threshold: a map whose unnormalised norm rises this many e-folds
+ * above its running minimum has diverged (factor 1e6). */
+#define GRIDFORM__LEARNER_RUNAWAY_LOG 13.815510557964274
+
+static void phase_work(void *ctx, int tid, int phase);
+static int diverged(gridform_learner *l, size_t j, const char *what, double factor);
 
 
 /* ---- elementwise kernels -------------------------------------------------
@@ -375,10 +399,10 @@ static void run_blas_phase(gridform_learner *l, int phase)
 {
     if (l->pool.nworkers > 1 && blas_is_threaded()) {
         l->solo = 1;
-        gridform__learner_phase(l, 0, phase);
+        phase_work(l, 0, phase);
         l->solo = 0;
     } else {
-        gridform__learner_pool_run(l, phase);
+        gridform__pool_run(&l->pool, phase);
     }
 }
 
@@ -447,26 +471,26 @@ static int gram_schmidt(gridform_learner *l)
     coupling_matrix(l);
     size_t bad = 0;
     if (!cholesky_lower(l->m, l->ng, l->diag0, &bad))
-        return gridform__learner_diverged(l, bad, "became linearly dependent on the maps before it", 0.0);
+        return diverged(l, bad, "became linearly dependent on the maps before it", 0.0);
     l->corr = GF_LEARNER_CORR_TRSM;
     run_blas_phase(l, GF_LEARNER_PH_CORR);
     return GRIDFORM_OK;
 }
 
-int gridform__learner_diverged(gridform_learner *l, size_t j, const char *what, double factor)
+static int diverged(gridform_learner *l, size_t j, const char *what, double factor)
 {
     /* The state was not touched; restart the runaway bookkeeping so a
      * smaller step can continue from it. */
-    for (size_t i = 0; i < l->ng; i++)
-        l->logv[i] = l->logmin[i] = 0.0;
+    gridform__learner_reset_runaway(l);
     double lim = gridform__learner_euler_limit(l, l->coupling);
+    const char *api = l->api != NULL ? l->api : "gridform_learner_iterate";
     if (factor > 0.0)
-        return GF_FAIL(&l->err, GRIDFORM_EDIVERGED,
+        return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api,
                        "step %zu: map %zu %s by a factor %.3g (runaway) with dt = %g; "
                        "use a smaller dt%s (explicit Euler is stable for dt <= %g)",
                        l->steps + 1, j, what, factor, l->dt,
                        l->integrator == GRIDFORM_INTEGRATOR_EULER ? "" : " or the EULER integrator", lim);
-    return GF_FAIL(&l->err, GRIDFORM_EDIVERGED,
+    return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api,
                    "step %zu: map %zu %s with dt = %g; use a smaller dt (explicit Euler is stable "
                    "for dt <= %g)", l->steps + 1, j, what, l->dt, lim);
 }
@@ -485,7 +509,7 @@ static int record(gridform__learner_slot *slot, size_t j, const char *what, doub
  * (n values, written in place), old its current state.  Pass A sums the
  * squares before and after the nonlinearity (reading only), pass B writes
  * the nonlinear, renormalised map; both while u is in cache. */
-int gridform__learner_finish_map(gridform_learner *l, size_t j, double *restrict u, const double *restrict old,
+static int finish_map(gridform_learner *l, size_t j, double *restrict u, const double *restrict old,
                       int want_change, gridform__learner_slot *slot)
 {
     const size_t n = l->n;
@@ -614,22 +638,16 @@ int gridform__learner_finish_map(gridform_learner *l, size_t j, double *restrict
 #define GF_R2C(l, in, out) fftw_execute_dft_r2c((l)->fwd, (in), (fftw_complex *)(out))
 #define GF_C2R(l, in, out) fftw_execute_dft_c2r((l)->bwd, (fftw_complex *)(in), (out))
 
-/* The next map for the calling thread.  With helper threads the maps are
- * handed out one at a time, in increasing order, from a shared counter
- * (reset under the pool's mutex before each phase; the mutex and condition
- * hand-offs order the phases, so the counter itself needs no ordering).
- * A thread that the system deschedules, as happens on a shared machine,
- * then holds back one map instead of a fixed block of them.  Which thread
- * steps a map never changes that map's arithmetic. */
+/* The next work item (map, lane or chunk) for the calling thread.  Which
+ * thread steps an item never changes that item's arithmetic. */
 static inline size_t take_map(gridform_learner *l, size_t *mine)
 {
-    if (l->pool.nworkers <= 1 || l->solo)
-        return (*mine)++;
-    return atomic_fetch_add_explicit(&l->pool.next, 1, memory_order_relaxed);
+    return gridform__pool_take(&l->pool, mine, l->solo);
 }
 
-void gridform__learner_phase(gridform_learner *l, int tid, int phase)
+static void phase_work(void *ctx, int tid, int phase)
 {
+    gridform_learner *l = ctx;
     size_t ng = l->ng, n = l->n, cs = l->cstride, nf = l->nfreq;
     size_t mine = 0, j;
     double *g = l->g, *sa = l->a, *sb = l->b;
@@ -645,7 +663,7 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase)
             GF_R2C(l, g + j * n, scratch);
             scale_row(l, scratch, wc ? &l->rq[j] : NULL);
             GF_C2R(l, scratch, sa + j * n);
-            if (gridform__learner_finish_map(l, j, sa + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
+            if (finish_map(l, j, sa + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
                 return;
         }
         break;
@@ -665,7 +683,7 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase)
         /* sb held the Gram scaling, consumed by dsyrk: the new maps go there. */
         while ((j = take_map(l, &mine)) < ng) {
             GF_C2R(l, sa + j * cs, sb + j * n);
-            if (gridform__learner_finish_map(l, j, sb + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
+            if (finish_map(l, j, sb + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
                 return;
         }
         break;
@@ -694,7 +712,7 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase)
         /* sa's spectra were consumed by the previous phase. */
         while ((j = take_map(l, &mine)) < ng) {
             GF_C2R(l, sb + j * cs, sa + j * n);
-            if (gridform__learner_finish_map(l, j, sa + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
+            if (finish_map(l, j, sa + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
                 return;
         }
         break;
@@ -706,7 +724,7 @@ void gridform__learner_phase(gridform_learner *l, int tid, int phase)
 /* Run a phase on every worker; the first failing map (lowest index) wins. */
 static int run_phase(gridform_learner *l, int phase)
 {
-    gridform__learner_pool_run(l, phase);
+    gridform__pool_run(&l->pool, phase);
     size_t bad = SIZE_MAX;
     const gridform__learner_slot *worst = NULL;
     for (int t = 0; t < l->pool.nworkers; t++)
@@ -715,14 +733,97 @@ static int run_phase(gridform_learner *l, int phase)
             worst = &l->slots[t];
         }
     if (worst != NULL)
-        return gridform__learner_diverged(l, worst->bad_map, worst->what, worst->factor);
+        return diverged(l, worst->bad_map, worst->what, worst->factor);
     return GRIDFORM_OK;
+}
+
+/* ---- EXACT kernels --------------------------------------------------------
+ * Sigma = P P^T / np of the actual cells (e.g. in a walled arena) is no
+ * Fourier multiplier: the linear part is applied by gridform_kernel_apply,
+ * so only the explicit Euler step exists,
+ *
+ *     G' = G + dt (Sigma - lambda0) G - dt L G,   then N, then renormalise,
+ *
+ * the same rule as on Fourier kernels, with L and the coupling matrix
+ * M = G (Sigma G)^T dA formed in real space by BLAS. */
+static int step_exact(gridform_learner *l, int want_change)
+{
+    size_t ng = l->ng, n = l->n;
+    double *g = l->g, *h = l->a, *x = l->b, *m = l->m;
+    double dt = l->dt, a = 1.0 - dt * l->lambda0, da = l->da;
+    if (gridform_kernel_apply(l->kernel, g, h, ng) != GRIDFORM_OK)
+        return gridform__fail(&l->err, GRIDFORM_EINVAL, l->api, "the kernel failed to apply: %s",
+                       gridform_kernel_last_error(l->kernel));
+    int coupled = l->coupling != GRIDFORM_COUPLING_INDEPENDENT;
+    if (coupled) {
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)ng, (int)ng, (int)n, da, g, (int)n, h, (int)n,
+                    0.0, m, (int)ng);
+        for (size_t j = 0; j < ng; j++) {
+            l->rq[j] = m[j * ng + j] / (l->nrm[j] * l->nrm[j]);
+            m[j * ng + j] = 0.0;
+        }
+        if (l->coupling == GRIDFORM_COUPLING_SANGER) {
+            memcpy(x, g, ng * n * sizeof(double));
+            cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)n, 1.0, m,
+                        (int)ng, x, (int)n);
+        } else {
+            cblas_dsymm(CblasRowMajor, CblasLeft, CblasLower, (int)ng, (int)n, 1.0, m, (int)ng, g, (int)n, 0.0, x,
+                        (int)n);
+        }
+    }
+    gridform__learner_slot *slot = &l->slots[0];
+    slot->bad_map = SIZE_MAX;
+    slot->maxchg = 0.0;
+    for (size_t j = 0; j < ng; j++) {
+        double *u = h + j * n;
+        const double *gj = g + j * n;
+        if (coupled) {
+            const double *xj = x + j * n;
+            for (size_t i = 0; i < n; i++)
+                u[i] = a * gj[i] + dt * (u[i] - xj[i]);
+        } else {
+            double q = 0.0;
+            for (size_t i = 0; i < n; i++) {
+                q += gj[i] * u[i];
+                u[i] = a * gj[i] + dt * u[i];
+            }
+            l->rq[j] = q * da / (l->nrm[j] * l->nrm[j]);
+        }
+        if (finish_map(l, j, u, gj, want_change, slot) != GRIDFORM_OK)
+            return diverged(l, slot->bad_map, slot->what, slot->factor);
+    }
+    l->a = g;
+    l->g = h;
+    for (size_t j = 0; j < ng; j++)
+        l->nrm[j] = 1.0;
+    l->steps++;
+    l->time += dt;
+    if (want_change)
+        l->last_change = slot->maxchg / (dt * l->smax);
+    return GRIDFORM_OK;
+}
+
+static void rayleigh_exact(gridform_learner *l, double *per_map)
+{
+    size_t n = l->n;
+    /* kernel_apply was validated at create; a failure leaves zeros. */
+    if (gridform_kernel_apply(l->kernel, l->g, l->a, l->ng) != GRIDFORM_OK)
+        memset(l->a, 0, l->ng * n * sizeof(double));
+    for (size_t j = 0; j < l->ng; j++) {
+        const double *gj = l->g + j * n, *hj = l->a + j * n;
+        double gg = 0.0, gh = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            gg += gj[i] * gj[i];
+            gh += gj[i] * hj[i];
+        }
+        per_map[j] = gg > 0.0 ? gh / gg : 0.0;
+    }
 }
 
 int gridform__learner_step(gridform_learner *l, int want_change)
 {
     if (l->exact)
-        return gridform__learner_step_exact(l, want_change);
+        return step_exact(l, want_change);
     size_t ng = l->ng;
     double *g = l->g, *sa = l->a, *sb = l->b;
     double *out;   /* the buffer that receives the new maps (map j at j*n) */
@@ -748,7 +849,7 @@ int gridform__learner_step(gridform_learner *l, int want_change)
          * Cholesky QR on the spectra: S = H H^T dA (dsyrk), S = C C^T,
          * H <- C^{-1} H (dtrsm). */
         l->corr = GF_LEARNER_CORR_TRSM;
-        gridform__learner_pool_run(l, GF_LEARNER_PH_FWD_GS);
+        gridform__pool_run(&l->pool, GF_LEARNER_PH_FWD_GS);
         if ((rc = gram_schmidt(l)) != GRIDFORM_OK)
             return rc;
         if ((rc = run_phase(l, GF_LEARNER_PH_BWD_GS)) != GRIDFORM_OK)
@@ -766,7 +867,7 @@ int gridform__learner_step(gridform_learner *l, int want_change)
          * sb = fac sa + cfac (A sa) per chunk of bins, A by BLAS. */
         int sanger = l->coupling == GRIDFORM_COUPLING_SANGER;
         l->corr = sanger ? GF_LEARNER_CORR_TRMM : GF_LEARNER_CORR_SYMM;
-        gridform__learner_pool_run(l, GF_LEARNER_PH_FWD_Y);
+        gridform__pool_run(&l->pool, GF_LEARNER_PH_FWD_Y);
         coupling_matrix(l);
         double *m = l->m;
         for (size_t j = 0; j < ng; j++)
@@ -811,7 +912,7 @@ int gridform__learner_step(gridform_learner *l, int want_change)
 void gridform__learner_rayleigh(gridform_learner *l, double *per_map)
 {
     if (l->exact) {
-        gridform__learner_rayleigh_exact(l, per_map);
+        rayleigh_exact(l, per_map);
         return;
     }
     for (size_t j = 0; j < l->ng; j++) {
@@ -843,4 +944,58 @@ void gridform__learner_update_factors(gridform_learner *l)
         else   /* phi(dt z) dt = expm1(dt z)/z, -> dt as z -> 0 */
             l->cfac[k] = (fabs(dt * z) < 1e-300 ? dt : expm1(dt * z) / z) * inv_n;
     }
+}
+
+/* ---- stability, defaults and workers ------------------------------------ */
+
+/* Default steps, in units of 1/(max Sigma~ - min Sigma~) (EULER: half the
+ * stability limit) and of 1/max Sigma~ (EXPONENTIAL). */
+#define GF_LEARNER_EULER_FRACTION 0.5
+#define GF_LEARNER_EXP_DT 25.0
+
+/* Largest stable explicit step.  The linear part 1 + dt(Sigma~ - lambda0)
+ * needs dt <= 2/(max - min Sigma~); the Oja subspace rule also contracts
+ * the overlap of two maps at rate M_ii + M_jj ~ 2 max Sigma~, which an
+ * explicit step follows only for dt < 1/max Sigma~. */
+double gridform__learner_euler_limit(const gridform_learner *l, int coupling)
+{
+    double lim = 2.0 / (l->smax - l->smin);
+    if (coupling == GRIDFORM_COUPLING_SYMMETRIC && 1.0 / l->smax < lim)
+        lim = 1.0 / l->smax;
+    return lim;
+}
+
+double gridform__learner_default_step(const gridform_learner *l, int integrator, int coupling)
+{
+    if (integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL && coupling != GRIDFORM_COUPLING_SYMMETRIC)
+        return GF_LEARNER_EXP_DT / l->smax;
+    return GF_LEARNER_EULER_FRACTION * gridform__learner_euler_limit(l, coupling);
+}
+
+void gridform__learner_reset_runaway(gridform_learner *l)
+{
+    for (size_t j = 0; j < l->ng; j++)
+        l->logv[j] = l->logmin[j] = 0.0;
+}
+
+int gridform__learner_set_workers(gridform_learner *l, int nworkers)
+{
+    if (nworkers > l->max_workers) {
+        gridform__learner_slot *slots = gridform__calloc((size_t)nworkers, sizeof *slots);
+        if (slots == NULL)
+            return GRIDFORM_ENOMEM;
+        gridform__pool_stop(&l->pool);
+        gridform__free(l->slots);
+        l->slots = slots;
+        l->max_workers = nworkers;
+    }
+    return gridform__pool_start(&l->pool, nworkers, phase_work, l);
+}
+
+void gridform__learner_release_workers(gridform_learner *l)
+{
+    gridform__pool_stop(&l->pool);
+    gridform__free(l->slots);
+    l->slots = NULL;
+    l->max_workers = 0;
 }

@@ -57,7 +57,7 @@ check "not a whole number"             --jobs 0 $O
 check "not a whole number"             --cells 1 $O
 check "not > 0"                        --tol 0 $O
 check "not periodic or walled"         --boundary round $O
-check "euler only"                     --boundary walled --integrator exponential $O
+check "needs a value"                  $O --boundary
 check "coupled maps need"              --coupling sanger --maps 100 --n 8 $O
 check "no output file"                 --sigma 0.1
 check "empty file name"                -o ""

@@ -109,16 +109,15 @@ void sweep_worker_destroy(sweep_worker *w)
  * radius a/2 excludes the central peak, the outer radius runs from 1.2a to
  * 2.5a in 10 steps (the first and second rings of peaks of a hexagonal
  * lattice), capped at the box side.  Without a ring (a Gaussian code has
- * its maximum at k = 0) or when a box is too small to hold 1.2a, the
- * scorer's automatic annuli, from each map's own autocorrelogram. */
+ * its maximum at k = 0), or when the box cannot hold 1.2a, the scorer's
+ * defaults for the arena (gridform_scorer(3)).  The SAC's boundary follows
+ * the arena's. */
 static int make_scorer(const sweep_worker *w, gridform_scorer **sc)
 {
-    int rc = gridform_scorer_create(sc, w->n, w->n, w->box, w->box);
-    if (rc == GRIDFORM_OK)
-        rc = gridform_scorer_set_boundary(*sc, w->g->boundary);
+    int rc = gridform_scorer_create(sc, w->arena);
     if (rc == GRIDFORM_OK && w->ring_rc == GRIDFORM_OK && isfinite(w->spacing) && 1.2 * w->spacing < w->box)
-        rc = gridform_scorer_set_annuli(*sc, 0.5 * w->spacing / w->box, 1.2 * w->spacing / w->box,
-                                        fmin(2.5 * w->spacing / w->box, 1.0), 10);
+        rc = gridform_scorer_set_annuli_m(*sc, 0.5 * w->spacing, 1.2 * w->spacing, fmin(2.5 * w->spacing, w->box),
+                                          10);
     return rc;
 }
 

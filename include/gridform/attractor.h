@@ -1,4 +1,4 @@
-/* libgridform: the centre-surround attractor network (THEORY.md section 5). */
+/* libgridform: the centre-surround attractor network (doc/theory.md §5.1). */
 #ifndef GRIDFORM_ATTRACTOR_H
 #define GRIDFORM_ATTRACTOR_H
 
@@ -8,6 +8,7 @@
 #include "gridform/status.h"
 #include "gridform/kernel.h"
 #include "gridform/learner.h"
+#include "gridform/precision.h"
 
 GRIDFORM_BEGIN_DECLS
 
@@ -37,6 +38,13 @@ GRIDFORM_API int gridform_attractor_set_velocity_coupling(gridform_attractor *a,
 GRIDFORM_API int gridform_attractor_set_velocity(gridform_attractor *a, double vx, double vy);
 GRIDFORM_API int gridform_attractor_get_parameters(const gridform_attractor *a, double *gain, double *tau,
                                                    double *dt, double *b, int *nonlinearity);
+
+/* Working precision: GRIDFORM_PRECISION_DOUBLE (default) or
+ * GRIDFORM_PRECISION_SINGLE (rates, transforms and the step in float; rates
+ * still go in and out as double).  Switching keeps the rates, rounded to
+ * the new precision. */
+GRIDFORM_API int gridform_attractor_set_precision(gridform_attractor *a, int precision);
+GRIDFORM_API int gridform_attractor_get_precision(const gridform_attractor *a, int *precision);
 
 /* State.  Rates are ny x nx doubles (the mean over the four populations). */
 GRIDFORM_API int gridform_attractor_seed(gridform_attractor *a, uint64_t seed, double amplitude);

@@ -1,4 +1,4 @@
-/* libgridform: pattern-forming learning dynamics (THEORY.md sections 2-4). */
+/* libgridform: pattern-forming learning dynamics (doc/theory.md §2 to §4). */
 #ifndef GRIDFORM_LEARNER_H
 #define GRIDFORM_LEARNER_H
 
