@@ -10,6 +10,10 @@ and prints one table (issue 6):
   4. time to hexagons: EULER vs EXPONENTIAL vs the NumPy reference
   5. threads: 1 -> 2 threads on (256^2, 64)
   6. memory: peak RSS of a (256^2, 256) learner vs the bytes its data needs
+  7. precision and peers (issue 16): the Sanger + ReLU Euler step in C double,
+     C single, NumPy, PyTorch float64 and float32 (skipped without torch),
+     the ratios; spectral truncation; time to hexagons and peak memory,
+     single against double
 
 C and NumPy are timed A B A B (alternating blocks of steps on the same maps)
 and medians are reported.  Both sides use one thread for part 1 (the NumPy
@@ -30,9 +34,19 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
+# PyTorch, the peer of part 7, on one thread like everything else; its
+# columns are skipped when it cannot be imported.
+try:
+    import torch  # noqa: E402
+    torch.set_num_threads(1)
+except ImportError:
+    torch = None
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "reference"))
 import pattern  # noqa: E402
+if torch is not None:
+    import pattern_torch  # noqa: E402
 
 
 def say(*a):
@@ -69,6 +83,8 @@ class CLearner:
         self.dA = float(kv["dA"])
         self.lx = float(kv["lx"])
         self.ly = float(kv["ly"])
+        self.kept = int(kv.get("kept", "0"))
+        self.nfreq = int(kv.get("nfreq", "0"))
 
     def cmd(self, text):
         self.p.stdin.write(text + "\n")
@@ -319,6 +335,111 @@ def bench_mem(a):
     return res
 
 
+# ---- 7: precision, truncation and the peers ------------------------------------
+
+def bench_peers(a, tmp, n, ng, steps, rounds):
+    """ms/step of the Sanger + ReLU Euler step: C double, C single, NumPy,
+    PyTorch float64 and float32, from the same maps with the same dt,
+    timed in alternating blocks (A B C D E A B C D E ...); medians."""
+    d = tempfile.mkdtemp(dir=tmp)
+    cd = CLearner(a.gfbench, n=n, ng=ng, coupling=pattern.SANGER, dir=d, precision="double")
+    cs = CLearner(a.gfbench, n=n, ng=ng, coupling=pattern.SANGER, precision="single", dt=repr(cd.dt))
+    spectrum = np.load(os.path.join(d, "spectrum.npy"))
+    maps0 = np.load(os.path.join(d, "maps0.npy"))
+    ref = pattern.Reference(spectrum, maps0, cd.lx, cd.ly, cd.dt, pattern.SANGER)
+    peers = {}
+    if torch is not None:
+        for name, dtype in (("torch64", torch.float64), ("torch32", torch.float32)):
+            peers[name] = pattern_torch.TorchReference(spectrum, maps0, cd.lx, cd.ly, cd.dt,
+                                                       pattern.SANGER, dtype)
+    t = {k: [] for k in ["c64", "c32", "numpy"] + list(peers)}
+    per = max(1, steps // rounds)
+    done = 0
+    while done < steps:
+        k = min(per, steps - done)
+        t["c64"] += cd.step(k)
+        t["c32"] += cs.step(k)
+        ref.iterate(k, t["numpy"])
+        for name, r in peers.items():
+            r.iterate(k, t[name])
+        done += k
+    maps = {}
+    for name, c in (("c64", cd), ("c32", cs)):
+        out = os.path.join(d, name + ".npy")
+        c.cmd("save " + out)
+        maps[name] = np.load(out)
+        c.close()
+    scale = float(np.max(np.abs(ref.G)))
+    res = {k: med_ms(v) for k, v in t.items()}
+    res["diff_c64"] = float(np.max(np.abs(maps["c64"] - ref.G))) / scale
+    res["diff_c32"] = float(np.max(np.abs(maps["c32"] - ref.G))) / scale
+    if "torch32" in peers:
+        res["diff_torch32"] = float(np.max(np.abs(peers["torch32"].maps() - ref.G))) / scale
+    res["steps"] = steps
+    return res
+
+
+def bench_truncation(a, tmp, n, ng, steps, rounds):
+    """The double Sanger step with the default spectral truncation against
+    epsilon = 0 (every bin), A B from the same maps; max |diff| after the
+    same steps."""
+    d = tempfile.mkdtemp(dir=tmp)
+    ct = CLearner(a.gfbench, n=n, ng=ng, coupling=pattern.SANGER, dir=d, precision="double")
+    cf = CLearner(a.gfbench, n=n, ng=ng, coupling=pattern.SANGER, precision="double", truncation=0,
+                  dt=repr(ct.dt))
+    tt, tf = [], []
+    per = max(1, steps // rounds)
+    done = 0
+    while done < steps:
+        k = min(per, steps - done)
+        tt += ct.step(k)
+        tf += cf.step(k)
+        done += k
+    out = {}
+    for name, c in (("t", ct), ("f", cf)):
+        path = os.path.join(d, name + ".npy")
+        c.cmd("save " + path)
+        out[name] = np.load(path)
+    res = dict(trunc=med_ms(tt), full=med_ms(tf), kept=ct.kept, nfreq=ct.nfreq,
+               diff=float(np.max(np.abs(out["t"] - out["f"]))), steps=steps)
+    ct.close()
+    cf.close()
+    return res
+
+
+def bench_hex_precision(a):
+    """Time to hexagons (part 4's criterion and set-up) in single and double,
+    EULER and EXPONENTIAL, per seed; learning time only (scoring excluded)."""
+    res = {}
+    for integrator in ("euler", "exponential"):
+        for prec in ("double", "single"):
+            runs = []
+            for seed in range(1, a.hex_seeds + 1):
+                args = [a.gfbench, "hex", "--n", "64", "--ng", "32", "--integrator", integrator,
+                        "--precision", prec, "--seed", str(seed), "--every", str(a.hex_every),
+                        "--dense", str(a.hex_dense), "--budget", str(a.hex_budget)]
+                out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+                kv = parse_kv(out.strip().splitlines()[-1])
+                runs.append(dict(reached=kv["reached"] == "1", steps=int(kv["steps"]),
+                                 seconds=float(kv["seconds"])))
+            res[(integrator, prec)] = dict(
+                reached=all(r["reached"] for r in runs),
+                steps=[r["steps"] for r in runs],
+                seconds=float(np.median([r["seconds"] for r in runs])))
+    return res
+
+
+def bench_mem_precision(a):
+    res = {}
+    for prec in ("double", "single"):
+        out = subprocess.run([a.gfbench, "mem", "--n", "256", "--ng", "256", "--coupling",
+                              pattern.SANGER, "--precision", prec],
+                             check=True, capture_output=True, text=True).stdout
+        kv = parse_kv(out.strip().splitlines()[-1])
+        res[prec] = {k: float(v) for k, v in kv.items()}
+    return res
+
+
 def machine():
     """One line about the machine and the libraries, for the table's header."""
     cpu, ncpu = "unknown CPU", os.cpu_count()
@@ -371,7 +492,12 @@ def main():
     p.add_argument("--numpy-hex-budget", type=float, default=60.0)
     p.add_argument("--thread-steps", type=int, default=5)
     p.add_argument("--thread-rounds", type=int, default=3)
-    p.add_argument("--parts", default="123456")
+    p.add_argument("--peer-steps", type=int, default=40,
+                   help="steps of part 7's precision table (40)")
+    p.add_argument("--peer-rounds", type=int, default=4, help="alternating blocks in part 7 (4)")
+    p.add_argument("--trunc-steps", type=int, default=100,
+                   help="steps of part 7's truncation comparison (100)")
+    p.add_argument("--parts", default="1234567")
     p.add_argument("--markdown", metavar="FILE",
                    help="also put the table into FILE (BENCHMARKS.md) between its"
                         " '<!-- bench:table -->' markers")
@@ -379,6 +505,7 @@ def main():
     if a.quick:
         a.steps, a.rounds, a.floor_reps, a.score_ref_maps, a.score_rounds = 10, 2, 5, 4, 1
         a.numpy_hex_budget, a.hex_seeds, a.thread_rounds = 10.0, 1, 1
+        a.peer_steps, a.peer_rounds, a.trunc_steps = 4, 2, 10
     a_gfbench[0] = a.gfbench
     configs = [(64, 64), (128, 64), (128, 256), (256, 64)]
     rows = []
@@ -410,6 +537,17 @@ def main():
         if "6" in a.parts:
             say("bench: memory ...")
             mem = bench_mem(a)
+        peer_res, trunc_res, hexp_res, memp_res = [], None, None, None
+        if "7" in a.parts:
+            for n, ng in configs:
+                say("bench: precision and peers n=%d^2 ng=%d ..." % (n, ng))
+                peer_res.append(((n, ng), bench_peers(a, tmp, n, ng, a.peer_steps, a.peer_rounds)))
+            say("bench: truncation ...")
+            trunc_res = bench_truncation(a, tmp, 128, 256, a.trunc_steps, a.peer_rounds)
+            say("bench: time to hexagons, single and double ...")
+            hexp_res = bench_hex_precision(a)
+            say("bench: memory, single and double ...")
+            memp_res = bench_mem_precision(a)
 
     w = rows.append
     w("libgridform benchmarks (%s)" % time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
@@ -496,6 +634,63 @@ def main():
               " %.1f MiB): (peak-before)/need %.2f, peak/need %.2f (target <= 1.5) %s" %
               (coupling, m["peak_rss"] / 2**20, m["base_rss"] / 2**20, m["need"] / 2**20,
                m["maps"] / 2**20, r, m["peak_rss"] / m["need"], fmt_target(m["peak_rss"] / m["need"] <= 1.5)))
+    if peer_res:
+        w("")
+        w("7. precision and peers: SANGER + RELU, EULER, ms/step, 1 thread (OPENBLAS_NUM_THREADS=1,"
+          " torch.set_num_threads(1)), median of %d steps in %d alternating blocks" %
+          (a.peer_steps, a.peer_rounds))
+        if torch is None:
+            w("   PyTorch: not importable (Debian: apt-get install python3-torch); its columns are skipped")
+        else:
+            w("   PyTorch %s" % torch.__version__)
+        hdr = ["grid, maps", "C f64", "C f32", "NumPy", "NumPy/C64", "NumPy/C32", "C64/C32"]
+        if torch is not None:
+            hdr[4:4] = ["torch64", "torch32"]
+            hdr += ["t32/C64", "t32/C32"]
+        w("   | " + " | ".join(hdr) + " | targets |")
+        w("   |" + "---|" * (len(hdr) + 1))
+        for (n, ng), r in peer_res:
+            c64, c32, npy = r["c64"], r["c32"], r["numpy"]
+            cells = ["%d^2, %d" % (n, ng), "%.2f" % c64, "%.2f" % c32, "%.1f" % npy]
+            if torch is not None:
+                cells += ["%.1f" % r["torch64"], "%.1f" % r["torch32"]]
+            cells += ["%.1f" % (npy / c64), "%.1f" % (npy / c32), "%.2f" % (c64 / c32)]
+            ok = npy / c32 >= 5 and (n * n * ng < 128 * 128 * 64 or c64 / c32 >= 1.7)
+            if torch is not None:
+                cells += ["%.1f" % (r["torch32"] / c64), "%.1f" % (r["torch32"] / c32)]
+                ok = ok and r["torch32"] / c32 >= 3
+            w("   | " + " | ".join(cells) + " | %s |" % ("met" if ok else "MISSED"))
+        w("   targets: C f32 >= 3x torch f32 and >= 5x NumPy everywhere; C f32 >= 1.7x C f64 at"
+          " 128^2 x 64 and larger")
+        w("   max|diff| against NumPy after %d steps, relative to max|G|: C f64 %s; C f32 %s%s" %
+          (a.peer_steps, " ".join("%.1e" % r["diff_c64"] for _, r in peer_res),
+           " ".join("%.1e" % r["diff_c32"] for _, r in peer_res),
+           ("; torch f32 " + " ".join("%.1e" % r["diff_torch32"] for _, r in peer_res))
+           if torch is not None else ""))
+    if trunc_res:
+        r = trunc_res
+        ratio = r["full"] / r["trunc"]
+        w("   spectral truncation, (128^2, 256) SANGER double: epsilon 1e-16 keeps %d of %d bins;"
+          " %.2f ms/step against %.2f ms/step untruncated: %.2fx (target >= 1.3) %s;"
+          " max|diff| after %d steps %.1e (target <= 1e-12) %s" %
+          (r["kept"], r["nfreq"], r["trunc"], r["full"], ratio, fmt_target(ratio >= 1.3),
+           r["steps"], r["diff"], fmt_target(r["diff"] <= 1e-12)))
+    if hexp_res:
+        w("   time to hexagons (part 4's set-up, %d seeds, median learning seconds; steps per seed):"
+          % a.hex_seeds)
+        for integrator in ("euler", "exponential"):
+            rd, rs = hexp_res[(integrator, "double")], hexp_res[(integrator, "single")]
+            w("     %-11s double %8.4f s (%s)%s, single %8.4f s (%s)%s: double/single %.2fx" %
+              (integrator.upper(), rd["seconds"], "/".join(map(str, rd["steps"])),
+               "" if rd["reached"] else " NOT reached", rs["seconds"], "/".join(map(str, rs["steps"])),
+               "" if rs["reached"] else " NOT reached", rd["seconds"] / rs["seconds"]))
+    if memp_res:
+        md, ms = memp_res["double"], memp_res["single"]
+        gd, gs = md["peak_rss"] - md["base_rss"], ms["peak_rss"] - ms["base_rss"]
+        w("   peak memory, (256^2, 256) SANGER, above the process before the learner: double %.1f MiB,"
+          " single %.1f MiB: %.2f (target <= 0.55) %s; whole process %.1f and %.1f MiB" %
+          (gd / 2**20, gs / 2**20, gs / gd, fmt_target(gs / gd <= 0.55), md["peak_rss"] / 2**20,
+           ms["peak_rss"] / 2**20))
     w("")
     w("total bench time %.0f s" % (time.time() - t_start))
     print("\n".join(rows))

@@ -3,7 +3,7 @@
  * Builds a periodic arena, a centre-surround place code and its FOURIER
  * kernel, then prints the ring k*, the wavelength 2 pi/k*, the hexagonal
  * spacing 4 pi/(sqrt 3 k*), and the first Fourier-lattice eigen shells of
- * the box (the multi-map hierarchy of THEORY.md section 4).
+ * the box (the multi-map hierarchy of doc/theory.md §4).
  *
  *   spectrum [--sigma M] [--surround S] [--box L] [--resolution N]
  *            [--tuning dog|gaussian|softmax] [--cells N] [--shells N] */

@@ -1,5 +1,5 @@
 /* symmetry: the symmetry-breaking term of nonnegativity, made computable
- * (THEORY.md section 3).
+ * (doc/theory.md §3).
  *
  * For a difference-of-Gaussians place code it prints
  *   1. the objective, cubic gain and gridness of ideal hexagons, squares and
@@ -110,7 +110,7 @@ int main(int argc, char **argv)
         }
     }
 
-    /* The continuum ring of the DoG (THEORY.md section 1) decides the box. */
+    /* The continuum ring of the DoG (doc/theory.md §1.5) decides the box. */
     double kring = sqrt(2 * log(surround) / (sigma * sigma * (surround - 1)));
     double lx = box, ly = box;
     if (box == 0) {
@@ -146,7 +146,7 @@ int main(int argc, char **argv)
         fail("Sigma~(k*)", rc);
         goto out;
     }
-    if ((rc = gridform_scorer_create(&sc, n, n, lx, ly)) != GRIDFORM_OK) {
+    if ((rc = gridform_scorer_create(&sc, ar)) != GRIDFORM_OK) {
         fail("scorer", rc);
         goto out;
     }

@@ -1,7 +1,7 @@
 /* libgridform: the three-wave amplitude equations of hexagon/stripe
  * competition (Cross and Hohenberg, Rev. Mod. Phys. 65, 1993, section VI;
  * Ciliberto, Coullet, Lega, Pampaloni and Perez-Garcia, Phys. Rev. Lett. 65,
- * 1990), THEORY.md section 3:
+ * 1990), doc/theory.md §3.4:
  *
  *   dA1/dt = mu A1 + gamma conj(A2) conj(A3) - A1 (g0 |A1|^2 + g1 (|A2|^2 + |A3|^2))
  *

@@ -1,4 +1,4 @@
-/* libgridform: the centre-surround attractor network (THEORY.md section 5).
+/* libgridform: the centre-surround attractor network (doc/theory.md §5.1).
  *
  *   tau dr_d/dt = -r_d + phi(h + b (1 + alpha e_d . v)),
  *   h = sum_d J_d * r_d,   J_d(x) = (gain / (4 c)) Sigma(x - shift e_d),
@@ -10,7 +10,7 @@
  * (1/4) sum_d Sigma(. - shift e_d) on the Fourier lattice, so gain is the
  * growth factor of the most unstable mode: with gain > 1 the uniform state
  * is unstable at the ring k* of Sigma, which is where a pattern forms
- * (Sorscher et al. 2019, section 5; THEORY.md section 5).
+ * (Sorscher et al. 2019, section 5; doc/theory.md §5.1).
  *
  * Sigma is translation-invariant on the torus, so J_d is the Fourier
  * multiplier Sigma~(k) exp(-i k . shift e_d): the shift costs nothing per
@@ -20,12 +20,19 @@
  *
  * While the four populations hold the same rates (after seed/set_rates, and
  * as long as v = 0) they stay identical, and the step is done on one of
- * them with the summed multiplier: two FFTs per step instead of five. */
+ * them with the summed multiplier: two FFTs per step instead of five.
+ *
+ * The step is written once (lib/attractor_step.h) and compiled for double
+ * and for float: GRIDFORM_PRECISION_SINGLE keeps the rates, spectra and
+ * multipliers in float and transforms them with fftwf (doc/theory.md §2.8),
+ * which halves the memory the step streams through. */
 #include "config.h"
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include <fftw3.h>
 #include "internal.h"
+#include "kernel_op.h"
 
 #define NPOP 4
 #define NTRACK 3
@@ -45,11 +52,22 @@ struct gridform_attractor {
     double *h;              /* n: recurrent input, also scratch */
     fftw_complex *ht;       /* nfreq */
     fftw_plan r2c_all, r2c_one, c2r;
+    /* GRIDFORM_PRECISION_SINGLE: the step's arrays and plans in float.  The
+     * double rates, rt, mult and msum are then freed; h, ht and r2c_one
+     * stay, for the displacement readout (gf_sum_fft), which runs on
+     * demand and not per step. */
+    int precision;
+    struct {
+        float *rates, *h, *msum;
+        fftwf_complex *rt, *ht, *mult;
+        fftwf_plan r2c_all, r2c_one, c2r;
+    } sp;
     double gain, tau, dt, b, shift, alpha, vx, vy;
     double t;
     int nl;
     int identical;          /* all populations hold population 0's rates */
-    int diverged;
+    int diverged;           /* 1: a rate became non-finite; 2: the input ran away (state kept) */
+    double rscale;          /* max |rate| when the state was last seeded or set */
     double change;          /* last relative change per time constant */
     /* displacement tracking */
     int tracking;
@@ -63,10 +81,64 @@ struct gridform_attractor {
 #define GF_ATT_CHECK(a) \
     do { if ((a) == NULL) return GF_FAIL(NULL, GRIDFORM_EINVAL, "a must not be NULL"); } while (0)
 
+/* The step in double (gf_step_d, ...) and in float (gf_step_s, ...). */
+#define GF_AT_R double
+#define GF_AT_C fftw_complex
+#define GF_AT_FN(x) x##_d
+#define GF_AT_ST(a) (a)
+#define GF_AT_R2C fftw_execute_dft_r2c
+#define GF_AT_C2R fftw_execute_dft_c2r
+#define GF_AT_TANH tanh
+#include "attractor_step.h"
+#undef GF_AT_R
+#undef GF_AT_C
+#undef GF_AT_FN
+#undef GF_AT_ST
+#undef GF_AT_R2C
+#undef GF_AT_C2R
+#undef GF_AT_TANH
+#define GF_AT_R float
+#define GF_AT_C fftwf_complex
+#define GF_AT_FN(x) x##_s
+#define GF_AT_ST(a) (&(a)->sp)
+#define GF_AT_R2C fftwf_execute_dft_r2c
+#define GF_AT_C2R fftwf_execute_dft_c2r
+#define GF_AT_TANH tanhf
+#include "attractor_step.h"
+#undef GF_AT_R
+#undef GF_AT_C
+#undef GF_AT_FN
+#undef GF_AT_ST
+#undef GF_AT_R2C
+#undef GF_AT_C2R
+#undef GF_AT_TANH
+
 /* The shift phase exp(-i k s) along one axis.  At the Nyquist frequency of
  * an even axis the bin is its own mirror image, so a multiplier there must
  * be real for the inverse real FFT to be consistent: take the mean of the
  * two equivalent shifts, cos(k s). */
+/* Store the multiplier of population d at bin, and the summed one, in the
+ * working precision. */
+static void gf_store_mult(gridform_attractor *a, int d, size_t bin, double re, double im)
+{
+    size_t idx = (size_t)d * a->nfreq + bin;
+    if (a->precision == GRIDFORM_PRECISION_SINGLE) {
+        a->sp.mult[idx][0] = (float)re;
+        a->sp.mult[idx][1] = (float)im;
+    } else {
+        a->mult[idx][0] = re;
+        a->mult[idx][1] = im;
+    }
+}
+
+static void gf_store_msum(gridform_attractor *a, size_t bin, double v)
+{
+    if (a->precision == GRIDFORM_PRECISION_SINGLE)
+        a->sp.msum[bin] = (float)v;
+    else
+        a->msum[bin] = v;
+}
+
 static void gf_phase(double k, double s, int nyquist, double *re, double *im)
 {
     *re = cos(k * s);
@@ -112,14 +184,45 @@ static int gf_build_multipliers(gridform_attractor *a, double *norm_out)
                     gf_phase(kx, gf_dir[d][0] * a->shift, nyqx, &re, &im);
                 else
                     gf_phase(ky, gf_dir[d][1] * a->shift, nyqy, &re, &im);
-                a->mult[(size_t)d * a->nfreq + bin][0] = 0.25 * s * re;
-                a->mult[(size_t)d * a->nfreq + bin][1] = 0.25 * s * im;
+                gf_store_mult(a, d, bin, 0.25 * s * re, 0.25 * s * im);
                 sum += 0.25 * s * re;
             }
             /* the imaginary parts of +e_d and -e_d cancel */
-            a->msum[bin] = sum;
+            gf_store_msum(a, bin, sum);
         }
     return 1;
+}
+
+/* Free the single-precision arrays and plans (a->sp zeroed). */
+static void gf_free_single(gridform_attractor *a)
+{
+    if (a->sp.r2c_all || a->sp.r2c_one || a->sp.c2r) {
+        gridform__fftw_lock(1);
+        if (a->sp.r2c_all) fftwf_destroy_plan(a->sp.r2c_all);
+        if (a->sp.r2c_one) fftwf_destroy_plan(a->sp.r2c_one);
+        if (a->sp.c2r) fftwf_destroy_plan(a->sp.c2r);
+        gridform__fftw_unlock();
+    }
+    gridform__aligned_free(a->sp.rates);
+    gridform__aligned_free(a->sp.h);
+    gridform__aligned_free(a->sp.msum);
+    gridform__aligned_free(a->sp.rt);
+    gridform__aligned_free(a->sp.ht);
+    gridform__aligned_free(a->sp.mult);
+    memset(&a->sp, 0, sizeof a->sp);
+}
+
+/* Free the double-precision state arrays (not h, ht: see the struct). */
+static void gf_free_double_state(gridform_attractor *a)
+{
+    gridform__free(a->msum);
+    gridform__aligned_free(a->mult);
+    gridform__aligned_free(a->rates);
+    gridform__aligned_free(a->rt);
+    a->msum = NULL;
+    a->mult = NULL;
+    a->rates = NULL;
+    a->rt = NULL;
 }
 
 static void gf_free(gridform_attractor *a)
@@ -133,11 +236,9 @@ static void gf_free(gridform_attractor *a)
         if (a->c2r) fftw_destroy_plan(a->c2r);
         gridform__fftw_unlock();
     }
+    gf_free_single(a);
+    gf_free_double_state(a);
     gridform__free(a->sigma);
-    gridform__free(a->msum);
-    gridform__aligned_free(a->mult);
-    gridform__aligned_free(a->rates);
-    gridform__aligned_free(a->rt);
     gridform__aligned_free(a->h);
     gridform__aligned_free(a->ht);
     gridform__free(a);
@@ -153,10 +254,12 @@ int gridform_attractor_create(gridform_attractor **out, const gridform_kernel *J
     int mode = 0, rc;
     if ((rc = gridform_kernel_get_mode(J, &mode)) != GRIDFORM_OK)
         return GF_FAIL(NULL, rc, "cannot read the kernel's mode: %s", gridform_kernel_last_error(J));
-    if (mode != GRIDFORM_KERNEL_FOURIER && mode != GRIDFORM_KERNEL_RADIAL)
+    /* Any Fourier multiplier (FOURIER, AVERAGED, RADIAL, SPECTRUM, centred
+     * or not) is translation-invariant; EXACT is not. */
+    if (!gridform__kernel_is_multiplier(J))
         return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
-                       "the network needs a translation-invariant kernel (GRIDFORM_KERNEL_FOURIER "
-                       "or GRIDFORM_KERNEL_RADIAL), got mode %d", mode);
+                       "the network needs a translation-invariant kernel (a Fourier multiplier: "
+                       "GRIDFORM_KERNEL_FOURIER, _AVERAGED, _RADIAL or _SPECTRUM), got mode %d", mode);
     double kstar = 0.0, spacing = 0.0;
     rc = gridform_kernel_ring(J, &kstar, &spacing);
     if (rc == GRIDFORM_EUNDEFINED)
@@ -195,6 +298,7 @@ int gridform_attractor_create(gridform_attractor **out, const gridform_kernel *J
     a->shift = GF_PI / (10.0 * kstar);
     a->alpha = 0.1;
     a->identical = 1;
+    a->precision = GRIDFORM_PRECISION_DOUBLE;
 
     a->sigma = gridform__malloc_array(a->nfreq, sizeof(double));
     a->msum = gridform__malloc_array(a->nfreq, sizeof(double));
@@ -220,10 +324,13 @@ int gridform_attractor_create(gridform_attractor **out, const gridform_kernel *J
         }
     double c;
     if (!gf_build_multipliers(a, &c)) {
+        /* Read Sigma~(0) before the handle is freed (issue 12, B2: this
+         * message used to read a->sigma after gf_free). */
+        double c0 = a->sigma[0];
         gf_free(a);
         return GF_FAIL(NULL, GRIDFORM_EUNDEFINED,
                        "no mode of the %zu x %zu lattice beats the uniform mode (largest Sigma~ %g at k != 0, "
-                       "%g at k = 0): no pattern can form", ar->nx, ar->ny, c, a->sigma[0]);
+                       "%g at k = 0): no pattern can form", ar->nx, ar->ny, c, c0);
     }
 
     int dims[2] = {(int)a->ny, (int)a->nx};
@@ -358,6 +465,96 @@ int gridform_attractor_get_parameters(const gridform_attractor *a, double *gain,
     return GRIDFORM_OK;
 }
 
+/* Allocate and plan the float arrays (a->sp), all or nothing. */
+static int gf_alloc_single(gridform_attractor *a)
+{
+    size_t n = a->n, nf = a->nfreq;
+    a->sp.rates = gridform__aligned_alloc(NPOP * n * sizeof(float));
+    a->sp.h = gridform__aligned_alloc(n * sizeof(float));
+    a->sp.msum = gridform__aligned_alloc(nf * sizeof(float));
+    a->sp.rt = gridform__aligned_alloc(NPOP * nf * sizeof(fftwf_complex));
+    a->sp.ht = gridform__aligned_alloc(nf * sizeof(fftwf_complex));
+    a->sp.mult = gridform__aligned_alloc(NPOP * nf * sizeof(fftwf_complex));
+    if (!a->sp.rates || !a->sp.h || !a->sp.msum || !a->sp.rt || !a->sp.ht || !a->sp.mult) {
+        gf_free_single(a);
+        return 0;
+    }
+    int dims[2] = {(int)a->ny, (int)a->nx};
+    gridform__fftw_lock(1);
+    a->sp.r2c_all = fftwf_plan_many_dft_r2c(2, dims, NPOP, a->sp.rates, NULL, 1, (int)n, a->sp.rt, NULL, 1,
+                                            (int)nf, FFTW_ESTIMATE);
+    a->sp.r2c_one = fftwf_plan_many_dft_r2c(2, dims, 1, a->sp.rates, NULL, 1, (int)n, a->sp.rt, NULL, 1,
+                                            (int)nf, FFTW_ESTIMATE);
+    a->sp.c2r = fftwf_plan_many_dft_c2r(2, dims, 1, a->sp.ht, NULL, 1, (int)nf, a->sp.h, NULL, 1, (int)n,
+                                        FFTW_ESTIMATE);
+    gridform__fftw_unlock();
+    if (!a->sp.r2c_all || !a->sp.r2c_one || !a->sp.c2r) {
+        gf_free_single(a);
+        return 0;
+    }
+    return 1;
+}
+
+/* Allocate the double state arrays, all or nothing. */
+static int gf_alloc_double_state(gridform_attractor *a)
+{
+    size_t n = a->n, nf = a->nfreq;
+    a->msum = gridform__malloc_array(nf, sizeof(double));
+    a->mult = gridform__aligned_alloc(NPOP * nf * sizeof(fftw_complex));
+    a->rates = gridform__aligned_alloc(NPOP * n * sizeof(double));
+    a->rt = gridform__aligned_alloc(NPOP * nf * sizeof(fftw_complex));
+    if (!a->msum || !a->mult || !a->rates || !a->rt) {
+        gf_free_double_state(a);
+        return 0;
+    }
+    return 1;
+}
+
+int gridform_attractor_set_precision(gridform_attractor *a, int precision)
+{
+    GF_ATT_CHECK(a);
+    gridform__errbuf *eb = GF_ATT_EB(a);
+    if (precision != GRIDFORM_PRECISION_DOUBLE && precision != GRIDFORM_PRECISION_SINGLE)
+        return GF_FAIL(eb, GRIDFORM_EINVAL,
+                       "precision must be GRIDFORM_PRECISION_DOUBLE (%d) or GRIDFORM_PRECISION_SINGLE (%d), got %d",
+                       GRIDFORM_PRECISION_DOUBLE, GRIDFORM_PRECISION_SINGLE, precision);
+    if (precision == a->precision)
+        return GRIDFORM_OK;
+    /* The new arrays first, so a failure leaves the network as it was.
+     * The rates carry over (every population, rounded to the new type);
+     * the multipliers are rebuilt from Sigma~ in double, then stored. */
+    size_t all = NPOP * a->n;
+    double c;
+    if (precision == GRIDFORM_PRECISION_SINGLE) {
+        if (!gf_alloc_single(a))
+            return GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot allocate or plan the single-precision %zu x %zu sheet",
+                           a->nx, a->ny);
+        for (size_t i = 0; i < all; i++)
+            a->sp.rates[i] = (float)a->rates[i];
+        a->precision = precision;
+        gf_build_multipliers(a, &c);   /* accepted before: cannot fail */
+        gf_free_double_state(a);
+    } else {
+        if (!gf_alloc_double_state(a))
+            return GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot allocate the double-precision %zu x %zu sheet",
+                           a->nx, a->ny);
+        for (size_t i = 0; i < all; i++)
+            a->rates[i] = (double)a->sp.rates[i];
+        a->precision = precision;
+        gf_build_multipliers(a, &c);
+        gf_free_single(a);
+    }
+    return GRIDFORM_OK;
+}
+
+int gridform_attractor_get_precision(const gridform_attractor *a, int *precision)
+{
+    GF_ATT_CHECK(a);
+    GF_CHECK_PTR(GF_ATT_EB(a), precision);
+    *precision = a->precision;
+    return GRIDFORM_OK;
+}
+
 static void gf_reset_state(gridform_attractor *a)
 {
     a->identical = 1;
@@ -374,9 +571,16 @@ int gridform_attractor_seed(gridform_attractor *a, uint64_t seed, double amplitu
         return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EINVAL, "amplitude must be finite and >= 0, got %g", amplitude);
     gridform__rng r;
     gridform__rng_seed(&r, seed);
-    /* nonnegative, so a rectified sheet starts inside its state space */
-    for (size_t i = 0; i < a->n; i++)
-        a->rates[i] = amplitude * gridform__rng_uniform(&r);
+    /* nonnegative, so a rectified sheet starts inside its state space;
+     * drawn in double (the same numbers in both precisions), then stored */
+    a->rscale = amplitude;
+    for (size_t i = 0; i < a->n; i++) {
+        double v = amplitude * gridform__rng_uniform(&r);
+        if (a->precision == GRIDFORM_PRECISION_SINGLE)
+            a->sp.rates[i] = (float)v;
+        else
+            a->rates[i] = v;
+    }
     gf_reset_state(a);
     return GRIDFORM_OK;
 }
@@ -389,7 +593,15 @@ int gridform_attractor_set_rates(gridform_attractor *a, const double *rates)
     for (size_t i = 0; i < a->n; i++)
         if (!isfinite(rates[i]))
             return GF_FAIL(eb, GRIDFORM_EINVAL, "rates[%zu] is not finite", i);
-    memcpy(a->rates, rates, a->n * sizeof(double));
+    double rmax = 0.0;
+    for (size_t i = 0; i < a->n; i++)
+        if (fabs(rates[i]) > rmax)
+            rmax = fabs(rates[i]);
+    a->rscale = rmax;
+    if (a->precision == GRIDFORM_PRECISION_SINGLE)
+        gf_load_rates_s(a, rates);
+    else
+        gf_load_rates_d(a, rates);
     gf_reset_state(a);
     return GRIDFORM_OK;
 }
@@ -399,18 +611,17 @@ int gridform_attractor_get_rates(const gridform_attractor *a, double *rates)
     GF_ATT_CHECK(a);
     gridform__errbuf *eb = GF_ATT_EB(a);
     GF_CHECK_PTR(eb, rates);
-    if (a->diverged)
+    if (a->diverged == 1)
         return GF_FAIL(eb, GRIDFORM_EDIVERGED, "the rates diverged; seed or set them again");
-    if (a->identical) {
-        memcpy(rates, a->rates, a->n * sizeof(double));
-        return GRIDFORM_OK;
-    }
-    for (size_t i = 0; i < a->n; i++) {
-        double s = 0.0;
-        for (int d = 0; d < NPOP; d++)
-            s += a->rates[(size_t)d * a->n + i];
-        rates[i] = s / NPOP;
-    }
+    if (a->precision == GRIDFORM_PRECISION_SINGLE)
+        gf_store_rates_s(a, rates, 0);
+    else
+        gf_store_rates_d(a, rates, 0);
+    /* After a runaway the state before the runaway step is kept (finite)
+     * and given out, still with GRIDFORM_EDIVERGED. */
+    if (a->diverged)
+        return GF_FAIL(eb, GRIDFORM_EDIVERGED,
+                       "the rates ran away; rates holds the last finite state; seed or set them again");
     return GRIDFORM_OK;
 }
 
@@ -422,113 +633,52 @@ int gridform_attractor_get_time(const gridform_attractor *a, double *t)
     return GRIDFORM_OK;
 }
 
-/* Fourier coefficient of the summed population rates at tracked bin j. */
-static void gf_tracked_coef(const gridform_attractor *a, fftw_complex *rt, int all, int j,
-                            double *re, double *im)
+/* Runaway detection (issue 12, W4; doc/theory.md §5.2).  A network whose
+ * rates stay bounded has |J * r| of the order of its input and its initial
+ * rates: every nonlinearity here is 1-Lipschitz, and for the homogeneous
+ * ones (RELU, LINEAR) the states scale with b and r(0).  Saturating
+ * patterns stay within a few tens of that scale (a rectified DoG network
+ * at gain 1.44, the edge of saturation, peaks at 30 b).  A linear network
+ * above gain 1, or a rectified one far above it, grows exponentially and
+ * used to run until the rates overflowed, many thousand steps later, or
+ * never did within a run (LINEAR at the default gain reached 7e78 and
+ * returned GRIDFORM_CONTINUE).  So the input J * r may not exceed
+ * GF_RUNAWAY times the larger of |b_d| and the initial rates: a margin of
+ * 3e4 over the largest saturated pattern, reached within a few hundred
+ * time constants of exponential growth.  The limit also stays 1e-3 below
+ * the largest finite number of the working precision, so the state kept is
+ * always finite. */
+#define GF_RUNAWAY 1e6
+
+static double gf_runaway_limit(const gridform_attractor *a)
 {
-    size_t bin = a->tbin[j];
-    double sr = 0.0, si = 0.0;
-    int np = all ? NPOP : 1;
-    for (int d = 0; d < np; d++) {
-        sr += rt[(size_t)d * a->nfreq + bin][0];
-        si += rt[(size_t)d * a->nfreq + bin][1];
+    double bmax = 0.0;
+    for (int d = 0; d < NPOP; d++) {
+        double bd = fabs(a->b * (1.0 + a->alpha * (gf_dir[d][0] * a->vx + gf_dir[d][1] * a->vy)));
+        if (bd > bmax)
+            bmax = bd;
     }
-    *re = sr;
-    *im = si;
+    double scale = bmax > a->rscale ? bmax : a->rscale;
+    double cap = 1e-3 * (a->precision == GRIDFORM_PRECISION_SINGLE ? (double)FLT_MAX : DBL_MAX);
+    double lim = GF_RUNAWAY * scale;
+    return lim < cap ? lim : cap;
 }
 
-/* Accumulate the phase advance of each tracked mode since the last call:
- * a rigid translation by u multiplies mode k by exp(-i k.u), and per step
- * the advance is far below pi, so the sum unwraps the phase. */
-static void gf_track(gridform_attractor *a, fftw_complex *rt, int all)
+static int gf_step(gridform_attractor *a, double e, double limit)
 {
-    for (int j = 0; j < NTRACK; j++) {
-        double re, im;
-        gf_tracked_coef(a, rt, all, j, &re, &im);
-        double pr = a->tprev[j][0], pi = a->tprev[j][1];
-        a->tacc[j] += atan2(im * pr - re * pi, re * pr + im * pi);
-        a->tprev[j][0] = re;
-        a->tprev[j][1] = im;
-    }
-}
-
-static double gf_phi(int nl, double x)
-{
-    switch (nl) {
-    case GRIDFORM_NL_LINEAR: return x;
-    case GRIDFORM_NL_TANH: return tanh(x);
-    default: return x > 0.0 ? x : 0.0;
-    }
-}
-
-/* One exponential-Euler step.  Returns GRIDFORM_OK or GRIDFORM_EDIVERGED. */
-static int gf_step(gridform_attractor *a, double e)
-{
-    size_t n = a->n, nf = a->nfreq;
-    double num = 0.0, den = 0.0;
-    if (a->identical && (a->vx != 0.0 || a->vy != 0.0)) {
-        for (int d = 1; d < NPOP; d++)
-            memcpy(a->rates + (size_t)d * n, a->rates, n * sizeof(double));
-        a->identical = 0;
-    }
-    if (a->identical) {
-        fftw_execute_dft_r2c(a->r2c_one, a->rates, a->rt);
-        if (a->tracking)
-            gf_track(a, a->rt, 0);
-        for (size_t k = 0; k < nf; k++) {
-            a->ht[k][0] = a->msum[k] * a->rt[k][0];
-            a->ht[k][1] = a->msum[k] * a->rt[k][1];
-        }
-        fftw_execute_dft_c2r(a->c2r, a->ht, a->h);
-        double b = a->b;
-        for (size_t i = 0; i < n; i++) {
-            double r = a->rates[i];
-            double rn = e * r + (1.0 - e) * gf_phi(a->nl, a->h[i] + b);
-            num += (rn - r) * (rn - r);
-            den += r * r;
-            a->rates[i] = rn;
-        }
-    } else {
-        fftw_execute_dft_r2c(a->r2c_all, a->rates, a->rt);
-        if (a->tracking)
-            gf_track(a, a->rt, 1);
-        for (size_t k = 0; k < nf; k++) {
-            double hr = 0.0, hi = 0.0;
-            for (int d = 0; d < NPOP; d++) {
-                const double *m = a->mult[(size_t)d * nf + k];
-                const double *r = a->rt[(size_t)d * nf + k];
-                hr += m[0] * r[0] - m[1] * r[1];
-                hi += m[0] * r[1] + m[1] * r[0];
-            }
-            a->ht[k][0] = hr;
-            a->ht[k][1] = hi;
-        }
-        fftw_execute_dft_c2r(a->c2r, a->ht, a->h);
-        for (int d = 0; d < NPOP; d++) {
-            double bd = a->b * (1.0 + a->alpha * (gf_dir[d][0] * a->vx + gf_dir[d][1] * a->vy));
-            double *rd = a->rates + (size_t)d * n;
-            for (size_t i = 0; i < n; i++) {
-                double r = rd[i];
-                double rn = e * r + (1.0 - e) * gf_phi(a->nl, a->h[i] + bd);
-                num += (rn - r) * (rn - r);
-                den += r * r;
-                rd[i] = rn;
-            }
-        }
-    }
-    a->t += a->dt;
-    if (!isfinite(num) || !isfinite(den)) {
-        a->diverged = 1;
-        return GRIDFORM_EDIVERGED;
-    }
-    double per_tau = a->dt / a->tau;
-    a->change = (den > 0.0) ? sqrt(num / den) / per_tau : (num > 0.0 ? HUGE_VAL : 0.0);
-    return GRIDFORM_OK;
+    return a->precision == GRIDFORM_PRECISION_SINGLE ? gf_step_s(a, e, limit) : gf_step_d(a, e, limit);
 }
 
 /* Reported under the public function's name (func). */
 static int gf_diverged_fail_in(gridform_attractor *a, const char *func)
 {
+    if (a->diverged == 2)
+        return gridform__fail(GF_ATT_EB(a), GRIDFORM_EDIVERGED, func,
+                              "the rates ran away at t = %g s: the recurrent input exceeded %g, %g times "
+                              "the larger of the input b and the initial rates (gain %g is unstable for "
+                              "this nonlinearity; GRIDFORM_NL_LINEAR grows without bound at any gain "
+                              "above 1); the last finite state is kept; seed or set the rates again",
+                              a->t, gf_runaway_limit(a), GF_RUNAWAY, a->gain);
     return gridform__fail(GF_ATT_EB(a), GRIDFORM_EDIVERGED, func,
                           "the rates became non-finite at t = %g s (gain %g too far above 1 for this "
                           "nonlinearity?); seed or set them again", a->t, a->gain);
@@ -540,9 +690,9 @@ int gridform_attractor_iterate(gridform_attractor *a, size_t nsteps)
     GF_ATT_CHECK(a);
     if (a->diverged)
         return gf_diverged_fail(a);
-    double e = exp(-a->dt / a->tau);
+    double e = exp(-a->dt / a->tau), limit = gf_runaway_limit(a);
     for (size_t s = 0; s < nsteps; s++)
-        if (gf_step(a, e) != GRIDFORM_OK)
+        if (gf_step(a, e, limit) != GRIDFORM_OK)
             return gf_diverged_fail(a);
     return GRIDFORM_OK;
 }
@@ -558,12 +708,12 @@ int gridform_attractor_run(gridform_attractor *a, size_t max_steps, double tol,
         return GF_FAIL(eb, GRIDFORM_EINVAL, "tol must be finite and > 0, got %g", tol);
     if (a->diverged)
         return gf_diverged_fail(a);
-    double e = exp(-a->dt / a->tau);
+    double e = exp(-a->dt / a->tau), limit = gf_runaway_limit(a);
     /* progress as the learner reports it: every max(1, max_steps/100)
      * steps, after the last step and on convergence */
     size_t every = max_steps / 100 > 0 ? max_steps / 100 : 1;
     for (size_t s = 0; s < max_steps; s++) {
-        if (gf_step(a, e) != GRIDFORM_OK)
+        if (gf_step(a, e, limit) != GRIDFORM_OK)
             return gf_diverged_fail(a);
         int done = a->change < tol;
         if (progress != NULL && (done || (s + 1) % every == 0 || s + 1 == max_steps)
@@ -575,16 +725,14 @@ int gridform_attractor_run(gridform_attractor *a, size_t max_steps, double tol,
     return GRIDFORM_CONTINUE;
 }
 
-/* FFT of the summed rates of all populations into a->ht (a->h is scratch). */
+/* FFT of the summed rates of all populations into a->ht (a->h is scratch),
+ * in double whatever the working precision. */
 static void gf_sum_fft(gridform_attractor *a)
 {
-    int np = a->identical ? 1 : NPOP;
-    for (size_t i = 0; i < a->n; i++) {
-        double s = 0.0;
-        for (int d = 0; d < np; d++)
-            s += a->rates[(size_t)d * a->n + i];
-        a->h[i] = s;
-    }
+    if (a->precision == GRIDFORM_PRECISION_SINGLE)
+        gf_store_rates_s(a, a->h, 1);
+    else
+        gf_store_rates_d(a, a->h, 1);
     fftw_execute_dft_r2c(a->r2c_one, a->h, a->ht);
 }
 
@@ -682,7 +830,7 @@ int gridform_attractor_get_displacement(gridform_attractor *a, double *dx, doubl
                        "no reference: call gridform_attractor_reset_displacement on a formed pattern first");
     /* catch up with the state the last step produced */
     gf_sum_fft(a);
-    gf_track(a, a->ht, 0);
+    gf_track_d(a, a->ht, 0);
     /* least squares for k_j . u = -phi_j */
     double A00 = 0, A01 = 0, A11 = 0, r0 = 0, r1 = 0;
     for (int j = 0; j < NTRACK; j++) {

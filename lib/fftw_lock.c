@@ -1,37 +1,55 @@
 /* libgridform: the one lock around FFTW's planner.
  *
  * FFTW documents that only fftw_execute* is thread-safe; planning and
- * destroying plans touch global planner state.  DESIGN.md: "all planning
- * goes through one internal lock"; this mutex is the library's only mutable
- * global state. */
+ * destroying plans touch global planner state.  So all planning in the
+ * library goes through one internal lock; this mutex is the library's only
+ * mutable global state.  The single-precision library (fftwf_*, used by
+ * the learner's and the network's GRIDFORM_PRECISION_SINGLE) has planner
+ * state of its own; the same lock covers it, which costs nothing (planning
+ * is rare) and keeps one rule for every caller. */
 #include "config.h"
 #include <pthread.h>
 #include <fftw3.h>
 #include "internal.h"
 
 static pthread_mutex_t gridform_fftw_mutex = PTHREAD_MUTEX_INITIALIZER;
-#ifdef HAVE_FFTW3_THREADS
+#if defined(HAVE_FFTW3_THREADS) || defined(HAVE_FFTW3F_THREADS)
 static pthread_once_t gridform_fftw_once = PTHREAD_ONCE_INIT;
+#ifdef HAVE_FFTW3_THREADS
 static int gridform_fftw_threads_ok;
+#endif
+#ifdef HAVE_FFTW3F_THREADS
+static int gridform_fftwf_threads_ok;
+#endif
 
 static void gridform_fftw_init_threads(void)
 {
+#ifdef HAVE_FFTW3_THREADS
     gridform_fftw_threads_ok = fftw_init_threads() != 0;
+#endif
+#ifdef HAVE_FFTW3F_THREADS
+    gridform_fftwf_threads_ok = fftwf_init_threads() != 0;
+#endif
 }
 #endif
 
 void gridform__fftw_lock(int nthreads)
 {
-#ifdef HAVE_FFTW3_THREADS
+#if defined(HAVE_FFTW3_THREADS) || defined(HAVE_FFTW3F_THREADS)
     pthread_once(&gridform_fftw_once, gridform_fftw_init_threads);
 #endif
     pthread_mutex_lock(&gridform_fftw_mutex);
+    if (nthreads < 1)
+        nthreads = 1;
 #ifdef HAVE_FFTW3_THREADS
     if (gridform_fftw_threads_ok)
-        fftw_plan_with_nthreads(nthreads < 1 ? 1 : nthreads);
-#else
-    (void)nthreads;
+        fftw_plan_with_nthreads(nthreads);
 #endif
+#ifdef HAVE_FFTW3F_THREADS
+    if (gridform_fftwf_threads_ok)
+        fftwf_plan_with_nthreads(nthreads);
+#endif
+    (void)nthreads;
 }
 
 void gridform__fftw_unlock(void)

@@ -1,4 +1,4 @@
-/* libgridform: the spatial correlation kernel Sigma (THEORY.md sections 1, 4).
+/* libgridform: the spatial correlation kernel Sigma (doc/theory.md §1).
  *
  * Sigma(x, x') = (1/np) sum_i p_i(x) p_i(x') (Sorscher, Mel, Ganguli, Ocko,
  * NeurIPS 2019, section 2), acting as an integral with area element dA.
@@ -7,9 +7,17 @@
  * With density rho = np/A, Sigma(x, x') = (1/A) (p * p)(x - x'), so its
  * Fourier multiplier is Sigma~(k) = |p~(k)|^2 / A (A = lx*ly).  Applied as
  * irfft(Sigma~ rfft(g)) / n with FFTW's unnormalised transforms.
- * EXACT: the low-rank P P^T / np of the actual cells, never formed densely:
- * Sigma g = P (P^T g dA) / np with two dgemm.
- * RADIAL: a Fourier multiplier from a user's radial Sigma~(k). */
+ * EXACT: the low-rank P P^T / np of the actual cells, never formed densely
+ * (lib/kernel_exact.c).
+ * AVERAGED: the translation average of EXACT, i.e. its Fourier diagonal
+ * <f_k, Sigma f_k> applied as a periodic multiplier on any arena (the
+ * roll-averaged covariance of the published simulations, doc/theory.md
+ * §1.3).
+ * RADIAL, SPECTRUM: Fourier multipliers from a user's radial Sigma~(|k|)
+ * or lattice Sigma~ (doc/theory.md §1.4).
+ * CENTERED (flag): the constant mode removed, (I - 11^T/N) Sigma
+ * (I - 11^T/N): Sigma~(0) = 0 for multipliers, a rank-1 correction for
+ * EXACT. */
 #include "config.h"
 #include <limits.h>
 #include <math.h>
@@ -21,10 +29,6 @@
 #include "internal.h"
 #include "placecode_internal.h"
 #include "kernel_internal.h"
-
-/* Maps per batched FFT plan, and per dgemm chunk for EXACT kernels. */
-#define GF_KERNEL_BATCH 8
-#define GF_KERNEL_EXACT_BATCH 32
 
 static void kernel_free(gridform_kernel *k)
 {
@@ -40,6 +44,8 @@ static void kernel_free(gridform_kernel *k)
     gridform__aligned_free(k->work);
     gridform__aligned_free(k->P);
     gridform__free(k->W);
+    gridform__free(k->csum);
+    gridform__free(k->pmean);
     gridform__free(k->spec);
     gridform__free(k->mult);
     gridform__free(k->grid);
@@ -66,6 +72,7 @@ static gridform_kernel *kernel_alloc(const gridform_arena *a, int mode, const ch
     k->creator = creator;
     k->arena = a;
     k->mode = mode;
+    atomic_init(&k->used, 0);
     k->area = a->lx * a->ly;
     k->dA = (a->lx / (double)a->nx) * (a->ly / (double)a->ny);
     if (pthread_mutex_init(&k->lock, NULL) != 0) {
@@ -124,6 +131,16 @@ static int make_plans(gridform_kernel *k, gridform__errbuf *eb)
     return GRIDFORM_OK;
 }
 
+/* The constant mode: spec[0] (and the multiplier's DC term) follow the
+ * CENTERED flag; every other bin is orthogonal to the constant map and
+ * keeps its value, <f_k, (I - J) Sigma (I - J) f_k> = <f_k, Sigma f_k>. */
+static void apply_centering(gridform_kernel *k)
+{
+    k->spec[0] = k->centered ? 0.0 : k->spec0;
+    if (k->mult != NULL)
+        k->mult[0] = k->spec[0] / (double)k->arena->npoints;
+}
+
 static int make_multiplier(gridform_kernel *k, gridform__errbuf *eb)
 {
     size_t nf = k->arena->nfreq;
@@ -141,46 +158,6 @@ static int make_multiplier(gridform_kernel *k, gridform__errbuf *eb)
 static double fft_disp(size_t i, size_t n, double h)
 {
     return (i < (n + 1) / 2 ? (double)i : (double)i - (double)n) * h;
-}
-
-/* Fourier diagonal of P P^T / np: Sigma~(k) = sum_i |p~_i(k)|^2 / (np A),
- * p~_i(k) = dA sum_x p_i(x) e^{-ik.x}, the expectation <e_k, Sigma e_k> /
- * <e_k, e_k> of a plane wave.  P is npoints x np (row-major), so each cell
- * is a strided column, transformed where it lies without a copy. */
-static int fourier_diagonal(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb)
-{
-    const gridform_arena *a = k->arena;
-    size_t n = a->npoints, nf = a->nfreq;
-    if (np > INT_MAX || n > INT_MAX)
-        return gridform__fail(eb, GRIDFORM_ERANGE, k->creator, "too many cells (%zu) for FFTW strides", np);
-    fftw_complex *c = gridform__aligned_alloc(nf * sizeof(fftw_complex));
-    if (c == NULL)
-        return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "cannot allocate FFT work space");
-    int dims[2] = {(int)a->ny, (int)a->nx};
-    gridform__fftw_lock(1);
-    fftw_plan plan = fftw_plan_many_dft_r2c(2, dims, 1, (double *)P, NULL, (int)np, 1,
-                                            c, NULL, 1, (int)nf, FFTW_ESTIMATE | FFTW_UNALIGNED);
-    gridform__fftw_unlock();
-    if (plan == NULL) {
-        gridform__aligned_free(c);
-        return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator,
-                              "FFTW could not plan a %zu x %zu transform", a->ny, a->nx);
-    }
-    memset(k->spec, 0, nf * sizeof(double));
-    for (size_t i = 0; i < np; i++) {
-        /* r2c out of place preserves its input (FFTW manual 4.3.2). */
-        fftw_execute_dft_r2c(plan, (double *)P + i, c);
-        for (size_t b = 0; b < nf; b++)
-            k->spec[b] += c[b][0] * c[b][0] + c[b][1] * c[b][1];
-    }
-    double scale = k->dA * k->dA / ((double)np * k->area);
-    for (size_t b = 0; b < nf; b++)
-        k->spec[b] *= scale;
-    gridform__fftw_lock(1);
-    fftw_destroy_plan(plan);
-    gridform__fftw_unlock();
-    gridform__aligned_free(c);
-    return GRIDFORM_OK;
 }
 
 /* The user's tuning curve on the displacement grid (FFT order), for the
@@ -235,7 +212,7 @@ static int spectrum_from_curve(gridform_kernel *k, gridform__errbuf *eb)
 /* The translation-averaged real-space kernel without its k = 0 term,
  * K0(r) = (1/A) sum_{k != 0} Sigma~(k) e^{ik.r} on the displacement grid:
  * the continuum profile of a softmax code is its Fourier transform.  The
- * k = 0 term is the softmax normalisation's constant (THEORY.md section 1),
+ * k = 0 term is the softmax normalisation's constant (doc/theory.md §1.2),
  * whose windowed transform would otherwise ripple over every k. */
 static int kernel_from_spectrum(gridform_kernel *k, gridform__errbuf *eb)
 {
@@ -268,42 +245,9 @@ static int kernel_from_spectrum(gridform_kernel *k, gridform__errbuf *eb)
     return GRIDFORM_OK;
 }
 
-/* Responses of every cell at every arena point: npoints x np, aligned. */
-static int response_matrix(const gridform_placecode *pc, double **Pout, gridform__errbuf *eb,
-                           const char *func)
-{
-    const gridform_arena *a = pc->arena;
-    size_t n = a->npoints, np = pc->ncells, total;
-    *Pout = NULL;
-    if (!gridform__mul_size(n, np, &total) || total > SIZE_MAX / sizeof(double))
-        return gridform__fail(eb, GRIDFORM_ERANGE, func, "P of %zu points x %zu cells is too large", n, np);
-    double *xy = gridform__malloc_array(2 * n, sizeof(double));
-    double *P = gridform__aligned_doubles(total);
-    if (xy == NULL || P == NULL) {
-        gridform__free(xy);
-        gridform__aligned_free(P);
-        return gridform__fail(eb, GRIDFORM_ENOMEM, func, "cannot allocate P (%zu points x %zu cells)", n, np);
-    }
-    double hx = a->lx / (double)a->nx, hy = a->ly / (double)a->ny;
-    for (size_t iy = 0; iy < a->ny; iy++)
-        for (size_t ix = 0; ix < a->nx; ix++) {
-            size_t p = iy * a->nx + ix;
-            xy[2 * p] = -0.5 * a->lx + ((double)ix + 0.5) * hx;
-            xy[2 * p + 1] = -0.5 * a->ly + ((double)iy + 0.5) * hy;
-        }
-    int rc = gridform__placecode_fill(pc, xy, n, P, eb, func);
-    gridform__free(xy);
-    if (rc != GRIDFORM_OK) {
-        gridform__aligned_free(P);
-        return rc;
-    }
-    *Pout = P;
-    return GRIDFORM_OK;
-}
-
 /* Analytic Sigma~(k) = |p~(k)|^2 / A: p~ = exp(-sigma^2 k^2 / 2) for the
  * unit-integral Gaussian, minus exp(-s sigma^2 k^2 / 2) for the DoG
- * (THEORY.md section 1). */
+ * (doc/theory.md §1.2). */
 static double analytic(const gridform_kernel *k, double kk)
 {
     double v = k->sigma * k->sigma * kk * kk;
@@ -313,6 +257,37 @@ static double analytic(const gridform_kernel *k, double kk)
     return pt * pt / k->area;
 }
 
+/* Split a mode argument into its representation and flags; EINVAL naming
+ * whatever is unknown, in the name of gridform_kernel_create, its caller. */
+#define GF_MODE_FAIL(...) gridform__fail(NULL, GRIDFORM_EINVAL, "gridform_kernel_create", __VA_ARGS__)
+static int parse_mode(int mode, int *base, int *centered)
+{
+    if (mode < 0)
+        return GF_MODE_FAIL("mode must be GRIDFORM_KERNEL_FOURIER (1), _EXACT (2) or "
+                       "_AVERAGED (4), optionally | GRIDFORM_KERNEL_CENTERED (0x100), got %d", mode);
+    int flags = mode & ~(int)GRIDFORM_KERNEL_MODE_MASK;
+    if (flags & ~(int)GRIDFORM_KERNEL_CENTERED)
+        return GF_MODE_FAIL("unknown flag bits 0x%x in mode 0x%x (the only flag is "
+                       "GRIDFORM_KERNEL_CENTERED, 0x100)", (unsigned)(flags & ~(int)GRIDFORM_KERNEL_CENTERED),
+                       (unsigned)mode);
+    *base = mode & GRIDFORM_KERNEL_MODE_MASK;
+    *centered = (flags & GRIDFORM_KERNEL_CENTERED) != 0;
+    switch (*base) {
+    case GRIDFORM_KERNEL_FOURIER:
+    case GRIDFORM_KERNEL_EXACT:
+    case GRIDFORM_KERNEL_AVERAGED:
+        return GRIDFORM_OK;
+    case GRIDFORM_KERNEL_RADIAL:
+        return GF_MODE_FAIL("RADIAL kernels are made by gridform_kernel_create_radial()");
+    case GRIDFORM_KERNEL_SPECTRUM:
+        return GF_MODE_FAIL("SPECTRUM kernels are made by gridform_kernel_create_spectrum()");
+    default:
+        return GF_MODE_FAIL("unknown mode %d in mode 0x%x: use GRIDFORM_KERNEL_FOURIER (1), "
+                       "_EXACT (2) or _AVERAGED (4)", *base, (unsigned)mode);
+    }
+}
+#undef GF_MODE_FAIL
+
 int gridform_kernel_create(gridform_kernel **out, const gridform_placecode *pc, int mode)
 {
     if (out == NULL)
@@ -320,32 +295,30 @@ int gridform_kernel_create(gridform_kernel **out, const gridform_placecode *pc, 
     *out = NULL;
     if (pc == NULL)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "pc must not be NULL");
-    if (mode != GRIDFORM_KERNEL_FOURIER && mode != GRIDFORM_KERNEL_EXACT) {
-        if (mode == GRIDFORM_KERNEL_RADIAL)
-            return GF_FAIL(NULL, GRIDFORM_EINVAL,
-                           "RADIAL kernels are made by gridform_kernel_create_radial()");
-        return GF_FAIL(NULL, GRIDFORM_EINVAL,
-                       "mode must be GRIDFORM_KERNEL_FOURIER (1) or GRIDFORM_KERNEL_EXACT (2), got %d", mode);
-    }
+    int base = 0, centered = 0, rc = parse_mode(mode, &base, &centered);
+    if (rc != GRIDFORM_OK)
+        return rc;
     const gridform_arena *a = pc->arena;
-    if (mode == GRIDFORM_KERNEL_FOURIER && a->boundary != GRIDFORM_PERIODIC)
+    if (base == GRIDFORM_KERNEL_FOURIER && a->boundary != GRIDFORM_PERIODIC)
         return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
                        "a FOURIER kernel needs a periodic arena (walls break translation "
-                       "invariance); use GRIDFORM_KERNEL_EXACT for a walled arena");
+                       "invariance); use GRIDFORM_KERNEL_EXACT, or GRIDFORM_KERNEL_AVERAGED for its "
+                       "periodic translation average, on a walled arena");
     if (a->npoints > INT_MAX || pc->ncells > INT_MAX)
         return GF_FAIL(NULL, GRIDFORM_ERANGE, "%zu points x %zu cells exceed the BLAS/FFTW int range",
                        a->npoints, pc->ncells);
-    gridform_kernel *k = kernel_alloc(a, mode, __func__);
+    gridform_kernel *k = kernel_alloc(a, base, __func__);
     if (k == NULL)
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the kernel");
     gridform__errbuf *eb = &k->err;
-    int rc = GRIDFORM_OK;
     double *P = NULL;
+    k->centered = centered;
     k->sigma = pc->sigma;
     k->surround = pc->surround;
     k->tuning = pc->tuning;
     size_t nf = a->nfreq, nh = a->nx / 2 + 1;
 
+    /* The continuum profile (and the FOURIER spectrum) from the tuning. */
     switch (pc->tuning) {
     case GRIDFORM_TUNING_GAUSSIAN:
     case GRIDFORM_TUNING_DOG:
@@ -363,30 +336,32 @@ int gridform_kernel_create(gridform_kernel **out, const gridform_placecode *pc, 
         break;
     default: /* SOFTMAX_DOG: its tuning depends on all centres, so the only
               * translation-invariant summary is the Fourier diagonal. */
-        rc = response_matrix(pc, &P, eb, k->creator);
+        rc = gridform__kernel_response_matrix(pc, &P, eb, k->creator);
         if (rc == GRIDFORM_OK)
-            rc = fourier_diagonal(k, P, pc->ncells, eb);
+            rc = gridform__kernel_fourier_diagonal(k, P, pc->ncells, eb);
         if (rc == GRIDFORM_OK)
             rc = kernel_from_spectrum(k, eb);
         break;
     }
-    if (rc == GRIDFORM_OK && mode == GRIDFORM_KERNEL_EXACT) {
+    /* EXACT and AVERAGED: the spectrum is the Fourier diagonal of the
+     * actual cells' P P^T / np, whatever the tuning. */
+    if (rc == GRIDFORM_OK && base != GRIDFORM_KERNEL_FOURIER) {
         if (P == NULL)
-            rc = response_matrix(pc, &P, eb, k->creator);
+            rc = gridform__kernel_response_matrix(pc, &P, eb, k->creator);
         if (rc == GRIDFORM_OK && pc->tuning != GRIDFORM_TUNING_SOFTMAX_DOG)
-            rc = fourier_diagonal(k, P, pc->ncells, eb);
-        if (rc == GRIDFORM_OK) {
-            k->P = P;
+            rc = gridform__kernel_fourier_diagonal(k, P, pc->ncells, eb);
+        if (rc == GRIDFORM_OK && base == GRIDFORM_KERNEL_EXACT) {
+            rc = gridform__kernel_exact_adopt(k, P, pc->ncells, eb);
             P = NULL;
-            k->np = pc->ncells;
-            k->W = gridform__malloc_array(GF_KERNEL_EXACT_BATCH * k->np, sizeof(double));
-            if (k->W == NULL)
-                rc = GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot allocate the EXACT work space");
         }
     }
     gridform__aligned_free(P);
-    if (rc == GRIDFORM_OK && mode == GRIDFORM_KERNEL_FOURIER)
-        rc = make_multiplier(k, eb);
+    if (rc == GRIDFORM_OK) {
+        k->spec0 = k->spec[0];
+        if (base != GRIDFORM_KERNEL_EXACT)
+            rc = make_multiplier(k, eb);
+        apply_centering(k);
+    }
     if (rc != GRIDFORM_OK) {
         /* The thread slot already holds the detail of this failure. */
         kernel_free(k);
@@ -408,7 +383,8 @@ int gridform_kernel_create_radial(gridform_kernel **out, const gridform_arena *a
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "spectrum must not be NULL");
     if (a->boundary != GRIDFORM_PERIODIC)
         return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
-                       "a RADIAL kernel is a Fourier multiplier and needs a periodic arena");
+                       "a RADIAL kernel is a Fourier multiplier and needs a periodic arena "
+                       "(gridform_kernel_create_spectrum takes a walled arena's translation-averaged spectrum)");
     if (a->npoints > INT_MAX)
         return GF_FAIL(NULL, GRIDFORM_ERANGE, "%zu points exceed the FFTW int range", a->npoints);
     gridform_kernel *k = kernel_alloc(a, GRIDFORM_KERNEL_RADIAL, __func__);
@@ -427,6 +403,79 @@ int gridform_kernel_create_radial(gridform_kernel **out, const gridform_arena *a
             rc = GF_FAIL(&k->err, GRIDFORM_EINVAL, "spectrum(%g) returned %g", kk, v);
         k->spec[b] = v;
     }
+    if (rc == GRIDFORM_OK) {
+        k->spec0 = k->spec[0];
+        rc = make_multiplier(k, &k->err);
+    }
+    if (rc != GRIDFORM_OK) {
+        kernel_free(k);
+        return rc;
+    }
+    *out = k;
+    return GRIDFORM_OK;
+}
+
+/* Relative tolerance for the mirror pairs of a user lattice spectrum: an
+ * rfft of a measured, symmetric covariance matches its mirrors to a few
+ * ulps; 1e-9 of the largest |value| admits that and rejects a spectrum of
+ * some other layout. */
+#define GF_SPECTRUM_MIRROR_TOL 1e-9
+
+int gridform_kernel_create_spectrum(gridform_kernel **out, const gridform_arena *a, const double *spectrum)
+{
+    if (out == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "out must not be NULL");
+    *out = NULL;
+    if (a == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "a must not be NULL");
+    if (spectrum == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "spectrum must not be NULL");
+    if (a->npoints > INT_MAX)
+        return GF_FAIL(NULL, GRIDFORM_ERANGE, "%zu points exceed the FFTW int range", a->npoints);
+    size_t nf = a->nfreq, nh = a->nx / 2 + 1, ny = a->ny;
+    double vmax = 0.0;
+    for (size_t b = 0; b < nf; b++) {
+        if (!isfinite(spectrum[b]))
+            return GF_FAIL(NULL, GRIDFORM_EINVAL, "spectrum[%zu] (row %zu, column %zu) is %g, not finite", b,
+                           b / nh, b % nh, spectrum[b]);
+        if (fabs(spectrum[b]) > vmax)
+            vmax = fabs(spectrum[b]);
+    }
+    /* Columns jx = 0 and (nx even) jx = nx/2 hold both k and -k, at rows iy
+     * and (ny - iy) mod ny.  A real symmetric operator has
+     * Sigma~(k) = Sigma~(-k) there; the other columns stand for both. */
+    for (size_t c = 0; c < 2; c++) {
+        size_t jx = c == 0 ? 0 : a->nx / 2;
+        if (c == 1 && (a->nx % 2 != 0 || jx == 0))
+            break;
+        for (size_t iy = 1; iy < ny; iy++) {
+            size_t b1 = iy * nh + jx, b2 = ((ny - iy) % ny) * nh + jx;
+            if (fabs(spectrum[b1] - spectrum[b2]) > GF_SPECTRUM_MIRROR_TOL * vmax)
+                return GF_FAIL(NULL, GRIDFORM_EINVAL,
+                               "spectrum[%zu] = %g and its mirror -k, spectrum[%zu] = %g, differ: on columns "
+                               "0 and nx/2 a real symmetric kernel needs Sigma~(k) = Sigma~(-k)",
+                               b1, spectrum[b1], b2, spectrum[b2]);
+        }
+    }
+    gridform_kernel *k = kernel_alloc(a, GRIDFORM_KERNEL_SPECTRUM, __func__);
+    if (k == NULL)
+        return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the kernel");
+    /* Mirror pairs are averaged, so the operator is exactly symmetric. */
+    for (size_t b = 0; b < nf; b++)
+        k->spec[b] = spectrum[b];
+    for (size_t c = 0; c < 2; c++) {
+        size_t jx = c == 0 ? 0 : a->nx / 2;
+        if (c == 1 && (a->nx % 2 != 0 || jx == 0))
+            break;
+        for (size_t iy = 1; iy < ny; iy++) {
+            size_t b1 = iy * nh + jx, b2 = ((ny - iy) % ny) * nh + jx;
+            k->spec[b1] = k->spec[b2] = 0.5 * (spectrum[b1] + spectrum[b2]);
+        }
+    }
+    k->spec0 = k->spec[0];
+    /* The continuum profile and ring from the real-space kernel the
+     * spectrum describes (its k = 0 term left out, like a softmax code's). */
+    int rc = kernel_from_spectrum(k, &k->err);
     if (rc == GRIDFORM_OK)
         rc = make_multiplier(k, &k->err);
     if (rc != GRIDFORM_OK) {
@@ -434,6 +483,21 @@ int gridform_kernel_create_radial(gridform_kernel **out, const gridform_arena *a
         return rc;
     }
     *out = k;
+    return GRIDFORM_OK;
+}
+
+int gridform_kernel_set_centered(gridform_kernel *k, int on)
+{
+    if (k == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "k must not be NULL");
+    if (on != 0 && on != 1)
+        return GF_FAIL(&k->err, GRIDFORM_EINVAL, "on must be 0 or 1, got %d", on);
+    if (atomic_load(&k->used))
+        return GF_FAIL(&k->err, GRIDFORM_EINVAL,
+                       "the kernel was already applied or its spectrum read (a learner or network may hold "
+                       "it): set CENTERED right after creating the kernel");
+    k->centered = on;
+    apply_centering(k);
     return GRIDFORM_OK;
 }
 
@@ -452,7 +516,7 @@ int gridform_kernel_get_mode(const gridform_kernel *k, int *mode)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "k must not be NULL");
     gridform__errbuf *eb = (gridform__errbuf *)&k->err;
     GF_CHECK_PTR(eb, mode);
-    *mode = k->mode;
+    *mode = k->mode | (k->centered ? GRIDFORM_KERNEL_CENTERED : 0);
     return GRIDFORM_OK;
 }
 
@@ -479,16 +543,9 @@ int gridform_kernel_apply(const gridform_kernel *k, const double *in, double *ou
      * keeps two threads sharing one kernel from racing on it. */
     gridform_kernel *km = (gridform_kernel *)k;
     pthread_mutex_lock(&km->lock);
+    atomic_store(&km->used, 1);
     if (k->mode == GRIDFORM_KERNEL_EXACT) {
-        int ni = (int)n, np = (int)k->np;
-        for (size_t m0 = 0; m0 < nmaps; m0 += GF_KERNEL_EXACT_BATCH) {
-            size_t cnt = nmaps - m0 < GF_KERNEL_EXACT_BATCH ? nmaps - m0 : GF_KERNEL_EXACT_BATCH;
-            /* W = dA G P (cnt x np), out = W P^T / np: Sigma never formed. */
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)cnt, np, ni, k->dA,
-                        in + m0 * n, ni, k->P, np, 0.0, km->W, np);
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)cnt, ni, np, 1.0 / (double)np,
-                        km->W, np, k->P, np, 0.0, out + m0 * n, ni);
-        }
+        gridform__kernel_exact_apply(km, in, out, nmaps);
     } else {
         size_t nf = k->arena->nfreq;
         size_t m0 = 0;
@@ -525,6 +582,7 @@ int gridform_kernel_spectrum(const gridform_kernel *k, double *spectrum)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "k must not be NULL");
     gridform__errbuf *eb = (gridform__errbuf *)&k->err;
     GF_CHECK_PTR(eb, spectrum);
+    atomic_store(&((gridform_kernel *)k)->used, 1);
     memcpy(spectrum, k->spec, k->arena->nfreq * sizeof(double));
     return GRIDFORM_OK;
 }

@@ -1,11 +1,14 @@
-/* libgridform: private kernel internals shared by kernel.c and
- * kernel_shells.c.  Not installed. */
+/* libgridform: private kernel internals shared by kernel.c, kernel_exact.c
+ * and kernel_shells.c.  Not installed.  Other modules use the kernel
+ * through its public functions and lib/kernel_op.h only. */
 #ifndef GRIDFORM_KERNEL_INTERNAL_H
 #define GRIDFORM_KERNEL_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <fftw3.h>
 #include "internal.h"
+#include "kernel_op.h"
 
 /* Where the continuum radial profile comes from. */
 enum {
@@ -16,11 +19,17 @@ enum {
     GF_CONT_USER = 5    /* a user radial spectrum */
 };
 
+/* Maps per batched FFT plan, and per dgemm chunk for EXACT kernels. */
+#define GF_KERNEL_BATCH 8
+#define GF_KERNEL_EXACT_BATCH 32
+
 struct gridform_kernel {
     gridform__errbuf err;
     const gridform_arena *arena;  /* borrowed: must outlive the kernel */
     const char *creator;          /* the public create function, for error details */
-    int mode;                     /* GRIDFORM_KERNEL_* */
+    int mode;                     /* GRIDFORM_KERNEL_* without flags */
+    int centered;                 /* GRIDFORM_KERNEL_CENTERED is set */
+    atomic_int used;              /* spectrum or apply was called: the flag is frozen */
     int tuning;                   /* GRIDFORM_TUNING_* of the place code; 0 for RADIAL */
     int cont;                     /* GF_CONT_* */
     double sigma, surround;
@@ -28,17 +37,34 @@ struct gridform_kernel {
     gridform_spectrum_fn fn;      /* RADIAL */
     void *user;
     double *grid;                 /* CURVE or KREAL: npoints, displacement grid in FFT order */
-    double *spec;                 /* Sigma~ on the rfft lattice, nfreq */
-    double *mult;                 /* FOURIER/RADIAL: spec / npoints */
+    double *spec;                 /* Sigma~ on the rfft lattice, nfreq (spec[0] = 0 if centred) */
+    double spec0;                 /* Sigma~(0) of the uncentred operator */
+    double *mult;                 /* multipliers: spec / npoints */
     /* [0]: for SIMD-aligned caller arrays, [1]: FFTW_UNALIGNED for any
      * others; each [GF_KERNEL_BATCH maps, 1 map]. */
     fftw_plan fwd[2][2], bwd[2][2];
     fftw_complex *work;           /* GF_KERNEL_BATCH x nfreq */
     double *P;                    /* EXACT: npoints x np responses */
     size_t np;
+    double *pmean;                /* EXACT: np column means of P (the centring's rank-1 term) */
     double *W;                    /* EXACT: GF_KERNEL_EXACT_BATCH x np */
-    pthread_mutex_t lock;         /* guards work and W */
+    double *csum;                 /* EXACT: GF_KERNEL_EXACT_BATCH map sums */
+    double top;                   /* EXACT: upper bound on the largest eigenvalue (0: not yet known) */
+    int top_centered;             /* the centring top was computed for */
+    pthread_mutex_t lock;         /* guards work, W, csum and top */
     int lock_ok;
 };
+
+/* kernel_exact.c */
+/* Responses of every cell at every arena point: npoints x np, aligned. */
+int gridform__kernel_response_matrix(const gridform_placecode *pc, double **Pout, gridform__errbuf *eb,
+                                     const char *func);
+/* k->spec = the Fourier diagonal <f_k, Sigma f_k> of P P^T / np. */
+int gridform__kernel_fourier_diagonal(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb);
+/* Keep P as the EXACT operator (takes ownership), with its column means
+ * and work space. */
+int gridform__kernel_exact_adopt(gridform_kernel *k, double *P, size_t np, gridform__errbuf *eb);
+/* out = Sigma in (centred if k->centered); the caller holds k->lock. */
+void gridform__kernel_exact_apply(gridform_kernel *k, const double *in, double *out, size_t nmaps);
 
 #endif

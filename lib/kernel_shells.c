@@ -1,5 +1,5 @@
 /* libgridform: the kernel's continuum radial profile, ring k* and the
- * Fourier-lattice eigen shells (THEORY.md sections 1 and 4). */
+ * Fourier-lattice eigen shells (doc/theory.md §1.5 and §4). */
 #include "config.h"
 #include <math.h>
 #include <stdlib.h>
@@ -31,8 +31,11 @@ static int cont_init(cont_ctx *c, const gridform_kernel *k, gridform__errbuf *eb
     if (k->cont != GF_CONT_CURVE && k->cont != GF_CONT_KREAL)
         return GRIDFORM_OK;
     const gridform_arena *a = k->arena;
+    /* Four arrays: cos and sin of kx x and the x offsets (nx each), the y
+     * offsets (ny): 3 nx + ny doubles.  (Up to 0.1.x this was 2 (nx + ny),
+     * a heap overflow whenever nx > ny: issue 12, B1.) */
     size_t len;
-    if (!gridform__add_size(a->nx, a->ny, &len) || !gridform__mul_size(len, 2, &len))
+    if (!gridform__mul_size(a->nx, 3, &len) || !gridform__add_size(len, a->ny, &len))
         return gridform__fail(eb, GRIDFORM_ERANGE, func, "arena too large");
     c->cx = gridform__malloc_array(len, sizeof(double));
     if (c->cx == NULL)
@@ -124,8 +127,9 @@ int gridform_kernel_radial_profile(const gridform_kernel *k, const double *kmag,
     int rc = cont_init(&c, k, eb, __func__);
     for (size_t i = 0; i < nk && rc == GRIDFORM_OK; i++) {
         /* A softmax code's k = 0 value carries its normalisation constant,
-         * which the mean-free continuous part leaves out. */
-        if (k->cont == GF_CONT_KREAL && kmag[i] == 0)
+         * which the mean-free continuous part leaves out; a centred kernel
+         * has none (Sigma~(0) = 0, doc/theory.md §1.3). */
+        if ((k->cont == GF_CONT_KREAL || k->centered) && kmag[i] == 0)
             value[i] = k->spec[0];
         else
             rc = cont_eval(&c, kmag[i], &value[i], eb, __func__);
@@ -148,7 +152,7 @@ int gridform_kernel_ring(const gridform_kernel *k, double *kstar, double *spacin
                        "a Gaussian code's spectrum peaks at k = 0: no ring, no grid spacing");
     if (k->cont == GF_CONT_DOG) {
         /* d/dk of (e^{-a} - e^{-sa})^2, a = sigma^2 k^2 / 2, vanishes at
-         * e^{(s-1)a} = s: k*^2 = 2 ln s / (sigma^2 (s - 1)) (THEORY.md 1). */
+         * e^{(s-1)a} = s: k*^2 = 2 ln s / (sigma^2 (s - 1)) (doc/theory.md §1.5). */
         double s = k->surround;
         *kstar = sqrt(2.0 * log(s) / (k->sigma * k->sigma * (s - 1.0)));
         *spacing = 4.0 * GF_PI / (sqrt(3.0) * *kstar);

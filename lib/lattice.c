@@ -1,4 +1,4 @@
-/* libgridform: ideal lattice maps and the cubic gain (THEORY.md section 3). */
+/* libgridform: ideal lattice maps and the cubic gain (doc/theory.md §3.3). */
 #include "config.h"
 #include <math.h>
 #include "internal.h"

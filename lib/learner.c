@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "learner_step.h"
+#include "kernel_op.h"
 
 #define GF_LEARNER_EB(l) ((gridform__errbuf *)&(l)->err)
 
@@ -20,7 +21,7 @@ static int descending(const void *x, const void *y)
  * standing for w_k real modes (its cosine and sine), from a sorted copy of
  * the spectrum in the workspace a (create only).  The exponential Sanger
  * step's default depends on the gap between the first and the ng-th mode
- * (doc/theory.md section 2.4). */
+ * (doc/theory.md §2.4). */
 static double nth_eigenvalue(gridform_learner *l, size_t m)
 {
     double *pairs = l->a;   /* (value, multiplicity) pairs, 2 nfreq doubles */
@@ -41,7 +42,7 @@ static double nth_eigenvalue(gridform_learner *l, size_t m)
 }
 
 /* The default step and the ceiling the step control may grow it to
- * (learner_step.c, doc/theory.md section 2.4). */
+ * (learner_step.c, doc/theory.md §2.4). */
 static void set_default_step(gridform_learner *l)
 {
     l->dt = l->dt_start = gridform__learner_default_step(l, l->integrator, l->coupling);
@@ -51,7 +52,8 @@ static void set_default_step(gridform_learner *l)
     l->streak = 0;
 }
 
-static int make_plans(gridform_learner *l, int nthreads, int rigor, gridform__errbuf *eb)
+/* Errors name the public caller (fn), not this helper. */
+static int make_plans_in(gridform_learner *l, int nthreads, int rigor, gridform__errbuf *eb, const char *fn)
 {
     int dims[2] = {(int)l->ny, (int)l->nx};
     unsigned flags = rigor == GRIDFORM_PLAN_PATIENT ? FFTW_PATIENT
@@ -72,8 +74,8 @@ static int make_plans(gridform_learner *l, int nthreads, int rigor, gridform__er
         if (fwd) fftw_destroy_plan(fwd);
         if (bwd) fftw_destroy_plan(bwd);
         gridform__fftw_unlock();
-        return GF_FAIL(eb, GRIDFORM_ENOMEM, "FFTW could not plan %zu transforms of %zu x %zu",
-                       l->ng, l->ny, l->nx);
+        return gridform__fail(eb, GRIDFORM_ENOMEM, fn, "FFTW could not plan %zu transforms of %zu x %zu",
+                              l->ng, l->ny, l->nx);
     }
     if (l->fwd) fftw_destroy_plan(l->fwd);
     if (l->bwd) fftw_destroy_plan(l->bwd);
@@ -84,6 +86,7 @@ static int make_plans(gridform_learner *l, int nthreads, int rigor, gridform__er
     l->rigor = rigor;
     return GRIDFORM_OK;
 }
+#define make_plans(l, t, r, eb) make_plans_in((l), (t), (r), (eb), __func__)
 
 void gridform_learner_destroy(gridform_learner *l)
 {
@@ -134,7 +137,10 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     int mode = 0;
     if (gridform_kernel_get_mode(k, &mode) != GRIDFORM_OK)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "cannot read the kernel's mode: %s", gridform_kernel_last_error(k));
-    if (mode != GRIDFORM_KERNEL_FOURIER && mode != GRIDFORM_KERNEL_RADIAL && mode != GRIDFORM_KERNEL_EXACT)
+    /* AVERAGED, RADIAL and SPECTRUM kernels are Fourier multipliers like
+     * FOURIER; CENTERED (a flag) changes only the operator. */
+    if ((mode & GRIDFORM_KERNEL_MODE_MASK) < GRIDFORM_KERNEL_FOURIER
+        || (mode & GRIDFORM_KERNEL_MODE_MASK) > GRIDFORM_KERNEL_SPECTRUM)
         return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED, "unknown kernel mode %d", mode);
     const gridform_arena *ar = gridform_kernel_get_arena(k);
     if (ar == NULL)
@@ -209,15 +215,22 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     }
     memset(l->g, 0, total * sizeof(double));
 
-    if (mode == GRIDFORM_KERNEL_EXACT) {
+    if (!gridform__kernel_is_multiplier(k)) {
+        /* The real-space operator (lib/kernel_exact.c) and its spectral
+         * bounds belong to the kernel: lambda0 = smax. */
         l->exact = 1;
-        int rc = gridform__learner_exact_setup(l);
+        double smin = 0.0, smax = 0.0;
+        int rc = gridform__kernel_bounds(k, &smin, &smax);
         if (rc != GRIDFORM_OK) {
             gridform_learner_destroy(l);
-            return GF_FAIL(NULL, rc, "%s",
+            return GF_FAIL(NULL, rc, "%s: %s",
                            rc == GRIDFORM_EUNDEFINED ? "the kernel is zero: there is nothing to learn"
-                                                     : "the kernel failed to apply");
+                                                     : "cannot bound the kernel's spectrum",
+                           gridform_kernel_last_error(k));
         }
+        l->smax = smax;
+        l->smin = smin;
+        l->lambda0 = smax;
     } else {
         if (gridform_kernel_spectrum(k, l->sigma) != GRIDFORM_OK) {
             int rc = GF_FAIL(NULL, GRIDFORM_EINVAL, "cannot read the kernel's spectrum: %s",
@@ -528,13 +541,15 @@ int gridform_learner_get_time(const gridform_learner *l, double *time, size_t *s
     return GRIDFORM_OK;
 }
 
-static int need_maps(gridform_learner *l)
+/* Errors name the public caller (fn), not this helper. */
+static int need_maps_in(gridform_learner *l, const char *fn)
 {
     if (!l->have_maps)
-        return GF_FAIL(&l->err, GRIDFORM_EINVAL,
-                       "the maps are not set: call gridform_learner_seed or gridform_learner_set_maps first");
+        return gridform__fail(&l->err, GRIDFORM_EINVAL, fn,
+                              "the maps are not set: call gridform_learner_seed or gridform_learner_set_maps first");
     return GRIDFORM_OK;
 }
+#define need_maps(l) need_maps_in((l), __func__)
 
 int gridform_learner_iterate(gridform_learner *l, size_t nsteps)
 {

@@ -92,7 +92,7 @@ struct gridform_learner {
     int exact;       /* EXACT kernel: real-space Euler step through gridform_kernel_apply */
     const char *api; /* the public function stepping (for messages, decision 6) */
 
-    /* Automatic step control (learner_step.c, doc/theory.md section 2.5). */
+    /* Automatic step control (learner_step.c, doc/theory.md §2.5). */
     int control;         /* on (the default) or off (fixed step, the published scheme) */
     double dt_start;     /* the step set (default or user's): every run of new maps starts with it */
     double dt_max;       /* control never exceeds it: the user's step, or the default's ceiling */

@@ -1,6 +1,6 @@
 /* libgridform: one step of the pattern-forming learning dynamics.
  *
- * The dynamics (doc/theory.md sections 2-4; Sorscher, Mel, Ganguli, Ocko,
+ * The dynamics (doc/theory.md §2.2 to §2.5 and §4; Sorscher, Mel, Ganguli, Ocko,
  * NeurIPS 2019, eqs. for the single map and for Sanger's rule) are written
  * as a linear part with a constant shift,
  *
@@ -437,7 +437,7 @@ static int note_failure(gridform_learner *l, size_t j, const char *what, double 
  * exists, i.e. for cond(H) up to about eps^(-1/2) = 1e8; the second pass
  * starts from a matrix of condition number 1 + O(eps cond^2).  The default
  * step keeps cond(H) near exp(dt (lambda_1 - lambda_ng)) <= 1e4
- * (doc/theory.md section 2.4), and a pivot of R below GF_QR_PIVOT of its
+ * (doc/theory.md §2.4), and a pivot of R below GF_QR_PIVOT of its
  * column's norm means the map has lost everything but round-off outside
  * the span of the maps before it: the step is rejected (step control) or
  * reported.  Both passes are a Gram phase (dsyrk), LAPACK's dpotrf2 on the
@@ -907,13 +907,13 @@ static int attempt(gridform_learner *l, double **outp)
     return GRIDFORM_OK;
 }
 
-/* ---- Automatic step control (doc/theory.md section 2.5) --------------------
+/* ---- Automatic step control (doc/theory.md §2.5) --------------------
  * A step is tried with the current dt; the state is only replaced when the
  * step is accepted, so rejecting it restores nothing but the runaway
  * history.  Rejected: a map became NaN, Inf or zero, lost its rank in the
  * orthogonalisation, ran away (see finish_map), or -- with the control on
  * -- grew by more than GF_RHO_REJECT in one step before renormalisation,
- * which the default step never allows (doc/theory.md section 2.4: the
+ * which the default step never allows (doc/theory.md §2.4: the
  * linear part never grows a map, and at the default step the explicit
  * coupling terms add at most the map's own norm).  A rejected step is
  * retried with half the step, at most GF_MAX_HALVINGS times; only then is
@@ -1040,7 +1040,7 @@ void gridform__learner_update_factors(gridform_learner *l)
 
 /* ---- stability, defaults and workers ------------------------------------ */
 
-/* ---- Stability and the default steps (doc/theory.md section 2.4) ----------
+/* ---- Stability and the default steps (doc/theory.md §2.4) ----------
  * Unit maps g_j, the shift lambda0 = max Sigma~, M = G Sigma G^T dA.
  *
  * Linear part.  The Euler multiplier 1 + dt (Sigma~ - lambda0) lies in

@@ -28,9 +28,8 @@ double gridform__learner_ceiling_step(const gridform_learner *l, int integrator,
 int gridform__learner_set_workers(gridform_learner *l, int nworkers);
 /* Stop the workers and free their slots (destroy). */
 void gridform__learner_release_workers(gridform_learner *l);
-/* EXACT kernels (learner_exact.c, a leaf calling only
- * gridform_kernel_apply): estimate the operator's largest eigenvalue into
- * smax, smin and lambda0. */
-int gridform__learner_exact_setup(gridform_learner *l);
+/* EXACT kernels: the operator and its spectral bounds are the kernel's
+ * (lib/kernel_exact.c, reached through gridform_kernel_apply and
+ * lib/kernel_op.h); the step applies it in real space. */
 
 #endif

@@ -1,6 +1,6 @@
 /* libgridform: amplitude-equation coefficients derived from a kernel and a
  * nonlinearity, and the nonnegativity-penalised objective of a map
- * (THEORY.md section 3; the derivation is written out in
+ * (doc/theory.md §3.5 and §3.7; the derivation is written out in
  * gridform_amplitude(3)).
  *
  * Both work in the dimensionless field u = g / rho, rho = (lx ly)^(-1/2),

@@ -1,4 +1,4 @@
-/* libgridform: place-cell codes (THEORY.md section 1).
+/* libgridform: place-cell codes (doc/theory.md §1.1).
  *
  * Tuning curves follow Sorscher, Mel, Ganguli, Ocko, NeurIPS 2019: a unit-
  * integral Gaussian, a difference of unit-integral Gaussians with variance
@@ -267,8 +267,8 @@ int gridform__placecode_fill(const gridform_placecode *pc, const double *xy, siz
             }
             break;
         default: {
-            /* Difference of softmaxes (Sorscher et al. 2019, THEORY.md
-             * section 1): softmax over cells of -d^2/2 sigma^2 minus the same
+            /* Difference of softmaxes (Sorscher et al. 2019;
+             * doc/theory.md §1.1): softmax over cells of -d^2/2 sigma^2 minus the same
              * with s sigma^2, shifted so the minimum over cells is 0 and
              * scaled so the sum over cells is 1.  Both softmaxes subtract
              * their largest logit first, so no exponential overflows. */

@@ -109,8 +109,30 @@ static double radial_dog(double k, void *user)
 }
 CREATOR(kernel_radial, gridform_kernel, gridform_kernel_destroy,
         gridform_kernel_create_radial(&o, fx.arena, radial_dog, NULL))
+CREATOR(kernel_averaged_walled, gridform_kernel, gridform_kernel_destroy,
+        gridform_kernel_create(&o, fx.pc_walled, GRIDFORM_KERNEL_AVERAGED | GRIDFORM_KERNEL_CENTERED))
+CREATOR(kernel_exact_centered, gridform_kernel, gridform_kernel_destroy,
+        gridform_kernel_create(&o, fx.pc_walled, GRIDFORM_KERNEL_EXACT | GRIDFORM_KERNEL_CENTERED))
+static const double flat_spectrum[8 * 5] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                            1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+CREATOR(kernel_spectrum_walled, gridform_kernel, gridform_kernel_destroy,
+        gridform_kernel_create_spectrum(&o, fx.walled, flat_spectrum))
 CREATOR(learner, gridform_learner, gridform_learner_destroy, gridform_learner_create(&o, fx.kf, 3))
 CREATOR(attractor, gridform_attractor, gridform_attractor_destroy, gridform_attractor_create(&o, fx.kf))
+/* A network switched to single precision: the float arrays and plans of
+ * gridform_attractor_set_precision fail in turn too. */
+static int attractor_single(gridform_attractor **out)
+{
+    gridform_attractor *a = NULL;
+    int rc = gridform_attractor_create(&a, fx.kf);
+    if (rc == GRIDFORM_OK && (rc = gridform_attractor_set_precision(a, GRIDFORM_PRECISION_SINGLE)) != GRIDFORM_OK) {
+        gridform_attractor_destroy(a);
+        a = NULL;
+    }
+    *out = a;
+    return rc;
+}
+CREATOR(attractor_single, gridform_attractor, gridform_attractor_destroy, attractor_single(&o))
 CREATOR(amplitude, gridform_amplitude, gridform_amplitude_destroy, gridform_amplitude_create(&o))
 
 static const size_t shape23[2] = {2, 3};
@@ -130,11 +152,55 @@ OPERATION(placecode_set_centers, gridform_placecode_set_centers(fx.pc_walled, ce
 OPERATION(wisdom_export, gridform_wisdom_export("check_alloc.tmp.wisdom"))
 OPERATION(wisdom_import, gridform_wisdom_import("check_alloc.tmp.wisdom"))
 
-CREATOR(scorer, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, 12, 10, 1.2, 1.0))
+CREATOR(scorer, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, fx.walled))
+CREATOR(scorer_periodic, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, fx.arena))
+/* the annulus tables rebuilt by the setters (a failure keeps the old ones) */
+static int scorer_annuli(int automatic)
+{
+    gridform_scorer *s = NULL;
+    int rc = gridform_scorer_create(&s, fx.walled);
+    if (rc == GRIDFORM_OK)
+        rc = automatic ? gridform_scorer_set_annuli_auto(s, 1)
+                       : gridform_scorer_set_annuli_m(s, 0.1, 0.2, 0.9, 5);
+    gridform_scorer_destroy(s);
+    return rc;
+}
+OPERATION(scorer_set_annuli_auto, scorer_annuli(1))
+OPERATION(scorer_set_annuli_m, scorer_annuli(0))
 static const double ratemap_xy[4] = {0.1, 0.2, -0.3, 0.4}, ratemap_act[2] = {1, 2};
-static double ratemap_out[16];
-OPERATION(ratemap, gridform_ratemap_accumulate(4, 4, 1.0, 1.0, ratemap_xy, 2, ratemap_act, 1, 0.0,
+static double ratemap_out[64];
+OPERATION(ratemap, gridform_ratemap_accumulate(fx.walled, ratemap_xy, 2, ratemap_act, 1, 0.0,
                                                 ratemap_out, NULL))
+
+/* population (issue 14): the spectrum's workspace and plan, the module
+ * finder's handle and its per-call workspace */
+static int population_spectrum_op(void)
+{
+    static double maps[2 * 8 * 8], pw[64], kp;
+    for (size_t i = 0; i < 2 * 8 * 8; i++)
+        maps[i] = sin(0.7 * (double)i) + (i % 7 == 3 ? NAN : 0.0);
+    gridform_scorer *s = NULL;
+    int rc = gridform_scorer_create(&s, fx.walled);
+    if (rc == GRIDFORM_OK)
+        rc = gridform_scorer_population_spectrum(s, maps, 2, 0, NULL, pw, &kp, NULL);
+    gridform_scorer_destroy(s);
+    return rc;
+}
+OPERATION(population_spectrum, population_spectrum_op())
+CREATOR(modules, gridform_modules, gridform_modules_destroy, gridform_modules_create(&o))
+static int modules_find_op(void)
+{
+    static const double sp[9] = {0.3, 0.31, 0.29, 0.3, 0.45, 0.44, 0.46, 0.45, 0.3};
+    size_t k;
+    int lab[9];
+    gridform_modules *m = NULL;
+    int rc = gridform_modules_create(&m);
+    if (rc == GRIDFORM_OK)
+        rc = gridform_modules_find(m, sp, NULL, NULL, 9, &k, NULL, NULL, NULL, NULL, lab);
+    gridform_modules_destroy(m);
+    return rc;
+}
+OPERATION(modules_find, modules_find_op())
 
 #define ROW(id) { #id, mk_##id, rm_##id }
 static const creator creators[] = {
@@ -147,17 +213,27 @@ static const creator creators[] = {
     ROW(kernel_exact),
     ROW(kernel_exact_walled),
     ROW(kernel_radial),
+    ROW(kernel_averaged_walled),
+    ROW(kernel_exact_centered),
+    ROW(kernel_spectrum_walled),
     ROW(kernel_shells),
     ROW(placecode_set_centers),
     ROW(learner),
     ROW(attractor),
+    ROW(attractor_single),
     ROW(amplitude),
     ROW(npy_write),
     ROW(npy_read),
     ROW(wisdom_export),
     ROW(wisdom_import),
     ROW(scorer),
+    ROW(scorer_periodic),
+    ROW(scorer_set_annuli_auto),
+    ROW(scorer_set_annuli_m),
     ROW(ratemap),
+    ROW(population_spectrum),
+    ROW(modules),
+    ROW(modules_find),
 };
 
 static size_t total_points;

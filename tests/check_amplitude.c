@@ -134,7 +134,7 @@ START_TEST(test_fixed_points)
 }
 END_TEST
 
-/* The analytic boundaries of THEORY.md section 3 for g0 < g1, checked two
+/* The analytic boundaries of doc/theory.md §3.6 for g0 < g1, checked two
  * ways at +-2% of each boundary: the analytic stability flags, and the end
  * state of integrating from the perturbed fixed point, classified. */
 static const double cases[][3] = {

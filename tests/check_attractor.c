@@ -4,13 +4,14 @@
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gridform.h"
 
 #define PI 3.14159265358979323846
 
-/* The default DoG place code of THEORY.md: sigma = 0.12 m, s = 2. */
+/* The default DoG place code of doc/theory.md §1.5: sigma = 0.12 m, s = 2. */
 #define SIGMA 0.12
 #define SURROUND 2.0
 
@@ -38,7 +39,7 @@ static void fx_free(fixture *f)
 
 static double kstar_theory(void)
 {
-    /* THEORY.md section 1: k*^2 = 2 ln s / (sigma^2 (s - 1)) */
+    /* doc/theory.md §1.5, eq. (1.10): k*^2 = 2 ln s / (sigma^2 (s - 1)) */
     return sqrt(2.0 * log(SURROUND) / (SIGMA * SIGMA * (SURROUND - 1.0)));
 }
 
@@ -231,13 +232,12 @@ START_TEST(test_pattern_defaults)
         }
     /* gridness of the sheet (a torus: periodic autocorrelogram) */
     gridform_scorer *sc = NULL;
-    ck_assert_int_eq(gridform_scorer_create(&sc, n, n, L, L), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_scorer_set_boundary(sc, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_create(&sc, f.ar), GRIDFORM_OK);   /* periodic SAC */
     /* annuli around the first rings of SAC peaks (the predicted spacing a):
      * the scorer's defaults are fractions of the box, and this box holds six
      * periods, so they would miss the nearest peaks */
     double a_pred = 4 * PI / (sqrt(3.0) * ks);
-    ck_assert_int_eq(gridform_scorer_set_annuli(sc, 0.5 * a_pred / L, 1.2 * a_pred / L, 2.5 * a_pred / L, 10),
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(sc, 0.5 * a_pred, 1.2 * a_pred, 2.5 * a_pred, 10),
                      GRIDFORM_OK);
     double s60, s90, spacing, kdom;
     ck_assert_int_eq(gridform_scorer_score(sc, r, 1, &s60, &s90, &spacing, NULL), GRIDFORM_OK);
@@ -324,7 +324,7 @@ START_TEST(test_velocity)
 }
 END_TEST
 
-/* The unification (THEORY.md section 5): on the same kernel the network's
+/* The unification (doc/theory.md §5.1): on the same kernel the network's
  * steady sheet and the learner's rectified map are the same hexagons.  On
  * the 4.4 m, 64 x 64 lattice the ring k* = 9.81 falls between the shells
  * |k| = 9.58 and 10.10 (5.3% apart), so a snapped hexagon mixes modes of
@@ -355,9 +355,8 @@ START_TEST(test_learner_comparison)
 
     double ks = kstar_theory(), a_pred = 4 * PI / (sqrt(3.0) * ks);
     gridform_scorer *sc = NULL;
-    ck_assert_int_eq(gridform_scorer_create(&sc, n, n, L, L), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_scorer_set_boundary(sc, GRIDFORM_PERIODIC), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_scorer_set_annuli(sc, 0.5 * a_pred / L, 1.2 * a_pred / L, 2.5 * a_pred / L, 10),
+    ck_assert_int_eq(gridform_scorer_create(&sc, f.ar), GRIDFORM_OK);   /* periodic SAC */
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(sc, 0.5 * a_pred, 1.2 * a_pred, 2.5 * a_pred, 10),
                      GRIDFORM_OK);
     double s60[2], spacing[2], kd[2], ring[2];
     ck_assert_int_eq(gridform_scorer_score(sc, maps, 2, s60, NULL, spacing, NULL), GRIDFORM_OK);
@@ -484,7 +483,7 @@ START_TEST(test_diverged)
     ck_assert_int_eq(gridform_attractor_set_dt(a, 0.1), GRIDFORM_OK);
     ck_assert_int_eq(gridform_attractor_seed(a, 1, 0.01), GRIDFORM_OK);
     ck_assert_int_eq(gridform_attractor_iterate(a, 1000), GRIDFORM_EDIVERGED);
-    ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(a), "non-finite"));
+    ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(a), "ran away"));
     ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(a), "gridform_attractor_iterate"));
     double r[32 * 32], dx;
     ck_assert_int_eq(gridform_attractor_get_rates(a, r), GRIDFORM_EDIVERGED);
@@ -625,6 +624,118 @@ START_TEST(test_errors)
 }
 END_TEST
 
+
+/* Relative max-norm distance max|x - y| / max|y|. */
+static double rel_maxdiff(const double *x, const double *y, size_t n)
+{
+    double d = 0.0, m = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        d = fmax(d, fabs(x[i] - y[i]));
+        m = fmax(m, fabs(y[i]));
+    }
+    return m > 0.0 ? d / m : d;
+}
+
+/* Run the default network (ReLU, gain 1.1) from seed 1 for nsteps in the
+ * given precision, optionally at a velocity, into r (n x n); returns the
+ * displacement measured over the last half when moving. */
+static void run_precision(const gridform_kernel *k, int precision, double vx, size_t nsteps, double *r,
+                          double *dx)
+{
+    gridform_attractor *a = NULL;
+    int p = 0;
+    ck_assert_int_eq(gridform_attractor_create(&a, k), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_precision(a, &p), GRIDFORM_OK);
+    ck_assert_int_eq(p, GRIDFORM_PRECISION_DOUBLE);
+    ck_assert_int_eq(gridform_attractor_set_precision(a, precision), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_precision(a, &p), GRIDFORM_OK);
+    ck_assert_int_eq(p, precision);
+    ck_assert_int_eq(gridform_attractor_seed(a, 1, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, nsteps / 2), GRIDFORM_OK);
+    if (vx != 0.0) {
+        ck_assert_int_eq(gridform_attractor_set_velocity(a, vx, 0.0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_reset_displacement(a), GRIDFORM_OK);
+    }
+    ck_assert_int_eq(gridform_attractor_iterate(a, nsteps - nsteps / 2), GRIDFORM_OK);
+    if (vx != 0.0)
+        ck_assert_int_eq(gridform_attractor_get_displacement(a, dx, NULL), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(a, r), GRIDFORM_OK);
+    gridform_attractor_destroy(a);
+}
+
+/* GRIDFORM_PRECISION_SINGLE (doc/theory.md §2.8): the same pattern as
+ * double, to float round-off amplified by the dynamics, for the resting
+ * (identical populations) and the moving (four populations) step, every
+ * nonlinearity's code path; bit-identical from run to run; switching back
+ * and forth keeps the rates to float rounding. */
+START_TEST(test_single_precision)
+{
+    fixture f;
+    const double L = 4.4;
+    const size_t n = 64, nn = n * n;
+    fx_make(&f, L, n, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
+    double *rd = malloc(nn * sizeof *rd), *rs = malloc(nn * sizeof *rs), *rs2 = malloc(nn * sizeof *rs2);
+    ck_assert(rd && rs && rs2);
+    const double vel[2] = {0.0, 0.5};
+    for (int iv = 0; iv < 2; iv++) {
+        double dxd = 0, dxs = 0, dxs2 = 0;
+        run_precision(f.k, GRIDFORM_PRECISION_DOUBLE, vel[iv], 3000, rd, &dxd);
+        run_precision(f.k, GRIDFORM_PRECISION_SINGLE, vel[iv], 3000, rs, &dxs);
+        run_precision(f.k, GRIDFORM_PRECISION_SINGLE, vel[iv], 3000, rs2, &dxs2);
+        ck_assert_msg(memcmp(rs, rs2, nn * sizeof *rs) == 0 && dxs == dxs2, "single is not deterministic");
+        double rel = rel_maxdiff(rs, rd, nn);
+        printf("attractor single vs double, v = %g m/s: rates %.3g (relative max norm)", vel[iv], rel);
+        if (vel[iv] != 0.0)
+            printf(", displacement %.6g vs %.6g m", dxs, dxd);
+        printf("\n");
+        ck_assert_msg(rel < 1e-3, "v = %g: single differs from double by %g", vel[iv], rel);
+        double ang[3], km[3], pw[3], angd[3], kmd[3], pwd[3];
+        double ks = kstar_theory();
+        dominant_modes(rs, n, L, 2 * ks, ang, km, pw);
+        dominant_modes(rd, n, L, 2 * ks, angd, kmd, pwd);
+        for (int j = 0; j < 3; j++) {
+            ck_assert_double_eq_tol(km[j], kmd[j], 1e-12);
+            ck_assert_double_eq_tol(pw[j] / pwd[j], 1.0, 1e-3);
+        }
+        if (vel[iv] != 0.0)
+            ck_assert_msg(fabs(dxs - dxd) <= 1e-3 * fabs(dxd), "displacement %g vs %g", dxs, dxd);
+    }
+    /* Switching keeps the rates: double -> single rounds them, and back. */
+    gridform_attractor *a = NULL;
+    ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(a, 7, 1.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(a, rd), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_precision(a, GRIDFORM_PRECISION_SINGLE), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_precision(a, GRIDFORM_PRECISION_SINGLE), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(a, rs), GRIDFORM_OK);
+    for (size_t i = 0; i < nn; i++)
+        ck_assert(rs[i] == (double)(float)rd[i]);
+    ck_assert_int_eq(gridform_attractor_set_precision(a, GRIDFORM_PRECISION_DOUBLE), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(a, rs2), GRIDFORM_OK);
+    ck_assert(memcmp(rs, rs2, nn * sizeof *rs) == 0);
+    /* every nonlinearity steps in single and stays close to double */
+    const int nls[3] = {GRIDFORM_NL_RELU, GRIDFORM_NL_LINEAR, GRIDFORM_NL_TANH};
+    for (int q = 0; q < 3; q++) {
+        for (int prec = GRIDFORM_PRECISION_DOUBLE; prec <= GRIDFORM_PRECISION_SINGLE; prec++) {
+            ck_assert_int_eq(gridform_attractor_set_precision(a, prec), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_attractor_set_nonlinearity(a, nls[q]), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_attractor_set_gain(a, 0.9), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_attractor_seed(a, 3, 0.5), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_attractor_iterate(a, 200), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_attractor_get_rates(a, prec == GRIDFORM_PRECISION_SINGLE ? rs : rd),
+                             GRIDFORM_OK);
+        }
+        double rel = rel_maxdiff(rs, rd, nn);
+        ck_assert_msg(rel < 1e-5, "nonlinearity %d: single differs from double by %g", nls[q], rel);
+    }
+    gridform_attractor_destroy(a);
+    free(rd);
+    free(rs);
+    free(rs2);
+    fx_free(&f);
+}
+END_TEST
+
 /* Every allocation failure during create gives ENOMEM and no handle. */
 START_TEST(test_alloc_failure)
 {
@@ -645,6 +756,36 @@ START_TEST(test_alloc_failure)
         }
     }
     ck_assert(ok);
+    /* set_precision: a failed switch leaves the network in its precision,
+     * with its rates, and able to step */
+    gridform_attractor *a = NULL;
+    ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(a, 2, 0.5), GRIDFORM_OK);
+    double r0[256], r1[256];
+    ck_assert_int_eq(gridform_attractor_get_rates(a, r0), GRIDFORM_OK);
+    for (int target = GRIDFORM_PRECISION_SINGLE; target >= GRIDFORM_PRECISION_DOUBLE; target--) {
+        int failures = 0, rc, p = 0;
+        for (size_t i = 1;; i++) {
+            ck_assert(i < 100);
+            gridform_debug_fail_allocation(i);
+            rc = gridform_attractor_set_precision(a, target);
+            gridform_debug_fail_allocation(0);
+            if (rc == GRIDFORM_OK)
+                break;
+            failures++;
+            ck_assert_int_eq(rc, GRIDFORM_ENOMEM);
+            ck_assert_int_eq(gridform_attractor_get_precision(a, &p), GRIDFORM_OK);
+            ck_assert_int_ne(p, target);
+            ck_assert_int_eq(gridform_attractor_get_rates(a, r1), GRIDFORM_OK);
+            for (size_t q = 0; q < 256; q++)
+                ck_assert(r1[q] == (p == GRIDFORM_PRECISION_SINGLE ? (double)(float)r0[q] : r0[q]));
+        }
+        ck_assert_int_gt(failures, 0);
+        ck_assert_int_eq(gridform_attractor_get_precision(a, &p), GRIDFORM_OK);
+        ck_assert_int_eq(p, target);
+    }
+    ck_assert_int_eq(gridform_attractor_iterate(a, 5), GRIDFORM_OK);
+    gridform_attractor_destroy(a);
     fx_free(&f);
 }
 END_TEST
@@ -664,6 +805,7 @@ int main(void)
     tcase_add_test(tc, test_diverged);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_alloc_failure);
+    tcase_add_test(tc, test_single_precision);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

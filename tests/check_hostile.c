@@ -19,6 +19,7 @@
  * include/gridform/ has no row here, so the table follows the headers. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,6 +66,9 @@ static size_t zbuf[64];
 static int ibuf[4];
 static double nan_, inf_;
 static double nanbuf[512], infbuf[512], negbuf[4], map16[256];
+/* 16 x 16 rfft-lattice spectra (16 x 9 bins): a valid one, and two whose
+ * self-conjugate columns 0 and nx/2 break Sigma~(k) = Sigma~(-k). */
+static double spec_ok[144], spec_asym[144], spec_asym_nyq[144];
 static gridform_amplitude *amp_fx;   /* a valid amplitude-equation handle */
 static gridform_placecode *amp_pc;   /* a DoG code and its FOURIER kernel for the amplitude rows */
 static gridform_kernel *amp_kf;
@@ -103,6 +107,14 @@ static gridform_placecode *o_pc;
 static gridform_kernel *o_kernel;
 static gridform_scorer *o_scorer;
 static gridform_scorer *sc_fx;       /* a valid 16 x 16 scorer */
+static gridform_modules *o_modules;
+static gridform_modules *mod_fx;     /* a module finder with the defaults */
+static const double pos4[4] = {0.3, 0.31, 0.29, 0.3};
+/* arenas the scorer must refuse: maps too large for its FFTs, and boxes
+ * whose wavenumbers or areas overflow (found by tests/fuzz/fuzz_score) */
+static struct {
+    gridform_arena *ok, *huge, *box[3];
+} scar;
 #define OUT_SCORER (o_scorer = POISON, &o_scorer)
 #define OUT_ARENA (o_arena = POISON, &o_arena)
 #define OUT_PC (o_pc = POISON, &o_pc)
@@ -111,7 +123,7 @@ static gridform_scorer *sc_fx;       /* a valid 16 x 16 scorer */
 static int outs_clean(void)
 {
     return o_arena == NULL && o_pc == NULL && o_kernel == NULL && o_scorer == NULL && o_att == NULL
-           && o_learner == NULL;
+           && o_learner == NULL && o_modules == NULL;
 }
 
 static double spectrum_nan(double k, void *user)
@@ -215,6 +227,18 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_arena_create, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 8, 8, 0);
     CASE(gridform_arena_create, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 8, 8, 3);
     CASE(gridform_arena_create, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 8, 8, -1);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, NULL, 9.81, 2, 16, PER);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, 0.0, 2, 16, PER);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, -9.81, 2, 16, PER);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, nan_, 2, 16, PER);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, inf_, 2, 16, PER);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, 9.81, 0, 16, PER);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, 9.81, 4, 16, PER);   /* above Nyquist */
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, 9.81, 2, 16, 0);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, 9.81, 2, 16, 3);
+    CASE(gridform_arena_create_commensurate, RANGE, NULL, OUT_ARENA, 9.81, BIG, 16, PER);
+    CASE(gridform_arena_create_commensurate, RANGE, NULL, OUT_ARENA, 9.81, 2, BIG, PER);
+    CASE(gridform_arena_create_commensurate, RANGE, NULL, OUT_ARENA, 1e-310, 2, 16, PER);
     VCASE(gridform_arena_destroy, NULL);
     PCASE(gridform_arena_last_error, P_STRING, NULL);
     CASE(gridform_arena_get_shape, INVAL, NULL, NULL, &zbuf[0], &zbuf[1]);
@@ -388,9 +412,18 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_kernel_create, INVAL, NULL, NULL, fx.pc, GRIDFORM_KERNEL_FOURIER);
     CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, NULL, GRIDFORM_KERNEL_FOURIER);
     CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, 0);
-    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, 4);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, 6);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, 0xff);
     CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, -1);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, INT_MIN);
     CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_RADIAL);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_RADIAL | GRIDFORM_KERNEL_CENTERED);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_SPECTRUM);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_CENTERED);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_FOURIER | 0x200);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_AVERAGED | 0x10000);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_EXACT | GRIDFORM_KERNEL_CENTERED | 0x400);
+    CASE(gridform_kernel_create, UNSUP, NULL, OUT_KERNEL, fx.pc_walled, GRIDFORM_KERNEL_FOURIER | GRIDFORM_KERNEL_CENTERED);
     CASE(gridform_kernel_create, UNSUP, NULL, OUT_KERNEL, fx.pc_walled, GRIDFORM_KERNEL_FOURIER);
     CASE(gridform_kernel_create_radial, INVAL, NULL, NULL, fx.arena, spectrum_dog, NULL);
     CASE(gridform_kernel_create_radial, INVAL, NULL, OUT_KERNEL, NULL, spectrum_dog, NULL);
@@ -398,6 +431,18 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_kernel_create_radial, UNSUP, NULL, OUT_KERNEL, fx.walled, spectrum_dog, NULL);
     CASE(gridform_kernel_create_radial, INVAL, NULL, OUT_KERNEL, fx.arena, spectrum_nan, NULL);
     CASE(gridform_kernel_create_radial, INVAL, NULL, OUT_KERNEL, fx.arena, spectrum_inf, NULL);
+    CASE(gridform_kernel_create_spectrum, INVAL, NULL, NULL, fx.arena, spec_ok);
+    CASE(gridform_kernel_create_spectrum, INVAL, NULL, OUT_KERNEL, NULL, spec_ok);
+    CASE(gridform_kernel_create_spectrum, INVAL, NULL, OUT_KERNEL, fx.arena, NULL);
+    CASE(gridform_kernel_create_spectrum, INVAL, NULL, OUT_KERNEL, fx.arena, nanbuf);
+    CASE(gridform_kernel_create_spectrum, INVAL, NULL, OUT_KERNEL, fx.arena, infbuf);
+    CASE(gridform_kernel_create_spectrum, INVAL, NULL, OUT_KERNEL, fx.arena, spec_asym);
+    CASE(gridform_kernel_create_spectrum, INVAL, NULL, OUT_KERNEL, fx.arena, spec_asym_nyq);
+    CASE(gridform_kernel_set_centered, INVAL, NULL, NULL, 1);
+    CASE(gridform_kernel_set_centered, INVAL, KEERR, fx.ke, 2);
+    CASE(gridform_kernel_set_centered, INVAL, KEERR, fx.ke, -1);
+    CASE(gridform_kernel_set_centered, INVAL, KERR, fx.kf, 1);   /* its spectrum was read */
+    CASE(gridform_kernel_set_centered, INVAL, KERR, fx.kf, 0);
     VCASE(gridform_kernel_destroy, NULL);
     PCASE(gridform_kernel_last_error, P_STRING, NULL);
     PCASE(gridform_kernel_get_arena, P_NULL, NULL);
@@ -478,6 +523,13 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_attractor_set_velocity, INVAL, TERR, att.a, 0.0, -inf_);
     CASE(gridform_attractor_get_parameters, INVAL, NULL, NULL, &buf[0], &buf[1], &buf[2], &buf[3], &ibuf[0]);
     CASE(gridform_attractor_get_parameters, INVAL, TERR, att.a, NULL, NULL, NULL, NULL, NULL);
+    CASE(gridform_attractor_set_precision, INVAL, NULL, NULL, GRIDFORM_PRECISION_SINGLE);
+    CASE(gridform_attractor_set_precision, INVAL, TERR, att.a, 0);
+    CASE(gridform_attractor_set_precision, INVAL, TERR, att.a, 3);
+    CASE(gridform_attractor_set_precision, INVAL, TERR, att.a, -1);
+    CASE(gridform_attractor_set_precision, INVAL, TERR, att.a, 32);
+    CASE(gridform_attractor_get_precision, INVAL, NULL, NULL, &ibuf[0]);
+    CASE(gridform_attractor_get_precision, INVAL, TERR, att.a, NULL);
     CASE(gridform_attractor_seed, INVAL, NULL, NULL, 1, 0.01);
     CASE(gridform_attractor_seed, INVAL, TERR, att.a, 1, -0.01);
     CASE(gridform_attractor_seed, INVAL, TERR, att.a, 1, nan_);
@@ -506,30 +558,41 @@ static int run_case(size_t i, hcase *c)
 
     /* ---- score (issue 3) ---- */
 #define SERR gridform_scorer_last_error(sc_fx)
-    CASE(gridform_scorer_create, INVAL, NULL, NULL, 16, 16, 1.0, 1.0);
-    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 0, 16, 1.0, 1.0);
-    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 1, 1.0, 1.0);
-    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, 0.0, 1.0);
-    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, 1.0, -1.0);
-    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, nan_, 1.0);
-    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, 1.0, inf_);
-    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, BIG, 16, 1.0, 1.0);
-    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, HALF, HALF, 1.0, 1.0);
+    CASE(gridform_scorer_create, INVAL, NULL, NULL, scar.ok);
+    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, NULL);
+    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, scar.huge);
     VCASE(gridform_scorer_destroy, NULL);
     PCASE(gridform_scorer_last_error, P_STRING, NULL);
     CASE(gridform_scorer_set_variant, INVAL, NULL, NULL, GRIDFORM_GRIDNESS_MEAN);
     CASE(gridform_scorer_set_variant, INVAL, SERR, sc_fx, 0);
     CASE(gridform_scorer_set_variant, INVAL, SERR, sc_fx, 3);
     CASE(gridform_scorer_set_variant, INVAL, SERR, sc_fx, -1);
-    CASE(gridform_scorer_set_annuli, INVAL, NULL, NULL, 0.2, 0.4, 1.0, 10);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, nan_, 0.4, 1.0, 10);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, inf_, 1.0, 10);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, nan_, 10);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, -0.2, 0.4, 1.0, 10);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.5, 0.4, 1.0, 10);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, 0.3, 10);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, 1.0, 0);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, 1.0, BIG);
+    CASE(gridform_scorer_set_annuli_m, INVAL, NULL, NULL, 0.2, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, nan_, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, inf_, 1.0, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, 0.4, nan_, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, 0.4, inf_, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, -0.2, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.5, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, 0.4, 0.3, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, 0.4, 1.0, 0);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, 0.4, 1.0, BIG);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, 0.4, 0.4, 2);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 1.5, 2.0, 3.0, 2);   /* beyond the longest lag */
+    CASE(gridform_scorer_set_annuli_auto, INVAL, NULL, NULL, 1);
+    CASE(gridform_scorer_set_annuli_auto, INVAL, SERR, sc_fx, 2);
+    CASE(gridform_scorer_set_annuli_auto, INVAL, SERR, sc_fx, -1);
+    CASE(gridform_scorer_get_annuli_auto, INVAL, NULL, NULL, &ibuf[0]);
+    CASE(gridform_scorer_get_annuli_auto, INVAL, SERR, sc_fx, NULL);
+    CASE(gridform_scorer_get_fallback_count, INVAL, NULL, NULL, &zbuf[0]);
+    CASE(gridform_scorer_get_fallback_count, INVAL, SERR, sc_fx, NULL);
+    CASE(gridform_scorer_score_annuli, INVAL, NULL, NULL, cbuf, 1, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score_annuli, INVAL, SERR, sc_fx, NULL, 1, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score_annuli, INVAL, SERR, sc_fx, cbuf, 0, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score_annuli, INVAL, SERR, sc_fx, cbuf, 1, NULL, NULL, NULL, NULL);
+    CASE(gridform_scorer_score_annuli, RANGE, SERR, sc_fx, cbuf, BIG, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score_annuli, INVAL, SERR, sc_fx, infbuf, 1, NULL, buf, NULL, ibuf);
+    CASE(gridform_scorer_score_annuli, UNDEF, SERR, sc_fx, zero_map, 1, buf, buf + 1, buf + 2, ibuf);
     CASE(gridform_scorer_set_boundary, INVAL, NULL, NULL, WAL);
     CASE(gridform_scorer_set_boundary, INVAL, SERR, sc_fx, 0);
     CASE(gridform_scorer_set_boundary, INVAL, SERR, sc_fx, 3);
@@ -549,24 +612,22 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_map_dominant_k, INVAL, SERR, sc_fx, NULL, buf);
     CASE(gridform_map_dominant_k, INVAL, SERR, sc_fx, cbuf, NULL);
     CASE(gridform_map_dominant_k, UNDEF, SERR, sc_fx, zero_map, buf);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 0, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 0.0, 1.0, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, nan_, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, NULL, 4, cbuf, 1, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, NULL, 1, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, 0.0, NULL, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 0, cbuf, 1, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 0, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, -1.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, inf_, buf, NULL);
-    CASE(gridform_ratemap_accumulate, RANGE, NULL, HALF, HALF, 1.0, 1.0, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, RANGE, NULL, 4, 4, 1.0, 1.0, cbuf, BIG, cbuf, 2, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, NULL, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, fx.walled, NULL, 4, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, fx.walled, cbuf, 4, NULL, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, fx.walled, cbuf, 4, cbuf, 1, 0.0, NULL, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, fx.walled, cbuf, 0, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, fx.walled, cbuf, 4, cbuf, 0, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, fx.walled, cbuf, 4, cbuf, 1, -1.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, fx.walled, cbuf, 4, cbuf, 1, inf_, buf, NULL);
+    CASE(gridform_ratemap_accumulate, RANGE, NULL, fx.walled, cbuf, BIG, cbuf, 2, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, RANGE, NULL, scar.huge, cbuf, 4, cbuf, BIG, 0.0, buf, NULL);
 #undef SERR
     /* regression found by tests/fuzz/fuzz_score: a box whose wavenumbers
      * square to Inf gave a dominant k of Inf with GRIDFORM_OK */
-    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, 5, 7, 1e-300, 3e300);
-    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, 8, 8, 1e-160, 1.0);
-    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, 8, 8, 1e160, 1e160);
+    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, scar.box[0]);
+    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, scar.box[1]);
+    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, scar.box[2]);
 
     /* ---- learner ---- */
 #define LERR gridform_learner_last_error(lrn.l)
@@ -709,6 +770,46 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_wisdom_import, FORMAT, NULL, fx.npy);   /* binary, with NUL bytes */
     CASE0(gridform_wisdom_forget, OK);
 
+    /* ---- population spectrum and grid modules (issue 14) ---- */
+#define SERR gridform_scorer_last_error(sc_fx)
+#define MERR gridform_modules_last_error(mod_fx)
+    CASE(gridform_scorer_spectrum_bins, INVAL, NULL, NULL, zbuf, buf);
+    CASE(gridform_scorer_spectrum_bins, INVAL, SERR, sc_fx, NULL, buf);
+    CASE(gridform_scorer_population_spectrum, INVAL, NULL, NULL, map16, 1, 0, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, INVAL, SERR, sc_fx, NULL, 1, 0, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, INVAL, SERR, sc_fx, map16, 0, 0, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, INVAL, SERR, sc_fx, map16, 1, 2, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, INVAL, SERR, sc_fx, map16, 1, -1, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, INVAL, SERR, sc_fx, infbuf, 1, 0, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, RANGE, SERR, sc_fx, map16, BIG, 0, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, UNDEF, SERR, sc_fx, zero_map, 1, 0, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, UNDEF, SERR, sc_fx, nanbuf, 1, 1, NULL, NULL, NULL, NULL);
+    CASE(gridform_modules_create, INVAL, NULL, NULL);
+    VCASE(gridform_modules_destroy, NULL);
+    PCASE(gridform_modules_last_error, P_STRING, NULL);
+    CASE(gridform_modules_set_max, INVAL, NULL, NULL, 3);
+    CASE(gridform_modules_set_max, INVAL, MERR, mod_fx, 0);
+    CASE(gridform_modules_set_max, INVAL, MERR, mod_fx, 17);
+    CASE(gridform_modules_set_max, INVAL, MERR, mod_fx, BIG);
+    CASE(gridform_modules_set_min_score, INVAL, NULL, NULL, 0.3);
+    CASE(gridform_modules_set_min_score, INVAL, MERR, mod_fx, nan_);
+    CASE(gridform_modules_set_min_score, INVAL, MERR, mod_fx, inf_);
+    CASE(gridform_modules_set_min_score, INVAL, MERR, mod_fx, -inf_);
+    CASE(gridform_modules_set_orientation_cue, INVAL, NULL, NULL, 1);
+    CASE(gridform_modules_set_orientation_cue, INVAL, MERR, mod_fx, -1);
+    CASE(gridform_modules_set_orientation_cue, INVAL, MERR, mod_fx, 2);
+    CASE(gridform_modules_find, INVAL, NULL, NULL, pos4, NULL, NULL, 4, zbuf, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, INVAL, MERR, mod_fx, NULL, NULL, NULL, 4, zbuf, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, INVAL, MERR, mod_fx, pos4, NULL, NULL, 4, NULL, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, INVAL, MERR, mod_fx, pos4, NULL, NULL, 0, zbuf, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, INVAL, MERR, mod_fx, negbuf, NULL, NULL, 1, zbuf, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, INVAL, MERR, mod_fx, infbuf, NULL, NULL, 3, zbuf, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, INVAL, MERR, mod_fx, pos4, infbuf, NULL, 3, zbuf, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, RANGE, MERR, mod_fx, pos4, NULL, NULL, BIG, zbuf, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, OK, NULL, mod_fx, pos4, nanbuf, nanbuf, 4, zbuf, buf, buf, zbuf, buf, ibuf);
+#undef SERR
+#undef MERR
+
     /* ---- rows for the modules below are added as their headers land ---- */
     return 0;
 #undef CASE
@@ -730,6 +831,10 @@ static void fixtures_setup(void)
         infbuf[i] = (i % 3 == 1) ? -INFINITY : 0.25;
     }
     negbuf[0] = -1.0;
+    for (size_t i = 0; i < 144; i++)
+        spec_ok[i] = spec_asym[i] = spec_asym_nyq[i] = 0.5;
+    spec_asym[1 * 9 + 0] = 0.75;       /* row 1 against its mirror, row 15 */
+    spec_asym_nyq[3 * 9 + 8] = 0.25;   /* row 3 against row 13, column nx/2 */
     for (size_t i = 0; i < 256; i++)
         map16[i] = sin(0.3 * (double)i);
     ck_assert_int_eq(gridform_placecode_create(&fx.pc, fx.arena, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
@@ -741,6 +846,7 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_kernel_create(&fx.kf, fx.pc, GRIDFORM_KERNEL_FOURIER), OK);
     ck_assert_int_eq(gridform_kernel_create(&fx.ke, fx.pc, GRIDFORM_KERNEL_EXACT), OK);
     ck_assert_int_eq(gridform_kernel_create(&fx.kg, fx.pc_gauss, GRIDFORM_KERNEL_FOURIER), OK);
+    ck_assert_int_eq(gridform_kernel_spectrum(fx.kf, buf), OK);   /* fx.kf is now in use */
     ck_assert_int_eq(gridform_amplitude_create(&amp_fx), OK);
     ck_assert_int_eq(gridform_placecode_create(&amp_pc, fx.arena, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
                                                GRIDFORM_CENTERS_LATTICE, 1), OK);
@@ -754,7 +860,13 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_kernel_create(&att.kgauss, att.pcgauss, GRIDFORM_KERNEL_FOURIER), OK);
     ck_assert_int_eq(gridform_attractor_create(&att.a, att.k), OK);
     att.bad_rates[100] = NAN;
-    ck_assert_int_eq(gridform_scorer_create(&sc_fx, 16, 16, 1.0, 1.0), OK);
+    ck_assert_int_eq(gridform_arena_create(&scar.ok, 1.0, 1.0, 16, 16, WAL), OK);
+    ck_assert_int_eq(gridform_arena_create(&scar.huge, 1.0, 1.0, (size_t)1 << 19, (size_t)1 << 19, WAL), OK);
+    ck_assert_int_eq(gridform_arena_create(&scar.box[0], 1e-300, 3e300, 5, 7, WAL), OK);
+    ck_assert_int_eq(gridform_arena_create(&scar.box[1], 1e-160, 1.0, 8, 8, WAL), OK);
+    ck_assert_int_eq(gridform_arena_create(&scar.box[2], 1e160, 1e160, 8, 8, WAL), OK);
+    ck_assert_int_eq(gridform_scorer_create(&sc_fx, scar.ok), OK);
+    ck_assert_int_eq(gridform_modules_create(&mod_fx), OK);
     /* scratch files for the io rows, in the build directory */
     snprintf(fx.dir, sizeof fx.dir, "hostile.tmp.%ld", (long)getpid());
     ck_assert_int_eq(mkdir(fx.dir, 0700), 0);
@@ -826,7 +938,12 @@ static void fixtures_teardown(void)
     gridform_placecode_destroy(amp_pc);
     amp_pc = NULL;
     gridform_scorer_destroy(sc_fx);
+    gridform_modules_destroy(mod_fx);
     sc_fx = NULL;
+    gridform_arena_destroy(scar.ok);
+    gridform_arena_destroy(scar.huge);
+    for (int i = 0; i < 3; i++)
+        gridform_arena_destroy(scar.box[i]);
     gridform_arena_destroy(fx.walled);
     gridform_arena_destroy(fx.arena);
     remove_scratch();
@@ -867,6 +984,11 @@ START_TEST(test_table)
                     snprintf(why, sizeof why, "gridform_last_error() not updated");
                 else if (c.herr != NULL && c.herr[0] == '\0')
                     snprintf(why, sizeof why, "empty handle last_error");
+                /* Every detail begins with the public function that failed
+                 * ("gridform_x_y: ..."), never a private helper's name; the
+                 * handle's copy too (issue 13). */
+                else if (strncmp(le, c.func, strlen(c.func)) != 0 || strncmp(le + strlen(c.func), ": ", 2) != 0)
+                    snprintf(why, sizeof why, "gridform_last_error() does not begin with \"%s: \"", c.func);
             }
             if (why[0] == '\0' && c.expect != OK && !outs_clean())
                 snprintf(why, sizeof why, "*out is not NULL after a failed create");

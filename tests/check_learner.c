@@ -1,7 +1,7 @@
 /* Tests for the learner: the linear theory (top shell, Sanger's ordered
  * eigenvectors), hexagons from rectification and the symmetric controls,
  * the integrators, determinism, progress, divergence and every error path.
- * Numbers asserted are those of issue 4 and THEORY.md sections 2-4. */
+ * Numbers asserted are those of issue 4 and doc/theory.md §2 to §4. */
 #include "config.h"
 #include <check.h>
 #include <math.h>
@@ -74,7 +74,7 @@ static int all_finite(const double *g, size_t n)
 
 START_TEST(test_linear_independent)
 {
-    /* THEORY.md section 2: a linear map with its norm held fixed converges
+    /* doc/theory.md §2.2: a linear map with its norm held fixed converges
      * to the top eigenspace: its Rayleigh quotient is the top shell's
      * Sigma~ and its power sits on that shell. */
     setup s;
@@ -100,7 +100,7 @@ START_TEST(test_linear_independent)
         }
         ck_assert_double_eq_tol(total, sum, 1e-12 * fabs(sum));
         gridform_scorer *sc = NULL;
-        ck_assert_int_eq(gridform_scorer_create(&sc, 32, 32, 2.2, 2.2), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_scorer_create(&sc, s.a), GRIDFORM_OK);
         double *g = malloc(ng * n * sizeof *g);
         ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
         double dk = 2.0 * 3.14159265358979 / 2.2;   /* lattice spacing in k */
@@ -132,7 +132,7 @@ static void eigenvalues(const gridform_kernel *k, double *ev, size_t nev)
 
 START_TEST(test_linear_sanger)
 {
-    /* THEORY.md section 4: Sanger's rule orders the maps: map j tends to
+    /* doc/theory.md §4: Sanger's rule orders the maps: map j tends to
      * the j-th eigenvector (shells in decreasing Sigma~, with
      * multiplicities), orthonormal in the discrete inner product. */
     setup s;
@@ -193,14 +193,13 @@ static void learn_and_score(const setup *s, int nl, double strength, uint64_t se
     ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
     ck_assert(all_finite(g, ng * n));
     gridform_scorer *sc = NULL;
-    ck_assert_int_eq(gridform_scorer_create(&sc, 64, 64, 4.4, 4.4), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_scorer_set_boundary(sc, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_create(&sc, s->a), GRIDFORM_OK);   /* periodic SAC */
     /* Annuli from the predicted spacing a (inner a/2, outer 1.2a to 2.5a):
      * the scorer's defaults are fractions of the box, and in a box of six
      * spacings the default inner radius (0.2 x 4.4 m = 0.88 m) lies beyond
      * the first ring of peaks (0.739 m), which halves every hexagon's score. */
-    ck_assert_int_eq(gridform_scorer_set_annuli(sc, 0.5 * spacing / 4.4, 1.2 * spacing / 4.4,
-                                                2.5 * spacing / 4.4, 10), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(sc, 0.5 * spacing, 1.2 * spacing, 2.5 * spacing, 10),
+                     GRIDFORM_OK);
     int rc = gridform_scorer_score(sc, g, ng, score60, NULL, NULL, NULL);
     ck_assert(rc == GRIDFORM_OK || rc == GRIDFORM_EUNDEFINED);
     for (size_t j = 0; j < ng; j++) {
@@ -222,7 +221,7 @@ static void print_distribution(const char *name, double *v, size_t n)
 
 START_TEST(test_relu_hexagons)
 {
-    /* THEORY.md section 3 and issue 4: rectified maps become hexagonal;
+    /* doc/theory.md §3 and issue 4: rectified maps become hexagonal;
      * the linear and the odd (tanh) controls do not. */
     setup s;
     make_dog(&s, 4.4, 4.4, 64, 64);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs examples/spectrum and checks the numbers of THEORY.md section 1:
+# Runs examples/spectrum and checks the numbers of doc/theory.md §1.5:
 # sigma = 0.12 m, s = 2 gives k* = 9.81 rad/m, lambda = 0.640 m and a
 # hexagonal spacing of 0.739 m; a Gaussian code has no ring; bad options
 # fail with a one-line message and a nonzero exit.

@@ -16,7 +16,7 @@ The update rule matches the C learner's EULER + RELU step exactly in exact
 arithmetic (see Reference.step), so after the same number of steps from the
 same maps and the same spectrum the two differ only by round-off.
 
-Conventions (THEORY.md, DESIGN.md):
+Conventions (doc/theory.md §2.2 and §4, gridform_learner(3)):
 - maps G: (ng, ny, nx) doubles, map-major;
 - Sigma acts as an integral with area element dA; its eigenvalue on the
   lattice mode of rfft bin (iy, jx) is spec[iy, jx] (gridform_kernel_spectrum),
@@ -87,7 +87,7 @@ class Reference:
         Hf = self.apply_sigma(self.G).reshape(ng, -1)
         dG = Hf - self.lambda0 * Gf
         if self.coupling == SANGER:
-            # Sanger's rule (THEORY.md section 4): map j loses
+            # Sanger's rule (doc/theory.md §4): map j loses
             # sum_{i < j} (g_i^T Sigma g_j dA) g_i, the strict lower
             # triangle of the matrix of dot products.
             M = (Gf @ Hf.T) * self.dA

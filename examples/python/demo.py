@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The hexgrid demo (examples/hexgrid.c) from Python through the ctypes
-binding: grid maps learned from a difference-of-Gaussians place code,
+"""The hexgrid demo (examples/hexgrid.c) from Python through the gridform
+package: grid maps learned from a difference-of-Gaussians place code,
 rectified (RELU) against the LINEAR control, scored, and written as
 PREFIX.npy, PREFIX.png and PREFIX_sac.png.
 
@@ -12,6 +12,12 @@ identical and its maps equal these bit for bit.
     python3 examples/python/demo.py                 # the default demo
     python3 examples/python/demo.py --maps 4 --n 32 --box 2.2 --steps 40 \\
         --check --builddir .                         # compare with the C demo
+
+after `make install` (which installs the gridform package); from a build
+tree without installing, point Python at the package and the library:
+
+    PYTHONPATH=python GRIDFORM_LIB=lib/.libs/libgridform.so \\
+        python3 examples/python/demo.py
 """
 import argparse
 import math
@@ -20,10 +26,9 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import numpy as np  # noqa: E402
+import numpy as np
 
-import gridform as gf  # noqa: E402
+import gridform as gf
 
 NL_NAME = {"relu": "RELU", "soft": "SOFT", "tanh": "TANH", "linear": "LINEAR"}
 
@@ -115,22 +120,21 @@ def run(o):
     lines = []
     kc = math.sqrt(2.0 * math.log(o.surround) / (o.sigma * o.sigma * (o.surround - 1.0)))
     ac = 4.0 * math.pi / (math.sqrt(3.0) * kc)
-    lx = ly = o.box
-    nx = ny = o.n
     if o.commensurate:
-        cx = max(1.0, round(o.box / ac))
-        cy = max(1.0, round(o.box / (math.sqrt(3.0) * ac)))
-        lx = cx * ac
-        ly = cy * math.sqrt(3.0) * ac
-        ny = int(max(8.0, 2.0 * round(0.5 * o.n * ly / lx)))
-    arena = gf.Arena(lx, ly, nx, ny, "periodic")
+        # the box that holds the predicted lattice exactly, about --box wide,
+        # in gridform_arena_create_commensurate's orientation (as hexgrid)
+        periods = max(1.0, round(o.box / (math.sqrt(3.0) * ac)))
+        arena = gf.Arena.commensurate(kc, int(periods), o.n, "periodic")
+    else:
+        arena = gf.Arena(o.box, o.box, o.n, o.n, "periodic")
+    ny, nx = arena.shape
+    lx, ly = arena.extent
     pc = gf.PlaceCode(arena, "dog", o.sigma, o.surround, 1024, "lattice", 1)
     k = gf.Kernel(pc, "fourier")
-    sc = gf.Scorer(nx, ny, lx, ly)
+    sc = gf.Scorer(arena)
     kstar, spacing = k.ring()
     lmin = min(lx, ly)
-    sc.set_boundary("periodic")
-    sc.set_annuli(0.5 * spacing / lmin, min(1.2 * spacing / lmin, 1.0), min(2.5 * spacing / lmin, 1.0), 10)
+    sc.set_annuli_m(0.5 * spacing, min(1.2 * spacing, lmin), min(2.5 * spacing, lmin), 10)
     lines.append("DoG place code: sigma %.3f m, surround ratio s %.3g; periodic box %.3f x %.3f m on %d x %d"
                  % (o.sigma, o.surround, lx, ly, nx, ny))
     lines.append("predicted ring k* = %.3f rad/m (continuum %.3f), wavelength %.3f m, hexagonal spacing %.3f m"

@@ -1,4 +1,4 @@
-/* libgridform: amplitude equations, ideal lattices, cubic gain and pattern objective (THEORY.md section 3). */
+/* libgridform: amplitude equations, ideal lattices, cubic gain and pattern objective (doc/theory.md §3). */
 #ifndef GRIDFORM_AMPLITUDE_H
 #define GRIDFORM_AMPLITUDE_H
 

@@ -1,4 +1,4 @@
-/* libgridform: the centre-surround attractor network (THEORY.md section 5). */
+/* libgridform: the centre-surround attractor network (doc/theory.md §5.1). */
 #ifndef GRIDFORM_ATTRACTOR_H
 #define GRIDFORM_ATTRACTOR_H
 
@@ -8,6 +8,7 @@
 #include "gridform/status.h"
 #include "gridform/kernel.h"
 #include "gridform/learner.h"
+#include "gridform/precision.h"
 
 GRIDFORM_BEGIN_DECLS
 
@@ -38,6 +39,13 @@ GRIDFORM_API int gridform_attractor_set_velocity(gridform_attractor *a, double v
 GRIDFORM_API int gridform_attractor_get_parameters(const gridform_attractor *a, double *gain, double *tau,
                                                    double *dt, double *b, int *nonlinearity);
 
+/* Working precision: GRIDFORM_PRECISION_DOUBLE (default) or
+ * GRIDFORM_PRECISION_SINGLE (rates, transforms and the step in float; rates
+ * still go in and out as double).  Switching keeps the rates, rounded to
+ * the new precision. */
+GRIDFORM_API int gridform_attractor_set_precision(gridform_attractor *a, int precision);
+GRIDFORM_API int gridform_attractor_get_precision(const gridform_attractor *a, int *precision);
+
 /* State.  Rates are ny x nx doubles (the mean over the four populations). */
 GRIDFORM_API int gridform_attractor_seed(gridform_attractor *a, uint64_t seed, double amplitude);
 GRIDFORM_API int gridform_attractor_set_rates(gridform_attractor *a, const double *rates);
@@ -47,7 +55,11 @@ GRIDFORM_API int gridform_attractor_get_time(const gridform_attractor *a, double
 /* Dynamics.  run: GRIDFORM_OK when the relative change of the rates per
  * time constant, |r(t+dt) - r(t)| / (|r(t)| dt/tau), falls below tol;
  * GRIDFORM_CONTINUE after max_steps; GRIDFORM_ECANCELED if progress (which
- * receives that relative change as its value) returns nonzero. */
+ * receives that relative change as its value) returns nonzero;
+ * GRIDFORM_EDIVERGED when |J * r| exceeds 1e6 times the larger of |b| and
+ * the initial rates (a runaway: LINEAR above gain 1, RELU far above it),
+ * the step not taken, so get_rates still gives the last finite state
+ * (with GRIDFORM_EDIVERGED) until the next seed or set_rates. */
 GRIDFORM_API int gridform_attractor_iterate(gridform_attractor *a, size_t nsteps);
 GRIDFORM_API int gridform_attractor_run(gridform_attractor *a, size_t max_steps, double tol,
                                         gridform_progress_fn progress, void *user);

@@ -1,4 +1,4 @@
-/* libgridform: pattern-forming learning dynamics (doc/theory.md sections 2-4). */
+/* libgridform: pattern-forming learning dynamics (doc/theory.md §2 to §4). */
 #ifndef GRIDFORM_LEARNER_H
 #define GRIDFORM_LEARNER_H
 
@@ -53,7 +53,7 @@ GRIDFORM_API int gridform_learner_set_integrator(gridform_learner *l, int kind);
 GRIDFORM_API int gridform_learner_set_step(gridform_learner *l, double dt);
 GRIDFORM_API int gridform_learner_get_step(const gridform_learner *l, double *dt);
 /* Largest stable explicit Euler step for the current coupling and number
- * of maps (gridform_learner(3), doc/theory.md section 2.4). */
+ * of maps (gridform_learner(3), doc/theory.md §2.4). */
 GRIDFORM_API int gridform_learner_get_euler_limit(const gridform_learner *l, double *dt);
 /* Automatic step control: on (1, the default) a step that would diverge is
  * rejected and retried with half the step; off (0) every step uses the

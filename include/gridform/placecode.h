@@ -1,4 +1,4 @@
-/* libgridform: place-cell codes (THEORY.md section 1). */
+/* libgridform: place-cell codes (doc/theory.md §1.1). */
 #ifndef GRIDFORM_PLACECODE_H
 #define GRIDFORM_PLACECODE_H
 
