@@ -305,10 +305,30 @@ typedef struct {
     spectrum_user su;
 } world;
 
-static void stage_arena(rd *r, world *w)
+/* Points a sampled tuning (user or softmax) may have: its ring search
+ * evaluates the tuning's Fourier transform some 5000 times, each a sum
+ * over the arena, and runs three times per configuration (ring, network,
+ * amplitude equations); under the fuzzer's instrumentation a 48 x 36 arena
+ * took 5 s per search.  nx > ny stays reachable at every nx (48 x 4). */
+#define SAMPLED_TUNING_POINTS 192
+
+static void stage_arena(rd *r, world *w, int sampled_tuning)
 {
     w->nx = 2 + u8(r) % 47;
     w->ny = 2 + u8(r) % 47;
+    if (sampled_tuning && w->nx * w->ny > SAMPLED_TUNING_POINTS) {
+        /* scale both sides, keeping which one is longer */
+        double f = sqrt((double)SAMPLED_TUNING_POINTS / (double)(w->nx * w->ny));
+        size_t nx = (size_t)((double)w->nx * f), ny = (size_t)((double)w->ny * f);
+        nx = nx < 2 ? 2 : nx;
+        ny = ny < 2 ? 2 : ny;
+        if (w->nx > w->ny && nx <= ny)
+            nx = ny + 1;
+        if (w->nx < w->ny && ny <= nx)
+            ny = nx + 1;
+        w->nx = nx;
+        w->ny = ny;
+    }
     unsigned shape = u8(r);
     w->lx = (shape & 1) ? raw(r) : logu(r, 0.05, 20.0);
     w->ly = (shape & 2) ? raw(r) : logu(r, 0.05, 20.0);
@@ -725,7 +745,9 @@ static void stage_scorer(rd *r, world *w)
     gridform_scorer *s = NULL;
     if (st("scorer_create", gridform_scorer_create(&s, w->arena), ALLOW(E_ALL)) != GRIDFORM_OK)
         return;
-    unsigned o = u8(r), o2 = u8(r);   /* o2: 1 unit variance, 2 no orientations, 4 a NaN position */
+    /* o2: 1 unit variance, 2 no orientations, 4 a NaN position, 8 set
+     * automatic annuli (16: on) */
+    unsigned o = u8(r), o2 = u8(r);
     double L = fmin(w->lx, w->ly);
     if (o & 1)
         st("scorer_set_variant", gridform_scorer_set_variant(s, (o & 2) ? GRIDFORM_GRIDNESS_MINMAX : (int)u8(r)),
@@ -740,6 +762,10 @@ static void stage_scorer(rd *r, world *w)
            gridform_scorer_set_boundary(s, (o & 16) ? GRIDFORM_PERIODIC : GRIDFORM_WALLED), ALLOW(E_ALL));
     if (o & 32)
         st("scorer_set_min_overlap", gridform_scorer_set_min_overlap(s, u8(r) % 48), ALLOW(E_ALL));
+    if (o2 & 8)
+        st("scorer_set_annuli_auto", gridform_scorer_set_annuli_auto(s, (o2 & 16) ? 1 : 0), ALLOW(E_ALL));
+    int autoann;
+    st("scorer_get_annuli_auto", gridform_scorer_get_annuli_auto(s, &autoann), ALLOW(E_ALL));
     /* The maps: what the learner and the network made, a lattice, noise,
      * holes, and in hostile inputs raw values. */
     size_t n = w->nx * w->ny, nm = 0;
@@ -773,6 +799,22 @@ static void stage_scorer(rd *r, world *w)
     if (rc == GRIDFORM_OK) {
         check_finite("gridform_scorer_score score60", s60, nm);
         check_finite("gridform_scorer_score spacing", spc, nm);
+    }
+    size_t nfb;
+    st("scorer_get_fallback_count", gridform_scorer_get_fallback_count(s, &nfb), ALLOW(E_ALL));
+    {
+        double g60[MAPS], in_m[MAPS], out_m[MAPS];
+        int src[MAPS];
+        int ra = st("scorer_score_annuli", gridform_scorer_score_annuli(s, maps2, nm, g60, in_m, out_m, src),
+                    ALLOW(E_ALL));
+        if (ra == GRIDFORM_OK)
+            check_finite("gridform_scorer_score_annuli", g60, nm);
+        /* the same score60 as gridform_scorer_score (to the 1e-12 the
+         * scorer's reuse of a repeated mask's transform allows) */
+        if ((ra == GRIDFORM_OK || ra == GRIDFORM_EUNDEFINED) && (rc == GRIDFORM_OK || rc == GRIDFORM_EUNDEFINED))
+            for (size_t i = 0; i < nm; i++)
+                if (!(fabs(g60[i] - s60[i]) <= 1e-12 || (isnan(g60[i]) && isnan(s60[i]))))
+                    fail("scorer_score_annuli", "status %d: score60 differs from gridform_scorer_score%s", ra, "");
     }
     st("scorer_autocorr", gridform_scorer_autocorr(s, maps2, sac), ALLOW(E_ALL));
     double k;
@@ -882,7 +924,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rd c[9];
     for (int i = 0; i < 9; i++)
         c[i] = chunk(&r);
-    stage_arena(&c[0], &w);
+    /* the place code's tuning byte decides the arena's size limit */
+    unsigned tuning_byte = c[1].n > 0 ? c[1].p[0] : 0;
+    int sampled = (tuning_byte % 4) + 1 == GRIDFORM_TUNING_USER || (tuning_byte % 4) + 1 == GRIDFORM_TUNING_SOFTMAX_DOG;
+    stage_arena(&c[0], &w, sampled);
     if (w.arena != NULL) {
         stage_placecode(&c[1], &w);
         stage_kernel(&c[2], &w);

@@ -184,7 +184,7 @@ def lattice(kind=1, k=9.8, angle=0.3, nl=RELU, phase=(0.1, -0.2), strength=1.0, 
 
 def scorer(variant=None, annuli=None, boundary=None, min_overlap=None, holes=0, scale=None, kk=1.2,
            seed=6, modules=(0, 6, 0.3), npos=200, ncells=2, min_occ=0.0, unit_var=False, no_orientation=False,
-           nan_position=False):
+           nan_position=False, auto_annuli=None):
     o = 0
     if variant is not None:
         o |= 1 | (2 if variant == "minmax" else 0)
@@ -196,7 +196,10 @@ def scorer(variant=None, annuli=None, boundary=None, min_overlap=None, holes=0, 
         o |= 32
     if scale is not None:
         o |= 128
-    c = Chunk().u8(o).u8((1 if unit_var else 0) | (2 if no_orientation else 0) | (4 if nan_position else 0))
+    o2 = (1 if unit_var else 0) | (2 if no_orientation else 0) | (4 if nan_position else 0)
+    if auto_annuli is not None:
+        o2 |= 8 | (16 if auto_annuli else 0)
+    c = Chunk().u8(o).u8(o2)
     if variant is not None and variant != "minmax":
         c.u8(variant)
     if annuli is not None:
@@ -284,6 +287,8 @@ put("placecode_random", p=placecode(DOG, ncells=50, layout="random", seed=9))
 put("scorer_minmax_annuli", s=scorer(variant="minmax", annuli=(0.1, 0.3, 0.9, 5), min_overlap=10))
 put("scorer_periodic_override", a=arena(24, 20, 2.2, 1.8, WALLED), s=scorer(boundary=PERIODIC, unit_var=True))
 put("scorer_modules", s=scorer(modules=(1 | 2 | 4, 4, 0.1)))
+put("scorer_auto_annuli_walled", a=arena(30, 24, 2.2, 1.8, WALLED), s=scorer(auto_annuli=True))
+put("scorer_fixed_annuli_periodic", s=scorer(auto_annuli=False, annuli=(0.2, 0.4, 1.0, 10)))
 put("scorer_modules_spacing_only", s=scorer(modules=(1, 3, 0.0), no_orientation=True, nan_position=True))
 put("amplitude_coefficients_state", am=amplitude(from_kernel=False, state=[0.1, 0, 0.1, 0.05, 0.1, -0.05]))
 put("amplitude_tanh_kernel", am=amplitude(nl=TANH))
@@ -299,3 +304,8 @@ put("hostile_attractor_gain", flags=1, at=attractor(gain=(1e300,), steps=3))
 for n in (1, 5, 17, 40, 90, 160):
     put("alloc_fail_%d" % n, flags=2, fail_at=n - 1)
 put("alloc_fail_b1", flags=2, fail_at=30, a=arena(48, 36, 2.2, 1.1), p=placecode(USER))
+# Regressions: inputs that found bugs.  An arena of ly = 1e-300-ish m whose
+# lattice wavenumbers overflowed (gridform_arena_wavevectors returned Inf
+# with GRIDFORM_OK; now GRIDFORM_ERANGE at create): the arena chunk as the
+# fuzzer found it.
+put("regress_arena_tiny_ly", a=Chunk().u8(0x16).u8(0x6E).u8(0x16).u8(0x00).u8(0xB0).u8(0xA1).u8(0xB0).u8(0xA1))
