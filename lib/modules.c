@@ -12,7 +12,9 @@
  * on a histogram, so no random start).  The number of modules is the K of
  * least Bayesian information criterion -2 ln L + (3K - 1) ln n (Schwarz,
  * Ann. Stat. 6:461, 1978).  A fit with a module of fewer than
- * GF_MOD_MIN_MEMBERS maps is refused, so one stray map is not a module.
+ * GF_MOD_MIN_MEMBERS maps is refused, so one stray map is not a module, and
+ * a map more than GF_MOD_OUTLIER_Z standard deviations from its module's
+ * mean is in none.
  *
  * Orientation is the second cue: a module's maps share an orientation, so
  * with the cue on, a cluster whose orientations psi = 6 theta (a lattice
@@ -35,6 +37,9 @@
  * has unbounded likelihood. */
 #define GF_MOD_SD_FLOOR 0.02
 #define GF_MOD_HIST 512
+/* A map farther than this many standard deviations (in log-spacing) from
+ * its component's mean is an outlier, in no module. */
+#define GF_MOD_OUTLIER_Z 4.0
 /* Rayleigh-test level above which a component's orientations count as
  * uniform (see gridform_modules_find). */
 #define GF_MOD_RAYLEIGH_P 1e-3
@@ -379,6 +384,12 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
         for (size_t k = 1; k < K; k++)
             if (r[q * GF_MOD_MAX + k] > r[q * GF_MOD_MAX + c])
                 c = k;
+        /* A map far out in its component's tail (a stray high score of a
+         * non-grid map, say) is in no module. */
+        if (fabs(y[q] - best.mu[c]) > GF_MOD_OUTLIER_Z * best.sd[c]) {
+            r[q * GF_MOD_MAX] = -1.0;
+            continue;
+        }
         r[q * GF_MOD_MAX] = (double)c;   /* the responsibilities are done with */
         cnt[c]++;
         sumy[c] += y[q];
@@ -387,7 +398,10 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
     for (size_t i = 0; i < n; i++) {
         if (!(!isnan(spacing[i]) && (score60 == NULL || score60[i] > m->min_score)))
             continue;
-        size_t c = (size_t)r[q++ * GF_MOD_MAX];
+        double lab = r[q++ * GF_MOD_MAX];
+        if (lab < 0)
+            continue;
+        size_t c = (size_t)lab;
         if (orientation != NULL && !isnan(orientation[i])) {
             sc[c] += cos(6.0 * orientation[i]);
             ss[c] += sin(6.0 * orientation[i]);
@@ -405,8 +419,8 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
      * whose orientations do not. */
     int keep[GF_MOD_MAX];
     for (size_t k = 0; k < K; k++) {
-        keep[k] = 1;
-        if (cue) {
+        keep[k] = cnt[k] >= GF_MOD_MIN_MEMBERS;
+        if (keep[k] && cue) {
             double nn = (double)nor[k];
             double p1 = rayleigh_p(nn, hypot(sc[k], ss[k])), p2 = rayleigh_p(nn, hypot(sc2[k], ss2[k]));
             keep[k] = 2 * fmin(p1, p2) <= GF_MOD_RAYLEIGH_P;
@@ -432,8 +446,10 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
     if (labels != NULL) {
         q = 0;
         for (size_t i = 0; i < n; i++)
-            if (!isnan(spacing[i]) && (score60 == NULL || score60[i] > m->min_score))
-                labels[i] = rank[(size_t)r[q++ * GF_MOD_MAX]];
+            if (!isnan(spacing[i]) && (score60 == NULL || score60[i] > m->min_score)) {
+                double lab = r[q++ * GF_MOD_MAX];
+                labels[i] = lab < 0 ? -1 : rank[(size_t)lab];
+            }
     }
     for (size_t j = 0; j < nk; j++) {
         size_t c = order[j];

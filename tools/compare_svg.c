@@ -202,14 +202,25 @@ static void panel_spacing(FILE *out, const compare_report *r, const frame *f0)
                 f.x0 + f.w / 2, f.y0 + f.h / 2);
         return;
     }
-    hi *= 1.1;
+    double lo = hi;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->score60[i] > COMPARE_GRID_THRESHOLD && r->spacing[i] < lo)
+            lo = r->spacing[i];
+    /* From 0.8 of the smallest to 1.2 of the largest spacing (and the
+     * predicted one), so one module is not a single bar at the edge. */
+    if (r->have_pc && isfinite(r->astar)) {
+        lo = fmin(lo, r->astar);
+        hi = fmax(hi, r->astar);
+    }
+    lo *= 0.8;
+    hi *= 1.2;
     size_t c[NB] = {0};
     for (size_t i = 0; i < r->n; i++)
         if (r->score60[i] > COMPARE_GRID_THRESHOLD && !isnan(r->spacing[i])) {
-            int b = (int)floor(r->spacing[i] / hi * NB);
-            c[b >= NB ? NB - 1 : b]++;
+            int b = (int)floor((r->spacing[i] - lo) / (hi - lo) * NB);
+            c[b < 0 ? 0 : b >= NB ? NB - 1 : b]++;
         }
-    f.xmin = 0;
+    f.xmin = lo;
     f.xmax = hi;
     f.ymin = 0;
     f.ymax = (double)max_count(c, NB) * 1.15;
@@ -217,7 +228,7 @@ static void panel_spacing(FILE *out, const compare_report *r, const frame *f0)
     snprintf(title, sizeof title, "(c) spacing of the %zu grid maps: %zu module%s", r->ngrid, r->nmodules,
              r->nmodules == 1 ? "" : "s");
     axes(out, &f, "spacing (m)", "grid maps", title);
-    bars(out, &f, c, NB, 0, hi, "#1b9e77");
+    bars(out, &f, c, NB, lo, hi, "#1b9e77");
     for (size_t j = 0; j < r->nmodules; j++) {
         char lab[96];
         snprintf(lab, sizeof lab, "M%zu %.3g m, %.0f&#176;, n=%zu", j + 1, r->mod_spacing[j],
@@ -351,7 +362,7 @@ static void panel_montage(FILE *out, const compare_report *r, const char *svgpat
         if (r->label[idx[j]] >= 0)
             snprintf(mod, sizeof mod, ", M%d", r->label[idx[j]] + 1);
         fprintf(out, "<rect x='%.1f' y='%.1f' width='%.1f' height='15' fill='black' fill-opacity='0.6'/>"
-                     "<text x='%.1f' y='%.1f' class='tile'>#%zu %.2f%s</text>\n",
+                     "<text x='%.1f' y='%.1f' font-size='11' fill='white' stroke='none'>#%zu %.2f%s</text>\n",
                 tx, ty - 15, (double)r->nx * scale, tx + 3, ty - 4, idx[j], r->score60[idx[j]], mod);
     }
     free(sel);
@@ -369,7 +380,7 @@ int compare_write_svg(const char *path, const compare_report *r, char *err, size
                  "<svg xmlns='http://www.w3.org/2000/svg' width='%g' height='%g' viewBox='0 0 %g %g'>\n"
                  "<style>text{font-family:sans-serif}.tick{font-size:11px}.lab{font-size:12px}"
                  ".title{font-size:13px;font-weight:bold}.head{font-size:16px;font-weight:bold}"
-                 ".tile{font-size:11px;fill:white}</style>\n"
+                 "</style>\n"
                  "<rect width='100%%' height='100%%' fill='white'/>\n",
             W, H, W, H);
     fprintf(out, "<text x='20' y='26' class='head'>gridform-compare: %zu maps of %zu x %zu bins, box %g x %g m, %s",
