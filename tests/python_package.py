@@ -429,6 +429,20 @@ class TestAttractor(unittest.TestCase):
             self.assertEqual(int(ref("attractor_precision")[0]), 2)
             at.iterate(3)
             close(at.rates, refarr("attractor_rates_single"), rtol=1e-6)
+        with gf.Attractor(f.k) as at2:
+            at2.set_nonlinearity("linear")
+            at2.set_gain(3.0)
+            at2.set_dt(0.002)
+            at2.seed(9, 0.1)
+            r = ref("attractor_diverged")
+            self.assertEqual((int(r[0]), int(r[1])), (gf.EDIVERGED, gf.EDIVERGED))
+            with self.assertRaises(gf.GridformError) as cm:
+                at2.iterate(100000)
+            self.assertEqual(cm.exception.code, gf.EDIVERGED)
+            rates = at2.rates
+            self.assertTrue(np.all(np.isfinite(rates)))
+            close(rates, refarr("attractor_rates_diverged"))
+            close(at2.time, float(r[2]), rtol=1e-15)
 
 
 class TestScorer(unittest.TestCase):

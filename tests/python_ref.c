@@ -313,6 +313,21 @@ int main(int argc, char **argv)
     CK(gridform_attractor_get_rates(at, out));
     save("attractor_rates_single", out, 2, (size_t[]){N, N});
 
+    /* a linear network above gain 1 runs away: iterate stops with
+     * EDIVERGED and get_rates still gives the last finite rates */
+    gridform_attractor *at2 = NULL;
+    CK(gridform_attractor_create(&at2, k));
+    CK(gridform_attractor_set_nonlinearity(at2, GRIDFORM_NL_LINEAR));
+    CK(gridform_attractor_set_gain(at2, 3.0));
+    CK(gridform_attractor_set_dt(at2, 0.002));
+    CK(gridform_attractor_seed(at2, 9, 0.1));
+    rc = gridform_attractor_iterate(at2, 100000);
+    int rc2 = gridform_attractor_get_rates(at2, out);
+    CK(gridform_attractor_get_time(at2, &v[0]));
+    printf("attractor_diverged %d %d %.17g\n", rc, rc2, v[0]);
+    save("attractor_rates_diverged", out, 2, (size_t[]){N, N});
+    gridform_attractor_destroy(at2);
+
     /* ---- scorer ---- */
     gridform_scorer *s = NULL;
     CK(gridform_scorer_create(&s, a));
