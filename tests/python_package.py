@@ -200,6 +200,25 @@ class TestArena(unittest.TestCase):
         a.close()  # idempotent
 
 
+class TestLifetimes(unittest.TestCase):
+    def test_parent_outlives_children(self):
+        # closing a parent first never frees what a child still uses
+        a = gf.Arena(2.2, 2.2, N, N)
+        pc = gf.PlaceCode(a, "dog", 0.12, 2.0, 256)
+        k = gf.Kernel(pc)
+        a.close()
+        pc.close()
+        self.assertTrue(a.closed and pc.closed)
+        self.assertIsNotNone(a._h)          # still alive in C for the kernel
+        with self.assertRaises(ValueError):
+            a.shape                          # but no longer usable from Python
+        close(k.apply(test_map(N, N)), refarr("kernel_apply"))
+        k.close()
+        self.assertIsNone(k._h)
+        self.assertIsNone(pc._h)            # destroyed with their last child
+        self.assertIsNone(a._h)
+
+
 class TestPlaceCode(unittest.TestCase):
     def test_getters(self):
         f = fixture()
