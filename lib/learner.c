@@ -10,7 +10,8 @@
 
 #define GF_LEARNER_EB(l) ((gridform__errbuf *)&(l)->err)
 
-static int make_plans(gridform_learner *l, int nthreads, int rigor, gridform__errbuf *eb)
+/* Errors name the public caller (fn), not this helper. */
+static int make_plans_in(gridform_learner *l, int nthreads, int rigor, gridform__errbuf *eb, const char *fn)
 {
     int dims[2] = {(int)l->ny, (int)l->nx};
     unsigned flags = rigor == GRIDFORM_PLAN_PATIENT ? FFTW_PATIENT
@@ -31,8 +32,8 @@ static int make_plans(gridform_learner *l, int nthreads, int rigor, gridform__er
         if (fwd) fftw_destroy_plan(fwd);
         if (bwd) fftw_destroy_plan(bwd);
         gridform__fftw_unlock();
-        return GF_FAIL(eb, GRIDFORM_ENOMEM, "FFTW could not plan %zu transforms of %zu x %zu",
-                       l->ng, l->ny, l->nx);
+        return gridform__fail(eb, GRIDFORM_ENOMEM, fn, "FFTW could not plan %zu transforms of %zu x %zu",
+                              l->ng, l->ny, l->nx);
     }
     if (l->fwd) fftw_destroy_plan(l->fwd);
     if (l->bwd) fftw_destroy_plan(l->bwd);
@@ -43,6 +44,7 @@ static int make_plans(gridform_learner *l, int nthreads, int rigor, gridform__er
     l->rigor = rigor;
     return GRIDFORM_OK;
 }
+#define make_plans(l, t, r, eb) make_plans_in((l), (t), (r), (eb), __func__)
 
 void gridform_learner_destroy(gridform_learner *l)
 {
@@ -451,13 +453,15 @@ int gridform_learner_get_time(const gridform_learner *l, double *time, size_t *s
     return GRIDFORM_OK;
 }
 
-static int need_maps(gridform_learner *l)
+/* Errors name the public caller (fn), not this helper. */
+static int need_maps_in(gridform_learner *l, const char *fn)
 {
     if (!l->have_maps)
-        return GF_FAIL(&l->err, GRIDFORM_EINVAL,
-                       "the maps are not set: call gridform_learner_seed or gridform_learner_set_maps first");
+        return gridform__fail(&l->err, GRIDFORM_EINVAL, fn,
+                              "the maps are not set: call gridform_learner_seed or gridform_learner_set_maps first");
     return GRIDFORM_OK;
 }
+#define need_maps(l) need_maps_in((l), __func__)
 
 int gridform_learner_iterate(gridform_learner *l, size_t nsteps)
 {
