@@ -490,6 +490,24 @@ class TestScorer(unittest.TestCase):
             self.assertLess(np.min(np.abs(np.hypot(kxky[:, 0], kxky[:, 1]) - k)), 2 * math.pi / 2.2)
             self.assertTrue(math.isnan(s.dominant_k(np.ones((N, N)))))
 
+    def test_automatic_annuli(self):
+        f = fixture()
+        lat = gf.lattice_synthesize(f.a, "hex", 9.81, 0.1, (0.3, 0.2))
+        with gf.Scorer(f.a) as s:
+            self.assertTrue(s.annuli_auto)                  # periodic arena: on by default
+            self.assertEqual(int(ref("scorer_annuli_auto")[0]), 1)
+            s60, inner, outer, src = s.score_annuli(np.stack([lat, f.map0, lat + 0.05 * f.map0]))
+            close(s60, reff("scorer_auto_score60"), rtol=1e-10)
+            close(inner[[0, 2]], reff("scorer_auto_inner")[[0, 2]], rtol=1e-10)
+            close(outer[[0, 2]], reff("scorer_auto_outer")[[0, 2]], rtol=1e-10)
+            names = {0: "", 1: "auto", 2: "fixed", 3: "fallback"}
+            self.assertEqual(list(src), [names[int(x)] for x in ref("scorer_auto_source")])
+            self.assertEqual(s.fallback_count, int(ref("scorer_fallback")[0]))
+            self.assertGreater(s60[0], 0.5)    # the snapped (distorted) hexagon of this small box
+            s.set_annuli_auto(False)
+            self.assertFalse(s.annuli_auto)
+            self.assertEqual(int(ref("scorer_annuli_auto_off")[0]), 0)
+
     def test_population_and_modules(self):
         f = fixture()
         lat = gf.lattice_synthesize(f.a, "hex", 9.81, 0.1, (0.3, 0.2))

@@ -354,6 +354,27 @@ int main(int argc, char **argv)
     CK(gridform_map_dominant_k(s, lat, &v[0]));
     put1("dominant_k", v[0]);
 
+    /* automatic annuli: the default on a periodic arena */
+    gridform_scorer *s2 = NULL;
+    CK(gridform_scorer_create(&s2, a));
+    int onoff;
+    CK(gridform_scorer_get_annuli_auto(s2, &onoff));
+    printf("scorer_annuli_auto %d\n", onoff);
+    double sa60[3], sain[3], saout[3];
+    int sasrc[3];
+    rc = gridform_scorer_score_annuli(s2, stack, 3, sa60, sain, saout, sasrc);
+    printf("scorer_score_annuli_rc %d\n", rc);
+    put("scorer_auto_score60", 3, sa60);
+    put("scorer_auto_inner", 3, sain);
+    put("scorer_auto_outer", 3, saout);
+    printf("scorer_auto_source %d %d %d\n", sasrc[0], sasrc[1], sasrc[2]);
+    CK(gridform_scorer_get_fallback_count(s2, &sz[0]));
+    printf("scorer_fallback %zu\n", sz[0]);
+    CK(gridform_scorer_set_annuli_auto(s2, 0));
+    CK(gridform_scorer_get_annuli_auto(s2, &onoff));
+    printf("scorer_annuli_auto_off %d\n", onoff);
+    gridform_scorer_destroy(s2);
+
     /* ---- population spectrum and grid modules ---- */
     size_t nbins, nused;
     double dk, kpeak;
