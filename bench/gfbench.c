@@ -495,7 +495,12 @@ static int cmd_hex(const options *o)
     double *buf = xmalloc(total * sizeof(double));
     double *g60 = xmalloc(o->ng * sizeof(double));
     gridform_scorer *sc;
-    check(gridform_scorer_create(&sc, o->n, o->n, o->box, o->box), "gridform_scorer_create");
+    /* Scored as recorded maps are (walled SAC, Banino annuli), as the
+     * reference implementation in bench/reference scores them. */
+    gridform_arena *wa;
+    check(gridform_arena_create(&wa, o->box, o->box, o->n, o->n, GRIDFORM_WALLED), "gridform_arena_create");
+    check(gridform_scorer_create(&sc, wa), "gridform_scorer_create");
+    gridform_arena_destroy(wa);
     if (o->start != NULL) {
         read_npy_exact(o->start, buf, total);
         check(gridform_learner_set_maps(s.l, buf), "gridform_learner_set_maps");
@@ -552,8 +557,11 @@ static int cmd_score(const options *o)
     double *g60 = xmalloc(nm * sizeof(double));
     check(gridform_npy_read(o->input, maps, nm * ny * nx, &ndim, shape), o->input);
     gridform_scorer *sc;
+    gridform_arena *wa;
+    check(gridform_arena_create(&wa, o->box, o->box, nx, ny, GRIDFORM_WALLED), "gridform_arena_create");
     double t0 = now();
-    check(gridform_scorer_create(&sc, nx, ny, o->box, o->box), "gridform_scorer_create");
+    check(gridform_scorer_create(&sc, wa), "gridform_scorer_create");
+    gridform_arena_destroy(wa);
     double t1 = now();
     int rc = gridform_scorer_score(sc, maps, nm, g60, NULL, NULL, NULL);
     double t2 = now();

@@ -200,7 +200,12 @@ int main(int argc, char **argv)
     snprintf(time_npy, sizeof time_npy, "%s/score_bench_time.%ld.npy", tmp, (long)getpid());
 
     gridform_scorer *s = NULL;
-    if (gridform_scorer_create(&s, n, n, L, L) != GRIDFORM_OK) {
+    gridform_arena *arena = NULL;   /* walled: recorded maps, as the reference scores them */
+    int arc = gridform_arena_create(&arena, L, L, n, n, GRIDFORM_WALLED);
+    if (arc == GRIDFORM_OK)
+        arc = gridform_scorer_create(&s, arena);
+    gridform_arena_destroy(arena);
+    if (arc != GRIDFORM_OK) {
         fprintf(stderr, "score_bench: %s\n", gridform_last_error());
         return 1;
     }

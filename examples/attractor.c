@@ -298,10 +298,9 @@ int main(int argc, char **argv)
 
     /* The sheet is a torus: periodic autocorrelograms, with annuli around
      * the first rings of peaks (the box holds several periods). */
-    if (gridform_scorer_create(&sc, n, n, o.size, o.size) != GRIDFORM_OK
-        || gridform_scorer_set_boundary(sc, GRIDFORM_PERIODIC) != GRIDFORM_OK
-        || gridform_scorer_set_annuli(sc, 0.5 * spacing_pred / o.size, 1.2 * spacing_pred / o.size,
-                                      fmin(2.5 * spacing_pred / o.size, 1.5), 10) != GRIDFORM_OK) {
+    if (gridform_scorer_create(&sc, ar) != GRIDFORM_OK
+        || gridform_scorer_set_annuli_m(sc, 0.5 * spacing_pred, 1.2 * spacing_pred,
+                                        fmin(2.5 * spacing_pred, 1.5 * o.size), 10) != GRIDFORM_OK) {
         fprintf(stderr, "attractor: scorer: %s\n", gridform_last_error());
         goto done;
     }

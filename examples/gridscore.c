@@ -5,7 +5,9 @@
  * Reads maps of shape (n, ny, nx) or (ny, nx), float64 or float32 (NaN =
  * unvisited bin), and writes one CSV row per map:
  *   index,score60,score90,spacing_m,orientation_deg,dominant_k
- * A summary goes to stderr. */
+ * A summary goes to stderr.  The box size is required (--box, or --lx and
+ * --ly): a .npy file holds no geometry, and a guessed box puts every
+ * spacing and wavenumber on the wrong scale. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,11 +22,11 @@ static void usage(FILE *f)
             "Score grid maps: gridness (60 and 90 degrees), spacing, orientation, dominant k.\n"
             "maps.npy holds (n, ny, nx) or (ny, nx) float64/float32 maps; NaN marks unvisited bins.\n"
             "\n"
-            "  --box L             box side in metres, lx = ly = L (default 2.2)\n"
+            "  --box L             box side in metres, lx = ly = L (required, or --lx and --ly)\n"
             "  --lx X, --ly Y      box extent in metres, separately\n"
             "  --variant V         mean (default, Banino 2018) or minmax (Sargolini 2006)\n"
-            "  --annuli I,A,B,N    inner radius, outer radii from A to B in N steps, as\n"
-            "                      fractions of the box side (default 0.2,0.4,1.0,10)\n"
+            "  --annuli I,A,B,N    fixed annuli: inner radius, outer radii from A to B in N\n"
+            "                      steps, in metres (default 0.2L,0.4L,1.0L,10, L = min(lx, ly))\n"
             "  --periodic          maps are periodic (circular autocorrelogram)\n"
             "  --min-overlap N     fewest overlapping bins for a SAC lag (default 20)\n"
             "  -o FILE             write the CSV to FILE (default: standard output)\n"
@@ -74,7 +76,7 @@ static void fmt(FILE *f, double v, const char *sep)
 
 int main(int argc, char **argv)
 {
-    double lx = 2.2, ly = 2.2, inner = 0.2, omin = 0.4, omax = 1.0;
+    double lx = NAN, ly = NAN, inner = NAN, omin = NAN, omax = NAN;
     size_t count = 10, min_overlap = 20;
     int variant = GRIDFORM_GRIDNESS_MEAN, boundary = GRIDFORM_WALLED, set_annuli = 0;
     const char *input = NULL, *output = NULL;
@@ -115,7 +117,8 @@ int main(int argc, char **argv)
                 char extra;
                 if (sscanf(val, "%lf,%lf,%lf,%zu%c", &inner, &omin, &omax, &count, &extra) != 4
                     || strchr(val, '-') != NULL) {
-                    fprintf(stderr, "gridscore: --annuli needs inner,outer_min,outer_max,count, got '%s'\n", val);
+                    fprintf(stderr, "gridscore: --annuli needs inner,outer_min,outer_max,count (metres), got '%s'\n",
+                            val);
                     return 2;
                 }
                 set_annuli = 1;
@@ -139,6 +142,11 @@ int main(int argc, char **argv)
     }
     if (input == NULL) {
         fprintf(stderr, "gridscore: no input file (usage: gridscore [options] maps.npy; see --help)\n");
+        return 2;
+    }
+    if (isnan(lx) || isnan(ly)) {
+        fprintf(stderr, "gridscore: the box size is required: give --box L, or --lx X and --ly Y, in metres "
+                        "(spacings and wavenumbers are measured in it)\n");
         return 2;
     }
 
@@ -180,17 +188,20 @@ int main(int argc, char **argv)
         return 1;
     }
     gridform_scorer *s = NULL;
-    if (gridform_scorer_create(&s, nx, ny, lx, ly) != GRIDFORM_OK
+    gridform_arena *arena = NULL;
+    if (gridform_arena_create(&arena, lx, ly, nx, ny, boundary) != GRIDFORM_OK
+        || gridform_scorer_create(&s, arena) != GRIDFORM_OK
         || gridform_scorer_set_variant(s, variant) != GRIDFORM_OK
-        || gridform_scorer_set_boundary(s, boundary) != GRIDFORM_OK
         || gridform_scorer_set_min_overlap(s, min_overlap) != GRIDFORM_OK
-        || (set_annuli && gridform_scorer_set_annuli(s, inner, omin, omax, count) != GRIDFORM_OK)) {
+        || (set_annuli && gridform_scorer_set_annuli_m(s, inner, omin, omax, count) != GRIDFORM_OK)) {
         fprintf(stderr, "gridscore: %s\n", s ? gridform_scorer_last_error(s) : gridform_last_error());
+        gridform_arena_destroy(arena);
         gridform_scorer_destroy(s);
         free(maps);
         free(res);
         return 2;
     }
+    gridform_arena_destroy(arena);   /* the scorer copied the geometry */
     double *g60 = res, *g90 = res + nmaps, *sp = res + 2 * nmaps, *th = res + 3 * nmaps, *kd = res + 4 * nmaps;
     rc = gridform_scorer_score(s, maps, nmaps, g60, g90, sp, th);
     if (rc != GRIDFORM_OK && rc != GRIDFORM_EUNDEFINED) {
@@ -248,11 +259,15 @@ int main(int argc, char **argv)
         qsort(sorted, ndef, sizeof *sorted, cmp_double);
         median = ndef % 2 ? sorted[ndef / 2] : 0.5 * (sorted[ndef / 2 - 1] + sorted[ndef / 2]);
     }
+    /* The fractions are of the maps whose score60 is defined: an undefined
+     * map (constant, empty) is neither a grid cell nor a non-grid cell. */
+    double pct30 = ndef > 0 ? 100.0 * (double)above30 / (double)ndef : NAN;
+    double pct37 = ndef > 0 ? 100.0 * (double)above37 / (double)ndef : NAN;
     fprintf(stderr,
             "gridscore: %zu maps of %zu x %zu (%g x %g m): median score60 %.3f, "
-            "above 0.3: %.1f%%, above 0.37: %.1f%%, undefined: %zu\n",
-            nmaps, ny, nx, lx, ly, median, 100.0 * (double)above30 / (double)nmaps,
-            100.0 * (double)above37 / (double)nmaps, undefined);
+            "of the %zu with a defined score60: above 0.3: %.1f%%, above 0.37: %.1f%%; "
+            "undefined score60: %zu; any value undefined: %zu\n",
+            nmaps, ny, nx, lx, ly, median, ndef, pct30, pct37, nmaps - ndef, undefined);
     free(maps);
     free(res);
     return 0;

@@ -276,26 +276,29 @@ int main(int argc, char **argv)
     /* The predicted ring, from the continuum: k*^2 = 2 ln s / (sigma^2 (s-1)). */
     double kc = sqrt(2.0 * log(o.surround) / (o.sigma * o.sigma * (o.surround - 1.0)));
     double ac = 4.0 * PI / (sqrt(3.0) * kc);
-    double lx = o.box, ly = o.box;
-    size_t nx = o.n, ny = o.n;
-    if (o.commensurate) {
-        /* A rectangle that holds a whole number of hexagonal cells: rows of
-         * peaks sqrt(3)/2 a apart, an even number of them. */
-        double cx = fmax(1.0, round(o.box / ac)), cy = fmax(1.0, round(o.box / (sqrt(3.0) * ac)));
-        lx = cx * ac;
-        ly = cy * sqrt(3.0) * ac;
-        ny = (size_t)fmax(8.0, 2.0 * round(0.5 * (double)o.n * ly / lx));
-    }
-
     gridform_arena *arena = NULL;
     gridform_placecode *pc = NULL;
     gridform_kernel *k = NULL;
     gridform_scorer *sc = NULL;
-    if (gridform_arena_create(&arena, lx, ly, nx, ny, GRIDFORM_PERIODIC) != GRIDFORM_OK
+    int rc;
+    if (o.commensurate) {
+        /* The box that holds the predicted hexagonal lattice exactly, in
+         * gridform_arena_create_commensurate's orientation (rows of peaks
+         * along x, 4 pi / k* = sqrt(3) a per period along x), about --box
+         * wide. */
+        double periods = fmax(1.0, round(o.box / (sqrt(3.0) * ac)));
+        rc = gridform_arena_create_commensurate(&arena, kc, (size_t)periods, o.n, GRIDFORM_PERIODIC);
+    } else {
+        rc = gridform_arena_create(&arena, o.box, o.box, o.n, o.n, GRIDFORM_PERIODIC);
+    }
+    size_t nx = 0, ny = 0;
+    double lx = 0, ly = 0;
+    if (rc != GRIDFORM_OK || gridform_arena_get_shape(arena, &nx, &ny) != GRIDFORM_OK
+        || gridform_arena_get_extent(arena, &lx, &ly) != GRIDFORM_OK
         || gridform_placecode_create(&pc, arena, GRIDFORM_TUNING_DOG, o.sigma, o.surround, 1024,
                                      GRIDFORM_CENTERS_LATTICE, 1) != GRIDFORM_OK
         || gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER) != GRIDFORM_OK
-        || gridform_scorer_create(&sc, nx, ny, lx, ly) != GRIDFORM_OK) {
+        || gridform_scorer_create(&sc, arena) != GRIDFORM_OK) {
         fprintf(stderr, "hexgrid: %s\n", gridform_last_error());
         return 1;
     }
@@ -309,9 +312,8 @@ int main(int argc, char **argv)
      * peak), outer 1.2a to 2.5a (the first and second rings of peaks).  The
      * scorer's defaults are fractions of the box, meant for recorded maps a
      * box holds one or two periods of; here the box holds about six. */
-    gridform_scorer_set_boundary(sc, GRIDFORM_PERIODIC);
-    if (gridform_scorer_set_annuli(sc, 0.5 * spacing / lmin, fmin(1.2 * spacing / lmin, 1.0),
-                                   fmin(2.5 * spacing / lmin, 1.0), 10) != GRIDFORM_OK) {
+    if (gridform_scorer_set_annuli_m(sc, 0.5 * spacing, fmin(1.2 * spacing, lmin),
+                                     fmin(2.5 * spacing, lmin), 10) != GRIDFORM_OK) {
         fprintf(stderr, "hexgrid: the box (%.3g m) is too small for spacing %.3g m\n", lmin, spacing);
         return 1;
     }

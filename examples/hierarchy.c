@@ -137,12 +137,11 @@ static int run_code(const options *o, int tuning, const char *name, double *maps
         || gridform_placecode_create(&pc, arena, tuning, o->sigma, o->surround, 1024, GRIDFORM_CENTERS_LATTICE, 1)
                != GRIDFORM_OK
         || gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER) != GRIDFORM_OK
-        || gridform_scorer_create(&sc, o->n, o->n, o->box, o->box) != GRIDFORM_OK
+        || gridform_scorer_create(&sc, arena) != GRIDFORM_OK
         || gridform_learner_create(&l, k, ng) != GRIDFORM_OK) {
         fprintf(stderr, "hierarchy: %s\n", gridform_last_error());
         goto done;
     }
-    gridform_scorer_set_boundary(sc, GRIDFORM_PERIODIC);
     /* The linear prediction: shells in decreasing Sigma~, each repeated by
      * its number of real eigenvectors; map j sits on entry j. */
     size_t nsh, e = 0;

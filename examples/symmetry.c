@@ -146,7 +146,7 @@ int main(int argc, char **argv)
         fail("Sigma~(k*)", rc);
         goto out;
     }
-    if ((rc = gridform_scorer_create(&sc, n, n, lx, ly)) != GRIDFORM_OK) {
+    if ((rc = gridform_scorer_create(&sc, ar)) != GRIDFORM_OK) {
         fail("scorer", rc);
         goto out;
     }

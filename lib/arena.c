@@ -147,3 +147,47 @@ int gridform_arena_wavevectors(const gridform_arena *a, double *kxky)
         }
     return GRIDFORM_OK;
 }
+
+int gridform_arena_create_commensurate(gridform_arena **out, double k, size_t periods_x, size_t nx,
+                                       int boundary)
+{
+    if (out == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "out must not be NULL");
+    *out = NULL;
+    if (!isfinite(k) || k <= 0)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "k must be finite and > 0 rad/m, got %g", k);
+    if (periods_x < 1)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "periods_x must be >= 1, got %zu", periods_x);
+    if (boundary != GRIDFORM_PERIODIC && boundary != GRIDFORM_WALLED)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL,
+                       "boundary must be GRIDFORM_PERIODIC (%d) or GRIDFORM_WALLED (%d), got %d",
+                       GRIDFORM_PERIODIC, GRIDFORM_WALLED, boundary);
+    /* The hexagonal lattice of gridform_lattice_wavevectors at angle 0:
+     * waves k (cos t, sin t), t = 0, 120, 240 degrees, field peaks on rows
+     * along x.  Its period along x is 4 pi / k (= sqrt(3) a, a = 4 pi /
+     * (sqrt(3) k) the spacing) and along y the spacing a itself, so
+     * lx = periods_x 4 pi / k and ly = m a with m = round(sqrt(3) periods_x),
+     * the nearest a square box can come.  Then the waves sit on Fourier
+     * bins (ky, kx) = 2 pi (iy/ly, jx/lx) with (iy, jx) = (0, 2 periods_x)
+     * and (+-m, -periods_x): exactly on the lattice, which needs
+     * 2 periods_x < nx/2 and m < ny/2 (Nyquist). */
+    if (periods_x > ((size_t)1 << 40) || nx > INT32_MAX)
+        return GF_FAIL(NULL, GRIDFORM_ERANGE, "periods_x %zu or nx %zu is too large", periods_x, nx);
+    if (nx <= 4 * periods_x)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL,
+                       "nx must be > 4 periods_x = %zu for the lattice's waves to lie below the Nyquist "
+                       "wavenumber, got %zu", 4 * periods_x, nx);
+    double lx = (double)periods_x * 4.0 * GF_PI / k;
+    double m = fmax(1.0, round(sqrt(3.0) * (double)periods_x));
+    double ly = m * 4.0 * GF_PI / (sqrt(3.0) * k);
+    if (!isfinite(lx) || !isfinite(ly) || !(lx > 0) || !(ly > 0))
+        return GF_FAIL(NULL, GRIDFORM_ERANGE, "k = %g rad/m gives a box outside the representable range", k);
+    /* Square bins as nearly as whole numbers allow, and above Nyquist. */
+    double nyd = fmax(round((double)nx * ly / lx), 2.0 * m + 1.0);
+    if (!(nyd < (double)INT32_MAX))
+        return GF_FAIL(NULL, GRIDFORM_ERANGE, "the box needs too many rows (%g)", nyd);
+    int rc = gridform_arena_create(out, lx, ly, nx, (size_t)nyd, boundary);
+    if (rc != GRIDFORM_OK)
+        return GF_FAIL(NULL, rc, "%s", gridform_last_error());
+    return GRIDFORM_OK;
+}

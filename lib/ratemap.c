@@ -4,16 +4,16 @@
 #include <string.h>
 #include "internal.h"
 
-int gridform_ratemap_accumulate(size_t nx, size_t ny, double lx, double ly, const double *xy,
-                                size_t npos, const double *activity, size_t ncells,
-                                double min_occupancy, double *maps, double *occupancy)
+int gridform_ratemap_accumulate(const gridform_arena *a, const double *xy, size_t npos,
+                                const double *activity, size_t ncells, double min_occupancy,
+                                double *maps, double *occupancy)
 {
-    if (nx < 1 || ny < 1)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "nx and ny must be >= 1, got %zu x %zu", nx, ny);
-    if (!isfinite(lx) || lx <= 0)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "lx must be finite and > 0 metres, got %g", lx);
-    if (!isfinite(ly) || ly <= 0)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "ly must be finite and > 0 metres, got %g", ly);
+    if (a == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "a (the arena) must not be NULL");
+    /* The arena validated its geometry; its boundary does not matter here
+     * (a trajectory's positions are binned the same in either). */
+    const size_t nx = a->nx, ny = a->ny;
+    const double lx = a->lx, ly = a->ly;
     GF_CHECK_PTR(NULL, xy);
     GF_CHECK_PTR(NULL, activity);
     GF_CHECK_PTR(NULL, maps);
@@ -57,9 +57,9 @@ int gridform_ratemap_accumulate(size_t nx, size_t ny, double lx, double ly, cons
         if (iy >= ny) iy = ny - 1;
         size_t b = iy * nx + ix;
         occ[b] += 1;
-        const double *a = activity + t * ncells;
+        const double *act = activity + t * ncells;
         for (size_t c = 0; c < ncells; c++)
-            maps[c * nbin + b] += a[c];
+            maps[c * nbin + b] += act[c];
     }
     double need = min_occupancy > 1 ? min_occupancy : 1;
     for (size_t b = 0; b < nbin; b++) {

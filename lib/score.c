@@ -42,17 +42,19 @@ static void scorer_free(gridform_scorer *s)
     gridform__free(s);
 }
 
-int gridform_scorer_create(gridform_scorer **out, size_t nx, size_t ny, double lx, double ly)
+int gridform_scorer_create(gridform_scorer **out, const gridform_arena *a)
 {
     if (out == NULL)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "out must not be NULL");
     *out = NULL;
+    if (a == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "a (the arena) must not be NULL");
+    /* The arena validated these at its create; the checks below are the
+     * scorer's own limits (FFT sizes, wavenumbers). */
+    const size_t nx = a->nx, ny = a->ny;
+    const double lx = a->lx, ly = a->ly;
     if (nx < 2 || ny < 2)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "nx and ny must be >= 2, got %zu x %zu", nx, ny);
-    if (!isfinite(lx) || lx <= 0)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "lx must be finite and > 0 metres, got %g", lx);
-    if (!isfinite(ly) || ly <= 0)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "ly must be finite and > 0 metres, got %g", ly);
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "the arena needs nx and ny >= 2, got %zu x %zu", nx, ny);
     /* |k|^2 on the Fourier lattice (k up to 2 pi n / L), the squared box
      * diagonal and the area must be finite, or wavenumbers and spacings come
      * out Inf (found by tests/fuzz/fuzz_score). */
@@ -89,7 +91,7 @@ int gridform_scorer_create(gridform_scorer **out, size_t nx, size_t ny, double l
     s->npad = npad;
     s->ncpx = ncpx;
     s->variant = GRIDFORM_GRIDNESS_MEAN;
-    s->boundary = GRIDFORM_WALLED;
+    s->boundary = a->boundary;
     s->min_overlap = 20;
 
     s->rin = gridform__aligned_doubles(3 * npad);
@@ -127,7 +129,10 @@ int gridform_scorer_create(gridform_scorer **out, size_t nx, size_t ny, double l
     for (size_t i = 0; i < nsac; i++)
         s->sac[i] = NAN;
     s->sac[nsac] = NAN;
-    int rc = gridform__score_tables(s, 0.2, 0.4, 1.0, 10);
+    /* Banino et al. 2018's annuli, fractions of the box side: the default
+     * fixed annuli, and the fallback of the automatic ones. */
+    const double side = lx < ly ? lx : ly;
+    int rc = gridform__score_tables(s, 0.2 * side, 0.4 * side, 1.0 * side, 10);
     if (rc == GRIDFORM_OK)
         rc = gridform__peak_table(s);
     if (rc != GRIDFORM_OK) {
@@ -182,21 +187,27 @@ int gridform_scorer_set_min_overlap(gridform_scorer *s, size_t min_overlap)
     return GRIDFORM_OK;
 }
 
-int gridform_scorer_set_annuli(gridform_scorer *s, double inner, double outer_min, double outer_max,
-                               size_t count)
+int gridform_scorer_set_annuli_m(gridform_scorer *s, double inner_m, double outer_min_m,
+                                 double outer_max_m, size_t count)
 {
     if (s == NULL)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
-    if (!isfinite(inner) || !isfinite(outer_min) || !isfinite(outer_max) || inner < 0
-        || outer_min <= inner || outer_max < outer_min || outer_max > 1.5)
+    if (!isfinite(inner_m) || !isfinite(outer_min_m) || !isfinite(outer_max_m) || inner_m < 0
+        || outer_min_m <= inner_m || outer_max_m < outer_min_m)
         return GF_FAIL(&s->err, GRIDFORM_EINVAL,
-                       "need 0 <= inner < outer_min <= outer_max <= 1.5, got %g, %g, %g", inner,
-                       outer_min, outer_max);
+                       "need 0 <= inner_m < outer_min_m <= outer_max_m (metres), got %g, %g, %g",
+                       inner_m, outer_min_m, outer_max_m);
+    /* No lag is longer than the SAC's corner: an inner radius there leaves
+     * every annulus empty. */
+    double rmax = hypot((double)(s->nx - 1) * s->dx, (double)(s->ny - 1) * s->dy);
+    if (inner_m >= rmax)
+        return GF_FAIL(&s->err, GRIDFORM_EINVAL,
+                       "inner_m %g m must be below the longest SAC lag, %g m", inner_m, rmax);
     if (count < 1 || count > 1000)
         return GF_FAIL(&s->err, GRIDFORM_EINVAL, "count must be in 1..1000, got %zu", count);
-    if (count > 1 && outer_max == outer_min)
-        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "count %zu needs outer_max > outer_min", count);
-    int rc = gridform__score_tables(s, inner, outer_min, outer_max, count);
+    if (count > 1 && outer_max_m == outer_min_m)
+        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "count %zu needs outer_max_m > outer_min_m", count);
+    int rc = gridform__score_tables(s, inner_m, outer_min_m, outer_max_m, count);
     if (rc != GRIDFORM_OK)
         return GF_FAIL(&s->err, rc, "cannot allocate the annulus and rotation tables");
     return GRIDFORM_OK;
@@ -242,12 +253,11 @@ int gridform_map_dominant_k(const gridform_scorer *cs, const double *map, double
     size_t where;
     if (!check_finite_or_nan(map, s->nx * s->ny, &where))
         return GF_FAIL(&s->err, GRIDFORM_EINVAL, "map[%zu] is infinite", where);
-    *k = NAN;
-    if (gridform__sac_prepare(s, map) != GRIDFORM_OK)
-        return GF_FAIL(&s->err, GRIDFORM_EUNDEFINED, "the map has no variance (constant or all NaN)");
-    *k = gridform__dominant_k(s);
+    /* Defined exactly where score60 is (lib/score_gridness.c). */
+    const char *why = NULL;
+    *k = gridform__map_dominant_k(s, map, &why);
     if (isnan(*k))
-        return GF_FAIL(&s->err, GRIDFORM_EUNDEFINED, "the map's spectrum has no non-DC power");
+        return GF_FAIL(&s->err, GRIDFORM_EUNDEFINED, "%s", why);
     return GRIDFORM_OK;
 }
 

@@ -112,9 +112,8 @@ static void split(double f, long *i0, double *w)
 int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, double outer_max,
                            size_t count)
 {
-    const double L = s->lx < s->ly ? s->lx : s->ly;
     const long nx = (long)s->nx, ny = (long)s->ny, cx = nx - 1, cy = ny - 1;
-    const double rin = inner * L, rout = outer_max * L;
+    const double rin = inner, rout = outer_max;
     size_t nb = 0;
     for (long v = 0; v < ny; v++)
         for (long u = (v == 0 ? 1 : -(nx - 1)); u < nx; u++) {
@@ -156,7 +155,7 @@ int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, d
     for (size_t j = 0; j < count; j++) {
         double o = (count > 1 && j == count - 1) ? outer_max : (double)j * step + outer_min;
         size_t e = 0;
-        while (e < nb && tmp[e].r <= o * L)
+        while (e < nb && tmp[e].r <= o)
             e++;
         ann_end[j] = e;
     }
@@ -360,4 +359,29 @@ void gridform__peaks(const gridform_scorer *s, double *spacing, double *orientat
         th = 0;
     *spacing = sp;
     *orientation = th;
+}
+
+double gridform__map_dominant_k(gridform_scorer *s, const double *map, const char **why)
+{
+    /* A wavenumber is reported only for a map that has a gridness score:
+     * the same data decide both (issue 12, W3: a map of two valid bins
+     * had a NaN score but a finite k).  Costs the SAC and one gridness
+     * pass on top of the spectrum. */
+    if (gridform__sac_compute(s, map) != GRIDFORM_OK) {
+        *why = s->nvalid == 0 || !s->spectrum_ok
+                   ? "the map has no variance (constant or all NaN)"
+                   : "no lag of the map's autocorrelogram overlaps min_overlap valid bins";
+        return NAN;
+    }
+    double g60, g90;
+    gridform__gridness(s, &g60, &g90);
+    if (isnan(g60)) {
+        *why = "the map's gridness score is undefined (too few valid bins or overlapping lags), "
+               "so is its wavenumber";
+        return NAN;
+    }
+    double k = gridform__dominant_k(s);
+    if (isnan(k))
+        *why = "the map's spectrum has no non-DC power";
+    return k;
 }

@@ -30,11 +30,11 @@ struct gridform_scorer {
     size_t px, py, npad, ncpx;  /* zero-padded FFT grid: py x px real, py x (px/2+1) complex */
     int variant, boundary;
     size_t min_overlap;
-    double inner, outer_min, outer_max;
+    double inner, outer_min, outer_max;   /* fixed annuli, metres */
     size_t count;
 
     /* Annulus bins: the half-plane lags (v > 0, or v == 0 and u > 0) with
-     * inner L < r <= outer_max L, sorted by r; annulus j is the prefix
+     * inner < r <= outer_max (metres), sorted by r; annulus j is the prefix
      * [0, ann_end[j]).  The SAC is symmetric under l -> -l, and so is every
      * rotated SAC, so the half plane gives the full annulus' correlation. */
     size_t nbins;
@@ -59,7 +59,9 @@ struct gridform_scorer {
     double *rout;                /* 4 x npad */
     double *sac;                 /* nsac + 1: the last is the NaN sentinel */
     int spectrum_ok;             /* cf holds the last map's spectrum (it has variance) */
-    double var;                  /* the last map's variance over visited bins */
+    double var;                  /* the last map's variance over visited bins,
+                                    * after scaling max |map| into [1, 2) */
+    size_t nvalid;               /* the last map's visited (non-NaN) bins */
 };
 
 /* lib/score_sac.c: the SAC of one map into s->sac.  Returns GRIDFORM_OK, or
@@ -81,6 +83,9 @@ void gridform__score_tables_free(gridform_scorer *s);
 int gridform__peak_table(gridform_scorer *s);
 /* Gridness of s->sac: best score60 and score90 over annuli (NaN if none). */
 void gridform__gridness(gridform_scorer *s, double *score60, double *score90);
+/* gridform_map_dominant_k's value: NaN, with *why saying so, where the
+ * map's score60 is undefined (issue 12, W3). */
+double gridform__map_dominant_k(gridform_scorer *s, const double *map, const char **why);
 /* Spacing (metres) and orientation (radians) from the SAC peaks; NaN if none. */
 void gridform__peaks(const gridform_scorer *s, double *spacing, double *orientation);
 

@@ -166,10 +166,10 @@ OPERATION(placecode_set_centers, gridform_placecode_set_centers(fx.pc_walled, ce
 OPERATION(wisdom_export, gridform_wisdom_export("check_alloc.tmp.wisdom"))
 OPERATION(wisdom_import, gridform_wisdom_import("check_alloc.tmp.wisdom"))
 
-CREATOR(scorer, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, 12, 10, 1.2, 1.0))
+CREATOR(scorer, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, fx.walled))
 static const double ratemap_xy[4] = {0.1, 0.2, -0.3, 0.4}, ratemap_act[2] = {1, 2};
-static double ratemap_out[16];
-OPERATION(ratemap, gridform_ratemap_accumulate(4, 4, 1.0, 1.0, ratemap_xy, 2, ratemap_act, 1, 0.0,
+static double ratemap_out[64];
+OPERATION(ratemap, gridform_ratemap_accumulate(fx.walled, ratemap_xy, 2, ratemap_act, 1, 0.0,
                                                 ratemap_out, NULL))
 
 #define ROW(id) { #id, mk_##id, rm_##id }

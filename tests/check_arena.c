@@ -64,6 +64,51 @@ START_TEST(test_wavevectors)
 }
 END_TEST
 
+START_TEST(test_commensurate)
+{
+    /* The box of a hexagonal lattice at k in the angle-0 orientation:
+     * lx = p 4 pi / k, ly = round(sqrt 3 p) a, a = 4 pi / (sqrt 3 k); the
+     * lattice's waves then lie exactly on the Fourier lattice, so
+     * gridform_lattice_wavevectors moves none of them (at 0, 120, 240 deg). */
+    const double PI_ = 3.14159265358979323846;
+    const struct { double k; size_t p, nx; int boundary; size_t m; } c[4] = {
+        {9.81, 6, 64, GRIDFORM_PERIODIC, 10}, {9.81, 1, 5, GRIDFORM_WALLED, 2},
+        {3.0, 3, 48, GRIDFORM_PERIODIC, 5}, {25.0, 10, 41, GRIDFORM_PERIODIC, 17}};
+    for (int i = 0; i < 4; i++) {
+        gridform_arena *a = NULL;
+        ck_assert_int_eq(gridform_arena_create_commensurate(&a, c[i].k, c[i].p, c[i].nx, c[i].boundary),
+                         GRIDFORM_OK);
+        size_t nx, ny;
+        double lx, ly, sp = 4 * PI_ / (sqrt(3.0) * c[i].k);
+        int b;
+        ck_assert_int_eq(gridform_arena_get_shape(a, &nx, &ny), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_arena_get_extent(a, &lx, &ly), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_arena_get_boundary(a, &b), GRIDFORM_OK);
+        ck_assert_int_eq(b, c[i].boundary);
+        ck_assert_uint_eq(nx, c[i].nx);
+        ck_assert_double_eq_tol(lx, (double)c[i].p * 4 * PI_ / c[i].k, 1e-12 * lx);
+        ck_assert_double_eq_tol(ly, (double)c[i].m * sp, 1e-12 * ly);
+        /* near-square bins, and wave 2's row below Nyquist */
+        ck_assert(fabs((double)ny - (double)nx * ly / lx) <= 0.5 || ny == 2 * c[i].m + 1);
+        ck_assert_uint_gt(ny, 2 * c[i].m);
+        double kk[6], ku;
+        size_t nw;
+        ck_assert_int_eq(gridform_lattice_wavevectors(a, GRIDFORM_LATTICE_HEX, c[i].k, 0.0, kk, &nw, &ku),
+                         GRIDFORM_OK);
+        ck_assert_uint_eq(nw, 3);
+        for (int j = 0; j < 3; j++) {
+            ck_assert_double_eq_tol(kk[2 * j], c[i].k * cos(j * 2 * PI_ / 3), 1e-12 * c[i].k);
+            ck_assert_double_eq_tol(kk[2 * j + 1], c[i].k * sin(j * 2 * PI_ / 3), 1e-12 * c[i].k);
+        }
+        gridform_arena_destroy(a);
+    }
+    gridform_arena *a = NULL;
+    ck_assert_int_eq(gridform_arena_create_commensurate(&a, 9.81, 4, 16, GRIDFORM_PERIODIC), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "gridform_arena_create_commensurate: nx must be > 4"));
+    ck_assert_ptr_null(a);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     gridform_arena *a = NULL;
@@ -115,6 +160,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_geometry);
     tcase_add_test(tc, test_wavevectors);
+    tcase_add_test(tc, test_commensurate);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

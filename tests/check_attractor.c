@@ -232,13 +232,12 @@ START_TEST(test_pattern_defaults)
         }
     /* gridness of the sheet (a torus: periodic autocorrelogram) */
     gridform_scorer *sc = NULL;
-    ck_assert_int_eq(gridform_scorer_create(&sc, n, n, L, L), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_scorer_set_boundary(sc, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_create(&sc, f.ar), GRIDFORM_OK);   /* periodic SAC */
     /* annuli around the first rings of SAC peaks (the predicted spacing a):
      * the scorer's defaults are fractions of the box, and this box holds six
      * periods, so they would miss the nearest peaks */
     double a_pred = 4 * PI / (sqrt(3.0) * ks);
-    ck_assert_int_eq(gridform_scorer_set_annuli(sc, 0.5 * a_pred / L, 1.2 * a_pred / L, 2.5 * a_pred / L, 10),
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(sc, 0.5 * a_pred, 1.2 * a_pred, 2.5 * a_pred, 10),
                      GRIDFORM_OK);
     double s60, s90, spacing, kdom;
     ck_assert_int_eq(gridform_scorer_score(sc, r, 1, &s60, &s90, &spacing, NULL), GRIDFORM_OK);
@@ -356,9 +355,8 @@ START_TEST(test_learner_comparison)
 
     double ks = kstar_theory(), a_pred = 4 * PI / (sqrt(3.0) * ks);
     gridform_scorer *sc = NULL;
-    ck_assert_int_eq(gridform_scorer_create(&sc, n, n, L, L), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_scorer_set_boundary(sc, GRIDFORM_PERIODIC), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_scorer_set_annuli(sc, 0.5 * a_pred / L, 1.2 * a_pred / L, 2.5 * a_pred / L, 10),
+    ck_assert_int_eq(gridform_scorer_create(&sc, f.ar), GRIDFORM_OK);   /* periodic SAC */
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(sc, 0.5 * a_pred, 1.2 * a_pred, 2.5 * a_pred, 10),
                      GRIDFORM_OK);
     double s60[2], spacing[2], kd[2], ring[2];
     ck_assert_int_eq(gridform_scorer_score(sc, maps, 2, s60, NULL, spacing, NULL), GRIDFORM_OK);

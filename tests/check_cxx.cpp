@@ -9,6 +9,40 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
+
+// The arena is the one geometry object (issue 13): the 0.1 calls that took
+// loose (nx, ny, lx, ly), where a swapped size and length compiled
+// silently, must no longer compile at all.  Checked at compile time; the
+// positive asserts show the check itself can tell the two apart.  (A
+// C++11 detector: clang++ 14 compiles this file as C++14, which has no
+// std::is_invocable.)
+template <typename F, typename... A>
+struct callable {
+    template <typename G>
+    static auto test(int) -> decltype(std::declval<G>()(std::declval<A>()...), std::true_type());
+    template <typename>
+    static std::false_type test(...);
+    static constexpr bool value = decltype(test<F>(0))::value;
+};
+static_assert(callable<decltype(&gridform_scorer_create), gridform_scorer **,
+                                const gridform_arena *>::value,
+              "gridform_scorer_create takes an arena");
+static_assert(!callable<decltype(&gridform_scorer_create), gridform_scorer **, std::size_t,
+                                 std::size_t, double, double>::value,
+              "the 0.1 scorer_create(nx, ny, lx, ly) must not compile");
+static_assert(!callable<decltype(&gridform_scorer_create), gridform_scorer **, double, double,
+                                 std::size_t, std::size_t>::value,
+              "nor with the arena's (lx, ly, nx, ny) order");
+static_assert(callable<decltype(&gridform_ratemap_accumulate), const gridform_arena *,
+                                const double *, std::size_t, const double *, std::size_t, double, double *,
+                                double *>::value,
+              "gridform_ratemap_accumulate takes an arena");
+static_assert(!callable<decltype(&gridform_ratemap_accumulate), std::size_t, std::size_t, double,
+                                 double, const double *, std::size_t, const double *, std::size_t, double,
+                                 double *, double *>::value,
+              "the 0.1 ratemap_accumulate(nx, ny, lx, ly, ...) must not compile");
 
 namespace {
 
@@ -94,7 +128,7 @@ int main()
            "learning steps");
     std::unique_ptr<double[]> maps(new double[2 * 32 * 32]);
     expect(gridform_learner_get_maps(rl, maps.get()) == GRIDFORM_OK, "get maps");
-    expect(gridform_scorer_create(&rs, 32, 32, 2.2, 2.2) == GRIDFORM_OK, "scorer");
+    expect(gridform_scorer_create(&rs, ra) == GRIDFORM_OK, "scorer");
     std::unique_ptr<gridform_scorer, scorer_deleter> scorer(rs);
     double s60[2], k[2];
     int rc60 = gridform_scorer_score(rs, maps.get(), 2, s60, nullptr, nullptr, nullptr);

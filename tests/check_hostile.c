@@ -107,6 +107,11 @@ static gridform_placecode *o_pc;
 static gridform_kernel *o_kernel;
 static gridform_scorer *o_scorer;
 static gridform_scorer *sc_fx;       /* a valid 16 x 16 scorer */
+/* arenas the scorer must refuse: maps too large for its FFTs, and boxes
+ * whose wavenumbers or areas overflow (found by tests/fuzz/fuzz_score) */
+static struct {
+    gridform_arena *ok, *huge, *box[3];
+} scar;
 #define OUT_SCORER (o_scorer = POISON, &o_scorer)
 #define OUT_ARENA (o_arena = POISON, &o_arena)
 #define OUT_PC (o_pc = POISON, &o_pc)
@@ -219,6 +224,18 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_arena_create, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 8, 8, 0);
     CASE(gridform_arena_create, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 8, 8, 3);
     CASE(gridform_arena_create, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 8, 8, -1);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, NULL, 9.81, 2, 16, PER);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, 0.0, 2, 16, PER);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, -9.81, 2, 16, PER);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, nan_, 2, 16, PER);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, inf_, 2, 16, PER);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, 9.81, 0, 16, PER);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, 9.81, 4, 16, PER);   /* above Nyquist */
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, 9.81, 2, 16, 0);
+    CASE(gridform_arena_create_commensurate, INVAL, NULL, OUT_ARENA, 9.81, 2, 16, 3);
+    CASE(gridform_arena_create_commensurate, RANGE, NULL, OUT_ARENA, 9.81, BIG, 16, PER);
+    CASE(gridform_arena_create_commensurate, RANGE, NULL, OUT_ARENA, 9.81, 2, BIG, PER);
+    CASE(gridform_arena_create_commensurate, RANGE, NULL, OUT_ARENA, 1e-310, 2, 16, PER);
     VCASE(gridform_arena_destroy, NULL);
     PCASE(gridform_arena_last_error, P_STRING, NULL);
     CASE(gridform_arena_get_shape, INVAL, NULL, NULL, &zbuf[0], &zbuf[1]);
@@ -538,30 +555,27 @@ static int run_case(size_t i, hcase *c)
 
     /* ---- score (issue 3) ---- */
 #define SERR gridform_scorer_last_error(sc_fx)
-    CASE(gridform_scorer_create, INVAL, NULL, NULL, 16, 16, 1.0, 1.0);
-    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 0, 16, 1.0, 1.0);
-    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 1, 1.0, 1.0);
-    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, 0.0, 1.0);
-    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, 1.0, -1.0);
-    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, nan_, 1.0);
-    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, 16, 16, 1.0, inf_);
-    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, BIG, 16, 1.0, 1.0);
-    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, HALF, HALF, 1.0, 1.0);
+    CASE(gridform_scorer_create, INVAL, NULL, NULL, scar.ok);
+    CASE(gridform_scorer_create, INVAL, NULL, OUT_SCORER, NULL);
+    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, scar.huge);
     VCASE(gridform_scorer_destroy, NULL);
     PCASE(gridform_scorer_last_error, P_STRING, NULL);
     CASE(gridform_scorer_set_variant, INVAL, NULL, NULL, GRIDFORM_GRIDNESS_MEAN);
     CASE(gridform_scorer_set_variant, INVAL, SERR, sc_fx, 0);
     CASE(gridform_scorer_set_variant, INVAL, SERR, sc_fx, 3);
     CASE(gridform_scorer_set_variant, INVAL, SERR, sc_fx, -1);
-    CASE(gridform_scorer_set_annuli, INVAL, NULL, NULL, 0.2, 0.4, 1.0, 10);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, nan_, 0.4, 1.0, 10);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, inf_, 1.0, 10);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, nan_, 10);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, -0.2, 0.4, 1.0, 10);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.5, 0.4, 1.0, 10);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, 0.3, 10);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, 1.0, 0);
-    CASE(gridform_scorer_set_annuli, INVAL, SERR, sc_fx, 0.2, 0.4, 1.0, BIG);
+    CASE(gridform_scorer_set_annuli_m, INVAL, NULL, NULL, 0.2, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, nan_, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, inf_, 1.0, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, 0.4, nan_, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, 0.4, inf_, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, -0.2, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.5, 0.4, 1.0, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, 0.4, 0.3, 10);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, 0.4, 1.0, 0);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, 0.4, 1.0, BIG);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, 0.4, 0.4, 2);
+    CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 1.5, 2.0, 3.0, 2);   /* beyond the longest lag */
     CASE(gridform_scorer_set_boundary, INVAL, NULL, NULL, WAL);
     CASE(gridform_scorer_set_boundary, INVAL, SERR, sc_fx, 0);
     CASE(gridform_scorer_set_boundary, INVAL, SERR, sc_fx, 3);
@@ -581,24 +595,22 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_map_dominant_k, INVAL, SERR, sc_fx, NULL, buf);
     CASE(gridform_map_dominant_k, INVAL, SERR, sc_fx, cbuf, NULL);
     CASE(gridform_map_dominant_k, UNDEF, SERR, sc_fx, zero_map, buf);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 0, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 0.0, 1.0, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, nan_, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, NULL, 4, cbuf, 1, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, NULL, 1, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, 0.0, NULL, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 0, cbuf, 1, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 0, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, -1.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, INVAL, NULL, 4, 4, 1.0, 1.0, cbuf, 4, cbuf, 1, inf_, buf, NULL);
-    CASE(gridform_ratemap_accumulate, RANGE, NULL, HALF, HALF, 1.0, 1.0, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
-    CASE(gridform_ratemap_accumulate, RANGE, NULL, 4, 4, 1.0, 1.0, cbuf, BIG, cbuf, 2, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, NULL, cbuf, 4, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, fx.walled, NULL, 4, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, fx.walled, cbuf, 4, NULL, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, fx.walled, cbuf, 4, cbuf, 1, 0.0, NULL, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, fx.walled, cbuf, 0, cbuf, 1, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, fx.walled, cbuf, 4, cbuf, 0, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, fx.walled, cbuf, 4, cbuf, 1, -1.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, INVAL, NULL, fx.walled, cbuf, 4, cbuf, 1, inf_, buf, NULL);
+    CASE(gridform_ratemap_accumulate, RANGE, NULL, fx.walled, cbuf, BIG, cbuf, 2, 0.0, buf, NULL);
+    CASE(gridform_ratemap_accumulate, RANGE, NULL, scar.huge, cbuf, 4, cbuf, BIG, 0.0, buf, NULL);
 #undef SERR
     /* regression found by tests/fuzz/fuzz_score: a box whose wavenumbers
      * square to Inf gave a dominant k of Inf with GRIDFORM_OK */
-    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, 5, 7, 1e-300, 3e300);
-    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, 8, 8, 1e-160, 1.0);
-    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, 8, 8, 1e160, 1e160);
+    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, scar.box[0]);
+    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, scar.box[1]);
+    CASE(gridform_scorer_create, RANGE, NULL, OUT_SCORER, scar.box[2]);
 
     /* ---- learner ---- */
 #define LERR gridform_learner_last_error(lrn.l)
@@ -800,7 +812,12 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_kernel_create(&att.kgauss, att.pcgauss, GRIDFORM_KERNEL_FOURIER), OK);
     ck_assert_int_eq(gridform_attractor_create(&att.a, att.k), OK);
     att.bad_rates[100] = NAN;
-    ck_assert_int_eq(gridform_scorer_create(&sc_fx, 16, 16, 1.0, 1.0), OK);
+    ck_assert_int_eq(gridform_arena_create(&scar.ok, 1.0, 1.0, 16, 16, WAL), OK);
+    ck_assert_int_eq(gridform_arena_create(&scar.huge, 1.0, 1.0, (size_t)1 << 19, (size_t)1 << 19, WAL), OK);
+    ck_assert_int_eq(gridform_arena_create(&scar.box[0], 1e-300, 3e300, 5, 7, WAL), OK);
+    ck_assert_int_eq(gridform_arena_create(&scar.box[1], 1e-160, 1.0, 8, 8, WAL), OK);
+    ck_assert_int_eq(gridform_arena_create(&scar.box[2], 1e160, 1e160, 8, 8, WAL), OK);
+    ck_assert_int_eq(gridform_scorer_create(&sc_fx, scar.ok), OK);
     /* scratch files for the io rows, in the build directory */
     snprintf(fx.dir, sizeof fx.dir, "hostile.tmp.%ld", (long)getpid());
     ck_assert_int_eq(mkdir(fx.dir, 0700), 0);
@@ -873,6 +890,10 @@ static void fixtures_teardown(void)
     amp_pc = NULL;
     gridform_scorer_destroy(sc_fx);
     sc_fx = NULL;
+    gridform_arena_destroy(scar.ok);
+    gridform_arena_destroy(scar.huge);
+    for (int i = 0; i < 3; i++)
+        gridform_arena_destroy(scar.box[i]);
     gridform_arena_destroy(fx.walled);
     gridform_arena_destroy(fx.arena);
     remove_scratch();

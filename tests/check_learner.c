@@ -100,7 +100,7 @@ START_TEST(test_linear_independent)
         }
         ck_assert_double_eq_tol(total, sum, 1e-12 * fabs(sum));
         gridform_scorer *sc = NULL;
-        ck_assert_int_eq(gridform_scorer_create(&sc, 32, 32, 2.2, 2.2), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_scorer_create(&sc, s.a), GRIDFORM_OK);
         double *g = malloc(ng * n * sizeof *g);
         ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
         double dk = 2.0 * 3.14159265358979 / 2.2;   /* lattice spacing in k */
@@ -193,14 +193,13 @@ static void learn_and_score(const setup *s, int nl, double strength, uint64_t se
     ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
     ck_assert(all_finite(g, ng * n));
     gridform_scorer *sc = NULL;
-    ck_assert_int_eq(gridform_scorer_create(&sc, 64, 64, 4.4, 4.4), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_scorer_set_boundary(sc, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_create(&sc, s->a), GRIDFORM_OK);   /* periodic SAC */
     /* Annuli from the predicted spacing a (inner a/2, outer 1.2a to 2.5a):
      * the scorer's defaults are fractions of the box, and in a box of six
      * spacings the default inner radius (0.2 x 4.4 m = 0.88 m) lies beyond
      * the first ring of peaks (0.739 m), which halves every hexagon's score. */
-    ck_assert_int_eq(gridform_scorer_set_annuli(sc, 0.5 * spacing / 4.4, 1.2 * spacing / 4.4,
-                                                2.5 * spacing / 4.4, 10), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(sc, 0.5 * spacing, 1.2 * spacing, 2.5 * spacing, 10),
+                     GRIDFORM_OK);
     int rc = gridform_scorer_score(sc, g, ng, score60, NULL, NULL, NULL);
     ck_assert(rc == GRIDFORM_OK || rc == GRIDFORM_EUNDEFINED);
     for (size_t j = 0; j < ng; j++) {

@@ -141,6 +141,227 @@ START_TEST(test_b2_softmax_attractor_message)
 }
 END_TEST
 
+/* ---- the scorer (W1-W3) ---- */
+
+/* One place makes scorers, so the tests follow the scorer's constructor. */
+static gridform_scorer *make_scorer(size_t nx, size_t ny, double lx, double ly, int boundary)
+{
+    gridform_scorer *s = NULL;
+    ck_assert_int_eq(gridform_scorer_create(&s, nx, ny, lx, ly), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_set_boundary(s, boundary), GRIDFORM_OK);
+    return s;
+}
+
+/* Sum of nw cosines cos(k_j . r + ph_j) at the arena's bin centres
+ * x = -lx/2 + (ix + 1/2) lx/nx; rectified if relu. */
+static void cosines(double *map, size_t nx, size_t ny, double lx, double ly, const double (*kv)[2],
+                    const double *ph, int nw, int relu)
+{
+    for (size_t iy = 0; iy < ny; iy++)
+        for (size_t ix = 0; ix < nx; ix++) {
+            double x = -lx / 2 + ((double)ix + 0.5) * lx / (double)nx;
+            double y = -ly / 2 + ((double)iy + 0.5) * ly / (double)ny;
+            double g = 0;
+            for (int j = 0; j < nw; j++)
+                g += cos(kv[j][0] * x + kv[j][1] * y + ph[j]);
+            map[iy * nx + ix] = relu && g < 0 ? 0 : g;
+        }
+}
+
+/* A rectified hexagonal grid of spacing a, lattice vectors at theta. */
+static void hexagon(double *map, size_t nx, size_t ny, double lx, double ly, double a, double theta)
+{
+    double kk = 4 * PI / (sqrt(3.0) * a), kv[3][2], ph[3] = {0.4, 1.1, -0.7};
+    for (int j = 0; j < 3; j++) {
+        double ang = theta + PI / 6 + j * 2 * PI / 3;
+        kv[j][0] = kk * cos(ang);
+        kv[j][1] = kk * sin(ang);
+    }
+    cosines(map, nx, ny, lx, ly, (const double (*)[2])kv, ph, 3, 1);
+}
+
+START_TEST(test_w1_scale_invariance)
+{
+    /* Every score is a correlation: scaling a map by any finite nonzero
+     * factor must leave it unchanged up to round-off.  Before the fix the
+     * variance product (fourth power of the scale) overflowed or
+     * underflowed: 0.135 instead of 1.34 at 1e74, NaN at 1e300 and at
+     * subnormal scales.  Tolerance 1e-9 (issue 12); the normalisation is
+     * exact for powers of two, so those must agree to the last bit.  The
+     * dominant k comes from a least-squares minimum located to about 1e-8
+     * (a flat minimum of a residual resolved to 1e-16): 1e-7 there. */
+    const size_t nx = 40, ny = 32;
+    const double lx = 2.2, ly = 1.76;
+    double *map = malloc(nx * ny * sizeof *map), *sm = malloc(nx * ny * sizeof *sm);
+    ck_assert_ptr_nonnull(map);
+    ck_assert_ptr_nonnull(sm);
+    hexagon(map, nx, ny, lx, ly, 0.66, 0.2);
+    map[5] = NAN;   /* an unvisited bin or two */
+    map[nx * 7 + 3] = NAN;
+    for (int b = 0; b < 2; b++) {
+        int boundary = b ? GRIDFORM_PERIODIC : GRIDFORM_WALLED;
+        gridform_scorer *s = make_scorer(nx, ny, lx, ly, boundary);
+        double r60, r90, rsp, ror, rk;
+        ck_assert_int_eq(gridform_scorer_score(s, map, 1, &r60, &r90, &rsp, &ror), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_map_dominant_k(s, map, &rk), GRIDFORM_OK);
+        ck_assert(r60 > 1.0);
+        double scales[80];
+        int ns = 0;
+        for (int e = -150; e <= 150; e += 5)
+            scales[ns++] = pow(10.0, e) * 1.2345;
+        scales[ns++] = 1e300;
+        scales[ns++] = -1e300;      /* a sign flip changes nothing either */
+        scales[ns++] = 1.7e308 / 3; /* the map's maximum is 3: near DBL_MAX */
+        scales[ns++] = 1e-310;      /* subnormal values */
+        scales[ns++] = 0x1p-1000;   /* powers of two: exact */
+        scales[ns++] = 0x1p+1000;
+        for (int i = 0; i < ns; i++) {
+            for (size_t j = 0; j < nx * ny; j++)
+                sm[j] = map[j] * scales[i];
+            double g60, g90, sp, orr, kk;
+            ck_assert_int_eq(gridform_scorer_score(s, sm, 1, &g60, &g90, &sp, &orr), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_map_dominant_k(s, sm, &kk), GRIDFORM_OK);
+            double tol = frexp(scales[i], &(int){0}) == 0.5 ? 0 : 1e-9;
+            ck_assert_msg(fabs(g60 - r60) <= tol && fabs(g90 - r90) <= tol && fabs(sp - rsp) <= tol * rsp
+                              && fabs(orr - ror) <= tol && fabs(kk - rk) <= 100 * tol * rk,
+                          "boundary %d scale %g: score60 %.17g vs %.17g, score90 %.17g vs %.17g, "
+                          "spacing %.17g vs %.17g, k %.17g vs %.17g", boundary, scales[i], g60, r60, g90,
+                          r90, sp, rsp, kk, rk);
+        }
+        gridform_scorer_destroy(s);
+    }
+    free(map);
+    free(sm);
+}
+END_TEST
+
+/* splitmix64: fixed-seed test data. */
+static uint64_t rng_state;
+static double urand(void)
+{
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    return (double)(z >> 11) * 0x1.0p-53;
+}
+
+static const struct {
+    size_t nx, ny;
+    double lx, ly;
+    int boundary;
+} w2_boxes[] = {
+    {44, 44, 2.2, 2.2, GRIDFORM_WALLED},
+    {44, 44, 2.2, 2.2, GRIDFORM_PERIODIC},
+    {48, 30, 2.2, 1.5, GRIDFORM_WALLED},
+    {30, 48, 1.1, 2.0, GRIDFORM_PERIODIC},
+    {37, 26, 1.9, 1.3, GRIDFORM_WALLED},
+};
+
+START_TEST(test_w2_dominant_k_lattice_cosines)
+{
+    /* Pure cosines on the box's Fourier lattice, k = 2 pi (mx/lx, my/ly),
+     * at 20 random lattice wavevectors (|mx|, |my| <= 6, random phase).
+     * Issue 12 asks for 0.2%; the estimator is exact there (the DFT
+     * samples next to the peak vanish), measured 2e-16, so 1e-9.  Before
+     * the fix: up to 2.6% (a parabola through zero-padded samples). */
+    size_t i = (size_t)_i, nx = w2_boxes[i].nx, ny = w2_boxes[i].ny;
+    double lx = w2_boxes[i].lx, ly = w2_boxes[i].ly;
+    gridform_scorer *s = make_scorer(nx, ny, lx, ly, w2_boxes[i].boundary);
+    double *map = malloc(nx * ny * sizeof *map);
+    ck_assert_ptr_nonnull(map);
+    rng_state = 1000 + i;
+    double worst = 0;
+    for (int t = 0; t < 20; t++) {
+        long mx, my;
+        do {
+            mx = (long)(urand() * 13) - 6;
+            my = (long)(urand() * 13) - 6;
+        } while (mx == 0 && my == 0);
+        double kv[1][2] = {{2 * PI * (double)mx / lx, 2 * PI * (double)my / ly}}, ph = 6.28 * urand();
+        cosines(map, nx, ny, lx, ly, (const double (*)[2])kv, &ph, 1, 0);
+        double k, kt = hypot(kv[0][0], kv[0][1]);
+        ck_assert_int_eq(gridform_map_dominant_k(s, map, &k), GRIDFORM_OK);
+        ck_assert_msg(fabs(k - kt) <= 1e-9 * kt, "box %zu, (%ld, %ld): k %.17g, true %.17g", i, mx, my, k, kt);
+        worst = fmax(worst, fabs(k / kt - 1));
+    }
+    /* Three lattice waves of different lengths and weights (a learned
+     * map's spectrum, say): the strongest one's length, exactly. */
+    double kv[3][2] = {{2 * PI * 2 / lx, 2 * PI * 3 / ly}, {2 * PI * 3 / lx, -2 * PI * 1 / ly},
+                       {-2 * PI * 1 / lx, 2 * PI * 4 / ly}};
+    double ph[3] = {0.3, 1.0, 2.0};
+    for (size_t iy = 0; iy < ny; iy++)
+        for (size_t ix = 0; ix < nx; ix++) {
+            double x = -lx / 2 + ((double)ix + 0.5) * lx / (double)nx;
+            double y = -ly / 2 + ((double)iy + 0.5) * ly / (double)ny;
+            map[iy * nx + ix] = 1.0 * cos(kv[0][0] * x + kv[0][1] * y + ph[0])
+                                + 0.7 * cos(kv[1][0] * x + kv[1][1] * y + ph[1])
+                                + 0.5 * cos(kv[2][0] * x + kv[2][1] * y + ph[2]);
+        }
+    double k, kt = hypot(kv[0][0], kv[0][1]);
+    ck_assert_int_eq(gridform_map_dominant_k(s, map, &k), GRIDFORM_OK);
+    ck_assert_double_eq_tol(k, kt, 1e-9 * kt);
+    free(map);
+    gridform_scorer_destroy(s);
+}
+END_TEST
+
+START_TEST(test_w2_dominant_k_off_lattice)
+{
+    /* Between lattice points: one real cosine at a random wavevector with
+     * 3-6 periods across the shorter side.  The fitted real wave is exact
+     * up to the least-squares minimum's resolution (measured 4e-9), so
+     * 1e-6 (before the fix: 1-5%). */
+    size_t i = (size_t)_i, nx = w2_boxes[i].nx, ny = w2_boxes[i].ny;
+    double lx = w2_boxes[i].lx, ly = w2_boxes[i].ly, L = fmin(lx, ly);
+    gridform_scorer *s = make_scorer(nx, ny, lx, ly, w2_boxes[i].boundary);
+    double *map = malloc(nx * ny * sizeof *map);
+    ck_assert_ptr_nonnull(map);
+    rng_state = 2000 + i;
+    for (int t = 0; t < 20; t++) {
+        double kt = 2 * PI / L * (3 + 3 * urand()), th = PI * urand(), ph = 6.28 * urand();
+        double kv[1][2] = {{kt * cos(th), kt * sin(th)}}, k;
+        cosines(map, nx, ny, lx, ly, (const double (*)[2])kv, &ph, 1, 0);
+        ck_assert_int_eq(gridform_map_dominant_k(s, map, &k), GRIDFORM_OK);
+        ck_assert_msg(fabs(k - kt) <= 1e-6 * kt, "box %zu, k true %.17g: got %.17g", i, kt, k);
+    }
+    free(map);
+    gridform_scorer_destroy(s);
+}
+END_TEST
+
+START_TEST(test_w3_undefined_score_undefined_k)
+{
+    /* gridform_map_dominant_k is EUNDEFINED (k NaN) exactly where score60
+     * is NaN: maps with 0, 1, 2, 19 valid bins (min_overlap is 20), 60 (two and a half
+     * rows: no annulus has defined correlations), a
+     * constant map, and maps with enough bins. */
+    const size_t nx = 24, ny = 20;
+    gridform_scorer *s = make_scorer(nx, ny, 1.2, 1.0, GRIDFORM_WALLED);
+    double *map = malloc(nx * ny * sizeof *map);
+    ck_assert_ptr_nonnull(map);
+    const size_t valid[] = {0, 1, 2, 19, 60, nx * ny / 2, nx * ny};
+    rng_state = 77;
+    for (size_t v = 0; v < sizeof valid / sizeof valid[0]; v++)
+        for (int constant = 0; constant < 2; constant++) {
+            for (size_t j = 0; j < nx * ny; j++)
+                map[j] = j < valid[v] ? (constant ? 2.5 : cos(0.9 * (double)(j % nx)) + 0.1 * urand()) : NAN;
+            double g60, k = 0;
+            int rs = gridform_scorer_score(s, map, 1, &g60, NULL, NULL, NULL);
+            int rk = gridform_map_dominant_k(s, map, &k);
+            int defined = valid[v] >= nx * ny / 2 && !constant;
+            ck_assert_msg(defined == !isnan(g60), "%zu valid bins, constant %d: score60 %g", valid[v], constant, g60);
+            ck_assert_int_eq(rs, defined ? GRIDFORM_OK : GRIDFORM_EUNDEFINED);
+            ck_assert_msg(rk == (defined ? GRIDFORM_OK : GRIDFORM_EUNDEFINED), "%zu valid bins: rc %d", valid[v], rk);
+            ck_assert(defined ? isfinite(k) && k > 0 : isnan(k));
+            if (!defined)
+                ck_assert_ptr_nonnull(strstr(gridform_scorer_last_error(s), "gridform_map_dominant_k"));
+        }
+    free(map);
+    gridform_scorer_destroy(s);
+}
+END_TEST
+
 static Suite *regressions_suite(void)
 {
     Suite *s = suite_create("regressions");
@@ -149,6 +370,10 @@ static Suite *regressions_suite(void)
     tcase_add_loop_test(tc, test_b1_user_tuning_nx_gt_ny, 0, (int)(sizeof b1_shapes / sizeof b1_shapes[0]));
     tcase_add_test(tc, test_b1_softmax_nx_gt_ny);
     tcase_add_test(tc, test_b2_softmax_attractor_message);
+    tcase_add_test(tc, test_w1_scale_invariance);
+    tcase_add_loop_test(tc, test_w2_dominant_k_lattice_cosines, 0, (int)(sizeof w2_boxes / sizeof w2_boxes[0]));
+    tcase_add_loop_test(tc, test_w2_dominant_k_off_lattice, 0, (int)(sizeof w2_boxes / sizeof w2_boxes[0]));
+    tcase_add_test(tc, test_w3_undefined_score_undefined_k);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -49,6 +49,31 @@ static void hexmap(double *map, size_t n, double L, double a, double theta, doub
     waves(map, n, n, L, L, 4 * PI / (sqrt(3.0) * a), ang, ph, 3, relu);
 }
 
+/* A scorer on an arena of nx x ny bins over lx x ly metres; the arena is
+ * destroyed at once (the scorer copies the geometry).  Most tests use a
+ * walled arena: the recorded-map defaults (walled SAC, fixed annuli). */
+static int mkscorer(gridform_scorer **s, size_t nx, size_t ny, double lx, double ly, int boundary)
+{
+    gridform_arena *a = NULL;
+    int rc = gridform_arena_create(&a, lx, ly, nx, ny, boundary);
+    if (rc == GRIDFORM_OK)
+        rc = gridform_scorer_create(s, a);
+    gridform_arena_destroy(a);
+    return rc;
+}
+
+/* gridform_ratemap_accumulate on a walled arena of nx x ny over lx x ly. */
+static int ratemap(size_t nx, size_t ny, double lx, double ly, const double *xy, size_t np,
+                   const double *act, size_t nc, double minocc, double *maps, double *occ)
+{
+    gridform_arena *a = NULL;
+    int rc = gridform_arena_create(&a, lx, ly, nx, ny, GRIDFORM_WALLED);
+    if (rc == GRIDFORM_OK)
+        rc = gridform_ratemap_accumulate(a, xy, np, act, nc, minocc, maps, occ);
+    gridform_arena_destroy(a);
+    return rc;
+}
+
 static double angdiff60(double a, double b)
 {
     double d = fmod(a - b, PI / 3);
@@ -64,7 +89,7 @@ START_TEST(test_hexagonal)
     for (int si = 0; si < 2; si++) {
         size_t n = sizes[si];
         gridform_scorer *s = NULL;
-        ck_assert_int_eq(gridform_scorer_create(&s, n, n, L, L), GRIDFORM_OK);
+        ck_assert_int_eq(mkscorer(&s, n, n, L, L, GRIDFORM_WALLED), GRIDFORM_OK);
         double *m = malloc(n * n * sizeof *m);
         for (int ti = 0; ti < 5; ti++)
             for (int relu = 0; relu < 2; relu++) {
@@ -104,7 +129,7 @@ START_TEST(test_rectangular_and_holes)
     double m[44 * 44];
     for (int i = 0; i < 3; i++) {
         gridform_scorer *s = NULL;
-        ck_assert_int_eq(gridform_scorer_create(&s, c[i].nx, c[i].ny, c[i].lx, c[i].ly), GRIDFORM_OK);
+        ck_assert_int_eq(mkscorer(&s, c[i].nx, c[i].ny, c[i].lx, c[i].ly, GRIDFORM_WALLED), GRIDFORM_OK);
         for (int t = 0; t < 3; t++) {
             double th = 0.1 + 0.3 * t, ang[3], ph[3] = {0, 0.7, 1.4};
             for (int j = 0; j < 3; j++)
@@ -128,7 +153,7 @@ START_TEST(test_square_and_stripes)
     const size_t n = 44;
     const double L = 2.2, k = 2 * PI / 0.6;
     gridform_scorer *s = NULL;
-    ck_assert_int_eq(gridform_scorer_create(&s, n, n, L, L), GRIDFORM_OK);
+    ck_assert_int_eq(mkscorer(&s, n, n, L, L, GRIDFORM_WALLED), GRIDFORM_OK);
     double m[44 * 44], g60, g90;
     for (int t = 0; t < 4; t++) {
         double ang[2] = {0.3 * t, 0.3 * t + PI / 2}, ph[2] = {0.2 * t, 1.0};
@@ -151,7 +176,7 @@ START_TEST(test_noise)
     const size_t n = 32, nm = 24;
     const double L = 1.6;
     gridform_scorer *s = NULL;
-    ck_assert_int_eq(gridform_scorer_create(&s, n, n, L, L), GRIDFORM_OK);
+    ck_assert_int_eq(mkscorer(&s, n, n, L, L, GRIDFORM_WALLED), GRIDFORM_OK);
     double *maps = malloc(nm * n * n * sizeof *maps), w[n * n], g60[24];
     rng_state = 12345;
     for (size_t m = 0; m < nm; m++) {
@@ -227,7 +252,7 @@ START_TEST(test_sac_direct)
         f[i] = 5 + sin(0.7 * (double)i) + urand();
     f[3] = f[17] = f[40] = f[41] = f[87] = NAN;
     gridform_scorer *s = NULL;
-    ck_assert_int_eq(gridform_scorer_create(&s, nx, ny, 1.1, 0.8), GRIDFORM_OK);
+    ck_assert_int_eq(mkscorer(&s, nx, ny, 1.1, 0.8, GRIDFORM_WALLED), GRIDFORM_OK);
     for (int periodic = 0; periodic < 2; periodic++) {
         ck_assert_int_eq(gridform_scorer_set_boundary(s, periodic ? GRIDFORM_PERIODIC : GRIDFORM_WALLED),
                          GRIDFORM_OK);
@@ -268,7 +293,7 @@ START_TEST(test_invariance)
                              + 0.3 * sin(3 * x - y);
         }
     gridform_scorer *s = NULL;
-    ck_assert_int_eq(gridform_scorer_create(&s, n, n, L, L), GRIDFORM_OK);
+    ck_assert_int_eq(mkscorer(&s, n, n, L, L, GRIDFORM_WALLED), GRIDFORM_OK);
     ck_assert_int_eq(gridform_scorer_set_boundary(s, GRIDFORM_PERIODIC), GRIDFORM_OK);
     double a[4], b[4];
     ck_assert_int_eq(gridform_scorer_score(s, m, 1, &a[0], &a[1], &a[2], &a[3]), GRIDFORM_OK);
@@ -307,7 +332,7 @@ START_TEST(test_dominant_k)
     const size_t n = 44;
     const double L = 2.2;
     gridform_scorer *s = NULL;
-    ck_assert_int_eq(gridform_scorer_create(&s, n, n, L, L), GRIDFORM_OK);
+    ck_assert_int_eq(mkscorer(&s, n, n, L, L, GRIDFORM_WALLED), GRIDFORM_OK);
     double m[44 * 44], k;
     /* A lattice mode (5, 2): k = 2 pi sqrt(29) / L. */
     for (size_t iy = 0; iy < n; iy++)
@@ -329,7 +354,7 @@ START_TEST(test_undefined_and_batch)
 {
     const size_t n = 20;
     gridform_scorer *s = NULL;
-    ck_assert_int_eq(gridform_scorer_create(&s, n, n, 2.2, 2.2), GRIDFORM_OK);
+    ck_assert_int_eq(mkscorer(&s, n, n, 2.2, 2.2, GRIDFORM_WALLED), GRIDFORM_OK);
     double maps[4 * 400], g60[4], g90[4], sp[4], ori[4], sac[39 * 39], k;
     hexmap(maps, n, 2.2, 0.74, 0.1, 0.0, 1);
     for (size_t i = 0; i < n * n; i++) {
@@ -357,7 +382,7 @@ START_TEST(test_undefined_and_batch)
     ck_assert_int_eq(gridform_map_dominant_k(s, maps + 800, &k), GRIDFORM_EUNDEFINED);
     ck_assert(isnan(k));
     /* Annuli: a single annulus, and the scores stay high for a lattice. */
-    ck_assert_int_eq(gridform_scorer_set_annuli(s, 0.1, 0.6, 0.6, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(s, 0.22, 1.32, 1.32, 1), GRIDFORM_OK);
     ck_assert_int_eq(gridform_scorer_score(s, maps, 1, g60, NULL, NULL, NULL), GRIDFORM_OK);
     ck_assert(g60[0] > 1.0);
     gridform_scorer_destroy(s);
@@ -380,13 +405,13 @@ START_TEST(test_mask_reuse)
     }
     for (int q = 0; q < 3; q++) {
         gridform_scorer *f = NULL;
-        ck_assert_int_eq(gridform_scorer_create(&f, n, n, 1.2, 1.2), GRIDFORM_OK);
+        ck_assert_int_eq(mkscorer(&f, n, n, 1.2, 1.2, GRIDFORM_WALLED), GRIDFORM_OK);
         ck_assert_int_eq(gridform_scorer_score(f, m[q], 1, &ref[q][0], &ref[q][1], &ref[q][2], &ref[q][3]),
                          GRIDFORM_OK);
         gridform_scorer_destroy(f);
     }
     gridform_scorer *s = NULL;
-    ck_assert_int_eq(gridform_scorer_create(&s, n, n, 1.2, 1.2), GRIDFORM_OK);
+    ck_assert_int_eq(mkscorer(&s, n, n, 1.2, 1.2, GRIDFORM_WALLED), GRIDFORM_OK);
     const int order[6] = {0, 1, 0, 2, 1, 1};
     ck_assert_int_eq(gridform_map_dominant_k(s, m[0], &k), GRIDFORM_OK);   /* spectrum only */
     for (int t = 0; t < 6; t++) {
@@ -415,7 +440,7 @@ START_TEST(test_ratemap)
     };
     double act[9 * 2] = {1, 10, 2, 20, 3, 30, 4, 40, 6, 60, 7, 70, 1e9, 1e9, 8, 80, 9, 90};
     double maps[2 * 12], occ[12];
-    ck_assert_int_eq(gridform_ratemap_accumulate(nx, ny, 2.0, 1.5, xy, np, act, nc, 0, maps, occ),
+    ck_assert_int_eq(ratemap(nx, ny, 2.0, 1.5, xy, np, act, nc, 0, maps, occ),
                      GRIDFORM_OK);
     ck_assert_double_eq_tol(maps[0], 2.0, 1e-15);
     ck_assert_double_eq_tol(maps[12 + 0], 20.0, 1e-15);
@@ -431,33 +456,38 @@ START_TEST(test_ratemap)
     for (int b = 0; b < 12; b++) tot += occ[b];
     ck_assert_double_eq(tot, 8);
     /* A minimum occupancy of 3 samples leaves only bin (0,0). */
-    ck_assert_int_eq(gridform_ratemap_accumulate(nx, ny, 2.0, 1.5, xy, np, act, nc, 3, maps, NULL),
+    ck_assert_int_eq(ratemap(nx, ny, 2.0, 1.5, xy, np, act, nc, 3, maps, NULL),
                      GRIDFORM_OK);
     ck_assert_double_eq_tol(maps[0], 2.0, 1e-15);
     ck_assert(isnan(maps[11]) && isnan(maps[6]));
     /* Errors. */
     xy[2] = 1.01;
-    ck_assert_int_eq(gridform_ratemap_accumulate(nx, ny, 2.0, 1.5, xy, np, act, nc, 0, maps, NULL),
-                     GRIDFORM_EINVAL);
+    gridform_arena *ar = NULL;
+    ck_assert_int_eq(gridform_arena_create(&ar, 2.0, 1.5, nx, ny, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_ratemap_accumulate(ar, xy, np, act, nc, 0, maps, NULL), GRIDFORM_EINVAL);
     ck_assert_ptr_nonnull(strstr(gridform_last_error(), "outside"));
     xy[2] = -0.75;
     act[3] = INFINITY;
-    ck_assert_int_eq(gridform_ratemap_accumulate(nx, ny, 2.0, 1.5, xy, np, act, nc, 0, maps, NULL),
-                     GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_ratemap_accumulate(ar, xy, np, act, nc, 0, maps, NULL), GRIDFORM_EINVAL);
     act[3] = 20;
-    ck_assert_int_eq(gridform_ratemap_accumulate(0, ny, 2.0, 1.5, xy, np, act, nc, 0, maps, NULL), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_ratemap_accumulate(nx, 0, 2.0, 1.5, xy, np, act, nc, 0, maps, NULL), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_ratemap_accumulate(nx, ny, 0, 1.5, xy, np, act, nc, 0, maps, NULL), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_ratemap_accumulate(nx, ny, 2.0, NAN, xy, np, act, nc, 0, maps, NULL), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_ratemap_accumulate(nx, ny, 2.0, 1.5, NULL, np, act, nc, 0, maps, NULL), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_ratemap_accumulate(nx, ny, 2.0, 1.5, xy, np, NULL, nc, 0, maps, NULL), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_ratemap_accumulate(nx, ny, 2.0, 1.5, xy, np, act, nc, 0, NULL, NULL), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_ratemap_accumulate(nx, ny, 2.0, 1.5, xy, 0, act, nc, 0, maps, NULL), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_ratemap_accumulate(nx, ny, 2.0, 1.5, xy, np, act, 0, 0, maps, NULL), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_ratemap_accumulate(nx, ny, 2.0, 1.5, xy, np, act, nc, -1, maps, NULL), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_ratemap_accumulate(nx, ny, 2.0, 1.5, xy, np, act, nc, NAN, maps, NULL), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_ratemap_accumulate(SIZE_MAX, 2, 2.0, 1.5, xy, np, act, nc, 0, maps, NULL),
-                     GRIDFORM_ERANGE);
+    /* The boundary does not change the binning. */
+    double maps2[2 * 12], occ2[12];
+    ck_assert_int_eq(gridform_ratemap_accumulate(ar, xy, np, act, nc, 0, maps2, occ2), GRIDFORM_OK);
+    ck_assert_int_eq(ratemap(nx, ny, 2.0, 1.5, xy, np, act, nc, 0, maps, occ), GRIDFORM_OK);
+    ck_assert_mem_eq(occ, occ2, sizeof occ);
+    for (int b = 0; b < 24; b++)
+        ck_assert(isnan(maps[b]) ? isnan(maps2[b]) : maps[b] == maps2[b]);
+    ck_assert_int_eq(gridform_ratemap_accumulate(NULL, xy, np, act, nc, 0, maps, NULL), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "gridform_ratemap_accumulate: "));
+    ck_assert_int_eq(gridform_ratemap_accumulate(ar, NULL, np, act, nc, 0, maps, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_ratemap_accumulate(ar, xy, np, NULL, nc, 0, maps, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_ratemap_accumulate(ar, xy, np, act, nc, 0, NULL, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_ratemap_accumulate(ar, xy, 0, act, nc, 0, maps, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_ratemap_accumulate(ar, xy, np, act, 0, 0, maps, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_ratemap_accumulate(ar, xy, np, act, nc, -1, maps, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_ratemap_accumulate(ar, xy, np, act, nc, NAN, maps, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_ratemap_accumulate(ar, xy, SIZE_MAX, act, 2, 0, maps, NULL), GRIDFORM_ERANGE);
+    gridform_arena_destroy(ar);
     ck_assert_int_gt((int)strlen(gridform_last_error()), 0);
 }
 END_TEST
@@ -465,22 +495,19 @@ END_TEST
 START_TEST(test_errors)
 {
     gridform_scorer *s = NULL;
-    ck_assert_int_eq(gridform_scorer_create(NULL, 8, 8, 1, 1), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_scorer_create(&s, 0, 8, 1, 1), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_scorer_create(&s, 8, 1, 1, 1), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_scorer_create(&s, 8, 8, 0, 1), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_scorer_create(&s, 8, 8, 1, -2), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_scorer_create(&s, 8, 8, NAN, 1), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_scorer_create(&s, 8, 8, 1, INFINITY), GRIDFORM_EINVAL);
-    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "ly"));
-    ck_assert_int_eq(gridform_scorer_create(&s, SIZE_MAX, 8, 1, 1), GRIDFORM_ERANGE);
-    ck_assert_int_eq(gridform_scorer_create(&s, (size_t)1 << 19, (size_t)1 << 19, 1, 1), GRIDFORM_ERANGE);
+    gridform_arena *ar = NULL;
+    ck_assert_int_eq(gridform_arena_create(&ar, 1.2, 1.0, 12, 10, GRIDFORM_WALLED), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_create(NULL, ar), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_scorer_create(&s, NULL), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "gridform_scorer_create: "));
+    ck_assert_int_eq(mkscorer(&s, (size_t)1 << 19, (size_t)1 << 19, 1, 1, GRIDFORM_WALLED), GRIDFORM_ERANGE);
+    ck_assert_int_eq(mkscorer(&s, 5, 7, 1e-300, 3e300, GRIDFORM_PERIODIC), GRIDFORM_ERANGE);
     ck_assert_ptr_null(s);
 
     /* Every allocation failure during create is ENOMEM with nothing leaked. */
     for (size_t k = 1;; k++) {
         gridform_debug_fail_allocation(k);
-        int rc = gridform_scorer_create(&s, 12, 10, 1.2, 1.0);
+        int rc = gridform_scorer_create(&s, ar);
         gridform_debug_fail_allocation(0);
         if (rc == GRIDFORM_OK)
             break;
@@ -488,13 +515,14 @@ START_TEST(test_errors)
         ck_assert_ptr_null(s);
         ck_assert_uint_lt(k, 100);
     }
-    /* A failed set_annuli keeps the previous annuli. */
+    gridform_arena_destroy(ar);
+    /* A failed set_annuli_m keeps the previous annuli. */
     double m[120], g0, g1, sac[23 * 19], k;
     for (int i = 0; i < 120; i++)
         m[i] = sin(0.9 * i) + cos(0.31 * i * i);
     ck_assert_int_eq(gridform_scorer_score(s, m, 1, &g0, NULL, NULL, NULL), GRIDFORM_OK);
     gridform_debug_fail_allocation(1);
-    ck_assert_int_eq(gridform_scorer_set_annuli(s, 0.1, 0.3, 0.9, 5), GRIDFORM_ENOMEM);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(s, 0.1, 0.3, 0.9, 5), GRIDFORM_ENOMEM);
     gridform_debug_fail_allocation(0);
     ck_assert_int_eq(gridform_scorer_score(s, m, 1, &g1, NULL, NULL, NULL), GRIDFORM_OK);
     ck_assert_double_eq(g0, g1);
@@ -507,15 +535,21 @@ START_TEST(test_errors)
     ck_assert_int_eq(gridform_scorer_set_boundary(s, 0), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_scorer_set_min_overlap(NULL, 20), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_scorer_set_min_overlap(s, 1), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_scorer_set_annuli(NULL, 0.2, 0.4, 1, 10), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_scorer_set_annuli(s, -0.1, 0.4, 1, 10), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_scorer_set_annuli(s, 0.5, 0.4, 1, 10), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_scorer_set_annuli(s, 0.2, 0.4, 0.3, 10), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_scorer_set_annuli(s, 0.2, 0.4, 2.0, 10), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_scorer_set_annuli(s, NAN, 0.4, 1, 10), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_scorer_set_annuli(s, 0.2, 0.4, 1, 0), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_scorer_set_annuli(s, 0.2, 0.4, 1, 1001), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_scorer_set_annuli(s, 0.2, 0.4, 0.4, 3), GRIDFORM_EINVAL);
+    /* Annuli in metres; the longest lag of this 12 x 10 scorer over
+     * 1.2 x 1.0 m is hypot(1.1, 0.9) = 1.42 m. */
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(NULL, 0.2, 0.4, 1, 10), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(s, -0.1, 0.4, 1, 10), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(s, 0.5, 0.4, 1, 10), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(s, 0.2, 0.4, 0.3, 10), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(s, 1.43, 1.5, 2.0, 10), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_scorer_last_error(s), "longest"));
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(s, 1.41, 1.5, 2.0, 10), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(s, NAN, 0.4, 1, 10), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(s, 0.2, 0.4, INFINITY, 10), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(s, 0.2, 0.4, 1, 0), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(s, 0.2, 0.4, 1, 1001), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(s, 0.2, 0.4, 0.4, 3), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(s, 0.24, 0.48, 1.0, 10), GRIDFORM_OK);
 
     ck_assert_int_eq(gridform_scorer_autocorr(NULL, m, sac), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_scorer_autocorr(s, NULL, sac), GRIDFORM_EINVAL);

@@ -128,7 +128,7 @@ static void pipeline(result *r)
     }
 
     /* scorer on the learned maps */
-    STEP(r, gridform_scorer_create(&sc, 32, 32, 2.2, 2.2));
+    STEP(r, gridform_scorer_create(&sc, a));
     double sc60[4], sc90[4], spc[4], ori[4], dk;
     int src = gridform_scorer_score(sc, buf, 4, sc60, sc90, spc, ori);
     if (src != GRIDFORM_OK && src != GRIDFORM_EUNDEFINED)

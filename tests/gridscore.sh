@@ -39,16 +39,24 @@ head -1 "$tmp/out.csv" | grep -qx 'index,score60,score90,spacing_m,orientation_d
 awk -F, 'NR>1 && NR<7 { if ($2 < 1.3 || $4 < 0.71 || $4 > 0.77) bad=1 } END { exit bad }' "$tmp/out.csv" ||
     fail "hexagonal maps scored badly: $(cat "$tmp/out.csv")"
 awk -F, 'NR==7 { if ($2 != "nan") exit 1 }' "$tmp/out.csv" || fail "constant map not nan"
-grep -q "6 maps" "$tmp/err" && grep -q "undefined: 1" "$tmp/err" || fail "bad summary: $(cat "$tmp/err")"
-"$prog" --variant minmax --annuli 0.2,0.5,0.9,5 "$tmp/one32.npy" >"$tmp/out2.csv" 2>/dev/null || fail "float32 (ny, nx) input"
+grep -q "6 maps" "$tmp/err" && grep -q "undefined score60: 1" "$tmp/err" || fail "bad summary: $(cat "$tmp/err")"
+# the fractions are of the 5 defined maps: all 5 hexagons are above 0.3
+grep -q "of the 5 with a defined score60: above 0.3: 100.0%" "$tmp/err" || fail "fraction not of defined maps: $(cat "$tmp/err")"
+"$prog" --box 2.2 --variant minmax --annuli 0.44,1.1,1.98,5 "$tmp/one32.npy" >"$tmp/out2.csv" 2>/dev/null || fail "float32 (ny, nx) input"
 [ "$(wc -l <"$tmp/out2.csv")" -eq 2 ] || fail "expected one row for a 2-d input"
 "$prog" --help | grep -q usage || fail "--help"
 
+# the box is required: a clear one-line error without it
+"$prog" "$tmp/maps.npy" >/dev/null 2>"$tmp/err" && fail "ran without --box"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "box size is required" "$tmp/err" || fail "no clear --box error: $(cat "$tmp/err")"
+"$prog" --lx 2.2 "$tmp/maps.npy" >/dev/null 2>"$tmp/err" && fail "ran with --lx alone"
+"$prog" --lx 2.2 --ly 2.2 -o "$tmp/out3.csv" "$tmp/maps.npy" 2>/dev/null || fail "--lx and --ly"
+cmp -s "$tmp/out.csv" "$tmp/out3.csv" || fail "--lx/--ly differ from --box"
 for bad in "$tmp/missing.npy" "$tmp/ints.npy" "$tmp/vec.npy" "$tmp/bad.npy"; do
-    "$prog" "$bad" >/dev/null 2>"$tmp/err" && fail "accepted $bad"
+    "$prog" --box 2.2 "$bad" >/dev/null 2>"$tmp/err" && fail "accepted $bad"
     [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "error for $bad is not one line: $(cat "$tmp/err")"
 done
-for args in "--variant best" "--box -1" "--annuli 0.2,0.4" "--frobnicate" "--annuli 0.5,0.4,1.0,3"; do
+for args in "--variant best" "--box -1" "--box 2.2 --annuli 0.2,0.4" "--frobnicate" "--box 2.2 --annuli 0.5,0.4,1.0,3"; do
     # shellcheck disable=SC2086
     "$prog" $args "$tmp/maps.npy" >/dev/null 2>"$tmp/err" && fail "accepted $args"
     [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "error for $args is not one line"

@@ -115,22 +115,21 @@ def run(o):
     lines = []
     kc = math.sqrt(2.0 * math.log(o.surround) / (o.sigma * o.sigma * (o.surround - 1.0)))
     ac = 4.0 * math.pi / (math.sqrt(3.0) * kc)
-    lx = ly = o.box
-    nx = ny = o.n
     if o.commensurate:
-        cx = max(1.0, round(o.box / ac))
-        cy = max(1.0, round(o.box / (math.sqrt(3.0) * ac)))
-        lx = cx * ac
-        ly = cy * math.sqrt(3.0) * ac
-        ny = int(max(8.0, 2.0 * round(0.5 * o.n * ly / lx)))
-    arena = gf.Arena(lx, ly, nx, ny, "periodic")
+        # the box that holds the predicted lattice exactly, about --box wide,
+        # in gridform_arena_create_commensurate's orientation (as hexgrid)
+        periods = max(1.0, round(o.box / (math.sqrt(3.0) * ac)))
+        arena = gf.Arena.commensurate(kc, int(periods), o.n, "periodic")
+    else:
+        arena = gf.Arena(o.box, o.box, o.n, o.n, "periodic")
+    ny, nx = arena.shape
+    lx, ly = arena.extent
     pc = gf.PlaceCode(arena, "dog", o.sigma, o.surround, 1024, "lattice", 1)
     k = gf.Kernel(pc, "fourier")
-    sc = gf.Scorer(nx, ny, lx, ly)
+    sc = gf.Scorer(arena)
     kstar, spacing = k.ring()
     lmin = min(lx, ly)
-    sc.set_boundary("periodic")
-    sc.set_annuli(0.5 * spacing / lmin, min(1.2 * spacing / lmin, 1.0), min(2.5 * spacing / lmin, 1.0), 10)
+    sc.set_annuli_m(0.5 * spacing, min(1.2 * spacing, lmin), min(2.5 * spacing, lmin), 10)
     lines.append("DoG place code: sigma %.3f m, surround ratio s %.3g; periodic box %.3f x %.3f m on %d x %d"
                  % (o.sigma, o.surround, lx, ly, nx, ny))
     lines.append("predicted ring k* = %.3f rad/m (continuum %.3f), wavelength %.3f m, hexagonal spacing %.3f m"

@@ -100,7 +100,7 @@ def strerror(code):
 
 
 def version():
-    """The run-time library version, e.g. '0.1.0'."""
+    """The run-time library version, e.g. '0.2.0'."""
     return lib.gridform_version_string().decode()
 
 
@@ -200,6 +200,7 @@ _proto("gridform_arena_get_spacing", _i, _vp, _c_double_p, _c_double_p, _c_doubl
 _proto("gridform_arena_positions", _i, _vp, _c_double_p)
 _proto("gridform_arena_get_nfreq", _i, _vp, _c_size_p)
 _proto("gridform_arena_wavevectors", _i, _vp, _c_double_p)
+_proto("gridform_arena_create_commensurate", _i, ctypes.POINTER(_vp), _d, _sz, _sz, _i)
 
 
 class Arena(_Handle):
@@ -211,6 +212,17 @@ class Arena(_Handle):
         super().__init__()
         self._create(lib.gridform_arena_create, float(lx), float(ly), int(nx), int(ny),
                      BOUNDARY.get(boundary, boundary) if isinstance(boundary, str) else int(boundary))
+
+    @classmethod
+    def commensurate(cls, k, periods_x, nx, boundary="periodic"):
+        """The box holding a hexagonal lattice of wavenumber k (rad/m)
+        exactly: periods_x periods of 4 pi / k along x, on nx points
+        (gridform_arena_create_commensurate)."""
+        self = cls.__new__(cls)
+        _Handle.__init__(self)
+        self._create(lib.gridform_arena_create_commensurate, float(k), int(periods_x), int(nx),
+                     BOUNDARY.get(boundary, boundary) if isinstance(boundary, str) else int(boundary))
+        return self
 
     @property
     def shape(self):
@@ -583,35 +595,40 @@ class Learner(_Handle):
 # ---- scorer --------------------------------------------------------------
 GRIDNESS = {"mean": 1, "minmax": 2}
 
-_proto("gridform_scorer_create", _i, ctypes.POINTER(_vp), _sz, _sz, _d, _d)
+_proto("gridform_scorer_create", _i, ctypes.POINTER(_vp), _vp)
 _proto("gridform_scorer_destroy", None, _vp)
 _proto("gridform_scorer_last_error", _s, _vp)
 _proto("gridform_scorer_set_variant", _i, _vp, _i)
-_proto("gridform_scorer_set_annuli", _i, _vp, _d, _d, _d, _sz)
+_proto("gridform_scorer_set_annuli_m", _i, _vp, _d, _d, _d, _sz)
 _proto("gridform_scorer_set_boundary", _i, _vp, _i)
 _proto("gridform_scorer_set_min_overlap", _i, _vp, _sz)
 _proto("gridform_scorer_autocorr", _i, _vp, _c_double_p, _c_double_p)
 _proto("gridform_scorer_score", _i, _vp, _c_double_p, _sz, _c_double_p, _c_double_p, _c_double_p, _c_double_p)
 _proto("gridform_map_dominant_k", _i, _vp, _c_double_p, _c_double_p)
-_proto("gridform_ratemap_accumulate", _i, _sz, _sz, _d, _d, _c_double_p, _sz, _c_double_p, _sz, _d,
+_proto("gridform_ratemap_accumulate", _i, _vp, _c_double_p, _sz, _c_double_p, _sz, _d,
        _c_double_p, _c_double_p)
 
 
 class Scorer(_Handle):
-    """Grid scores of maps of one size: ny x nx bins over lx x ly metres."""
+    """Grid scores of the maps of an arena (ny x nx bins over its lx x ly
+    metres); the SAC boundary and the default annuli follow the arena's
+    boundary.  The scorer copies the geometry: the arena may be closed."""
     _destroy = staticmethod(lib.gridform_scorer_destroy)
     _last_error = staticmethod(lib.gridform_scorer_last_error)
 
-    def __init__(self, nx, ny, lx, ly):
+    def __init__(self, arena):
         super().__init__()
-        self._create(lib.gridform_scorer_create, int(nx), int(ny), float(lx), float(ly))
-        self.nx, self.ny = int(nx), int(ny)
+        self._create(lib.gridform_scorer_create, arena.handle)
+        self.ny, self.nx = arena.shape
 
     def set_variant(self, variant):
         self._call(lib.gridform_scorer_set_variant, _enum(GRIDNESS, variant))
 
-    def set_annuli(self, inner, outer_min, outer_max, count):
-        self._call(lib.gridform_scorer_set_annuli, float(inner), float(outer_min), float(outer_max), int(count))
+    def set_annuli_m(self, inner_m, outer_min_m, outer_max_m, count):
+        """Fixed annuli in metres: inner radius, outer radii from outer_min_m
+        to outer_max_m in count steps."""
+        self._call(lib.gridform_scorer_set_annuli_m, float(inner_m), float(outer_min_m), float(outer_max_m),
+                   int(count))
 
     def set_boundary(self, boundary):
         self._call(lib.gridform_scorer_set_boundary, _enum(BOUNDARY, boundary))
@@ -646,16 +663,17 @@ class Scorer(_Handle):
         return k.value if rc == OK else float("nan")
 
 
-def ratemap_accumulate(nx, ny, lx, ly, xy, activity, min_occupancy=1.0):
-    """Mean rate maps (ncells, ny, nx) and occupancy (ny, nx) from a
-    trajectory xy (npos, 2) and activities (npos, ncells)."""
+def ratemap_accumulate(arena, xy, activity, min_occupancy=1.0):
+    """Mean rate maps (ncells, ny, nx) and occupancy (ny, nx) on the arena's
+    grid from a trajectory xy (npos, 2, metres) and activities (npos, ncells)."""
+    ny, nx = arena.shape
     xy = _in(xy)
     act = _in(activity)
     npos = xy.size // 2
     ncells = act.size // npos if npos else 0
     maps = np.empty((ncells, ny, nx))
     occ = np.empty((ny, nx))
-    rc = lib.gridform_ratemap_accumulate(int(nx), int(ny), float(lx), float(ly), _ptr(xy), npos, _ptr(act),
+    rc = lib.gridform_ratemap_accumulate(arena.handle, _ptr(xy), npos, _ptr(act),
                                          ncells, float(min_occupancy), _ptr(maps), _ptr(occ))
     if rc != OK:
         _raise(rc, func="gridform_ratemap_accumulate")

@@ -19,6 +19,15 @@ enum {
  * at x = -lx/2 + (ix + 1/2) lx/nx, y = -ly/2 + (iy + 1/2) ly/ny. */
 GRIDFORM_API int gridform_arena_create(gridform_arena **out, double lx, double ly,
                                        size_t nx, size_t ny, int boundary);
+/* The box that holds a hexagonal lattice of wavenumber k (rad/m, spacing
+ * a = 4 pi / (sqrt(3) k)) exactly, in one orientation: the lattice of
+ * gridform_lattice_wavevectors at angle 0 (waves at 0, 120 and 240 degrees,
+ * rows of field peaks along x).  lx = periods_x 4 pi / k (periods_x periods
+ * of sqrt(3) a along x), ly = m a with m = round(sqrt(3) periods_x), on nx
+ * points along x and ny = round(nx ly / lx) along y (raised to 2m + 1 if
+ * needed).  nx > 4 periods_x, so the waves lie below the Nyquist wavenumber. */
+GRIDFORM_API int gridform_arena_create_commensurate(gridform_arena **out, double k, size_t periods_x,
+                                                    size_t nx, int boundary);
 GRIDFORM_API void gridform_arena_destroy(gridform_arena *a);
 GRIDFORM_API const char *gridform_arena_last_error(const gridform_arena *a);
 

@@ -21,10 +21,14 @@ enum {
     GRIDFORM_GRIDNESS_MINMAX = 2   /* min(c60,c120) - max(c30,c90,c150) (Sargolini et al. 2006) */
 };
 
-/* Make a scorer for maps of ny x nx bins (row-major, map[iy*nx+ix]) over a
- * box of lx x ly metres.  nx, ny >= 2.  Plans, tables and workspaces are made
- * here; scoring allocates nothing. */
-GRIDFORM_API int gridform_scorer_create(gridform_scorer **out, size_t nx, size_t ny, double lx, double ly);
+/* Make a scorer for the maps of an arena: ny x nx bins (row-major,
+ * map[iy*nx+ix]) covering its lx x ly metres.  The scorer copies the
+ * geometry (nx, ny, lx, ly, boundary) here; the arena may be destroyed
+ * afterwards.  The arena's boundary decides the defaults: a walled arena
+ * gets a walled SAC and the fixed annuli of Banino et al. 2018; a periodic
+ * arena a periodic SAC and automatic annuli (gridform_scorer_set_annuli_auto).
+ * Plans, tables and workspaces are made here; scoring allocates nothing. */
+GRIDFORM_API int gridform_scorer_create(gridform_scorer **out, const gridform_arena *a);
 GRIDFORM_API void gridform_scorer_destroy(gridform_scorer *s);
 GRIDFORM_API const char *gridform_scorer_last_error(const gridform_scorer *s);
 
@@ -32,18 +36,19 @@ GRIDFORM_API const char *gridform_scorer_last_error(const gridform_scorer *s);
  * c90 - (c45+c135)/2 in both. */
 GRIDFORM_API int gridform_scorer_set_variant(gridform_scorer *s, int variant);
 
-/* Annuli, as fractions of the map side L = min(lx, ly): a SAC bin at lag
- * length r (metres) is in annulus j when inner*L < r <= outer_j*L, with
- * outer_j from outer_min to outer_max in count equal steps (count 1: outer_min
- * only).  0 <= inner < outer_min <= outer_max <= 1.5, 1 <= count <= 1000.
- * Defaults 0.2, 0.4, 1.0, 10. */
-GRIDFORM_API int gridform_scorer_set_annuli(gridform_scorer *s, double inner, double outer_min,
-                                            double outer_max, size_t count);
+/* Fixed annuli in metres: a SAC bin at lag length r is in annulus j when
+ * inner_m < r <= outer_j, with outer_j from outer_min_m to outer_max_m in
+ * count equal steps (count 1: outer_min_m only).  0 <= inner_m < outer_min_m
+ * <= outer_max_m, inner_m below the longest lag, 1 <= count <= 1000.  Default
+ * (Banino et al. 2018): 0.2 L, 0.4 L .. 1.0 L in 10 steps, L = min(lx, ly). */
+GRIDFORM_API int gridform_scorer_set_annuli_m(gridform_scorer *s, double inner_m, double outer_min_m,
+                                              double outer_max_m, size_t count);
 
 /* How the map's edges are treated by the autocorrelogram: GRIDFORM_WALLED
- * (default: only overlapping bins, the standard definition for recorded
- * maps) or GRIDFORM_PERIODIC (circular lags, for maps on a torus such as the
- * learner's; the SAC is then periodic and translation-invariant). */
+ * (only overlapping bins, the standard definition for recorded maps) or
+ * GRIDFORM_PERIODIC (circular lags, for maps on a torus such as the
+ * learner's; the SAC is then periodic and translation-invariant).  The
+ * default is the arena's boundary; this overrides it. */
 GRIDFORM_API int gridform_scorer_set_boundary(gridform_scorer *s, int boundary);
 
 /* Fewest overlapping valid bins for a SAC lag to be defined (default 20,
@@ -70,14 +75,14 @@ GRIDFORM_API int gridform_scorer_score(const gridform_scorer *s, const double *m
  * (mean removed, NaN bins as zero), interpolated between lattice points. */
 GRIDFORM_API int gridform_map_dominant_k(const gridform_scorer *s, const double *map, double *k);
 
-/* Mean rate maps from a trajectory.  The box is lx x ly metres centred on the
- * origin (x in [-lx/2, lx/2]) on nx x ny bins, as an arena.  xy: npos x 2
- * positions (metres; a sample with a NaN coordinate is skipped); activity:
- * npos x ncells (row-major, activity[t*ncells + c]).  maps: ncells x ny x nx
- * mean activity per bin; bins visited fewer than max(1, min_occupancy)
- * times are NaN.  occupancy (may be NULL): ny x nx sample counts. */
-GRIDFORM_API int gridform_ratemap_accumulate(size_t nx, size_t ny, double lx, double ly,
-                                             const double *xy, size_t npos,
+/* Mean rate maps from a trajectory on the arena's grid: the box is lx x ly
+ * metres centred on the origin (x in [-lx/2, lx/2]) on nx x ny bins.  xy:
+ * npos x 2 positions (metres; a sample with a NaN coordinate is skipped);
+ * activity: npos x ncells (row-major, activity[t*ncells + c]).  maps:
+ * ncells x ny x nx mean activity per bin; bins visited fewer than
+ * max(1, min_occupancy) times are NaN.  occupancy (may be NULL): ny x nx
+ * sample counts. */
+GRIDFORM_API int gridform_ratemap_accumulate(const gridform_arena *a, const double *xy, size_t npos,
                                              const double *activity, size_t ncells,
                                              double min_occupancy, double *maps,
                                              double *occupancy);

@@ -89,13 +89,19 @@ static void fuzz_scorer(doubles *d, size_t nx, size_t ny, unsigned small)
     gridform_scorer *s = NULL;
     /* half the time a sane box, so the maps themselves get fuzzed */
     double lx = (small & 1) ? next(d) : 2.2, ly = (small & 2) ? next(d) : 2.2;
-    int rc = gridform_scorer_create(&s, nx, ny, lx, ly);
+    gridform_arena *ar = NULL;
+    int rc = gridform_arena_create(&ar, lx, ly, nx, ny, (small & 32) ? GRIDFORM_PERIODIC : GRIDFORM_WALLED);
+    check_status("arena_create", rc);
+    if (rc != GRIDFORM_OK)
+        return;
+    rc = gridform_scorer_create(&s, ar);
+    gridform_arena_destroy(ar);
     check_status("scorer_create", rc);
     if (rc != GRIDFORM_OK)
         return;
     if (small & 4) {
         double a = next(d), b = next(d), c = next(d);
-        check_status("scorer_set_annuli", gridform_scorer_set_annuli(s, a, b, c, 1 + (small >> 4) % 4));
+        check_status("scorer_set_annuli_m", gridform_scorer_set_annuli_m(s, a, b, c, 1 + (small >> 4) % 4));
     }
     if (small & 8)
         check_status("scorer_set_variant", gridform_scorer_set_variant(s, GRIDFORM_GRIDNESS_MINMAX));
@@ -122,7 +128,13 @@ static void fuzz_ratemap(doubles *d, size_t nx, size_t ny, unsigned small)
     double lx = next(d), ly = next(d), minocc = next(d);
     fill(d, xy, 2 * npos);
     fill(d, act, npos * ncells);
-    int rc = gridform_ratemap_accumulate(nx, ny, lx, ly, xy, npos, act, ncells, minocc, rmaps, occ);
+    gridform_arena *ar = NULL;
+    int rc = gridform_arena_create(&ar, lx, ly, nx, ny, GRIDFORM_WALLED);
+    check_status("arena_create", rc);
+    if (rc != GRIDFORM_OK)
+        return;
+    rc = gridform_ratemap_accumulate(ar, xy, npos, act, ncells, minocc, rmaps, occ);
+    gridform_arena_destroy(ar);
     check_status("ratemap_accumulate", rc);
     if (rc == GRIDFORM_OK)
         check_finite("gridform_ratemap_accumulate occupancy", occ, nx * ny);
