@@ -86,6 +86,9 @@ static void phase_work(void *ctx, int tid, int phase);
 static int diverged(gridform_learner *l, size_t j, const char *what, double factor);
 
 
+#ifdef GF_LEARNER_SINGLE
+#include "learner_step_f32.h"
+#else
 /* ---- elementwise kernels -------------------------------------------------
  * The passes around the FFTs are the step's only work beyond FFTW and BLAS,
  * so they must run at memory speed: no data-dependent branch (a ReLU branch
@@ -95,7 +98,7 @@ static int diverged(gridform_learner *l, size_t j, const char *what, double fact
  * scalar code elsewhere); every sum keeps four partial sums, lane q of the
  * vectors holding values i + q (mod 4), added as (s0 + s1) + (s2 + s3), so
  * the plain C fallback gives bit-identical results. */
-#if defined(__GNUC__) && !defined(GF_LEARNER_SINGLE)
+#if defined(__GNUC__)
 #  define GF_VEC 1
 typedef double gf_v2d __attribute__((vector_size(16)));
 typedef long long gf_v2i __attribute__((vector_size(16)));
@@ -119,7 +122,7 @@ static inline gf_v2d gf_relu(gf_v2d x)
 #endif
 
 /* *s1 = sum u^2 and *s2 = sum max(u, 0)^2 over n values. */
-static void relu_sums(const gf_real *restrict u, size_t n, double *s1, double *s2)
+static void relu_sums(const double *restrict u, size_t n, double *s1, double *s2)
 {
     double a[4] = {0.0, 0.0, 0.0, 0.0}, b[4] = {0.0, 0.0, 0.0, 0.0};
     size_t i = 0;
@@ -153,7 +156,7 @@ static void relu_sums(const gf_real *restrict u, size_t n, double *s1, double *s
 }
 
 /* sum u^2 over n values. */
-static double sum_squares(const gf_real *restrict u, size_t n)
+static double sum_squares(const double *restrict u, size_t n)
 {
     double a[4] = {0.0, 0.0, 0.0, 0.0};
     size_t i = 0;
@@ -177,7 +180,7 @@ static double sum_squares(const gf_real *restrict u, size_t n)
 
 /* u = max(u * sc, 0) (relu != 0) or u = u * sc; with old != NULL returns
  * sum (u_new - old)^2, else 0. */
-static double scale_map(gf_real *restrict u, const gf_real *restrict old, size_t n, double sc, int relu)
+static double scale_map(double *restrict u, const double *restrict old, size_t n, double sc, int relu)
 {
     double d[4] = {0.0, 0.0, 0.0, 0.0};
     size_t i = 0;
@@ -226,7 +229,7 @@ static double scale_map(gf_real *restrict u, const gf_real *restrict old, size_t
 }
 
 /* dst = c .* src per bin (bins are interleaved (re, im) pairs); dst may be src. */
-static void bins_scale(gf_real *dst, const gf_real *src, const gf_real *restrict c, size_t nf)
+static void bins_scale(double *dst, const double *src, const double *restrict c, size_t nf)
 {
 #ifdef GF_VEC
     for (size_t k = 0; k < nf; k++) {
@@ -242,8 +245,8 @@ static void bins_scale(gf_real *dst, const gf_real *src, const gf_real *restrict
 }
 
 /* b = ca .* a + cb .* b per bin. */
-static void bins_combine(const gf_real *restrict a, gf_real *restrict b, const gf_real *restrict ca,
-                         const gf_real *restrict cb, size_t nf)
+static void bins_combine(const double *restrict a, double *restrict b, const double *restrict ca,
+                         const double *restrict cb, size_t nf)
 {
 #ifdef GF_VEC
     for (size_t k = 0; k < nf; k++) {
@@ -257,6 +260,7 @@ static void bins_combine(const gf_real *restrict a, gf_real *restrict b, const g
     }
 #endif
 }
+#endif /* GF_LEARNER_SINGLE */
 
 /* Multiply one spectrum by the per-bin factor; with rq != NULL also the
  * Rayleigh quotient of the incoming spectrum by Parseval. */
