@@ -27,6 +27,7 @@
  * multipliers in float and transforms them with fftwf (doc/theory.md §2.8),
  * which halves the memory the step streams through. */
 #include "config.h"
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include <fftw3.h>
@@ -65,7 +66,8 @@ struct gridform_attractor {
     double t;
     int nl;
     int identical;          /* all populations hold population 0's rates */
-    int diverged;
+    int diverged;           /* 1: a rate became non-finite; 2: the input ran away (state kept) */
+    double rscale;          /* max |rate| when the state was last seeded or set */
     double change;          /* last relative change per time constant */
     /* displacement tracking */
     int tracking;
@@ -571,6 +573,7 @@ int gridform_attractor_seed(gridform_attractor *a, uint64_t seed, double amplitu
     gridform__rng_seed(&r, seed);
     /* nonnegative, so a rectified sheet starts inside its state space;
      * drawn in double (the same numbers in both precisions), then stored */
+    a->rscale = amplitude;
     for (size_t i = 0; i < a->n; i++) {
         double v = amplitude * gridform__rng_uniform(&r);
         if (a->precision == GRIDFORM_PRECISION_SINGLE)
@@ -590,6 +593,11 @@ int gridform_attractor_set_rates(gridform_attractor *a, const double *rates)
     for (size_t i = 0; i < a->n; i++)
         if (!isfinite(rates[i]))
             return GF_FAIL(eb, GRIDFORM_EINVAL, "rates[%zu] is not finite", i);
+    double rmax = 0.0;
+    for (size_t i = 0; i < a->n; i++)
+        if (fabs(rates[i]) > rmax)
+            rmax = fabs(rates[i]);
+    a->rscale = rmax;
     if (a->precision == GRIDFORM_PRECISION_SINGLE)
         gf_load_rates_s(a, rates);
     else
@@ -603,12 +611,17 @@ int gridform_attractor_get_rates(const gridform_attractor *a, double *rates)
     GF_ATT_CHECK(a);
     gridform__errbuf *eb = GF_ATT_EB(a);
     GF_CHECK_PTR(eb, rates);
-    if (a->diverged)
+    if (a->diverged == 1)
         return GF_FAIL(eb, GRIDFORM_EDIVERGED, "the rates diverged; seed or set them again");
     if (a->precision == GRIDFORM_PRECISION_SINGLE)
         gf_store_rates_s(a, rates, 0);
     else
         gf_store_rates_d(a, rates, 0);
+    /* After a runaway the state before the runaway step is kept (finite)
+     * and given out, still with GRIDFORM_EDIVERGED. */
+    if (a->diverged)
+        return GF_FAIL(eb, GRIDFORM_EDIVERGED,
+                       "the rates ran away; rates holds the last finite state; seed or set them again");
     return GRIDFORM_OK;
 }
 
@@ -620,14 +633,52 @@ int gridform_attractor_get_time(const gridform_attractor *a, double *t)
     return GRIDFORM_OK;
 }
 
-static int gf_step(gridform_attractor *a, double e)
+/* Runaway detection (issue 12, W4; doc/theory.md §5.2).  A network whose
+ * rates stay bounded has |J * r| of the order of its input and its initial
+ * rates: every nonlinearity here is 1-Lipschitz, and for the homogeneous
+ * ones (RELU, LINEAR) the states scale with b and r(0).  Saturating
+ * patterns stay within a few tens of that scale (a rectified DoG network
+ * at gain 1.44, the edge of saturation, peaks at 30 b).  A linear network
+ * above gain 1, or a rectified one far above it, grows exponentially and
+ * used to run until the rates overflowed, many thousand steps later, or
+ * never did within a run (LINEAR at the default gain reached 7e78 and
+ * returned GRIDFORM_CONTINUE).  So the input J * r may not exceed
+ * GF_RUNAWAY times the larger of |b_d| and the initial rates: a margin of
+ * 3e4 over the largest saturated pattern, reached within a few hundred
+ * time constants of exponential growth.  The limit also stays 1e-3 below
+ * the largest finite number of the working precision, so the state kept is
+ * always finite. */
+#define GF_RUNAWAY 1e6
+
+static double gf_runaway_limit(const gridform_attractor *a)
 {
-    return a->precision == GRIDFORM_PRECISION_SINGLE ? gf_step_s(a, e) : gf_step_d(a, e);
+    double bmax = 0.0;
+    for (int d = 0; d < NPOP; d++) {
+        double bd = fabs(a->b * (1.0 + a->alpha * (gf_dir[d][0] * a->vx + gf_dir[d][1] * a->vy)));
+        if (bd > bmax)
+            bmax = bd;
+    }
+    double scale = bmax > a->rscale ? bmax : a->rscale;
+    double cap = 1e-3 * (a->precision == GRIDFORM_PRECISION_SINGLE ? (double)FLT_MAX : DBL_MAX);
+    double lim = GF_RUNAWAY * scale;
+    return lim < cap ? lim : cap;
+}
+
+static int gf_step(gridform_attractor *a, double e, double limit)
+{
+    return a->precision == GRIDFORM_PRECISION_SINGLE ? gf_step_s(a, e, limit) : gf_step_d(a, e, limit);
 }
 
 /* Reported under the public function's name (func). */
 static int gf_diverged_fail_in(gridform_attractor *a, const char *func)
 {
+    if (a->diverged == 2)
+        return gridform__fail(GF_ATT_EB(a), GRIDFORM_EDIVERGED, func,
+                              "the rates ran away at t = %g s: the recurrent input exceeded %g, %g times "
+                              "the larger of the input b and the initial rates (gain %g is unstable for "
+                              "this nonlinearity; GRIDFORM_NL_LINEAR grows without bound at any gain "
+                              "above 1); the last finite state is kept; seed or set the rates again",
+                              a->t, gf_runaway_limit(a), GF_RUNAWAY, a->gain);
     return gridform__fail(GF_ATT_EB(a), GRIDFORM_EDIVERGED, func,
                           "the rates became non-finite at t = %g s (gain %g too far above 1 for this "
                           "nonlinearity?); seed or set them again", a->t, a->gain);
@@ -639,9 +690,9 @@ int gridform_attractor_iterate(gridform_attractor *a, size_t nsteps)
     GF_ATT_CHECK(a);
     if (a->diverged)
         return gf_diverged_fail(a);
-    double e = exp(-a->dt / a->tau);
+    double e = exp(-a->dt / a->tau), limit = gf_runaway_limit(a);
     for (size_t s = 0; s < nsteps; s++)
-        if (gf_step(a, e) != GRIDFORM_OK)
+        if (gf_step(a, e, limit) != GRIDFORM_OK)
             return gf_diverged_fail(a);
     return GRIDFORM_OK;
 }
@@ -657,12 +708,12 @@ int gridform_attractor_run(gridform_attractor *a, size_t max_steps, double tol,
         return GF_FAIL(eb, GRIDFORM_EINVAL, "tol must be finite and > 0, got %g", tol);
     if (a->diverged)
         return gf_diverged_fail(a);
-    double e = exp(-a->dt / a->tau);
+    double e = exp(-a->dt / a->tau), limit = gf_runaway_limit(a);
     /* progress as the learner reports it: every max(1, max_steps/100)
      * steps, after the last step and on convergence */
     size_t every = max_steps / 100 > 0 ? max_steps / 100 : 1;
     for (size_t s = 0; s < max_steps; s++) {
-        if (gf_step(a, e) != GRIDFORM_OK)
+        if (gf_step(a, e, limit) != GRIDFORM_OK)
             return gf_diverged_fail(a);
         int done = a->change < tol;
         if (progress != NULL && (done || (s + 1) % every == 0 || s + 1 == max_steps)

@@ -52,8 +52,20 @@ static inline GF_AT_R GF_AT_FN(gf_phi)(int nl, GF_AT_R x)
     }
 }
 
-/* One exponential-Euler step.  Returns GRIDFORM_OK or GRIDFORM_EDIVERGED. */
-static int GF_AT_FN(gf_step)(gridform_attractor *a, double e)
+/* Whether the recurrent input h = J * r has run away: any |h| above limit
+ * (or NaN).  Checked before the rates are updated, so a runaway step leaves
+ * the (finite) state it started from (issue 12, W4). */
+static int GF_AT_FN(gf_runaway)(const GF_AT_R *h, size_t n, double limit)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(fabs((double)h[i]) <= limit))
+            return 1;
+    return 0;
+}
+
+/* One exponential-Euler step.  Returns GRIDFORM_OK or GRIDFORM_EDIVERGED
+ * (a->diverged set, the rates untouched when the input ran away). */
+static int GF_AT_FN(gf_step)(gridform_attractor *a, double e, double limit)
 {
     size_t n = a->n, nf = a->nfreq;
     GF_AT_R *rates = GF_AT_ST(a)->rates, *h = GF_AT_ST(a)->h;
@@ -76,6 +88,10 @@ static int GF_AT_FN(gf_step)(gridform_attractor *a, double e)
             ht[k][1] = msum[k] * rt[k][1];
         }
         GF_AT_C2R(GF_AT_ST(a)->c2r, ht, h);
+        if (GF_AT_FN(gf_runaway)(h, n, limit)) {
+            a->diverged = 2;
+            return GRIDFORM_EDIVERGED;
+        }
         const GF_AT_R b = (GF_AT_R)a->b;
         for (size_t i = 0; i < n; i++) {
             GF_AT_R r = rates[i];
@@ -101,6 +117,10 @@ static int GF_AT_FN(gf_step)(gridform_attractor *a, double e)
             ht[k][1] = hi;
         }
         GF_AT_C2R(GF_AT_ST(a)->c2r, ht, h);
+        if (GF_AT_FN(gf_runaway)(h, n, limit)) {
+            a->diverged = 2;
+            return GRIDFORM_EDIVERGED;
+        }
         for (int d = 0; d < NPOP; d++) {
             const GF_AT_R bd = (GF_AT_R)(a->b * (1.0 + a->alpha * (gf_dir[d][0] * a->vx + gf_dir[d][1] * a->vy)));
             GF_AT_R *rd = rates + (size_t)d * n;

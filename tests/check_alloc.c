@@ -172,6 +172,36 @@ static double ratemap_out[64];
 OPERATION(ratemap, gridform_ratemap_accumulate(fx.walled, ratemap_xy, 2, ratemap_act, 1, 0.0,
                                                 ratemap_out, NULL))
 
+/* population (issue 14): the spectrum's workspace and plan, the module
+ * finder's handle and its per-call workspace */
+static int population_spectrum_op(void)
+{
+    static double maps[2 * 8 * 8], pw[64], kp;
+    for (size_t i = 0; i < 2 * 8 * 8; i++)
+        maps[i] = sin(0.7 * (double)i) + (i % 7 == 3 ? NAN : 0.0);
+    gridform_scorer *s = NULL;
+    int rc = gridform_scorer_create(&s, fx.walled);
+    if (rc == GRIDFORM_OK)
+        rc = gridform_scorer_population_spectrum(s, maps, 2, 0, NULL, pw, &kp, NULL);
+    gridform_scorer_destroy(s);
+    return rc;
+}
+OPERATION(population_spectrum, population_spectrum_op())
+CREATOR(modules, gridform_modules, gridform_modules_destroy, gridform_modules_create(&o))
+static int modules_find_op(void)
+{
+    static const double sp[9] = {0.3, 0.31, 0.29, 0.3, 0.45, 0.44, 0.46, 0.45, 0.3};
+    size_t k;
+    int lab[9];
+    gridform_modules *m = NULL;
+    int rc = gridform_modules_create(&m);
+    if (rc == GRIDFORM_OK)
+        rc = gridform_modules_find(m, sp, NULL, NULL, 9, &k, NULL, NULL, NULL, NULL, lab);
+    gridform_modules_destroy(m);
+    return rc;
+}
+OPERATION(modules_find, modules_find_op())
+
 #define ROW(id) { #id, mk_##id, rm_##id }
 static const creator creators[] = {
     ROW(arena_periodic),
@@ -199,6 +229,9 @@ static const creator creators[] = {
     ROW(wisdom_import),
     ROW(scorer),
     ROW(ratemap),
+    ROW(population_spectrum),
+    ROW(modules),
+    ROW(modules_find),
 };
 
 static size_t total_points;

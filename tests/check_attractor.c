@@ -483,7 +483,7 @@ START_TEST(test_diverged)
     ck_assert_int_eq(gridform_attractor_set_dt(a, 0.1), GRIDFORM_OK);
     ck_assert_int_eq(gridform_attractor_seed(a, 1, 0.01), GRIDFORM_OK);
     ck_assert_int_eq(gridform_attractor_iterate(a, 1000), GRIDFORM_EDIVERGED);
-    ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(a), "non-finite"));
+    ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(a), "ran away"));
     ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(a), "gridform_attractor_iterate"));
     double r[32 * 32], dx;
     ck_assert_int_eq(gridform_attractor_get_rates(a, r), GRIDFORM_EDIVERGED);

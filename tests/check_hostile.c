@@ -107,6 +107,9 @@ static gridform_placecode *o_pc;
 static gridform_kernel *o_kernel;
 static gridform_scorer *o_scorer;
 static gridform_scorer *sc_fx;       /* a valid 16 x 16 scorer */
+static gridform_modules *o_modules;
+static gridform_modules *mod_fx;     /* a module finder with the defaults */
+static const double pos4[4] = {0.3, 0.31, 0.29, 0.3};
 /* arenas the scorer must refuse: maps too large for its FFTs, and boxes
  * whose wavenumbers or areas overflow (found by tests/fuzz/fuzz_score) */
 static struct {
@@ -120,7 +123,7 @@ static struct {
 static int outs_clean(void)
 {
     return o_arena == NULL && o_pc == NULL && o_kernel == NULL && o_scorer == NULL && o_att == NULL
-           && o_learner == NULL;
+           && o_learner == NULL && o_modules == NULL;
 }
 
 static double spectrum_nan(double k, void *user)
@@ -762,6 +765,46 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_wisdom_import, FORMAT, NULL, fx.npy);   /* binary, with NUL bytes */
     CASE0(gridform_wisdom_forget, OK);
 
+    /* ---- population spectrum and grid modules (issue 14) ---- */
+#define SERR gridform_scorer_last_error(sc_fx)
+#define MERR gridform_modules_last_error(mod_fx)
+    CASE(gridform_scorer_spectrum_bins, INVAL, NULL, NULL, zbuf, buf);
+    CASE(gridform_scorer_spectrum_bins, INVAL, SERR, sc_fx, NULL, buf);
+    CASE(gridform_scorer_population_spectrum, INVAL, NULL, NULL, map16, 1, 0, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, INVAL, SERR, sc_fx, NULL, 1, 0, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, INVAL, SERR, sc_fx, map16, 0, 0, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, INVAL, SERR, sc_fx, map16, 1, 2, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, INVAL, SERR, sc_fx, map16, 1, -1, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, INVAL, SERR, sc_fx, infbuf, 1, 0, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, RANGE, SERR, sc_fx, map16, BIG, 0, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, UNDEF, SERR, sc_fx, zero_map, 1, 0, buf, buf, buf, zbuf);
+    CASE(gridform_scorer_population_spectrum, UNDEF, SERR, sc_fx, nanbuf, 1, 1, NULL, NULL, NULL, NULL);
+    CASE(gridform_modules_create, INVAL, NULL, NULL);
+    VCASE(gridform_modules_destroy, NULL);
+    PCASE(gridform_modules_last_error, P_STRING, NULL);
+    CASE(gridform_modules_set_max, INVAL, NULL, NULL, 3);
+    CASE(gridform_modules_set_max, INVAL, MERR, mod_fx, 0);
+    CASE(gridform_modules_set_max, INVAL, MERR, mod_fx, 17);
+    CASE(gridform_modules_set_max, INVAL, MERR, mod_fx, BIG);
+    CASE(gridform_modules_set_min_score, INVAL, NULL, NULL, 0.3);
+    CASE(gridform_modules_set_min_score, INVAL, MERR, mod_fx, nan_);
+    CASE(gridform_modules_set_min_score, INVAL, MERR, mod_fx, inf_);
+    CASE(gridform_modules_set_min_score, INVAL, MERR, mod_fx, -inf_);
+    CASE(gridform_modules_set_orientation_cue, INVAL, NULL, NULL, 1);
+    CASE(gridform_modules_set_orientation_cue, INVAL, MERR, mod_fx, -1);
+    CASE(gridform_modules_set_orientation_cue, INVAL, MERR, mod_fx, 2);
+    CASE(gridform_modules_find, INVAL, NULL, NULL, pos4, NULL, NULL, 4, zbuf, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, INVAL, MERR, mod_fx, NULL, NULL, NULL, 4, zbuf, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, INVAL, MERR, mod_fx, pos4, NULL, NULL, 4, NULL, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, INVAL, MERR, mod_fx, pos4, NULL, NULL, 0, zbuf, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, INVAL, MERR, mod_fx, negbuf, NULL, NULL, 1, zbuf, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, INVAL, MERR, mod_fx, infbuf, NULL, NULL, 3, zbuf, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, INVAL, MERR, mod_fx, pos4, infbuf, NULL, 3, zbuf, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, RANGE, MERR, mod_fx, pos4, NULL, NULL, BIG, zbuf, buf, buf, zbuf, buf, ibuf);
+    CASE(gridform_modules_find, OK, NULL, mod_fx, pos4, nanbuf, nanbuf, 4, zbuf, buf, buf, zbuf, buf, ibuf);
+#undef SERR
+#undef MERR
+
     /* ---- rows for the modules below are added as their headers land ---- */
     return 0;
 #undef CASE
@@ -818,6 +861,7 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_arena_create(&scar.box[1], 1e-160, 1.0, 8, 8, WAL), OK);
     ck_assert_int_eq(gridform_arena_create(&scar.box[2], 1e160, 1e160, 8, 8, WAL), OK);
     ck_assert_int_eq(gridform_scorer_create(&sc_fx, scar.ok), OK);
+    ck_assert_int_eq(gridform_modules_create(&mod_fx), OK);
     /* scratch files for the io rows, in the build directory */
     snprintf(fx.dir, sizeof fx.dir, "hostile.tmp.%ld", (long)getpid());
     ck_assert_int_eq(mkdir(fx.dir, 0700), 0);
@@ -889,6 +933,7 @@ static void fixtures_teardown(void)
     gridform_placecode_destroy(amp_pc);
     amp_pc = NULL;
     gridform_scorer_destroy(sc_fx);
+    gridform_modules_destroy(mod_fx);
     sc_fx = NULL;
     gridform_arena_destroy(scar.ok);
     gridform_arena_destroy(scar.huge);

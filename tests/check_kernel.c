@@ -742,6 +742,357 @@ START_TEST(test_threads)
 }
 END_TEST
 
+/* ---- AVERAGED, CENTERED and user spectra (doc/theory.md §1.3-1.4) ------ */
+
+/* The responses of every cell at every arena point, N x np. */
+static double *responses(const gridform_placecode *pc, const gridform_arena *a, size_t *np_out)
+{
+    size_t nx, ny, np;
+    gridform_arena_get_shape(a, &nx, &ny);
+    gridform_placecode_get_ncells(pc, &np);
+    size_t n = nx * ny;
+    double *xy = malloc(2 * n * sizeof *xy), *P = malloc(n * np * sizeof *P);
+    ck_assert_int_eq(gridform_arena_positions(a, xy), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_response(pc, xy, n, P), GRIDFORM_OK);
+    free(xy);
+    *np_out = np;
+    return P;
+}
+
+/* The published pipeline's covariance, computed directly: Sigma formed as
+ * a dense N x N matrix (1/np) P P^T, then the roll-average
+ * Cbar(u) = sum_x Sigma(x, x + u) with wrapped indices. */
+static double *roll_average(const double *P, size_t nx, size_t ny, size_t np)
+{
+    size_t n = nx * ny;
+    double *S = malloc(n * n * sizeof *S), *C = calloc(n, sizeof *C);
+    for (size_t x = 0; x < n; x++)
+        for (size_t y = 0; y < n; y++) {
+            double v = 0;
+            for (size_t i = 0; i < np; i++)
+                v += P[x * np + i] * P[y * np + i];
+            S[x * n + y] = v / (double)np;
+        }
+    for (size_t x = 0; x < n; x++) {
+        size_t x1 = x % nx, x2 = x / nx;
+        for (size_t u = 0; u < n; u++) {
+            size_t u1 = u % nx, u2 = u / nx;
+            size_t y = ((x2 + u2) % ny) * nx + (x1 + u1) % nx;
+            C[u] += S[x * n + y];
+        }
+    }
+    free(S);
+    return C;
+}
+
+START_TEST(test_averaged_roll_average)
+{
+    /* Walled softmax (the published case), walled DoG with odd sizes, and
+     * a periodic Gaussian: AVERAGED's spectrum is (dA/N) DFT(Cbar), and its
+     * apply is the circulant convolution with Cbar / N. */
+    const struct { double lx, ly; size_t nx, ny, np; int boundary, tuning; double sigma, s; } cs[] = {
+        {1.1, 0.9, 12, 10, 40, GRIDFORM_WALLED, GRIDFORM_TUNING_SOFTMAX_DOG, 0.12, 2.0},
+        {1.0, 1.3, 9, 11, 25, GRIDFORM_WALLED, GRIDFORM_TUNING_DOG, 0.1, 2.0},
+        {1.2, 1.2, 10, 12, 30, GRIDFORM_PERIODIC, GRIDFORM_TUNING_GAUSSIAN, 0.15, 1.0},
+    };
+    for (size_t c = 0; c < sizeof cs / sizeof cs[0]; c++) {
+        gridform_arena *a;
+        gridform_placecode *pc;
+        gridform_kernel *k, *kc;
+        size_t nx = cs[c].nx, ny = cs[c].ny, n = nx * ny, nh = nx / 2 + 1, nf = ny * nh, np;
+        ck_assert_int_eq(gridform_arena_create(&a, cs[c].lx, cs[c].ly, nx, ny, cs[c].boundary), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_placecode_create(&pc, a, cs[c].tuning, cs[c].sigma, cs[c].s, cs[c].np,
+                                                   GRIDFORM_CENTERS_RANDOM, 11 + c), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_AVERAGED), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_kernel_create(&kc, pc, GRIDFORM_KERNEL_AVERAGED | GRIDFORM_KERNEL_CENTERED),
+                         GRIDFORM_OK);
+        int mode;
+        ck_assert_int_eq(gridform_kernel_get_mode(kc, &mode), GRIDFORM_OK);
+        ck_assert_int_eq(mode, GRIDFORM_KERNEL_AVERAGED | GRIDFORM_KERNEL_CENTERED);
+        double *P = responses(pc, a, &np), *C = roll_average(P, nx, ny, np);
+        double dA = (cs[c].lx / (double)nx) * (cs[c].ly / (double)ny);
+        double *spec = malloc(nf * sizeof *spec), *specc = malloc(nf * sizeof *specc);
+        ck_assert_int_eq(gridform_kernel_spectrum(k, spec), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_kernel_spectrum(kc, specc), GRIDFORM_OK);
+        double smax = max_abs(spec, nf), err = 0, imag = 0;
+        for (size_t iy = 0; iy < ny; iy++)
+            for (size_t jx = 0; jx < nh; jx++) {
+                double re = 0, im = 0;
+                for (size_t u = 0; u < n; u++) {
+                    double ph = 2 * PI * ((double)(jx * (u % nx)) / (double)nx + (double)(iy * (u / nx)) / (double)ny);
+                    re += C[u] * cos(ph);
+                    im -= C[u] * sin(ph);
+                }
+                double want = re * dA / (double)n, got = spec[iy * nh + jx];
+                if (fabs(got - want) > err) err = fabs(got - want);
+                if (fabs(im) * dA / (double)n > imag) imag = fabs(im) * dA / (double)n;
+                /* Centring changes bin 0 only. */
+                if (iy == 0 && jx == 0)
+                    ck_assert(specc[0] == 0.0);
+                else
+                    ck_assert(specc[iy * nh + jx] == got);
+            }
+        ck_assert_double_le(err, 1e-10 * smax);
+        ck_assert_double_le(imag, 1e-10 * smax);   /* Cbar(-u) = Cbar(u): a real spectrum */
+        /* apply = the circulant operator with kernel Cbar(x' - x) / N, dA. */
+        double *g = malloc(n * sizeof *g), *out = malloc(n * sizeof *out);
+        fill_random(g, n, 5 + c);
+        ck_assert_int_eq(gridform_kernel_apply(k, g, out, 1), GRIDFORM_OK);
+        double aerr = 0, amax = 0;
+        for (size_t x = 0; x < n; x++) {
+            size_t x1 = x % nx, x2 = x / nx;
+            double v = 0;
+            for (size_t y = 0; y < n; y++) {
+                size_t u = ((y / nx + ny - x2) % ny) * nx + (y % nx + nx - x1) % nx;
+                v += C[u] * g[y];
+            }
+            v *= dA / (double)n;
+            if (fabs(out[x] - v) > aerr) aerr = fabs(out[x] - v);
+            if (fabs(v) > amax) amax = fabs(v);
+        }
+        ck_assert_double_le(aerr, 1e-10 * amax);
+        free(g); free(out); free(spec); free(specc); free(P); free(C);
+        gridform_kernel_destroy(kc);
+        gridform_kernel_destroy(k);
+        gridform_placecode_destroy(pc);
+        gridform_arena_destroy(a);
+    }
+}
+END_TEST
+
+/* A Gaussian radial spectrum: nonzero at k = 0, so centring matters. */
+static double radial_gauss(double k, void *user)
+{
+    (void)user;
+    return exp(-0.0144 * k * k) / 4.84;
+}
+
+/* Every mode, centred: a constant map is in the null space to round-off,
+ * and on any map the operator is (I - J) Sigma (I - J) of the uncentred
+ * kernel, J = 11^T / N. */
+START_TEST(test_centered_every_mode)
+{
+    gridform_arena *per, *wal;
+    gridform_placecode *pc_per, *pc_wal;
+    ck_assert_int_eq(gridform_arena_create(&per, 2.2, 2.2, 24, 20, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_arena_create(&wal, 2.2, 1.8, 21, 18, GRIDFORM_WALLED), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc_per, per, GRIDFORM_TUNING_GAUSSIAN, 0.2, 1.0, 100,
+                                               GRIDFORM_CENTERS_RANDOM, 3), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc_wal, wal, GRIDFORM_TUNING_SOFTMAX_DOG, 0.12, 2.0, 120,
+                                               GRIDFORM_CENTERS_RANDOM, 4), GRIDFORM_OK);
+    enum { NK = 7 };
+    for (int c = 0; c < NK; c++) {
+        gridform_kernel *k = NULL, *kc = NULL;
+        const gridform_arena *a = NULL;
+        switch (c) {
+        case 0: case 1: case 2: {
+            int mode = c == 0 ? GRIDFORM_KERNEL_FOURIER : c == 1 ? GRIDFORM_KERNEL_EXACT : GRIDFORM_KERNEL_AVERAGED;
+            ck_assert_int_eq(gridform_kernel_create(&k, pc_per, mode), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_kernel_create(&kc, pc_per, mode | GRIDFORM_KERNEL_CENTERED), GRIDFORM_OK);
+            a = per;
+            break;
+        }
+        case 3: case 4: {
+            int mode = c == 3 ? GRIDFORM_KERNEL_EXACT : GRIDFORM_KERNEL_AVERAGED;
+            ck_assert_int_eq(gridform_kernel_create(&k, pc_wal, mode), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_kernel_create(&kc, pc_wal, mode | GRIDFORM_KERNEL_CENTERED), GRIDFORM_OK);
+            a = wal;
+            break;
+        }
+        case 5:
+            ck_assert_int_eq(gridform_kernel_create_radial(&k, per, radial_gauss, NULL), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_kernel_create_radial(&kc, per, radial_gauss, NULL), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_kernel_set_centered(kc, 0), GRIDFORM_OK);   /* a no-op */
+            ck_assert_int_eq(gridform_kernel_set_centered(kc, 1), GRIDFORM_OK);
+            a = per;
+            break;
+        default: {
+            size_t nf;
+            gridform_arena_get_nfreq(wal, &nf);
+            double *sp = malloc(nf * sizeof *sp);
+            gridform_kernel *ka;
+            ck_assert_int_eq(gridform_kernel_create(&ka, pc_wal, GRIDFORM_KERNEL_AVERAGED), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_kernel_spectrum(ka, sp), GRIDFORM_OK);
+            gridform_kernel_destroy(ka);
+            ck_assert_int_eq(gridform_kernel_create_spectrum(&k, wal, sp), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_kernel_create_spectrum(&kc, wal, sp), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_kernel_set_centered(kc, 1), GRIDFORM_OK);
+            free(sp);
+            a = wal;
+            break;
+        }
+        }
+        int mode, basemode;
+        ck_assert_int_eq(gridform_kernel_get_mode(kc, &mode), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_kernel_get_mode(k, &basemode), GRIDFORM_OK);
+        ck_assert_int_eq(mode, basemode | GRIDFORM_KERNEL_CENTERED);
+        size_t nx, ny;
+        gridform_arena_get_shape(a, &nx, &ny);
+        size_t n = nx * ny, nf = ny * (nx / 2 + 1);
+        double *one = malloc(n * sizeof *one), *out = malloc(n * sizeof *out);
+        double *g = malloc(n * sizeof *g), *gc = malloc(n * sizeof *gc), *want = malloc(n * sizeof *want);
+        for (size_t i = 0; i < n; i++)
+            one[i] = 3.0;
+        /* The uncentred kernel keeps the constant mode (a large fraction of
+         * the top for these codes); the centred one annihilates it. */
+        ck_assert_int_eq(gridform_kernel_apply(k, one, out, 1), GRIDFORM_OK);
+        double scale = max_abs(out, n);
+        ck_assert_double_gt(scale, 0.0);
+        ck_assert_int_eq(gridform_kernel_apply(kc, one, out, 1), GRIDFORM_OK);
+        ck_assert_double_le(max_abs(out, n), 1e-13 * scale);
+        /* (I - J) Sigma (I - J) g through the uncentred kernel. */
+        fill_random(g, n, 40 + (uint64_t)c);
+        double mean = 0;
+        for (size_t i = 0; i < n; i++) mean += g[i];
+        mean /= (double)n;
+        for (size_t i = 0; i < n; i++) gc[i] = g[i] - mean;
+        ck_assert_int_eq(gridform_kernel_apply(k, gc, want, 1), GRIDFORM_OK);
+        mean = 0;
+        for (size_t i = 0; i < n; i++) mean += want[i];
+        mean /= (double)n;
+        for (size_t i = 0; i < n; i++) want[i] -= mean;
+        ck_assert_int_eq(gridform_kernel_apply(kc, g, out, 1), GRIDFORM_OK);
+        double err = 0;
+        for (size_t i = 0; i < n; i++)
+            if (fabs(out[i] - want[i]) > err) err = fabs(out[i] - want[i]);
+        ck_assert_double_le(err, 1e-12 * max_abs(want, n));
+        /* The spectrum, shells and profile see the centred operator. */
+        double *s0 = malloc(nf * sizeof *s0), *s1 = malloc(nf * sizeof *s1);
+        ck_assert_int_eq(gridform_kernel_spectrum(k, s0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_kernel_spectrum(kc, s1), GRIDFORM_OK);
+        ck_assert(s1[0] == 0.0);
+        for (size_t b = 1; b < nf; b++)
+            ck_assert(s1[b] == s0[b]);
+        double zero = 0.0, prof;
+        ck_assert_int_eq(gridform_kernel_radial_profile(kc, &zero, 1, &prof), GRIDFORM_OK);
+        ck_assert(prof == 0.0);
+        size_t ns;
+        ck_assert_int_eq(gridform_kernel_shells(kc, 0, NULL, NULL, NULL, &ns), GRIDFORM_OK);
+        double *sk = malloc(ns * sizeof *sk), *sv = malloc(ns * sizeof *sv);
+        size_t *sm = malloc(ns * sizeof *sm), found = 0;
+        ck_assert_int_eq(gridform_kernel_shells(kc, ns, sk, sv, sm, &ns), GRIDFORM_OK);
+        for (size_t i = 0; i < ns; i++)
+            if (sk[i] == 0.0) {
+                ck_assert(sv[i] == 0.0);
+                found++;
+            }
+        ck_assert_uint_eq(found, 1);
+        /* The flag is frozen once the kernel is in use. */
+        ck_assert_int_eq(gridform_kernel_set_centered(kc, 0), GRIDFORM_EINVAL);
+        ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(kc), "gridform_kernel_set_centered"));
+        free(sk); free(sv); free(sm); free(s0); free(s1);
+        free(one); free(out); free(g); free(gc); free(want);
+        gridform_kernel_destroy(kc);
+        gridform_kernel_destroy(k);
+    }
+    gridform_placecode_destroy(pc_per);
+    gridform_placecode_destroy(pc_wal);
+    gridform_arena_destroy(per);
+    gridform_arena_destroy(wal);
+}
+END_TEST
+
+/* create_spectrum round trip: the spectrum of a FOURIER kernel gives back
+ * the same spectrum, operator and ring; mirror pairs within round-off are
+ * accepted and made equal; a walled arena is accepted (periodic wrap). */
+START_TEST(test_spectrum_roundtrip)
+{
+    const size_t shapes[3][2] = {{32, 32}, {27, 30}, {30, 27}};
+    for (int c = 0; c < 3; c++) {
+        gridform_arena *a;
+        gridform_kernel *kf, *ks;
+        size_t nx = shapes[c][0], ny = shapes[c][1], n = nx * ny, nh = nx / 2 + 1, nf = ny * nh;
+        kf = make_kernel(&a, 2.2, 2.0, nx, ny, GRIDFORM_PERIODIC, GRIDFORM_TUNING_DOG, 0.12, 2.0, 16,
+                         GRIDFORM_CENTERS_LATTICE, GRIDFORM_KERNEL_FOURIER, NULL);
+        double *sp = malloc(nf * sizeof *sp), *back = malloc(nf * sizeof *back);
+        ck_assert_int_eq(gridform_kernel_spectrum(kf, sp), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_kernel_create_spectrum(&ks, a, sp), GRIDFORM_OK);
+        int mode;
+        ck_assert_int_eq(gridform_kernel_get_mode(ks, &mode), GRIDFORM_OK);
+        ck_assert_int_eq(mode, GRIDFORM_KERNEL_SPECTRUM);
+        ck_assert_int_eq(gridform_kernel_spectrum(ks, back), GRIDFORM_OK);
+        for (size_t b = 0; b < nf; b++)
+            ck_assert(back[b] == sp[b]);
+        double *g = malloc(3 * n * sizeof *g), *o1 = malloc(3 * n * sizeof *o1), *o2 = malloc(3 * n * sizeof *o2);
+        fill_random(g, 3 * n, 9);
+        ck_assert_int_eq(gridform_kernel_apply(kf, g, o1, 3), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_kernel_apply(ks, g, o2, 3), GRIDFORM_OK);
+        for (size_t i = 0; i < 3 * n; i++)
+            ck_assert(o1[i] == o2[i]);
+        /* The ring from the lattice alone (its real-space kernel), within
+         * 2% of the DoG's analytic k*. */
+        double k1, sp1, k2, sp2;
+        ck_assert_int_eq(gridform_kernel_ring(kf, &k1, &sp1), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_kernel_ring(ks, &k2, &sp2), GRIDFORM_OK);
+        ck_assert_double_eq_tol(k2 / k1, 1.0, 0.02);
+        gridform_kernel_destroy(ks);
+        /* A mirror off by 1e-12 relative is accepted and symmetrised; off
+         * by 1e-6 it is refused with the bins named. */
+        size_t b1 = 1 * nh, b2 = (ny - 1) * nh;
+        double keep = sp[b1], smax = max_abs(sp, nf);
+        sp[b1] = keep + 1e-12 * smax;
+        ck_assert_int_eq(gridform_kernel_create_spectrum(&ks, a, sp), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_kernel_spectrum(ks, back), GRIDFORM_OK);
+        ck_assert(back[b1] == back[b2]);
+        gridform_kernel_destroy(ks);
+        sp[b1] = keep + 1e-6 * smax;
+        ck_assert_int_eq(gridform_kernel_create_spectrum(&ks, a, sp), GRIDFORM_EINVAL);
+        ck_assert_ptr_null(ks);
+        ck_assert_ptr_nonnull(strstr(gridform_last_error(), "gridform_kernel_create_spectrum"));
+        ck_assert_ptr_nonnull(strstr(gridform_last_error(), "mirror"));
+        sp[b1] = keep;
+        /* Walled arena of the same shape: the same periodic operator. */
+        gridform_arena *w;
+        double lx, ly;
+        gridform_arena_get_extent(a, &lx, &ly);
+        ck_assert_int_eq(gridform_arena_create(&w, lx, ly, nx, ny, GRIDFORM_WALLED), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_kernel_create_spectrum(&ks, w, sp), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_kernel_apply(ks, g, o2, 3), GRIDFORM_OK);
+        for (size_t i = 0; i < 3 * n; i++)
+            ck_assert(o1[i] == o2[i]);
+        gridform_kernel_destroy(ks);
+        gridform_arena_destroy(w);
+        free(g); free(o1); free(o2); free(sp); free(back);
+        gridform_kernel_destroy(kf);
+        gridform_arena_destroy(a);
+    }
+}
+END_TEST
+
+/* Unknown modes and flag bits are refused with a message naming them. */
+START_TEST(test_mode_flags)
+{
+    gridform_arena *a;
+    gridform_placecode *pc;
+    gridform_kernel *k = NULL;
+    ck_assert_int_eq(gridform_arena_create(&a, 1.0, 1.0, 8, 8, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.1, 2.0, 16,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER | 0x200), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "0x200"));
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_EXACT | GRIDFORM_KERNEL_CENTERED | 0x10400),
+                     GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "0x10400"));
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, 7 | GRIDFORM_KERNEL_CENTERED), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "unknown mode 7"));
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_SPECTRUM), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "create_spectrum"));
+    ck_assert_ptr_null(k);
+    /* Every representation combines with CENTERED. */
+    const int modes[3] = {GRIDFORM_KERNEL_FOURIER, GRIDFORM_KERNEL_EXACT, GRIDFORM_KERNEL_AVERAGED};
+    for (int i = 0; i < 3; i++) {
+        int m;
+        ck_assert_int_eq(gridform_kernel_create(&k, pc, modes[i] | GRIDFORM_KERNEL_CENTERED), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_kernel_get_mode(k, &m), GRIDFORM_OK);
+        ck_assert_int_eq(m & GRIDFORM_KERNEL_MODE_MASK, modes[i]);
+        ck_assert_int_eq(m & ~GRIDFORM_KERNEL_MODE_MASK, GRIDFORM_KERNEL_CENTERED);
+        gridform_kernel_destroy(k);
+    }
+    gridform_placecode_destroy(pc);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("kernel");
@@ -758,6 +1109,10 @@ int main(void)
     tcase_add_test(tc, test_numerical_spectra);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_threads);
+    tcase_add_test(tc, test_averaged_roll_average);
+    tcase_add_test(tc, test_centered_every_mode);
+    tcase_add_test(tc, test_spectrum_roundtrip);
+    tcase_add_test(tc, test_mode_flags);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

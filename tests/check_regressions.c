@@ -143,12 +143,16 @@ END_TEST
 
 /* ---- the scorer (W1-W3) ---- */
 
-/* One place makes scorers, so the tests follow the scorer's constructor. */
+/* A scorer for the maps of an nx x ny arena of lx x ly metres with the
+ * given boundary (the scorer's defaults follow it: fixed annuli for a
+ * walled arena, automatic ones for a periodic arena). */
 static gridform_scorer *make_scorer(size_t nx, size_t ny, double lx, double ly, int boundary)
 {
+    gridform_arena *a = NULL;
     gridform_scorer *s = NULL;
-    ck_assert_int_eq(gridform_scorer_create(&s, nx, ny, lx, ly), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_scorer_set_boundary(s, boundary), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_arena_create(&a, lx, ly, nx, ny, boundary), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_create(&s, a), GRIDFORM_OK);
+    gridform_arena_destroy(a);
     return s;
 }
 
@@ -362,6 +366,161 @@ START_TEST(test_w3_undefined_score_undefined_k)
 }
 END_TEST
 
+/* ---- W4: the attractor's runaway, and which nonlinearities form patterns ---- */
+
+typedef struct {
+    gridform_arena *ar;
+    gridform_placecode *pc;
+    gridform_kernel *k;
+    gridform_attractor *net;
+} dog_net;
+
+/* The default DoG network of doc/theory.md §5 (sigma 0.12 m, s = 2) on a
+ * 32 x 32 sheet of 2.2 m. */
+static void dog_net_make(dog_net *d, int nl, int precision)
+{
+    ck_assert_int_eq(gridform_arena_create(&d->ar, 2.2, 2.2, 32, 32, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&d->pc, d->ar, GRIDFORM_TUNING_DOG, 0.12, 2.0, 256,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&d->k, d->pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_create(&d->net, d->k), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_nonlinearity(d->net, nl), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_precision(d->net, precision), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(d->net, 5, 0.01), GRIDFORM_OK);
+}
+
+static void dog_net_free(dog_net *d)
+{
+    gridform_attractor_destroy(d->net);
+    gridform_kernel_destroy(d->k);
+    gridform_placecode_destroy(d->pc);
+    gridform_arena_destroy(d->ar);
+}
+
+static void rate_range(const double *r, size_t n, double *lo, double *hi)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        *lo = fmin(*lo, r[i]);
+        *hi = fmax(*hi, r[i]);
+    }
+}
+
+START_TEST(test_w4_linear_default_gain_diverges)
+{
+    /* The linear network at the default gain 1.1: the ring modes grow as
+     * e^{(gain-1) t/tau} without bound.  Before the fix a 20000-step run
+     * returned GRIDFORM_CONTINUE with rates of 7e78.  Now the run stops with
+     * GRIDFORM_EDIVERGED once |J * r| passes 1e6 times the rate scale
+     * (here b = 1): growing by 1.0095 per step of dt/tau = 0.1 from the
+     * seed's small ring component that takes about 2200 steps (measured
+     * t = 2.202 s), well within 20000; the rates given back are the last
+     * finite state, below the limit. */
+    int precision = _i ? GRIDFORM_PRECISION_SINGLE : GRIDFORM_PRECISION_DOUBLE;
+    dog_net d;
+    dog_net_make(&d, GRIDFORM_NL_LINEAR, precision);
+    ck_assert_int_eq(gridform_attractor_run(d.net, 20000, 1e-5, NULL, NULL), GRIDFORM_EDIVERGED);
+    const char *msg = gridform_attractor_last_error(d.net);
+    ck_assert_ptr_nonnull(strstr(msg, "gridform_attractor_run"));
+    ck_assert_ptr_nonnull(strstr(msg, "ran away"));
+    double t;
+    ck_assert_int_eq(gridform_attractor_get_time(d.net, &t), GRIDFORM_OK);
+    ck_assert_msg(t > 1.5 && t < 3.0, "stopped at t = %g s", t);
+    double r[32 * 32], lo, hi;
+    for (size_t i = 0; i < 32 * 32; i++)
+        r[i] = NAN;
+    ck_assert_int_eq(gridform_attractor_get_rates(d.net, r), GRIDFORM_EDIVERGED);
+    for (size_t i = 0; i < 32 * 32; i++)
+        ck_assert(isfinite(r[i]));
+    rate_range(r, 32 * 32, &lo, &hi);
+    ck_assert_msg(hi - lo > 1e4 && fmax(hi, -lo) < 2e6, "rates %g .. %g", lo, hi);
+    /* stays diverged until seeded; then a stable gain runs normally */
+    ck_assert_int_eq(gridform_attractor_iterate(d.net, 1), GRIDFORM_EDIVERGED);
+    ck_assert_int_eq(gridform_attractor_set_gain(d.net, 0.5), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(d.net, 5, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_run(d.net, 2000, 1e-6, NULL, NULL), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(d.net, r), GRIDFORM_OK);
+    /* gain 0.5: the uniform fixed point r = b (Sigma~(0) = 0 for DoG) */
+    rate_range(r, 32 * 32, &lo, &hi);
+    ck_assert_double_eq_tol(lo, 1.0, 1e-4);
+    ck_assert_double_eq_tol(hi, 1.0, 1e-4);
+    dog_net_free(&d);
+}
+END_TEST
+
+START_TEST(test_w4_relu_huge_gain_keeps_state_finite)
+{
+    /* A rectified network at gain 1e3 with dt = tau: the first steps jump
+     * by orders of magnitude; the state must still be finite and the
+     * error EDIVERGED, never NaN. */
+    dog_net d;
+    dog_net_make(&d, GRIDFORM_NL_RELU, GRIDFORM_PRECISION_DOUBLE);
+    ck_assert_int_eq(gridform_attractor_set_gain(d.net, 1e3), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_dt(d.net, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(d.net, 100000), GRIDFORM_EDIVERGED);
+    double r[32 * 32];
+    ck_assert_int_eq(gridform_attractor_get_rates(d.net, r), GRIDFORM_EDIVERGED);
+    for (size_t i = 0; i < 32 * 32; i++)
+        ck_assert(isfinite(r[i]) && r[i] >= 0);
+    dog_net_free(&d);
+}
+END_TEST
+
+START_TEST(test_w4_which_nonlinearities_form_patterns)
+{
+    /* doc/theory.md §5.3: at the default gain 1.1 and input b = 1,
+     *  - RELU forms a pattern (max - min of the rates well above 0);
+     *  - TANH settles on the uniform rate tanh(1): the slope there,
+     *    1 - tanh(1)^2 = 0.42, makes the ring's growth factor 0.46 < 1;
+     *    exact to 1e-9;
+     *  - TANH forms a pattern above gain 1/0.42 = 2.38 (here 3), or at
+     *    b = 0 where the slope is 1.
+     * A pattern: max - min of the rates above 0.3 after 30000 steps. */
+    static const struct {
+        int nl;
+        double gain, b;
+        int pattern;
+    } cases[] = {
+        {GRIDFORM_NL_RELU, 1.1, 1.0, 1},
+        {GRIDFORM_NL_TANH, 1.1, 1.0, 0},
+        {GRIDFORM_NL_TANH, 3.0, 1.0, 1},
+        {GRIDFORM_NL_TANH, 1.1, 0.0, 1},
+    };
+    int c = _i;
+    dog_net d;
+    dog_net_make(&d, cases[c].nl, GRIDFORM_PRECISION_DOUBLE);
+    ck_assert_int_eq(gridform_attractor_set_gain(d.net, cases[c].gain), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_input(d.net, cases[c].b), GRIDFORM_OK);
+    if (cases[c].b == 0.0) {   /* tanh is odd: start from both signs */
+        double r0[32 * 32];
+        rng_state = 9;
+        for (size_t i = 0; i < 32 * 32; i++)
+            r0[i] = 0.01 * (urand() - 0.5);
+        ck_assert_int_eq(gridform_attractor_set_rates(d.net, r0), GRIDFORM_OK);
+    }
+    int rc = gridform_attractor_run(d.net, 30000, 1e-6, NULL, NULL);
+    ck_assert_msg(rc == GRIDFORM_OK || rc == GRIDFORM_CONTINUE, "case %d: rc %d", c, rc);
+    double r[32 * 32], lo, hi;
+    ck_assert_int_eq(gridform_attractor_get_rates(d.net, r), GRIDFORM_OK);
+    rate_range(r, 32 * 32, &lo, &hi);
+    if (cases[c].pattern) {
+        ck_assert_msg(hi - lo > 0.3, "case %d: rates %g .. %g", c, lo, hi);
+    } else {
+        /* converged; deviations decay as e^{-(1 - 0.46) t/tau}: after
+         * another 2000 steps (20 time constants) they are below 1e-4 of
+         * the converged spread, so uniform to 1e-9 */
+        ck_assert_int_eq(rc, GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_iterate(d.net, 2000), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_get_rates(d.net, r), GRIDFORM_OK);
+        rate_range(r, 32 * 32, &lo, &hi);
+        ck_assert_msg(hi - lo < 1e-9, "case %d: rates %.12g .. %.12g", c, lo, hi);
+        ck_assert_double_eq_tol(lo, tanh(1.0), 1e-9);
+    }
+    dog_net_free(&d);
+}
+END_TEST
+
 static Suite *regressions_suite(void)
 {
     Suite *s = suite_create("regressions");
@@ -374,6 +533,9 @@ static Suite *regressions_suite(void)
     tcase_add_loop_test(tc, test_w2_dominant_k_lattice_cosines, 0, (int)(sizeof w2_boxes / sizeof w2_boxes[0]));
     tcase_add_loop_test(tc, test_w2_dominant_k_off_lattice, 0, (int)(sizeof w2_boxes / sizeof w2_boxes[0]));
     tcase_add_test(tc, test_w3_undefined_score_undefined_k);
+    tcase_add_loop_test(tc, test_w4_linear_default_gain_diverges, 0, 2);
+    tcase_add_test(tc, test_w4_relu_huge_gain_keeps_state_finite);
+    tcase_add_loop_test(tc, test_w4_which_nonlinearities_form_patterns, 0, 4);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -81,6 +81,31 @@ LD_LIBRARY_PATH=$libdir "$scratch/prog_shared" || { echo "FAIL: shared program";
 LD_LIBRARY_PATH=$libdir ldd "$scratch/prog_shared" | grep -q "$libdir/libgridform.so" ||
     { echo "FAIL: prog_shared does not load the staged libgridform.so"; exit 1; }
 
+# Python: the staged package imports and loads the staged library by its
+# soname with no environment variable (GRIDFORM_LIB unset), from a
+# directory outside the build tree.  Skipped when configure found no Python
+# (no package installed) or no interpreter here has NumPy.
+pkginit=$(find "$stage" -path '*/gridform/__init__.py' | head -n 1)
+py=
+for c in /usr/bin/python3 python3; do
+    if "$c" -c 'import numpy' >/dev/null 2>&1; then py=$c; break; fi
+done
+if [ -z "$pkginit" ]; then
+    echo "| consumer: no Python package installed (configure found no Python 3): skipped"
+elif [ -z "$py" ]; then
+    echo "| consumer: no Python with NumPy: Python import skipped"
+else
+    site=$(dirname "$(dirname "$pkginit")")
+    out=$(cd "$scratch" && env -u GRIDFORM_LIB PYTHONPATH="$site" PYTHONDONTWRITEBYTECODE=1 "$py" -c \
+          'import gridform; print(gridform.version(), gridform.lib._name)') ||
+        { echo "FAIL: python3 -c 'import gridform' with PYTHONPATH=$site"; exit 1; }
+    echo "python: $out"
+    case $out in
+        *"$libdir"/libgridform.so.*) ;;
+        *) echo "FAIL: the staged package did not load the staged library ($out)"; exit 1 ;;
+    esac
+fi
+
 # static: without the .so in the staged libdir the linker must take
 # libgridform.a, so everything Libs.private/Requires.private list is needed
 # and nothing else is.
@@ -92,4 +117,4 @@ $CC -Wall -Werror "$scratch/prog.c" -o "$scratch/prog_static" $flags || { echo "
 if ldd "$scratch/prog_static" | grep -q libgridform; then
     echo "FAIL: prog_static still needs libgridform.so"; exit 1
 fi
-echo "| consumer: shared and static builds from pkg-config run"
+echo "| consumer: shared and static builds from pkg-config run; the Python package imports"

@@ -1,8 +1,9 @@
 #!/bin/sh
-# The Python ctypes binding (examples/python) against the shared library of
-# this build: its self-test, then the demo at a small size compared with
-# the C demo (when both exist).  SKIP (77) without a Python that has NumPy
-# or without a shared library.
+# The Python package (python/gridform) against the shared library of this
+# build: every wrapper against the same calls made from C
+# (tests/python_package.py with tests/python_ref), then the demo at a small
+# size compared bit for bit with the C demo.  SKIP (77) without a Python
+# that has NumPy, without a shared library, or in a sanitizer build.
 srcdir=${top_srcdir:-.}
 builddir=${top_builddir:-.}
 py=${PYTHON_NUMPY:-}
@@ -13,18 +14,28 @@ if [ -z "$py" ]; then
 fi
 [ -n "$py" ] || { echo "SKIP: no Python with NumPy (set PYTHON_NUMPY)"; exit 77; }
 "$py" -c 'import numpy' >/dev/null 2>&1 || { echo "SKIP: $py cannot import numpy"; exit 77; }
-GRIDFORM_LIB=$builddir/lib/.libs/libgridform.so
-[ -f "$GRIDFORM_LIB" ] || { echo "SKIP: no shared library at $GRIDFORM_LIB"; exit 77; }
+# The build tree's library by the soname the package loads when installed
+# (GRIDFORM_LIB is the package's override for exactly this case).
+la=$builddir/lib/libgridform.la
+soname=$(sed -n "s/^dlname='\(.*\)'$/\1/p" "$la" 2>/dev/null)
+[ -n "$soname" ] || { echo "SKIP: no shared library in this build ($la)"; exit 77; }
+GRIDFORM_LIB=$builddir/lib/.libs/$soname
+[ -f "$GRIDFORM_LIB" ] || { echo "FAIL: $la names $soname, which is not in lib/.libs"; exit 1; }
 export GRIDFORM_LIB
 # a sanitizer build's library cannot be loaded into a plain Python
 if nm -D "$GRIDFORM_LIB" 2>/dev/null | grep -q ' U __asan_\| U __tsan_'; then
     echo "SKIP: sanitizer build"; exit 77
 fi
-export PYTHONDONTWRITEBYTECODE=1
-"$py" "$srcdir/examples/python/gridform.py" || exit 1
-demo=$srcdir/examples/python/demo.py
-if [ -f "$demo" ]; then
-    # small enough for make check; same seed, so the numbers must match
-    "$py" "$demo" --maps 4 --n 32 --box 2.2 --steps 40 --check --builddir "$builddir" || exit 1
+# the generated _build.py (when this is an in-tree build) names the same soname
+if [ -f "$srcdir/python/gridform/_build.py" ]; then
+    grep -q "^SONAME = \"$soname\"$" "$srcdir/python/gridform/_build.py" ||
+        { echo "FAIL: python/gridform/_build.py does not name $soname"; exit 1; }
 fi
+export PYTHONDONTWRITEBYTECODE=1
+PYTHONPATH=$srcdir/python${PYTHONPATH:+:$PYTHONPATH}
+export PYTHONPATH
+GRIDFORM_PY_TRACE=1 "$py" "$srcdir/tests/python_package.py" "$builddir/tests/python_ref" || exit 1
+demo=$srcdir/examples/python/demo.py
+# small enough for make check; same seed, so the numbers must match
+"$py" "$demo" --maps 4 --n 32 --box 2.2 --steps 40 --check --builddir "$builddir" || exit 1
 exit 0

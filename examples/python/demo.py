@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The hexgrid demo (examples/hexgrid.c) from Python through the ctypes
-binding: grid maps learned from a difference-of-Gaussians place code,
+"""The hexgrid demo (examples/hexgrid.c) from Python through the gridform
+package: grid maps learned from a difference-of-Gaussians place code,
 rectified (RELU) against the LINEAR control, scored, and written as
 PREFIX.npy, PREFIX.png and PREFIX_sac.png.
 
@@ -12,6 +12,12 @@ identical and its maps equal these bit for bit.
     python3 examples/python/demo.py                 # the default demo
     python3 examples/python/demo.py --maps 4 --n 32 --box 2.2 --steps 40 \\
         --check --builddir .                         # compare with the C demo
+
+after `make install` (which installs the gridform package); from a build
+tree without installing, point Python at the package and the library:
+
+    PYTHONPATH=python GRIDFORM_LIB=lib/.libs/libgridform.so \\
+        python3 examples/python/demo.py
 """
 import argparse
 import math
@@ -20,10 +26,9 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import numpy as np  # noqa: E402
+import numpy as np
 
-import gridform as gf  # noqa: E402
+import gridform as gf
 
 NL_NAME = {"relu": "RELU", "soft": "SOFT", "tanh": "TANH", "linear": "LINEAR"}
 

@@ -55,7 +55,11 @@ GRIDFORM_API int gridform_attractor_get_time(const gridform_attractor *a, double
 /* Dynamics.  run: GRIDFORM_OK when the relative change of the rates per
  * time constant, |r(t+dt) - r(t)| / (|r(t)| dt/tau), falls below tol;
  * GRIDFORM_CONTINUE after max_steps; GRIDFORM_ECANCELED if progress (which
- * receives that relative change as its value) returns nonzero. */
+ * receives that relative change as its value) returns nonzero;
+ * GRIDFORM_EDIVERGED when |J * r| exceeds 1e6 times the larger of |b| and
+ * the initial rates (a runaway: LINEAR above gain 1, RELU far above it),
+ * the step not taken, so get_rates still gives the last finite state
+ * (with GRIDFORM_EDIVERGED) until the next seed or set_rates. */
 GRIDFORM_API int gridform_attractor_iterate(gridform_attractor *a, size_t nsteps);
 GRIDFORM_API int gridform_attractor_run(gridform_attractor *a, size_t max_steps, double tol,
                                         gridform_progress_fn progress, void *user);

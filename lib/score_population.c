@@ -1,0 +1,240 @@
+/* libgridform: the radially averaged mean power spectrum of a population of
+ * maps (doc/theory.md §6.6).
+ *
+ * The theory predicts that learned maps concentrate their power on the ring
+ * |k| = k* where the kernel's spectrum peaks (Sorscher et al., NeurIPS 2019);
+ * the mean periodogram of a population, averaged over directions, shows
+ * which ring the population actually sits on, whatever each map's phase and
+ * orientation.  Estimator: the periodogram of each mean-removed map,
+ *   P_m(k) = dA |sum_x f_m(x) e^{-i k.x}|^2 / nvalid_m,
+ * whose sum over the Fourier lattice is the box area times the map's
+ * variance over its visited bins (Parseval).  Unvisited (NaN) bins are set
+ * to zero after the mean is removed, so they add no power, and dividing by
+ * the visited count instead of the total puts a map with holes on the same
+ * scale as a complete one (a masked periodogram normalised by the mask's
+ * power, as for gapped data in Percival and Walden, Spectral Analysis for
+ * Physical Applications, 1993, section 6.4; the mask's own transform still
+ * broadens the ring by about 2 pi / L).  The average over lattice points in
+ * annuli of width 2 pi / L keeps only |k|. */
+#include "config.h"
+#include <math.h>
+#include <string.h>
+#include "score_internal.h"
+
+/* Maps per batched transform: enough to amortise the plan, small enough that
+ * the workspace stays in cache-sized blocks. */
+#define GF_POP_BATCH 32
+
+static void spectrum_geometry(const gridform_scorer *s, size_t *nbins, double *dk)
+{
+    double L = s->lx < s->ly ? s->lx : s->ly;
+    double step = 2.0 * GF_PI / L;
+    double kx = GF_PI * (double)s->nx / s->lx, ky = GF_PI * (double)s->ny / s->ly;
+    double knyq = kx < ky ? kx : ky;
+    /* Centres b dk <= Nyquist (a tiny tolerance: nx/2 periods exactly). */
+    *nbins = (size_t)floor(knyq / step * (1.0 + 1e-12)) + 1;
+    *dk = step;
+}
+
+int gridform_scorer_spectrum_bins(const gridform_scorer *s, size_t *nbins, double *dk)
+{
+    if (s == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&s->err;
+    GF_CHECK_PTR(eb, nbins);
+    size_t nb;
+    double step;
+    spectrum_geometry(s, &nb, &step);
+    *nbins = nb;
+    if (dk != NULL)
+        *dk = step;
+    return GRIDFORM_OK;
+}
+
+/* Release everything the call made (NULL-safe). */
+typedef struct {
+    double *in;
+    fftw_complex *out;
+    fftw_plan plan;
+    int32_t *bin;      /* nfreq: radial bin of each rfft point, -1 beyond the last */
+    double *w;         /* nfreq: 1 or 2 lattice points the rfft point stands for */
+    double *acc;       /* nbins */
+    double *wsum;      /* nbins */
+} popws;
+
+static void popws_free(popws *w)
+{
+    if (w->plan != NULL) {
+        gridform__fftw_lock(1);
+        fftw_destroy_plan(w->plan);
+        gridform__fftw_unlock();
+    }
+    gridform__aligned_free(w->in);
+    gridform__aligned_free(w->out);
+    gridform__free(w->bin);
+    gridform__free(w->w);
+    gridform__free(w->acc);
+    gridform__free(w->wsum);
+}
+
+int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *maps, size_t nmaps,
+                                        int flags, double *kmag, double *power, double *kpeak,
+                                        size_t *nused)
+{
+    if (s == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    /* The handle's error slot is the only thing written on the scorer. */
+    gridform__errbuf *eb = (gridform__errbuf *)&s->err;
+    GF_CHECK_PTR(eb, maps);
+    if (nmaps == 0)
+        return GF_FAIL(eb, GRIDFORM_EINVAL, "nmaps must be >= 1");
+    if ((flags & ~GRIDFORM_SPECTRUM_UNIT_VARIANCE) != 0)
+        return GF_FAIL(eb, GRIDFORM_EINVAL, "unknown flags 0x%x (only GRIDFORM_SPECTRUM_UNIT_VARIANCE = 1)",
+                       (unsigned)flags);
+    const size_t nx = s->nx, ny = s->ny, n = nx * ny, ncx = nx / 2 + 1, nfreq = ny * ncx;
+    size_t total;
+    if (!gridform__mul_size(n, nmaps, &total))
+        return GF_FAIL(eb, GRIDFORM_ERANGE, "%zu maps of %zu bins overflow", nmaps, n);
+    for (size_t i = 0; i < total; i++)
+        if (isinf(maps[i]))
+            return GF_FAIL(eb, GRIDFORM_EINVAL, "map %zu, bin %zu is infinite", i / n, i % n);
+    if (n > (size_t)INT32_MAX)
+        return GF_FAIL(eb, GRIDFORM_ERANGE, "maps of %zu bins are too large", n);
+
+    size_t nbins;
+    double dk;
+    spectrum_geometry(s, &nbins, &dk);
+    const size_t batch = nmaps < GF_POP_BATCH ? nmaps : GF_POP_BATCH;
+    popws w;
+    memset(&w, 0, sizeof w);
+    w.in = gridform__aligned_doubles(batch * n);
+    w.out = gridform__aligned_alloc(batch * nfreq * sizeof(fftw_complex));
+    w.bin = gridform__malloc_array(nfreq, sizeof *w.bin);
+    w.w = gridform__malloc_array(nfreq, sizeof *w.w);
+    w.acc = gridform__calloc(nbins, sizeof *w.acc);
+    w.wsum = gridform__calloc(nbins, sizeof *w.wsum);
+    if (w.in == NULL || w.out == NULL || w.bin == NULL || w.w == NULL || w.acc == NULL
+        || w.wsum == NULL) {
+        popws_free(&w);
+        return GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot allocate the spectrum's workspace");
+    }
+    /* One plan for the whole call, batched over GF_POP_BATCH maps; ESTIMATE
+     * because the call transforms each map once (FFTW reuses wisdom when a
+     * MEASURE plan of this size exists). */
+    int dims[2] = {(int)ny, (int)nx};
+    gridform__fftw_lock(1);
+    w.plan = fftw_plan_many_dft_r2c(2, dims, (int)batch, w.in, NULL, 1, (int)n, w.out, NULL, 1,
+                                    (int)nfreq, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
+    gridform__fftw_unlock();
+    if (w.plan == NULL) {
+        popws_free(&w);
+        return GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot plan the %zu x %zu FFT", ny, nx);
+    }
+
+    /* Radial bin and multiplicity of each rfft point: columns 0 and nx/2
+     * (even nx) stand for one lattice point, the others for k and -k. */
+    for (size_t iy = 0; iy < ny; iy++) {
+        double ky = 2.0 * GF_PI * (double)(iy <= ny / 2 ? (long)iy : (long)iy - (long)ny) / s->ly;
+        for (size_t jx = 0; jx < ncx; jx++) {
+            double kx = 2.0 * GF_PI * (double)jx / s->lx;
+            double b = floor(sqrt(kx * kx + ky * ky) / dk + 0.5);
+            size_t f = iy * ncx + jx;
+            w.bin[f] = b < (double)nbins ? (int32_t)b : -1;
+            w.w[f] = (jx == 0 || (nx % 2 == 0 && jx == nx / 2)) ? 1.0 : 2.0;
+            if (w.bin[f] >= 0)
+                w.wsum[w.bin[f]] += w.w[f];
+        }
+    }
+
+    const double dA = (s->lx / (double)nx) * (s->ly / (double)ny);
+    size_t used = 0;
+    for (size_t m0 = 0; m0 < nmaps; m0 += batch) {
+        size_t nb = nmaps - m0 < batch ? nmaps - m0 : batch;
+        double scale[GF_POP_BATCH];
+        for (size_t b = 0; b < batch; b++) {
+            const double *map = maps + (m0 + b) * n;
+            double *x = w.in + b * n;
+            scale[b] = 0.0;
+            if (b >= nb) {                      /* the last, partial batch */
+                memset(x, 0, n * sizeof *x);
+                continue;
+            }
+            size_t nv = 0;
+            double sum = 0.0;
+            for (size_t i = 0; i < n; i++)
+                if (!isnan(map[i])) {
+                    sum += map[i];
+                    nv++;
+                }
+            if (nv < 2)
+                goto skip;
+            double mean = sum / (double)nv, ss = 0.0;
+            for (size_t i = 0; i < n; i++) {
+                x[i] = isnan(map[i]) ? 0.0 : map[i] - mean;
+                ss += x[i] * x[i];
+            }
+            /* No variance beyond round-off of the mean: nothing to average. */
+            if (!(ss > 1e-24 * (double)nv * (mean * mean + 1e-300)) || !(ss > 0))
+                goto skip;
+            scale[b] = dA / (double)nv;
+            if (flags & GRIDFORM_SPECTRUM_UNIT_VARIANCE)
+                scale[b] /= ss / (double)nv;
+            used++;
+            continue;
+        skip:
+            memset(x, 0, n * sizeof *x);
+        }
+        fftw_execute(w.plan);
+        for (size_t b = 0; b < nb; b++) {
+            if (scale[b] == 0.0)
+                continue;
+            fftw_complex *F = w.out + b * nfreq;
+            for (size_t f = 0; f < nfreq; f++)
+                if (w.bin[f] >= 0)
+                    w.acc[w.bin[f]] += w.w[f] * scale[b] * (F[f][0] * F[f][0] + F[f][1] * F[f][1]);
+        }
+    }
+
+    if (nused != NULL)
+        *nused = used;
+    double best = -1.0;
+    size_t ib = 0;
+    for (size_t b = 0; b < nbins; b++) {
+        double p = used > 0 && w.wsum[b] > 0 ? w.acc[b] / (w.wsum[b] * (double)used) : NAN;
+        w.acc[b] = p;
+        if (b >= 1 && p > best) {
+            best = p;
+            ib = b;
+        }
+    }
+    double kp = NAN;
+    if (used > 0 && ib >= 1) {
+        kp = (double)ib * dk;
+        /* Vertex of the parabola through the peak and its neighbours; not
+         * next to the DC bin, whose power the mean removal took away. */
+        if (ib >= 2 && ib + 1 < nbins) {
+            double a = w.acc[ib - 1], c = w.acc[ib + 1], den = a - 2.0 * best + c;
+            if (den < 0) {
+                double off = 0.5 * (a - c) / den;
+                if (off > 0.5) off = 0.5;
+                if (off < -0.5) off = -0.5;
+                kp += off * dk;
+            }
+        }
+    }
+    for (size_t b = 0; b < nbins; b++) {
+        if (kmag != NULL)
+            kmag[b] = (double)b * dk;
+        if (power != NULL)
+            power[b] = w.acc[b];
+    }
+    if (kpeak != NULL)
+        *kpeak = kp;
+    popws_free(&w);
+    if (used == 0)
+        return GF_FAIL(eb, GRIDFORM_EUNDEFINED, "none of the %zu maps has variance (constant or all NaN)",
+                       nmaps);
+    if (isnan(kp))
+        return GF_FAIL(eb, GRIDFORM_EUNDEFINED, "the population spectrum has no power off DC");
+    return GRIDFORM_OK;
+}

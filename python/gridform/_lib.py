@@ -1,0 +1,314 @@
+"""The shared library, its prototypes, errors and the handle base class.
+
+Everything here is private to the package; the public names are re-exported
+by ``gridform/__init__.py``.
+
+Finding the library
+-------------------
+The package loads libgridform by its soname (e.g. ``libgridform.so.1``), which
+the build writes into ``gridform/_build.py`` together with the library
+directory of the installation (both taken from the libtool archive at build
+time, so neither is written by hand).  In this order:
+
+1. ``GRIDFORM_LIB``, when set: a path to the shared library.  This is an
+   override for running against a build tree (``make check`` uses it); an
+   installed package never needs it.
+2. ``LIBDIR/SONAME`` of the installation the package belongs to.
+3. The same under a staging root: a package installed with
+   ``make install DESTDIR=/stage`` and imported from
+   ``/stage/<pythondir>/gridform`` loads ``/stage/<libdir>/<soname>``.
+4. The bare soname, through the dynamic loader's search path
+   (``LD_LIBRARY_PATH``, ``ldconfig``'s cache).
+
+Loading by soname, never by the unversioned ``libgridform.so`` development
+link, ties the package to the ABI it was built against: an installed library
+with another major version is not picked up by mistake.
+"""
+
+import ctypes
+import os
+
+import numpy as np
+
+try:
+    from . import _build
+except ImportError:  # a source checkout that was never built
+    _build = None
+
+
+def _candidates():
+    env = os.environ.get("GRIDFORM_LIB")
+    if env:
+        return [env]
+    if _build is None:
+        raise OSError("gridform: this package was not built (no gridform/_build.py); install it with "
+                      "`make install`, or set GRIDFORM_LIB to a libgridform shared library")
+    if not _build.SONAME:
+        raise OSError("gridform: libgridform was configured without a shared library "
+                      "(--disable-shared); the Python package needs one")
+    out = [os.path.join(_build.LIBDIR, _build.SONAME)]
+    here = os.path.dirname(os.path.abspath(__file__))
+    pkgdir = os.path.join(_build.PYTHONDIR, "gridform").rstrip(os.sep)
+    if here != pkgdir and here.endswith(pkgdir):
+        root = here[: len(here) - len(pkgdir)]
+        out.append(root + _build.LIBDIR + os.sep + _build.SONAME)
+    out.append(_build.SONAME)
+    return out
+
+
+def _load():
+    errors = []
+    for cand in _candidates():
+        if os.sep in cand and not os.path.exists(cand):
+            errors.append("%s: no such file" % cand)
+            continue
+        try:
+            return ctypes.CDLL(cand)
+        except OSError as e:
+            errors.append(str(e))
+    raise OSError("gridform: cannot load libgridform: " + "; ".join(errors))
+
+
+lib = _load()
+
+# ---- ctypes types ----------------------------------------------------------
+_vp = ctypes.c_void_p
+_sz = ctypes.c_size_t
+_d = ctypes.c_double
+_i = ctypes.c_int
+_u64 = ctypes.c_uint64
+_s = ctypes.c_char_p
+_dp = ctypes.POINTER(ctypes.c_double)
+_szp = ctypes.POINTER(ctypes.c_size_t)
+_ip = ctypes.POINTER(ctypes.c_int)
+_hp = ctypes.POINTER(ctypes.c_void_p)
+
+PROGRESS_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_double, ctypes.c_void_p)
+TUNING_FN = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double, ctypes.c_double, ctypes.c_void_p)
+SPECTRUM_FN = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double, ctypes.c_void_p)
+
+
+class _Functions:
+    """The bound C functions, by their C names (``C.gridform_arena_create``)."""
+
+
+C = _Functions()
+BOUND = []            # C names bound so far, in binding order
+CALLED = set()        # with GRIDFORM_PY_TRACE=1: C names called so far
+_TRACE = os.environ.get("GRIDFORM_PY_TRACE") == "1"
+
+
+def _traced(name, f):
+    def call(*args):
+        CALLED.add(name)
+        return f(*args)
+    call.__name__ = name
+    return call
+
+
+def proto(name, restype, *argtypes):
+    """Bind the C function ``name`` with its prototype; returns it."""
+    f = getattr(lib, name)
+    f.restype = restype
+    f.argtypes = list(argtypes)
+    if _TRACE:
+        f = _traced(name, f)
+    setattr(C, name, f)
+    BOUND.append(name)
+    return f
+
+
+# ---- status codes and enumerations (frozen values of the C headers) --------
+OK, EINVAL, ENOMEM, ERANGE, EDIVERGED, EUNDEFINED = 0, 1, 2, 3, 4, 5
+EIO, EFORMAT, EUNSUPPORTED, ECANCELED, CONTINUE = 6, 7, 8, 9, 10
+
+BOUNDARY = {"periodic": 1, "walled": 2}
+TUNING = {"gaussian": 1, "dog": 2, "softmax_dog": 3, "user": 4}
+CENTERS = {"lattice": 1, "random": 2, "user": 3}
+KERNEL_MODE = {"fourier": 1, "exact": 2, "radial": 3, "averaged": 4, "spectrum": 5}
+KERNEL_MODE_MASK = 0xff
+KERNEL_CENTERED = 0x100
+PRECISION = {"double": 1, "single": 2}
+IMAGE_SCALING = {"per_map": 1, "shared": 2, "symmetric": 3}
+NONLINEARITY = {"linear": 1, "relu": 2, "soft": 3, "tanh": 4}
+COUPLING = {"independent": 1, "sanger": 2, "symmetric": 3}
+INTEGRATOR = {"euler": 1, "exponential": 2}
+PLANNING = {"estimate": 1, "measure": 2, "patient": 3}
+GRIDNESS = {"mean": 1, "minmax": 2}
+PATTERN = {"none": 1, "stripes": 2, "hexagons": 3, "hexagons_pi": 4, "mixed": 5}
+LATTICE = {"hex": 1, "square": 2, "stripes": 3}
+NPY_MAX_DIMS = 8
+
+
+def enum(table, value, what):
+    """The C value of an enumeration given by name (a key of ``table``) or
+    by its integer value (passed through; the library validates it)."""
+    if isinstance(value, str):
+        try:
+            return table[value.lower()]
+        except KeyError:
+            raise ValueError("%s must be one of %s, got %r" % (what, ", ".join(sorted(table)), value)) from None
+    return int(value)
+
+
+def enum_name(table, value):
+    """The name of a C enumeration value (the integer if it has none)."""
+    for k, v in table.items():
+        if v == value:
+            return k
+    return value
+
+
+# ---- status ----------------------------------------------------------------
+proto("gridform_strerror", _s, _i)
+proto("gridform_last_error", _s)
+proto("gridform_version_string", _s)
+
+
+def strerror(code):
+    """The library's text for a status code, e.g. ``strerror(1)`` is the
+    text of GRIDFORM_EINVAL (gridform_strerror(3))."""
+    return C.gridform_strerror(int(code)).decode()
+
+
+def last_error():
+    """The calling thread's last error detail of a call without a handle
+    (creators, I/O), as gridform_last_error(3) returns it."""
+    t = C.gridform_last_error()
+    return t.decode(errors="replace") if t else ""
+
+
+def version():
+    """The version of the loaded libgridform, e.g. ``'0.2.0'``."""
+    return C.gridform_version_string().decode()
+
+
+class GridformError(Exception):
+    """A libgridform call failed.
+
+    Attributes: ``code`` the GRIDFORM_E* status (an int, also exported as
+    gridform.EINVAL etc.), ``name`` its gridform_strerror text, ``detail``
+    the library's last_error message (it begins with the C function's
+    name) and ``func`` the C function that failed."""
+
+    def __init__(self, code, detail, func=""):
+        self.code = code
+        self.name = strerror(code)
+        self.detail = detail
+        self.func = func
+        msg = "%s (%d)" % (self.name, code)
+        super().__init__(msg + ": " + detail if detail else msg)
+
+
+def fail(rc, func, detail=None):
+    """Raise GridformError for status rc of the C function func."""
+    if detail is None:
+        detail = last_error()
+    elif isinstance(detail, bytes):
+        detail = detail.decode(errors="replace")
+    raise GridformError(rc, detail or "", func)
+
+
+def check(fn, *args, ok=(OK,)):
+    """Call a handle-less C function; raise unless its status is in ok."""
+    rc = fn(*args)
+    if rc not in ok:
+        fail(rc, fn.__name__)
+    return rc
+
+
+# ---- arrays ------------------------------------------------------------------
+def inarray(a, name="array", shape=None, ndim=None):
+    """A C-contiguous float64 array holding a (no copy when it is one).
+
+    shape: the exact shape required (a tuple), or None; the number of
+    elements must match (any layout of them is accepted, as C sees only
+    the memory).  ndim: the number of dimensions required, or None."""
+    arr = np.ascontiguousarray(a, dtype=np.float64)
+    if shape is not None and arr.size != int(np.prod(shape)):
+        raise ValueError("%s has %d elements (shape %s), expected shape %s"
+                         % (name, arr.size, arr.shape, tuple(shape)))
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError("%s must have %d dimensions, got shape %s" % (name, ndim, arr.shape))
+    return arr
+
+
+def ptr(arr):
+    """The data pointer of a float64 array for ctypes (None for None)."""
+    if arr is None:
+        return None
+    return arr.ctypes.data_as(_dp)
+
+
+def path_arg(p):
+    """A filesystem path as the C library's char *."""
+    return os.fsencode(p)
+
+
+# ---- handles -------------------------------------------------------------------
+class Handle:
+    """Owns one libgridform handle.
+
+    The handle is destroyed once: by close(), at the end of a ``with``
+    block, or when the object is garbage-collected.  Each object keeps a
+    reference to the objects it was made from (its parents), so a parent
+    handle is never destroyed before its child.  Handles are not
+    thread-safe: use one per thread, as in C."""
+
+    _destroy = None      # the C destroy function
+    _last_error = None   # the C last_error function
+
+    def __init__(self):
+        self._h = None
+        self._parents = ()
+
+    def _create(self, fn, *args, parents=()):
+        h = _vp()
+        rc = fn(ctypes.byref(h), *args)
+        if rc != OK:
+            fail(rc, fn.__name__)
+        self._h = h
+        self._parents = tuple(parents)
+
+    def _call(self, fn, *args, ok=(OK,)):
+        rc = fn(self.handle, *args)
+        if rc not in ok:
+            fail(rc, fn.__name__, type(self)._last_error(self._h))
+        return rc
+
+    @property
+    def handle(self):
+        """The C handle (a ctypes.c_void_p); ValueError once closed."""
+        if self._h is None:
+            raise ValueError("%s is closed" % type(self).__name__)
+        return self._h
+
+    @property
+    def closed(self):
+        return self._h is None
+
+    def last_error(self):
+        """The handle's last_error text (empty before any failure)."""
+        t = type(self)._last_error(self.handle)
+        return t.decode(errors="replace") if t else ""
+
+    def close(self):
+        """Destroy the C handle now (idempotent)."""
+        h = getattr(self, "_h", None)
+        if h is not None and type(self)._destroy is not None:
+            type(self)._destroy(h)
+        self._h = None
+        self._parents = ()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False

@@ -1,0 +1,121 @@
+"""Arenas: the box, its sampling and its Fourier lattice (gridform_arena(3))."""
+
+import ctypes
+
+import numpy as np
+
+from ._lib import C, Handle, proto, enum, enum_name, ptr, BOUNDARY, _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip
+
+proto("gridform_arena_create", _i, _hp, _d, _d, _sz, _sz, _i)
+proto("gridform_arena_destroy", None, _vp)
+proto("gridform_arena_last_error", _s, _vp)
+proto("gridform_arena_get_shape", _i, _vp, _szp, _szp)
+proto("gridform_arena_get_extent", _i, _vp, _dp, _dp)
+proto("gridform_arena_get_boundary", _i, _vp, _ip)
+proto("gridform_arena_get_spacing", _i, _vp, _dp, _dp, _dp)
+proto("gridform_arena_positions", _i, _vp, _dp)
+proto("gridform_arena_get_nfreq", _i, _vp, _szp)
+proto("gridform_arena_wavevectors", _i, _vp, _dp)
+proto("gridform_arena_create_commensurate", _i, _hp, _d, _sz, _sz, _i)
+
+
+class Arena(Handle):
+    """A rectangular box of lx x ly metres sampled on nx x ny points.
+
+    boundary is 'periodic' (a torus: Fourier-multiplier kernels, learning)
+    or 'walled' (recorded arenas; EXACT kernels only).  Point (ix, iy) sits
+    at x = -lx/2 + (ix + 1/2) lx/nx, y = -ly/2 + (iy + 1/2) ly/ny metres:
+    the box is centred on the origin.  Every map on the arena is a NumPy
+    array of shape (ny, nx), C order (row iy, column ix), as the C library
+    stores it.  Use as a context manager or call close() to free it at
+    once."""
+
+    _destroy = staticmethod(C.gridform_arena_destroy)
+    _last_error = staticmethod(C.gridform_arena_last_error)
+
+    def __init__(self, lx, ly, nx, ny, boundary="periodic"):
+        super().__init__()
+        self._create(C.gridform_arena_create, float(lx), float(ly), int(nx), int(ny),
+                     enum(BOUNDARY, boundary, "boundary"))
+
+    @classmethod
+    def commensurate(cls, k, periods_x, nx, boundary="periodic"):
+        """The box that holds a hexagonal lattice of wavenumber k (rad/m;
+        field spacing a = 4 pi / (sqrt(3) k)) exactly, in the orientation of
+        lattice_wavevectors at angle 0 (waves at 0, 120 and 240 degrees,
+        rows of field peaks along x): lx = periods_x 4 pi / k, ly = m a with
+        m = round(sqrt(3) periods_x), on nx points along x and about
+        nx ly / lx along y (gridform_arena_create_commensurate(3))."""
+        self = cls.__new__(cls)
+        Handle.__init__(self)
+        self._create(C.gridform_arena_create_commensurate, float(k), int(periods_x), int(nx),
+                     enum(BOUNDARY, boundary, "boundary"))
+        return self
+
+    @property
+    def shape(self):
+        """(ny, nx): the NumPy shape of one map on this arena."""
+        nx, ny = _sz(), _sz()
+        self._call(C.gridform_arena_get_shape, ctypes.byref(nx), ctypes.byref(ny))
+        return (ny.value, nx.value)
+
+    @property
+    def nx(self):
+        return self.shape[1]
+
+    @property
+    def ny(self):
+        return self.shape[0]
+
+    @property
+    def extent(self):
+        """(lx, ly) in metres."""
+        lx, ly = _d(), _d()
+        self._call(C.gridform_arena_get_extent, ctypes.byref(lx), ctypes.byref(ly))
+        return (lx.value, ly.value)
+
+    @property
+    def boundary(self):
+        """'periodic' or 'walled'."""
+        b = _i()
+        self._call(C.gridform_arena_get_boundary, ctypes.byref(b))
+        return enum_name(BOUNDARY, b.value)
+
+    @property
+    def spacing(self):
+        """(dx, dy, dA): the sampling steps lx/nx, ly/ny in metres and the
+        area element dx dy in square metres (the weight of every discrete
+        integral in the library)."""
+        dx, dy, da = _d(), _d(), _d()
+        self._call(C.gridform_arena_get_spacing, ctypes.byref(dx), ctypes.byref(dy), ctypes.byref(da))
+        return (dx.value, dy.value, da.value)
+
+    @property
+    def nfreq(self):
+        """ny (nx//2 + 1): the number of bins of the real-FFT lattice."""
+        n = _sz()
+        self._call(C.gridform_arena_get_nfreq, ctypes.byref(n))
+        return n.value
+
+    def positions(self):
+        """The points' positions, shape (ny, nx, 2): [..., 0] = x and
+        [..., 1] = y in metres."""
+        ny, nx = self.shape
+        out = np.empty((ny, nx, 2))
+        self._call(C.gridform_arena_positions, ptr(out))
+        return out
+
+    def wavevectors(self):
+        """The wavevectors of the real-FFT lattice, shape (ny, nx//2+1, 2):
+        (kx, ky) in rad/m, in the order of every spectrum the library
+        returns."""
+        ny, nx = self.shape
+        out = np.empty((ny, nx // 2 + 1, 2))
+        self._call(C.gridform_arena_wavevectors, ptr(out))
+        return out
+
+    def __repr__(self):
+        if self.closed:
+            return "<gridform.Arena closed>"
+        (ny, nx), (lx, ly) = self.shape, self.extent
+        return "<gridform.Arena %g x %g m, %d x %d points, %s>" % (lx, ly, nx, ny, self.boundary)

@@ -1,0 +1,157 @@
+"""The centre-surround attractor network (gridform_attractor(3), doc/theory.md §5.1)."""
+
+import ctypes
+
+import numpy as np
+
+from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, OK, CONTINUE, NONLINEARITY, PRECISION,
+                   PROGRESS_FN, _i, _d, _sz, _vp, _s, _hp, _dp, _ip, _u64)
+from .learner import progress_callback
+
+proto("gridform_attractor_create", _i, _hp, _vp)
+proto("gridform_attractor_destroy", None, _vp)
+proto("gridform_attractor_last_error", _s, _vp)
+proto("gridform_attractor_set_gain", _i, _vp, _d)
+proto("gridform_attractor_set_tau", _i, _vp, _d)
+proto("gridform_attractor_set_dt", _i, _vp, _d)
+proto("gridform_attractor_set_input", _i, _vp, _d)
+proto("gridform_attractor_set_nonlinearity", _i, _vp, _i)
+proto("gridform_attractor_set_velocity_coupling", _i, _vp, _d, _d)
+proto("gridform_attractor_set_velocity", _i, _vp, _d, _d)
+proto("gridform_attractor_get_parameters", _i, _vp, _dp, _dp, _dp, _dp, _ip)
+proto("gridform_attractor_seed", _i, _vp, _u64, _d)
+proto("gridform_attractor_set_rates", _i, _vp, _dp)
+proto("gridform_attractor_get_rates", _i, _vp, _dp)
+proto("gridform_attractor_get_time", _i, _vp, _dp)
+proto("gridform_attractor_iterate", _i, _vp, _sz)
+proto("gridform_attractor_run", _i, _vp, _sz, _d, PROGRESS_FN, _vp)
+proto("gridform_attractor_reset_displacement", _i, _vp)
+proto("gridform_attractor_get_displacement", _i, _vp, _dp, _dp)
+proto("gridform_attractor_set_precision", _i, _vp, _i)
+proto("gridform_attractor_get_precision", _i, _vp, _ip)
+
+
+class Attractor(Handle):
+    """A rate network tau dr/dt = -r + phi(J * r + b) on the kernel's
+    (periodic) arena as a neural sheet, J = gain Sigma / max Sigma~, with
+    four direction-tuned populations for path integration.
+
+    Rates are (ny, nx) arrays (the mean over the populations); times are
+    in seconds, velocities in m/s, the shift in metres.  Defaults: gain
+    1.1, tau 0.01 s, dt 0.001 s, input b 1, 'relu', shift pi/(10 k*),
+    alpha 0.1 s/m, velocity 0.  The kernel is kept alive as long as the
+    network."""
+
+    _destroy = staticmethod(C.gridform_attractor_destroy)
+    _last_error = staticmethod(C.gridform_attractor_last_error)
+
+    def __init__(self, kernel):
+        super().__init__()
+        self.kernel = kernel
+        self._create(C.gridform_attractor_create, kernel.handle, parents=(kernel,))
+        self._shape = kernel.arena.shape
+
+    def set_gain(self, gain):
+        """Growth factor of the most unstable mode (> 1 forms a pattern)."""
+        self._call(C.gridform_attractor_set_gain, float(gain))
+
+    def set_tau(self, tau):
+        """Time constant in seconds."""
+        self._call(C.gridform_attractor_set_tau, float(tau))
+
+    def set_dt(self, dt):
+        """Step in seconds."""
+        self._call(C.gridform_attractor_set_dt, float(dt))
+
+    def set_input(self, b):
+        """The uniform feed-forward input b."""
+        self._call(C.gridform_attractor_set_input, float(b))
+
+    def set_nonlinearity(self, kind):
+        """'relu' (default), 'linear' or 'tanh'."""
+        self._call(C.gridform_attractor_set_nonlinearity, enum(NONLINEARITY, kind, "nonlinearity"))
+
+    def set_velocity_coupling(self, shift, alpha):
+        """Weight shift (metres) of the direction-tuned populations and the
+        velocity gain alpha (s/m) of their input."""
+        self._call(C.gridform_attractor_set_velocity_coupling, float(shift), float(alpha))
+
+    def set_velocity(self, vx, vy):
+        """The animal's velocity in m/s."""
+        self._call(C.gridform_attractor_set_velocity, float(vx), float(vy))
+
+    def set_precision(self, precision):
+        """'double' (default) or 'single': the working precision of the
+        rates, transforms and step (rates still go in and out as float64);
+        switching keeps the rates, rounded."""
+        self._call(C.gridform_attractor_set_precision, enum(PRECISION, precision, "precision"))
+
+    @property
+    def precision(self):
+        """'double' or 'single'."""
+        p = _i()
+        self._call(C.gridform_attractor_get_precision, ctypes.byref(p))
+        return enum_name(PRECISION, p.value)
+
+    @property
+    def parameters(self):
+        """A dict: gain, tau (s), dt (s), input b and nonlinearity (name)."""
+        g, t, d, b, n = _d(), _d(), _d(), _d(), _i()
+        self._call(C.gridform_attractor_get_parameters, ctypes.byref(g), ctypes.byref(t), ctypes.byref(d),
+                   ctypes.byref(b), ctypes.byref(n))
+        return {"gain": g.value, "tau": t.value, "dt": d.value, "input": b.value,
+                "nonlinearity": enum_name(NONLINEARITY, n.value)}
+
+    def seed(self, seed, amplitude=0.1):
+        """Random rates (the library's generator; see the C page)."""
+        self._call(C.gridform_attractor_seed, int(seed), float(amplitude))
+
+    def get_rates(self):
+        """The rates, shape (ny, nx)."""
+        out = np.empty(self._shape)
+        self._call(C.gridform_attractor_get_rates, ptr(out))
+        return out
+
+    def set_rates(self, rates):
+        """Set every population's rates from one (ny, nx) array."""
+        r = inarray(rates, "rates", shape=self._shape)
+        self._call(C.gridform_attractor_set_rates, ptr(r))
+
+    rates = property(get_rates, set_rates, doc="The rates, shape (ny, nx) (a copy each way).")
+
+    @property
+    def time(self):
+        """Simulated time in seconds since the last seed or set_rates."""
+        t = _d()
+        self._call(C.gridform_attractor_get_time, ctypes.byref(t))
+        return t.value
+
+    def iterate(self, nsteps):
+        """Take nsteps steps of dt."""
+        self._call(C.gridform_attractor_iterate, int(nsteps))
+
+    def run(self, max_steps, tol=1e-6, progress=None):
+        """Step until the relative change of the rates per time constant
+        falls below tol (True) or max_steps ran out (False).
+        progress(done, total, change) may return True to cancel
+        (GridformError ECANCELED)."""
+        cb, box = progress_callback(progress)
+        try:
+            rc = self._call(C.gridform_attractor_run, int(max_steps), float(tol), cb, None, ok=(OK, CONTINUE))
+        except Exception:
+            if box["exc"] is not None:
+                raise box["exc"]
+            raise
+        return rc == OK
+
+    def reset_displacement(self):
+        """Start measuring the pattern's displacement from here."""
+        self._call(C.gridform_attractor_reset_displacement)
+
+    @property
+    def displacement(self):
+        """(dx, dy): the pattern's displacement on the sheet in metres since
+        reset_displacement, from the phases of its strongest modes."""
+        dx, dy = _d(), _d()
+        self._call(C.gridform_attractor_get_displacement, ctypes.byref(dx), ctypes.byref(dy))
+        return dx.value, dy.value

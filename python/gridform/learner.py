@@ -1,0 +1,161 @@
+"""The pattern-forming learning dynamics (gridform_learner(3), doc/theory.md §2 to §4)."""
+
+import ctypes
+
+import numpy as np
+
+from ._lib import (C, Handle, proto, enum, inarray, ptr, OK, CONTINUE, NONLINEARITY, COUPLING, INTEGRATOR,
+                   PLANNING, PROGRESS_FN, _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _u64)
+
+proto("gridform_learner_create", _i, _hp, _vp, _sz)
+proto("gridform_learner_destroy", None, _vp)
+proto("gridform_learner_last_error", _s, _vp)
+proto("gridform_learner_set_nonlinearity", _i, _vp, _i, _d)
+proto("gridform_learner_set_coupling", _i, _vp, _i)
+proto("gridform_learner_set_integrator", _i, _vp, _i)
+proto("gridform_learner_set_step", _i, _vp, _d)
+proto("gridform_learner_get_step", _i, _vp, _dp)
+proto("gridform_learner_get_euler_limit", _i, _vp, _dp)
+proto("gridform_learner_set_threads", _i, _vp, _i)
+proto("gridform_learner_set_planning", _i, _vp, _i)
+proto("gridform_learner_seed", _i, _vp, _u64, _d)
+proto("gridform_learner_set_maps", _i, _vp, _dp)
+proto("gridform_learner_get_maps", _i, _vp, _dp)
+proto("gridform_learner_get_nmaps", _i, _vp, _szp)
+proto("gridform_learner_get_time", _i, _vp, _dp, _szp)
+proto("gridform_learner_iterate", _i, _vp, _sz)
+proto("gridform_learner_run", _i, _vp, _sz, _d, PROGRESS_FN, _vp)
+proto("gridform_learner_objective", _i, _vp, _dp, _dp)
+
+
+def progress_callback(progress):
+    """A C progress callback calling progress(done, total, value); a true
+    return value cancels the run.  An exception raised by progress
+    cancels it too (and is re-raised by the caller)."""
+    box = {"exc": None}
+
+    def cb(done, total, value, user):
+        try:
+            return 1 if progress(done, total, value) else 0
+        except BaseException as e:  # cannot unwind through C
+            box["exc"] = e
+            return 1
+    return (PROGRESS_FN(cb) if progress is not None else PROGRESS_FN()), box
+
+
+class Learner(Handle):
+    """nmaps maps on the kernel's arena learning under the pattern-forming
+    dynamics dg/dt = Sigma g - lambda g (+ coupling, + nonlinearity), each
+    held at unit norm sum g^2 dA = 1 (so maps are in 1/m).
+
+    Maps are (nmaps, ny, nx) float64 arrays.  Time is in units of 1/Sigma~
+    (square metres for unit-integral tuning curves).  The kernel is kept
+    alive as long as the learner."""
+
+    _destroy = staticmethod(C.gridform_learner_destroy)
+    _last_error = staticmethod(C.gridform_learner_last_error)
+
+    def __init__(self, kernel, nmaps):
+        super().__init__()
+        self.kernel = kernel
+        self._create(C.gridform_learner_create, kernel.handle, int(nmaps), parents=(kernel,))
+        self._shape = (self.nmaps,) + kernel.arena.shape
+
+    @property
+    def nmaps(self):
+        """The number of maps."""
+        n = _sz()
+        self._call(C.gridform_learner_get_nmaps, ctypes.byref(n))
+        return n.value
+
+    def set_nonlinearity(self, kind, strength=0.0):
+        """'linear', 'relu' (default), 'soft' (penalty of the given strength,
+        in the units of Sigma~) or 'tanh' (the odd control of the given
+        strength)."""
+        self._call(C.gridform_learner_set_nonlinearity, enum(NONLINEARITY, kind, "nonlinearity"), float(strength))
+
+    def set_coupling(self, kind):
+        """'independent' (default), 'sanger' (ordered) or 'symmetric'."""
+        self._call(C.gridform_learner_set_coupling, enum(COUPLING, kind, "coupling"))
+
+    def set_integrator(self, kind):
+        """'exponential' (default for Fourier kernels) or 'euler'."""
+        self._call(C.gridform_learner_set_integrator, enum(INTEGRATOR, kind, "integrator"))
+
+    def set_step(self, dt):
+        """The step dt in model time (units of 1/Sigma~)."""
+        self._call(C.gridform_learner_set_step, float(dt))
+
+    @property
+    def step(self):
+        """The step dt in use (units of 1/Sigma~)."""
+        d = _d()
+        self._call(C.gridform_learner_get_step, ctypes.byref(d))
+        return d.value
+
+    @property
+    def euler_limit(self):
+        """The largest stable explicit-Euler step of the linear part,
+        2/(max Sigma~ - min Sigma~) (doc/theory.md §2.2)."""
+        d = _d()
+        self._call(C.gridform_learner_get_euler_limit, ctypes.byref(d))
+        return d.value
+
+    def set_threads(self, n):
+        """Worker threads for the steps (results do not depend on it)."""
+        self._call(C.gridform_learner_set_threads, int(n))
+
+    def set_planning(self, rigor):
+        """FFTW planning rigor: 'estimate' (default), 'measure', 'patient'."""
+        self._call(C.gridform_learner_set_planning, enum(PLANNING, rigor, "planning"))
+
+    @property
+    def time(self):
+        """(model time, steps taken) since the last seed or set_maps."""
+        t, n = _d(), _sz()
+        self._call(C.gridform_learner_get_time, ctypes.byref(t), ctypes.byref(n))
+        return t.value, n.value
+
+    def seed(self, seed, amplitude=1.0):
+        """Random initial maps, uniform in [-amplitude, amplitude), from the
+        library's xoshiro256** generator (the same on every platform)."""
+        self._call(C.gridform_learner_seed, int(seed), float(amplitude))
+
+    def set_maps(self, maps):
+        """Copy in maps of shape (nmaps, ny, nx)."""
+        g = inarray(maps, "maps", shape=self._shape)
+        self._call(C.gridform_learner_set_maps, ptr(g))
+
+    def get_maps(self):
+        """A copy of the maps, shape (nmaps, ny, nx), 1/m (unit norm)."""
+        out = np.empty(self._shape)
+        self._call(C.gridform_learner_get_maps, ptr(out))
+        return out
+
+    maps = property(get_maps, set_maps, doc="The maps, shape (nmaps, ny, nx) (a copy each way).")
+
+    def iterate(self, nsteps):
+        """Take nsteps steps."""
+        self._call(C.gridform_learner_iterate, int(nsteps))
+
+    def run(self, max_steps, tol=1e-6, progress=None):
+        """Step until converged or max_steps.  Returns True when converged
+        (GRIDFORM_OK), False when max_steps ran out (GRIDFORM_CONTINUE).
+        progress(done, total, value) is called as the C page describes; a
+        true return cancels (GridformError ECANCELED)."""
+        cb, box = progress_callback(progress)
+        try:
+            rc = self._call(C.gridform_learner_run, int(max_steps), float(tol), cb, None, ok=(OK, CONTINUE))
+        except Exception:
+            if box["exc"] is not None:
+                raise box["exc"]
+            raise
+        return rc == OK
+
+    def objective(self):
+        """(per-map Rayleigh quotients g_j^T Sigma g_j as an (nmaps,) array,
+        their sum), in 1/m^2."""
+        per = np.empty(self._shape[0])
+        tot = _d()
+        self._call(C.gridform_learner_objective, ptr(per), ctypes.byref(tot))
+        return per, tot.value

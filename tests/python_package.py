@@ -1,0 +1,574 @@
+"""The Python package against the C library (run by tests/python_ffi.sh).
+
+    GRIDFORM_PY_TRACE=1 python3 tests/python_package.py PYTHON_REF
+
+PYTHON_REF is the tests/python_ref program: it makes a fixed set of library
+calls from C and prints their results (scalars on stdout, arrays as .npy).
+Each test below makes the same calls through the package with the same
+inputs and compares: exactly for integers, names and values the library
+computes identically, and within a stated tolerance where NumPy's memory
+alignment may pick a different FFTW code path (rtol 1e-12).  Analytic values
+(the DoG ring, the cubic gain of a hexagon, ...) are checked as well.  With
+GRIDFORM_PY_TRACE=1 the run fails unless every C function the package binds
+was called at least once.
+"""
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+
+import gridform as gf
+from gridform import _lib
+
+REF = {}
+REFDIR = None
+N, NW_X, NW_Y = 32, 16, 12
+RTOL = 1e-12
+
+
+def test_map(nx, ny):
+    """The test map of python_ref.c."""
+    iy, ix = np.meshgrid(np.arange(ny, dtype=float), np.arange(nx, dtype=float), indexing="ij")
+    return np.sin(0.3 * ix) + np.cos(0.7 * iy) + 0.01 * (ix * iy)
+
+
+def ref(key):
+    return REF[key]
+
+
+def reff(key):
+    return np.array([float(x) for x in REF[key]])
+
+
+def refarr(name):
+    return np.load(os.path.join(REFDIR, name + ".npy"))
+
+
+def close(a, b, rtol=RTOL, atol=0.0):
+    a, b = np.asarray(a), np.asarray(b)
+    if np.iscomplexobj(a) or np.iscomplexobj(b):
+        close(np.real(a), np.real(b), rtol, atol)
+        close(np.imag(a), np.imag(b), rtol, atol)
+        return
+    a, b = a.astype(float), b.astype(float)
+    if a.size == b.size == 1:
+        a, b = a.reshape(()), b.reshape(())
+    assert a.shape == b.shape, (a.shape, b.shape)
+    scale = max(float(np.max(np.abs(b))) if b.size else 0.0, 1e-300)
+    assert np.allclose(a, b, rtol=rtol, atol=atol + rtol * scale, equal_nan=True), \
+        "max |diff| %g (scale %g)" % (float(np.nanmax(np.abs(a - b))), scale)
+
+
+class Fixture:
+    """The handles of python_ref.c, made through the package."""
+
+    def __init__(self):
+        self.a = gf.Arena(2.2, 2.2, N, N, "periodic")
+        self.w = gf.Arena(1.0, 0.8, NW_X, NW_Y, "walled")
+        self.pc = gf.PlaceCode(self.a, "dog", 0.12, 2.0, 256, "lattice", 1)
+        self.pcr = gf.PlaceCode(self.a, "gaussian", 0.2, 1.0, 50, "random", 7)
+        self.pcu = gf.PlaceCode(self.w, "gaussian", 0.1, 1.0, 4, "lattice", 1)
+        self.k = gf.Kernel(self.pc, "fourier")
+        self.map0 = test_map(N, N)
+
+
+F = None
+
+
+def fixture():
+    global F
+    if F is None:
+        F = Fixture()
+    return F
+
+
+class TestStatus(unittest.TestCase):
+    def test_version_and_strerror(self):
+        self.assertEqual(gf.version(), " ".join(ref("version")))
+        self.assertEqual(gf.__version__, gf.version())
+        for c in range(11):
+            self.assertEqual(gf.strerror(c), " ".join(ref("strerror%d" % c)))
+
+    def test_errors(self):
+        with self.assertRaises(gf.GridformError) as cm:
+            gf.Arena(-1.0, 1.0, 8, 8)
+        e = cm.exception
+        self.assertEqual(e.code, gf.EINVAL)
+        self.assertEqual(e.name, gf.strerror(gf.EINVAL))
+        self.assertEqual(e.func, "gridform_arena_create")
+        self.assertIn("lx", e.detail)
+        self.assertEqual(gf.last_error(), e.detail)
+        with self.assertRaises(gf.GridformError) as cm:
+            gf.Kernel(gf.PlaceCode(fixture().a, "gaussian", 0.12, 1.0, 64)).ring()
+        self.assertEqual(cm.exception.code, gf.EUNDEFINED)
+        self.assertTrue(cm.exception.detail.startswith("gridform_kernel_ring"), cm.exception.detail)
+        with self.assertRaises(ValueError):
+            gf.Arena(1, 1, 8, 8, "toroidal")
+
+    def test_debug_allocation_hooks(self):
+        before = gf.debug.allocation_count()
+        with gf.Arena(1.0, 1.0, 8, 8):
+            pass
+        self.assertGreater(gf.debug.allocation_count(), before)
+        gf.debug.fail_allocation(1)
+        with self.assertRaises(gf.GridformError) as cm:
+            gf.Arena(1.0, 1.0, 8, 8)
+        self.assertEqual(cm.exception.code, gf.ENOMEM)
+        gf.debug.fail_allocation(0)
+        gf.Arena(1.0, 1.0, 8, 8).close()
+
+
+class TestHandleErrors(unittest.TestCase):
+    """Every handle's last_error carries the failing call's message, and the
+    raised GridformError carries the same text (doc: the detail begins with
+    the public function's name)."""
+
+    def check(self, handle, fn, *args, func=None):
+        with self.assertRaises(gf.GridformError) as cm:
+            fn(*args)
+        e = cm.exception
+        self.assertEqual(e.code, gf.EINVAL)
+        self.assertEqual(e.detail, handle.last_error())
+        self.assertTrue(e.detail.startswith(func), (func, e.detail))
+
+    def test_last_errors(self):
+        f = fixture()
+        with gf.Arena(1.0, 1.0, 8, 8) as a:
+            self.assertEqual(a.last_error(), "")
+        pc = gf.PlaceCode(f.a, "gaussian", 0.1, 1.0, 16)
+        self.check(pc, pc.set_centers, [[float("nan"), 0.0]], func="gridform_placecode_set_centers")
+        k = gf.Kernel(pc)
+        with self.assertRaises(gf.GridformError):
+            k.ring()
+        self.assertTrue(k.last_error().startswith("gridform_kernel_ring"), k.last_error())
+        lr = gf.Learner(f.k, 1)
+        self.check(lr, lr.set_step, -1.0, func="gridform_learner_set_step")
+        with gf.Scorer(gf.Arena(1.0, 1.0, 8, 8)) as s:
+            self.check(s, s.set_variant, 99, func="gridform_scorer_set_variant")
+        with gf.Amplitude() as am:
+            self.check(am, am.set_coefficients, 1.0, 0.0, -1.0, 1.0, func="gridform_amplitude_set_coefficients")
+        with gf.Attractor(f.k) as at:
+            self.check(at, at.set_tau, -1.0, func="gridform_attractor_set_tau")
+        with gf.Modules() as mo:
+            self.check(mo, mo.set_max, 0, func="gridform_modules_set_max")
+
+
+class TestArena(unittest.TestCase):
+    def test_geometry(self):
+        f = fixture()
+        self.assertEqual(f.a.shape, (N, N))
+        self.assertEqual([str(x) for x in f.a.shape[::-1]], ref("arena_shape"))
+        self.assertEqual((f.w.nx, f.w.ny), (NW_X, NW_Y))
+        close(f.w.extent, reff("arena_extent"), rtol=0)
+        self.assertEqual(f.w.boundary, "walled")
+        self.assertEqual(int(ref("arena_boundary")[0]), 2)
+        close(f.w.spacing, reff("arena_spacing"), rtol=0)
+        close(f.w.spacing, (1.0 / NW_X, 0.8 / NW_Y, 0.8 / (NW_X * NW_Y)), rtol=1e-15)
+        self.assertEqual(f.a.nfreq, int(ref("arena_nfreq")[0]))
+        self.assertEqual(f.a.nfreq, N * (N // 2 + 1))
+
+    def test_positions_and_wavevectors(self):
+        f = fixture()
+        p = f.a.positions()
+        close(p, refarr("arena_positions"), rtol=0)
+        # the box is centred on the origin, points at cell centres
+        close(p[0, 0], (-1.1 + 1.1 / N, -1.1 + 1.1 / N), rtol=1e-14)
+        kv = f.a.wavevectors()
+        close(kv, refarr("arena_wavevectors"), rtol=0)
+        close(kv[0, 1], (2 * math.pi / 2.2, 0.0), rtol=1e-14)
+
+    def test_commensurate(self):
+        with gf.Arena.commensurate(9.81, 2, 24, "periodic") as c:
+            r = ref("arena_commensurate")
+            self.assertEqual(c.shape[::-1], (int(r[0]), int(r[1])))
+            close(c.extent, [float(x) for x in r[2:]], rtol=0)
+            # doc/theory.md §1.5: lx = periods 4 pi / k, ly = round(sqrt 3 periods) a
+            a = 4 * math.pi / (math.sqrt(3) * 9.81)
+            close(c.extent, (2 * 4 * math.pi / 9.81, round(math.sqrt(3) * 2) * a), rtol=1e-14)
+            self.assertEqual(c.boundary, "periodic")
+
+    def test_context_manager(self):
+        with gf.Arena(1.0, 1.0, 8, 8) as a:
+            self.assertFalse(a.closed)
+        self.assertTrue(a.closed)
+        with self.assertRaises(ValueError):
+            a.shape
+        a.close()  # idempotent
+
+
+class TestPlaceCode(unittest.TestCase):
+    def test_getters(self):
+        f = fixture()
+        self.assertEqual(f.pc.ncells, int(ref("pc_ncells")[0]))
+        name, sigma, surround = f.pc.tuning
+        t = ref("pc_tuning")
+        self.assertEqual((name, sigma, surround), ("dog", float(t[1]), float(t[2])))
+        self.assertEqual(int(t[0]), 2)
+        self.assertIs(f.pc.arena, f.a)
+        self.assertEqual(ref("pc_arena_same"), ["1"])
+
+    def test_centers_and_response(self):
+        f = fixture()
+        close(f.pcr.centers(), refarr("pc_centers_random"), rtol=0)
+        xy3 = np.array([[0.1, 0.2], [1.0, 1.5], [2.0, 0.3]])
+        close(f.pc.response(xy3), refarr("pc_response"), rtol=RTOL)
+
+    def test_user_tuning_and_centres(self):
+        f = fixture()
+        f.pcu.set_centers([[0.2, 0.3], [0.5, 0.4], [0.8, 0.1]])
+        f.pcu.set_tuning_fn(lambda dx, dy: math.exp(-(dx * dx + 2 * dy * dy) / 0.02))
+        self.assertEqual(f.pcu.ncells, 3)
+        self.assertEqual(f.pcu.tuning[0], "user")
+        close(f.pcu.centers(), [[0.2, 0.3], [0.5, 0.4], [0.8, 0.1]], rtol=0)
+        r = f.pcu.response([[0.1, 0.2], [-0.3, 0.25]])
+        close(r, refarr("pc_response_user"), rtol=0)
+        # analytic: the user curve at the displacement from centre 0
+        close(r[0, 0], math.exp(-(0.01 + 2 * 0.01) / 0.02), rtol=1e-15)
+
+
+class TestKernel(unittest.TestCase):
+    def test_ring_spectrum_shells(self):
+        f = fixture()
+        self.assertEqual(f.k.mode, "fourier")
+        self.assertIs(f.k.arena, f.a)
+        kstar, spacing = f.k.ring()
+        close((kstar, spacing), reff("kernel_ring"), rtol=0)
+        # doc/theory.md §1.5: k*^2 = 2 ln s / (sigma^2 (s - 1)), a = 4 pi / (sqrt 3 k*)
+        k_analytic = math.sqrt(2 * math.log(2.0) / (0.12 ** 2))
+        close(kstar, k_analytic, rtol=1e-9)
+        close(spacing, 4 * math.pi / (math.sqrt(3) * k_analytic), rtol=1e-9)
+        close(f.k.spectrum(), refarr("kernel_spectrum"), rtol=0)
+        prof = f.k.radial_profile([1.0, 5.0, 9.81, 20.0])
+        close(prof, reff("kernel_profile"), rtol=0)
+        # Sigma~(k) = |p~(k)|^2 / (lx ly), p~ = exp(-s2 k2/2) - exp(-2 s2 k2/2)
+        pk = math.exp(-0.0144 * 25 / 2) - math.exp(-2 * 0.0144 * 25 / 2)
+        close(prof[1], pk * pk / (2.2 * 2.2), rtol=1e-12)
+        km, val, mult = f.k.shells(6)
+        close(km, reff("kernel_shells_k"), rtol=0)
+        close(val, reff("kernel_shells_value"), rtol=0)
+        self.assertEqual([int(x) for x in mult], [int(x) for x in ref("kernel_shells_mult")])
+
+    def test_apply(self):
+        f = fixture()
+        out = f.k.apply(f.map0)
+        close(out, refarr("kernel_apply"))
+        # a stack applies map by map
+        st = f.k.apply(np.stack([f.map0, 2 * f.map0]))
+        close(st[1], 2 * out, rtol=1e-12)
+
+    def test_exact_and_radial(self):
+        f = fixture()
+        f.pcu.set_centers([[0.2, 0.3], [0.5, 0.4], [0.8, 0.1]])
+        f.pcu.set_tuning_fn(lambda dx, dy: math.exp(-(dx * dx + 2 * dy * dy) / 0.02))
+        with gf.Kernel(f.pcu, "exact") as ke:
+            self.assertEqual(ke.mode, "exact")
+            self.assertEqual(int(ref("kernel_mode_exact")[0]), 2)
+            close(ke.apply(test_map(NW_X, NW_Y)), refarr("kernel_apply_exact"))
+        with gf.Kernel(f.pcu, "averaged", centered=True) as kav:
+            self.assertEqual((kav.mode, kav.centered), ("averaged", True))
+            self.assertEqual(int(ref("kernel_mode_averaged")[0]), 4 | 0x100)
+            out = kav.apply(test_map(NW_X, NW_Y))
+            close(out, refarr("kernel_apply_averaged"))
+            close(out.sum(), 0.0, atol=1e-12 * np.abs(out).sum())   # centred: no constant mode
+        with gf.Kernel.from_spectrum(f.a, f.k.spectrum()) as ks:
+            ks.set_centered(True)
+            self.assertEqual((ks.mode, ks.centered), ("spectrum", True))
+            self.assertEqual(int(ref("kernel_mode_spectrum")[0]), 5 | 0x100)
+            close(ks.apply(f.map0), refarr("kernel_apply_spectrum"))
+            self.assertEqual(ks.spectrum()[0, 0], 0.0)
+        with gf.Kernel.radial(f.a, lambda k: math.exp(-(k - 8) ** 2 / 4)) as kr:
+            self.assertEqual(kr.mode, "radial")
+            close(kr.ring(), reff("kernel_ring_radial"), rtol=0)
+            close(kr.spectrum(), refarr("kernel_spectrum_radial"), rtol=0)
+
+
+class TestLearner(unittest.TestCase):
+    def test_learner(self):
+        f = fixture()
+        with gf.Learner(f.k, 3) as l:
+            self.assertEqual(l.nmaps, 3)
+            self.assertEqual(int(ref("learner_nmaps")[0]), 3)
+            l.set_nonlinearity("relu", 0.0)
+            l.set_coupling("sanger")
+            l.set_integrator("exponential")
+            l.set_threads(1)
+            l.set_planning("estimate")
+            lim = l.euler_limit
+            close(lim, reff("learner_euler_limit"), rtol=0)
+            # doc/theory.md §2.2: 2 / (max Sigma~ - min Sigma~)
+            sp = f.k.spectrum()
+            close(lim, 2 / (sp.max() - sp.min()), rtol=1e-12)
+            l.set_step(0.5 * lim)
+            close(l.step, reff("learner_step"), rtol=0)
+            l.seed(11, 1.0)
+            l.iterate(5)
+            t = ref("learner_time")
+            close(l.time[0], float(t[0]), rtol=0)
+            self.assertEqual(l.time[1], int(t[1]))
+            per, tot = l.objective()
+            close(np.append(per, tot), reff("learner_objective"))
+            m = l.get_maps()
+            close(m, refarr("learner_maps"))
+            # unit norm: sum g^2 dA = 1 (doc/theory.md §2.2)
+            close(np.sum(m ** 2, axis=(1, 2)) * f.a.spacing[2], np.ones(3), rtol=1e-12)
+            calls = []
+            converged = l.run(20, 1e-3, progress=lambda d, n, v: calls.append((d, n, v)) and False)
+            r = ref("learner_run")
+            self.assertEqual(converged, int(r[0]) == gf.OK)
+            self.assertEqual(l.time[1], int(r[2]))
+            close(l.time[0], float(r[1]), rtol=1e-12)
+            self.assertTrue(calls)
+            stack = np.stack([f.map0 * (j + 1) + j for j in range(3)])
+            l.set_coupling("independent")
+            l.maps = stack
+            self.assertEqual(l.time, (0.0, 0))
+            l.iterate(2)
+            close(l.maps, refarr("learner_maps_set"))
+            with self.assertRaises(gf.GridformError) as cm:
+                l.run(50, 1e-12, progress=lambda d, n, v: True)
+            self.assertEqual(cm.exception.code, gf.ECANCELED)
+            with self.assertRaises(ValueError):
+                l.set_maps(np.zeros((2, N, N)))
+
+
+class TestAmplitude(unittest.TestCase):
+    def test_equations(self):
+        f = fixture()
+        with gf.Amplitude() as am:
+            am.set_coefficients(0.1, 0.5, 1.0, 2.0)
+            close(am.coefficients, reff("amp_coefficients"), rtol=0)
+            am.seed(3, 0.01)
+            s = reff("amp_seeded")
+            close(am.state, s[0::2] + 1j * s[1::2], rtol=0)
+            am.iterate(0.05, 2000)
+            s = reff("amp_state")
+            close(np.abs(am.state - (s[0::2] + 1j * s[1::2])), np.zeros(3), atol=1e-13)
+            close(am.time, reff("amp_time")[0], rtol=0)
+            am.set_tolerance(0.02)
+            cls = am.classify()
+            self.assertEqual(_lib.PATTERN[cls], int(ref("amp_classify")[0]))
+            self.assertEqual(cls, "hexagons")   # gamma > 0: positive peaks
+            for name, val in _lib.PATTERN.items():
+                ex, st = am.stability(name)
+                self.assertEqual((int(ex), int(st)), tuple(int(x) for x in ref("amp_stability%d" % val)), name)
+            rs, rh = am.fixed_point("stripes"), am.fixed_point("hexagons")
+            close((rs, rh), reff("amp_fixed_point"), rtol=0)
+            # doc/theory.md §3.6: R = sqrt(mu/g0); S R^2 - gamma R - mu = 0
+            close(rs, math.sqrt(0.1), rtol=1e-15)
+            close(5 * rh * rh - 0.5 * rh - 0.1, 0.0, atol=1e-15)
+            close(np.abs(am.state), np.full(3, rh), rtol=1e-3)   # converged near the fixed point
+            am.state = [0.1 + 0.2j, -0.3 + 0.05j, 0.4j]
+            self.assertEqual(am.time, 0.0)
+            am.iterate(0.01, 10)
+            s = reff("amp_state_set")
+            close(np.abs(am.state - (s[0::2] + 1j * s[1::2])), np.zeros(3), atol=1e-15)
+            co = am.from_kernel(f.k, "relu", 10.0)
+            close(co, reff("amp_from_kernel"), rtol=1e-12)
+            # doc/theory.md §3.5: RELU gives gamma = strength / sqrt(2 pi), g0 = g1 = 2 mu
+            mu, gamma, g0, g1 = co
+            close(gamma, 10.0 / math.sqrt(2 * math.pi), rtol=1e-12)
+            close((g0, g1), (2 * mu, 2 * mu), rtol=1e-12)
+        with gf.Amplitude(mu=-1.0) as am:
+            self.assertEqual(am.coefficients[0], -1.0)
+            with self.assertRaises(gf.GridformError) as cm:
+                am.fixed_point("stripes")
+            self.assertEqual(cm.exception.code, gf.EUNDEFINED)
+
+    def test_lattices(self):
+        f = fixture()
+        kxky, kused = gf.lattice_wavevectors(f.a, "hex", 9.81, 0.1)
+        self.assertEqual(kxky.shape, (int(ref("lattice_nwaves")[0]), 2))
+        close(kxky.ravel(), reff("lattice_wavevectors"), rtol=0)
+        close(kused, reff("lattice_k_used")[0], rtol=0)
+        close(kxky.sum(axis=0), (0.0, 0.0), atol=1e-12)   # a closed triad
+        lat = gf.lattice_synthesize(f.a, "hex", 9.81, 0.1, (0.3, 0.2))
+        close(lat, refarr("lattice_hex"))
+        g = gf.cubic_gain(f.a, lat)
+        close(g, reff("cubic_gain")[0], rtol=1e-12)
+        close(g, 2 / math.sqrt(6), rtol=1e-10)   # doc/theory.md §3.3, eq. (3.6)
+        objs = [gf.pattern_objective(f.k, lat, "linear", 0.0), gf.pattern_objective(f.k, lat, "relu", 0.0),
+                gf.pattern_objective(f.k, lat, "soft", 2.0), gf.pattern_objective(f.k, lat, "tanh", 1.0)]
+        close(objs, reff("pattern_objective"), rtol=1e-12)
+
+
+class TestAttractor(unittest.TestCase):
+    def test_network(self):
+        f = fixture()
+        with gf.Attractor(f.k) as at:
+            at.set_gain(1.2)
+            at.set_tau(0.01)
+            at.set_dt(0.002)
+            at.set_input(1.0)
+            at.set_nonlinearity("relu")
+            at.set_velocity_coupling(0.02, 0.1)
+            at.set_velocity(0.0, 0.0)
+            p = at.parameters
+            r = reff("attractor_parameters")
+            close((p["gain"], p["tau"], p["dt"], p["input"]), r[:4], rtol=0)
+            self.assertEqual(_lib.NONLINEARITY[p["nonlinearity"]], int(r[4]))
+            at.seed(5, 0.1)
+            at.iterate(50)
+            close(at.rates, refarr("attractor_rates"))
+            close(at.time, reff("attractor_time")[0], rtol=1e-15)
+            at.reset_displacement()
+            at.set_velocity(0.2, 0.0)
+            at.iterate(30)
+            close(at.displacement, reff("attractor_displacement"), rtol=1e-9, atol=1e-12)
+            done = at.run(20, 1e-12)
+            self.assertEqual(done, int(ref("attractor_run")[0]) == gf.OK)
+            at.rates = np.abs(f.map0)
+            at.iterate(3)
+            close(at.rates, refarr("attractor_rates_set"))
+            self.assertEqual(at.precision, "double")
+            at.set_precision("single")
+            self.assertEqual(at.precision, "single")
+            self.assertEqual(int(ref("attractor_precision")[0]), 2)
+            at.iterate(3)
+            close(at.rates, refarr("attractor_rates_single"), rtol=1e-6)
+
+
+class TestScorer(unittest.TestCase):
+    def test_scores(self):
+        f = fixture()
+        lat = gf.lattice_synthesize(f.a, "hex", 9.81, 0.1, (0.3, 0.2))
+        with gf.Scorer(f.a) as s:
+            s.set_variant("mean")
+            s.set_boundary("periodic")
+            s.set_min_overlap(20)
+            s.set_annuli_m(0.22, 0.66, 1.32, 8)
+            close(s.autocorr(lat), refarr("scorer_sac"))
+            s60, s90, spc, ori = s.score(np.stack([lat, f.map0, lat + 0.05 * f.map0]))
+            close(s60, reff("scorer_score60"), rtol=1e-10)
+            close(s90, reff("scorer_score90"), rtol=1e-10)
+            # not the ideal lattice's: its equidistant peaks tie (python_ref.c)
+            close(spc[1:], reff("scorer_spacing")[1:], rtol=1e-10)
+            close(ori[1:], reff("scorer_orientation")[1:], rtol=1e-10, atol=1e-12)
+            self.assertGreater(s60[0], 0.5)   # an ideal hexagon, small annuli
+            k = s.dominant_k(lat)
+            close(k, reff("dominant_k")[0], rtol=1e-12)
+            kxky, kused = gf.lattice_wavevectors(f.a, "hex", 9.81, 0.1)
+            # within one Fourier-lattice step (2 pi / 2.2 m) of one of the three
+            # snapped waves (equal amplitudes, so any may win; the estimate
+            # interpolates between bins)
+            self.assertLess(np.min(np.abs(np.hypot(kxky[:, 0], kxky[:, 1]) - k)), 2 * math.pi / 2.2)
+            self.assertTrue(math.isnan(s.dominant_k(np.ones((N, N)))))
+
+    def test_population_and_modules(self):
+        f = fixture()
+        lat = gf.lattice_synthesize(f.a, "hex", 9.81, 0.1, (0.3, 0.2))
+        with gf.Scorer(f.a) as s:
+            nbins, dk = s.spectrum_bins()
+            r = ref("spectrum_bins")
+            self.assertEqual(nbins, int(r[0]))
+            close(dk, float(r[1]), rtol=0)
+            close(dk, 2 * math.pi / 2.2, rtol=1e-15)
+            kmag, power, kpeak, nused = s.population_spectrum(np.stack([lat, f.map0, lat + 0.05 * f.map0]),
+                                                              unit_variance=True)
+            close(kmag, reff("population_kmag"), rtol=0)
+            close(power, reff("population_power"), rtol=1e-10)
+            r = ref("population_peak")
+            close(kpeak, float(r[0]), rtol=1e-10)
+            self.assertEqual(nused, int(r[1]))
+            # no map with variance: NaN, nothing raised
+            _, pw, kp, nu = s.population_spectrum(np.ones((2, N, N)))
+            self.assertTrue(np.all(np.isnan(pw)) and math.isnan(kp) and nu == 0)
+        with gf.Modules(max_modules=4, min_score=0.3, orientation_cue=True) as mo:
+            i = np.arange(22)
+            j, q = i % 5 - 2, i % 3 - 1
+            spacing = np.where(i < 10, 0.5, 0.7) * (1 + 0.01 * j)
+            orientation = np.where(i < 10, 0.1, 0.5) + 0.005 * q
+            score60 = np.where(i >= 20, 0.1, 1.0 + 0.01 * j)
+            res = mo.find(spacing, orientation, score60)
+            self.assertEqual(len(res.spacing), int(ref("modules_n")[0]))
+            close(res.spacing, reff("modules_spacing"), rtol=0)
+            close(res.orientation, reff("modules_orientation"), rtol=0)
+            close(res.ratio, reff("modules_ratio"), rtol=0)
+            self.assertEqual(list(res.count), [int(x) for x in ref("modules_count")])
+            self.assertEqual(list(res.labels), [int(x) for x in ref("modules_labels")])
+            # two modules, each the geometric mean of its ten spacings; the
+            # maps under the score threshold do not enter
+            self.assertEqual(len(res.spacing), 2)
+            close(res.spacing, (np.exp(np.mean(np.log(spacing[:10]))), np.exp(np.mean(np.log(spacing[10:20])))),
+                  rtol=1e-9)
+            self.assertEqual(list(res.count), [10, 10])
+            self.assertEqual(list(res.labels[20:]), [-1, -1])
+
+    def test_ratemap(self):
+        t = np.arange(200, dtype=float)
+        x, y = 0.49 * np.sin(0.37 * t), 0.39 * np.cos(0.23 * t)
+        xy = np.stack([x, y], axis=1)
+        act = np.stack([x + y, x * y], axis=1)
+        with gf.Arena(1.0, 0.8, 5, 4, "walled") as ra:
+            maps, occ = gf.ratemap_accumulate(ra, xy, act, 2.0)
+        close(maps, refarr("ratemap_maps"), rtol=1e-14)
+        close(occ, refarr("ratemap_occupancy"), rtol=0)
+        self.assertEqual(occ.sum(), 200)
+
+
+class TestIO(unittest.TestCase):
+    def test_npy_image_wisdom(self):
+        f = fixture()
+        with tempfile.TemporaryDirectory() as d:
+            g = np.random.default_rng(3).normal(size=(2, 5, 7))
+            p = os.path.join(d, "g.npy")
+            gf.npy_write(p, g)
+            self.assertTrue(np.array_equal(np.load(p), g))      # NumPy reads the library's file
+            self.assertTrue(np.array_equal(gf.npy_read(p), g))
+            np.save(os.path.join(d, "f32.npy"), np.asfortranarray(g[0].astype(">f4")))
+            self.assertTrue(np.array_equal(gf.npy_read(os.path.join(d, "f32.npy")),
+                                           g[0].astype(np.float32).astype(np.float64)))
+            # the C helper's arrays read back through the library's reader
+            self.assertTrue(np.array_equal(gf.npy_read(os.path.join(REFDIR, "kernel_spectrum.npy")),
+                                           refarr("kernel_spectrum")))
+            lat = gf.lattice_synthesize(f.a, "hex", 9.81, 0.1, (0.3, 0.2))
+            img = os.path.join(d, "image.ppm")
+            gf.image_write_maps(img, np.stack([lat, f.map0]), ncols=2, scaling="symmetric", zoom=2)
+            with open(img, "rb") as f1, open(os.path.join(REFDIR, "image.ppm"), "rb") as f2:
+                self.assertEqual(f1.read(), f2.read())
+            with self.assertRaises(gf.GridformError) as cm:
+                gf.npy_read(os.path.join(d, "missing.npy"))
+            self.assertEqual(cm.exception.code, gf.EIO)
+            w1, w2 = os.path.join(d, "w1"), os.path.join(d, "w2")
+            gf.wisdom_export(w1)
+            gf.wisdom_forget()
+            gf.wisdom_import(w1)
+            gf.wisdom_export(w2)
+            with open(w1, "rb") as f1, open(w2, "rb") as f2:
+                self.assertEqual(f1.read(), f2.read())
+            with open(w2, "w") as fh:
+                fh.write("not wisdom\n")
+            with self.assertRaises(gf.GridformError) as cm:
+                gf.wisdom_import(w2)
+            self.assertEqual(cm.exception.code, gf.EFORMAT)
+
+
+def main():
+    global REFDIR
+    if len(sys.argv) < 2:
+        print("usage: python_package.py PYTHON_REF", file=sys.stderr)
+        return 2
+    refprog = sys.argv.pop(1)
+    with tempfile.TemporaryDirectory() as d:
+        REFDIR = d
+        out = subprocess.run([refprog, d], check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
+        for line in out.splitlines():
+            parts = line.split()
+            REF[parts[0]] = parts[1:]
+        prog = unittest.main(exit=False, verbosity=1)
+        ok = prog.result.wasSuccessful()
+        if ok and _lib._TRACE:
+            missing = sorted(set(_lib.BOUND) - _lib.CALLED)
+            if missing:
+                print("FAIL: bound C functions never called by this test: " + ", ".join(missing))
+                ok = False
+            else:
+                print("every one of the %d bound C functions was called" % len(_lib.BOUND))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
