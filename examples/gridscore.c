@@ -27,6 +27,8 @@ static void usage(FILE *f)
             "  --variant V         mean (default, Banino 2018) or minmax (Sargolini 2006)\n"
             "  --annuli I,A,B,N    fixed annuli: inner radius, outer radii from A to B in N\n"
             "                      steps, in metres (default 0.2L,0.4L,1.0L,10, L = min(lx, ly))\n"
+            "  --auto-annuli       annuli per map from its own autocorrelogram (default with\n"
+            "                      --periodic; fixed annuli are then the fallback)\n"
             "  --periodic          maps are periodic (circular autocorrelogram)\n"
             "  --min-overlap N     fewest overlapping bins for a SAC lag (default 20)\n"
             "  -o FILE             write the CSV to FILE (default: standard output)\n"
@@ -78,7 +80,7 @@ int main(int argc, char **argv)
 {
     double lx = NAN, ly = NAN, inner = NAN, omin = NAN, omax = NAN;
     size_t count = 10, min_overlap = 20;
-    int variant = GRIDFORM_GRIDNESS_MEAN, boundary = GRIDFORM_WALLED, set_annuli = 0;
+    int variant = GRIDFORM_GRIDNESS_MEAN, boundary = GRIDFORM_WALLED, set_annuli = 0, auto_annuli = 0;
     const char *input = NULL, *output = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -88,6 +90,8 @@ int main(int argc, char **argv)
             return 0;
         } else if (!strcmp(a, "--periodic")) {
             boundary = GRIDFORM_PERIODIC;
+        } else if (!strcmp(a, "--auto-annuli")) {
+            auto_annuli = 1;
         } else if (!strcmp(a, "--box") || !strcmp(a, "--lx") || !strcmp(a, "--ly")
                    || !strcmp(a, "--variant") || !strcmp(a, "--annuli") || !strcmp(a, "-o")
                    || !strcmp(a, "--min-overlap")) {
@@ -193,7 +197,8 @@ int main(int argc, char **argv)
         || gridform_scorer_create(&s, arena) != GRIDFORM_OK
         || gridform_scorer_set_variant(s, variant) != GRIDFORM_OK
         || gridform_scorer_set_min_overlap(s, min_overlap) != GRIDFORM_OK
-        || (set_annuli && gridform_scorer_set_annuli_m(s, inner, omin, omax, count) != GRIDFORM_OK)) {
+        || (set_annuli && gridform_scorer_set_annuli_m(s, inner, omin, omax, count) != GRIDFORM_OK)
+        || (auto_annuli && gridform_scorer_set_annuli_auto(s, 1) != GRIDFORM_OK)) {
         fprintf(stderr, "gridscore: %s\n", s ? gridform_scorer_last_error(s) : gridform_last_error());
         gridform_arena_destroy(arena);
         gridform_scorer_destroy(s);
@@ -211,6 +216,10 @@ int main(int argc, char **argv)
         free(res);
         return 1;
     }
+    int use_auto = 0;
+    size_t nfallback = 0;
+    gridform_scorer_get_annuli_auto(s, &use_auto);
+    gridform_scorer_get_fallback_count(s, &nfallback);
     for (size_t m = 0; m < nmaps; m++) {
         int r = gridform_map_dominant_k(s, maps + m * nx * ny, &kd[m]);
         if (r != GRIDFORM_OK && r != GRIDFORM_EUNDEFINED) {
@@ -268,6 +277,9 @@ int main(int argc, char **argv)
             "of the %zu with a defined score60: above 0.3: %.1f%%, above 0.37: %.1f%%; "
             "undefined score60: %zu; any value undefined: %zu\n",
             nmaps, ny, nx, lx, ly, median, ndef, pct30, pct37, nmaps - ndef, undefined);
+    if (use_auto)
+        fprintf(stderr, "gridscore: automatic annuli; %zu maps without a ring of peaks used the fixed ones\n",
+                nfallback);
     free(maps);
     free(res);
     return 0;

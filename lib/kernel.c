@@ -258,15 +258,16 @@ static double analytic(const gridform_kernel *k, double kk)
 }
 
 /* Split a mode argument into its representation and flags; EINVAL naming
- * whatever is unknown. */
+ * whatever is unknown, in the name of gridform_kernel_create, its caller. */
+#define GF_MODE_FAIL(...) gridform__fail(NULL, GRIDFORM_EINVAL, "gridform_kernel_create", __VA_ARGS__)
 static int parse_mode(int mode, int *base, int *centered)
 {
     if (mode < 0)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "mode must be GRIDFORM_KERNEL_FOURIER (1), _EXACT (2) or "
+        return GF_MODE_FAIL("mode must be GRIDFORM_KERNEL_FOURIER (1), _EXACT (2) or "
                        "_AVERAGED (4), optionally | GRIDFORM_KERNEL_CENTERED (0x100), got %d", mode);
     int flags = mode & ~(int)GRIDFORM_KERNEL_MODE_MASK;
     if (flags & ~(int)GRIDFORM_KERNEL_CENTERED)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "unknown flag bits 0x%x in mode 0x%x (the only flag is "
+        return GF_MODE_FAIL("unknown flag bits 0x%x in mode 0x%x (the only flag is "
                        "GRIDFORM_KERNEL_CENTERED, 0x100)", (unsigned)(flags & ~(int)GRIDFORM_KERNEL_CENTERED),
                        (unsigned)mode);
     *base = mode & GRIDFORM_KERNEL_MODE_MASK;
@@ -277,14 +278,15 @@ static int parse_mode(int mode, int *base, int *centered)
     case GRIDFORM_KERNEL_AVERAGED:
         return GRIDFORM_OK;
     case GRIDFORM_KERNEL_RADIAL:
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "RADIAL kernels are made by gridform_kernel_create_radial()");
+        return GF_MODE_FAIL("RADIAL kernels are made by gridform_kernel_create_radial()");
     case GRIDFORM_KERNEL_SPECTRUM:
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "SPECTRUM kernels are made by gridform_kernel_create_spectrum()");
+        return GF_MODE_FAIL("SPECTRUM kernels are made by gridform_kernel_create_spectrum()");
     default:
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "unknown mode %d in mode 0x%x: use GRIDFORM_KERNEL_FOURIER (1), "
+        return GF_MODE_FAIL("unknown mode %d in mode 0x%x: use GRIDFORM_KERNEL_FOURIER (1), "
                        "_EXACT (2) or _AVERAGED (4)", *base, (unsigned)mode);
     }
 }
+#undef GF_MODE_FAIL
 
 int gridform_kernel_create(gridform_kernel **out, const gridform_placecode *pc, int mode)
 {

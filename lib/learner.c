@@ -14,7 +14,8 @@
  * workspaces a and b (doc/theory.md §2.8).  Float maps start at multiples
  * of n floats and spectra at multiples of 2 nfreq floats: 16-byte aligned
  * only when n is a multiple of 4 and nfreq is even. */
-static int make_plans_single(gridform_learner *l, int nthreads, unsigned flags, gridform__errbuf *eb)
+static int make_plans_single(gridform_learner *l, int nthreads, unsigned flags, gridform__errbuf *eb,
+                             const char *fn)
 {
     int dims[2] = {(int)l->ny, (int)l->nx};
     if (l->n % 4 != 0 || l->nfreq % 2 != 0)
@@ -29,8 +30,8 @@ static int make_plans_single(gridform_learner *l, int nthreads, unsigned flags, 
         if (fwd) fftwf_destroy_plan(fwd);
         if (bwd) fftwf_destroy_plan(bwd);
         gridform__fftw_unlock();
-        return GF_FAIL(eb, GRIDFORM_ENOMEM, "FFTW could not plan %zu single-precision transforms of %zu x %zu",
-                       l->ng, l->ny, l->nx);
+        return gridform__fail(eb, GRIDFORM_ENOMEM, fn,
+                              "FFTW could not plan %zu single-precision transforms of %zu x %zu", l->ng, l->ny, l->nx);
     }
     if (l->f32.fwd) fftwf_destroy_plan(l->f32.fwd);
     if (l->f32.bwd) fftwf_destroy_plan(l->f32.bwd);
@@ -40,14 +41,15 @@ static int make_plans_single(gridform_learner *l, int nthreads, unsigned flags, 
     return GRIDFORM_OK;
 }
 
-static int make_plans(gridform_learner *l, int nthreads, int rigor, gridform__errbuf *eb)
+/* Errors name the public caller (fn), not this helper. */
+static int make_plans_in(gridform_learner *l, int nthreads, int rigor, gridform__errbuf *eb, const char *fn)
 {
     int dims[2] = {(int)l->ny, (int)l->nx};
     unsigned flags = rigor == GRIDFORM_PLAN_PATIENT ? FFTW_PATIENT
                    : rigor == GRIDFORM_PLAN_MEASURE ? FFTW_MEASURE : FFTW_ESTIMATE;
     if (l->precision == GRIDFORM_PRECISION_SINGLE) {
         /* The double plans are remade when the precision returns to double. */
-        int rc = make_plans_single(l, nthreads, flags, eb);
+        int rc = make_plans_single(l, nthreads, flags, eb, fn);
         if (rc == GRIDFORM_OK) {
             l->fftw_threads = nthreads;
             l->rigor = rigor;
@@ -70,8 +72,8 @@ static int make_plans(gridform_learner *l, int nthreads, int rigor, gridform__er
         if (fwd) fftw_destroy_plan(fwd);
         if (bwd) fftw_destroy_plan(bwd);
         gridform__fftw_unlock();
-        return GF_FAIL(eb, GRIDFORM_ENOMEM, "FFTW could not plan %zu transforms of %zu x %zu",
-                       l->ng, l->ny, l->nx);
+        return gridform__fail(eb, GRIDFORM_ENOMEM, fn, "FFTW could not plan %zu transforms of %zu x %zu",
+                              l->ng, l->ny, l->nx);
     }
     if (l->fwd) fftw_destroy_plan(l->fwd);
     if (l->bwd) fftw_destroy_plan(l->bwd);
@@ -82,6 +84,7 @@ static int make_plans(gridform_learner *l, int nthreads, int rigor, gridform__er
     l->rigor = rigor;
     return GRIDFORM_OK;
 }
+#define make_plans(l, t, r, eb) make_plans_in((l), (t), (r), (eb), __func__)
 
 /* The float per-bin factors and M of single precision. */
 static void free_single_factors(gridform_learner *l)
@@ -566,13 +569,15 @@ int gridform_learner_get_time(const gridform_learner *l, double *time, size_t *s
     return GRIDFORM_OK;
 }
 
-static int need_maps(gridform_learner *l)
+/* Errors name the public caller (fn), not this helper. */
+static int need_maps_in(gridform_learner *l, const char *fn)
 {
     if (!l->have_maps)
-        return GF_FAIL(&l->err, GRIDFORM_EINVAL,
-                       "the maps are not set: call gridform_learner_seed or gridform_learner_set_maps first");
+        return gridform__fail(&l->err, GRIDFORM_EINVAL, fn,
+                              "the maps are not set: call gridform_learner_seed or gridform_learner_set_maps first");
     return GRIDFORM_OK;
 }
+#define need_maps(l) need_maps_in((l), __func__)
 
 int gridform_learner_iterate(gridform_learner *l, size_t nsteps)
 {

@@ -268,16 +268,17 @@ static double gf_decode(const unsigned char *b, size_t itemsize, int big)
     return (double)f;
 }
 
+/* Errors name gridform_npy_read, the only reader (not this helper). */
 static int gf_read_exact(FILE *fp, void *buf, size_t n, const char *path, const char *what)
 {
     if (fread(buf, 1, n, fp) == n)
         return GRIDFORM_OK;
     if (ferror(fp)) {
         char eb[128];
-        return GF_FAIL(NULL, GRIDFORM_EIO, "cannot read '%s': %s", path,
-                       gridform__strerror(errno, eb, sizeof eb));
+        return gridform__fail(NULL, GRIDFORM_EIO, "gridform_npy_read", "cannot read '%s': %s", path,
+                              gridform__strerror(errno, eb, sizeof eb));
     }
-    return GF_FAIL(NULL, GRIDFORM_EFORMAT, "'%s': truncated %s", path, what);
+    return gridform__fail(NULL, GRIDFORM_EFORMAT, "gridform_npy_read", "'%s': truncated %s", path, what);
 }
 
 /* Reads count items into data in C order.  In Fortran order the first index

@@ -93,6 +93,11 @@ int gridform_scorer_create(gridform_scorer **out, const gridform_arena *a)
     s->variant = GRIDFORM_GRIDNESS_MEAN;
     s->boundary = a->boundary;
     s->min_overlap = 20;
+    /* A periodic arena holds a learner's maps, usually many periods wide,
+     * where the fixed annuli miss the first ring of peaks: automatic annuli
+     * by default (decision of the 0.2 API; the fixed ones stay the default
+     * on walled arenas, for agreement with Banino et al.'s scorer). */
+    s->annuli_auto = a->boundary == GRIDFORM_PERIODIC;
 
     s->rin = gridform__aligned_doubles(3 * npad);
     s->rout = gridform__aligned_doubles(4 * npad);
@@ -107,18 +112,22 @@ int gridform_scorer_create(gridform_scorer **out, const gridform_arena *a)
     }
     int dims[2] = {(int)py, (int)px};
     gridform__fftw_lock(1);
-    /* FFTW_MEASURE once per size (FFTW keeps the wisdom for later scorers);
-     * a scorer is made once and then scores thousands of maps. */
+    /* FFTW_ESTIMATE, as every plan of the library: a measured plan is
+     * chosen by timing, so two processes could transform with different
+     * algorithms and score the same map differently in the last bits (and
+     * the dominant wavenumber of a hexagonal map, a near-tie between six
+     * peaks, by a whole lattice step); gridform-sweep needs the same rows
+     * from any process, rank or rerun. */
     s->fwd = fftw_plan_many_dft_r2c(2, dims, 3, s->rin, NULL, 1, (int)npad, s->cf, NULL, 1,
-                                    (int)ncpx, FFTW_MEASURE | FFTW_PRESERVE_INPUT);
+                                    (int)ncpx, FFTW_ESTIMATE | FFTW_PRESERVE_INPUT);
     s->inv = fftw_plan_many_dft_c2r(2, dims, 4, s->cp, NULL, 1, (int)ncpx, s->rout, NULL, 1,
-                                    (int)npad, FFTW_MEASURE | FFTW_DESTROY_INPUT);
+                                    (int)npad, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
     /* Maps from one trajectory share their unvisited bins: then the mask's
      * transform and overlap counts are reused and these plans do the rest. */
     s->fwd2 = fftw_plan_many_dft_r2c(2, dims, 2, s->rin + npad, NULL, 1, (int)npad, s->cf + ncpx, NULL, 1,
-                                     (int)ncpx, FFTW_MEASURE | FFTW_PRESERVE_INPUT);
+                                     (int)ncpx, FFTW_ESTIMATE | FFTW_PRESERVE_INPUT);
     s->inv3 = fftw_plan_many_dft_c2r(2, dims, 3, s->cp + ncpx, NULL, 1, (int)ncpx, s->rout + npad, NULL, 1,
-                                     (int)npad, FFTW_MEASURE | FFTW_DESTROY_INPUT);
+                                     (int)npad, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
     gridform__fftw_unlock();
     if (s->fwd == NULL || s->inv == NULL || s->fwd2 == NULL || s->inv3 == NULL) {
         scorer_free(s);
@@ -207,9 +216,53 @@ int gridform_scorer_set_annuli_m(gridform_scorer *s, double inner_m, double oute
         return GF_FAIL(&s->err, GRIDFORM_EINVAL, "count must be in 1..1000, got %zu", count);
     if (count > 1 && outer_max_m == outer_min_m)
         return GF_FAIL(&s->err, GRIDFORM_EINVAL, "count %zu needs outer_max_m > outer_min_m", count);
+    /* Annuli set by hand are the ones to use: automatic annuli go off
+     * (gridform_scorer_set_annuli_auto turns them back on, with these as
+     * the fallback). */
+    int was = s->annuli_auto;
+    s->annuli_auto = 0;
     int rc = gridform__score_tables(s, inner_m, outer_min_m, outer_max_m, count);
-    if (rc != GRIDFORM_OK)
+    if (rc != GRIDFORM_OK) {
+        s->annuli_auto = was;
         return GF_FAIL(&s->err, rc, "cannot allocate the annulus and rotation tables");
+    }
+    return GRIDFORM_OK;
+}
+
+int gridform_scorer_set_annuli_auto(gridform_scorer *s, int on)
+{
+    if (s == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    if (on != 0 && on != 1)
+        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "on must be 0 or 1, got %d", on);
+    int was = s->annuli_auto;
+    s->annuli_auto = on;
+    /* The table must reach min(lx, ly) for automatic annuli. */
+    int rc = gridform__score_tables(s, s->inner, s->outer_min, s->outer_max, s->count);
+    if (rc != GRIDFORM_OK) {
+        s->annuli_auto = was;
+        return GF_FAIL(&s->err, rc, "cannot allocate the annulus and rotation tables");
+    }
+    return GRIDFORM_OK;
+}
+
+int gridform_scorer_get_annuli_auto(const gridform_scorer *s, int *on)
+{
+    if (s == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&s->err;
+    GF_CHECK_PTR(eb, on);
+    *on = s->annuli_auto;
+    return GRIDFORM_OK;
+}
+
+int gridform_scorer_get_fallback_count(const gridform_scorer *s, size_t *nfallback)
+{
+    if (s == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&s->err;
+    GF_CHECK_PTR(eb, nfallback);
+    *nfallback = s->nfallback;
     return GRIDFORM_OK;
 }
 
@@ -261,6 +314,66 @@ int gridform_map_dominant_k(const gridform_scorer *cs, const double *map, double
     return GRIDFORM_OK;
 }
 
+/* Score nmaps maps; the annulus outputs (any NULL) are those of
+ * gridform_scorer_score_annuli.  Counts the fallbacks of automatic annuli. */
+static int score_maps(const char *fn, gridform_scorer *s, const double *maps, size_t nmaps,
+                      double *score60, double *score90, double *spacing, double *orientation,
+                      double *inner_m, double *outer_m, int *source)
+{
+    /* Errors name the public function that failed (fn), not this helper. */
+    size_t n = s->nx * s->ny, total, where;
+    if (!gridform__mul_size(n, nmaps, &total))
+        return gridform__fail(&s->err, GRIDFORM_ERANGE, fn, "%zu maps of %zu bins overflow", nmaps, n);
+    /* Validate everything first so a bad input leaves the outputs untouched. */
+    if (!check_finite_or_nan(maps, total, &where))
+        return gridform__fail(&s->err, GRIDFORM_EINVAL, fn, "map %zu, bin %zu is infinite", where / n,
+                              where % n);
+    size_t nundef = 0, first = 0, nfallback = 0;
+    int want_ann = inner_m != NULL || outer_m != NULL || source != NULL;
+    int want_gridness = score60 != NULL || score90 != NULL || want_ann;
+    int want_peaks = spacing != NULL || orientation != NULL;
+    for (size_t m = 0; m < nmaps; m++) {
+        double g60 = NAN, g90 = NAN, sp = NAN, th = NAN, bo = NAN;
+        gridform__annuli ann = {NAN, NAN, NAN, 0};
+        int rc = gridform__sac_compute(s, maps + m * n);
+        if (rc == GRIDFORM_OK) {
+            double px[3], py[3];
+            int nfound = 0;
+            /* The peaks serve spacing and orientation and, with automatic
+             * annuli, the choice of annuli: found once. */
+            if (want_peaks || (want_gridness && s->annuli_auto))
+                nfound = gridform__sac_peaks(s, px, py);
+            if (want_gridness) {
+                gridform__gridness(s, nfound, px, py, &g60, &g90, &ann, &bo);
+                nfallback += s->annuli_auto && !ann.automatic;
+            }
+            if (want_peaks)
+                gridform__peaks_summary(nfound, px, py, &sp, &th);
+        }
+        if (score60) score60[m] = g60;
+        if (score90) score90[m] = g90;
+        if (spacing) spacing[m] = sp;
+        if (orientation) orientation[m] = th;
+        if (inner_m) inner_m[m] = isnan(g60) ? NAN : ann.inner;
+        if (outer_m) outer_m[m] = bo;
+        if (source)
+            source[m] = isnan(g60) ? 0
+                        : ann.automatic ? GRIDFORM_ANNULI_AUTO
+                        : s->annuli_auto ? GRIDFORM_ANNULI_FALLBACK : GRIDFORM_ANNULI_FIXED;
+        if (rc != GRIDFORM_OK || (want_gridness && (isnan(g60) || isnan(g90)))
+            || (want_peaks && isnan(sp))) {
+            if (nundef++ == 0)
+                first = m;
+        }
+    }
+    s->nfallback = nfallback;
+    if (nundef > 0)
+        return gridform__fail(&s->err, GRIDFORM_EUNDEFINED, fn,
+                              "%zu of %zu maps have undefined scores (NaN), the first is map %zu", nundef,
+                              nmaps, first);
+    return GRIDFORM_OK;
+}
+
 int gridform_scorer_score(const gridform_scorer *cs, const double *maps, size_t nmaps,
                           double *score60, double *score90, double *spacing, double *orientation)
 {
@@ -270,37 +383,19 @@ int gridform_scorer_score(const gridform_scorer *cs, const double *maps, size_t 
     GF_CHECK_PTR(&s->err, maps);
     if (nmaps == 0)
         return GF_FAIL(&s->err, GRIDFORM_EINVAL, "nmaps must be >= 1");
-    size_t n = s->nx * s->ny, total, where;
-    if (!gridform__mul_size(n, nmaps, &total))
-        return GF_FAIL(&s->err, GRIDFORM_ERANGE, "%zu maps of %zu bins overflow", nmaps, n);
-    /* Validate everything first so a bad input leaves the outputs untouched. */
-    if (!check_finite_or_nan(maps, total, &where))
-        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "map %zu, bin %zu is infinite", where / n, where % n);
-    size_t nundef = 0, first = 0;
-    int want_gridness = score60 != NULL || score90 != NULL;
-    int want_peaks = spacing != NULL || orientation != NULL;
-    for (size_t m = 0; m < nmaps; m++) {
-        double g60 = NAN, g90 = NAN, sp = NAN, th = NAN;
-        int rc = gridform__sac_compute(s, maps + m * n);
-        if (rc == GRIDFORM_OK) {
-            if (want_gridness)
-                gridform__gridness(s, &g60, &g90);
-            if (want_peaks)
-                gridform__peaks(s, &sp, &th);
-        }
-        if (score60) score60[m] = g60;
-        if (score90) score90[m] = g90;
-        if (spacing) spacing[m] = sp;
-        if (orientation) orientation[m] = th;
-        if (rc != GRIDFORM_OK || (want_gridness && (isnan(g60) || isnan(g90)))
-            || (want_peaks && isnan(sp))) {
-            if (nundef++ == 0)
-                first = m;
-        }
-    }
-    if (nundef > 0)
-        return GF_FAIL(&s->err, GRIDFORM_EUNDEFINED,
-                       "%zu of %zu maps have undefined scores (NaN), the first is map %zu", nundef,
-                       nmaps, first);
-    return GRIDFORM_OK;
+    return score_maps(__func__, s, maps, nmaps, score60, score90, spacing, orientation, NULL, NULL, NULL);
+}
+
+int gridform_scorer_score_annuli(const gridform_scorer *cs, const double *maps, size_t nmaps,
+                                 double *score60, double *inner_m, double *outer_m, int *source)
+{
+    if (cs == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    gridform_scorer *s = (gridform_scorer *)cs;
+    GF_CHECK_PTR(&s->err, maps);
+    if (nmaps == 0)
+        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "nmaps must be >= 1");
+    if (score60 == NULL && inner_m == NULL && outer_m == NULL && source == NULL)
+        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "score60, inner_m, outer_m and source must not all be NULL");
+    return score_maps(__func__, s, maps, nmaps, score60, NULL, NULL, NULL, inner_m, outer_m, source);
 }

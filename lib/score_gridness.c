@@ -11,8 +11,20 @@
  * interpolation of the SAC; all source indices and weights are tabulated
  * here once per scorer, so scoring a map is a gather and running sums.
  * Because the annuli share their inner radius, sorting the bins by radius
- * makes each annulus a prefix of one list: one pass per angle gives every
- * annulus' sums. */
+ * makes each annulus a range of one list with a common start: one pass per
+ * angle gives every annulus' sums.
+ *
+ * Automatic annuli (doc/theory.md section 6.5) are the per-map procedure of
+ * Sargolini et al. 2006 and Langston et al., Science 328:1576, 2010: the
+ * annulus excludes the SAC's central peak and encloses the six peaks
+ * nearest the centre.  Here the central peak's radius w is where the SAC's
+ * radial mean first stops falling (it crosses zero or reaches its minimum
+ * before the ring), the ring's radius is the farthest of the three
+ * half-plane peaks d, and the outer radius is swept from d + w/2 to
+ * d + 3w/2 in GF_AUTO_COUNT steps, keeping the best score as the fixed
+ * sweep does.  A map without such a ring (fewer than three peaks, peaks
+ * not on one ring, a central peak that reaches the ring, or a ring beyond
+ * the table) is scored with the fixed annuli: the fallback. */
 #include "config.h"
 #include <math.h>
 #include <stdlib.h>
@@ -83,11 +95,13 @@ int gridform__peak_table(gridform_scorer *s)
 void gridform__score_tables_free(gridform_scorer *s)
 {
     gridform__free(s->bin_sac);
+    gridform__free(s->bin_r);
     gridform__free(s->ann_end);
     gridform__free(s->rot);
     gridform__free(s->bin_val);
     gridform__free(s->corr);
     s->bin_sac = NULL;
+    s->bin_r = NULL;
     s->ann_end = NULL;
     s->rot = NULL;
     s->bin_val = NULL;
@@ -109,30 +123,61 @@ static void split(double f, long *i0, double *w)
 }
 
 
+/* The first of the n ascending radii r[] that exceeds x. */
+static size_t upper_bound(const double *r, size_t n, double x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The outer radii as numpy.linspace(omin, omax, count); ends[j] is the end
+ * of annulus j in the sorted bins. */
+static void annulus_ends(const gridform_scorer *s, double omin, double omax, size_t count, size_t *ends)
+{
+    double step = count > 1 ? (omax - omin) / (double)(count - 1) : 0;
+    for (size_t j = 0; j < count; j++) {
+        double o = (count > 1 && j == count - 1) ? omax : (double)j * step + omin;
+        ends[j] = upper_bound(s->bin_r, s->nbins, o);
+    }
+}
+
 int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, double outer_max,
                            size_t count)
 {
     const long nx = (long)s->nx, ny = (long)s->ny, cx = nx - 1, cy = ny - 1;
-    const double rin = inner, rout = outer_max;
+    const double side = s->lx < s->ly ? s->lx : s->ly;
+    /* The table reaches the fixed annuli's outer radius and, for automatic
+     * annuli, the box side (their outer radii stop there). */
+    const double rout = s->annuli_auto && side > outer_max ? side : outer_max;
     size_t nb = 0;
     for (long v = 0; v < ny; v++)
         for (long u = (v == 0 ? 1 : -(nx - 1)); u < nx; u++) {
             double r = hypot((double)u * s->dx, (double)v * s->dy);
-            if (r > rin && r <= rout)
+            if (r <= rout)
                 nb++;
         }
+    size_t ncorr = count > GF_AUTO_COUNT ? count : GF_AUTO_COUNT;
     binrec *tmp = gridform__malloc_array(nb, sizeof *tmp);
     int32_t *bin_sac = gridform__malloc_array(nb, sizeof *bin_sac);
+    double *bin_r = gridform__malloc_array(nb, sizeof *bin_r);
     size_t *ann_end = gridform__malloc_array(count, sizeof *ann_end);
     size_t nrot;
     gridform__rotentry *rot = gridform__mul_size(nb, GF_NROT, &nrot)
                                   ? gridform__malloc_array(nrot, sizeof *rot) : NULL;
     double *bin_val = gridform__malloc_array(nb, sizeof *bin_val);
-    double *corr = gridform__malloc_array(count * GF_NROT, sizeof *corr);
-    if (tmp == NULL || bin_sac == NULL || ann_end == NULL || rot == NULL || bin_val == NULL
-        || corr == NULL) {
+    double *corr = gridform__malloc_array(ncorr * GF_NROT, sizeof *corr);
+    if (tmp == NULL || bin_sac == NULL || bin_r == NULL || ann_end == NULL || rot == NULL
+        || bin_val == NULL || corr == NULL) {
         gridform__free(tmp);
         gridform__free(bin_sac);
+        gridform__free(bin_r);
         gridform__free(ann_end);
         gridform__free(rot);
         gridform__free(bin_val);
@@ -143,24 +188,16 @@ int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, d
     for (long v = 0; v < ny; v++)
         for (long u = (v == 0 ? 1 : -(nx - 1)); u < nx; u++) {
             double r = hypot((double)u * s->dx, (double)v * s->dy);
-            if (r > rin && r <= rout) {
+            if (r <= rout) {
                 tmp[k].r = r;
                 tmp[k].idx = sac_index(s, cy + v, cx + u);
                 k++;
             }
         }
     qsort(tmp, nb, sizeof *tmp, cmp_bin);
-    /* The outer radii as numpy.linspace(outer_min, outer_max, count). */
-    double step = count > 1 ? (outer_max - outer_min) / (double)(count - 1) : 0;
-    for (size_t j = 0; j < count; j++) {
-        double o = (count > 1 && j == count - 1) ? outer_max : (double)j * step + outer_min;
-        size_t e = 0;
-        while (e < nb && tmp[e].r <= o)
-            e++;
-        ann_end[j] = e;
-    }
     for (size_t b = 0; b < nb; b++) {
         bin_sac[b] = tmp[b].idx;
+        bin_r[b] = tmp[b].r;
         long v = (long)tmp[b].idx / (long)s->sx - cy, u = (long)tmp[b].idx % (long)s->sx - cx;
         double x = (double)u * s->dx, y = (double)v * s->dy;
         for (int a = 0; a < GF_NROT; a++) {
@@ -189,7 +226,9 @@ int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, d
     gridform__free(tmp);
     gridform__score_tables_free(s);
     s->nbins = nb;
+    s->rtab = rout;
     s->bin_sac = bin_sac;
+    s->bin_r = bin_r;
     s->ann_end = ann_end;
     s->rot = rot;
     s->bin_val = bin_val;
@@ -198,6 +237,8 @@ int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, d
     s->outer_min = outer_min;
     s->outer_max = outer_max;
     s->count = count;
+    s->fix_start = upper_bound(bin_r, nb, inner);
+    annulus_ends(s, outer_min, outer_max, count, ann_end);
     return GRIDFORM_OK;
 }
 
@@ -213,21 +254,102 @@ static double pearson(double n, double sa, double sb, double saa, double sbb, do
     return (n * sab - sa * sb) / sqrt(va * vb);
 }
 
-void gridform__gridness(gridform_scorer *s, double *score60, double *score90)
+/* The radius (metres) of the SAC's central peak: walking out in rings of
+ * width max(dx, dy), where the ring mean first is <= 0, or first rises
+ * again (the minimum between the centre and the first ring of peaks).
+ * NaN when neither happens before dmax: the central peak reaches the
+ * ring. */
+static double central_radius(const gridform_scorer *s, double dmax)
 {
-    const size_t nb = s->nbins, count = s->count;
+    const long sx = (long)s->sx, cx = (long)s->nx - 1, cy = (long)s->ny - 1;
+    const double width = s->dx > s->dy ? s->dx : s->dy;
+    double prev = 1.0, sum = 0;
+    long ring = 0, nring = 0;
+    for (size_t h = 0; h < s->nhp; h++) {
+        long idx = s->hp_idx[h];
+        double u = (double)(idx % sx - cx) * s->dx, v = (double)(idx / sx - cy) * s->dy;
+        double r = hypot(u, v);
+        long q = (long)(r / width);
+        if (q != ring) {
+            /* ring `ring` is complete (bins come in order of length) */
+            if (nring > 0) {
+                double mean = sum / (double)nring;
+                if (mean <= 0)
+                    return ((double)ring + 0.5) * width;
+                if (mean > prev)
+                    return ((double)ring - 0.5) * width;
+                prev = mean;
+            }
+            if (r > dmax)
+                return NAN;
+            ring = q;
+            sum = 0;
+            nring = 0;
+        }
+        double val = s->sac[idx];
+        if (!isnan(val)) {
+            sum += val;
+            nring++;
+        }
+    }
+    return NAN;
+}
+
+/* The automatic annuli of one map from its SAC and its nearest peaks;
+ * 0 when the map has no ring to take them from. */
+static int auto_annuli(const gridform_scorer *s, int nfound, const double px[3], const double py[3],
+                       gridform__annuli *ann)
+{
+    if (nfound < 3)
+        return 0;
+    double dmin = INFINITY, dmax = 0;
+    for (int q = 0; q < 3; q++) {
+        double d = hypot(px[q], py[q]);
+        dmin = fmin(dmin, d);
+        dmax = fmax(dmax, d);
+    }
+    /* The six nearest peaks of a grid lie on one ring (a sheared or square
+     * lattice: within a factor sqrt 2); local maxima of noise do not. */
+    if (!(dmax <= 1.5 * dmin))
+        return 0;
+    double w = central_radius(s, dmin);
+    if (!(w > 0) || !(w < dmin))
+        return 0;
+    double omin = dmax + 0.5 * w, omax = dmax + 1.5 * w;
+    if (!(omin <= s->rtab))
+        return 0;
+    ann->inner = w;
+    ann->outer_min = omin;
+    ann->outer_max = omax < s->rtab ? omax : s->rtab;
+    ann->automatic = 1;
+    return 1;
+}
+
+void gridform__gridness(gridform_scorer *s, int nfound, const double px[3], const double py[3],
+                        double *score60, double *score90, gridform__annuli *used, double *best_outer)
+{
     const double *S = s->sac;
+    gridform__annuli ann = {s->inner, s->outer_min, s->outer_max, 0};
+    size_t start = s->fix_start, count = s->count;
+    const size_t *ends = s->ann_end;
+    if (s->annuli_auto && auto_annuli(s, nfound, px, py, &ann)) {
+        start = upper_bound(s->bin_r, s->nbins, ann.inner);
+        count = GF_AUTO_COUNT;
+        annulus_ends(s, ann.outer_min, ann.outer_max, count, s->auto_end);
+        ends = s->auto_end;
+    }
+    const size_t nb = s->nbins, last = count > 0 ? ends[count - 1] : start;
     double *val = s->bin_val;
-    for (size_t b = 0; b < nb; b++)
+    for (size_t b = start; b < last; b++)
         val[b] = S[s->bin_sac[b]];
     for (int a = 0; a < GF_NROT; a++) {
         const gridform__rotentry *e = s->rot + (size_t)a * nb;
         double *corr = s->corr + (size_t)a * count;
         double n = 0, sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
-        size_t b = 0;
+        size_t b = start;
         for (size_t j = 0; j < count; j++) {
             /* Branch-free: an invalid pair adds zeros. */
-            for (const size_t end = s->ann_end[j]; b < end; b++) {
+            for (const size_t end = ends[j]; b < end; b++) {
                 int32_t i00 = e[b].i00, ox = e[b].step & 1, oy = e[b].step >> 1;
                 double s00 = S[i00], s01 = S[i00 + ox], s10 = S[i00 + oy], s11 = S[i00 + oy + ox];
                 double top = s00 + e[b].fx * (s01 - s00);
@@ -246,7 +368,8 @@ void gridform__gridness(gridform_scorer *s, double *score60, double *score90)
             corr[j] = pearson(n, sa, sb, saa, sbb, sab);
         }
     }
-    double best60 = NAN, best90 = NAN;
+    double best60 = NAN, best90 = NAN, bouter = NAN;
+    double step = count > 1 ? (ann.outer_max - ann.outer_min) / (double)(count - 1) : 0;
     for (size_t j = 0; j < count; j++) {
         double c30 = s->corr[GF_ROT30 * count + j], c45 = s->corr[GF_ROT45 * count + j];
         double c60 = s->corr[GF_ROT60 * count + j], c90 = s->corr[GF_ROT90 * count + j];
@@ -262,13 +385,19 @@ void gridform__gridness(gridform_scorer *s, double *score60, double *score90)
         if (isnan(c30) || isnan(c60) || isnan(c90) || isnan(c120) || isnan(c150))
             g60 = NAN;
         double g90 = c90 - (c45 + c135) / 2;
-        if (!isnan(g60) && (isnan(best60) || g60 > best60))
+        if (!isnan(g60) && (isnan(best60) || g60 > best60)) {
             best60 = g60;
+            bouter = (count > 1 && j == count - 1) ? ann.outer_max : (double)j * step + ann.outer_min;
+        }
         if (!isnan(g90) && (isnan(best90) || g90 > best90))
             best90 = g90;
     }
     *score60 = best60;
     *score90 = best90;
+    if (used != NULL)
+        *used = ann;
+    if (best_outer != NULL)
+        *best_outer = bouter;
 }
 
 /* Vertex offset of the parabola through (-1, a), (0, b), (1, c), within
@@ -282,7 +411,7 @@ static double parabola(double a, double b, double c)
     return d > 0.5 ? 0.5 : (d < -0.5 ? -0.5 : d);
 }
 
-void gridform__peaks(const gridform_scorer *s, double *spacing, double *orientation)
+int gridform__sac_peaks(const gridform_scorer *s, double px[3], double py[3])
 {
     /* The lattice of a grid shows as SAC peaks at its lattice vectors; the
      * six nearest the centre are three pairs +-l (the SAC is symmetric), so
@@ -321,6 +450,20 @@ void gridform__peaks(const gridform_scorer *s, double *spacing, double *orientat
         bv[nfound] = r - cy;
         nfound++;
     }
+    for (int q = 0; q < nfound; q++) {
+        long r = cy + bv[q], c = cx + bu[q];
+        double mid = S[r * sx + c];
+        double left = c > 0 ? S[r * sx + c - 1] : NAN, right = c + 1 < sx ? S[r * sx + c + 1] : NAN;
+        double down = r > 0 ? S[(r - 1) * sx + c] : NAN, up = r + 1 < sy ? S[(r + 1) * sx + c] : NAN;
+        px[q] = ((double)bu[q] + parabola(left, mid, right)) * s->dx;
+        py[q] = ((double)bv[q] + parabola(down, mid, up)) * s->dy;
+    }
+    return nfound;
+}
+
+void gridform__peaks_summary(int nfound, const double px[3], const double py[3], double *spacing,
+                             double *orientation)
+{
     if (nfound == 0) {
         *spacing = NAN;
         *orientation = NAN;
@@ -328,14 +471,8 @@ void gridform__peaks(const gridform_scorer *s, double *spacing, double *orientat
     }
     double dist[3], C = 0, Sn = 0;
     for (int q = 0; q < nfound; q++) {
-        long r = cy + bv[q], c = cx + bu[q];
-        double mid = S[r * sx + c];
-        double left = c > 0 ? S[r * sx + c - 1] : NAN, right = c + 1 < sx ? S[r * sx + c + 1] : NAN;
-        double down = r > 0 ? S[(r - 1) * sx + c] : NAN, up = r + 1 < sy ? S[(r + 1) * sx + c] : NAN;
-        double x = ((double)bu[q] + parabola(left, mid, right)) * s->dx;
-        double y = ((double)bv[q] + parabola(down, mid, up)) * s->dy;
-        dist[q] = hypot(x, y);
-        double phi = atan2(y, x);
+        dist[q] = hypot(px[q], py[q]);
+        double phi = atan2(py[q], px[q]);
         C += cos(6 * phi);
         Sn += sin(6 * phi);
     }
@@ -373,8 +510,9 @@ double gridform__map_dominant_k(gridform_scorer *s, const double *map, const cha
                    : "no lag of the map's autocorrelogram overlaps min_overlap valid bins";
         return NAN;
     }
-    double g60, g90;
-    gridform__gridness(s, &g60, &g90);
+    double g60, g90, px[3], py[3];
+    int nfound = s->annuli_auto ? gridform__sac_peaks(s, px, py) : 0;
+    gridform__gridness(s, nfound, px, py, &g60, &g90, NULL, NULL);
     if (isnan(g60)) {
         *why = "the map's gridness score is undefined (too few valid bins or overlapping lags), "
                "so is its wavenumber";

@@ -22,6 +22,17 @@ typedef struct {
     double fx, fy;
 } gridform__rotentry;
 
+/* The number of outer radii an automatic annulus sweeps (as many as the
+ * fixed default's). */
+#define GF_AUTO_COUNT 10
+
+/* The annuli chosen for one map: inner radius, the outer radii's range,
+ * whether they came from the map's SAC, and the gridness they gave. */
+typedef struct {
+    double inner, outer_min, outer_max;
+    int automatic;
+} gridform__annuli;
+
 struct gridform_scorer {
     gridform__errbuf err;
     size_t nx, ny;
@@ -32,17 +43,26 @@ struct gridform_scorer {
     size_t min_overlap;
     double inner, outer_min, outer_max;   /* fixed annuli, metres */
     size_t count;
+    int annuli_auto;                      /* per-map annuli from the SAC (doc/theory.md section 6.5) */
+    size_t nfallback;                     /* maps of the last score call that fell back to fixed annuli */
 
     /* Annulus bins: the half-plane lags (v > 0, or v == 0 and u > 0) with
-     * inner < r <= outer_max (metres), sorted by r; annulus j is the prefix
-     * [0, ann_end[j]).  The SAC is symmetric under l -> -l, and so is every
-     * rotated SAC, so the half plane gives the full annulus' correlation. */
+     * 0 < r <= rtab (metres), sorted by r; rtab covers the fixed annuli and,
+     * with automatic annuli on, every annulus they may choose (up to
+     * min(lx, ly)).  An annulus inner < r <= outer is the contiguous range
+     * of bins [start, end): the fixed annuli are [fix_start, ann_end[j]).
+     * The SAC is symmetric under l -> -l, and so is every rotated SAC, so
+     * the half plane gives the full annulus' correlation. */
     size_t nbins;
+    double rtab;
     int32_t *bin_sac;            /* nbins SAC indices */
-    size_t *ann_end;             /* count */
+    double *bin_r;               /* nbins lag lengths (metres), ascending */
+    size_t fix_start;            /* first bin of the fixed annuli (r > inner) */
+    size_t *ann_end;             /* count: ends of the fixed annuli */
+    size_t auto_end[GF_AUTO_COUNT];   /* ends of one map's automatic annuli */
     gridform__rotentry *rot;     /* GF_NROT x nbins */
     double *bin_val;             /* nbins: SAC values gathered once per map */
-    double *corr;                /* GF_NROT x count */
+    double *corr;                /* GF_NROT x max(count, GF_AUTO_COUNT) */
 
     /* Every half-plane lag, sorted by length: the peak search's order. */
     size_t nhp;
@@ -76,17 +96,28 @@ int gridform__sac_prepare(gridform_scorer *s, const double *map);
 double gridform__dominant_k(const gridform_scorer *s);
 
 /* lib/score_gridness.c */
+/* Build the rotation tables for the fixed annuli (metres), covering also
+ * min(lx, ly) when automatic annuli are on; on failure nothing changes. */
 int gridform__score_tables(gridform_scorer *s, double inner, double outer_min, double outer_max,
                            size_t count);
 void gridform__score_tables_free(gridform_scorer *s);
 /* The sorted half-plane lags of the peak search (freed with the scorer). */
 int gridform__peak_table(gridform_scorer *s);
-/* Gridness of s->sac: best score60 and score90 over annuli (NaN if none). */
-void gridform__gridness(gridform_scorer *s, double *score60, double *score90);
+/* The nearest SAC peaks of s->sac (up to three of the half plane, which
+ * stand for six): their lag vectors (metres, refined by parabolas) in
+ * order of distance.  Returns how many were found. */
+int gridform__sac_peaks(const gridform_scorer *s, double px[3], double py[3]);
+/* Spacing (metres) and orientation (radians) from those peaks; NaN if none. */
+void gridform__peaks_summary(int nfound, const double px[3], const double py[3], double *spacing,
+                             double *orientation);
+/* Gridness of s->sac: best score60 and score90 over the map's annuli (the
+ * fixed ones, or, with automatic annuli on, the ones chosen from the SAC
+ * and its peaks; NaN if none).  ann (may be NULL) receives the annuli used
+ * and the outer radius of the best score60. */
+void gridform__gridness(gridform_scorer *s, int nfound, const double px[3], const double py[3],
+                        double *score60, double *score90, gridform__annuli *ann, double *best_outer);
 /* gridform_map_dominant_k's value: NaN, with *why saying so, where the
  * map's score60 is undefined (issue 12, W3). */
 double gridform__map_dominant_k(gridform_scorer *s, const double *map, const char **why);
-/* Spacing (metres) and orientation (radians) from the SAC peaks; NaN if none. */
-void gridform__peaks(const gridform_scorer *s, double *spacing, double *orientation);
 
 #endif

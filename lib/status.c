@@ -19,7 +19,7 @@ const char *gridform_strerror(int status)
     case GRIDFORM_EUNDEFINED: return "result undefined for this input";
     case GRIDFORM_EIO: return "input/output error";
     case GRIDFORM_EFORMAT: return "malformed or unsupported file format";
-    case GRIDFORM_EUNSUPPORTED: return "not supported by this build";
+    case GRIDFORM_EUNSUPPORTED: return "not supported for this combination or by this build";
     case GRIDFORM_ECANCELED: return "canceled by the progress callback";
     case GRIDFORM_CONTINUE: return "not converged yet (more steps needed)";
     default: return "unknown gridform status";

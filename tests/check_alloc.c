@@ -167,6 +167,20 @@ OPERATION(wisdom_export, gridform_wisdom_export("check_alloc.tmp.wisdom"))
 OPERATION(wisdom_import, gridform_wisdom_import("check_alloc.tmp.wisdom"))
 
 CREATOR(scorer, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, fx.walled))
+CREATOR(scorer_periodic, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, fx.arena))
+/* the annulus tables rebuilt by the setters (a failure keeps the old ones) */
+static int scorer_annuli(int automatic)
+{
+    gridform_scorer *s = NULL;
+    int rc = gridform_scorer_create(&s, fx.walled);
+    if (rc == GRIDFORM_OK)
+        rc = automatic ? gridform_scorer_set_annuli_auto(s, 1)
+                       : gridform_scorer_set_annuli_m(s, 0.1, 0.2, 0.9, 5);
+    gridform_scorer_destroy(s);
+    return rc;
+}
+OPERATION(scorer_set_annuli_auto, scorer_annuli(1))
+OPERATION(scorer_set_annuli_m, scorer_annuli(0))
 static const double ratemap_xy[4] = {0.1, 0.2, -0.3, 0.4}, ratemap_act[2] = {1, 2};
 static double ratemap_out[64];
 OPERATION(ratemap, gridform_ratemap_accumulate(fx.walled, ratemap_xy, 2, ratemap_act, 1, 0.0,
@@ -228,6 +242,9 @@ static const creator creators[] = {
     ROW(wisdom_export),
     ROW(wisdom_import),
     ROW(scorer),
+    ROW(scorer_periodic),
+    ROW(scorer_set_annuli_auto),
+    ROW(scorer_set_annuli_m),
     ROW(ratemap),
     ROW(population_spectrum),
     ROW(modules),

@@ -579,6 +579,20 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, 0.4, 1.0, BIG);
     CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 0.2, 0.4, 0.4, 2);
     CASE(gridform_scorer_set_annuli_m, INVAL, SERR, sc_fx, 1.5, 2.0, 3.0, 2);   /* beyond the longest lag */
+    CASE(gridform_scorer_set_annuli_auto, INVAL, NULL, NULL, 1);
+    CASE(gridform_scorer_set_annuli_auto, INVAL, SERR, sc_fx, 2);
+    CASE(gridform_scorer_set_annuli_auto, INVAL, SERR, sc_fx, -1);
+    CASE(gridform_scorer_get_annuli_auto, INVAL, NULL, NULL, &ibuf[0]);
+    CASE(gridform_scorer_get_annuli_auto, INVAL, SERR, sc_fx, NULL);
+    CASE(gridform_scorer_get_fallback_count, INVAL, NULL, NULL, &zbuf[0]);
+    CASE(gridform_scorer_get_fallback_count, INVAL, SERR, sc_fx, NULL);
+    CASE(gridform_scorer_score_annuli, INVAL, NULL, NULL, cbuf, 1, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score_annuli, INVAL, SERR, sc_fx, NULL, 1, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score_annuli, INVAL, SERR, sc_fx, cbuf, 0, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score_annuli, INVAL, SERR, sc_fx, cbuf, 1, NULL, NULL, NULL, NULL);
+    CASE(gridform_scorer_score_annuli, RANGE, SERR, sc_fx, cbuf, BIG, buf, NULL, NULL, NULL);
+    CASE(gridform_scorer_score_annuli, INVAL, SERR, sc_fx, infbuf, 1, NULL, buf, NULL, ibuf);
+    CASE(gridform_scorer_score_annuli, UNDEF, SERR, sc_fx, zero_map, 1, buf, buf + 1, buf + 2, ibuf);
     CASE(gridform_scorer_set_boundary, INVAL, NULL, NULL, WAL);
     CASE(gridform_scorer_set_boundary, INVAL, SERR, sc_fx, 0);
     CASE(gridform_scorer_set_boundary, INVAL, SERR, sc_fx, 3);
@@ -979,6 +993,11 @@ START_TEST(test_table)
                     snprintf(why, sizeof why, "gridform_last_error() not updated");
                 else if (c.herr != NULL && c.herr[0] == '\0')
                     snprintf(why, sizeof why, "empty handle last_error");
+                /* Every detail begins with the public function that failed
+                 * ("gridform_x_y: ..."), never a private helper's name; the
+                 * handle's copy too (issue 13). */
+                else if (strncmp(le, c.func, strlen(c.func)) != 0 || strncmp(le + strlen(c.func), ": ", 2) != 0)
+                    snprintf(why, sizeof why, "gridform_last_error() does not begin with \"%s: \"", c.func);
             }
             if (why[0] == '\0' && c.expect != OK && !outs_clean())
                 snprintf(why, sizeof why, "*out is not NULL after a failed create");

@@ -492,6 +492,167 @@ START_TEST(test_ratemap)
 }
 END_TEST
 
+START_TEST(test_auto_annuli)
+{
+    /* Issue 14: ideal hexagons at box/spacing ratios 1.6, 3, 6 and 10, with
+     * automatic annuli, score60 >= 1.1 and spacing within 5%, each annulus
+     * coming from the map's own SAC (inner radius inside the first ring,
+     * best outer radius beyond it).  The fixed annuli fail the wide boxes
+     * (below 1.1 at ratio 6 and 10), which is what the automatic ones fix. */
+    const double ratios[4] = {1.6, 3, 6, 10}, L = 2.0;
+    const size_t sizes[2] = {64, 40};
+    for (int si = 0; si < 2; si++)
+        for (int ri = 0; ri < 4; ri++)
+            for (int relu = 0; relu < 2; relu++) {
+                size_t n = sizes[si];
+                double a = L / ratios[ri], th = (7.0 + 11 * ri) * DEG;
+                gridform_scorer *s = NULL;
+                ck_assert_int_eq(mkscorer(&s, n, n, L, L, GRIDFORM_WALLED), GRIDFORM_OK);
+                int on = -1;
+                ck_assert_int_eq(gridform_scorer_get_annuli_auto(s, &on), GRIDFORM_OK);
+                ck_assert_int_eq(on, 0);   /* walled: fixed annuli by default */
+                double *m = malloc(n * n * sizeof *m);
+                hexmap(m, n, L, a, th, 0.3 * ri, relu);
+                double fixed60;
+                ck_assert_int_eq(gridform_scorer_score(s, m, 1, &fixed60, NULL, NULL, NULL), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_scorer_set_annuli_auto(s, 1), GRIDFORM_OK);
+                double g60, sp, ori, g60b, inner, outer;
+                int src = -1;
+                size_t nf = 99;
+                ck_assert_int_eq(gridform_scorer_score(s, m, 1, &g60, NULL, &sp, &ori), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_scorer_get_fallback_count(s, &nf), GRIDFORM_OK);
+                ck_assert_uint_eq(nf, 0);
+                ck_assert_msg(g60 >= 1.1, "n %zu ratio %g relu %d: auto score60 %g (fixed %g)", n, ratios[ri],
+                              relu, g60, fixed60);
+                ck_assert_msg(fabs(sp - a) <= 0.05 * a, "n %zu ratio %g: spacing %g vs %g", n, ratios[ri], sp, a);
+                ck_assert_msg(angdiff60(ori, th) <= 3 * DEG, "ratio %g: orientation %g", ratios[ri], ori / DEG);
+                ck_assert_int_eq(gridform_scorer_score_annuli(s, m, 1, &g60b, &inner, &outer, &src), GRIDFORM_OK);
+                ck_assert_double_eq(g60b, g60);
+                ck_assert_int_eq(src, GRIDFORM_ANNULI_AUTO);
+                ck_assert_msg(inner > 0.2 * a && inner < 0.7 * a, "ratio %g: inner %g a", ratios[ri], inner / a);
+                ck_assert_msg(outer > 1.05 * a && outer < 1.6 * a, "ratio %g: outer %g a", ratios[ri], outer / a);
+                if (ratios[ri] >= 6)
+                    ck_assert_msg(fixed60 < 1.1, "ratio %g: fixed annuli now score %g", ratios[ri], fixed60);
+                free(m);
+                gridform_scorer_destroy(s);
+            }
+}
+END_TEST
+
+START_TEST(test_auto_fallback)
+{
+    /* A map whose SAC shows no ring of peaks (two fields: one pair of
+     * peaks; one field: none; stripes: ridges, not six peaks) is scored
+     * with the fixed annuli, reported per map and counted; switching
+     * automatic annuli off gives the same numbers for it, and FIXED. */
+    const size_t n = 30;
+    const double L = 1.5;
+    double maps[4 * 900];
+    for (size_t iy = 0; iy < n; iy++)
+        for (size_t ix = 0; ix < n; ix++) {
+            double x = -L / 2 + ((double)ix + 0.5) * L / (double)n, y = -L / 2 + ((double)iy + 0.5) * L / (double)n;
+            maps[iy * n + ix] = exp(-((x - 0.3) * (x - 0.3) + y * y) / 0.04)
+                                + exp(-((x + 0.3) * (x + 0.3) + (y - 0.1) * (y - 0.1)) / 0.04);
+            maps[900 + iy * n + ix] = exp(-(x * x + y * y) / (2 * 0.2 * 0.2));
+            maps[1800 + iy * n + ix] = cos(9 * x + 2 * y);
+        }
+    hexmap(maps + 2700, n, L, 0.5, 0.1, 0.2, 1);
+    gridform_scorer *s = NULL;
+    ck_assert_int_eq(mkscorer(&s, n, n, L, L, GRIDFORM_WALLED), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_set_annuli_auto(s, 1), GRIDFORM_OK);
+    double g60[4], inner[4], outer[4], f60[4];
+    int src[4];
+    size_t nf = 0;
+    ck_assert_int_eq(gridform_scorer_score(s, maps, 4, g60, NULL, NULL, NULL), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_get_fallback_count(s, &nf), GRIDFORM_OK);
+    ck_assert_uint_eq(nf, 3);
+    ck_assert_int_eq(gridform_scorer_score_annuli(s, maps, 4, NULL, inner, outer, src), GRIDFORM_OK);
+    for (int q = 0; q < 3; q++)
+        ck_assert_int_eq(src[q], GRIDFORM_ANNULI_FALLBACK);
+    ck_assert_int_eq(src[3], GRIDFORM_ANNULI_AUTO);
+    ck_assert(g60[3] > 1.2 && g60[0] < 0.3 && g60[1] < 0.3 && g60[2] < 0.3);
+    ck_assert_double_eq_tol(inner[0], 0.2 * L, 1e-15);   /* Banino's inner radius */
+    ck_assert(outer[0] >= 0.4 * L - 1e-12 && outer[0] <= L + 1e-12);
+    ck_assert_int_eq(gridform_scorer_set_annuli_auto(s, 0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_score(s, maps, 4, f60, NULL, NULL, NULL), GRIDFORM_OK);
+    for (int q = 0; q < 3; q++)
+        ck_assert_double_eq(f60[q], g60[q]);
+    ck_assert_int_eq(gridform_scorer_get_fallback_count(s, &nf), GRIDFORM_OK);
+    ck_assert_uint_eq(nf, 0);
+    ck_assert_int_eq(gridform_scorer_score_annuli(s, maps, 4, NULL, NULL, NULL, src), GRIDFORM_OK);
+    for (int q = 0; q < 4; q++)
+        ck_assert_int_eq(src[q], GRIDFORM_ANNULI_FIXED);
+    /* An undefined map reports source 0 and NaN radii. */
+    double flat[900];
+    for (int i = 0; i < 900; i++)
+        flat[i] = 1.0;
+    ck_assert_int_eq(gridform_scorer_score_annuli(s, flat, 1, NULL, inner, outer, src), GRIDFORM_EUNDEFINED);
+    ck_assert(src[0] == 0 && isnan(inner[0]) && isnan(outer[0]));
+    ck_assert_ptr_nonnull(strstr(gridform_scorer_last_error(s), "gridform_scorer_score_annuli: "));
+    /* Automatic annuli allocate nothing per map either. */
+    ck_assert_int_eq(gridform_scorer_set_annuli_auto(s, 1), GRIDFORM_OK);
+    size_t before = gridform_debug_allocation_count();
+    ck_assert_int_eq(gridform_scorer_score(s, maps, 4, g60, NULL, NULL, NULL), GRIDFORM_OK);
+    ck_assert_uint_eq(gridform_debug_allocation_count(), before);
+    gridform_scorer_destroy(s);
+}
+END_TEST
+
+START_TEST(test_periodic_defaults)
+{
+    /* Issue 13's acceptance: an ideal hexagon on a periodic 4.4 m arena,
+     * scored with the scorer's defaults on that arena (periodic SAC,
+     * automatic annuli), scores >= 1.3; with 0.1's defaults (walled SAC,
+     * fixed annuli) it scored about 0.6.  On the commensurate box the
+     * lattice is exact and scores higher still, with the spacing exact. */
+    const double k = 4 * PI / (sqrt(3.0) * 0.74);
+    for (int box = 0; box < 2; box++)
+        for (int relu = 0; relu < 2; relu++) {
+            gridform_arena *a = NULL;
+            if (box == 0)
+                ck_assert_int_eq(gridform_arena_create(&a, 4.4, 4.4, 64, 64, GRIDFORM_PERIODIC), GRIDFORM_OK);
+            else
+                ck_assert_int_eq(gridform_arena_create_commensurate(&a, k, 3, 64, GRIDFORM_PERIODIC), GRIDFORM_OK);
+            size_t nx, ny;
+            ck_assert_int_eq(gridform_arena_get_shape(a, &nx, &ny), GRIDFORM_OK);
+            double *m = malloc(nx * ny * sizeof *m);
+            ck_assert_int_eq(gridform_lattice_synthesize(a, GRIDFORM_LATTICE_HEX, k, box == 0 ? 0.1 : 0.0, 0.3, 0.2, m),
+                             GRIDFORM_OK);
+            if (relu)
+                for (size_t i = 0; i < nx * ny; i++)
+                    m[i] = m[i] > 0 ? m[i] : 0;
+            gridform_scorer *s = NULL;
+            ck_assert_int_eq(gridform_scorer_create(&s, a), GRIDFORM_OK);
+            gridform_arena_destroy(a);   /* the scorer keeps its own copy */
+            int on = 0;
+            ck_assert_int_eq(gridform_scorer_get_annuli_auto(s, &on), GRIDFORM_OK);
+            ck_assert_int_eq(on, 1);
+            double g60, sp;
+            ck_assert_int_eq(gridform_scorer_score(s, m, 1, &g60, NULL, &sp, NULL), GRIDFORM_OK);
+            ck_assert_msg(g60 >= 1.3, "box %d relu %d: score60 %g with the defaults", box, relu, g60);
+            if (box == 1)
+                ck_assert_msg(fabs(sp - 0.74) <= 0.01 * 0.74, "commensurate: spacing %g", sp);
+            /* The defaults are the periodic SAC: the same as setting it. */
+            double sac1[127 * 127], sac2[127 * 127];
+            if (box == 0) {
+                gridform_scorer *w = NULL;
+                ck_assert_int_eq(mkscorer(&w, 64, 64, 4.4, 4.4, GRIDFORM_WALLED), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_scorer_set_boundary(w, GRIDFORM_PERIODIC), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_scorer_autocorr(s, m, sac1), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_scorer_autocorr(w, m, sac2), GRIDFORM_OK);
+                ck_assert_mem_eq(sac1, sac2, sizeof sac1);
+                ck_assert_int_eq(gridform_scorer_set_annuli_auto(w, 1), GRIDFORM_OK);
+                double w60;
+                ck_assert_int_eq(gridform_scorer_score(w, m, 1, &w60, NULL, NULL, NULL), GRIDFORM_OK);
+                ck_assert_double_eq(w60, g60);
+                gridform_scorer_destroy(w);
+            }
+            free(m);
+            gridform_scorer_destroy(s);
+        }
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     gridform_scorer *s = NULL;
@@ -594,6 +755,9 @@ int main(void)
     tcase_add_test(tc, test_undefined_and_batch);
     tcase_add_test(tc, test_mask_reuse);
     tcase_add_test(tc, test_ratemap);
+    tcase_add_test(tc, test_auto_annuli);
+    tcase_add_test(tc, test_auto_fallback);
+    tcase_add_test(tc, test_periodic_defaults);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

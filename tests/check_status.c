@@ -34,6 +34,8 @@ START_TEST(test_strerror_never_null)
         seen[c] = s;
     }
     ck_assert_str_eq(gridform_strerror(-1), "unknown gridform status");
+    /* EUNSUPPORTED covers requests no build serves (issue 13). */
+    ck_assert_ptr_nonnull(strstr(gridform_strerror(GRIDFORM_EUNSUPPORTED), "not supported for this combination"));
     ck_assert_str_eq(gridform_strerror(11), "unknown gridform status");
     ck_assert_str_eq(gridform_strerror(1 << 30), "unknown gridform status");
 }

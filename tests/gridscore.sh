@@ -45,6 +45,12 @@ grep -q "of the 5 with a defined score60: above 0.3: 100.0%" "$tmp/err" || fail 
 "$prog" --box 2.2 --variant minmax --annuli 0.44,1.1,1.98,5 "$tmp/one32.npy" >"$tmp/out2.csv" 2>/dev/null || fail "float32 (ny, nx) input"
 [ "$(wc -l <"$tmp/out2.csv")" -eq 2 ] || fail "expected one row for a 2-d input"
 "$prog" --help | grep -q usage || fail "--help"
+# automatic annuli: the hexagons keep their scores, the constant map is no
+# fallback (it is undefined), and the summary says how many fell back
+"$prog" --box 2.2 --auto-annuli -o "$tmp/auto.csv" "$tmp/maps.npy" 2>"$tmp/err" || fail "--auto-annuli"
+awk -F, 'NR>1 && NR<7 { if ($2 < 1.2 || $4 < 0.71 || $4 > 0.77) bad=1 } END { exit bad }' "$tmp/auto.csv" ||
+    fail "hexagonal maps scored badly with --auto-annuli: $(cat "$tmp/auto.csv")"
+grep -q "automatic annuli; 0 maps without a ring" "$tmp/err" || fail "no fallback count: $(cat "$tmp/err")"
 
 # the box is required: a clear one-line error without it
 "$prog" "$tmp/maps.npy" >/dev/null 2>"$tmp/err" && fail "ran without --box"

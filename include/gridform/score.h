@@ -21,6 +21,14 @@ enum {
     GRIDFORM_GRIDNESS_MINMAX = 2   /* min(c60,c120) - max(c30,c90,c150) (Sargolini et al. 2006) */
 };
 
+/* Where the annuli of a map came from (frozen values), as reported by
+ * gridform_scorer_score_annuli. */
+enum {
+    GRIDFORM_ANNULI_AUTO = 1,      /* chosen from the map's own SAC */
+    GRIDFORM_ANNULI_FIXED = 2,     /* the fixed annuli (automatic annuli off) */
+    GRIDFORM_ANNULI_FALLBACK = 3   /* automatic annuli on, but the map's SAC has no ring: fixed ones */
+};
+
 /* Make a scorer for the maps of an arena: ny x nx bins (row-major,
  * map[iy*nx+ix]) covering its lx x ly metres.  The scorer copies the
  * geometry (nx, ny, lx, ly, boundary) here; the arena may be destroyed
@@ -40,9 +48,26 @@ GRIDFORM_API int gridform_scorer_set_variant(gridform_scorer *s, int variant);
  * inner_m < r <= outer_j, with outer_j from outer_min_m to outer_max_m in
  * count equal steps (count 1: outer_min_m only).  0 <= inner_m < outer_min_m
  * <= outer_max_m, inner_m below the longest lag, 1 <= count <= 1000.  Default
- * (Banino et al. 2018): 0.2 L, 0.4 L .. 1.0 L in 10 steps, L = min(lx, ly). */
+ * (Banino et al. 2018): 0.2 L, 0.4 L .. 1.0 L in 10 steps, L = min(lx, ly).
+ * Setting them turns automatic annuli off (they are the fallback when
+ * gridform_scorer_set_annuli_auto turns them on again). */
 GRIDFORM_API int gridform_scorer_set_annuli_m(gridform_scorer *s, double inner_m, double outer_min_m,
                                               double outer_max_m, size_t count);
+
+/* Automatic annuli (on = 1) or the fixed ones (on = 0).  Per map, the
+ * annuli come from its own SAC (Sargolini et al. 2006; Langston et al.
+ * 2010; doc/theory.md section 6.5): the inner radius is the edge of the
+ * central peak, the outer radius is swept around the six nearest peaks, and
+ * the best score is kept.  A map whose SAC shows no ring of peaks is scored
+ * with the fixed annuli (a fallback, counted).  Default: on for a periodic
+ * arena, off for a walled one. */
+GRIDFORM_API int gridform_scorer_set_annuli_auto(gridform_scorer *s, int on);
+GRIDFORM_API int gridform_scorer_get_annuli_auto(const gridform_scorer *s, int *on);
+
+/* How many maps of the last gridform_scorer_score or
+ * gridform_scorer_score_annuli call fell back to the fixed annuli (always
+ * 0 with automatic annuli off). */
+GRIDFORM_API int gridform_scorer_get_fallback_count(const gridform_scorer *s, size_t *nfallback);
 
 /* How the map's edges are treated by the autocorrelogram: GRIDFORM_WALLED
  * (only overlapping bins, the standard definition for recorded maps) or
@@ -70,6 +95,15 @@ GRIDFORM_API int gridform_scorer_autocorr(const gridform_scorer *s, const double
 GRIDFORM_API int gridform_scorer_score(const gridform_scorer *s, const double *maps, size_t nmaps,
                                        double *score60, double *score90, double *spacing,
                                        double *orientation);
+
+/* Score nmaps maps as gridform_scorer_score does and report, per map, the
+ * annuli its score60 came from: inner_m, the inner radius (metres),
+ * outer_m, the outer radius of the best annulus (metres), and source, a
+ * GRIDFORM_ANNULI_* value (0 for a map whose score60 is undefined, which
+ * also gets NaN radii).  Any output may be NULL, but not all four. */
+GRIDFORM_API int gridform_scorer_score_annuli(const gridform_scorer *s, const double *maps, size_t nmaps,
+                                              double *score60, double *inner_m, double *outer_m,
+                                              int *source);
 
 /* The wavenumber (rad/m) of the strongest non-DC Fourier mode of one map
  * (mean removed, NaN bins as zero), interpolated between lattice points. */

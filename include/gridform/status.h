@@ -19,7 +19,7 @@ enum {
     GRIDFORM_EUNDEFINED = 5,    /* the quantity is mathematically undefined for this input */
     GRIDFORM_EIO = 6,           /* a file could not be opened, read or written */
     GRIDFORM_EFORMAT = 7,       /* a file is malformed or of an unsupported layout */
-    GRIDFORM_EUNSUPPORTED = 8,  /* the combination is valid but not supported by this build */
+    GRIDFORM_EUNSUPPORTED = 8,  /* each argument is valid, but not this combination, or not in this build */
     GRIDFORM_ECANCELED = 9,     /* a progress callback asked to stop */
     GRIDFORM_CONTINUE = 10      /* not an error: an iteration stopped before converging */
 };
