@@ -112,18 +112,22 @@ int gridform_scorer_create(gridform_scorer **out, const gridform_arena *a)
     }
     int dims[2] = {(int)py, (int)px};
     gridform__fftw_lock(1);
-    /* FFTW_MEASURE once per size (FFTW keeps the wisdom for later scorers);
-     * a scorer is made once and then scores thousands of maps. */
+    /* FFTW_ESTIMATE, as every plan of the library: a measured plan is
+     * chosen by timing, so two processes could transform with different
+     * algorithms and score the same map differently in the last bits (and
+     * the dominant wavenumber of a hexagonal map, a near-tie between six
+     * peaks, by a whole lattice step); gridform-sweep needs the same rows
+     * from any process, rank or rerun. */
     s->fwd = fftw_plan_many_dft_r2c(2, dims, 3, s->rin, NULL, 1, (int)npad, s->cf, NULL, 1,
-                                    (int)ncpx, FFTW_MEASURE | FFTW_PRESERVE_INPUT);
+                                    (int)ncpx, FFTW_ESTIMATE | FFTW_PRESERVE_INPUT);
     s->inv = fftw_plan_many_dft_c2r(2, dims, 4, s->cp, NULL, 1, (int)ncpx, s->rout, NULL, 1,
-                                    (int)npad, FFTW_MEASURE | FFTW_DESTROY_INPUT);
+                                    (int)npad, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
     /* Maps from one trajectory share their unvisited bins: then the mask's
      * transform and overlap counts are reused and these plans do the rest. */
     s->fwd2 = fftw_plan_many_dft_r2c(2, dims, 2, s->rin + npad, NULL, 1, (int)npad, s->cf + ncpx, NULL, 1,
-                                     (int)ncpx, FFTW_MEASURE | FFTW_PRESERVE_INPUT);
+                                     (int)ncpx, FFTW_ESTIMATE | FFTW_PRESERVE_INPUT);
     s->inv3 = fftw_plan_many_dft_c2r(2, dims, 3, s->cp + ncpx, NULL, 1, (int)ncpx, s->rout + npad, NULL, 1,
-                                     (int)npad, FFTW_MEASURE | FFTW_DESTROY_INPUT);
+                                     (int)npad, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
     gridform__fftw_unlock();
     if (s->fwd == NULL || s->inv == NULL || s->fwd2 == NULL || s->inv3 == NULL) {
         scorer_free(s);
