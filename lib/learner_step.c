@@ -23,20 +23,52 @@
  * matrix acting across maps commutes with the FFT, and Parseval turns
  * G Sigma G^T into a product of weighted spectra), split by columns into
  * cache-sized chunks that the worker threads share ("Products by columns"
- * below), plus a blocked Cholesky for Gram-Schmidt.  The FFTs run map by map
+ * below), plus LAPACK's Cholesky for Gram-Schmidt (CholeskyQR2).  The FFTs run map by map
  * with one single-map plan each way, so every elementwise pass (the
  * per-bin factor, the nonlinearity, the norms, the renormalisation and the
  * change) works on a map still in cache: for independent maps the whole
  * step is one read of the old maps and one write of the new ones around
  * the FFTs.  Nothing is allocated, planned or formatted unless the step
- * fails. */
+ * fails.
+ *
+ * One source, two real types (doc/theory.md §2.8): this file compiles as
+ * the double-precision step, and lib/learner_step_single.c compiles it
+ * again with GF_LEARNER_SINGLE defined as the float step
+ * (GRIDFORM_PRECISION_SINGLE): gf_real is the type of the maps, spectra,
+ * per-bin factors and M; GF_F(l) finds the per-bin factors, M and the FFTW
+ * plans of that precision; GF_BLAS and GF_FFTW name the BLAS and FFTW
+ * routines (cblas_s*, fftwf_*).  Sums, norms, Rayleigh quotients and the
+ * bookkeeping are double in both.  Code that is not precision-dependent
+ * (factors, limits, workers) is compiled once, in the double pass, and the
+ * double entry points hand a single-precision learner to the float ones. */
 #include "config.h"
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
+#include <stdio.h>
 #include <cblas.h>
 #include <lapacke.h>
 #include "learner_step.h"
+
+#ifdef GF_LEARNER_SINGLE
+typedef float gf_real;
+#  define GF_F(l) (&(l)->f32)
+#  define GF_BLAS(x) cblas_s##x
+#  define GF_FFTW(x) fftwf_##x
+#  define GF_NAME(x) x##_single
+#  define GF_POTRF2 LAPACKE_spotrf2_work
+/* The QR's rank test: a pivot of R below this fraction of its column's
+ * norm.  Single precision has eps^(1/2) = 2.4e-4, so its CholeskyQR2 holds
+ * to condition numbers near 4e3 only. */
+#  define GF_QR_PIVOT 1e-3
+#else
+typedef double gf_real;
+#  define GF_F(l) (l)
+#  define GF_BLAS(x) cblas_d##x
+#  define GF_FFTW(x) fftw_##x
+#  define GF_NAME(x) x
+#  define GF_POTRF2 LAPACKE_dpotrf2_work
+#  define GF_QR_PIVOT 1e-6
+#endif
 
 /* Phases of a step, run by every worker (phase_work) on its share. */
 enum {
@@ -62,6 +94,9 @@ enum {
 static void phase_work(void *ctx, int tid, int phase);
 
 
+#ifdef GF_LEARNER_SINGLE
+#include "learner_step_f32.h"
+#else
 /* ---- elementwise kernels -------------------------------------------------
  * The passes around the FFTs are the step's only work beyond FFTW and BLAS,
  * so they must run at memory speed: no data-dependent branch (a ReLU branch
@@ -152,14 +187,13 @@ static double sum_squares(const double *restrict u, size_t n)
 }
 
 /* u = max(u * sc, 0) (relu != 0) or u = u * sc; with old != NULL returns
- * sum (u_new - oinv old)^2, else 0. */
-static double scale_map(double *restrict u, const double *restrict old, double oinv, size_t n, double sc,
-                        int relu)
+ * sum (u_new - old)^2, else 0. */
+static double scale_map(double *restrict u, const double *restrict old, size_t n, double sc, int relu)
 {
     double d[4] = {0.0, 0.0, 0.0, 0.0};
     size_t i = 0;
 #ifdef GF_VEC
-    const gf_v2d s = {sc, sc}, o = {oinv, oinv};
+    const gf_v2d s = {sc, sc};
     gf_v2d d01 = {0.0, 0.0}, d23 = {0.0, 0.0};
     for (; i + 4 <= n; i += 4) {
         gf_v2d x01 = gf_load(u + i) * s, x23 = gf_load(u + i + 2) * s;
@@ -170,7 +204,7 @@ static double scale_map(double *restrict u, const double *restrict old, double o
         gf_store(u + i, x01);
         gf_store(u + i + 2, x23);
         if (old != NULL) {
-            gf_v2d e01 = x01 - o * gf_load(old + i), e23 = x23 - o * gf_load(old + i + 2);
+            gf_v2d e01 = x01 - gf_load(old + i), e23 = x23 - gf_load(old + i + 2);
             d01 += e01 * e01;
             d23 += e23 * e23;
         }
@@ -184,7 +218,7 @@ static double scale_map(double *restrict u, const double *restrict old, double o
                 x = x > 0.0 ? x : 0.0;
             u[i + q] = x;
             if (old != NULL) {
-                double e = x - oinv * old[i + q];
+                double e = x - old[i + q];
                 d[q] += e * e;
             }
         }
@@ -195,7 +229,7 @@ static double scale_map(double *restrict u, const double *restrict old, double o
             x = x > 0.0 ? x : 0.0;
         u[i] = x;
         if (old != NULL) {
-            double e = x - oinv * old[i];
+            double e = x - old[i];
             d[0] += e * e;
         }
     }
@@ -234,12 +268,13 @@ static void bins_combine(const double *restrict a, double *restrict b, const dou
     }
 #endif
 }
+#endif /* GF_LEARNER_SINGLE */
 
 /* Multiply one spectrum by the per-bin factor; with rq != NULL also the
  * Rayleigh quotient of the incoming spectrum by Parseval. */
-static void scale_row(const gridform_learner *l, double *restrict row, double *rq)
+static void scale_row(const gridform_learner *l, gf_real *restrict row, double *rq)
 {
-    const double *restrict fac = l->fac;
+    const gf_real *restrict fac = GF_F(l)->fac;
     const double *restrict wt = l->wt;
     const double *restrict ws = l->wsig;
     size_t nf = l->nfreq;
@@ -311,38 +346,72 @@ static int blas_is_threaded(void)
 #endif
 }
 
-/* Bins [*b0, *b1) of lane s: whole Gram chunks, so every chunk but the
- * last of all has gram_bins bins. */
-static void lane_bins(const gridform_learner *l, size_t s, size_t *b0, size_t *b1)
+/* Bins [*b0, *b1) of lane s among ncols Gram columns (bins, or kept bins
+ * under truncation): whole Gram chunks, so every chunk but the last of all
+ * has gram_bins bins.  A lane may be empty when truncation keeps few bins. */
+static void lane_bins(const gridform_learner *l, size_t s, size_t ncols, size_t *b0, size_t *b1)
 {
-    size_t cb = l->gram_bins, nchunks = (l->nfreq + cb - 1) / cb;
+    size_t cb = l->gram_bins, nchunks = (ncols + cb - 1) / cb;
     *b0 = s * nchunks / l->nlanes * cb;
     *b1 = (s + 1) * nchunks / l->nlanes * cb;
-    if (*b1 > l->nfreq)
-        *b1 = l->nfreq;
+    if (*b1 > ncols)
+        *b1 = ncols;
+    if (*b0 > *b1)
+        *b0 = *b1;
+}
+
+/* dst = the kept bins kept[0..nb) of src, each scaled by sc[q]: the
+ * truncated Gram's gather (doc/theory.md §2.6). */
+static void bins_gather(gf_real *restrict dst, const gf_real *restrict src, const size_t *restrict kept,
+                        const gf_real *restrict sc, size_t nb)
+{
+    for (size_t q = 0; q < nb; q++) {
+        size_t k = kept[q];
+        dst[2 * q] = sc[q] * src[2 * k];
+        dst[2 * q + 1] = sc[q] * src[2 * k + 1];
+    }
+}
+
+/* Is M truncated?  Only M = G Sigma G^T dA (never the Gram matrix of
+ * Gram-Schmidt, which has no Sigma~), only as a dsyrk, and only when some
+ * bin is dropped; otherwise the contiguous sum over every bin. */
+static int gram_truncated(const gridform_learner *l)
+{
+    return l->corr != GF_LEARNER_CORR_TRSM && l->use_syrk && l->nkept < l->nfreq;
 }
 
 /* Lane s's share of M: the lane's bins in chunks, each scaled per bin by
  * sc (ysc or gsc) into the worker's buffer buf (ng x 2 gram_bins, in
  * cache) and added by dsyrk, or, when Sigma~ has negative values and
- * M = Y F^T is not a dsyrk, by dgemm against the unscaled spectra f. */
-static void gram_lane(gridform_learner *l, size_t s, const double *f, const double *restrict sc, double *buf,
+ * M = Y F^T is not a dsyrk, by dgemm against the unscaled spectra f.
+ * Under truncation the lane's columns are kept bins, gathered with their
+ * scale ksc into buf. */
+static void gram_lane(gridform_learner *l, size_t s, const gf_real *f, const gf_real *restrict sc, gf_real *buf,
                       int syrk)
 {
     size_t ng = l->ng, cs = l->cstride, b0, b1;
-    lane_bins(l, s, &b0, &b1);
-    double *dst = s == 0 ? l->m : l->mlane + (s - 1) * ng * ng;
+    int trunc = gram_truncated(l);
+    lane_bins(l, s, trunc ? l->nkept : l->nfreq, &b0, &b1);
+    gf_real *dst = s == 0 ? GF_F(l)->m : GF_F(l)->mlane + (s - 1) * ng * ng;
+    if (b0 == b1) {   /* an empty lane adds nothing */
+        memset(dst, 0, ng * ng * sizeof *dst);
+        return;
+    }
     for (size_t c0 = b0; c0 < b1; c0 += l->gram_bins) {
         size_t c1 = c0 + l->gram_bins < b1 ? c0 + l->gram_bins : b1;
         int k = (int)(2 * (c1 - c0));
-        double beta = c0 == b0 ? 0.0 : 1.0;
-        for (size_t j = 0; j < ng; j++)
-            bins_scale(buf + j * (size_t)k, f + j * cs + 2 * c0, sc + c0, c1 - c0);
+        gf_real beta = c0 == b0 ? 0 : 1;
+        for (size_t j = 0; j < ng; j++) {
+            if (trunc)
+                bins_gather(buf + j * (size_t)k, f + j * cs, l->kept + c0, GF_F(l)->ksc + c0, c1 - c0);
+            else
+                bins_scale(buf + j * (size_t)k, f + j * cs + 2 * c0, sc + c0, c1 - c0);
+        }
         if (syrk)
-            cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, k, 1.0, buf, k, beta, dst, (int)ng);
+            GF_BLAS(syrk)(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, k, 1, buf, k, beta, dst, (int)ng);
         else
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)ng, (int)ng, k, 1.0, buf, k, f + 2 * c0,
-                        (int)cs, beta, dst, (int)ng);
+            GF_BLAS(gemm)(CblasRowMajor, CblasNoTrans, CblasTrans, (int)ng, (int)ng, k, 1, buf, k, f + 2 * c0,
+                          (int)cs, beta, dst, (int)ng);
     }
 }
 
@@ -359,9 +428,9 @@ static void gram_reduce(gridform_learner *l)
 {
     size_t ng = l->ng;
     int syrk = gram_is_syrk(l);
-    double *m = l->m;
+    gf_real *m = GF_F(l)->m;
     for (size_t s = 1; s < l->nlanes; s++) {
-        const double *p = l->mlane + (s - 1) * ng * ng;
+        const gf_real *p = GF_F(l)->mlane + (s - 1) * ng * ng;
         for (size_t i = 0; i < ng; i++) {
             size_t jmax = syrk ? i + 1 : ng;
             for (size_t j = 0; j < jmax; j++)
@@ -374,25 +443,25 @@ static void gram_reduce(gridform_learner *l)
 static void corr_chunk(gridform_learner *l, size_t b0, size_t b1)
 {
     size_t ng = l->ng, cs = l->cstride, c0 = 2 * b0, w = 2 * (b1 - b0);
-    double *sa = l->a, *sb = l->b;
+    gf_real *sa = (gf_real *)l->a, *sb = (gf_real *)l->b, *m = GF_F(l)->m;
     switch (l->corr) {
     case GF_LEARNER_CORR_TRSM:
-        cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)w, 1.0, l->m,
-                    (int)ng, sa + c0, (int)cs);
+        GF_BLAS(trsm)(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)w, 1, m,
+                      (int)ng, sa + c0, (int)cs);
         return;
     case GF_LEARNER_CORR_TRMM:
         for (size_t j = 0; j < ng; j++)
-            memcpy(sb + j * cs + c0, sa + j * cs + c0, w * sizeof(double));
-        cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)w, 1.0, l->m,
-                    (int)ng, sb + c0, (int)cs);
+            memcpy(sb + j * cs + c0, sa + j * cs + c0, w * sizeof *sb);
+        GF_BLAS(trmm)(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)w, 1, m,
+                      (int)ng, sb + c0, (int)cs);
         break;
     default:
-        cblas_dsymm(CblasRowMajor, CblasLeft, CblasLower, (int)ng, (int)w, 1.0, l->m, (int)ng, sa + c0, (int)cs,
-                    0.0, sb + c0, (int)cs);
+        GF_BLAS(symm)(CblasRowMajor, CblasLeft, CblasLower, (int)ng, (int)w, 1, m, (int)ng, sa + c0, (int)cs,
+                      0, sb + c0, (int)cs);
         break;
     }
     for (size_t j = 0; j < ng; j++)
-        bins_combine(sa + j * cs + c0, sb + j * cs + c0, l->fac + b0, l->cfac + b0, b1 - b0);
+        bins_combine(sa + j * cs + c0, sb + j * cs + c0, GF_F(l)->fac + b0, GF_F(l)->cfac + b0, b1 - b0);
 }
 
 /* Run a lane or chunk phase: on the workers, or with a threaded BLAS on the
@@ -450,16 +519,15 @@ static int note_failure(gridform_learner *l, size_t j, const char *what, double 
  * dpotrf switches to a differently blocked parallel factorisation when it
  * runs threads, which would make the maps depend on the BLAS thread
  * count. */
-#define GF_QR_PIVOT 1e-6
 
 static int cholesky_qr_pass(gridform_learner *l, int check)
 {
     size_t ng = l->ng;
     coupling_matrix(l);
-    double *s = l->m;
+    gf_real *s = GF_F(l)->m;
     for (size_t j = 0; j < ng; j++)
         l->diag0[j] = s[j * ng + j];
-    lapack_int info = LAPACKE_dpotrf2_work(LAPACK_COL_MAJOR, 'U', (lapack_int)ng, s, (lapack_int)ng);
+    lapack_int info = GF_POTRF2(LAPACK_COL_MAJOR, 'U', (lapack_int)ng, s, (lapack_int)ng);
     if (info > 0)
         return note_failure(l, (size_t)(info - 1), "became linearly dependent on the maps before it", 0.0);
     if (info < 0)
@@ -483,6 +551,7 @@ static int gram_schmidt(gridform_learner *l)
     return rc;
 }
 
+#ifndef GF_LEARNER_SINGLE
 /* The final message of a step that failed (decision: it names the public
  * function that stepped, the step, the map and the stable Euler step). */
 static int fail_message(gridform_learner *l, const char *extra)
@@ -499,6 +568,7 @@ static int fail_message(gridform_learner *l, const char *extra)
                           "step %zu: map %zu %s with dt = %g%s; use a smaller dt (explicit Euler is stable "
                           "for dt <= %g)", l->steps + 1, l->fail_map, l->fail_what, l->dt, extra, lim);
 }
+#endif
 
 /* A worker notes its first failing map; the caller formats the message
  * (in its own thread, for gridform_last_error) after the phase. */
@@ -514,8 +584,8 @@ static int record(gridform__learner_slot *slot, size_t j, const char *what, doub
  * (n values, written in place), old its current state.  Pass A sums the
  * squares before and after the nonlinearity (reading only), pass B writes
  * the nonlinear, renormalised map; both while u is in cache. */
-static int finish_map(gridform_learner *l, size_t j, double *restrict u, const double *restrict old,
-                      gridform__learner_slot *slot)
+static int finish_map(gridform_learner *l, size_t j, gf_real *restrict u, const gf_real *restrict old,
+                      int want_change, gridform__learner_slot *slot)
 {
     const size_t n = l->n;
     const double da = l->da;
@@ -584,49 +654,62 @@ static int finish_map(gridform_learner *l, size_t j, double *restrict u, const d
     /* Growth of the norm in this step, before renormalisation.  With the
      * shift lambda0 = max Sigma~ the linear part never grows a map, so
      * growth comes from the coupling's explicit terms (doc/theory.md
-     * section 2.4); the step control rejects a step with rho > 2. */
-    /* The exponential Sanger step's QR already returned unit maps (growth
-     * 1 by construction); every other step grows from the old norm. */
+     * §2.4); the step control rejects a step with rho > 2.  The
+     * exponential Sanger step's QR already returned unit maps (growth 1
+     * by construction); every other step grows from the old norm. */
     double rho = sqrt(s1 * da) / (l->corr == GF_LEARNER_CORR_TRSM ? 1.0 : l->nrm[j]);
     if (rho > slot->rhomax || (rho == slot->rhomax && j < slot->rhomap)) {
         slot->rhomax = rho;
         slot->rhomap = j;
     }
-    double scale = 1.0 / sqrt(s2 * da), d = 0.0, oinv = 1.0 / l->nrm[j];
-    /* Pass B, unrolled by four with four partial sums of the change (the
-     * change is always needed: the runaway test and the residual use it):
-     * gcc -O2 vectorises this form, and the sums' order is fixed. */
+    double scale = 1.0 / sqrt(s2 * da), d = 0.0;
+    /* Pass B, unrolled by four with four partial sums of the change: gcc
+     * -O2 vectorises this form, and the sums' order is fixed. */
 #define GF_PASS_B(EXPR)                                                       \
     do {                                                                      \
         double dd[4] = {0, 0, 0, 0};                                          \
         size_t i = 0;                                                         \
-        for (; i + 3 < n; i += 4)                                             \
-            for (size_t q = 0; q < 4; q++) {                                  \
-                double x = u[i + q] * sc;                                     \
+        if (want_change) {                                                    \
+            for (; i + 3 < n; i += 4)                                         \
+                for (size_t q = 0; q < 4; q++) {                              \
+                    double x = u[i + q] * sc;                                 \
+                    x = (EXPR);                                               \
+                    double e = x - old[i + q];                                \
+                    dd[q] += e * e;                                           \
+                    u[i + q] = x;                                             \
+                }                                                             \
+            for (; i < n; i++) {                                              \
+                double x = u[i] * sc;                                         \
                 x = (EXPR);                                                   \
-                double e = x - oinv * old[i + q];                             \
-                dd[q] += e * e;                                               \
-                u[i + q] = x;                                                 \
+                double e = x - old[i];                                        \
+                dd[0] += e * e;                                               \
+                u[i] = x;                                                     \
             }                                                                 \
-        for (; i < n; i++) {                                                  \
-            double x = u[i] * sc;                                             \
-            x = (EXPR);                                                       \
-            double e = x - oinv * old[i];                                     \
-            dd[0] += e * e;                                                   \
-            u[i] = x;                                                         \
+            d = (dd[0] + dd[1]) + (dd[2] + dd[3]);                            \
+        } else {                                                              \
+            for (; i + 3 < n; i += 4)                                         \
+                for (size_t q = 0; q < 4; q++) {                              \
+                    double x = u[i + q] * sc;                                 \
+                    u[i + q] = (EXPR);                                        \
+                }                                                             \
+            for (; i < n; i++) {                                              \
+                double x = u[i] * sc;                                         \
+                u[i] = (EXPR);                                                \
+            }                                                                 \
         }                                                                     \
-        d = (dd[0] + dd[1]) + (dd[2] + dd[3]);                                \
     } while (0)
     if (nl == GRIDFORM_NL_RELU) {
-        d = scale_map(u, old, oinv, n, sign * scale, 1);
+        d = scale_map(u, want_change ? old : NULL, n, sign * scale, 1);
     } else if (nl == GRIDFORM_NL_SOFT) {
         double sc = scale;
         GF_PASS_B(x < 0.0 ? x * soft : x);
     } else {
-        d = scale_map(u, old, oinv, n, scale, 0);
+        d = scale_map(u, want_change ? old : NULL, n, scale, 0);
     }
 #undef GF_PASS_B
-    d = sqrt(d * da);
+    if (!want_change)
+        return GRIDFORM_OK;
+    d = sqrt(d * da) / l->nrm[j];
     if (d > slot->maxchg)
         slot->maxchg = d;
     /* Runaway.  Every instability of these steps is oscillatory: the shift
@@ -638,7 +721,8 @@ static int finish_map(gridform_learner *l, size_t j, double *restrict u, const d
      * step that moves it less ends the streak.  A settled map whose norm
      * creeps up by the same small factor every step (rectified maps that
      * cannot become orthogonal, or the exponential integrator's O(dt^2)
-     * norm error away from eigenvectors) is not diverging. */
+     * norm error away from eigenvectors) is not diverging (doc/theory.md
+     * §2.5).  The step always asks for the change (want_change). */
     if (d > 1.0) {
         l->logv[j] += log(rho);
         if (l->logv[j] < l->logmin[j])
@@ -651,8 +735,8 @@ static int finish_map(gridform_learner *l, size_t j, double *restrict u, const d
     return GRIDFORM_OK;
 }
 
-#define GF_R2C(l, in, out) fftw_execute_dft_r2c((l)->fwd, (in), (fftw_complex *)(out))
-#define GF_C2R(l, in, out) fftw_execute_dft_c2r((l)->bwd, (fftw_complex *)(in), (out))
+#define GF_R2C(l, in, out) GF_FFTW(execute_dft_r2c)(GF_F(l)->fwd, (in), (GF_FFTW(complex) *)(out))
+#define GF_C2R(l, in, out) GF_FFTW(execute_dft_c2r)(GF_F(l)->bwd, (GF_FFTW(complex) *)(in), (out))
 
 /* The next work item (map, lane or chunk) for the calling thread.  Which
  * thread steps an item never changes that item's arithmetic. */
@@ -664,9 +748,15 @@ static inline size_t take_map(gridform_learner *l, size_t *mine)
 static void phase_work(void *ctx, int tid, int phase)
 {
     gridform_learner *l = ctx;
+#ifndef GF_LEARNER_SINGLE
+    if (l->precision == GRIDFORM_PRECISION_SINGLE) {
+        gridform__learner_phase_single(ctx, tid, phase);
+        return;
+    }
+#endif
     size_t ng = l->ng, n = l->n, cs = l->cstride, nf = l->nfreq;
     size_t mine = 0, j;
-    double *g = l->g, *sa = l->a, *sb = l->b;
+    gf_real *g = (gf_real *)l->g, *sa = (gf_real *)l->a, *sb = (gf_real *)l->b;
     int wc = l->want_change;
     gridform__learner_slot *slot = &l->slots[tid];
     switch (phase) {
@@ -674,19 +764,19 @@ static void phase_work(void *ctx, int tid, int phase)
         /* Map by map, each in cache: FFT, per-bin factor, inverse FFT,
          * nonlinearity and renormalisation.  Row tid of sb is this
          * worker's spectrum scratch; the new maps go to sa. */
-        double *scratch = sb + (size_t)tid * cs;
+        gf_real *scratch = sb + (size_t)tid * cs;
         while ((j = take_map(l, &mine)) < ng) {
             GF_R2C(l, g + j * n, scratch);
             scale_row(l, scratch, wc ? &l->rq[j] : NULL);
             GF_C2R(l, scratch, sa + j * n);
-            if (finish_map(l, j, sa + j * n, g + j * n, slot) != GRIDFORM_OK)
+            if (finish_map(l, j, sa + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
                 return;
         }
         break;
     }
     case GF_LEARNER_PH_FWD_GS:
         while ((j = take_map(l, &mine)) < ng) {
-            double *row = sa + j * cs;
+            gf_real *row = sa + j * cs;
             GF_R2C(l, g + j * n, row);
             scale_row(l, row, wc ? &l->rq[j] : NULL);
         }
@@ -699,7 +789,7 @@ static void phase_work(void *ctx, int tid, int phase)
         /* sb held the Gram scaling, consumed by dsyrk: the new maps go there. */
         while ((j = take_map(l, &mine)) < ng) {
             GF_C2R(l, sa + j * cs, sb + j * n);
-            if (finish_map(l, j, sb + j * n, g + j * n, slot) != GRIDFORM_OK)
+            if (finish_map(l, j, sb + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
                 return;
         }
         break;
@@ -708,7 +798,7 @@ static void phase_work(void *ctx, int tid, int phase)
          * tid's chunk buffer is its tid-th block of ng x 2 gram_bins
          * doubles (gram_bins <= nfreq, so worker 0 always has one), and a
          * worker whose block would pass the end of sb takes no lane. */
-        const double *sc = l->corr == GF_LEARNER_CORR_TRSM ? l->gsc : l->ysc;
+        const gf_real *sc = l->corr == GF_LEARNER_CORR_TRSM ? GF_F(l)->gsc : GF_F(l)->ysc;
         size_t blk = ng * 2 * l->gram_bins;
         if (((size_t)tid + 1) * blk > ng * cs)
             break;
@@ -728,7 +818,7 @@ static void phase_work(void *ctx, int tid, int phase)
         /* sa's spectra were consumed by the previous phase. */
         while ((j = take_map(l, &mine)) < ng) {
             GF_C2R(l, sb + j * cs, sa + j * n);
-            if (finish_map(l, j, sa + j * n, g + j * n, slot) != GRIDFORM_OK)
+            if (finish_map(l, j, sa + j * n, g + j * n, wc, slot) != GRIDFORM_OK)
                 return;
         }
         break;
@@ -736,6 +826,15 @@ static void phase_work(void *ctx, int tid, int phase)
         break;
     }
 }
+
+#ifdef GF_LEARNER_SINGLE
+/* The pool's function is the double pass's phase_work, which hands a
+ * single-precision learner's phases here. */
+void gridform__learner_phase_single(void *ctx, int tid, int phase)
+{
+    phase_work(ctx, tid, phase);
+}
+#endif
 
 /* Run a phase on every worker; the first failing map (lowest index) wins. */
 static int run_phase(gridform_learner *l, int phase)
@@ -753,6 +852,7 @@ static int run_phase(gridform_learner *l, int phase)
     return GRIDFORM_OK;
 }
 
+#ifndef GF_LEARNER_SINGLE
 /* ---- EXACT kernels --------------------------------------------------------
  * Sigma = P P^T / np of the actual cells (e.g. in a walled arena) is no
  * Fourier multiplier: the linear part is applied by gridform_kernel_apply,
@@ -762,7 +862,7 @@ static int run_phase(gridform_learner *l, int phase)
  *
  * the same rule as on Fourier kernels, with L and the coupling matrix
  * M = G (Sigma G)^T dA formed in real space by BLAS. */
-static int attempt_exact(gridform_learner *l, double **out)
+static int attempt_exact(gridform_learner *l, void **out)
 {
     size_t ng = l->ng, n = l->n;
     double *g = l->g, *h = l->a, *x = l->b, *m = l->m;
@@ -788,6 +888,7 @@ static int attempt_exact(gridform_learner *l, double **out)
         }
     }
     gridform__learner_slot *slot = &l->slots[0];
+    int want_change = 1;
     for (size_t j = 0; j < ng; j++) {
         double *u = h + j * n;
         const double *gj = g + j * n;
@@ -803,7 +904,7 @@ static int attempt_exact(gridform_learner *l, double **out)
             }
             l->rq[j] = q * da / (l->nrm[j] * l->nrm[j]);
         }
-        if (finish_map(l, j, u, gj, slot) != GRIDFORM_OK)
+        if (finish_map(l, j, u, gj, want_change, slot) != GRIDFORM_OK)
             return note_failure(l, slot->bad_map, slot->what, slot->factor);
     }
     *out = h;
@@ -826,12 +927,13 @@ static void rayleigh_exact(gridform_learner *l, double *per_map)
         per_map[j] = gg > 0.0 ? gh / gg : 0.0;
     }
 }
+#endif
 
-/* One try of a step with the current dt, writing the new maps to *out (a
+/* One try of a step with the current dt, writing the new maps to *outp (a
  * or b) and leaving the state g untouched.  GRIDFORM_OK, or
  * GRIDFORM_EDIVERGED with the failure noted (note_failure), or another code
  * with the message formatted. */
-static int attempt(gridform_learner *l, double **outp)
+int GF_NAME(gridform__learner_attempt)(gridform_learner *l, void **outp)
 {
     for (int t = 0; t < l->pool.nworkers; t++) {
         l->slots[t].bad_map = SIZE_MAX;
@@ -840,11 +942,15 @@ static int attempt(gridform_learner *l, double **outp)
         l->slots[t].rhomap = SIZE_MAX;
     }
     l->corr = 0;
+#ifndef GF_LEARNER_SINGLE
+    if (l->precision == GRIDFORM_PRECISION_SINGLE)
+        return gridform__learner_attempt_single(l, outp);
     if (l->exact)
         return attempt_exact(l, outp);
+#endif
     size_t ng = l->ng;
-    double *sa = l->a, *sb = l->b;
-    double *out;   /* the buffer that receives the new maps (map j at j*n) */
+    gf_real *sa = (gf_real *)l->a, *sb = (gf_real *)l->b;
+    gf_real *out;   /* the buffer that receives the new maps (map j at j*n) */
     int rc;
 
     if (l->coupling == GRIDFORM_COUPLING_INDEPENDENT) {
@@ -882,7 +988,7 @@ static int attempt(gridform_learner *l, double **outp)
         l->corr = sanger ? GF_LEARNER_CORR_TRMM : GF_LEARNER_CORR_SYMM;
         gridform__pool_run(&l->pool, GF_LEARNER_PH_FWD_Y);
         coupling_matrix(l);
-        double *m = l->m;
+        gf_real *m = GF_F(l)->m;
         for (size_t j = 0; j < ng; j++)
             l->rq[j] = m[j * ng + j] / (l->nrm[j] * l->nrm[j]);
         if (sanger) {
@@ -907,6 +1013,55 @@ static int attempt(gridform_learner *l, double **outp)
     return GRIDFORM_OK;
 }
 
+void GF_NAME(gridform__learner_rayleigh)(gridform_learner *l, double *per_map)
+{
+#ifndef GF_LEARNER_SINGLE
+    if (l->precision == GRIDFORM_PRECISION_SINGLE) {
+        gridform__learner_rayleigh_single(l, per_map);
+        return;
+    }
+    if (l->exact) {
+        rayleigh_exact(l, per_map);
+        return;
+    }
+#endif
+    for (size_t j = 0; j < l->ng; j++) {
+        gf_real *row = (gf_real *)l->a;
+        GF_R2C(l, (gf_real *)l->g + j * l->n, row);
+        double sw = 0.0, sws = 0.0;
+        for (size_t k = 0; k < l->nfreq; k++) {
+            double p = row[2 * k] * row[2 * k] + row[2 * k + 1] * row[2 * k + 1];
+            sw += l->wt[k] * p;
+            sws += l->wsig[k] * p;
+        }
+        per_map[j] = sw > 0.0 ? sws / sw : 0.0;
+    }
+}
+
+#ifndef GF_LEARNER_SINGLE
+void gridform__learner_update_factors(gridform_learner *l)
+{
+    if (l->exact)
+        return;   /* no spectrum: the step applies dt directly */
+    double inv_n = 1.0 / (double)l->n, dt = l->dt, lam = l->lambda0;
+    for (size_t k = 0; k < l->nfreq; k++) {
+        double x = dt * (l->sigma[k] - lam);
+        l->fac[k] = (l->integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL ? exp(x) : 1.0 + x) * inv_n;
+    }
+    for (size_t k = 0; k < l->nfreq; k++) {
+        double z = l->sigma[k] - lam;
+        if (l->integrator == GRIDFORM_INTEGRATOR_EULER)
+            l->cfac[k] = -dt * inv_n;
+        else   /* phi(dt z) dt = expm1(dt z)/z, -> dt as z -> 0 */
+            l->cfac[k] = (fabs(dt * z) < 1e-300 ? dt : expm1(dt * z) / z) * inv_n;
+    }
+    if (l->f32.fac != NULL)   /* single precision: the step's float copies */
+        for (size_t k = 0; k < l->nfreq; k++) {
+            l->f32.fac[k] = (float)l->fac[k];
+            l->f32.cfac[k] = (float)l->cfac[k];
+        }
+}
+
 /* ---- Automatic step control (doc/theory.md §2.5) --------------------
  * A step is tried with the current dt; the state is only replaced when the
  * step is accepted, so rejecting it restores nothing but the runaway
@@ -929,7 +1084,7 @@ static int attempt(gridform_learner *l, double **outp)
 #define GF_GROW_FACTOR 1.4142135623730951
 #define GF_MAX_HALVINGS 40
 
-static void commit(gridform_learner *l, double *out, double rhomax)
+static void commit(gridform_learner *l, void *out, double rhomax)
 {
     if (out == l->a)
         l->a = l->g;
@@ -961,13 +1116,15 @@ static void commit(gridform_learner *l, double *out, double rhomax)
 int gridform__learner_step(gridform_learner *l, int want_change)
 {
     size_t ng = l->ng;
-    l->want_change = want_change;
+    /* The change is always computed: the runaway test needs it. */
+    (void)want_change;
+    l->want_change = 1;
     memcpy(l->keep, l->logv, ng * sizeof(double));
     memcpy(l->keep + ng, l->logmin, ng * sizeof(double));
     double dt0 = l->dt;
     for (int halvings = 0;; halvings++) {
-        double *out = NULL;
-        int rc = attempt(l, &out);
+        void *out = NULL;
+        int rc = gridform__learner_attempt(l, &out);
         double rhomax = 0.0;
         size_t rhomap = 0;
         for (int t = 0; t < l->pool.nworkers; t++) {
@@ -1000,45 +1157,6 @@ int gridform__learner_step(gridform_learner *l, int want_change)
         gridform__learner_update_factors(l);
     }
 }
-
-void gridform__learner_rayleigh(gridform_learner *l, double *per_map)
-{
-    if (l->exact) {
-        rayleigh_exact(l, per_map);
-        return;
-    }
-    for (size_t j = 0; j < l->ng; j++) {
-        const double *row = l->a;
-        GF_R2C(l, l->g + j * l->n, l->a);
-        double sw = 0.0, sws = 0.0;
-        for (size_t k = 0; k < l->nfreq; k++) {
-            double p = row[2 * k] * row[2 * k] + row[2 * k + 1] * row[2 * k + 1];
-            sw += l->wt[k] * p;
-            sws += l->wsig[k] * p;
-        }
-        per_map[j] = sw > 0.0 ? sws / sw : 0.0;
-    }
-}
-
-void gridform__learner_update_factors(gridform_learner *l)
-{
-    if (l->exact)
-        return;   /* no spectrum: the step applies dt directly */
-    double inv_n = 1.0 / (double)l->n, dt = l->dt, lam = l->lambda0;
-    for (size_t k = 0; k < l->nfreq; k++) {
-        double x = dt * (l->sigma[k] - lam);
-        l->fac[k] = (l->integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL ? exp(x) : 1.0 + x) * inv_n;
-    }
-    for (size_t k = 0; k < l->nfreq; k++) {
-        double z = l->sigma[k] - lam;
-        if (l->integrator == GRIDFORM_INTEGRATOR_EULER)
-            l->cfac[k] = -dt * inv_n;
-        else   /* phi(dt z) dt = expm1(dt z)/z, -> dt as z -> 0 */
-            l->cfac[k] = (fabs(dt * z) < 1e-300 ? dt : expm1(dt * z) / z) * inv_n;
-    }
-}
-
-/* ---- stability, defaults and workers ------------------------------------ */
 
 /* ---- Stability and the default steps (doc/theory.md §2.4) ----------
  * Unit maps g_j, the shift lambda0 = max Sigma~, M = G Sigma G^T dA.
@@ -1170,3 +1288,4 @@ void gridform__learner_release_workers(gridform_learner *l)
     l->slots = NULL;
     l->max_workers = 0;
 }
+#endif /* !GF_LEARNER_SINGLE */

@@ -10,6 +10,9 @@
  * function for messages.  On divergence returns GRIDFORM_EDIVERGED with the
  * detail recorded and the state unchanged. */
 int gridform__learner_step(gridform_learner *l, int want_change);
+/* One try of a step with the current dt (learner_step.c), the new maps
+ * written to *out, the state untouched; the step control above decides. */
+int gridform__learner_attempt(gridform_learner *l, void **out);
 /* Rayleigh quotient of every map of the current state; uses the a buffer
  * as workspace. */
 void gridform__learner_rayleigh(gridform_learner *l, double *per_map);
@@ -28,6 +31,13 @@ double gridform__learner_ceiling_step(const gridform_learner *l, int integrator,
 int gridform__learner_set_workers(gridform_learner *l, int nworkers);
 /* Stop the workers and free their slots (destroy). */
 void gridform__learner_release_workers(gridform_learner *l);
+/* The float step (lib/learner_step_single.c: learner_step.c compiled with
+ * GF_LEARNER_SINGLE), reached through the double entry points above and
+ * the pool's phase function when l->precision is GRIDFORM_PRECISION_SINGLE
+ * (doc/theory.md §2.8). */
+int gridform__learner_attempt_single(gridform_learner *l, void **out);
+void gridform__learner_rayleigh_single(gridform_learner *l, double *per_map);
+void gridform__learner_phase_single(void *ctx, int tid, int phase);
 /* EXACT kernels: the operator and its spectral bounds are the kernel's
  * (lib/kernel_exact.c, reached through gridform_kernel_apply and
  * lib/kernel_op.h); the step applies it in real space. */
