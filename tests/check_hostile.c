@@ -672,6 +672,23 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_learner_set_planning, INVAL, NULL, NULL, GRIDFORM_PLAN_ESTIMATE);
     CASE(gridform_learner_set_planning, INVAL, LERR, lrn.l, 0);
     CASE(gridform_learner_set_planning, INVAL, LERR, lrn.l, 4);
+    CASE(gridform_learner_set_precision, INVAL, NULL, NULL, GRIDFORM_PRECISION_SINGLE);
+    CASE(gridform_learner_set_precision, INVAL, LERR, lrn.l, 0);
+    CASE(gridform_learner_set_precision, INVAL, LERR, lrn.l, 3);
+    CASE(gridform_learner_set_precision, INVAL, LERR, lrn.l, -2);
+    CASE(gridform_learner_set_precision, INVAL, LERR, lrn.l, 64);
+    CASE(gridform_learner_set_precision, UNSUP, gridform_learner_last_error(lrn.exact), lrn.exact,
+         GRIDFORM_PRECISION_SINGLE);
+    CASE(gridform_learner_get_precision, INVAL, NULL, NULL, &ibuf[0]);
+    CASE(gridform_learner_get_precision, INVAL, LERR, lrn.l, NULL);
+    CASE(gridform_learner_set_truncation, INVAL, NULL, NULL, 1e-16);
+    CASE(gridform_learner_set_truncation, INVAL, LERR, lrn.l, -1e-16);
+    CASE(gridform_learner_set_truncation, INVAL, LERR, lrn.l, 1.5);
+    CASE(gridform_learner_set_truncation, INVAL, LERR, lrn.l, nan_);
+    CASE(gridform_learner_set_truncation, INVAL, LERR, lrn.l, inf_);
+    CASE(gridform_learner_set_truncation, INVAL, LERR, lrn.l, -inf_);
+    CASE(gridform_learner_get_truncation, INVAL, NULL, NULL, &buf[0], &zbuf[0]);
+    CASE(gridform_learner_get_truncation, INVAL, LERR, lrn.l, NULL, NULL);
     CASE(gridform_learner_seed, INVAL, NULL, NULL, 1, 1e-3);
     CASE(gridform_learner_seed, INVAL, LERR, lrn.l, 1, 0.0);
     CASE(gridform_learner_seed, INVAL, LERR, lrn.l, 1, -1.0);
