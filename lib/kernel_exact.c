@@ -228,6 +228,8 @@ static int exact_top(gridform_kernel *k, double *top)
 int gridform__kernel_bounds(const gridform_kernel *k, double *smin, double *smax)
 {
     gridform__errbuf *eb = (gridform__errbuf *)&k->err;
+    /* A learner reads the operator here: the CENTERED flag is frozen. */
+    atomic_store(&((gridform_kernel *)k)->used, 1);
     if (k->mode != GRIDFORM_KERNEL_EXACT) {
         size_t nf = k->arena->nfreq;
         double lo = k->spec[0], hi = k->spec[0];

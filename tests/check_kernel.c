@@ -1093,6 +1093,73 @@ START_TEST(test_mode_flags)
 }
 END_TEST
 
+/* A learner sees the centred operator: on the walled softmax code the
+ * uncentred kernels' top mode is the constant map; centred, a linear map
+ * converges to a zero-mean map whose Rayleigh quotient is the top of the
+ * centred spectrum (AVERAGED: the largest Sigma~(k != 0); EXACT: at least
+ * that, since every Fourier-diagonal value is a Rayleigh quotient). */
+START_TEST(test_learner_sees_centring)
+{
+    gridform_arena *a;
+    gridform_placecode *pc;
+    ck_assert_int_eq(gridform_arena_create(&a, 2.2, 2.2, 24, 24, GRIDFORM_WALLED), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_SOFTMAX_DOG, 0.12, 2.0, 150,
+                                               GRIDFORM_CENTERS_RANDOM, 8), GRIDFORM_OK);
+    const size_t n = 24 * 24, nf = 24 * 13;
+    const int modes[2] = {GRIDFORM_KERNEL_AVERAGED, GRIDFORM_KERNEL_EXACT};
+    for (int i = 0; i < 2; i++) {
+        for (int centred = 0; centred < 2; centred++) {
+            gridform_kernel *k;
+            gridform_learner *l;
+            ck_assert_int_eq(gridform_kernel_create(&k, pc, modes[i] | (centred ? GRIDFORM_KERNEL_CENTERED : 0)),
+                             GRIDFORM_OK);
+            double *sp = malloc(nf * sizeof *sp), *g = malloc(n * sizeof *g);
+            ck_assert_int_eq(gridform_kernel_spectrum(k, sp), GRIDFORM_OK);
+            double top = 0;
+            for (size_t b = 1; b < nf; b++)
+                if (sp[b] > top) top = sp[b];
+            ck_assert_int_eq(gridform_learner_create(&l, k, 1), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_LINEAR, 0.0), GRIDFORM_OK);
+            if (modes[i] == GRIDFORM_KERNEL_AVERAGED)   /* a Fourier multiplier: exponential by default */
+                ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EXPONENTIAL), GRIDFORM_OK);
+            else
+                ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EXPONENTIAL),
+                                 GRIDFORM_EUNSUPPORTED);
+            ck_assert_int_eq(gridform_learner_seed(l, 3, 1.0), GRIDFORM_OK);
+            int rc = gridform_learner_iterate(l, modes[i] == GRIDFORM_KERNEL_AVERAGED ? 200 : 3000);
+            ck_assert_msg(rc == GRIDFORM_OK, "%s", gridform_learner_last_error(l));
+            double rq;
+            ck_assert_int_eq(gridform_learner_objective(l, &rq, NULL), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
+            double mean = 0, rms = 0;
+            for (size_t x = 0; x < n; x++) {
+                mean += g[x];
+                rms += g[x] * g[x];
+            }
+            mean /= (double)n;
+            rms = sqrt(rms / (double)n);
+            if (!centred) {
+                /* The constant mode wins: a flat map with the k = 0 value. */
+                ck_assert_double_ge(fabs(mean), 0.999 * rms);
+                ck_assert_double_ge(rq, 0.999 * sp[0]);
+            } else {
+                ck_assert_double_le(fabs(mean), 1e-6 * rms);
+                if (modes[i] == GRIDFORM_KERNEL_AVERAGED)
+                    ck_assert_double_eq_tol(rq / top, 1.0, 1e-6);
+                else
+                    ck_assert_double_ge(rq, top * (1 - 1e-6));
+            }
+            free(sp);
+            free(g);
+            gridform_learner_destroy(l);
+            gridform_kernel_destroy(k);
+        }
+    }
+    gridform_placecode_destroy(pc);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("kernel");
@@ -1113,6 +1180,7 @@ int main(void)
     tcase_add_test(tc, test_centered_every_mode);
     tcase_add_test(tc, test_spectrum_roundtrip);
     tcase_add_test(tc, test_mode_flags);
+    tcase_add_test(tc, test_learner_sees_centring);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

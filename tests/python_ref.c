@@ -313,6 +313,21 @@ int main(int argc, char **argv)
     CK(gridform_attractor_get_rates(at, out));
     save("attractor_rates_single", out, 2, (size_t[]){N, N});
 
+    /* a linear network above gain 1 runs away: iterate stops with
+     * EDIVERGED and get_rates still gives the last finite rates */
+    gridform_attractor *at2 = NULL;
+    CK(gridform_attractor_create(&at2, k));
+    CK(gridform_attractor_set_nonlinearity(at2, GRIDFORM_NL_LINEAR));
+    CK(gridform_attractor_set_gain(at2, 3.0));
+    CK(gridform_attractor_set_dt(at2, 0.002));
+    CK(gridform_attractor_seed(at2, 9, 0.1));
+    rc = gridform_attractor_iterate(at2, 100000);
+    int rc2 = gridform_attractor_get_rates(at2, out);
+    CK(gridform_attractor_get_time(at2, &v[0]));
+    printf("attractor_diverged %d %d %.17g\n", rc, rc2, v[0]);
+    save("attractor_rates_diverged", out, 2, (size_t[]){N, N});
+    gridform_attractor_destroy(at2);
+
     /* ---- scorer ---- */
     gridform_scorer *s = NULL;
     CK(gridform_scorer_create(&s, a));
@@ -338,6 +353,27 @@ int main(int argc, char **argv)
     put("scorer_orientation", 3, ori);
     CK(gridform_map_dominant_k(s, lat, &v[0]));
     put1("dominant_k", v[0]);
+
+    /* automatic annuli: the default on a periodic arena */
+    gridform_scorer *s2 = NULL;
+    CK(gridform_scorer_create(&s2, a));
+    int onoff;
+    CK(gridform_scorer_get_annuli_auto(s2, &onoff));
+    printf("scorer_annuli_auto %d\n", onoff);
+    double sa60[3], sain[3], saout[3];
+    int sasrc[3];
+    rc = gridform_scorer_score_annuli(s2, stack, 3, sa60, sain, saout, sasrc);
+    printf("scorer_score_annuli_rc %d\n", rc);
+    put("scorer_auto_score60", 3, sa60);
+    put("scorer_auto_inner", 3, sain);
+    put("scorer_auto_outer", 3, saout);
+    printf("scorer_auto_source %d %d %d\n", sasrc[0], sasrc[1], sasrc[2]);
+    CK(gridform_scorer_get_fallback_count(s2, &sz[0]));
+    printf("scorer_fallback %zu\n", sz[0]);
+    CK(gridform_scorer_set_annuli_auto(s2, 0));
+    CK(gridform_scorer_get_annuli_auto(s2, &onoff));
+    printf("scorer_annuli_auto_off %d\n", onoff);
+    gridform_scorer_destroy(s2);
 
     /* ---- population spectrum and grid modules ---- */
     size_t nbins, nused;
