@@ -200,6 +200,25 @@ class TestArena(unittest.TestCase):
         a.close()  # idempotent
 
 
+class TestLifetimes(unittest.TestCase):
+    def test_parent_outlives_children(self):
+        # closing a parent first never frees what a child still uses
+        a = gf.Arena(2.2, 2.2, N, N)
+        pc = gf.PlaceCode(a, "dog", 0.12, 2.0, 256)
+        k = gf.Kernel(pc)
+        a.close()
+        pc.close()
+        self.assertTrue(a.closed and pc.closed)
+        self.assertIsNotNone(a._h)          # still alive in C for the kernel
+        with self.assertRaises(ValueError):
+            a.shape                          # but no longer usable from Python
+        close(k.apply(test_map(N, N)), refarr("kernel_apply"))
+        k.close()
+        self.assertIsNone(k._h)
+        self.assertIsNone(pc._h)            # destroyed with their last child
+        self.assertIsNone(a._h)
+
+
 class TestPlaceCode(unittest.TestCase):
     def test_getters(self):
         f = fixture()
@@ -299,9 +318,11 @@ class TestLearner(unittest.TestCase):
             l.set_planning("estimate")
             lim = l.euler_limit
             close(lim, reff("learner_euler_limit"), rtol=0)
-            # doc/theory.md §2.2: 2 / (max Sigma~ - min Sigma~)
+            # doc/theory.md §2.2: never above the linear part's 2 / (max Sigma~ -
+            # min Sigma~); coupling can only lower it (§2.4)
             sp = f.k.spectrum()
-            close(lim, 2 / (sp.max() - sp.min()), rtol=1e-12)
+            self.assertLessEqual(lim, 2 / (sp.max() - sp.min()) * (1 + 1e-12))
+            self.assertGreater(lim, 0.0)
             l.set_step(0.5 * lim)
             close(l.step, reff("learner_step"), rtol=0)
             l.seed(11, 1.0)
@@ -429,6 +450,20 @@ class TestAttractor(unittest.TestCase):
             self.assertEqual(int(ref("attractor_precision")[0]), 2)
             at.iterate(3)
             close(at.rates, refarr("attractor_rates_single"), rtol=1e-6)
+        with gf.Attractor(f.k) as at2:
+            at2.set_nonlinearity("linear")
+            at2.set_gain(3.0)
+            at2.set_dt(0.002)
+            at2.seed(9, 0.1)
+            r = ref("attractor_diverged")
+            self.assertEqual((int(r[0]), int(r[1])), (gf.EDIVERGED, gf.EDIVERGED))
+            with self.assertRaises(gf.GridformError) as cm:
+                at2.iterate(100000)
+            self.assertEqual(cm.exception.code, gf.EDIVERGED)
+            rates = at2.rates
+            self.assertTrue(np.all(np.isfinite(rates)))
+            close(rates, refarr("attractor_rates_diverged"))
+            close(at2.time, float(r[2]), rtol=1e-15)
 
 
 class TestScorer(unittest.TestCase):
@@ -456,6 +491,24 @@ class TestScorer(unittest.TestCase):
             # interpolates between bins)
             self.assertLess(np.min(np.abs(np.hypot(kxky[:, 0], kxky[:, 1]) - k)), 2 * math.pi / 2.2)
             self.assertTrue(math.isnan(s.dominant_k(np.ones((N, N)))))
+
+    def test_automatic_annuli(self):
+        f = fixture()
+        lat = gf.lattice_synthesize(f.a, "hex", 9.81, 0.1, (0.3, 0.2))
+        with gf.Scorer(f.a) as s:
+            self.assertTrue(s.annuli_auto)                  # periodic arena: on by default
+            self.assertEqual(int(ref("scorer_annuli_auto")[0]), 1)
+            s60, inner, outer, src = s.score_annuli(np.stack([lat, f.map0, lat + 0.05 * f.map0]))
+            close(s60, reff("scorer_auto_score60"), rtol=1e-10)
+            close(inner[[0, 2]], reff("scorer_auto_inner")[[0, 2]], rtol=1e-10)
+            close(outer[[0, 2]], reff("scorer_auto_outer")[[0, 2]], rtol=1e-10)
+            names = {0: "", 1: "auto", 2: "fixed", 3: "fallback"}
+            self.assertEqual(list(src), [names[int(x)] for x in ref("scorer_auto_source")])
+            self.assertEqual(s.fallback_count, int(ref("scorer_fallback")[0]))
+            self.assertGreater(s60[0], 0.5)    # the snapped (distorted) hexagon of this small box
+            s.set_annuli_auto(False)
+            self.assertFalse(s.annuli_auto)
+            self.assertEqual(int(ref("scorer_annuli_auto_off")[0]), 0)
 
     def test_population_and_modules(self):
         f = fixture()

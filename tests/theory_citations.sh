@@ -3,7 +3,8 @@
 #
 # A citation is "doc/theory.md" followed, on the same line, by one or more
 # section marks "§N" or "§N.M" (man pages may spell the mark \(sc), e.g.
-# "doc/theory.md §1.5" or "doc/theory.md §2.2 and §4".  Every mark on such a
+# "doc/theory.md §1.5" or "doc/theory.md §2.2 and §4"; "section 6.5" on such
+# a line counts as a mark too (the house style is §).  Every mark on such a
 # line is checked against the headings of doc/theory.md ("## N Title",
 # "### N.M Title").  The old name of the document must not appear at all.
 # Exit 0 when every citation resolves, 1 with a list of the dangling ones.
@@ -36,7 +37,10 @@ for f in $files; do
         grep -n "$old" "$f" | sed "s|^|FAIL: $f: cites the old name: |"
         status=1
     fi
-    grep -n 'doc/theory\.md' "$f" 2>/dev/null | sed 's/\\(sc/§/g' > theory_citations.tmp
+    # "section 6.5" / "sections 2 and 4" after the name count as citations too
+    grep -n 'doc/theory\.md' "$f" 2>/dev/null |
+        sed -e 's/\\(sc/§/g' -e 's/[Ss]ections* \([0-9]\)/§\1/g' -e 's/\(§[0-9.]*\) and \([0-9]\)/\1 and §\2/g' \
+        > theory_citations.tmp
     while IFS= read -r line; do
         lineno=${line%%:*}
         for sec in $(printf '%s\n' "$line" | grep -o '§ *[0-9][0-9]*\(\.[0-9][0-9]*\)*' | sed 's/^§ *//'); do

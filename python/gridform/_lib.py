@@ -27,6 +27,7 @@ with another major version is not picked up by mistake.
 
 import ctypes
 import os
+import weakref
 
 import numpy as np
 
@@ -249,10 +250,12 @@ def path_arg(p):
 class Handle:
     """Owns one libgridform handle.
 
-    The handle is destroyed once: by close(), at the end of a ``with``
-    block, or when the object is garbage-collected.  Each object keeps a
-    reference to the objects it was made from (its parents), so a parent
-    handle is never destroyed before its child.  Handles are not
+    close() (or the end of a ``with`` block, or garbage collection) ends
+    the object's use.  The C handle is destroyed once, and never while a
+    handle made from it is alive: each object keeps a reference to the
+    objects it was made from (its parents), and a parent closed while it
+    still has live children only becomes unusable from Python; the C
+    handle is destroyed when its last child goes.  Handles are not
     thread-safe: use one per thread, as in C."""
 
     _destroy = None      # the C destroy function
@@ -260,7 +263,9 @@ class Handle:
 
     def __init__(self):
         self._h = None
+        self._closed = False
         self._parents = ()
+        self._children = weakref.WeakSet()
 
     def _create(self, fn, *args, parents=()):
         h = _vp()
@@ -269,6 +274,8 @@ class Handle:
             fail(rc, fn.__name__)
         self._h = h
         self._parents = tuple(parents)
+        for p in self._parents:
+            p._children.add(self)
 
     def _call(self, fn, *args, ok=(OK,)):
         rc = fn(self.handle, *args)
@@ -279,30 +286,48 @@ class Handle:
     @property
     def handle(self):
         """The C handle (a ctypes.c_void_p); ValueError once closed."""
-        if self._h is None:
+        if self._closed or self._h is None:
             raise ValueError("%s is closed" % type(self).__name__)
         return self._h
 
     @property
     def closed(self):
-        return self._h is None
+        return self._closed or self._h is None
 
     def last_error(self):
         """The handle's last_error text (empty before any failure)."""
         t = type(self)._last_error(self.handle)
         return t.decode(errors="replace") if t else ""
 
-    def close(self):
-        """Destroy the C handle now (idempotent)."""
-        h = getattr(self, "_h", None)
-        if h is not None and type(self)._destroy is not None:
-            type(self)._destroy(h)
+    def _release(self):
+        """Destroy the C handle if closed and no child still uses it."""
+        if self._h is None or not self._closed:
+            return
+        if any(c._h is not None for c in list(self._children)):
+            return
+        if type(self)._destroy is not None:
+            type(self)._destroy(self._h)
         self._h = None
-        self._parents = ()
+        parents, self._parents = self._parents, ()
+        for p in parents:
+            p._children.discard(self)
+            p._release()
+
+    def close(self):
+        """End this object's use (idempotent); the C handle is destroyed now,
+        or when the last handle made from it is closed."""
+        if getattr(self, "_h", None) is None:
+            return
+        self._closed = True
+        self._release()
 
     def __del__(self):
+        # Reached only when no child refers to this object any more (children
+        # keep their parents alive), so destroying now is safe.
         try:
-            self.close()
+            self._closed = True
+            self._children = weakref.WeakSet()
+            self._release()
         except Exception:
             pass
 

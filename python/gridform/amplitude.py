@@ -166,7 +166,7 @@ def pattern_objective(kernel, m, nonlinearity, strength):
     """The nonnegativity-penalised Lagrangian L = g^T Sigma g - strength
     <phi(u)> of the unit-norm version of the (ny, nx) map m, in the units
     of Sigma~ (doc/theory.md §3.7)."""
-    g = inarray(m, "map", shape=kernel.arena.shape)
+    g = inarray(m, "map", shape=kernel._mapshape)
     v = _d()
     check(C.gridform_pattern_objective, kernel.handle, ptr(g), enum(NONLINEARITY, nonlinearity, "nonlinearity"),
           float(strength), ctypes.byref(v))

@@ -4,7 +4,8 @@ import ctypes
 
 import numpy as np
 
-from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, OK, CONTINUE, NONLINEARITY, PRECISION,
+from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, OK, CONTINUE, EDIVERGED, NONLINEARITY,
+                   PRECISION,
                    PROGRESS_FN, _i, _d, _sz, _vp, _s, _hp, _dp, _ip, _u64)
 from .learner import progress_callback
 
@@ -107,9 +108,11 @@ class Attractor(Handle):
         self._call(C.gridform_attractor_seed, int(seed), float(amplitude))
 
     def get_rates(self):
-        """The rates, shape (ny, nx)."""
+        """The rates, shape (ny, nx).  After the rates ran away (iterate or
+        run raised GridformError EDIVERGED) these are the last finite rates,
+        returned without raising so that they can be inspected."""
         out = np.empty(self._shape)
-        self._call(C.gridform_attractor_get_rates, ptr(out))
+        self._call(C.gridform_attractor_get_rates, ptr(out), ok=(OK, EDIVERGED))
         return out
 
     def set_rates(self, rates):

@@ -45,6 +45,7 @@ class Kernel(Handle):
     def __init__(self, placecode, mode="fourier", centered=False):
         super().__init__()
         self._arena = placecode.arena
+        self._mapshape = self._arena.shape
         self._spectrum_cb = None
         m = enum(KERNEL_MODE, mode, "mode") | (KERNEL_CENTERED if centered else 0)
         self._create(C.gridform_kernel_create, placecode.handle, m, parents=(placecode,))
@@ -57,6 +58,7 @@ class Kernel(Handle):
         self = cls.__new__(cls)
         Handle.__init__(self)
         self._arena = arena
+        self._mapshape = arena.shape
         self._spectrum_cb = SPECTRUM_FN(lambda k, user: float(spectrum(k)))
         self._create(C.gridform_kernel_create_radial, arena.handle, self._spectrum_cb, None, parents=(arena,))
         if centered:
@@ -74,6 +76,7 @@ class Kernel(Handle):
         self = cls.__new__(cls)
         Handle.__init__(self)
         self._arena = arena
+        self._mapshape = arena.shape
         self._spectrum_cb = None
         self._create(C.gridform_kernel_create_spectrum, arena.handle, ptr(sp), parents=(arena,))
         if centered:
@@ -108,7 +111,7 @@ class Kernel(Handle):
         """Sigma applied to one map (ny, nx) or a stack (nmaps, ny, nx);
         returns an array of the same shape.  Sigma g is the integral
         sum_x' Sigma(x, x') g(x') dA."""
-        ny, nx = self._arena.shape
+        ny, nx = self._mapshape
         g = inarray(maps, "maps")
         if g.size == 0 or g.size % (ny * nx):
             raise ValueError("maps must hold whole %d x %d maps, got shape %s" % (ny, nx, g.shape))
@@ -119,7 +122,7 @@ class Kernel(Handle):
     def spectrum(self):
         """Sigma~ on the real-FFT lattice, shape (ny, nx//2+1), 1/m^2, in the
         order of Arena.wavevectors()."""
-        ny, nx = self._arena.shape
+        ny, nx = self._mapshape
         out = np.empty((ny, nx // 2 + 1))
         self._call(C.gridform_kernel_spectrum, ptr(out))
         return out

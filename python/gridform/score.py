@@ -5,7 +5,7 @@ import ctypes
 import numpy as np
 
 from ._lib import (C, Handle, proto, check, enum, inarray, ptr, OK, EUNDEFINED, BOUNDARY, GRIDNESS,
-                   _i, _d, _sz, _vp, _s, _hp, _dp, _szp)
+                   _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip)
 
 proto("gridform_scorer_create", _i, _hp, _vp)
 proto("gridform_scorer_destroy", None, _vp)
@@ -18,10 +18,16 @@ proto("gridform_scorer_autocorr", _i, _vp, _dp, _dp)
 proto("gridform_scorer_score", _i, _vp, _dp, _sz, _dp, _dp, _dp, _dp)
 proto("gridform_map_dominant_k", _i, _vp, _dp, _dp)
 proto("gridform_ratemap_accumulate", _i, _vp, _dp, _sz, _dp, _sz, _d, _dp, _dp)
+proto("gridform_scorer_set_annuli_auto", _i, _vp, _i)
+proto("gridform_scorer_get_annuli_auto", _i, _vp, _ip)
+proto("gridform_scorer_get_fallback_count", _i, _vp, _szp)
+proto("gridform_scorer_score_annuli", _i, _vp, _dp, _sz, _dp, _dp, _dp, _ip)
 proto("gridform_scorer_spectrum_bins", _i, _vp, _szp, _dp)
 proto("gridform_scorer_population_spectrum", _i, _vp, _dp, _sz, _i, _dp, _dp, _dp, _szp)
 
 SPECTRUM_UNIT_VARIANCE = 1
+# where a map's annuli came from (GRIDFORM_ANNULI_*; 0: score undefined)
+ANNULI_SOURCE = {0: "", 1: "auto", 2: "fixed", 3: "fallback"}
 
 
 class Scorer(Handle):
@@ -51,6 +57,44 @@ class Scorer(Handle):
         count equal steps."""
         self._call(C.gridform_scorer_set_annuli_m, float(inner_m), float(outer_min_m), float(outer_max_m),
                    int(count))
+
+    def set_annuli_auto(self, on=True):
+        """Automatic annuli, chosen per map from its own autocorrelogram
+        (True; the default on a periodic arena), or the fixed ones (False;
+        the default on a walled arena).  A map whose autocorrelogram has no
+        ring of peaks falls back to the fixed annuli (doc/theory.md §6.5)."""
+        self._call(C.gridform_scorer_set_annuli_auto, 1 if on else 0)
+
+    @property
+    def annuli_auto(self):
+        """True when automatic annuli are on."""
+        on = _i()
+        self._call(C.gridform_scorer_get_annuli_auto, ctypes.byref(on))
+        return bool(on.value)
+
+    @property
+    def fallback_count(self):
+        """How many maps of the last score or score_annuli call fell back to
+        the fixed annuli."""
+        n = _sz()
+        self._call(C.gridform_scorer_get_fallback_count, ctypes.byref(n))
+        return n.value
+
+    def score_annuli(self, maps):
+        """Score maps as score() does and report the annuli each score60
+        came from: (score60, inner_m, outer_m, source), the radii in metres
+        and source an array of 'auto', 'fixed', 'fallback' or '' (score
+        undefined: NaN radii), each of shape (nmaps,)."""
+        g = inarray(maps, "maps")
+        ny, nx = self._mapshape
+        n = g.size // (nx * ny)
+        if n == 0 or n * nx * ny != g.size:
+            raise ValueError("maps must hold whole %d x %d maps, got shape %s" % (ny, nx, g.shape))
+        s60, inner, outer = np.empty(n), np.empty(n), np.empty(n)
+        src = np.empty(n, dtype=np.intc)
+        self._call(C.gridform_scorer_score_annuli, ptr(g), n, ptr(s60), ptr(inner), ptr(outer),
+                   src.ctypes.data_as(_ip), ok=(OK, EUNDEFINED))
+        return s60, inner, outer, np.array([ANNULI_SOURCE.get(int(v), int(v)) for v in src])
 
     def set_boundary(self, boundary):
         """'walled' (recorded maps) or 'periodic' autocorrelogram; overrides
