@@ -2,23 +2,28 @@
  *
  * Grid cells of one animal fall into a few modules that share spacing and
  * orientation, with spacings in ratios near 1.4 (Stensola et al., Nature
- * 492:72, 2012).  The finder models the grid maps' log-spacings y = ln s
- * (ratios become distances, and the spread within a module is relative) and,
- * as a second cue, their orientations psi = 6 theta (a lattice orientation
- * is defined modulo 60 degrees, so psi lives on the circle) as a mixture of
- * K components, each a normal law on y times a von Mises law on psi:
- *   p(y, psi) = sum_k pi_k N(y; mu_k, sd_k^2) exp(kappa_k cos(psi - phi_k))
- *               / (2 pi I0(kappa_k)),
+ * 492:72, 2012).  Modules are discrete steps of scale, so the finder
+ * clusters the grid maps' log-spacings y = ln s (ratios become distances,
+ * and the spread within a module is relative) with a one-dimensional
+ * Gaussian mixture of K components,
+ *   p(y) = sum_k pi_k N(y; mu_k, sd_k^2),
  * fitted by expectation-maximisation (Dempster, Laird and Rubin, JRSS B
- * 39:1, 1977).  The number of modules is the K of least Bayesian information
- * criterion -2 ln L + p ln n (Schwarz, Ann. Stat. 6:461, 1978), p = 3K - 1
- * parameters, plus 2K with orientation.  Each K starts from the optimal
- * 1-D k-means partition of the log-spacings (dynamic programming on a
- * histogram, so it does not depend on a random seed), and with orientation
- * also from the best K-1 fit with its most orientation-dispersed component
- * split in two by orientation (two modules of one spacing); the start of
- * larger likelihood wins.  A fit is refused when a module would have fewer
- * than GF_MOD_MIN_MEMBERS members, so one stray map is not a module. */
+ * 39:1, 1977) from the optimal 1-D k-means partition (dynamic programming
+ * on a histogram, so no random start).  The number of modules is the K of
+ * least Bayesian information criterion -2 ln L + (3K - 1) ln n (Schwarz,
+ * Ann. Stat. 6:461, 1978).  A fit with a module of fewer than
+ * GF_MOD_MIN_MEMBERS maps is refused, so one stray map is not a module, and
+ * a map more than GF_MOD_OUTLIER_Z standard deviations from its module's
+ * mean is in none.
+ *
+ * Orientation is the second cue: a module's maps share an orientation, so
+ * with the cue on, a cluster whose orientations psi = 6 theta (a lattice
+ * orientation is defined modulo 60 degrees) pass for uniform is not a
+ * module.  The test is Rayleigh's on the first and second circular moments
+ * (psi and 2 psi, Bonferroni-combined): the second catches a module whose
+ * maps take two orientations 30 degrees apart, as learned maps on a square
+ * lattice do.  Orientation does not split a spacing cluster: two groups of
+ * one spacing are one module. */
 #include "config.h"
 #include <math.h>
 #include <string.h>
@@ -31,11 +36,10 @@
  * interpolation resolves; without a floor a module of identical spacings
  * has unbounded likelihood. */
 #define GF_MOD_SD_FLOOR 0.02
-/* Largest von Mises concentration: a circular spread of about 6 degrees in
- * psi = 6 theta, i.e. 1 degree of lattice orientation, the same resolution
- * argument. */
-#define GF_MOD_KAPPA_MAX 100.0
 #define GF_MOD_HIST 512
+/* A map farther than this many standard deviations (in log-spacing) from
+ * its component's mean is an outlier, in no module. */
+#define GF_MOD_OUTLIER_Z 4.0
 /* Rayleigh-test level above which a component's orientations count as
  * uniform (see gridform_modules_find). */
 #define GF_MOD_RAYLEIGH_P 1e-3
@@ -50,7 +54,7 @@ struct gridform_modules {
 
 typedef struct {
     size_t K;
-    double pi[GF_MOD_MAX], mu[GF_MOD_MAX], sd[GF_MOD_MAX], phi[GF_MOD_MAX], kappa[GF_MOD_MAX];
+    double pi[GF_MOD_MAX], mu[GF_MOD_MAX], sd[GF_MOD_MAX];
     double loglik;
     int ok;
 } mixfit;
@@ -111,61 +115,26 @@ int gridform_modules_set_orientation_cue(gridform_modules *m, int on)
     return GRIDFORM_OK;
 }
 
-/* ln I0(kappa) by its power series sum (kappa^2/4)^j / (j!)^2 (Abramowitz
- * and Stegun 9.6.10); kappa <= GF_MOD_KAPPA_MAX keeps every term finite. */
-static double log_i0(double kappa)
-{
-    double q = 0.25 * kappa * kappa, term = 1.0, sum = 1.0;
-    for (int j = 1; j < 400; j++) {
-        term *= q / ((double)j * (double)j);
-        sum += term;
-        if (term < 1e-17 * sum)
-            break;
-    }
-    return log(sum);
-}
-
-/* Concentration from the mean resultant length R (Best and Fisher, Appl.
- * Stat. 30:59, 1981, the approximate inverse of I1/I0), capped. */
-static double kappa_from_r(double R)
-{
-    double k;
-    if (R < 0.53)
-        k = 2 * R + R * R * R + 5 * R * R * R * R * R / 6;
-    else if (R < 0.85)
-        k = -0.4 + 1.39 * R + 0.43 / (1 - R);
-    else
-        k = 1 / (R * R * R - 4 * R * R + 3 * R);
-    if (!(k < GF_MOD_KAPPA_MAX))
-        k = GF_MOD_KAPPA_MAX;
-    return k < 0 ? 0 : k;
-}
-
-/* The data of one call: n points y (log-spacing), psi (6 theta or NaN when
- * the cue is off or the orientation is unknown), and n x GF_MOD_MAX
+/* The data of one call: n points y (log-spacing) and n x GF_MOD_MAX
  * responsibilities. */
 typedef struct {
     size_t n;
-    const double *y, *psi;
+    const double *y;
     double *r;
 } mixdata;
 
 /* E step for fit f: responsibilities and the log-likelihood. */
 static double e_step(const mixdata *d, const mixfit *f)
 {
-    double lognorm[GF_MOD_MAX], logvm[GF_MOD_MAX];
-    for (size_t k = 0; k < f->K; k++) {
+    double lognorm[GF_MOD_MAX];
+    for (size_t k = 0; k < f->K; k++)
         lognorm[k] = log(f->pi[k]) - log(f->sd[k]) - 0.5 * log(2 * GF_PI);
-        logvm[k] = -log(2 * GF_PI) - log_i0(f->kappa[k]);
-    }
     double ll = 0;
     for (size_t i = 0; i < d->n; i++) {
         double lp[GF_MOD_MAX], mx = -INFINITY;
         for (size_t k = 0; k < f->K; k++) {
             double z = (d->y[i] - f->mu[k]) / f->sd[k];
             lp[k] = lognorm[k] - 0.5 * z * z;
-            if (!isnan(d->psi[i]))
-                lp[k] += logvm[k] + f->kappa[k] * cos(d->psi[i] - f->phi[k]);
             if (lp[k] > mx)
                 mx = lp[k];
         }
@@ -183,16 +152,11 @@ static double e_step(const mixdata *d, const mixfit *f)
 static int m_step(const mixdata *d, mixfit *f)
 {
     for (size_t k = 0; k < f->K; k++) {
-        double w = 0, sy = 0, c = 0, s = 0, wpsi = 0;
+        double w = 0, sy = 0;
         for (size_t i = 0; i < d->n; i++) {
             double r = d->r[i * GF_MOD_MAX + k];
             w += r;
             sy += r * d->y[i];
-            if (!isnan(d->psi[i])) {
-                c += r * cos(d->psi[i]);
-                s += r * sin(d->psi[i]);
-                wpsi += r;
-            }
         }
         if (!(w > 1e-9))
             return 0;
@@ -204,13 +168,6 @@ static int m_step(const mixdata *d, mixfit *f)
         f->pi[k] = w / (double)d->n;
         f->mu[k] = mu;
         f->sd[k] = fmax(sqrt(v / w), GF_MOD_SD_FLOOR);
-        if (wpsi > 1e-9) {
-            f->phi[k] = atan2(s, c);
-            f->kappa[k] = kappa_from_r(hypot(c, s) / wpsi);
-        } else {
-            f->phi[k] = 0;
-            f->kappa[k] = 0;
-        }
     }
     return 1;
 }
@@ -326,18 +283,15 @@ static int kmeans_start(const mixdata *d, size_t K, double *hw, double *hm, doub
     return 1;
 }
 
-/* Start: fit prev (K-1 components) with component c split by orientation. */
-static void split_start(const mixdata *d, const mixfit *prev, size_t c)
+/* Rayleigh test of uniformity for n angles of resultant length Rn: the
+ * small-sample p-value exp(sqrt(1 + 4n + 4(n^2 - Rn^2)) - (1 + 2n)) (Zar
+ * 1999, eq. 27.4); 1 without angles. */
+static double rayleigh_p(double n, double Rn)
 {
-    size_t K = prev->K + 1;
-    e_step(d, prev);
-    for (size_t i = 0; i < d->n; i++) {
-        double *r = d->r + i * GF_MOD_MAX;
-        double rc = r[c];
-        int side = !isnan(d->psi[i]) && sin(d->psi[i] - prev->phi[c]) > 0;
-        r[c] = side ? 0.0 : rc;
-        r[K - 1] = side ? rc : 0.0;
-    }
+    if (!(n > 0))
+        return 1.0;
+    double p = exp(sqrt(1 + 4 * n + 4 * (n * n - Rn * Rn)) - (1 + 2 * n));
+    return p > 1 ? 1 : p;
 }
 
 int gridform_modules_find(gridform_modules *m, const double *spacing, const double *orientation,
@@ -380,15 +334,14 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
 
     const size_t H = GF_MOD_HIST;
     double *y = gridform__malloc_array(nin, sizeof *y);
-    double *psi = gridform__malloc_array(nin, sizeof *psi);
     double *r = gridform__malloc_array(nin, GF_MOD_MAX * sizeof *r);
     double *hw = gridform__malloc_array(H, sizeof *hw);
     double *hm = gridform__malloc_array(H, sizeof *hm);
     double *cost = gridform__malloc_array(GF_MOD_MAX * (H + 1), sizeof *cost);
     size_t *arg = gridform__malloc_array(GF_MOD_MAX * (H + 1), sizeof *arg);
-    if (y == NULL || psi == NULL || r == NULL || hw == NULL || hm == NULL || cost == NULL
+    if (y == NULL || r == NULL || hw == NULL || hm == NULL || cost == NULL
         || arg == NULL) {
-        gridform__free(y); gridform__free(psi); gridform__free(r); gridform__free(hw);
+        gridform__free(y); gridform__free(r); gridform__free(hw);
         gridform__free(hm); gridform__free(cost); gridform__free(arg);
         return GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot allocate the workspace for %zu maps", nin);
     }
@@ -396,58 +349,47 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
     for (size_t i = 0; i < n; i++)
         if (!isnan(spacing[i]) && (score60 == NULL || score60[i] > m->min_score)) {
             y[q] = log(spacing[i]);
-            psi[q] = cue && !isnan(orientation[i]) ? remainder(6.0 * orientation[i], 2 * GF_PI) : NAN;
             q++;
         }
-    mixdata d = {nin, y, psi, r};
+    mixdata d = {nin, y, r};
 
     size_t kmax = m->max_modules;
     if (kmax > nin / GF_MOD_MIN_MEMBERS)
         kmax = nin / GF_MOD_MIN_MEMBERS;
-    mixfit best, prev;
+    mixfit best;
     memset(&best, 0, sizeof best);
-    memset(&prev, 0, sizeof prev);
     double best_bic = INFINITY;
-    const double per = cue ? 5.0 : 3.0;
     for (size_t K = 1; K <= kmax; K++) {
-        mixfit f, g;
+        mixfit f;
         memset(&f, 0, sizeof f);
-        memset(&g, 0, sizeof g);
         f.K = K;
         if (kmeans_start(&d, K, hw, hm, cost, arg))
             em_run(&d, &f);
-        if (cue && K >= 2 && prev.ok) {
-            /* Split the component whose orientations are least concentrated. */
-            size_t c = 0;
-            for (size_t k = 1; k < prev.K; k++)
-                if (prev.kappa[k] < prev.kappa[c])
-                    c = k;
-            g = prev;
-            g.K = K;
-            split_start(&d, &prev, c);
-            em_run(&d, &g);
-            if (g.ok && (!f.ok || g.loglik > f.loglik))
-                f = g;
-        }
         if (!f.ok)
             continue;
-        double bic = -2 * f.loglik + (per * (double)K - 1) * log((double)nin);
+        double bic = -2 * f.loglik + (3.0 * (double)K - 1) * log((double)nin);
         if (bic < best_bic) {
             best_bic = bic;
             best = f;
         }
-        prev = f;
     }
     /* Final responsibilities of the chosen fit; hard labels per component. */
     e_step(&d, &best);
     const size_t K = best.K;
     double sumy[GF_MOD_MAX] = {0}, sc[GF_MOD_MAX] = {0}, ss[GF_MOD_MAX] = {0};
+    double sc2[GF_MOD_MAX] = {0}, ss2[GF_MOD_MAX] = {0};
     size_t cnt[GF_MOD_MAX] = {0}, nor[GF_MOD_MAX] = {0};
     for (q = 0; q < nin; q++) {
         size_t c = 0;
         for (size_t k = 1; k < K; k++)
             if (r[q * GF_MOD_MAX + k] > r[q * GF_MOD_MAX + c])
                 c = k;
+        /* A map far out in its component's tail (a stray high score of a
+         * non-grid map, say) is in no module. */
+        if (fabs(y[q] - best.mu[c]) > GF_MOD_OUTLIER_Z * best.sd[c]) {
+            r[q * GF_MOD_MAX] = -1.0;
+            continue;
+        }
         r[q * GF_MOD_MAX] = (double)c;   /* the responsibilities are done with */
         cnt[c]++;
         sumy[c] += y[q];
@@ -456,27 +398,32 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
     for (size_t i = 0; i < n; i++) {
         if (!(!isnan(spacing[i]) && (score60 == NULL || score60[i] > m->min_score)))
             continue;
-        size_t c = (size_t)r[q++ * GF_MOD_MAX];
+        double lab = r[q++ * GF_MOD_MAX];
+        if (lab < 0)
+            continue;
+        size_t c = (size_t)lab;
         if (orientation != NULL && !isnan(orientation[i])) {
             sc[c] += cos(6.0 * orientation[i]);
             ss[c] += sin(6.0 * orientation[i]);
+            sc2[c] += cos(12.0 * orientation[i]);
+            ss2[c] += sin(12.0 * orientation[i]);
             nor[c]++;
         }
     }
-    /* With the orientation cue, a module is a group that shares an
-     * orientation (Stensola et al. 2012): a component whose orientations
-     * pass for uniform under the Rayleigh test (p > GF_MOD_RAYLEIGH_P; the
-     * small-sample form of Zar, Biostatistical Analysis, 1999, eq. 27.4) is
-     * not a module, and its maps get label -1.  This is what rejects the
-     * chance high scores of smoothed noise, whose spacings cluster at the
-     * smoothing scale but whose orientations do not. */
+    /* With the orientation cue, a cluster whose orientations pass for
+     * uniform is not a module, and its maps get label -1.  Rayleigh's test
+     * on psi and on 2 psi, small-sample p-values (Zar, Biostatistical
+     * Analysis, 1999, eq. 27.4), the smaller doubled (Bonferroni) against
+     * GF_MOD_RAYLEIGH_P.  This is what rejects the chance high scores of
+     * smoothed noise, whose spacings cluster at the smoothing scale but
+     * whose orientations do not. */
     int keep[GF_MOD_MAX];
     for (size_t k = 0; k < K; k++) {
-        keep[k] = 1;
-        if (cue) {
-            double nn = (double)nor[k], Rn = hypot(sc[k], ss[k]);
-            double p = nn > 0 ? exp(sqrt(1 + 4 * nn + 4 * (nn * nn - Rn * Rn)) - (1 + 2 * nn)) : 1.0;
-            keep[k] = p <= GF_MOD_RAYLEIGH_P;
+        keep[k] = cnt[k] >= GF_MOD_MIN_MEMBERS;
+        if (keep[k] && cue) {
+            double nn = (double)nor[k];
+            double p1 = rayleigh_p(nn, hypot(sc[k], ss[k])), p2 = rayleigh_p(nn, hypot(sc2[k], ss2[k]));
+            keep[k] = 2 * fmin(p1, p2) <= GF_MOD_RAYLEIGH_P;
         }
     }
     /* Kept components in order of increasing mean log-spacing. */
@@ -499,17 +446,28 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
     if (labels != NULL) {
         q = 0;
         for (size_t i = 0; i < n; i++)
-            if (!isnan(spacing[i]) && (score60 == NULL || score60[i] > m->min_score))
-                labels[i] = rank[(size_t)r[q++ * GF_MOD_MAX]];
+            if (!isnan(spacing[i]) && (score60 == NULL || score60[i] > m->min_score)) {
+                double lab = r[q++ * GF_MOD_MAX];
+                labels[i] = lab < 0 ? -1 : rank[(size_t)lab];
+            }
     }
     for (size_t j = 0; j < nk; j++) {
         size_t c = order[j];
         double th = NAN;
         if (nor[c] > 0) {
-            th = atan2(ss[c], sc[c]) / 6.0;
+            /* The circular mean of 6 theta; when the maps form two groups
+             * 30 degrees apart (the second moment the stronger), the mean of
+             * 12 theta: the orientation modulo 30 degrees. */
+            double period = GF_PI / 3;
+            if (hypot(sc2[c], ss2[c]) > hypot(sc[c], ss[c])) {
+                th = atan2(ss2[c], sc2[c]) / 12.0;
+                period = GF_PI / 6;
+            } else {
+                th = atan2(ss[c], sc[c]) / 6.0;
+            }
             if (th < 0)
-                th += GF_PI / 3;
-            if (!(th < GF_PI / 3))
+                th += period;
+            if (!(th < period))
                 th = 0;
         }
         if (module_spacing != NULL)
@@ -522,7 +480,7 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
             ratio[j] = exp(sumy[order[j + 1]] / (double)cnt[order[j + 1]] - sumy[c] / (double)cnt[c]);
     }
     *nmodules = nk;
-    gridform__free(y); gridform__free(psi); gridform__free(r); gridform__free(hw);
+    gridform__free(y); gridform__free(r); gridform__free(hw);
     gridform__free(hm); gridform__free(cost); gridform__free(arg);
     return GRIDFORM_OK;
 }

@@ -14,7 +14,7 @@
  * makes each annulus a range of one list with a common start: one pass per
  * angle gives every annulus' sums.
  *
- * Automatic annuli (doc/theory.md section 6.5) are the per-map procedure of
+ * Automatic annuli (doc/theory.md §6.5) are the per-map procedure of
  * Sargolini et al. 2006 and Langston et al., Science 328:1576, 2010: the
  * annulus excludes the SAC's central peak and encloses the six peaks
  * nearest the centre.  Here the central peak's radius w is where the SAC's

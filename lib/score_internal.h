@@ -43,7 +43,7 @@ struct gridform_scorer {
     size_t min_overlap;
     double inner, outer_min, outer_max;   /* fixed annuli, metres */
     size_t count;
-    int annuli_auto;                      /* per-map annuli from the SAC (doc/theory.md section 6.5) */
+    int annuli_auto;                      /* per-map annuli from the SAC (doc/theory.md §6.5) */
     size_t nfallback;                     /* maps of the last score call that fell back to fixed annuli */
 
     /* Annulus bins: the half-plane lags (v > 0, or v == 0 and u > 0) with

@@ -28,6 +28,20 @@ if [ -n "$missing" ]; then
     printf '  %s\n' $missing
     if [ "$STRICT" = 1 ]; then status=1; else echo "(GRIDFORM_COVERAGE_STRICT=0: reported, not failed)"; fi
 fi
+# gridform(7) is the overview: its SEE ALSO names every page (issue 13).
+overview=$srcdir/man/man7/gridform.7
+if [ -f "$overview" ]; then
+    seealso=$(sed -n '/^\.Sh SEE ALSO/,/^\.Sh /p' "$overview" | sed -n 's/^\.Xr  *\([A-Za-z0-9_.-]*\)  *\([0-9]\).*/\1.\2/p')
+    for page in "$srcdir"/man/man[0-9]/*.[0-9]; do
+        [ -f "$page" ] || continue
+        name=$(basename "$page")
+        [ "$name" = gridform.7 ] && continue
+        printf '%s\n' "$seealso" | grep -qx "$name" ||
+            { echo "FAIL: gridform(7) SEE ALSO does not list $name"; status=1; }
+    done
+else
+    echo "FAIL: $overview is missing"; status=1
+fi
 [ "$nsym" -gt 0 ] || { echo "FAIL: no exported symbols in $lib"; exit 1; }
 [ $status -eq 0 ] && echo "PASS: $nsym exported symbols, all prefixed and documented" \
     $( [ -n "$missing" ] && echo "(except the list above)")

@@ -51,18 +51,22 @@ GRIDFORM_API const char *gridform_modules_last_error(const gridform_modules *m);
 GRIDFORM_API int gridform_modules_set_max(gridform_modules *m, size_t max_modules);
 /* Maps enter when score60 > min_score (default 0.3; finite). */
 GRIDFORM_API int gridform_modules_set_min_score(gridform_modules *m, double min_score);
-/* Use orientation as a second cue (default 1) or spacing alone (0). */
+/* Orientation as the second cue (default 1): a spacing cluster whose
+ * orientations pass for uniform is no module.  0: spacing alone. */
 GRIDFORM_API int gridform_modules_set_orientation_cue(gridform_modules *m, int on);
 
 /* Cluster n maps into modules.  spacing (metres, > 0), orientation
  * (radians, any value; read modulo pi/3; NULL: spacing only) and score60
  * (NULL: every map with a spacing enters) are n long, as from
- * gridform_scorer_score.  Outputs: *nmodules (0 when no map enters);
- * module_spacing (geometric mean, metres), module_orientation (circular
- * mean modulo pi/3, radians, in [0, pi/3)), module_count: max_modules long,
+ * gridform_scorer_score.  Outputs: *nmodules (0 when fewer than three
+ * maps enter); module_spacing (geometric mean, metres), module_orientation
+ * (circular mean modulo pi/3, radians in [0, pi/3), or modulo pi/6 for a
+ * module in two groups 30 degrees apart; NaN without orientations),
+ * module_count: max_modules long,
  * modules sorted by increasing spacing; ratio: max_modules long,
  * ratio[j] = module_spacing[j+1] / module_spacing[j] for j < nmodules - 1;
- * labels: n long, each map's module or -1 if it did not enter.  Any output
+ * labels: n long, each map's module, or -1 if it did not enter or its
+ * cluster is not a module.  Any output
  * but nmodules may be NULL. */
 GRIDFORM_API int gridform_modules_find(gridform_modules *m, const double *spacing,
                                        const double *orientation, const double *score60, size_t n,

@@ -56,7 +56,7 @@ GRIDFORM_API int gridform_scorer_set_annuli_m(gridform_scorer *s, double inner_m
 
 /* Automatic annuli (on = 1) or the fixed ones (on = 0).  Per map, the
  * annuli come from its own SAC (Sargolini et al. 2006; Langston et al.
- * 2010; doc/theory.md section 6.5): the inner radius is the edge of the
+ * 2010; doc/theory.md §6.5): the inner radius is the edge of the
  * central peak, the outer radius is swept around the six nearest peaks, and
  * the best score is kept.  A map whose SAC shows no ring of peaks is scored
  * with the fixed annuli (a fallback, counted).  Default: on for a periodic

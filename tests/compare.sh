@@ -1,0 +1,117 @@
+#!/bin/sh
+# tools/gridform-compare end to end: the population ring of synthetic
+# hexagons within one bin of their wavenumber, the predicted ring of a DoG
+# code, three modules at ratio 1.4 found within 5%, valid JSON (python3 -m
+# json.tool when a python3 is present), valid SVG XML (xmllint or
+# python3's xml.etree), float32 input (with NumPy), and usage errors.
+builddir=${top_builddir:-.}
+prog=$builddir/tools/gridform-compare${EXEEXT:-}
+gen=$builddir/tests/compare_maps${EXEEXT:-}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/compare.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+py=
+for p in python3 /usr/bin/python3; do
+    command -v "$p" >/dev/null 2>&1 && { py=$p; break; }
+done
+
+# A JSON value by key (numbers and null only), without a JSON parser.
+jget() { sed -n "s/^ *\"$2\": \([^,]*\),*$/\1/p" "$1" | head -1; }
+# |a - b| <= tol
+near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
+
+# 1. One scale: spacing 0.3 m (k = 4 pi / (sqrt 3 a) = 24.184 rad/m) in a
+# walled 1.6 m box, 3% unvisited bins; bins of 2 pi / 1.6 = 3.927 rad/m.
+"$gen" "$tmp/one.npy" 60 40 1.6 0.3 3 0.03 || fail "cannot make the maps"
+"$prog" --box 1.6 --json "$tmp/one.npy" >"$tmp/one.json" 2>"$tmp/err" || fail "gridform-compare: $(cat "$tmp/err")"
+if [ -n "$py" ]; then
+    "$py" -m json.tool "$tmp/one.json" >/dev/null || fail "invalid JSON: $(cat "$tmp/one.json")"
+fi
+kp=$(jget "$tmp/one.json" population_ring_k)
+dk=$(jget "$tmp/one.json" spectrum_bin_width_k)
+near "$dk" 3.92699 1e-4 || fail "bin width $dk, want 3.927"
+near "$kp" 24.1839 "$dk" || fail "population ring $kp, want 24.18 +- $dk"
+[ "$(jget "$tmp/one.json" predicted_ring_k)" = null ] || fail "predicted_ring_k must be null without a place code"
+near "$(jget "$tmp/one.json" fraction_grid)" 1 0.05 || fail "fraction_grid $(jget "$tmp/one.json" fraction_grid)"
+grep -q '"modules": \[' "$tmp/one.json" || fail "no modules list"
+[ "$(grep -c '{"spacing"' "$tmp/one.json")" -eq 1 ] || fail "one scale: want one module: $(cat "$tmp/one.json")"
+grep -q '"median_score60": [0-9]' "$tmp/one.json" || fail "median_score60 missing"
+
+# 2. The prediction of a DoG code on a periodic box: k*^2 = 2 ln s / (sigma^2 (s-1))
+# (doc/theory.md §1.5): sigma 0.12, s 2 -> 9.8122 rad/m.
+"$prog" --box 1.6 --boundary periodic --tuning dog --sigma 0.12 --surround 2 --json "$tmp/one.npy" \
+    >"$tmp/pc.json" 2>"$tmp/err" || fail "with a place code: $(cat "$tmp/err")"
+near "$(jget "$tmp/pc.json" predicted_ring_k)" 9.8122 0.01 || fail "k* $(jget "$tmp/pc.json" predicted_ring_k)"
+near "$(jget "$tmp/pc.json" predicted_spacing)" 0.73942 0.001 || fail "predicted spacing"
+# walled: the translation-averaged kernel of random cells; a softmax code
+"$prog" --box 1.6 --tuning softmax --sigma 0.12 --surround 2 --cells 300 --json "$tmp/one.npy" \
+    >"$tmp/sm.json" 2>"$tmp/err" || fail "softmax code: $(cat "$tmp/err")"
+near "$(jget "$tmp/sm.json" predicted_ring_k)" 9 4 || fail "softmax k* $(jget "$tmp/sm.json" predicted_ring_k)"
+
+# 3. Three modules at ratio 1.4 (0.2, 0.28, 0.392 m) and a quarter non-grid
+# maps; the SVG report.
+"$gen" "$tmp/three.npy" 240 40 1.6 0.2,0.28,0.392,0 5 0.02 || fail "cannot make the maps"
+"$prog" --box 1.6 --tuning dog --sigma 0.1 --surround 2 --json --svg "$tmp/r.svg" "$tmp/three.npy" \
+    >"$tmp/three.json" 2>"$tmp/err" || fail "three modules: $(cat "$tmp/err")"
+[ "$(grep -c '{"spacing"' "$tmp/three.json")" -eq 3 ] || fail "want three modules: $(cat "$tmp/three.json")"
+sed -n 's/.*"ratio_to_previous": \([0-9.]*\)}.*/\1/p' "$tmp/three.json" >"$tmp/ratios"
+[ "$(wc -l <"$tmp/ratios")" -eq 2 ] || fail "want two ratios"
+while read -r r; do near "$r" 1.4 0.07 || fail "module ratio $r, want 1.4 +- 5%"; done <"$tmp/ratios"
+[ -n "$py" ] && { "$py" -m json.tool "$tmp/three.json" >/dev/null || fail "invalid JSON"; }
+if command -v xmllint >/dev/null 2>&1; then
+    xmllint --noout "$tmp/r.svg" || fail "the SVG is not well-formed XML"
+elif [ -n "$py" ]; then
+    "$py" -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$tmp/r.svg" || fail "bad SVG"
+else
+    echo "note: no xmllint or python3, SVG not parsed"
+fi
+grep -q '<svg' "$tmp/r.svg" && grep -q 'polyline' "$tmp/r.svg" || fail "SVG without plots"
+grep -q 'data:image/png;base64' "$tmp/r.svg" || grep -q "fill='rgb(" "$tmp/r.svg" || fail "SVG without a montage"
+ls "$tmp"/r.svg.tmp* >/dev/null 2>&1 && fail "the montage's temporary PNG was left behind"
+
+# Automatic annuli on a walled box, reported; the same population found.
+"$prog" --box 1.6 --annuli auto --json "$tmp/three.npy" >"$tmp/auto.json" || fail "--annuli auto"
+grep -q '"annuli": "auto"' "$tmp/auto.json" || fail "annuli not reported as auto"
+grep -q '"annuli": "fixed"' "$tmp/three.json" || fail "walled default must be fixed annuli"
+[ "$(grep -c '{"spacing"' "$tmp/auto.json")" -eq 3 ] || fail "auto annuli: want three modules: $(cat "$tmp/auto.json")"
+
+# 4. The text report.
+"$prog" --box 1.6 "$tmp/three.npy" >"$tmp/three.txt" || fail "text report"
+grep -q '^modules  *3$' "$tmp/three.txt" || fail "text report: $(cat "$tmp/three.txt")"
+grep -q '^population ring' "$tmp/three.txt" || fail "text report without the population ring"
+
+# 5. float32 input and user centres (NumPy writes them).
+pynp=
+for p in ${PYTHON:-} /usr/bin/python3 python3; do
+    "$p" -c 'import numpy' 2>/dev/null && { pynp=$p; break; }
+done
+if [ -n "$pynp" ]; then
+    "$pynp" - "$tmp" <<'PY' || fail "cannot convert to float32"
+import sys, numpy as np
+d = sys.argv[1]
+np.save(d + "/one32.npy", np.load(d + "/one.npy").astype(np.float32))
+g = (np.arange(20) + 0.5) / 20 * 1.6 - 0.8
+X, Y = np.meshgrid(g, g)
+np.save(d + "/centers.npy", np.stack([X.ravel(), Y.ravel()], axis=1))
+PY
+    "$prog" --box 1.6 --json "$tmp/one32.npy" >"$tmp/one32.json" || fail "float32 maps"
+    near "$(jget "$tmp/one32.json" population_ring_k)" "$kp" 1e-3 || fail "float32 ring differs"
+    "$prog" --box 1.6 --tuning dog --sigma 0.12 --surround 2 --centers "$tmp/centers.npy" --json "$tmp/one.npy" \
+        >"$tmp/c.json" 2>"$tmp/err" || fail "--centers: $(cat "$tmp/err")"
+    near "$(jget "$tmp/c.json" predicted_ring_k)" 9.8 2 || fail "--centers k* $(jget "$tmp/c.json" predicted_ring_k)"
+else
+    echo "note: no NumPy, float32 and --centers not tested"
+fi
+
+# 6. Usage errors (exit 2) and unreadable input (exit 1), one line each.
+"$prog" "$tmp/one.npy" >/dev/null 2>"$tmp/err"; [ $? -eq 2 ] || fail "missing --box must exit 2"
+grep -q 'box' "$tmp/err" || fail "the error must name --box"
+"$prog" --box 1 --boundary round "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad --boundary"
+"$prog" --box 1 --sigma 0.1 "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "--sigma without --tuning"
+"$prog" --box 1 --tuning dog --sigma 0.1 "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "dog without --surround"
+"$prog" --box -1 "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "negative box"
+"$prog" --box 1 --annuli some "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad --annuli"
+"$prog" --box 1 "$tmp/missing.npy" >/dev/null 2>"$tmp/err"; [ $? -eq 1 ] || fail "missing file must exit 1"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "one line of error, got: $(cat "$tmp/err")"
+"$prog" --box 1 --svg "$tmp/no/such/dir/r.svg" "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 1 ] || fail "unwritable SVG"
+echo "PASS: gridform-compare"

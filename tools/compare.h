@@ -1,0 +1,54 @@
+/* gridform-compare: the report a run computes, shared by the program
+ * (tools/gridform-compare.c) and its SVG page (tools/compare_svg.c).
+ * Not installed. */
+#ifndef GRIDFORM_COMPARE_H
+#define GRIDFORM_COMPARE_H
+
+#include <stddef.h>
+
+/* Thresholds of score60 the report counts: > 0.3 (grid maps, and the
+ * module finder's default) and >= 0.37. */
+#define COMPARE_GRID_THRESHOLD 0.3
+#define COMPARE_GRID_THRESHOLD_STRICT 0.37
+#define COMPARE_MAX_MODULES 6
+/* Maps in the SVG montage of the most hexagonal units. */
+#define COMPARE_MONTAGE 12
+
+typedef struct {
+    /* input */
+    size_t n, nx, ny;
+    double lx, ly;
+    int boundary;                 /* GRIDFORM_WALLED or GRIDFORM_PERIODIC */
+    int annuli_auto;              /* the scorer's annuli: automatic (1) or fixed (0) */
+    size_t nfallback;             /* maps that fell back to the fixed annuli */
+    const double *maps;           /* n x ny x nx */
+    /* per map (n each; NaN where undefined) */
+    double *score60, *spacing, *orientation;
+    int *label;                   /* module, or -1 */
+    /* population spectrum */
+    size_t nbins, nused;
+    double dk, kpop;
+    double *kmag, *power;         /* nbins */
+    /* place-code prediction (have_pc == 0: none given) */
+    int have_pc;
+    double kstar, astar;          /* ring (rad/m) and its hexagonal spacing (m) */
+    size_t nfine;                 /* Sigma~ on a fine grid from 0 to the last bin (0: none) */
+    double *kfine, *sigma;        /* nfine each */
+    /* summary */
+    size_t nscored, ngrid, ngrid_strict;
+    double median60;
+    double spacing_q[3];          /* quartiles of the grid maps' spacing (m) */
+    double orient_mean, orient_r; /* circular mean (rad, mod pi/3) and resultant length of the grid maps */
+    size_t orient_hist[6];        /* grid maps' orientations in 10-degree bins */
+    /* modules */
+    size_t nmodules;
+    double mod_spacing[COMPARE_MAX_MODULES], mod_orient[COMPARE_MAX_MODULES];
+    double mod_ratio[COMPARE_MAX_MODULES];
+    size_t mod_count[COMPARE_MAX_MODULES];
+} compare_report;
+
+/* Writes the one-page SVG report to path.  Returns 0 on success, or -1
+ * with a message in err. */
+int compare_write_svg(const char *path, const compare_report *r, char *err, size_t errlen);
+
+#endif
