@@ -126,7 +126,8 @@ static void set_blas_threads(int n)
 typedef struct {
     size_t n, ng;
     double box, sigma, surround, dt, amplitude, budget;
-    int coupling, integrator, threads, blas_threads, planning;
+    int coupling, integrator, threads, blas_threads, planning, precision;
+    double truncation;   /* < 0: the learner's default */
     uint64_t seed;
     size_t every, dense, max_steps;
     const char *dir, *start, *input;
@@ -147,6 +148,8 @@ static void usage(FILE *f)
           "  --threads T       learner threads (gridform_learner_set_threads) (1)\n"
           "  --blas-threads B  OpenBLAS threads (default: T)\n"
           "  --planning P      estimate | measure | patient FFTW plans (measure)\n"
+          "  --precision P     double | single: the learner's working precision (double)\n"
+          "  --truncation E    spectral truncation epsilon (default: the precision's)\n"
           "  --seed S          seed of the initial maps (1)\n"
           "  --dir D           learner: write spectrum.npy, maps0.npy there\n"
           "  --start F         hex: initial maps .npy (else seeded)\n"
@@ -193,6 +196,8 @@ static void parse_options(int argc, char **argv, options *o)
     o->threads = 1;
     o->blas_threads = 0;
     o->planning = GRIDFORM_PLAN_MEASURE;
+    o->precision = GRIDFORM_PRECISION_DOUBLE;
+    o->truncation = -1.0;
     o->seed = 1;
     o->every = 5;
     o->dense = 40;
@@ -226,6 +231,12 @@ static void parse_options(int argc, char **argv, options *o)
         else if (!strcmp(a, "--dir")) o->dir = v;
         else if (!strcmp(a, "--start")) o->start = v;
         else if (!strcmp(a, "--input")) o->input = v;
+        else if (!strcmp(a, "--truncation")) o->truncation = parse_double(v, a);
+        else if (!strcmp(a, "--precision")) {
+            if (!strcmp(v, "double")) o->precision = GRIDFORM_PRECISION_DOUBLE;
+            else if (!strcmp(v, "single")) o->precision = GRIDFORM_PRECISION_SINGLE;
+            else die("--precision must be double or single, got '%s'", v);
+        }
         else if (!strcmp(a, "--planning")) {
             if (!strcmp(v, "estimate")) o->planning = GRIDFORM_PLAN_ESTIMATE;
             else if (!strcmp(v, "measure")) o->planning = GRIDFORM_PLAN_MEASURE;
@@ -257,7 +268,7 @@ typedef struct {
     gridform_placecode *pc;
     gridform_kernel *kernel;
     gridform_learner *l;
-    size_t npoints, nfreq;
+    size_t npoints, nfreq, kept;
     double dA, dt, euler_limit;
 } setup;
 
@@ -275,6 +286,10 @@ static void setup_make(setup *s, const options *o, size_t ng)
     check(gridform_arena_get_spacing(s->arena, NULL, NULL, &s->dA), "gridform_arena_get_spacing");
     s->npoints = o->n * o->n;
     check(gridform_learner_create(&s->l, s->kernel, ng), "gridform_learner_create");
+    check(gridform_learner_set_precision(s->l, o->precision), "gridform_learner_set_precision");
+    if (o->truncation >= 0)
+        check(gridform_learner_set_truncation(s->l, o->truncation), "gridform_learner_set_truncation");
+    check(gridform_learner_get_truncation(s->l, NULL, &s->kept), "gridform_learner_get_truncation");
     check(gridform_learner_set_threads(s->l, o->threads), "gridform_learner_set_threads");
     check(gridform_learner_set_planning(s->l, o->planning), "gridform_learner_set_planning");
     check(gridform_learner_set_nonlinearity(s->l, GRIDFORM_NL_RELU, 0.0), "set_nonlinearity");
@@ -434,8 +449,9 @@ static int cmd_learner(const options *o)
         snprintf(path, sizeof path, "%s/maps0.npy", o->dir);
         write_npy3(path, buf, o->ng, o->n, o->n);
     }
-    printf("ready dt=%.17g euler_limit=%.17g dA=%.17g lx=%.17g ly=%.17g n=%zu ng=%zu threads=%d\n",
-           s.dt, s.euler_limit, s.dA, o->box, o->box, o->n, o->ng, o->threads);
+    printf("ready dt=%.17g euler_limit=%.17g dA=%.17g lx=%.17g ly=%.17g n=%zu ng=%zu threads=%d "
+           "precision=%s kept=%zu nfreq=%zu\n", s.dt, s.euler_limit, s.dA, o->box, o->box, o->n, o->ng,
+           o->threads, o->precision == GRIDFORM_PRECISION_SINGLE ? "single" : "double", s.kept, s.nfreq);
     fflush(stdout);
 
     char line[4200];
@@ -594,8 +610,9 @@ static int cmd_mem(const options *o)
      * the uncorrected ones for the per-bin term; the weighted copy dsyrk
      * reads lives chunk by chunk in this buffer before the correction).
      * Both: Sigma~ and the ng x ng coupling matrix. */
-    double maps = (double)o->ng * (double)s.npoints * 8.0;
-    double spectra = (double)o->ng * (double)s.nfreq * 16.0;
+    double word = o->precision == GRIDFORM_PRECISION_SINGLE ? 4.0 : 8.0;
+    double maps = (double)o->ng * (double)s.npoints * word;
+    double spectra = (double)o->ng * (double)s.nfreq * 2.0 * word;
     double need = (double)s.nfreq * 8.0 + (double)o->ng * (double)o->ng * 8.0;
     if (o->coupling == GRIDFORM_COUPLING_INDEPENDENT)
         need += 2.0 * maps + (double)s.nfreq * 16.0 * (double)o->threads;

@@ -21,7 +21,7 @@ typedef struct {
     double sigma, surround, box;
     size_t n, maps, steps;
     uint64_t seed;
-    int nl, integrator, commensurate;
+    int nl, integrator, commensurate, precision;
     const char *prefix;
 } options;
 
@@ -39,6 +39,7 @@ static void usage(FILE *f)
             "  --seed K           seed of the random initial maps (1)\n"
             "  --nonlinearity NL  relu, soft, tanh or linear (relu)\n"
             "  --integrator I     exponential or euler (exponential)\n"
+            "  --precision P      double or single: the learner's working precision (double)\n"
             "  --commensurate     fit the box to the predicted hexagonal lattice\n"
             "                     (lx = round(L/a) a, ly = round(L/(sqrt3 a)) sqrt3 a)\n"
             "  --prefix P         output prefix: P.png, P_sac.png, P.npy (hexgrid)\n"
@@ -118,6 +119,13 @@ static int parse_args(int argc, char **argv, options *o)
             else if (strcmp(v, "euler") == 0) o->integrator = GRIDFORM_INTEGRATOR_EULER;
             else {
                 fprintf(stderr, "hexgrid: --integrator must be exponential or euler, got '%s'\n", v);
+                return 0;
+            }
+        } else if (strcmp(a, "--precision") == 0) {
+            if (strcmp(v, "double") == 0) o->precision = GRIDFORM_PRECISION_DOUBLE;
+            else if (strcmp(v, "single") == 0) o->precision = GRIDFORM_PRECISION_SINGLE;
+            else {
+                fprintf(stderr, "hexgrid: --precision must be double or single, got '%s'\n", v);
                 return 0;
             }
         } else if (strcmp(a, "--prefix") == 0) {
@@ -204,6 +212,7 @@ static int learn(const options *o, const gridform_kernel *k, int nl, double *map
     if ((rc = gridform_learner_set_nonlinearity(l, nl, nl == GRIDFORM_NL_SOFT ? 50.0 / lim
                                                      : nl == GRIDFORM_NL_TANH ? 1.0 : 0.0)) != GRIDFORM_OK
         || (rc = gridform_learner_set_integrator(l, o->integrator)) != GRIDFORM_OK
+        || (rc = gridform_learner_set_precision(l, o->precision)) != GRIDFORM_OK
         || (rc = gridform_learner_seed(l, o->seed, 1.0)) != GRIDFORM_OK) {
         fprintf(stderr, "hexgrid: %s\n", gridform_learner_last_error(l));
         gridform_learner_destroy(l);
@@ -269,7 +278,8 @@ static int write_image(const char *prefix, const char *suffix, const double *map
 
 int main(int argc, char **argv)
 {
-    options o = {0.12, 2.0, 4.4, 64, 32, 100, 1, GRIDFORM_NL_RELU, GRIDFORM_INTEGRATOR_EXPONENTIAL, 0, "hexgrid"};
+    options o = {0.12, 2.0, 4.4, 64, 32, 100, 1, GRIDFORM_NL_RELU, GRIDFORM_INTEGRATOR_EXPONENTIAL, 0,
+                 GRIDFORM_PRECISION_DOUBLE, "hexgrid"};
     if (!parse_args(argc, argv, &o))
         return 2;
 

@@ -10,12 +10,52 @@
 
 #define GF_LEARNER_EB(l) ((gridform__errbuf *)&(l)->err)
 
+/* The float transforms of GRIDFORM_PRECISION_SINGLE, on the float
+ * workspaces a and b (doc/theory.md §2.8).  Float maps start at multiples
+ * of n floats and spectra at multiples of 2 nfreq floats: 16-byte aligned
+ * only when n is a multiple of 4 and nfreq is even. */
+static int make_plans_single(gridform_learner *l, int nthreads, unsigned flags, gridform__errbuf *eb,
+                             const char *fn)
+{
+    int dims[2] = {(int)l->ny, (int)l->nx};
+    if (l->n % 4 != 0 || l->nfreq % 2 != 0)
+        flags |= FFTW_UNALIGNED;
+    float *a = (float *)l->a, *b = (float *)l->b;
+    gridform__fftw_lock(nthreads);
+    fftwf_plan fwd = fftwf_plan_many_dft_r2c(2, dims, 1, a, NULL, 1, (int)l->n, (fftwf_complex *)b, NULL, 1,
+                                             (int)l->nfreq, flags);
+    fftwf_plan bwd = fftwf_plan_many_dft_c2r(2, dims, 1, (fftwf_complex *)a, NULL, 1, (int)l->nfreq, b, NULL, 1,
+                                             (int)l->n, flags);
+    if (fwd == NULL || bwd == NULL) {
+        if (fwd) fftwf_destroy_plan(fwd);
+        if (bwd) fftwf_destroy_plan(bwd);
+        gridform__fftw_unlock();
+        return gridform__fail(eb, GRIDFORM_ENOMEM, fn,
+                              "FFTW could not plan %zu single-precision transforms of %zu x %zu", l->ng, l->ny, l->nx);
+    }
+    if (l->f32.fwd) fftwf_destroy_plan(l->f32.fwd);
+    if (l->f32.bwd) fftwf_destroy_plan(l->f32.bwd);
+    gridform__fftw_unlock();
+    l->f32.fwd = fwd;
+    l->f32.bwd = bwd;
+    return GRIDFORM_OK;
+}
+
 /* Errors name the public caller (fn), not this helper. */
 static int make_plans_in(gridform_learner *l, int nthreads, int rigor, gridform__errbuf *eb, const char *fn)
 {
     int dims[2] = {(int)l->ny, (int)l->nx};
     unsigned flags = rigor == GRIDFORM_PLAN_PATIENT ? FFTW_PATIENT
                    : rigor == GRIDFORM_PLAN_MEASURE ? FFTW_MEASURE : FFTW_ESTIMATE;
+    if (l->precision == GRIDFORM_PRECISION_SINGLE) {
+        /* The double plans are remade when the precision returns to double. */
+        int rc = make_plans_single(l, nthreads, flags, eb, fn);
+        if (rc == GRIDFORM_OK) {
+            l->fftw_threads = nthreads;
+            l->rigor = rigor;
+        }
+        return rc;
+    }
     /* Single-map plans, executed map by map on the new-array interface, so
      * the step can finish each map while it is in cache.  Maps start at
      * multiples of n doubles: with n odd they are not 16-byte aligned. */
@@ -46,17 +86,63 @@ static int make_plans_in(gridform_learner *l, int nthreads, int rigor, gridform_
 }
 #define make_plans(l, t, r, eb) make_plans_in((l), (t), (r), (eb), __func__)
 
+/* The float per-bin factors and M of single precision. */
+static void free_single_factors(gridform_learner *l)
+{
+    gridform__free(l->f32.fac);
+    gridform__free(l->f32.cfac);
+    gridform__free(l->f32.ysc);
+    gridform__free(l->f32.gsc);
+    gridform__free(l->f32.ksc);
+    gridform__free(l->f32.m);
+    gridform__free(l->f32.mlane);
+    l->f32.fac = l->f32.cfac = l->f32.ysc = l->f32.gsc = l->f32.ksc = l->f32.m = l->f32.mlane = NULL;
+}
+
+/* Default truncation threshold of each precision (doc/theory.md §2.6):
+ * just below its unit round-off (2^-53 = 1.1e-16, 2^-24 = 6.0e-8), so that
+ * the dropped part of M is smaller than M's own rounding error. */
+#define GF_TRUNC_DOUBLE 1e-16
+#define GF_TRUNC_SINGLE 1e-8
+
+/* The bins that enter M: |Sigma~_k| >= trunc_eps max |Sigma~|, in
+ * increasing order, with their scales (both precisions). */
+static void update_truncation(gridform_learner *l)
+{
+    if (l->exact) {
+        l->nkept = l->nfreq;
+        return;
+    }
+    double smaxabs = fmax(fabs(l->smax), fabs(l->smin)), thr = l->trunc_eps * smaxabs;
+    size_t q = 0;
+    for (size_t k = 0; k < l->nfreq; k++)
+        if (fabs(l->sigma[k]) >= thr) {
+            l->kept[q] = k;
+            l->ksc[q] = l->ysc[k];
+            q++;
+        }
+    l->nkept = q;
+    if (l->f32.ksc != NULL)
+        for (size_t i = 0; i < q; i++)
+            l->f32.ksc[i] = (float)l->ksc[i];
+}
+
 void gridform_learner_destroy(gridform_learner *l)
 {
     if (l == NULL)
         return;
     gridform__learner_release_workers(l);
-    if (l->fwd || l->bwd) {
+    if (l->fwd || l->bwd || l->f32.fwd || l->f32.bwd) {
         gridform__fftw_lock(1);
         if (l->fwd) fftw_destroy_plan(l->fwd);
         if (l->bwd) fftw_destroy_plan(l->bwd);
+        if (l->f32.fwd) fftwf_destroy_plan(l->f32.fwd);
+        if (l->f32.bwd) fftwf_destroy_plan(l->f32.bwd);
         gridform__fftw_unlock();
     }
+    free_single_factors(l);
+    gridform__free(l->kept);
+    gridform__free(l->ksc);
     gridform__aligned_free(l->g);
     gridform__aligned_free(l->a);
     gridform__aligned_free(l->b);
@@ -163,9 +249,14 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     l->logmin = gridform__calloc(nmaps, sizeof(double));
     l->rq = gridform__calloc(nmaps, sizeof(double));
     l->diag0 = gridform__calloc(nmaps, sizeof(double));
+    l->kept = gridform__malloc_array(nfreq, sizeof(size_t));
+    l->ksc = gridform__malloc_array(nfreq, sizeof(double));
+    l->precision = GRIDFORM_PRECISION_DOUBLE;
+    l->trunc_eps = GF_TRUNC_DOUBLE;
     l->nthreads = 1;
     if (gridform__learner_set_workers(l, 1) != GRIDFORM_OK || !l->g || !l->a || !l->b || !l->sigma || !l->wsig || !l->wt || !l->ysc || !l->gsc || !l->fac || !l->cfac || !l->m
-        || (l->nlanes > 1 && !l->mlane) || !l->nrm || !l->logv || !l->logmin || !l->rq || !l->diag0) {
+        || (l->nlanes > 1 && !l->mlane) || !l->nrm || !l->logv || !l->logmin || !l->rq || !l->diag0
+        || !l->kept || !l->ksc) {
         gridform_learner_destroy(l);
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate %zu maps of %zu x %zu", nmaps, ar->nx, ar->ny);
     }
@@ -229,6 +320,7 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     }
     for (size_t j = 0; j < nmaps; j++)
         l->nrm[j] = 1.0;
+    update_truncation(l);
 
     l->nl = GRIDFORM_NL_RELU;
     l->strength = 0.0;
@@ -387,11 +479,19 @@ int gridform_learner_seed(gridform_learner *l, uint64_t seed, double amplitude)
     gridform__rng_seed(&r, seed);
     /* One stream, map after map in memory order: the maps do not depend on
      * the platform, the thread count or the FFTW plan. */
+    int single = l->precision == GRIDFORM_PRECISION_SINGLE;
     for (size_t j = 0; j < l->ng; j++) {
-        double *g = l->g + j * l->n, s = 0.0;
+        double s = 0.0;
         for (size_t i = 0; i < l->n; i++) {
-            g[i] = amplitude * (2.0 * gridform__rng_uniform(&r) - 1.0);
-            s += g[i] * g[i];
+            double v = amplitude * (2.0 * gridform__rng_uniform(&r) - 1.0);
+            if (single) {   /* the same draws, rounded to float */
+                float f = (float)v;
+                ((float *)l->g)[j * l->n + i] = f;
+                v = f;
+            } else {
+                l->g[j * l->n + i] = v;
+            }
+            s += v * v;
         }
         l->nrm[j] = sqrt(s * l->da);
     }
@@ -415,12 +515,22 @@ int gridform_learner_set_maps(gridform_learner *l, const double *maps)
         if (!(s > 0.0) || !isfinite(s))
             return GF_FAIL(&l->err, GRIDFORM_EINVAL, "map %zu is all zero (or its norm overflows)", j);
     }
+    int single = l->precision == GRIDFORM_PRECISION_SINGLE;
     for (size_t j = 0; j < l->ng; j++) {
         const double *src = maps + j * l->n;
-        double *g = l->g + j * l->n, s = 0.0;
-        memcpy(g, src, l->n * sizeof(double));
-        for (size_t i = 0; i < l->n; i++)
-            s += g[i] * g[i];
+        double s = 0.0;
+        if (single) {
+            float *g = (float *)l->g + j * l->n;
+            for (size_t i = 0; i < l->n; i++) {
+                g[i] = (float)src[i];
+                s += (double)g[i] * (double)g[i];
+            }
+        } else {
+            double *g = l->g + j * l->n;
+            memcpy(g, src, l->n * sizeof(double));
+            for (size_t i = 0; i < l->n; i++)
+                s += g[i] * g[i];
+        }
         l->nrm[j] = sqrt(s * l->da);
     }
     reset_history(l);
@@ -431,7 +541,13 @@ int gridform_learner_get_maps(const gridform_learner *l, double *maps)
 {
     GF_LEARNER_ENTRY(l);
     GF_CHECK_PTR(GF_LEARNER_EB(l), maps);
-    memcpy(maps, l->g, l->ng * l->n * sizeof(double));
+    if (l->precision == GRIDFORM_PRECISION_SINGLE) {
+        const float *g = (const float *)l->g;
+        for (size_t i = 0; i < l->ng * l->n; i++)
+            maps[i] = (double)g[i];
+    } else {
+        memcpy(maps, l->g, l->ng * l->n * sizeof(double));
+    }
     return GRIDFORM_OK;
 }
 
@@ -527,5 +643,132 @@ int gridform_learner_objective(gridform_learner *l, double *per_map, double *tot
             t += q[j];
         *total = t;
     }
+    return GRIDFORM_OK;
+}
+
+/* ---- precision and truncation (issue 16; doc/theory.md §2.6 and §2.8) ---- */
+
+int gridform_learner_set_precision(gridform_learner *l, int precision)
+{
+    GF_LEARNER_ENTRY(l);
+    gridform__errbuf *eb = &l->err;
+    if (precision != GRIDFORM_PRECISION_DOUBLE && precision != GRIDFORM_PRECISION_SINGLE)
+        return GF_FAIL(eb, GRIDFORM_EINVAL,
+                       "precision must be GRIDFORM_PRECISION_DOUBLE (%d) or GRIDFORM_PRECISION_SINGLE (%d), got %d",
+                       GRIDFORM_PRECISION_DOUBLE, GRIDFORM_PRECISION_SINGLE, precision);
+    if (precision == l->precision)
+        return GRIDFORM_OK;
+    if (l->exact)
+        return GF_FAIL(eb, GRIDFORM_EUNSUPPORTED,
+                       "an EXACT kernel is applied in double precision (gridform_kernel_apply): only "
+                       "GRIDFORM_PRECISION_DOUBLE applies");
+    int single = precision == GRIDFORM_PRECISION_SINGLE;
+    size_t total = l->ng * l->cstride, nmap = l->ng * l->n, nf = l->nfreq, ng = l->ng;
+    size_t bytes = total * (single ? sizeof(float) : sizeof(double));
+    /* Everything new first, so a failure leaves the learner as it was. */
+    double *g = gridform__aligned_alloc(bytes), *a = gridform__aligned_alloc(bytes),
+           *b = gridform__aligned_alloc(bytes);
+    int ok = g && a && b;
+    if (ok && single) {
+        l->f32.fac = gridform__malloc_array(nf, sizeof(float));
+        l->f32.cfac = gridform__malloc_array(nf, sizeof(float));
+        l->f32.ysc = gridform__malloc_array(nf, sizeof(float));
+        l->f32.gsc = gridform__malloc_array(nf, sizeof(float));
+        l->f32.ksc = gridform__malloc_array(nf, sizeof(float));
+        l->f32.m = gridform__malloc_array(ng * ng, sizeof(float));
+        l->f32.mlane = l->nlanes > 1 ? gridform__malloc_array((l->nlanes - 1) * ng * ng, sizeof(float)) : NULL;
+        ok = l->f32.fac && l->f32.cfac && l->f32.ysc && l->f32.gsc && l->f32.ksc && l->f32.m
+             && (l->nlanes == 1 || l->f32.mlane);
+    }
+    if (!ok) {
+        if (single)
+            free_single_factors(l);
+        gridform__aligned_free(g);
+        gridform__aligned_free(a);
+        gridform__aligned_free(b);
+        return GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot allocate %zu %s-precision maps of %zu x %zu", l->ng,
+                       single ? "single" : "double", l->nx, l->ny);
+    }
+    /* The maps carry over, rounded to the new precision. */
+    if (single)
+        for (size_t i = 0; i < nmap; i++)
+            ((float *)g)[i] = (float)l->g[i];
+    else
+        for (size_t i = 0; i < nmap; i++)
+            g[i] = (double)((const float *)l->g)[i];
+    double *og = l->g, *oa = l->a, *ob = l->b;
+    int oprec = l->precision;
+    l->g = g;
+    l->a = a;
+    l->b = b;
+    l->precision = precision;
+    int rc = make_plans(l, l->fftw_threads, l->rigor, eb);
+    if (rc != GRIDFORM_OK) {
+        l->g = og;
+        l->a = oa;
+        l->b = ob;
+        l->precision = oprec;
+        if (single)
+            free_single_factors(l);
+        gridform__aligned_free(g);
+        gridform__aligned_free(a);
+        gridform__aligned_free(b);
+        return rc;
+    }
+    gridform__aligned_free(og);
+    gridform__aligned_free(oa);
+    gridform__aligned_free(ob);
+    if (single) {
+        for (size_t k = 0; k < nf; k++) {
+            l->f32.ysc[k] = (float)l->ysc[k];
+            l->f32.gsc[k] = (float)l->gsc[k];
+        }
+    } else {
+        free_single_factors(l);
+        gridform__fftw_lock(1);
+        fftwf_destroy_plan(l->f32.fwd);
+        fftwf_destroy_plan(l->f32.bwd);
+        gridform__fftw_unlock();
+        l->f32.fwd = l->f32.bwd = NULL;
+    }
+    if (!l->trunc_user)
+        l->trunc_eps = single ? GF_TRUNC_SINGLE : GF_TRUNC_DOUBLE;
+    update_truncation(l);
+    gridform__learner_update_factors(l);
+    /* the maps' norms are unchanged to rounding; the runaway record restarts */
+    gridform__learner_reset_runaway(l);
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_get_precision(const gridform_learner *l, int *precision)
+{
+    GF_LEARNER_ENTRY(l);
+    GF_CHECK_PTR(GF_LEARNER_EB(l), precision);
+    *precision = l->precision;
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_set_truncation(gridform_learner *l, double epsilon)
+{
+    GF_LEARNER_ENTRY(l);
+    if (!isfinite(epsilon) || epsilon < 0.0 || epsilon > 1.0)
+        return GF_FAIL(&l->err, GRIDFORM_EINVAL, "epsilon must be in [0, 1] (0: no truncation), got %g", epsilon);
+    l->trunc_eps = epsilon;
+    l->trunc_user = 1;
+    update_truncation(l);
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_get_truncation(const gridform_learner *l, double *epsilon, size_t *kept)
+{
+    GF_LEARNER_ENTRY(l);
+    if (epsilon == NULL && kept == NULL)
+        return GF_FAIL(GF_LEARNER_EB(l), GRIDFORM_EINVAL, "epsilon and kept must not both be NULL");
+    if (epsilon)
+        *epsilon = l->trunc_eps;
+    /* The bins that enter M: all of them when M is no dsyrk (Sigma~ has
+     * negative values) or the kernel is EXACT. */
+    if (kept)
+        *kept = (l->exact || !l->use_syrk) ? l->nfreq : l->nkept;
     return GRIDFORM_OK;
 }

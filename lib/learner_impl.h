@@ -41,7 +41,10 @@ struct gridform_learner {
 
     /* Three buffers of ng*cstride doubles each.  g holds the state (ng x n
      * real, contiguous maps); a and b are the spectrum and the workspace.
-     * Roles rotate by pointer swaps, so committing a step copies nothing. */
+     * Roles rotate by pointer swaps, so committing a step copies nothing.
+     * With precision GRIDFORM_PRECISION_SINGLE they hold ng*cstride FLOATS
+     * (the double buffers are freed): the step (learner_step.c compiled for
+     * float) casts them; everything else must go through precision. */
     double *g, *a, *b;
 
     double *sigma;   /* Sigma~ per bin (nfreq), from gridform_kernel_spectrum */
@@ -87,6 +90,27 @@ struct gridform_learner {
     int use_syrk;    /* Sigma~ >= 0 everywhere: M by dsyrk on sqrt-scaled spectra */
     int exact;       /* EXACT kernel: real-space Euler step through gridform_kernel_apply */
     const char *api; /* the public function stepping (for messages, decision 6) */
+
+    /* Working precision (doc/theory.md §2.8).  SINGLE: the state, the
+     * transforms (fftwf plans) and the products (s-BLAS) in float, with
+     * float copies of the per-bin factors and of M below; sums, norms and
+     * the bookkeeping stay double. */
+    int precision;
+    struct {
+        float *fac, *cfac, *ysc, *gsc, *ksc, *m, *mlane;
+        fftwf_plan fwd, bwd;
+    } f32;
+    /* Spectral truncation of M (doc/theory.md §2.6): only the nkept bins
+     * with |Sigma~| >= trunc_eps max |Sigma~|, indices kept[] (increasing),
+     * enter the sum; ksc[q] = ysc[kept[q]].  nkept == nfreq: every bin,
+     * summed as contiguous chunks (no gather).  Applied when M is a dsyrk
+     * (Sigma~ >= 0); the Gram matrix of Gram-Schmidt has no Sigma~ and is
+     * never truncated. */
+    double trunc_eps;
+    int trunc_user;      /* 1 once set_truncation was called: precision changes keep it */
+    size_t nkept;
+    size_t *kept;
+    double *ksc;
 
     int have_maps;
     size_t steps;

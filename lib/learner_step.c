@@ -29,12 +29,37 @@
  * change) works on a map still in cache: for independent maps the whole
  * step is one read of the old maps and one write of the new ones around
  * the FFTs.  Nothing is allocated, planned or formatted unless the step
- * fails. */
+ * fails.
+ *
+ * One source, two real types (doc/theory.md §2.8): this file compiles as
+ * the double-precision step, and lib/learner_step_single.c compiles it
+ * again with GF_LEARNER_SINGLE defined as the float step
+ * (GRIDFORM_PRECISION_SINGLE): gf_real is the type of the maps, spectra,
+ * per-bin factors and M; GF_F(l) finds the per-bin factors, M and the FFTW
+ * plans of that precision; GF_BLAS and GF_FFTW name the BLAS and FFTW
+ * routines (cblas_s*, fftwf_*).  Sums, norms, Rayleigh quotients and the
+ * bookkeeping are double in both.  Code that is not precision-dependent
+ * (factors, limits, workers) is compiled once, in the double pass, and the
+ * double entry points hand a single-precision learner to the float ones. */
 #include "config.h"
 #include <math.h>
 #include <string.h>
 #include <cblas.h>
 #include "learner_step.h"
+
+#ifdef GF_LEARNER_SINGLE
+typedef float gf_real;
+#  define GF_F(l) (&(l)->f32)
+#  define GF_BLAS(x) cblas_s##x
+#  define GF_FFTW(x) fftwf_##x
+#  define GF_NAME(x) x##_single
+#else
+typedef double gf_real;
+#  define GF_F(l) (l)
+#  define GF_BLAS(x) cblas_d##x
+#  define GF_FFTW(x) fftw_##x
+#  define GF_NAME(x) x
+#endif
 
 /* Phases of a step, run by every worker (phase_work) on its share. */
 enum {
@@ -61,6 +86,9 @@ static void phase_work(void *ctx, int tid, int phase);
 static int diverged(gridform_learner *l, size_t j, const char *what, double factor);
 
 
+#ifdef GF_LEARNER_SINGLE
+#include "learner_step_f32.h"
+#else
 /* ---- elementwise kernels -------------------------------------------------
  * The passes around the FFTs are the step's only work beyond FFTW and BLAS,
  * so they must run at memory speed: no data-dependent branch (a ReLU branch
@@ -232,12 +260,13 @@ static void bins_combine(const double *restrict a, double *restrict b, const dou
     }
 #endif
 }
+#endif /* GF_LEARNER_SINGLE */
 
 /* Multiply one spectrum by the per-bin factor; with rq != NULL also the
  * Rayleigh quotient of the incoming spectrum by Parseval. */
-static void scale_row(const gridform_learner *l, double *restrict row, double *rq)
+static void scale_row(const gridform_learner *l, gf_real *restrict row, double *rq)
 {
-    const double *restrict fac = l->fac;
+    const gf_real *restrict fac = GF_F(l)->fac;
     const double *restrict wt = l->wt;
     const double *restrict ws = l->wsig;
     size_t nf = l->nfreq;
@@ -309,38 +338,72 @@ static int blas_is_threaded(void)
 #endif
 }
 
-/* Bins [*b0, *b1) of lane s: whole Gram chunks, so every chunk but the
- * last of all has gram_bins bins. */
-static void lane_bins(const gridform_learner *l, size_t s, size_t *b0, size_t *b1)
+/* Bins [*b0, *b1) of lane s among ncols Gram columns (bins, or kept bins
+ * under truncation): whole Gram chunks, so every chunk but the last of all
+ * has gram_bins bins.  A lane may be empty when truncation keeps few bins. */
+static void lane_bins(const gridform_learner *l, size_t s, size_t ncols, size_t *b0, size_t *b1)
 {
-    size_t cb = l->gram_bins, nchunks = (l->nfreq + cb - 1) / cb;
+    size_t cb = l->gram_bins, nchunks = (ncols + cb - 1) / cb;
     *b0 = s * nchunks / l->nlanes * cb;
     *b1 = (s + 1) * nchunks / l->nlanes * cb;
-    if (*b1 > l->nfreq)
-        *b1 = l->nfreq;
+    if (*b1 > ncols)
+        *b1 = ncols;
+    if (*b0 > *b1)
+        *b0 = *b1;
+}
+
+/* dst = the kept bins kept[0..nb) of src, each scaled by sc[q]: the
+ * truncated Gram's gather (doc/theory.md §2.6). */
+static void bins_gather(gf_real *restrict dst, const gf_real *restrict src, const size_t *restrict kept,
+                        const gf_real *restrict sc, size_t nb)
+{
+    for (size_t q = 0; q < nb; q++) {
+        size_t k = kept[q];
+        dst[2 * q] = sc[q] * src[2 * k];
+        dst[2 * q + 1] = sc[q] * src[2 * k + 1];
+    }
+}
+
+/* Is M truncated?  Only M = G Sigma G^T dA (never the Gram matrix of
+ * Gram-Schmidt, which has no Sigma~), only as a dsyrk, and only when some
+ * bin is dropped; otherwise the contiguous sum over every bin. */
+static int gram_truncated(const gridform_learner *l)
+{
+    return l->corr != GF_LEARNER_CORR_TRSM && l->use_syrk && l->nkept < l->nfreq;
 }
 
 /* Lane s's share of M: the lane's bins in chunks, each scaled per bin by
  * sc (ysc or gsc) into the worker's buffer buf (ng x 2 gram_bins, in
  * cache) and added by dsyrk, or, when Sigma~ has negative values and
- * M = Y F^T is not a dsyrk, by dgemm against the unscaled spectra f. */
-static void gram_lane(gridform_learner *l, size_t s, const double *f, const double *restrict sc, double *buf,
+ * M = Y F^T is not a dsyrk, by dgemm against the unscaled spectra f.
+ * Under truncation the lane's columns are kept bins, gathered with their
+ * scale ksc into buf. */
+static void gram_lane(gridform_learner *l, size_t s, const gf_real *f, const gf_real *restrict sc, gf_real *buf,
                       int syrk)
 {
     size_t ng = l->ng, cs = l->cstride, b0, b1;
-    lane_bins(l, s, &b0, &b1);
-    double *dst = s == 0 ? l->m : l->mlane + (s - 1) * ng * ng;
+    int trunc = gram_truncated(l);
+    lane_bins(l, s, trunc ? l->nkept : l->nfreq, &b0, &b1);
+    gf_real *dst = s == 0 ? GF_F(l)->m : GF_F(l)->mlane + (s - 1) * ng * ng;
+    if (b0 == b1) {   /* an empty lane adds nothing */
+        memset(dst, 0, ng * ng * sizeof *dst);
+        return;
+    }
     for (size_t c0 = b0; c0 < b1; c0 += l->gram_bins) {
         size_t c1 = c0 + l->gram_bins < b1 ? c0 + l->gram_bins : b1;
         int k = (int)(2 * (c1 - c0));
-        double beta = c0 == b0 ? 0.0 : 1.0;
-        for (size_t j = 0; j < ng; j++)
-            bins_scale(buf + j * (size_t)k, f + j * cs + 2 * c0, sc + c0, c1 - c0);
+        gf_real beta = c0 == b0 ? 0 : 1;
+        for (size_t j = 0; j < ng; j++) {
+            if (trunc)
+                bins_gather(buf + j * (size_t)k, f + j * cs, l->kept + c0, GF_F(l)->ksc + c0, c1 - c0);
+            else
+                bins_scale(buf + j * (size_t)k, f + j * cs + 2 * c0, sc + c0, c1 - c0);
+        }
         if (syrk)
-            cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, k, 1.0, buf, k, beta, dst, (int)ng);
+            GF_BLAS(syrk)(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, k, 1, buf, k, beta, dst, (int)ng);
         else
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)ng, (int)ng, k, 1.0, buf, k, f + 2 * c0,
-                        (int)cs, beta, dst, (int)ng);
+            GF_BLAS(gemm)(CblasRowMajor, CblasNoTrans, CblasTrans, (int)ng, (int)ng, k, 1, buf, k, f + 2 * c0,
+                          (int)cs, beta, dst, (int)ng);
     }
 }
 
@@ -357,9 +420,9 @@ static void gram_reduce(gridform_learner *l)
 {
     size_t ng = l->ng;
     int syrk = gram_is_syrk(l);
-    double *m = l->m;
+    gf_real *m = GF_F(l)->m;
     for (size_t s = 1; s < l->nlanes; s++) {
-        const double *p = l->mlane + (s - 1) * ng * ng;
+        const gf_real *p = GF_F(l)->mlane + (s - 1) * ng * ng;
         for (size_t i = 0; i < ng; i++) {
             size_t jmax = syrk ? i + 1 : ng;
             for (size_t j = 0; j < jmax; j++)
@@ -372,25 +435,25 @@ static void gram_reduce(gridform_learner *l)
 static void corr_chunk(gridform_learner *l, size_t b0, size_t b1)
 {
     size_t ng = l->ng, cs = l->cstride, c0 = 2 * b0, w = 2 * (b1 - b0);
-    double *sa = l->a, *sb = l->b;
+    gf_real *sa = (gf_real *)l->a, *sb = (gf_real *)l->b, *m = GF_F(l)->m;
     switch (l->corr) {
     case GF_LEARNER_CORR_TRSM:
-        cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)w, 1.0, l->m,
-                    (int)ng, sa + c0, (int)cs);
+        GF_BLAS(trsm)(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)w, 1, m,
+                      (int)ng, sa + c0, (int)cs);
         return;
     case GF_LEARNER_CORR_TRMM:
         for (size_t j = 0; j < ng; j++)
-            memcpy(sb + j * cs + c0, sa + j * cs + c0, w * sizeof(double));
-        cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)w, 1.0, l->m,
-                    (int)ng, sb + c0, (int)cs);
+            memcpy(sb + j * cs + c0, sa + j * cs + c0, w * sizeof *sb);
+        GF_BLAS(trmm)(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng, (int)w, 1, m,
+                      (int)ng, sb + c0, (int)cs);
         break;
     default:
-        cblas_dsymm(CblasRowMajor, CblasLeft, CblasLower, (int)ng, (int)w, 1.0, l->m, (int)ng, sa + c0, (int)cs,
-                    0.0, sb + c0, (int)cs);
+        GF_BLAS(symm)(CblasRowMajor, CblasLeft, CblasLower, (int)ng, (int)w, 1, m, (int)ng, sa + c0, (int)cs,
+                      0, sb + c0, (int)cs);
         break;
     }
     for (size_t j = 0; j < ng; j++)
-        bins_combine(sa + j * cs + c0, sb + j * cs + c0, l->fac + b0, l->cfac + b0, b1 - b0);
+        bins_combine(sa + j * cs + c0, sb + j * cs + c0, GF_F(l)->fac + b0, GF_F(l)->cfac + b0, b1 - b0);
 }
 
 /* Run a lane or chunk phase: on the workers, or with a threaded BLAS on the
@@ -423,7 +486,7 @@ static void coupling_matrix(gridform_learner *l)
  * of the matrix's own diagonal entry (d0, saved before the updates) means
  * the maps have become linearly dependent. */
 #define GF_CHOL_NB 64
-static int cholesky_block(double *s, size_t ng, size_t j0, size_t jb, const double *d0, size_t *bad)
+static int cholesky_block(gf_real *s, size_t ng, size_t j0, size_t jb, const double *d0, size_t *bad)
 {
     for (size_t j = j0; j < j0 + jb; j++) {
         double d = s[j * ng + j];
@@ -445,7 +508,7 @@ static int cholesky_block(double *s, size_t ng, size_t j0, size_t jb, const doub
     return 1;
 }
 
-static int cholesky_lower(double *s, size_t ng, double *d0, size_t *bad)
+static int cholesky_lower(gf_real *s, size_t ng, double *d0, size_t *bad)
 {
     for (size_t j = 0; j < ng; j++)
         d0[j] = s[j * ng + j];
@@ -455,10 +518,10 @@ static int cholesky_lower(double *s, size_t ng, double *d0, size_t *bad)
             return 0;
         if (rest == 0)
             break;
-        double *panel = s + (j0 + jb) * ng + j0;
-        cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, (int)rest, (int)jb, 1.0,
+        gf_real *panel = s + (j0 + jb) * ng + j0;
+        GF_BLAS(trsm)(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, (int)rest, (int)jb, 1,
                     s + j0 * ng + j0, (int)ng, panel, (int)ng);
-        cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)rest, (int)jb, -1.0, panel, (int)ng, 1.0,
+        GF_BLAS(syrk)(CblasRowMajor, CblasLower, CblasNoTrans, (int)rest, (int)jb, -1, panel, (int)ng, 1,
                     s + (j0 + jb) * ng + j0 + jb, (int)ng);
     }
     return 1;
@@ -470,7 +533,7 @@ static int gram_schmidt(gridform_learner *l)
 {
     coupling_matrix(l);
     size_t bad = 0;
-    if (!cholesky_lower(l->m, l->ng, l->diag0, &bad))
+    if (!cholesky_lower(GF_F(l)->m, l->ng, l->diag0, &bad))
         return diverged(l, bad, "became linearly dependent on the maps before it", 0.0);
     l->corr = GF_LEARNER_CORR_TRSM;
     run_blas_phase(l, GF_LEARNER_PH_CORR);
@@ -509,7 +572,7 @@ static int record(gridform__learner_slot *slot, size_t j, const char *what, doub
  * (n values, written in place), old its current state.  Pass A sums the
  * squares before and after the nonlinearity (reading only), pass B writes
  * the nonlinear, renormalised map; both while u is in cache. */
-static int finish_map(gridform_learner *l, size_t j, double *restrict u, const double *restrict old,
+static int finish_map(gridform_learner *l, size_t j, gf_real *restrict u, const gf_real *restrict old,
                       int want_change, gridform__learner_slot *slot)
 {
     const size_t n = l->n;
@@ -635,8 +698,8 @@ static int finish_map(gridform_learner *l, size_t j, double *restrict u, const d
     return GRIDFORM_OK;
 }
 
-#define GF_R2C(l, in, out) fftw_execute_dft_r2c((l)->fwd, (in), (fftw_complex *)(out))
-#define GF_C2R(l, in, out) fftw_execute_dft_c2r((l)->bwd, (fftw_complex *)(in), (out))
+#define GF_R2C(l, in, out) GF_FFTW(execute_dft_r2c)(GF_F(l)->fwd, (in), (GF_FFTW(complex) *)(out))
+#define GF_C2R(l, in, out) GF_FFTW(execute_dft_c2r)(GF_F(l)->bwd, (GF_FFTW(complex) *)(in), (out))
 
 /* The next work item (map, lane or chunk) for the calling thread.  Which
  * thread steps an item never changes that item's arithmetic. */
@@ -648,9 +711,15 @@ static inline size_t take_map(gridform_learner *l, size_t *mine)
 static void phase_work(void *ctx, int tid, int phase)
 {
     gridform_learner *l = ctx;
+#ifndef GF_LEARNER_SINGLE
+    if (l->precision == GRIDFORM_PRECISION_SINGLE) {
+        gridform__learner_phase_single(ctx, tid, phase);
+        return;
+    }
+#endif
     size_t ng = l->ng, n = l->n, cs = l->cstride, nf = l->nfreq;
     size_t mine = 0, j;
-    double *g = l->g, *sa = l->a, *sb = l->b;
+    gf_real *g = (gf_real *)l->g, *sa = (gf_real *)l->a, *sb = (gf_real *)l->b;
     int wc = l->want_change;
     gridform__learner_slot *slot = &l->slots[tid];
     switch (phase) {
@@ -658,7 +727,7 @@ static void phase_work(void *ctx, int tid, int phase)
         /* Map by map, each in cache: FFT, per-bin factor, inverse FFT,
          * nonlinearity and renormalisation.  Row tid of sb is this
          * worker's spectrum scratch; the new maps go to sa. */
-        double *scratch = sb + (size_t)tid * cs;
+        gf_real *scratch = sb + (size_t)tid * cs;
         while ((j = take_map(l, &mine)) < ng) {
             GF_R2C(l, g + j * n, scratch);
             scale_row(l, scratch, wc ? &l->rq[j] : NULL);
@@ -670,7 +739,7 @@ static void phase_work(void *ctx, int tid, int phase)
     }
     case GF_LEARNER_PH_FWD_GS:
         while ((j = take_map(l, &mine)) < ng) {
-            double *row = sa + j * cs;
+            gf_real *row = sa + j * cs;
             GF_R2C(l, g + j * n, row);
             scale_row(l, row, wc ? &l->rq[j] : NULL);
         }
@@ -692,7 +761,7 @@ static void phase_work(void *ctx, int tid, int phase)
          * tid's chunk buffer is its tid-th block of ng x 2 gram_bins
          * doubles (gram_bins <= nfreq, so worker 0 always has one), and a
          * worker whose block would pass the end of sb takes no lane. */
-        const double *sc = l->corr == GF_LEARNER_CORR_TRSM ? l->gsc : l->ysc;
+        const gf_real *sc = l->corr == GF_LEARNER_CORR_TRSM ? GF_F(l)->gsc : GF_F(l)->ysc;
         size_t blk = ng * 2 * l->gram_bins;
         if (((size_t)tid + 1) * blk > ng * cs)
             break;
@@ -721,6 +790,15 @@ static void phase_work(void *ctx, int tid, int phase)
     }
 }
 
+#ifdef GF_LEARNER_SINGLE
+/* The pool's function is the double pass's phase_work, which hands a
+ * single-precision learner's phases here. */
+void gridform__learner_phase_single(void *ctx, int tid, int phase)
+{
+    phase_work(ctx, tid, phase);
+}
+#endif
+
 /* Run a phase on every worker; the first failing map (lowest index) wins. */
 static int run_phase(gridform_learner *l, int phase)
 {
@@ -737,6 +815,7 @@ static int run_phase(gridform_learner *l, int phase)
     return GRIDFORM_OK;
 }
 
+#ifndef GF_LEARNER_SINGLE
 /* ---- EXACT kernels --------------------------------------------------------
  * Sigma = P P^T / np of the actual cells (e.g. in a walled arena) is no
  * Fourier multiplier: the linear part is applied by gridform_kernel_apply,
@@ -819,14 +898,19 @@ static void rayleigh_exact(gridform_learner *l, double *per_map)
         per_map[j] = gg > 0.0 ? gh / gg : 0.0;
     }
 }
+#endif
 
-int gridform__learner_step(gridform_learner *l, int want_change)
+int GF_NAME(gridform__learner_step)(gridform_learner *l, int want_change)
 {
+#ifndef GF_LEARNER_SINGLE
+    if (l->precision == GRIDFORM_PRECISION_SINGLE)
+        return gridform__learner_step_single(l, want_change);
     if (l->exact)
         return step_exact(l, want_change);
+#endif
     size_t ng = l->ng;
-    double *g = l->g, *sa = l->a, *sb = l->b;
-    double *out;   /* the buffer that receives the new maps (map j at j*n) */
+    gf_real *g = (gf_real *)l->g, *sa = (gf_real *)l->a, *sb = (gf_real *)l->b;
+    gf_real *out;   /* the buffer that receives the new maps (map j at j*n) */
     int rc;
     l->want_change = want_change;
     for (int t = 0; t < l->pool.nworkers; t++) {
@@ -869,7 +953,7 @@ int gridform__learner_step(gridform_learner *l, int want_change)
         l->corr = sanger ? GF_LEARNER_CORR_TRMM : GF_LEARNER_CORR_SYMM;
         gridform__pool_run(&l->pool, GF_LEARNER_PH_FWD_Y);
         coupling_matrix(l);
-        double *m = l->m;
+        gf_real *m = GF_F(l)->m;
         for (size_t j = 0; j < ng; j++)
             l->rq[j] = m[j * ng + j] / (l->nrm[j] * l->nrm[j]);
         if (sanger) {
@@ -892,10 +976,10 @@ int gridform__learner_step(gridform_learner *l, int want_change)
 
     /* Commit: the new maps become the state by a pointer swap. */
     if (out == sa)
-        l->a = g;
+        l->a = (void *)g;
     else
-        l->b = g;
-    l->g = out;
+        l->b = (void *)g;
+    l->g = (void *)out;
     double maxchg = 0.0;
     for (int t = 0; t < l->pool.nworkers; t++)
         if (l->slots[t].maxchg > maxchg)
@@ -909,15 +993,21 @@ int gridform__learner_step(gridform_learner *l, int want_change)
     return GRIDFORM_OK;
 }
 
-void gridform__learner_rayleigh(gridform_learner *l, double *per_map)
+void GF_NAME(gridform__learner_rayleigh)(gridform_learner *l, double *per_map)
 {
+#ifndef GF_LEARNER_SINGLE
+    if (l->precision == GRIDFORM_PRECISION_SINGLE) {
+        gridform__learner_rayleigh_single(l, per_map);
+        return;
+    }
     if (l->exact) {
         rayleigh_exact(l, per_map);
         return;
     }
+#endif
     for (size_t j = 0; j < l->ng; j++) {
-        const double *row = l->a;
-        GF_R2C(l, l->g + j * l->n, l->a);
+        gf_real *row = (gf_real *)l->a;
+        GF_R2C(l, (gf_real *)l->g + j * l->n, row);
         double sw = 0.0, sws = 0.0;
         for (size_t k = 0; k < l->nfreq; k++) {
             double p = row[2 * k] * row[2 * k] + row[2 * k + 1] * row[2 * k + 1];
@@ -928,6 +1018,7 @@ void gridform__learner_rayleigh(gridform_learner *l, double *per_map)
     }
 }
 
+#ifndef GF_LEARNER_SINGLE
 void gridform__learner_update_factors(gridform_learner *l)
 {
     if (l->exact)
@@ -944,6 +1035,11 @@ void gridform__learner_update_factors(gridform_learner *l)
         else   /* phi(dt z) dt = expm1(dt z)/z, -> dt as z -> 0 */
             l->cfac[k] = (fabs(dt * z) < 1e-300 ? dt : expm1(dt * z) / z) * inv_n;
     }
+    if (l->f32.fac != NULL)   /* single precision: the step's float copies */
+        for (size_t k = 0; k < l->nfreq; k++) {
+            l->f32.fac[k] = (float)l->fac[k];
+            l->f32.cfac[k] = (float)l->cfac[k];
+        }
 }
 
 /* ---- stability, defaults and workers ------------------------------------ */
@@ -999,3 +1095,4 @@ void gridform__learner_release_workers(gridform_learner *l)
     l->slots = NULL;
     l->max_workers = 0;
 }
+#endif /* !GF_LEARNER_SINGLE */

@@ -26,6 +26,13 @@ double gridform__learner_default_step(const gridform_learner *l, int integrator,
 int gridform__learner_set_workers(gridform_learner *l, int nworkers);
 /* Stop the workers and free their slots (destroy). */
 void gridform__learner_release_workers(gridform_learner *l);
+/* The float step (lib/learner_step_single.c: learner_step.c compiled with
+ * GF_LEARNER_SINGLE), reached through the double entry points above and
+ * the pool's phase function when l->precision is GRIDFORM_PRECISION_SINGLE
+ * (doc/theory.md §2.8). */
+int gridform__learner_step_single(gridform_learner *l, int want_change);
+void gridform__learner_rayleigh_single(gridform_learner *l, double *per_map);
+void gridform__learner_phase_single(void *ctx, int tid, int phase);
 /* EXACT kernels: the operator and its spectral bounds are the kernel's
  * (lib/kernel_exact.c, reached through gridform_kernel_apply and
  * lib/kernel_op.h); the step applies it in real space. */

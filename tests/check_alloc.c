@@ -118,6 +118,20 @@ static const double flat_spectrum[8 * 5] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 
 CREATOR(kernel_spectrum_walled, gridform_kernel, gridform_kernel_destroy,
         gridform_kernel_create_spectrum(&o, fx.walled, flat_spectrum))
 CREATOR(learner, gridform_learner, gridform_learner_destroy, gridform_learner_create(&o, fx.kf, 3))
+/* A learner switched to single precision: its float maps, factors, M and
+ * plans fail in turn too (gridform_learner_set_precision). */
+static int learner_single(gridform_learner **out)
+{
+    gridform_learner *l = NULL;
+    int rc = gridform_learner_create(&l, fx.kf, 3);
+    if (rc == GRIDFORM_OK && (rc = gridform_learner_set_precision(l, GRIDFORM_PRECISION_SINGLE)) != GRIDFORM_OK) {
+        gridform_learner_destroy(l);
+        l = NULL;
+    }
+    *out = l;
+    return rc;
+}
+CREATOR(learner_single, gridform_learner, gridform_learner_destroy, learner_single(&o))
 CREATOR(attractor, gridform_attractor, gridform_attractor_destroy, gridform_attractor_create(&o, fx.kf))
 /* A network switched to single precision: the float arrays and plans of
  * gridform_attractor_set_precision fail in turn too. */
@@ -219,6 +233,7 @@ static const creator creators[] = {
     ROW(kernel_shells),
     ROW(placecode_set_centers),
     ROW(learner),
+    ROW(learner_single),
     ROW(attractor),
     ROW(attractor_single),
     ROW(amplitude),

@@ -521,6 +521,33 @@ START_TEST(test_w4_which_nonlinearities_form_patterns)
 }
 END_TEST
 
+/* ---- found by tests/fuzz/fuzz_config ---- */
+
+START_TEST(test_fuzz_arena_unrepresentable_box)
+{
+    /* ly = 1e-300 m on 18 points: the lattice wavenumbers 2 pi m / ly
+     * overflow, and gridform_arena_wavevectors returned Inf with
+     * GRIDFORM_OK.  Such boxes are refused; a box of 1e-150 m, whose
+     * wavenumbers squared still fit, is accepted with finite values. */
+    gridform_arena *a = (gridform_arena *)&a;
+    ck_assert_int_eq(gridform_arena_create(&a, 2.2, 1e-300, 24, 18, GRIDFORM_PERIODIC), GRIDFORM_ERANGE);
+    ck_assert_ptr_null(a);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "gridform_arena_create"));
+    ck_assert_int_eq(gridform_arena_create(&a, 1e300, 1e10, 24, 18, GRIDFORM_WALLED), GRIDFORM_ERANGE);
+    ck_assert_int_eq(gridform_arena_create(&a, 1e-160, 1e-160, 24, 18, GRIDFORM_WALLED), GRIDFORM_ERANGE);
+    ck_assert_int_eq(gridform_arena_create(&a, 1e-150, 2e-150, 24, 18, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    size_t nf;
+    ck_assert_int_eq(gridform_arena_get_nfreq(a, &nf), GRIDFORM_OK);
+    double *kv = malloc(2 * nf * sizeof *kv);
+    ck_assert_ptr_nonnull(kv);
+    ck_assert_int_eq(gridform_arena_wavevectors(a, kv), GRIDFORM_OK);
+    for (size_t i = 0; i < 2 * nf; i++)
+        ck_assert(isfinite(kv[i]) && isfinite(kv[i] * kv[i] + kv[i] * kv[i]));
+    free(kv);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
 static Suite *regressions_suite(void)
 {
     Suite *s = suite_create("regressions");
@@ -536,6 +563,7 @@ static Suite *regressions_suite(void)
     tcase_add_loop_test(tc, test_w4_linear_default_gain_diverges, 0, 2);
     tcase_add_test(tc, test_w4_relu_huge_gain_keeps_state_finite);
     tcase_add_loop_test(tc, test_w4_which_nonlinearities_form_patterns, 0, 4);
+    tcase_add_test(tc, test_fuzz_arena_unrepresentable_box);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -7,6 +7,7 @@
 #include "gridform/export.h"
 #include "gridform/status.h"
 #include "gridform/kernel.h"
+#include "gridform/precision.h"
 
 GRIDFORM_BEGIN_DECLS
 
@@ -74,6 +75,18 @@ GRIDFORM_API int gridform_learner_run(gridform_learner *l, size_t max_steps, dou
 /* Rayleigh quotients g^T Sigma g / g^T g of each map (per_map, nmaps
  * values, may be NULL) and their sum (total, may be NULL; not both). */
 GRIDFORM_API int gridform_learner_objective(gridform_learner *l, double *per_map, double *total);
+
+/* Working precision (doc/theory.md §2.8): GRIDFORM_PRECISION_DOUBLE (the
+ * default) or GRIDFORM_PRECISION_SINGLE (state, FFTs and BLAS in float;
+ * maps still go in and out as double).  Switching keeps the maps, rounded. */
+GRIDFORM_API int gridform_learner_set_precision(gridform_learner *l, int precision);
+GRIDFORM_API int gridform_learner_get_precision(const gridform_learner *l, int *precision);
+/* Spectral truncation of the coupling products (doc/theory.md §2.6): only
+ * bins with |Sigma~| >= epsilon max |Sigma~| enter M = G Sigma G^T dA.
+ * Default epsilon 1e-16 (double) or 1e-8 (single); 0 keeps every bin.
+ * kept: the number of rfft bins that enter M. */
+GRIDFORM_API int gridform_learner_set_truncation(gridform_learner *l, double epsilon);
+GRIDFORM_API int gridform_learner_get_truncation(const gridform_learner *l, double *epsilon, size_t *kept);
 
 GRIDFORM_END_DECLS
 

@@ -95,8 +95,9 @@ class Learner(Handle):
 
     @property
     def euler_limit(self):
-        """The largest stable explicit-Euler step of the linear part,
-        2/(max Sigma~ - min Sigma~) (doc/theory.md §2.2)."""
+        """The largest stable explicit-Euler step for the current coupling
+        and number of maps, at most 2/(max Sigma~ - min Sigma~), the bound of
+        the linear part (doc/theory.md §2.2 and §2.4)."""
         d = _d()
         self._call(C.gridform_learner_get_euler_limit, ctypes.byref(d))
         return d.value
