@@ -267,7 +267,7 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
          * bounds belong to the kernel: lambda0 = smax. */
         l->exact = 1;
         double smin = 0.0, smax = 0.0;
-        int rc = gridform__kernel_bounds(k, &smin, &smax);
+        int rc = gridform__kernel_bounds(k, &smin, &smax, __func__);
         if (rc != GRIDFORM_OK) {
             gridform_learner_destroy(l);
             return GF_FAIL(NULL, rc, "%s: %s",
