@@ -14,6 +14,7 @@ linear network at the default gain; W1: extreme map scales; W3: a map of
 two valid bins), every tuning, kernel mode and flag, learner and
 attractor option, commensurate and walled arenas, the smallest and
 largest arenas, hostile values and allocation failures."""
+import base64
 import math
 import os
 import struct
@@ -309,3 +310,11 @@ put("alloc_fail_b1", flags=2, fail_at=30, a=arena(48, 36, 2.2, 1.1), p=placecode
 # with GRIDFORM_OK; now GRIDFORM_ERANGE at create): the arena chunk as the
 # fuzzer found it.
 put("regress_arena_tiny_ly", a=Chunk().u8(0x16).u8(0x6E).u8(0x16).u8(0x00).u8(0xB0).u8(0xA1).u8(0xB0).u8(0xA1))
+# A softmax code of width 0.018 m in a box of 5e252 m: Sigma~(0) was Inf
+# with GRIDFORM_OK (now GRIDFORM_ERANGE at gridform_kernel_create).  The
+# input as the fuzzer found it (base64; its middle is text from FFTW's
+# wisdom that a mutation copied in).
+with open(os.path.join(out, "regress_kernel_softmax_huge_box"), "wb") as fh:
+    fh.write(base64.b64decode(
+        "AAAAMAgWFgCwobAgIChmZnR3X3JkZnRfcmFuazBfcmVnaXN0ZXIgNSAjeDMxYmZmICN4MzFiZmYgI3gwICN4ZWNmODhiNGYg"
+        "I3hkBQD/v4y/AP+//wIAqqoA+pAoAK6zCwgAF5aJjGYA/78EGAAAZgYAV2gumauBLpn+mi6ZAAZuxwEGAAEU"))
