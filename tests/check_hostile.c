@@ -667,6 +667,14 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_learner_get_step, INVAL, LERR, lrn.l, NULL);
     CASE(gridform_learner_get_euler_limit, INVAL, NULL, NULL, &buf[0]);
     CASE(gridform_learner_get_euler_limit, INVAL, LERR, lrn.l, NULL);
+    CASE(gridform_learner_set_step_control, INVAL, NULL, NULL, 1);
+    CASE(gridform_learner_set_step_control, INVAL, LERR, lrn.l, 2);
+    CASE(gridform_learner_set_step_control, INVAL, LERR, lrn.l, -1);
+    CASE(gridform_learner_get_rejected, INVAL, NULL, NULL, &zbuf[0]);
+    CASE(gridform_learner_get_rejected, INVAL, LERR, lrn.l, NULL);
+    CASE(gridform_learner_get_residual, INVAL, NULL, NULL, &buf[0]);
+    CASE(gridform_learner_get_residual, INVAL, LERR, lrn.l, NULL);
+    CASE(gridform_learner_get_residual, UNDEF, BERR, lrn.bare, &buf[0]);
     CASE(gridform_learner_set_threads, INVAL, NULL, NULL, 1);
     CASE(gridform_learner_set_threads, INVAL, LERR, lrn.l, 0);
     CASE(gridform_learner_set_threads, INVAL, LERR, lrn.l, -4);
@@ -1045,8 +1053,10 @@ START_TEST(test_recovery)
     ck_assert_int_eq(gridform_learner_get_euler_limit(l, &lim), OK);
     ck_assert_int_eq(gridform_learner_seed(l, 3, 1.0), OK);
 
-    /* diverge, then continue with a smaller step */
+    /* diverge (fixed step: the step control would halve it), then
+     * continue with a smaller step */
     ck_assert_int_eq(gridform_learner_set_step(l, 4.0 * lim), OK);
+    ck_assert_int_eq(gridform_learner_set_step_control(l, 0), OK);
     ck_assert_int_eq(gridform_learner_iterate(l, 100000), GRIDFORM_EDIVERGED);
     ck_assert_int_gt((int)strlen(gridform_learner_last_error(l)), 0);
     ck_assert_int_eq(gridform_learner_get_maps(l, g), OK);

@@ -548,6 +548,39 @@ START_TEST(test_fuzz_arena_unrepresentable_box)
 }
 END_TEST
 
+START_TEST(test_fuzz_kernel_softmax_huge_box)
+{
+    /* A softmax code of width 0.018 m on random centres in a 3.1 x 5e252 m
+     * box: the translation average of its kernel overflowed, and
+     * gridform_kernel_spectrum returned Sigma~(0) = Inf with GRIDFORM_OK.
+     * The kernel is now refused at creation. */
+    gridform_arena *a;
+    gridform_placecode *pc;
+    gridform_kernel *k = (gridform_kernel *)&k;
+    ck_assert_int_eq(gridform_arena_create(&a, 3.07548, 5.13187e252, 8, 21, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_SOFTMAX_DOG, 0.0179109, 1.1307, 33,
+                                               GRIDFORM_CENTERS_RANDOM, 1), GRIDFORM_OK);
+    int rc = gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER);
+    if (rc == GRIDFORM_OK) {   /* then every value it reports must be finite */
+        size_t nf;
+        ck_assert_int_eq(gridform_arena_get_nfreq(a, &nf), GRIDFORM_OK);
+        double *spec = malloc(nf * sizeof *spec);
+        ck_assert_ptr_nonnull(spec);
+        ck_assert_int_eq(gridform_kernel_spectrum(k, spec), GRIDFORM_OK);
+        for (size_t i = 0; i < nf; i++)
+            ck_assert_msg(isfinite(spec[i]), "Sigma~[%zu] = %g", i, spec[i]);
+        free(spec);
+        gridform_kernel_destroy(k);
+    } else {
+        ck_assert_int_eq(rc, GRIDFORM_ERANGE);
+        ck_assert_ptr_null(k);
+        ck_assert_ptr_nonnull(strstr(gridform_last_error(), "gridform_kernel_create"));
+    }
+    gridform_placecode_destroy(pc);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
 static Suite *regressions_suite(void)
 {
     Suite *s = suite_create("regressions");
@@ -564,6 +597,7 @@ static Suite *regressions_suite(void)
     tcase_add_test(tc, test_w4_relu_huge_gain_keeps_state_finite);
     tcase_add_loop_test(tc, test_w4_which_nonlinearities_form_patterns, 0, 4);
     tcase_add_test(tc, test_fuzz_arena_unrepresentable_box);
+    tcase_add_test(tc, test_fuzz_kernel_softmax_huge_box);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -14,6 +14,7 @@ linear network at the default gain; W1: extreme map scales; W3: a map of
 two valid bins), every tuning, kernel mode and flag, learner and
 attractor option, commensurate and walled arenas, the smallest and
 largest arenas, hostile values and allocation failures."""
+import base64
 import math
 import os
 import struct
@@ -116,7 +117,8 @@ def kernel(kind="fourier", centered=False, set_centered=None, radial=(0, 0.12, 2
 
 
 def learner(nmaps=4, nl=RELU, coupling=1, integrator=2, strength=1.0, step=None, planning=0, seed=7,
-            amplitude=0.01, set_maps=False, steps=3, cancel=0, max_steps=4, tol=1e-6, progress=True):
+            amplitude=0.01, set_maps=False, steps=3, cancel=0, max_steps=4, tol=1e-6, progress=True,
+            single=False, truncation=None):
     c = Chunk().u8(nmaps - 1)
     o = (nl - 1) | ((coupling - 1) << 2) | ((integrator - 1) << 4)
     if step is not None:
@@ -128,7 +130,10 @@ def learner(nmaps=4, nl=RELU, coupling=1, integrator=2, strength=1.0, step=None,
     if step is not None:
         c.param(0.01, 3.0, step)
     c.u8(seed).param(1e-6, 10.0, amplitude)
-    c.u8(1 if set_maps else 0)
+    mb = (1 if set_maps else 0) | (2 if single else 0)
+    if truncation is not None:
+        mb |= 4 | ((31 if truncation == 0 else truncation) << 3)
+    c.u8(mb)
     if set_maps:
         c.u8(seed)
     c.u8(steps).u8(cancel).u8(max_steps - 1).logu(1e-8, 1.0, tol)
@@ -270,6 +275,8 @@ put("learner_tanh_linear_threads", flags=16, l=learner(nl=TANH, nmaps=3, steps=5
 put("learner_set_maps_cancel", l=learner(set_maps=True, cancel=1, nl=LINEAR))
 put("learner_measure_small", a=arena(12, 10, 1.2, 1.0), l=learner(planning=1))
 put("learner_big_step_diverges", l=learner(integrator=1, step=2.9, steps=5))
+put("learner_single_truncated", l=learner(single=True, truncation=6, coupling=3))
+put("learner_single_no_truncation_sanger", l=learner(single=True, truncation=0, coupling=2, integrator=1))
 # Attractor options.
 put("attractor_velocity", at=attractor(velocity=(0.02, 0.1, 0.5, -0.3), steps=30, more=9))
 put("attractor_rates_set_single", at=attractor(rates=True, single=True, tau=0.02, dt=0.002))
@@ -309,3 +316,11 @@ put("alloc_fail_b1", flags=2, fail_at=30, a=arena(48, 36, 2.2, 1.1), p=placecode
 # with GRIDFORM_OK; now GRIDFORM_ERANGE at create): the arena chunk as the
 # fuzzer found it.
 put("regress_arena_tiny_ly", a=Chunk().u8(0x16).u8(0x6E).u8(0x16).u8(0x00).u8(0xB0).u8(0xA1).u8(0xB0).u8(0xA1))
+# A softmax code of width 0.018 m in a box of 5e252 m: Sigma~(0) was Inf
+# with GRIDFORM_OK (now GRIDFORM_ERANGE at gridform_kernel_create).  The
+# input as the fuzzer found it (base64; its middle is text from FFTW's
+# wisdom that a mutation copied in).
+with open(os.path.join(out, "regress_kernel_softmax_huge_box"), "wb") as fh:
+    fh.write(base64.b64decode(
+        "AAAAMAgWFgCwobAgIChmZnR3X3JkZnRfcmFuazBfcmVnaXN0ZXIgNSAjeDMxYmZmICN4MzFiZmYgI3gwICN4ZWNmODhiNGYg"
+        "I3hkBQD/v4y/AP+//wIAqqoA+pAoAK6zCwgAF5aJjGYA/78EGAAAZgYAV2gumauBLpn+mi6ZAAZuxwEGAAEU"))
