@@ -69,6 +69,12 @@ grep -q '<svg' "$tmp/r.svg" && grep -q 'polyline' "$tmp/r.svg" || fail "SVG with
 grep -q 'data:image/png;base64' "$tmp/r.svg" || grep -q "fill='rgb(" "$tmp/r.svg" || fail "SVG without a montage"
 ls "$tmp"/r.svg.tmp* >/dev/null 2>&1 && fail "the montage's temporary PNG was left behind"
 
+# Automatic annuli on a walled box, reported; the same population found.
+"$prog" --box 1.6 --annuli auto --json "$tmp/three.npy" >"$tmp/auto.json" || fail "--annuli auto"
+grep -q '"annuli": "auto"' "$tmp/auto.json" || fail "annuli not reported as auto"
+grep -q '"annuli": "fixed"' "$tmp/three.json" || fail "walled default must be fixed annuli"
+[ "$(grep -c '{"spacing"' "$tmp/auto.json")" -eq 3 ] || fail "auto annuli: want three modules: $(cat "$tmp/auto.json")"
+
 # 4. The text report.
 "$prog" --box 1.6 "$tmp/three.npy" >"$tmp/three.txt" || fail "text report"
 grep -q '^modules  *3$' "$tmp/three.txt" || fail "text report: $(cat "$tmp/three.txt")"
@@ -104,6 +110,7 @@ grep -q 'box' "$tmp/err" || fail "the error must name --box"
 "$prog" --box 1 --sigma 0.1 "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "--sigma without --tuning"
 "$prog" --box 1 --tuning dog --sigma 0.1 "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "dog without --surround"
 "$prog" --box -1 "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "negative box"
+"$prog" --box 1 --annuli some "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad --annuli"
 "$prog" --box 1 "$tmp/missing.npy" >/dev/null 2>"$tmp/err"; [ $? -eq 1 ] || fail "missing file must exit 1"
 [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "one line of error, got: $(cat "$tmp/err")"
 "$prog" --box 1 --svg "$tmp/no/such/dir/r.svg" "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 1 ] || fail "unwritable SVG"

@@ -19,6 +19,8 @@ typedef struct {
     size_t n, nx, ny;
     double lx, ly;
     int boundary;                 /* GRIDFORM_WALLED or GRIDFORM_PERIODIC */
+    int annuli_auto;              /* the scorer's annuli: automatic (1) or fixed (0) */
+    size_t nfallback;             /* maps that fell back to the fixed annuli */
     const double *maps;           /* n x ny x nx */
     /* per map (n each; NaN where undefined) */
     double *score60, *spacing, *orientation;

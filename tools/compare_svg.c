@@ -176,8 +176,8 @@ static void panel_scores(FILE *out, const compare_report *r, const frame *f0)
     f.ymin = 0;
     f.ymax = (double)max_count(c, NB) * 1.1;
     char title[128];
-    snprintf(title, sizeof title, "(b) gridness score60: %.1f%% > 0.3, median %.2f",
-             100.0 * (double)r->ngrid / (double)r->n, r->median60);
+    snprintf(title, sizeof title, "(b) gridness score60 (%s annuli): %.1f%% > 0.3, median %.2f",
+             r->annuli_auto ? "automatic" : "fixed", 100.0 * (double)r->ngrid / (double)r->n, r->median60);
     axes(out, &f, "score60 (values outside [-1, 2] in the end bins)", "maps", title);
     bars(out, &f, c, NB, lo, hi, "#7570b3");
     vline(out, &f, COMPARE_GRID_THRESHOLD, "#444", "4,3", "0.3", 0);

@@ -30,6 +30,8 @@ static void usage(FILE *f)
             "  --box L               box side in metres (required; --ly Y for a rectangle)\n"
             "  --ly Y                box extent along y in metres (default L)\n"
             "  --boundary B          walled (default) or periodic\n"
+            "  --annuli A            auto (per map, from its SAC) or fixed (Banino 2018);\n"
+            "                        default: fixed for walled, auto for periodic\n"
             "  --tuning T            place code for the prediction: gaussian, dog or softmax\n"
             "  --sigma S             place-field width sigma in metres (with --tuning)\n"
             "  --surround R          surround ratio s > 1 (dog and softmax)\n"
@@ -104,8 +106,10 @@ static void print_json(FILE *f, const compare_report *r)
     jnum(f, r->lx);
     fputs(", ", f);
     jnum(f, r->ly);
-    fprintf(f, "],\n  \"boundary\": \"%s\",\n  \"predicted_ring_k\": ",
-            r->boundary == GRIDFORM_PERIODIC ? "periodic" : "walled");
+    fprintf(f, "],\n  \"boundary\": \"%s\",\n  \"annuli\": \"%s\",\n  \"annuli_fallback\": %zu,\n"
+               "  \"predicted_ring_k\": ",
+            r->boundary == GRIDFORM_PERIODIC ? "periodic" : "walled", r->annuli_auto ? "auto" : "fixed",
+            r->nfallback);
     jnum(f, r->have_pc ? r->kstar : NAN);
     fputs(",\n  \"predicted_spacing\": ", f);
     jnum(f, r->have_pc ? r->astar : NAN);
@@ -161,7 +165,11 @@ static void print_text(FILE *f, const compare_report *r)
     fprintf(f, "grid maps       %zu (%.1f%%) with score60 > %.2f, %zu (%.1f%%) with score60 >= %.2f\n", r->ngrid,
             100.0 * (double)r->ngrid / (double)r->n, COMPARE_GRID_THRESHOLD, r->ngrid_strict,
             100.0 * (double)r->ngrid_strict / (double)r->n, COMPARE_GRID_THRESHOLD_STRICT);
-    fprintf(f, "score60         median %.3f over %zu maps with a score\n", r->median60, r->nscored);
+    fprintf(f, "score60         median %.3f over %zu maps with a score; %s annuli", r->median60, r->nscored,
+            r->annuli_auto ? "automatic" : "fixed");
+    if (r->annuli_auto)
+        fprintf(f, " (%zu maps fell back to the fixed ones)", r->nfallback);
+    fputc('\n', f);
     if (r->ngrid > 0) {
         fprintf(f, "spacing         quartiles %.4g, %.4g, %.4g m (grid maps)\n", r->spacing_q[0], r->spacing_q[1],
                 r->spacing_q[2]);
@@ -227,7 +235,7 @@ static int summarise(compare_report *r)
 
 typedef struct {
     double lx, ly, sigma, surround;
-    int boundary, tuning, json;
+    int boundary, tuning, json, annuli;   /* annuli: -1 the arena's default, 0 fixed, 1 auto */
     size_t cells;
     uint64_t seed;
     const char *svg, *centers, *input;
@@ -238,6 +246,7 @@ static int parse_args(int argc, char **argv, options *o)
     memset(o, 0, sizeof *o);
     o->lx = o->ly = o->sigma = o->surround = NAN;
     o->boundary = GRIDFORM_WALLED;
+    o->annuli = -1;
     o->cells = 1024;
     o->seed = 1;
     for (int i = 1; i < argc; i++) {
@@ -260,6 +269,10 @@ static int parse_args(int argc, char **argv, options *o)
         } else if (!strcmp(a, "--boundary")) {
             if (!strcmp(v, "walled")) o->boundary = GRIDFORM_WALLED;
             else if (!strcmp(v, "periodic")) o->boundary = GRIDFORM_PERIODIC;
+            else goto bad;
+        } else if (!strcmp(a, "--annuli")) {
+            if (!strcmp(v, "auto")) o->annuli = 1;
+            else if (!strcmp(v, "fixed")) o->annuli = 0;
             else goto bad;
         } else if (!strcmp(a, "--tuning")) {
             if (!strcmp(v, "gaussian")) o->tuning = GRIDFORM_TUNING_GAUSSIAN;
@@ -445,6 +458,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "gridform-compare: %s\n", gridform_last_error());
         goto out;
     }
+    if (o.annuli >= 0 && gridform_scorer_set_annuli_auto(s, o.annuli) != GRIDFORM_OK) {
+        fprintf(stderr, "gridform-compare: %s\n", gridform_scorer_last_error(s));
+        goto out;
+    }
     r.score60 = malloc(r.n * sizeof *r.score60);
     r.spacing = malloc(r.n * sizeof *r.spacing);
     r.orientation = malloc(r.n * sizeof *r.orientation);
@@ -460,6 +477,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "gridform-compare: %s\n", gridform_scorer_last_error(s));
         goto out;
     }
+    if (gridform_scorer_get_annuli_auto(s, &r.annuli_auto) != GRIDFORM_OK
+        || gridform_scorer_get_fallback_count(s, &r.nfallback) != GRIDFORM_OK)
+        goto out;
     if (gridform_scorer_spectrum_bins(s, &r.nbins, &r.dk) != GRIDFORM_OK)
         goto out;
     r.kmag = malloc(r.nbins * sizeof *r.kmag);
