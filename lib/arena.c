@@ -1,5 +1,6 @@
 /* libgridform: the arena. */
 #include "config.h"
+#include <float.h>
 #include <math.h>
 #include "internal.h"
 
@@ -25,6 +26,17 @@ int gridform_arena_create(gridform_arena **out, double lx, double ly, size_t nx,
         || !gridform__mul_size(ny, nx / 2 + 1, &nfreq)
         || !gridform__mul3_size(npoints, 2, sizeof(double), &bytes))
         return GF_FAIL(NULL, GRIDFORM_ERANGE, "arena of %zu x %zu points is too large", nx, ny);
+    /* Everything built on the arena forms its wavenumbers (up to 2 pi n / L
+     * on the Fourier lattice) and their squares, its area and its area
+     * element: all must be finite and nonzero, or wavevectors, spectra and
+     * kernels come out Inf or 0 while reporting success (found by
+     * tests/fuzz/fuzz_config: ly = 1e-300 gave infinite wavevectors). */
+    double kx = 2.0 * GF_PI * (double)nx / lx, ky = 2.0 * GF_PI * (double)ny / ly;
+    double dA = (lx / (double)nx) * (ly / (double)ny);
+    if (!isfinite(kx * kx + ky * ky) || !isfinite(lx * ly) || !(dA >= DBL_MIN))
+        return GF_FAIL(NULL, GRIDFORM_ERANGE,
+                       "a box of %g x %g metres on %zu x %zu points is outside the representable range "
+                       "(its wavenumbers, area or area element overflow or underflow)", lx, ly, nx, ny);
     gridform_arena *a = gridform__calloc(1, sizeof *a);
     if (a == NULL)
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the arena");

@@ -356,6 +356,15 @@ int gridform_kernel_create(gridform_kernel **out, const gridform_placecode *pc, 
         }
     }
     gridform__aligned_free(P);
+    /* A tuning far narrower than its box can make the spectrum overflow
+     * (found by tests/fuzz/fuzz_config: a softmax code of width 0.018 m in
+     * a box of 5e252 m gave Sigma~(0) = Inf with GRIDFORM_OK). */
+    for (size_t b = 0; rc == GRIDFORM_OK && b < nf; b++)
+        if (!isfinite(k->spec[b]))
+            rc = gridform__fail(eb, GRIDFORM_ERANGE, k->creator,
+                                "the spectrum is %g at lattice bin %zu: a tuning of width %g m in a box of "
+                                "%g x %g m is outside the representable range", k->spec[b], b, pc->sigma,
+                                a->lx, a->ly);
     if (rc == GRIDFORM_OK) {
         k->spec0 = k->spec[0];
         if (base != GRIDFORM_KERNEL_EXACT)

@@ -225,7 +225,7 @@ static int exact_top(gridform_kernel *k, double *top)
     return rc;
 }
 
-int gridform__kernel_bounds(const gridform_kernel *k, double *smin, double *smax)
+int gridform__kernel_bounds(const gridform_kernel *k, double *smin, double *smax, const char *func)
 {
     gridform__errbuf *eb = (gridform__errbuf *)&k->err;
     /* A learner reads the operator here: the CENTERED flag is frozen. */
@@ -255,9 +255,9 @@ int gridform__kernel_bounds(const gridform_kernel *k, double *smin, double *smax
     double top = km->top;
     pthread_mutex_unlock(&km->lock);
     if (rc == GRIDFORM_ENOMEM)
-        return gridform__fail(eb, rc, "gridform_kernel_apply", "cannot allocate the power iteration's maps");
+        return gridform__fail(eb, rc, func, "cannot allocate the power iteration's maps");
     if (rc != GRIDFORM_OK)
-        return gridform__fail(eb, rc, "gridform_kernel_apply", "the EXACT operator is zero: no top eigenvalue");
+        return gridform__fail(eb, rc, func, "the EXACT operator is zero: no top eigenvalue");
     *smin = 0.0;
     *smax = top;
     return GRIDFORM_OK;

@@ -21,7 +21,8 @@ int gridform__kernel_is_multiplier(const gridform_kernel *k);
  * operator is positive semidefinite (smin = 0) and smax is a power-
  * iteration estimate of the top eigenvalue raised by 3%, an upper bound in
  * practice; computed once and cached.  Returns GRIDFORM_EUNDEFINED for a
- * zero operator, with the detail in the kernel's slot. */
-int gridform__kernel_bounds(const gridform_kernel *k, double *smin, double *smax);
+ * zero operator (GRIDFORM_ENOMEM if out of memory), with the detail,
+ * beginning with func (the public function asking), in the kernel's slot. */
+int gridform__kernel_bounds(const gridform_kernel *k, double *smin, double *smax, const char *func);
 
 #endif

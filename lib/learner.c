@@ -4,11 +4,53 @@
  * are in learner_step.c; the threads in learner_pool.c. */
 #include "config.h"
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "learner_step.h"
 #include "kernel_op.h"
 
 #define GF_LEARNER_EB(l) ((gridform__errbuf *)&(l)->err)
+
+static int descending(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a < b) - (a > b);
+}
+
+/* The m-th largest eigenvalue of Sigma on the lattice, each rfft bin
+ * standing for w_k real modes (its cosine and sine), from a sorted copy of
+ * the spectrum in the workspace a (create only).  The exponential Sanger
+ * step's default depends on the gap between the first and the ng-th mode
+ * (doc/theory.md §2.4). */
+static double nth_eigenvalue(gridform_learner *l, size_t m)
+{
+    double *pairs = l->a;   /* (value, multiplicity) pairs, 2 nfreq doubles */
+    for (size_t iy = 0; iy < l->ny; iy++)
+        for (size_t jx = 0; jx < l->nh; jx++) {
+            size_t b = iy * l->nh + jx;
+            pairs[2 * b] = l->sigma[b];
+            pairs[2 * b + 1] = (jx == 0 || (l->nx % 2 == 0 && jx == l->nx / 2)) ? 1.0 : 2.0;
+        }
+    qsort(pairs, l->nfreq, 2 * sizeof(double), descending);
+    size_t count = 0;
+    for (size_t b = 0; b < l->nfreq; b++) {
+        count += (size_t)pairs[2 * b + 1];
+        if (count >= m)
+            return pairs[2 * b];
+    }
+    return l->smin;
+}
+
+/* The default step and the ceiling the step control may grow it to
+ * (learner_step.c, doc/theory.md §2.4). */
+static void set_default_step(gridform_learner *l)
+{
+    l->dt = l->dt_start = gridform__learner_default_step(l, l->integrator, l->coupling);
+    l->dt_max = gridform__learner_ceiling_step(l, l->integrator, l->coupling);
+    if (l->dt_max < l->dt_start)
+        l->dt_max = l->dt_start;
+    l->streak = 0;
+}
 
 /* The float transforms of GRIDFORM_PRECISION_SINGLE, on the float
  * workspaces a and b (doc/theory.md §2.8).  Float maps start at multiples
@@ -156,6 +198,7 @@ void gridform_learner_destroy(gridform_learner *l)
     gridform__free(l->m);
     gridform__free(l->mlane);
     gridform__free(l->diag0);
+    gridform__free(l->keep);
     gridform__free(l->nrm);
     gridform__free(l->logv);
     gridform__free(l->logmin);
@@ -249,6 +292,7 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     l->logmin = gridform__calloc(nmaps, sizeof(double));
     l->rq = gridform__calloc(nmaps, sizeof(double));
     l->diag0 = gridform__calloc(nmaps, sizeof(double));
+    l->keep = gridform__calloc(2 * nmaps, sizeof(double));
     l->kept = gridform__malloc_array(nfreq, sizeof(size_t));
     l->ksc = gridform__malloc_array(nfreq, sizeof(double));
     l->precision = GRIDFORM_PRECISION_DOUBLE;
@@ -256,7 +300,7 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     l->nthreads = 1;
     if (gridform__learner_set_workers(l, 1) != GRIDFORM_OK || !l->g || !l->a || !l->b || !l->sigma || !l->wsig || !l->wt || !l->ysc || !l->gsc || !l->fac || !l->cfac || !l->m
         || (l->nlanes > 1 && !l->mlane) || !l->nrm || !l->logv || !l->logmin || !l->rq || !l->diag0
-        || !l->kept || !l->ksc) {
+        || !l->kept || !l->ksc || !l->keep) {
         gridform_learner_destroy(l);
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate %zu maps of %zu x %zu", nmaps, ar->nx, ar->ny);
     }
@@ -267,7 +311,7 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
          * bounds belong to the kernel: lambda0 = smax. */
         l->exact = 1;
         double smin = 0.0, smax = 0.0;
-        int rc = gridform__kernel_bounds(k, &smin, &smax);
+        int rc = gridform__kernel_bounds(k, &smin, &smax, __func__);
         if (rc != GRIDFORM_OK) {
             gridform_learner_destroy(l);
             return GF_FAIL(NULL, rc, "%s: %s",
@@ -304,6 +348,7 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
         l->smax = smax;
         l->smin = smin;
         l->lambda0 = smax;
+        l->lam_ng = nth_eigenvalue(l, nmaps);
         l->use_syrk = smin >= 0.0;
         /* rfft multiplicity: columns jx = 0 and (nx even) jx = nx/2 hold their
          * own conjugates; every other bin stands for itself and its mirror. */
@@ -326,7 +371,8 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     l->strength = 0.0;
     l->coupling = GRIDFORM_COUPLING_INDEPENDENT;
     l->integrator = l->exact ? GRIDFORM_INTEGRATOR_EULER : GRIDFORM_INTEGRATOR_EXPONENTIAL;
-    l->dt = gridform__learner_default_step(l, l->integrator, l->coupling);
+    l->control = 1;
+    set_default_step(l);
     gridform__learner_update_factors(l);
 
     int rc = make_plans(l, 1, GRIDFORM_PLAN_ESTIMATE, NULL);
@@ -375,7 +421,7 @@ int gridform_learner_set_coupling(gridform_learner *l, int kind)
                        l->nx, l->ny);
     l->coupling = kind;
     if (!l->dt_user) {
-        l->dt = gridform__learner_default_step(l, l->integrator, kind);
+        set_default_step(l);
         gridform__learner_update_factors(l);
     }
     return GRIDFORM_OK;
@@ -393,7 +439,7 @@ int gridform_learner_set_integrator(gridform_learner *l, int kind)
                        "an EXACT kernel is no Fourier multiplier: only GRIDFORM_INTEGRATOR_EULER applies");
     l->integrator = kind;
     if (!l->dt_user)
-        l->dt = gridform__learner_default_step(l, kind, l->coupling);
+        set_default_step(l);
     gridform__learner_update_factors(l);
     return GRIDFORM_OK;
 }
@@ -406,8 +452,9 @@ int gridform_learner_set_step(gridform_learner *l, double dt)
         return GF_FAIL(eb, GRIDFORM_EINVAL, "dt must be finite and > 0, got %g", dt);
     if (dt * l->smax > 1e300)
         return GF_FAIL(eb, GRIDFORM_ERANGE, "dt = %g times max Sigma~ = %g overflows", dt, l->smax);
-    l->dt = dt;
+    l->dt = l->dt_start = l->dt_max = dt;
     l->dt_user = 1;
+    l->streak = 0;
     gridform__learner_update_factors(l);
     gridform__learner_reset_runaway(l);
     return GRIDFORM_OK;
@@ -426,6 +473,40 @@ int gridform_learner_get_euler_limit(const gridform_learner *l, double *dt)
     GF_LEARNER_ENTRY(l);
     GF_CHECK_PTR(GF_LEARNER_EB(l), dt);
     *dt = gridform__learner_euler_limit(l, l->coupling);
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_set_step_control(gridform_learner *l, int on)
+{
+    GF_LEARNER_ENTRY(l);
+    if (on != 0 && on != 1)
+        return GF_FAIL(&l->err, GRIDFORM_EINVAL, "on must be 0 or 1, got %d", on);
+    l->control = on;
+    l->streak = 0;
+    /* Off: the fixed step is the one set (default or user's). */
+    if (!on && l->dt != l->dt_start) {
+        l->dt = l->dt_start;
+        gridform__learner_update_factors(l);
+    }
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_get_rejected(const gridform_learner *l, size_t *rejected)
+{
+    GF_LEARNER_ENTRY(l);
+    GF_CHECK_PTR(GF_LEARNER_EB(l), rejected);
+    *rejected = l->rejected;
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_get_residual(const gridform_learner *l, double *residual)
+{
+    GF_LEARNER_ENTRY(l);
+    GF_CHECK_PTR(GF_LEARNER_EB(l), residual);
+    if (!(l->steps > 0))
+        return GF_FAIL(GF_LEARNER_EB(l), GRIDFORM_EUNDEFINED,
+                       "no step was taken since the maps were set: the residual is the rate of change of the last step");
+    *residual = l->last_change;
     return GRIDFORM_OK;
 }
 
@@ -467,6 +548,13 @@ static void reset_history(gridform_learner *l)
     l->steps = 0;
     l->time = 0.0;
     l->last_change = INFINITY;
+    l->rejected = 0;
+    l->streak = 0;
+    /* A rejected run left a smaller step: new maps start from the set one. */
+    if (l->dt != l->dt_start) {
+        l->dt = l->dt_start;
+        gridform__learner_update_factors(l);
+    }
     l->have_maps = 1;
 }
 

@@ -23,6 +23,8 @@ typedef struct {
     const char *what;
     double factor;
     double maxchg;
+    double rhomax;   /* the largest growth of a map's norm in the step, before renormalisation */
+    size_t rhomap;   /* the map that grew by rhomax (the lowest index among equals) */
 } gridform__learner_slot;
 
 struct gridform_learner {
@@ -73,6 +75,7 @@ struct gridform_learner {
     double *logmin;  /* running minimum of logv */
     double *rq;      /* Rayleigh quotients of the maps before the last step */
     double *diag0;   /* the Gram matrix's diagonal, kept through its Cholesky factorisation */
+    double *keep;    /* 2 ng: logv and logmin before the step in progress (restored on rejection) */
 
     fftw_plan fwd, bwd;
     int nthreads, fftw_threads, rigor;
@@ -87,10 +90,22 @@ struct gridform_learner {
     int dt_user;     /* 1 once set_step was called: integrator changes keep dt */
     double smax, smin;   /* max and min Sigma~ over the lattice */
     double lambda0;  /* shift of the linear part: smax (the top mode's multiplier) */
+    double lam_ng;   /* the ng-th largest eigenvalue, modes counted with multiplicity (smin if unknown) */
     int use_syrk;    /* Sigma~ >= 0 everywhere: M by dsyrk on sqrt-scaled spectra */
     int exact;       /* EXACT kernel: real-space Euler step through gridform_kernel_apply */
     const char *api; /* the public function stepping (for messages, decision 6) */
 
+    /* Automatic step control (learner_step.c, doc/theory.md §2.5). */
+    int control;         /* on (the default) or off (fixed step, the published scheme) */
+    double dt_start;     /* the step set (default or user's): every run of new maps starts with it */
+    double dt_max;       /* control never exceeds it: the user's step, or the default's ceiling */
+    size_t streak;       /* accepted steps since the last rejection or growth */
+    size_t rejected;     /* steps rejected since the maps were set */
+    double rhomax;       /* the largest one-step norm growth of the last accepted step */
+    /* The failure of the step in progress, formatted only if it is final. */
+    size_t fail_map;
+    const char *fail_what;
+    double fail_factor;
     /* Working precision (doc/theory.md §2.8).  SINGLE: the state, the
      * transforms (fftwf plans) and the products (s-BLAS) in float, with
      * float copies of the per-bin factors and of M below; sums, norms and

@@ -1,6 +1,6 @@
 /* libgridform: one step of the pattern-forming learning dynamics.
  *
- * The dynamics (doc/theory.md §2.2, §2.3 and §4; Sorscher, Mel, Ganguli, Ocko,
+ * The dynamics (doc/theory.md §2.2 to §2.5 and §4; Sorscher, Mel, Ganguli, Ocko,
  * NeurIPS 2019, eqs. for the single map and for Sanger's rule) are written
  * as a linear part with a constant shift,
  *
@@ -23,7 +23,7 @@
  * matrix acting across maps commutes with the FFT, and Parseval turns
  * G Sigma G^T into a product of weighted spectra), split by columns into
  * cache-sized chunks that the worker threads share ("Products by columns"
- * below), plus a blocked Cholesky for Gram-Schmidt.  The FFTs run map by map
+ * below), plus LAPACK's Cholesky for Gram-Schmidt (CholeskyQR2).  The FFTs run map by map
  * with one single-map plan each way, so every elementwise pass (the
  * per-bin factor, the nonlinearity, the norms, the renormalisation and the
  * change) works on a map still in cache: for independent maps the whole
@@ -44,7 +44,9 @@
 #include "config.h"
 #include <math.h>
 #include <string.h>
+#include <stdio.h>
 #include <cblas.h>
+#include <lapacke.h>
 #include "learner_step.h"
 
 #ifdef GF_LEARNER_SINGLE
@@ -53,12 +55,19 @@ typedef float gf_real;
 #  define GF_BLAS(x) cblas_s##x
 #  define GF_FFTW(x) fftwf_##x
 #  define GF_NAME(x) x##_single
+#  define GF_POTRF2 LAPACKE_spotrf2_work
+/* The QR's rank test: a pivot of R below this fraction of its column's
+ * norm.  Single precision has eps^(1/2) = 2.4e-4, so its CholeskyQR2 holds
+ * to condition numbers near 4e3 only. */
+#  define GF_QR_PIVOT 1e-3
 #else
 typedef double gf_real;
 #  define GF_F(l) (l)
 #  define GF_BLAS(x) cblas_d##x
 #  define GF_FFTW(x) fftw_##x
 #  define GF_NAME(x) x
+#  define GF_POTRF2 LAPACKE_dpotrf2_work
+#  define GF_QR_PIVOT 1e-6
 #endif
 
 /* Phases of a step, run by every worker (phase_work) on its share. */
@@ -83,7 +92,6 @@ enum {
 #define GRIDFORM__LEARNER_RUNAWAY_LOG 13.815510557964274
 
 static void phase_work(void *ctx, int tid, int phase);
-static int diverged(gridform_learner *l, size_t j, const char *what, double factor);
 
 
 #ifdef GF_LEARNER_SINGLE
@@ -476,87 +484,91 @@ static void coupling_matrix(gridform_learner *l)
     gram_reduce(l);
 }
 
-/* In-place Cholesky factor of the lower triangle of the ng x ng Gram
- * matrix s (row-major, leading dimension ng), blocked so that almost all of
- * its ng^3/3 flops are BLAS 3: for each block column of GF_CHOL_NB, factor
- * the diagonal block, solve the panel below it against the block's factor
- * (dtrsm), and subtract the panel's product with itself from the trailing
- * matrix (dsyrk) -- the right-looking blocked Cholesky of Golub and Van
- * Loan, Matrix Computations, 4th ed., section 4.2.9.  A pivot below 1e-10
- * of the matrix's own diagonal entry (d0, saved before the updates) means
- * the maps have become linearly dependent. */
-#define GF_CHOL_NB 64
-static int cholesky_block(gf_real *s, size_t ng, size_t j0, size_t jb, const double *d0, size_t *bad)
+/* Note the failure of the step in progress (map j, what happened, a growth
+ * factor or 0); formatted by fail_message only if no step can fix it. */
+static int note_failure(gridform_learner *l, size_t j, const char *what, double factor)
 {
-    for (size_t j = j0; j < j0 + jb; j++) {
-        double d = s[j * ng + j];
-        for (size_t k = j0; k < j; k++)
-            d -= s[j * ng + k] * s[j * ng + k];
-        if (!(d > 1e-10 * d0[j])) {
-            *bad = j;
-            return 0;
-        }
-        d = sqrt(d);
-        s[j * ng + j] = d;
-        for (size_t i = j + 1; i < j0 + jb; i++) {
-            double v = s[i * ng + j];
-            for (size_t k = j0; k < j; k++)
-                v -= s[i * ng + k] * s[j * ng + k];
-            s[i * ng + j] = v / d;
-        }
-    }
-    return 1;
+    l->fail_map = j;
+    l->fail_what = what;
+    l->fail_factor = factor;
+    return GRIDFORM_EDIVERGED;
 }
 
-static int cholesky_lower(gf_real *s, size_t ng, double *d0, size_t *bad)
-{
-    for (size_t j = 0; j < ng; j++)
-        d0[j] = s[j * ng + j];
-    for (size_t j0 = 0; j0 < ng; j0 += GF_CHOL_NB) {
-        size_t jb = ng - j0 < GF_CHOL_NB ? ng - j0 : GF_CHOL_NB, rest = ng - j0 - jb;
-        if (!cholesky_block(s, ng, j0, jb, d0, bad))
-            return 0;
-        if (rest == 0)
-            break;
-        gf_real *panel = s + (j0 + jb) * ng + j0;
-        GF_BLAS(trsm)(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, (int)rest, (int)jb, 1,
-                    s + j0 * ng + j0, (int)ng, panel, (int)ng);
-        GF_BLAS(syrk)(CblasRowMajor, CblasLower, CblasNoTrans, (int)rest, (int)jb, -1, panel, (int)ng, 1,
-                    s + (j0 + jb) * ng + j0 + jb, (int)ng);
-    }
-    return 1;
-}
+/* ---- Orthogonalisation ------------------------------------------------------
+ * The exponential Sanger step is orthogonal iteration with exp(dt Sigma):
+ * ordered Gram-Schmidt of the propagated maps H, done as a QR factorisation
+ * H = R^T Q through the Gram matrix S = H H^T dA = R^T R (Cholesky QR).
+ * One Cholesky QR loses orthogonality as eps cond(H)^2, because S squares
+ * H's condition number.  Two passes (CholeskyQR2: Fukaya, Nakatsukasa,
+ * Yanagisawa and Yamamoto, "CholeskyQR2: a simple and communication-
+ * avoiding algorithm for computing a tall-skinny QR factorization", 2014)
+ * give maps orthonormal to round-off whenever the first pass's Cholesky
+ * exists, i.e. for cond(H) up to about eps^(-1/2) = 1e8; the second pass
+ * starts from a matrix of condition number 1 + O(eps cond^2).  The default
+ * step keeps cond(H) near exp(dt (lambda_1 - lambda_ng)) <= 1e4
+ * (doc/theory.md §2.4), and a pivot of R below GF_QR_PIVOT of its
+ * column's norm means the map has lost everything but round-off outside
+ * the span of the maps before it: the step is rejected (step control) or
+ * reported.  Both passes are a Gram phase (dsyrk), LAPACK's dpotrf2 on the
+ * ng x ng matrix and a dtrsm phase, split by columns like every other
+ * product of the step, so the result does not depend on the thread count.
+ * LAPACKE's column-major entry point takes the row-major lower triangle as
+ * the column-major upper one without a copy (the row-major entry point
+ * would allocate a transposed copy on every call).  dpotrf2, LAPACK's
+ * recursive Cholesky, is built on dtrsm and dsyrk alone; OpenBLAS's own
+ * dpotrf switches to a differently blocked parallel factorisation when it
+ * runs threads, which would make the maps depend on the BLAS thread
+ * count. */
 
-/* Ordered Gram-Schmidt of the spectra sa by Cholesky QR: S = H H^T dA (the
- * spectra scaled by gsc), S = C C^T, H <- C^{-1} H. */
-static int gram_schmidt(gridform_learner *l)
+static int cholesky_qr_pass(gridform_learner *l, int check)
 {
+    size_t ng = l->ng;
     coupling_matrix(l);
-    size_t bad = 0;
-    if (!cholesky_lower(GF_F(l)->m, l->ng, l->diag0, &bad))
-        return diverged(l, bad, "became linearly dependent on the maps before it", 0.0);
+    gf_real *s = GF_F(l)->m;
+    for (size_t j = 0; j < ng; j++)
+        l->diag0[j] = s[j * ng + j];
+    lapack_int info = GF_POTRF2(LAPACK_COL_MAJOR, 'U', (lapack_int)ng, s, (lapack_int)ng);
+    if (info > 0)
+        return note_failure(l, (size_t)(info - 1), "became linearly dependent on the maps before it", 0.0);
+    if (info < 0)
+        return note_failure(l, 0, "could not be orthogonalised (LAPACK dpotrf2 rejected the Gram matrix)", 0.0);
+    if (check)
+        for (size_t j = 0; j < ng; j++) {
+            double r = s[j * ng + j];
+            if (!(r * r > GF_QR_PIVOT * GF_QR_PIVOT * l->diag0[j]))
+                return note_failure(l, j, "became linearly dependent on the maps before it", 0.0);
+        }
     l->corr = GF_LEARNER_CORR_TRSM;
     run_blas_phase(l, GF_LEARNER_PH_CORR);
     return GRIDFORM_OK;
 }
 
-static int diverged(gridform_learner *l, size_t j, const char *what, double factor)
+static int gram_schmidt(gridform_learner *l)
 {
-    /* The state was not touched; restart the runaway bookkeeping so a
-     * smaller step can continue from it. */
+    int rc = cholesky_qr_pass(l, 1);
+    if (rc == GRIDFORM_OK)
+        rc = cholesky_qr_pass(l, 0);
+    return rc;
+}
+
+#ifndef GF_LEARNER_SINGLE
+/* The final message of a step that failed (decision: it names the public
+ * function that stepped, the step, the map and the stable Euler step). */
+static int fail_message(gridform_learner *l, const char *extra)
+{
     gridform__learner_reset_runaway(l);
     double lim = gridform__learner_euler_limit(l, l->coupling);
     const char *api = l->api != NULL ? l->api : "gridform_learner_iterate";
-    if (factor > 0.0)
+    if (l->fail_factor > 0.0)
         return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api,
-                       "step %zu: map %zu %s by a factor %.3g (runaway) with dt = %g; "
-                       "use a smaller dt%s (explicit Euler is stable for dt <= %g)",
-                       l->steps + 1, j, what, factor, l->dt,
-                       l->integrator == GRIDFORM_INTEGRATOR_EULER ? "" : " or the EULER integrator", lim);
+                              "step %zu: map %zu %s by a factor %.3g (runaway) with dt = %g%s; "
+                              "use a smaller dt (explicit Euler is stable for dt <= %g)",
+                              l->steps + 1, l->fail_map, l->fail_what, l->fail_factor, l->dt, extra, lim);
     return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api,
-                   "step %zu: map %zu %s with dt = %g; use a smaller dt (explicit Euler is stable "
-                   "for dt <= %g)", l->steps + 1, j, what, l->dt, lim);
+                          "step %zu: map %zu %s with dt = %g%s; use a smaller dt (explicit Euler is stable "
+                          "for dt <= %g)", l->steps + 1, l->fail_map, l->fail_what, l->dt, extra, lim);
 }
+#endif
 
 /* A worker notes its first failing map; the caller formats the message
  * (in its own thread, for gridform_last_error) after the phase. */
@@ -639,12 +651,17 @@ static int finish_map(gridform_learner *l, size_t j, gf_real *restrict u, const 
         return record(slot, j, "became NaN or Inf", 0.0);
     if (!(s2 > 0.0))
         return record(slot, j, "vanished (all zero)", 0.0);
-    double rho = sqrt(s1 * da) / l->nrm[j];
-    l->logv[j] += log(rho);
-    if (l->logv[j] < l->logmin[j])
-        l->logmin[j] = l->logv[j];
-    if (l->logv[j] - l->logmin[j] > GRIDFORM__LEARNER_RUNAWAY_LOG)
-        return record(slot, j, "grew", exp(l->logv[j] - l->logmin[j]));
+    /* Growth of the norm in this step, before renormalisation.  With the
+     * shift lambda0 = max Sigma~ the linear part never grows a map, so
+     * growth comes from the coupling's explicit terms (doc/theory.md
+     * §2.4); the step control rejects a step with rho > 2.  The
+     * exponential Sanger step's QR already returned unit maps (growth 1
+     * by construction); every other step grows from the old norm. */
+    double rho = sqrt(s1 * da) / (l->corr == GF_LEARNER_CORR_TRSM ? 1.0 : l->nrm[j]);
+    if (rho > slot->rhomax || (rho == slot->rhomax && j < slot->rhomap)) {
+        slot->rhomax = rho;
+        slot->rhomap = j;
+    }
     double scale = 1.0 / sqrt(s2 * da), d = 0.0;
     /* Pass B, unrolled by four with four partial sums of the change: gcc
      * -O2 vectorises this form, and the sums' order is fixed. */
@@ -690,10 +707,30 @@ static int finish_map(gridform_learner *l, size_t j, gf_real *restrict u, const 
         d = scale_map(u, want_change ? old : NULL, n, scale, 0);
     }
 #undef GF_PASS_B
-    if (want_change) {
-        d = sqrt(d * da) / l->nrm[j];
-        if (d > slot->maxchg)
-            slot->maxchg = d;
+    if (!want_change)
+        return GRIDFORM_OK;
+    d = sqrt(d * da) / l->nrm[j];
+    if (d > slot->maxchg)
+        slot->maxchg = d;
+    /* Runaway.  Every instability of these steps is oscillatory: the shift
+     * keeps the linear multipliers <= 1, so a mode can only grow through a
+     * multiplier below -1 (Euler's linear part beyond its limit, or an
+     * explicit coupling term that overshoots), which flips the map from
+     * step to step.  The growth is therefore compounded over consecutive
+     * steps in which the unit map moved by more than 1 (60 degrees); a
+     * step that moves it less ends the streak.  A settled map whose norm
+     * creeps up by the same small factor every step (rectified maps that
+     * cannot become orthogonal, or the exponential integrator's O(dt^2)
+     * norm error away from eigenvectors) is not diverging (doc/theory.md
+     * §2.5).  The step always asks for the change (want_change). */
+    if (d > 1.0) {
+        l->logv[j] += log(rho);
+        if (l->logv[j] < l->logmin[j])
+            l->logmin[j] = l->logv[j];
+        if (l->logv[j] - l->logmin[j] > GRIDFORM__LEARNER_RUNAWAY_LOG)
+            return record(slot, j, "grew", exp(l->logv[j] - l->logmin[j]));
+    } else {
+        l->logv[j] = l->logmin[j] = 0.0;
     }
     return GRIDFORM_OK;
 }
@@ -811,7 +848,7 @@ static int run_phase(gridform_learner *l, int phase)
             worst = &l->slots[t];
         }
     if (worst != NULL)
-        return diverged(l, worst->bad_map, worst->what, worst->factor);
+        return note_failure(l, worst->bad_map, worst->what, worst->factor);
     return GRIDFORM_OK;
 }
 
@@ -825,7 +862,7 @@ static int run_phase(gridform_learner *l, int phase)
  *
  * the same rule as on Fourier kernels, with L and the coupling matrix
  * M = G (Sigma G)^T dA formed in real space by BLAS. */
-static int step_exact(gridform_learner *l, int want_change)
+static int attempt_exact(gridform_learner *l, void **out)
 {
     size_t ng = l->ng, n = l->n;
     double *g = l->g, *h = l->a, *x = l->b, *m = l->m;
@@ -851,8 +888,7 @@ static int step_exact(gridform_learner *l, int want_change)
         }
     }
     gridform__learner_slot *slot = &l->slots[0];
-    slot->bad_map = SIZE_MAX;
-    slot->maxchg = 0.0;
+    int want_change = 1;
     for (size_t j = 0; j < ng; j++) {
         double *u = h + j * n;
         const double *gj = g + j * n;
@@ -869,16 +905,9 @@ static int step_exact(gridform_learner *l, int want_change)
             l->rq[j] = q * da / (l->nrm[j] * l->nrm[j]);
         }
         if (finish_map(l, j, u, gj, want_change, slot) != GRIDFORM_OK)
-            return diverged(l, slot->bad_map, slot->what, slot->factor);
+            return note_failure(l, slot->bad_map, slot->what, slot->factor);
     }
-    l->a = g;
-    l->g = h;
-    for (size_t j = 0; j < ng; j++)
-        l->nrm[j] = 1.0;
-    l->steps++;
-    l->time += dt;
-    if (want_change)
-        l->last_change = slot->maxchg / (dt * l->smax);
+    *out = h;
     return GRIDFORM_OK;
 }
 
@@ -900,23 +929,29 @@ static void rayleigh_exact(gridform_learner *l, double *per_map)
 }
 #endif
 
-int GF_NAME(gridform__learner_step)(gridform_learner *l, int want_change)
+/* One try of a step with the current dt, writing the new maps to *outp (a
+ * or b) and leaving the state g untouched.  GRIDFORM_OK, or
+ * GRIDFORM_EDIVERGED with the failure noted (note_failure), or another code
+ * with the message formatted. */
+int GF_NAME(gridform__learner_attempt)(gridform_learner *l, void **outp)
 {
-#ifndef GF_LEARNER_SINGLE
-    if (l->precision == GRIDFORM_PRECISION_SINGLE)
-        return gridform__learner_step_single(l, want_change);
-    if (l->exact)
-        return step_exact(l, want_change);
-#endif
-    size_t ng = l->ng;
-    gf_real *g = (gf_real *)l->g, *sa = (gf_real *)l->a, *sb = (gf_real *)l->b;
-    gf_real *out;   /* the buffer that receives the new maps (map j at j*n) */
-    int rc;
-    l->want_change = want_change;
     for (int t = 0; t < l->pool.nworkers; t++) {
         l->slots[t].bad_map = SIZE_MAX;
         l->slots[t].maxchg = 0.0;
+        l->slots[t].rhomax = 0.0;
+        l->slots[t].rhomap = SIZE_MAX;
     }
+    l->corr = 0;
+#ifndef GF_LEARNER_SINGLE
+    if (l->precision == GRIDFORM_PRECISION_SINGLE)
+        return gridform__learner_attempt_single(l, outp);
+    if (l->exact)
+        return attempt_exact(l, outp);
+#endif
+    size_t ng = l->ng;
+    gf_real *sa = (gf_real *)l->a, *sb = (gf_real *)l->b;
+    gf_real *out;   /* the buffer that receives the new maps (map j at j*n) */
+    int rc;
 
     if (l->coupling == GRIDFORM_COUPLING_INDEPENDENT) {
         if ((rc = run_phase(l, GF_LEARNER_PH_INDEP)) != GRIDFORM_OK)
@@ -974,22 +1009,7 @@ int GF_NAME(gridform__learner_step)(gridform_learner *l, int want_change)
         out = sa;
     }
 
-    /* Commit: the new maps become the state by a pointer swap. */
-    if (out == sa)
-        l->a = (void *)g;
-    else
-        l->b = (void *)g;
-    l->g = (void *)out;
-    double maxchg = 0.0;
-    for (int t = 0; t < l->pool.nworkers; t++)
-        if (l->slots[t].maxchg > maxchg)
-            maxchg = l->slots[t].maxchg;
-    for (size_t j = 0; j < ng; j++)
-        l->nrm[j] = 1.0;
-    l->steps++;
-    l->time += l->dt;
-    if (want_change)
-        l->last_change = maxchg / (l->dt * (l->smax > 0.0 ? l->smax : 1.0));
+    *outp = out;
     return GRIDFORM_OK;
 }
 
@@ -1042,30 +1062,203 @@ void gridform__learner_update_factors(gridform_learner *l)
         }
 }
 
-/* ---- stability, defaults and workers ------------------------------------ */
+/* ---- Automatic step control (doc/theory.md §2.5) --------------------
+ * A step is tried with the current dt; the state is only replaced when the
+ * step is accepted, so rejecting it restores nothing but the runaway
+ * history.  Rejected: a map became NaN, Inf or zero, lost its rank in the
+ * orthogonalisation, ran away (see finish_map), or -- with the control on
+ * -- grew by more than GF_RHO_REJECT in one step before renormalisation,
+ * which the default step never allows (doc/theory.md §2.4: the
+ * linear part never grows a map, and at the default step the explicit
+ * coupling terms add at most the map's own norm).  A rejected step is
+ * retried with half the step, at most GF_MAX_HALVINGS times; only then is
+ * the failure reported.  After GF_GROW_AFTER accepted steps in a row whose
+ * growth stayed below GF_RHO_GROW, the step grows by sqrt(2), never past
+ * the step set (the default or the user's).  Every decision depends on
+ * the maps alone (growth factors are maxima, which do not depend on the
+ * order in which workers report them), so runs are bit-identical run to
+ * run and across thread counts. */
+#define GF_RHO_REJECT 2.0
+#define GF_RHO_GROW 1.5
+#define GF_GROW_AFTER 8
+#define GF_GROW_FACTOR 1.4142135623730951
+#define GF_MAX_HALVINGS 40
 
-/* Default steps, in units of 1/(max Sigma~ - min Sigma~) (EULER: half the
- * stability limit) and of 1/max Sigma~ (EXPONENTIAL). */
-#define GF_LEARNER_EULER_FRACTION 0.5
-#define GF_LEARNER_EXP_DT 25.0
+static void commit(gridform_learner *l, void *out, double rhomax)
+{
+    if (out == l->a)
+        l->a = l->g;
+    else
+        l->b = l->g;
+    l->g = out;
+    double maxchg = 0.0;
+    for (int t = 0; t < l->pool.nworkers; t++)
+        if (l->slots[t].maxchg > maxchg)
+            maxchg = l->slots[t].maxchg;
+    for (size_t j = 0; j < l->ng; j++)
+        l->nrm[j] = 1.0;
+    l->steps++;
+    l->time += l->dt;
+    l->last_change = maxchg / (l->dt * (l->smax > 0.0 ? l->smax : 1.0));
+    l->rhomax = rhomax;
+    if (l->control && l->dt < l->dt_max) {
+        if (rhomax <= GF_RHO_GROW && ++l->streak >= GF_GROW_AFTER) {
+            double dt = l->dt * GF_GROW_FACTOR;
+            l->dt = dt < l->dt_max ? dt : l->dt_max;
+            l->streak = 0;
+            gridform__learner_update_factors(l);
+        } else if (rhomax > GF_RHO_GROW) {
+            l->streak = 0;
+        }
+    }
+}
 
-/* Largest stable explicit step.  The linear part 1 + dt(Sigma~ - lambda0)
- * needs dt <= 2/(max - min Sigma~); the Oja subspace rule also contracts
- * the overlap of two maps at rate M_ii + M_jj ~ 2 max Sigma~, which an
- * explicit step follows only for dt < 1/max Sigma~. */
+int gridform__learner_step(gridform_learner *l, int want_change)
+{
+    size_t ng = l->ng;
+    /* The change is always computed: the runaway test needs it. */
+    (void)want_change;
+    l->want_change = 1;
+    memcpy(l->keep, l->logv, ng * sizeof(double));
+    memcpy(l->keep + ng, l->logmin, ng * sizeof(double));
+    double dt0 = l->dt;
+    for (int halvings = 0;; halvings++) {
+        void *out = NULL;
+        int rc = gridform__learner_attempt(l, &out);
+        double rhomax = 0.0;
+        size_t rhomap = 0;
+        for (int t = 0; t < l->pool.nworkers; t++) {
+            const gridform__learner_slot *sl = &l->slots[t];
+            if (sl->rhomax > rhomax || (sl->rhomax == rhomax && sl->rhomap < rhomap)) {
+                rhomax = sl->rhomax;
+                rhomap = sl->rhomap;
+            }
+        }
+        if (rc == GRIDFORM_OK && l->control && !(rhomax <= GF_RHO_REJECT))
+            rc = note_failure(l, rhomap, "grew in one step", rhomax);
+        if (rc == GRIDFORM_OK) {
+            commit(l, out, rhomax);
+            return GRIDFORM_OK;
+        }
+        if (rc != GRIDFORM_EDIVERGED)
+            return rc;
+        memcpy(l->logv, l->keep, ng * sizeof(double));
+        memcpy(l->logmin, l->keep + ng, ng * sizeof(double));
+        if (!l->control)
+            return fail_message(l, "");
+        if (halvings == GF_MAX_HALVINGS) {
+            char extra[96];
+            snprintf(extra, sizeof extra, " (the step control halved the step %d times from %g)", halvings, dt0);
+            return fail_message(l, extra);
+        }
+        l->rejected++;
+        l->streak = 0;
+        l->dt *= 0.5;
+        gridform__learner_update_factors(l);
+    }
+}
+
+/* ---- Stability and the default steps (doc/theory.md §2.4) ----------
+ * Unit maps g_j, the shift lambda0 = max Sigma~, M = G Sigma G^T dA.
+ *
+ * Linear part.  The Euler multiplier 1 + dt (Sigma~ - lambda0) lies in
+ * [1 - dt (max - min Sigma~), 1]: stable for dt <= 2 / (max - min Sigma~).
+ * The exponential multiplier exp(dt (Sigma~ - lambda0)) lies in (0, 1]
+ * for every dt.  Neither ever grows a map.
+ *
+ * Coupling.  The explicit terms subtract dt sum_k M_jk g_k (Euler), or
+ * phi(dt z) dt (M - lambda0) G (exponential Oja rule), over k < j (Sanger)
+ * or k != j (Oja).  |M_jk| <= max |Sigma~| =: s for unit maps, so the
+ * correction of map j is at most dt s c in norm, c = the number of maps in
+ * its row: ng - 1 for the last map of Sanger's triangular chain, ng - 1
+ * for the Oja rule.  The bound is attained, not pessimistic: early in a
+ * run (and for good when rectified maps cannot become orthogonal) all maps
+ * align with the top mode and M_jk -> s for every pair, and then the
+ * correction multiplies the shared direction by 1 - dt s c, an explicit
+ * Euler step of the deflation, unstable once dt s c > 2.  For the Oja rule
+ * the overlap of two orthogonal maps also relaxes at rate M_ii + M_jj <=
+ * 2 s, so c >= 2 there.  Hence
+ *
+ *     Euler limit = min(2 / (max - min Sigma~), 2 / (s c)),
+ *
+ * and the default EULER step is half of it: the Euler multipliers lie in
+ * [0, 1] and the one-step growth of a map is at most 1 + dt s c <= 2.
+ *
+ * Exponential Sanger (orthogonal iteration, see gram_schmidt): stable for
+ * every dt, but the step damps mode m against the top one by
+ * exp(-dt (lambda_1 - lambda_m)).  The ng-th mode must stay far above
+ * round-off relative to the first, or the last maps lose rank:
+ *
+ *     dt <= GF_QR_EFOLDS / (lambda_1 - lambda_ng),   GF_QR_EFOLDS = ln 1e4,
+ *
+ * which keeps the Gram matrix's condition near 1e8 at most and the pivots
+ * of R above 1e-4 of their columns, 100 times the rejection threshold
+ * GF_QR_PIVOT; otherwise (a flat top) 25 / max Sigma~, enough to settle
+ * the top modes in a few steps.
+ *
+ * Exponential Oja rule: the diagonal term grows a map by at most
+ * 1 + dt (max - min Sigma~) and the explicit off-diagonal terms by dt s c,
+ * so dt = 1 / (max - min Sigma~ + s c) keeps the growth below 2, as for
+ * Euler.  Independent maps under the exponential integrator:
+ * 25 / max Sigma~. */
+#define GF_EXP_DT 25.0
+#define GF_QR_EFOLDS 9.210340371976184
+
+/* s c of the comment above: the largest explicit coupling rate, for maps
+ * that may all be aligned (aligned != 0: c = ng - 1) or that are
+ * orthogonal (c = 1 for Sanger, whose map j then only loses its overlaps
+ * with the maps before it at rate M_ii <= s, and 2 for the Oja rule). */
+static double coupling_rate(const gridform_learner *l, int coupling, int aligned)
+{
+    double s = fabs(l->smax) > fabs(l->smin) ? fabs(l->smax) : fabs(l->smin);
+    double c = l->ng > 1 ? (aligned ? (double)(l->ng - 1) : 1.0) : 0.0;
+    if (coupling == GRIDFORM_COUPLING_INDEPENDENT)
+        return 0.0;
+    if (coupling == GRIDFORM_COUPLING_SYMMETRIC && l->ng > 1 && c < 2.0)
+        c = 2.0;
+    return s * c;
+}
+
+static double limit(const gridform_learner *l, int coupling, int aligned)
+{
+    double lim = 2.0 / (l->smax - l->smin), rate = coupling_rate(l, coupling, aligned);
+    if (rate > 0.0 && 2.0 / rate < lim)
+        lim = 2.0 / rate;
+    return lim;
+}
+
 double gridform__learner_euler_limit(const gridform_learner *l, int coupling)
 {
-    double lim = 2.0 / (l->smax - l->smin);
-    if (coupling == GRIDFORM_COUPLING_SYMMETRIC && 1.0 / l->smax < lim)
-        lim = 1.0 / l->smax;
-    return lim;
+    return limit(l, coupling, 1);
+}
+
+/* The default step (ceiling == 0: the first step, safe from any maps) or
+ * the largest step the step control grows to (ceiling != 0: safe once the
+ * maps are orthogonal; it halves again if they are not). */
+static double step_of(const gridform_learner *l, int integrator, int coupling, int ceiling)
+{
+    int aligned = !ceiling;
+    if (integrator == GRIDFORM_INTEGRATOR_EULER)
+        return 0.5 * limit(l, coupling, aligned);
+    double dt = GF_EXP_DT / l->smax;
+    if (coupling == GRIDFORM_COUPLING_SANGER) {
+        double gap = l->smax - l->lam_ng;
+        if (gap > 0.0 && GF_QR_EFOLDS / gap < dt)
+            dt = GF_QR_EFOLDS / gap;
+    } else if (coupling == GRIDFORM_COUPLING_SYMMETRIC) {
+        dt = 1.0 / (l->smax - l->smin + coupling_rate(l, coupling, aligned));
+    }
+    return dt;
 }
 
 double gridform__learner_default_step(const gridform_learner *l, int integrator, int coupling)
 {
-    if (integrator == GRIDFORM_INTEGRATOR_EXPONENTIAL && coupling != GRIDFORM_COUPLING_SYMMETRIC)
-        return GF_LEARNER_EXP_DT / l->smax;
-    return GF_LEARNER_EULER_FRACTION * gridform__learner_euler_limit(l, coupling);
+    return step_of(l, integrator, coupling, 0);
+}
+
+double gridform__learner_ceiling_step(const gridform_learner *l, int integrator, int coupling)
+{
+    return step_of(l, integrator, coupling, 1);
 }
 
 void gridform__learner_reset_runaway(gridform_learner *l)

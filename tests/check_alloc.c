@@ -279,6 +279,13 @@ static void exercise(const creator *c)
                       c->name, n, used, rc, gridform_strerror(rc));
         ck_assert_msg(clean, "%s: *out not NULL after failing allocation %zu", c->name, n);
         ck_assert_msg(gridform_last_error()[0] != '\0', "%s: empty last_error after ENOMEM", c->name);
+        /* The detail names a public function ("gridform_x: ..."), never a
+         * private helper ("gridform__x" or a static function's name). */
+        const char *le = gridform_last_error();
+        size_t w = strspn(le, "abcdefghijklmnopqrstuvwxyz0123456789_");
+        ck_assert_msg(strncmp(le, "gridform_", 9) == 0 && le[9] != '_' && strncmp(le + w, ": ", 2) == 0,
+                      "%s: allocation %zu: the detail does not begin with a public function's name: %s",
+                      c->name, n, le);
         ck_assert_msg(n < 100000, "%s: runaway allocation count", c->name);
     }
 }

@@ -521,6 +521,66 @@ START_TEST(test_w4_which_nonlinearities_form_patterns)
 }
 END_TEST
 
+/* ---- found by tests/fuzz/fuzz_config ---- */
+
+START_TEST(test_fuzz_arena_unrepresentable_box)
+{
+    /* ly = 1e-300 m on 18 points: the lattice wavenumbers 2 pi m / ly
+     * overflow, and gridform_arena_wavevectors returned Inf with
+     * GRIDFORM_OK.  Such boxes are refused; a box of 1e-150 m, whose
+     * wavenumbers squared still fit, is accepted with finite values. */
+    gridform_arena *a = (gridform_arena *)&a;
+    ck_assert_int_eq(gridform_arena_create(&a, 2.2, 1e-300, 24, 18, GRIDFORM_PERIODIC), GRIDFORM_ERANGE);
+    ck_assert_ptr_null(a);
+    ck_assert_ptr_nonnull(strstr(gridform_last_error(), "gridform_arena_create"));
+    ck_assert_int_eq(gridform_arena_create(&a, 1e300, 1e10, 24, 18, GRIDFORM_WALLED), GRIDFORM_ERANGE);
+    ck_assert_int_eq(gridform_arena_create(&a, 1e-160, 1e-160, 24, 18, GRIDFORM_WALLED), GRIDFORM_ERANGE);
+    ck_assert_int_eq(gridform_arena_create(&a, 1e-150, 2e-150, 24, 18, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    size_t nf;
+    ck_assert_int_eq(gridform_arena_get_nfreq(a, &nf), GRIDFORM_OK);
+    double *kv = malloc(2 * nf * sizeof *kv);
+    ck_assert_ptr_nonnull(kv);
+    ck_assert_int_eq(gridform_arena_wavevectors(a, kv), GRIDFORM_OK);
+    for (size_t i = 0; i < 2 * nf; i++)
+        ck_assert(isfinite(kv[i]) && isfinite(kv[i] * kv[i] + kv[i] * kv[i]));
+    free(kv);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
+START_TEST(test_fuzz_kernel_softmax_huge_box)
+{
+    /* A softmax code of width 0.018 m on random centres in a 3.1 x 5e252 m
+     * box: the translation average of its kernel overflowed, and
+     * gridform_kernel_spectrum returned Sigma~(0) = Inf with GRIDFORM_OK.
+     * The kernel is now refused at creation. */
+    gridform_arena *a;
+    gridform_placecode *pc;
+    gridform_kernel *k = (gridform_kernel *)&k;
+    ck_assert_int_eq(gridform_arena_create(&a, 3.07548, 5.13187e252, 8, 21, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_SOFTMAX_DOG, 0.0179109, 1.1307, 33,
+                                               GRIDFORM_CENTERS_RANDOM, 1), GRIDFORM_OK);
+    int rc = gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER);
+    if (rc == GRIDFORM_OK) {   /* then every value it reports must be finite */
+        size_t nf;
+        ck_assert_int_eq(gridform_arena_get_nfreq(a, &nf), GRIDFORM_OK);
+        double *spec = malloc(nf * sizeof *spec);
+        ck_assert_ptr_nonnull(spec);
+        ck_assert_int_eq(gridform_kernel_spectrum(k, spec), GRIDFORM_OK);
+        for (size_t i = 0; i < nf; i++)
+            ck_assert_msg(isfinite(spec[i]), "Sigma~[%zu] = %g", i, spec[i]);
+        free(spec);
+        gridform_kernel_destroy(k);
+    } else {
+        ck_assert_int_eq(rc, GRIDFORM_ERANGE);
+        ck_assert_ptr_null(k);
+        ck_assert_ptr_nonnull(strstr(gridform_last_error(), "gridform_kernel_create"));
+    }
+    gridform_placecode_destroy(pc);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
 static Suite *regressions_suite(void)
 {
     Suite *s = suite_create("regressions");
@@ -536,6 +596,8 @@ static Suite *regressions_suite(void)
     tcase_add_loop_test(tc, test_w4_linear_default_gain_diverges, 0, 2);
     tcase_add_test(tc, test_w4_relu_huge_gain_keeps_state_finite);
     tcase_add_loop_test(tc, test_w4_which_nonlinearities_form_patterns, 0, 4);
+    tcase_add_test(tc, test_fuzz_arena_unrepresentable_box);
+    tcase_add_test(tc, test_fuzz_kernel_softmax_huge_box);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -35,6 +35,14 @@ export PYTHONDONTWRITEBYTECODE=1
 PYTHONPATH=$srcdir/python${PYTHONPATH:+:$PYTHONPATH}
 export PYTHONPATH
 GRIDFORM_PY_TRACE=1 "$py" "$srcdir/tests/python_package.py" "$builddir/tests/python_ref" || exit 1
+# README's Python example runs as printed (its numbers are not compared:
+# they follow the learner's defaults)
+readme_py=$(sed -n '/^```python$/,/^```$/p' "$srcdir/README.md" | sed '1d;$d')
+[ -n "$readme_py" ] || { echo "FAIL: no Python example in README.md"; exit 1; }
+out=$(printf '%s\n' "$readme_py" | "$py" -) || { echo "FAIL: README.md's Python example"; exit 1; }
+printf '%s\n' "$out" | sed 's/^/README: /'
+printf '%s\n' "$out" | grep -q '^ring k\* = 9\.81 rad/m, hexagonal spacing 0\.739 m$' ||
+    { echo "FAIL: README.md's Python example printed something else"; exit 1; }
 demo=$srcdir/examples/python/demo.py
 # small enough for make check; same seed, so the numbers must match
 "$py" "$demo" --maps 4 --n 32 --box 2.2 --steps 40 --check --builddir "$builddir" || exit 1

@@ -349,6 +349,20 @@ class TestLearner(unittest.TestCase):
             self.assertEqual(l.time, (0.0, 0))
             l.iterate(2)
             close(l.maps, refarr("learner_maps_set"))
+            l.set_coupling("sanger")
+            l.set_step(0.05 * l.euler_limit)
+            self.assertEqual(l.precision, "double")
+            l.set_precision("single")
+            l.set_truncation(1e-3)
+            r = ref("learner_single")
+            self.assertEqual(_lib.PRECISION[l.precision], int(r[0]))
+            eps, kept = l.truncation
+            close(eps, float(r[1]), rtol=0)
+            self.assertEqual(kept, int(r[2]))
+            self.assertLess(kept, f.a.nfreq)      # bins below 1e-3 max Sigma~ left out
+            l.maps = stack
+            l.iterate(2)
+            close(l.maps, refarr("learner_maps_single"), rtol=1e-5)
             with self.assertRaises(gf.GridformError) as cm:
                 l.run(50, 1e-12, progress=lambda d, n, v: True)
             self.assertEqual(cm.exception.code, gf.ECANCELED)

@@ -225,6 +225,19 @@ int main(int argc, char **argv)
     CK(gridform_learner_iterate(l, 2));
     CK(gridform_learner_get_maps(l, maps));
     save("learner_maps_set", maps, 3, (size_t[]){3, N, N});
+    /* single precision with the coupling products truncated */
+    CK(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER));
+    CK(gridform_learner_get_euler_limit(l, &v[0]));
+    CK(gridform_learner_set_step(l, 0.05 * v[0]));
+    CK(gridform_learner_set_precision(l, GRIDFORM_PRECISION_SINGLE));
+    CK(gridform_learner_get_precision(l, &im));
+    CK(gridform_learner_set_truncation(l, 1e-3));
+    CK(gridform_learner_get_truncation(l, &v[0], &sz[0]));
+    printf("learner_single %d %.17g %zu\n", im, v[0], sz[0]);
+    CK(gridform_learner_set_maps(l, stack));
+    CK(gridform_learner_iterate(l, 2));
+    CK(gridform_learner_get_maps(l, maps));
+    save("learner_maps_single", maps, 3, (size_t[]){3, N, N});
 
     /* ---- amplitude equations ---- */
     gridform_amplitude *am = NULL;

@@ -9,7 +9,7 @@ PY=
 for p in /usr/bin/python3 python3; do command -v "$p" >/dev/null 2>&1 && { PY=$p; break; }; done
 [ -n "$PY" ] || { echo "SKIP: no python3"; exit 77; }
 "$SWEEP" --sigma 0.1,0.12,0.14 --surround 1.5,2.5 --nonlinearity relu,linear --seeds 2 --box 2 --n 32 \
-    --maps 4 --steps 100 --jobs 2 --quiet -o "$WORK/r.csv" \
+    --maps 4 --steps 100 --jobs 2 --quiet -o "$WORK/r.csv" --save-maps "$WORK/maps" \
     --plot "$WORK/r.svg" --plot-x sigma --plot-y surround --plot-metric score60 || { echo "FAIL: run"; exit 1; }
 if command -v xmllint >/dev/null 2>&1; then
     xmllint --noout "$WORK/r.svg" || { echo "FAIL: xmllint"; exit 1; }
@@ -50,3 +50,7 @@ else
     [ -f "$WORK/r.ppm" ] || { echo "FAIL: no montage"; exit 1; }
     echo "ok: montage as PPM (no libpng)"
 fi
+nf=$(ls "$WORK/maps" | grep -c '^task-0000[0-9][0-9]\.npy$')
+[ "$nf" -eq 24 ] || { echo "FAIL: --save-maps wrote $nf files, expected 24"; exit 1; }
+head -c 128 "$WORK/maps/task-000023.npy" | grep -q "'shape': (4, 32, 32)" || { echo "FAIL: .npy shape"; exit 1; }
+echo "ok: --save-maps: 24 files task-000000.npy ... task-000023.npy of shape (4, 32, 32)"

@@ -159,7 +159,7 @@ static int write_svg(const sweep_options *o, const cells *c, FILE *f)
     size_t nx = c->nx, ny = c->ny;
     double cw = fmax(12, fmin(72, 520.0 / (double)nx)), ch = fmax(12, fmin(72, 420.0 / (double)ny));
     double left = 110, top = 64, pw = cw * (double)nx, ph = ch * (double)ny;
-    double barx = left + pw + 30, barw = 18, width = barx + barw + 80, height = top + ph + 70;
+    double barx = left + pw + 30, barw = 18, width = fmax(barx + barw + 80, 700), height = top + ph + 72;
     double vmin = INFINITY, vmax = -INFINITY;
     for (size_t k = 0; k < nx * ny; k++)
         if (isfinite(c->median[k])) {
@@ -193,9 +193,19 @@ static int write_svg(const sweep_options *o, const cells *c, FILE *f)
             fprintf(f, "%s%s (%zu)", any ? ", " : "", sweep_param_name(p), g->axis[p].count);
             any = 1;
         }
-    snprintf(buf, sizeof buf, "%s%" PRIu64 " tasks; %s, %zu maps, %zu steps", any ? "; " : "one task per cell; ",
-             g->ntasks, sweep_boundary_name(g->boundary), g->maps, g->max_steps);
+    snprintf(buf, sizeof buf, "%s%" PRIu64 " tasks", any ? "; " : "one task per cell; ", g->ntasks);
     fprintf(f, "%s</text>\n", buf);
+    /* what is fixed: the one-valued parameters and the run's options */
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#444\" font-size=\"11\">", width / 2,
+            top + ph + 60);
+    for (int p = 0; p < SP_COUNT; p++)
+        if (p != px && p != py && g->axis[p].count == 1) {
+            char v[64];
+            sweep_format_value(g, p, 0, v, sizeof v);
+            fprintf(f, "%s %s%s%s, ", sweep_param_name(p), v, *sweep_param_unit(p) ? " " : "", sweep_param_unit(p));
+        }
+    fprintf(f, "%s, %zu maps, %zu steps, tol %g</text>\n", sweep_boundary_name(g->boundary), g->maps, g->max_steps,
+            g->tol);
 
     /* cells, y increasing upwards */
     int labels = cw >= 34 && ch >= 16;
@@ -251,15 +261,15 @@ static int write_svg(const sweep_options *o, const cells *c, FILE *f)
     put_escaped(f, yt);
     fprintf(f, "</text>\n");
 
-    /* colour bar, low at the bottom */
-    fprintf(f, "<defs><linearGradient id=\"scale\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">\n");
-    for (int i = 0; i <= 16; i++) {
-        colour(i / 16.0, col, sizeof col);
-        fprintf(f, "<stop offset=\"%.4f\" stop-color=\"%s\"/>\n", i / 16.0, col);
+    /* colour bar, low at the bottom: 64 bands rather than a gradient, which
+     * some SVG renderers (ImageMagick's) do not draw */
+    fprintf(f, "<g id=\"colour-bar\" stroke=\"none\">\n");
+    for (int i = 0; i < 64; i++) {
+        colour((i + 0.5) / 64.0, col, sizeof col);
+        fprintf(f, "<rect x=\"%.2f\" y=\"%.3f\" width=\"%.2f\" height=\"%.3f\" fill=\"%s\"/>\n", barx,
+                top + ph - ph * (i + 1) / 64.0, barw, ph / 64.0 + 0.6, col);
     }
-    fprintf(f, "</linearGradient></defs>\n");
-    fprintf(f, "<g id=\"colour-bar\">\n<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"url(#scale)\" "
-               "stroke=\"#333\"/>\n",
+    fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"none\" stroke=\"#333\"/>\n",
             barx, top, barw, ph);
     for (int i = 0; i <= 4; i++) {
         double v = vmin + (vmax - vmin) * i / 4.0, y = top + ph - ph * i / 4.0;

@@ -105,19 +105,24 @@ void sweep_worker_destroy(sweep_worker *w)
     free(w);
 }
 
-/* Gridness annuli.  With a ring, from the predicted spacing a: the inner
- * radius a/2 excludes the central peak, the outer radius runs from 1.2a to
- * 2.5a in 10 steps (the first and second rings of peaks of a hexagonal
- * lattice), capped at the box side.  Without a ring (a Gaussian code has
- * its maximum at k = 0), or when the box cannot hold 1.2a, the scorer's
- * defaults for the arena (gridform_scorer(3)).  The SAC's boundary follows
- * the arena's. */
+/* Gridness annuli: the scorer's automatic annuli (doc/theory.md §6.5),
+ * chosen per map from its own autocorrelogram, so that a map is measured
+ * at the scale it actually formed.  For a map
+ * whose SAC shows no ring the scorer falls back to fixed annuli, and those
+ * come from the predicted spacing a when the kernel has a ring: inner
+ * radius a/2 (outside the central peak), outer radius from 1.2a to 2.5a in
+ * 10 steps (the first and second rings of peaks of a hexagonal lattice),
+ * capped at the box side.  Without a ring (a Gaussian code peaks at
+ * k = 0), or when the box cannot hold 1.2a, the fallback is the scorer's
+ * default (Banino et al. 2018).  The SAC's boundary follows the arena's. */
 static int make_scorer(const sweep_worker *w, gridform_scorer **sc)
 {
     int rc = gridform_scorer_create(sc, w->arena);
     if (rc == GRIDFORM_OK && w->ring_rc == GRIDFORM_OK && isfinite(w->spacing) && 1.2 * w->spacing < w->box)
         rc = gridform_scorer_set_annuli_m(*sc, 0.5 * w->spacing, 1.2 * w->spacing, fmin(2.5 * w->spacing, w->box),
                                           10);
+    if (rc == GRIDFORM_OK)
+        rc = gridform_scorer_set_annuli_auto(*sc, 1);  /* after set_annuli_m, which turns it off */
     return rc;
 }
 

@@ -53,8 +53,19 @@ GRIDFORM_API int gridform_learner_set_coupling(gridform_learner *l, int kind);
 GRIDFORM_API int gridform_learner_set_integrator(gridform_learner *l, int kind);
 GRIDFORM_API int gridform_learner_set_step(gridform_learner *l, double dt);
 GRIDFORM_API int gridform_learner_get_step(const gridform_learner *l, double *dt);
-/* Largest stable explicit Euler step 2 / (max Sigma~ - min Sigma~). */
+/* Largest stable explicit Euler step for the current coupling and number
+ * of maps (gridform_learner(3), doc/theory.md §2.4). */
 GRIDFORM_API int gridform_learner_get_euler_limit(const gridform_learner *l, double *dt);
+/* Automatic step control: on (1, the default) a step that would diverge is
+ * rejected and retried with half the step; off (0) every step uses the
+ * step set, as in the published fixed-step scheme. */
+GRIDFORM_API int gridform_learner_set_step_control(gridform_learner *l, int on);
+/* Steps rejected by the step control since the maps were set. */
+GRIDFORM_API int gridform_learner_get_rejected(const gridform_learner *l, size_t *rejected);
+/* The residual of the last step: max_j |g_j(t+dt) - g_j(t)| / (dt max Sigma~),
+ * the rate of change of the unit-norm maps that gridform_learner_run
+ * compares with tol. */
+GRIDFORM_API int gridform_learner_get_residual(const gridform_learner *l, double *residual);
 GRIDFORM_API int gridform_learner_set_threads(gridform_learner *l, int nthreads);
 GRIDFORM_API int gridform_learner_set_planning(gridform_learner *l, int rigor);
 

@@ -4,8 +4,8 @@ import ctypes
 
 import numpy as np
 
-from ._lib import (C, Handle, proto, enum, inarray, ptr, OK, CONTINUE, NONLINEARITY, COUPLING, INTEGRATOR,
-                   PLANNING, PROGRESS_FN, _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _u64)
+from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, OK, CONTINUE, NONLINEARITY, COUPLING,
+                   INTEGRATOR, PLANNING, PRECISION, PROGRESS_FN, _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip, _u64)
 
 proto("gridform_learner_create", _i, _hp, _vp, _sz)
 proto("gridform_learner_destroy", None, _vp)
@@ -26,6 +26,10 @@ proto("gridform_learner_get_time", _i, _vp, _dp, _szp)
 proto("gridform_learner_iterate", _i, _vp, _sz)
 proto("gridform_learner_run", _i, _vp, _sz, _d, PROGRESS_FN, _vp)
 proto("gridform_learner_objective", _i, _vp, _dp, _dp)
+proto("gridform_learner_set_precision", _i, _vp, _i)
+proto("gridform_learner_get_precision", _i, _vp, _ip)
+proto("gridform_learner_set_truncation", _i, _vp, _d)
+proto("gridform_learner_get_truncation", _i, _vp, _dp, _szp)
 
 
 def progress_callback(progress):
@@ -109,6 +113,34 @@ class Learner(Handle):
     def set_planning(self, rigor):
         """FFTW planning rigor: 'estimate' (default), 'measure', 'patient'."""
         self._call(C.gridform_learner_set_planning, enum(PLANNING, rigor, "planning"))
+
+    def set_precision(self, precision):
+        """'double' (default) or 'single': the working precision of the
+        maps, transforms and products (maps still go in and out as
+        float64); switching keeps the maps, rounded (doc/theory.md §2.8)."""
+        self._call(C.gridform_learner_set_precision, enum(PRECISION, precision, "precision"))
+
+    @property
+    def precision(self):
+        """'double' or 'single'."""
+        p = _i()
+        self._call(C.gridform_learner_get_precision, ctypes.byref(p))
+        return enum_name(PRECISION, p.value)
+
+    def set_truncation(self, epsilon):
+        """Spectral truncation of the coupling products: only Fourier bins
+        with |Sigma~| >= epsilon max |Sigma~| enter M = G Sigma G^T dA
+        (default 1e-16 in double, 1e-8 in single; 0 keeps every bin;
+        doc/theory.md §2.6)."""
+        self._call(C.gridform_learner_set_truncation, float(epsilon))
+
+    @property
+    def truncation(self):
+        """(epsilon, kept): the truncation threshold and the number of
+        real-FFT bins that enter the coupling products."""
+        e, n = _d(), _sz()
+        self._call(C.gridform_learner_get_truncation, ctypes.byref(e), ctypes.byref(n))
+        return e.value, n.value
 
     @property
     def time(self):

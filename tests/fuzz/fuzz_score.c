@@ -112,6 +112,19 @@ static void fuzz_scorer(doubles *d, size_t nx, size_t ny, unsigned small)
     if (rc == GRIDFORM_OK)
         for (int j = 0; j < 4; j++)
             check_finite("gridform_scorer_score", out4[j], nmaps);
+    /* automatic annuli: on by default for a periodic arena; flip them */
+    if (small & 16)
+        check_status("scorer_set_annuli_auto", gridform_scorer_set_annuli_auto(s, !(small & 32)));
+    static int src[MAXMAPS];
+    rc = gridform_scorer_score_annuli(s, maps, nmaps, out4[0], out4[1], out4[2], src);
+    check_status("scorer_score_annuli", rc);
+    if (rc == GRIDFORM_OK)
+        for (int j = 0; j < 3; j++)
+            check_finite("gridform_scorer_score_annuli", out4[j], nmaps);
+    size_t nfb = 0;
+    check_status("scorer_get_fallback_count", gridform_scorer_get_fallback_count(s, &nfb));
+    if (nfb > nmaps)
+        abort();
     rc = gridform_scorer_autocorr(s, maps, sac);
     check_status("scorer_autocorr", rc);
     double k = 0;
