@@ -156,7 +156,7 @@ static void set_blas_threads(int n)
 typedef struct {
     size_t n, ng;
     double box, sigma, surround, dt, amplitude, budget;
-    int coupling, integrator, threads, blas_threads, planning, precision;
+    int coupling, integrator, threads, blas_threads, planning, precision, step_control;
     double truncation;   /* < 0: the learner's default */
     uint64_t seed;
     size_t every, dense, max_steps;
@@ -180,6 +180,7 @@ static void usage(FILE *f)
           "  --planning P      estimate | measure | patient FFTW plans (measure)\n"
           "  --precision P     double | single: the learner's working precision (double)\n"
           "  --truncation E    spectral truncation epsilon (default: the precision's)\n"
+          "  --step-control C  on | off: the learner's automatic step control (on)\n"
           "  --seed S          seed of the initial maps (1)\n"
           "  --dir D           learner: write spectrum.npy, maps0.npy there\n"
           "  --start F         hex: initial maps .npy (else seeded)\n"
@@ -228,6 +229,7 @@ static void parse_options(int argc, char **argv, options *o)
     o->planning = GRIDFORM_PLAN_MEASURE;
     o->precision = GRIDFORM_PRECISION_DOUBLE;
     o->truncation = -1.0;
+    o->step_control = 1;
     o->seed = 1;
     o->every = 5;
     o->dense = 40;
@@ -262,6 +264,11 @@ static void parse_options(int argc, char **argv, options *o)
         else if (!strcmp(a, "--start")) o->start = v;
         else if (!strcmp(a, "--input")) o->input = v;
         else if (!strcmp(a, "--truncation")) o->truncation = parse_double(v, a);
+        else if (!strcmp(a, "--step-control")) {
+            if (!strcmp(v, "on")) o->step_control = 1;
+            else if (!strcmp(v, "off")) o->step_control = 0;
+            else die("--step-control must be on or off, got '%s'", v);
+        }
         else if (!strcmp(a, "--precision")) {
             if (!strcmp(v, "double")) o->precision = GRIDFORM_PRECISION_DOUBLE;
             else if (!strcmp(v, "single")) o->precision = GRIDFORM_PRECISION_SINGLE;
@@ -326,6 +333,7 @@ static void setup_learner(setup *s, const options *o, size_t ng)
     if (o->truncation >= 0)
         check(gridform_learner_set_truncation(s->l, o->truncation), "gridform_learner_set_truncation");
     check(gridform_learner_get_truncation(s->l, NULL, &s->kept), "gridform_learner_get_truncation");
+    check(gridform_learner_set_step_control(s->l, o->step_control), "gridform_learner_set_step_control");
     check(gridform_learner_set_threads(s->l, o->threads), "gridform_learner_set_threads");
     check(gridform_learner_set_planning(s->l, o->planning), "gridform_learner_set_planning");
     check(gridform_learner_set_nonlinearity(s->l, GRIDFORM_NL_RELU, 0.0), "set_nonlinearity");

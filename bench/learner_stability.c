@@ -83,6 +83,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    setvbuf(stdout, NULL, _IOLBF, 0);   /* failures show as they happen */
     rng_state = seed ? seed : 1;
     size_t nrun = 0, nfail = 0, nrej = 0, nrejruns = 0;
     clock_t t0 = clock();

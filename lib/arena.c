@@ -33,7 +33,12 @@ int gridform_arena_create(gridform_arena **out, double lx, double ly, size_t nx,
      * tests/fuzz/fuzz_config: ly = 1e-300 gave infinite wavevectors). */
     double kx = 2.0 * GF_PI * (double)nx / lx, ky = 2.0 * GF_PI * (double)ny / ly;
     double dA = (lx / (double)nx) * (ly / (double)ny);
-    if (!isfinite(kx * kx + ky * ky) || !isfinite(lx * ly) || !(dA >= DBL_MIN))
+    /* ... and the smallest nonzero wavenumbers squared, 4 pi^2 / L^2, must
+     * not underflow (an arena of 8e242 m made the attractor's displacement
+     * NaN: its tracked wavevectors squared vanished) */
+    double k1x = 2.0 * GF_PI / lx, k1y = 2.0 * GF_PI / ly;
+    if (!isfinite(kx * kx + ky * ky) || !isfinite(lx * ly) || !(dA >= DBL_MIN) || !(k1x * k1x >= DBL_MIN)
+        || !(k1y * k1y >= DBL_MIN))
         return GF_FAIL(NULL, GRIDFORM_ERANGE,
                        "a box of %g x %g metres on %zu x %zu points is outside the representable range "
                        "(its wavenumbers, area or area element overflow or underflow)", lx, ly, nx, ny);

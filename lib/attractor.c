@@ -843,6 +843,10 @@ int gridform_attractor_get_displacement(gridform_attractor *a, double *dx, doubl
     double det = A00 * A11 - A01 * A01;
     double ux = (A11 * r0 - A01 * r1) / det;
     double uy = (A00 * r1 - A01 * r0) / det;
+    if (!(det > 0) || !isfinite(ux) || !isfinite(uy))
+        return GF_FAIL(eb, GRIDFORM_EUNDEFINED,
+                       "the tracked modes do not determine the displacement (their wavevectors are "
+                       "numerically parallel or vanish)");
     if (dx) *dx = ux;
     if (dy) *dy = uy;
     return GRIDFORM_OK;

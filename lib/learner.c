@@ -50,6 +50,7 @@ static void set_default_step(gridform_learner *l)
     if (l->dt_max < l->dt_start)
         l->dt_max = l->dt_start;
     l->streak = 0;
+    l->dt_bad = INFINITY;
 }
 
 /* The float transforms of GRIDFORM_PRECISION_SINGLE, on the float
@@ -455,6 +456,7 @@ int gridform_learner_set_step(gridform_learner *l, double dt)
     l->dt = l->dt_start = l->dt_max = dt;
     l->dt_user = 1;
     l->streak = 0;
+    l->dt_bad = INFINITY;
     gridform__learner_update_factors(l);
     gridform__learner_reset_runaway(l);
     return GRIDFORM_OK;
@@ -550,6 +552,7 @@ static void reset_history(gridform_learner *l)
     l->last_change = INFINITY;
     l->rejected = 0;
     l->streak = 0;
+    l->dt_bad = INFINITY;
     /* A rejected run left a smaller step: new maps start from the set one. */
     if (l->dt != l->dt_start) {
         l->dt = l->dt_start;

@@ -100,6 +100,7 @@ struct gridform_learner {
     double dt_start;     /* the step set (default or user's): every run of new maps starts with it */
     double dt_max;       /* control never exceeds it: the user's step, or the default's ceiling */
     size_t streak;       /* accepted steps since the last rejection or growth */
+    double dt_bad;       /* the smallest step rejected since the maps or the step were set */
     size_t rejected;     /* steps rejected since the maps were set */
     double rhomax;       /* the largest one-step norm growth of the last accepted step */
     /* The failure of the step in progress, formatted only if it is final. */

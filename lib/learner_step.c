@@ -1074,7 +1074,10 @@ void gridform__learner_update_factors(gridform_learner *l)
  * retried with half the step, at most GF_MAX_HALVINGS times; only then is
  * the failure reported.  After GF_GROW_AFTER accepted steps in a row whose
  * growth stayed below GF_RHO_GROW, the step grows by sqrt(2), never past
- * the step set (the default or the user's).  Every decision depends on
+ * the ceiling (the user's step, or the default's for orthogonal maps) nor
+ * past 1/sqrt(2) of the smallest step rejected since the maps or the step
+ * were set: a step beyond a stability limit may pass for many steps before
+ * its oscillation shows, and growing back to it would cycle for ever.  Every decision depends on
  * the maps alone (growth factors are maxima, which do not depend on the
  * order in which workers report them), so runs are bit-identical run to
  * run and across thread counts. */
@@ -1102,9 +1105,11 @@ static void commit(gridform_learner *l, void *out, double rhomax)
     l->last_change = maxchg / (l->dt * (l->smax > 0.0 ? l->smax : 1.0));
     l->rhomax = rhomax;
     if (l->control && l->dt < l->dt_max) {
-        if (rhomax <= GF_RHO_GROW && ++l->streak >= GF_GROW_AFTER) {
+        /* Never back to a step that was rejected: at most dt_bad / sqrt 2. */
+        double cap = l->dt_bad / GF_GROW_FACTOR < l->dt_max ? l->dt_bad / GF_GROW_FACTOR : l->dt_max;
+        if (rhomax <= GF_RHO_GROW && ++l->streak >= GF_GROW_AFTER && cap > l->dt) {
             double dt = l->dt * GF_GROW_FACTOR;
-            l->dt = dt < l->dt_max ? dt : l->dt_max;
+            l->dt = dt < cap ? dt : cap;
             l->streak = 0;
             gridform__learner_update_factors(l);
         } else if (rhomax > GF_RHO_GROW) {
@@ -1153,6 +1158,8 @@ int gridform__learner_step(gridform_learner *l, int want_change)
         }
         l->rejected++;
         l->streak = 0;
+        if (l->dt < l->dt_bad)
+            l->dt_bad = l->dt;
         l->dt *= 0.5;
         gridform__learner_update_factors(l);
     }

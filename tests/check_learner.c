@@ -941,6 +941,84 @@ START_TEST(test_exact_kernel)
 }
 END_TEST
 
+
+/* Step control (doc/theory.md §2.5): a user step 3 times the linear
+ * part's Euler limit is rejected and halved until stable, the run converges, the rejections
+ * and the step in use are reported, and the maps are bit-identical for 1
+ * and 3 threads.  With the control off the same step diverges with a
+ * message naming the public function.  The residual is readable after a
+ * step and below tol on convergence. */
+START_TEST(test_step_control)
+{
+    setup s;
+    make_dog(&s, 2.2, 2.2, 32, 32);
+    size_t ng = 6, n = 32 * 32, rej[2];
+    double *g[2], lim, dt, res;
+    for (int pass = 0; pass < 2; pass++) {
+        gridform_learner *l = NULL;
+        g[pass] = malloc(ng * n * sizeof *g[pass]);
+        ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+        /* lim: the linear part's limit 2 / (max - min Sigma~) */
+        ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EULER), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_get_euler_limit(l, &lim), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_LINEAR, 0.0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_threads(l, pass == 0 ? 1 : 3), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_step(l, 3.0 * lim), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_seed(l, 5, 1.0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_get_residual(l, &res), GRIDFORM_EUNDEFINED);
+        ck_assert_int_eq(gridform_learner_run(l, 4000, 1e-8, NULL, NULL), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_get_residual(l, &res), GRIDFORM_OK);
+        ck_assert_double_lt(res, 1e-8);
+        ck_assert_int_eq(gridform_learner_get_rejected(l, &rej[pass]), GRIDFORM_OK);
+        ck_assert_uint_gt(rej[pass], 0);
+        ck_assert_int_eq(gridform_learner_get_step(l, &dt), GRIDFORM_OK);
+        ck_assert_double_le(dt, 3.0 * lim);
+        ck_assert_int_eq(gridform_learner_get_maps(l, g[pass]), GRIDFORM_OK);
+        ck_assert_double_lt(orthonormality_error(g[pass], ng, n, (2.2 / 32) * (2.2 / 32)), 1e-6);
+        /* seeding again restarts from the step set */
+        ck_assert_int_eq(gridform_learner_seed(l, 5, 1.0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_get_step(l, &dt), GRIDFORM_OK);
+        ck_assert_double_eq(dt, 3.0 * lim);
+        if (pass == 1) {
+            ck_assert_int_eq(gridform_learner_set_step_control(l, 0), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_run(l, 4000, 1e-8, NULL, NULL), GRIDFORM_EDIVERGED);
+            ck_assert_ptr_nonnull(strstr(gridform_learner_last_error(l), "gridform_learner_run: step "));
+        }
+        gridform_learner_destroy(l);
+    }
+    ck_assert_uint_eq(rej[0], rej[1]);
+    ck_assert(memcmp(g[0], g[1], ng * n * sizeof *g[0]) == 0);
+    printf("step control: dt = 3 x the linear Euler limit, %zu steps rejected, converged, 1 and 3 threads identical\n", rej[0]);
+    free(g[0]);
+    free(g[1]);
+    free_setup(&s);
+}
+END_TEST
+
+/* F4 of issue 11: SYMMETRIC + EXPONENTIAL with rectified maps settles with
+ * a norm that creeps up by the same small factor every step; that is no
+ * divergence, even at a fixed step (control off) over 2000 steps. */
+START_TEST(test_no_false_runaway)
+{
+    setup s;
+    make_dog(&s, 2.2, 2.2, 32, 32);
+    for (size_t ng = 1; ng <= 8; ng += 7) {
+        gridform_learner *l = NULL;
+        ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SYMMETRIC), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EXPONENTIAL), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_step_control(l, 0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_seed(l, 2, 1.0), GRIDFORM_OK);
+        int rc = gridform_learner_run(l, 2000, 1e-12, NULL, NULL);
+        ck_assert_msg(rc == GRIDFORM_OK || rc == GRIDFORM_CONTINUE, "%zu maps: %s", ng,
+                      gridform_learner_last_error(l));
+        gridform_learner_destroy(l);
+    }
+    free_setup(&s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("learner");
@@ -958,6 +1036,8 @@ int main(void)
     tcase_add_test(tc, test_products_by_columns);
     tcase_add_test(tc, test_sanger_ordered);
     tcase_add_test(tc, test_exact_kernel);
+    tcase_add_test(tc, test_step_control);
+    tcase_add_test(tc, test_no_false_runaway);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_allocation_failure);
     suite_add_tcase(s, tc);

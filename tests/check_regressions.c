@@ -535,6 +535,10 @@ START_TEST(test_fuzz_arena_unrepresentable_box)
     ck_assert_ptr_nonnull(strstr(gridform_last_error(), "gridform_arena_create"));
     ck_assert_int_eq(gridform_arena_create(&a, 1e300, 1e10, 24, 18, GRIDFORM_WALLED), GRIDFORM_ERANGE);
     ck_assert_int_eq(gridform_arena_create(&a, 1e-160, 1e-160, 24, 18, GRIDFORM_WALLED), GRIDFORM_ERANGE);
+    /* the smallest wavenumber squared underflows: the attractor's
+     * displacement came out NaN with GRIDFORM_OK on 0.76 x 8.4e242 m */
+    ck_assert_int_eq(gridform_arena_create(&a, 0.762248, 8.38961e242, 34, 42, GRIDFORM_PERIODIC), GRIDFORM_ERANGE);
+    ck_assert_int_eq(gridform_arena_create(&a, 1e160, 1.0, 34, 42, GRIDFORM_PERIODIC), GRIDFORM_ERANGE);
     ck_assert_int_eq(gridform_arena_create(&a, 1e-150, 2e-150, 24, 18, GRIDFORM_PERIODIC), GRIDFORM_OK);
     size_t nf;
     ck_assert_int_eq(gridform_arena_get_nfreq(a, &nf), GRIDFORM_OK);
@@ -557,7 +561,11 @@ START_TEST(test_fuzz_kernel_softmax_huge_box)
     gridform_arena *a;
     gridform_placecode *pc;
     gridform_kernel *k = (gridform_kernel *)&k;
-    ck_assert_int_eq(gridform_arena_create(&a, 3.07548, 5.13187e252, 8, 21, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    /* The arena itself now refuses 5e252 m (its smallest wavenumber
+     * squared underflows); the kernel's own check is exercised at 1e154 m,
+     * just inside the arena's range. */
+    ck_assert_int_eq(gridform_arena_create(&a, 3.07548, 5.13187e252, 8, 21, GRIDFORM_PERIODIC), GRIDFORM_ERANGE);
+    ck_assert_int_eq(gridform_arena_create(&a, 3.07548, 1e154, 8, 21, GRIDFORM_PERIODIC), GRIDFORM_OK);
     ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_SOFTMAX_DOG, 0.0179109, 1.1307, 33,
                                                GRIDFORM_CENTERS_RANDOM, 1), GRIDFORM_OK);
     int rc = gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER);

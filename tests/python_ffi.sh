@@ -37,7 +37,10 @@ export PYTHONPATH
 GRIDFORM_PY_TRACE=1 "$py" "$srcdir/tests/python_package.py" "$builddir/tests/python_ref" || exit 1
 # README's Python example runs as printed (its numbers are not compared:
 # they follow the learner's defaults)
-readme_py=$(sed -n '/^```python$/,/^```$/p' "$srcdir/README.md" | sed '1d;$d')
+# (the one ```python block that imports gridform; README has others)
+readme_py=$(awk '/^```python$/ { inb = 1; b = ""; next }
+                 inb && /^```$/ { inb = 0; if (b ~ /import gridform/) { printf "%s", b; exit } next }
+                 inb { b = b $0 "\n" }' "$srcdir/README.md")
 [ -n "$readme_py" ] || { echo "FAIL: no Python example in README.md"; exit 1; }
 out=$(printf '%s\n' "$readme_py" | "$py" -) || { echo "FAIL: README.md's Python example"; exit 1; }
 printf '%s\n' "$out" | sed 's/^/README: /'

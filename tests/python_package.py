@@ -343,6 +343,26 @@ class TestLearner(unittest.TestCase):
             self.assertEqual(l.time[1], int(r[2]))
             close(l.time[0], float(r[1]), rtol=1e-12)
             self.assertTrue(calls)
+            r = ref("learner_residual")
+            close(l.residual, float(r[0]), rtol=1e-12)
+            self.assertEqual(l.rejected, int(r[1]))
+            if converged:
+                self.assertLess(l.residual, 1e-3)
+            with gf.Learner(f.k, 1) as le:
+                le.set_integrator("euler")
+                le.set_nonlinearity("linear")
+                le.set_step_control(True)
+                le.set_step(2.5 * le.euler_limit)
+                le.seed(4, 1.0)
+                r = ref("learner_control")
+                if int(r[0]) == gf.OK:
+                    le.iterate(30)
+                else:
+                    with self.assertRaises(gf.GridformError):
+                        le.iterate(30)
+                self.assertEqual(le.rejected, int(r[1]))
+                close(le.residual, float(r[2]), rtol=1e-12)
+                le.set_step_control(False)
             stack = np.stack([f.map0 * (j + 1) + j for j in range(3)])
             l.set_coupling("independent")
             l.maps = stack

@@ -217,6 +217,25 @@ int main(int argc, char **argv)
     int rc = gridform_learner_run(l, 20, 1e-3, NULL, NULL);
     CK(gridform_learner_get_time(l, &v[0], &sz[0]));
     printf("learner_run %d %.17g %zu\n", rc, v[0], sz[0]);
+    CK(gridform_learner_get_residual(l, &v[0]));
+    CK(gridform_learner_get_rejected(l, &sz[0]));
+    printf("learner_residual %.17g %zu\n", v[0], sz[0]);
+    /* fixed steps twice the Euler limit of an Euler learner: rejected and
+     * halved with the control on */
+    gridform_learner *le = NULL;
+    CK(gridform_learner_create(&le, k, 1));
+    CK(gridform_learner_set_integrator(le, GRIDFORM_INTEGRATOR_EULER));
+    CK(gridform_learner_set_nonlinearity(le, GRIDFORM_NL_LINEAR, 0.0));
+    CK(gridform_learner_set_step_control(le, 1));
+    CK(gridform_learner_get_euler_limit(le, &v[0]));
+    CK(gridform_learner_set_step(le, 2.5 * v[0]));
+    CK(gridform_learner_seed(le, 4, 1.0));
+    rc = gridform_learner_iterate(le, 30);
+    CK(gridform_learner_get_rejected(le, &sz[0]));
+    CK(gridform_learner_get_residual(le, &v[1]));
+    printf("learner_control %d %zu %.17g\n", rc, sz[0], v[1]);
+    CK(gridform_learner_set_step_control(le, 0));
+    gridform_learner_destroy(le);
     for (size_t j = 0; j < 3; j++)
         for (size_t i = 0; i < N * N; i++)
             stack[j * N * N + i] = map0[i] * (double)(j + 1) + (double)j;

@@ -26,6 +26,9 @@ proto("gridform_learner_get_time", _i, _vp, _dp, _szp)
 proto("gridform_learner_iterate", _i, _vp, _sz)
 proto("gridform_learner_run", _i, _vp, _sz, _d, PROGRESS_FN, _vp)
 proto("gridform_learner_objective", _i, _vp, _dp, _dp)
+proto("gridform_learner_set_step_control", _i, _vp, _i)
+proto("gridform_learner_get_rejected", _i, _vp, _szp)
+proto("gridform_learner_get_residual", _i, _vp, _dp)
 proto("gridform_learner_set_precision", _i, _vp, _i)
 proto("gridform_learner_get_precision", _i, _vp, _ip)
 proto("gridform_learner_set_truncation", _i, _vp, _d)
@@ -106,6 +109,29 @@ class Learner(Handle):
         self._call(C.gridform_learner_get_euler_limit, ctypes.byref(d))
         return d.value
 
+    def set_step_control(self, on=True):
+        """Automatic step control (True, the default): a step that would
+        diverge is rejected, the maps kept and the step halved (then grown
+        back); False: every step uses the step set, as in the published
+        fixed-step scheme (doc/theory.md §2.5)."""
+        self._call(C.gridform_learner_set_step_control, 1 if on else 0)
+
+    @property
+    def rejected(self):
+        """Steps rejected by the step control since the maps were set."""
+        n = _sz()
+        self._call(C.gridform_learner_get_rejected, ctypes.byref(n))
+        return n.value
+
+    @property
+    def residual(self):
+        """The residual of the last step, max_j |g_j(t+dt) - g_j(t)| /
+        (dt max Sigma~): the relative rate of change of the unit-norm maps
+        that run() compares with tol (doc/theory.md §2.7)."""
+        r = _d()
+        self._call(C.gridform_learner_get_residual, ctypes.byref(r))
+        return r.value
+
     def set_threads(self, n):
         """Worker threads for the steps (results do not depend on it)."""
         self._call(C.gridform_learner_set_threads, int(n))
@@ -172,8 +198,10 @@ class Learner(Handle):
         self._call(C.gridform_learner_iterate, int(nsteps))
 
     def run(self, max_steps, tol=1e-6, progress=None):
-        """Step until converged or max_steps.  Returns True when converged
-        (GRIDFORM_OK), False when max_steps ran out (GRIDFORM_CONTINUE).
+        """Step until the residual falls below tol or max_steps ran out.
+        Returns True when converged (GRIDFORM_OK), False when max_steps ran
+        out (GRIDFORM_CONTINUE).  tol about 1e-3 gives the patterns, 1e-6 or
+        below a converged fixed point (see the C page).
         progress(done, total, value) is called as the C page describes; a
         true return cancels (GridformError ECANCELED)."""
         cb, box = progress_callback(progress)

@@ -566,12 +566,25 @@ static void stage_learner(rd *r, world *w, unsigned gflags)
     double amp = param(r, 1e-6, 10.0);
     st("learner_seed", gridform_learner_seed(l, seed, amp), ALLOW(E_ALL));
     size_t n = w->nx * w->ny;
-    if (u8(r) & 1) {
+    /* bit 0: set maps; bit 1: single precision; bit 2: spectral truncation
+     * epsilon 10^-(b >> 3) (bits 3-7 all set: 0, keep every bin) */
+    unsigned mb = u8(r);
+    if (mb & 1) {
         prng g = prng_from(r);
         for (size_t i = 0; i < nmaps * n; i++)
             maps2[i] = noise(&g, -1, 1);
         st("learner_set_maps", gridform_learner_set_maps(l, maps2), ALLOW(E_ALL));
     }
+    if (mb & 2)
+        st("learner_set_precision", gridform_learner_set_precision(l, GRIDFORM_PRECISION_SINGLE), ALLOW(E_ALL));
+    if (mb & 4)
+        st("learner_set_truncation",
+           gridform_learner_set_truncation(l, (mb >> 3) == 31 ? 0.0 : pow(10.0, -(double)(mb >> 3))), ALLOW(E_ALL));
+    int lprec;
+    double eps;
+    size_t kept;
+    st("learner_get_precision", gridform_learner_get_precision(l, &lprec), ALLOW(E_ALL));
+    st("learner_get_truncation", gridform_learner_get_truncation(l, &eps, &kept), ALLOW(E_ALL));
     st("learner_iterate", gridform_learner_iterate(l, u8(r) % 6), ALLOW(E_ALL, GRIDFORM_EDIVERGED));
     cancel_after = (int)(u8(r) % 3);
     progress_calls = 0;

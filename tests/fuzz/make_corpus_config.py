@@ -117,7 +117,8 @@ def kernel(kind="fourier", centered=False, set_centered=None, radial=(0, 0.12, 2
 
 
 def learner(nmaps=4, nl=RELU, coupling=1, integrator=2, strength=1.0, step=None, planning=0, seed=7,
-            amplitude=0.01, set_maps=False, steps=3, cancel=0, max_steps=4, tol=1e-6, progress=True):
+            amplitude=0.01, set_maps=False, steps=3, cancel=0, max_steps=4, tol=1e-6, progress=True,
+            single=False, truncation=None):
     c = Chunk().u8(nmaps - 1)
     o = (nl - 1) | ((coupling - 1) << 2) | ((integrator - 1) << 4)
     if step is not None:
@@ -129,7 +130,10 @@ def learner(nmaps=4, nl=RELU, coupling=1, integrator=2, strength=1.0, step=None,
     if step is not None:
         c.param(0.01, 3.0, step)
     c.u8(seed).param(1e-6, 10.0, amplitude)
-    c.u8(1 if set_maps else 0)
+    mb = (1 if set_maps else 0) | (2 if single else 0)
+    if truncation is not None:
+        mb |= 4 | ((31 if truncation == 0 else truncation) << 3)
+    c.u8(mb)
     if set_maps:
         c.u8(seed)
     c.u8(steps).u8(cancel).u8(max_steps - 1).logu(1e-8, 1.0, tol)
@@ -271,6 +275,8 @@ put("learner_tanh_linear_threads", flags=16, l=learner(nl=TANH, nmaps=3, steps=5
 put("learner_set_maps_cancel", l=learner(set_maps=True, cancel=1, nl=LINEAR))
 put("learner_measure_small", a=arena(12, 10, 1.2, 1.0), l=learner(planning=1))
 put("learner_big_step_diverges", l=learner(integrator=1, step=2.9, steps=5))
+put("learner_single_truncated", l=learner(single=True, truncation=6, coupling=3))
+put("learner_single_no_truncation_sanger", l=learner(single=True, truncation=0, coupling=2, integrator=1))
 # Attractor options.
 put("attractor_velocity", at=attractor(velocity=(0.02, 0.1, 0.5, -0.3), steps=30, more=9))
 put("attractor_rates_set_single", at=attractor(rates=True, single=True, tau=0.02, dt=0.002))
@@ -318,3 +324,10 @@ with open(os.path.join(out, "regress_kernel_softmax_huge_box"), "wb") as fh:
     fh.write(base64.b64decode(
         "AAAAMAgWFgCwobAgIChmZnR3X3JkZnRfcmFuazBfcmVnaXN0ZXIgNSAjeDMxYmZmICN4MzFiZmYgI3gwICN4ZWNmODhiNGYg"
         "I3hkBQD/v4y/AP+//wIAqqoA+pAoAK6zCwgAF5aJjGYA/78EGAAAZgYAV2gumauBLpn+mi6ZAAZuxwEGAAEU"))
+# An arena of 0.76 x 8.4e242 m: the attractor's displacement came out NaN
+# with GRIDFORM_OK (its tracked wavevectors squared underflow); such
+# arenas are now GRIDFORM_ERANGE.
+with open(os.path.join(out, "regress_attractor_displacement_huge_box"), "wb") as fh:
+    fh.write(base64.b64decode(
+        "AAAAICAoZmZ0d19yZGZ0X3JhbmswX5hyZWdpc3RlciA1ICN4MzFiZmYgI3gzMWJmZiAjeDAgI3g1ZmYyZmNmYzI3ICN4ZQgWFgCw"
+        "obChABMgIChmZnR3X2RmdF92cmFua19nZXEyX3JlZ2lzdGVyIDAgI3gzMGJmZiAjeDMwYmZmICN4MCAjeAA5M2ZmLmI5NQ=="))
