@@ -100,6 +100,36 @@ static double peak_rss_bytes(void)
     return 1024.0 * (double)ru.ru_maxrss;
 }
 
+/* Reset the process's resident high-water mark (Linux >= 4.0): 1 on success. */
+static int reset_peak_rss(void)
+{
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (f == NULL)
+        return 0;
+    int ok = fputs("5", f) >= 0;
+    ok = (fclose(f) == 0) && ok;
+    return ok;
+}
+
+/* VmHWM of /proc/self/status in bytes (NaN if absent). */
+static double vm_hwm_bytes(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    double v = NAN;
+    if (f == NULL)
+        return NAN;
+    while (fgets(line, sizeof line, f) != NULL) {
+        long kb;
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) {
+            v = 1024.0 * (double)kb;
+            break;
+        }
+    }
+    fclose(f);
+    return v;
+}
+
 static double current_rss_bytes(void)
 {
     FILE *f = fopen("/proc/self/statm", "r");
@@ -279,7 +309,9 @@ typedef struct {
     double dA, dt, euler_limit;
 } setup;
 
-static void setup_make(setup *s, const options *o, size_t ng)
+/* The arena, place code and kernel (setup_kernel), then the learner
+ * (setup_learner); setup_make does both. */
+static void setup_kernel(setup *s, const options *o)
 {
     memset(s, 0, sizeof *s);
     set_blas_threads(o->blas_threads > 0 ? o->blas_threads : o->threads);
@@ -292,6 +324,10 @@ static void setup_make(setup *s, const options *o, size_t ng)
     check(gridform_arena_get_nfreq(s->arena, &s->nfreq), "gridform_arena_get_nfreq");
     check(gridform_arena_get_spacing(s->arena, NULL, NULL, &s->dA), "gridform_arena_get_spacing");
     s->npoints = o->n * o->n;
+}
+
+static void setup_learner(setup *s, const options *o, size_t ng)
+{
     check(gridform_learner_create(&s->l, s->kernel, ng), "gridform_learner_create");
     check(gridform_learner_set_precision(s->l, o->precision), "gridform_learner_set_precision");
     if (o->truncation >= 0)
@@ -308,6 +344,12 @@ static void setup_make(setup *s, const options *o, size_t ng)
     check(gridform_learner_get_step(s->l, &s->dt), "get_step");
     check(gridform_learner_get_euler_limit(s->l, &s->euler_limit), "get_euler_limit");
     check(gridform_learner_seed(s->l, o->seed, o->amplitude), "gridform_learner_seed");
+}
+
+static void setup_make(setup *s, const options *o, size_t ng)
+{
+    setup_kernel(s, o);
+    setup_learner(s, o, ng);
 }
 
 static void setup_free(setup *s)
@@ -357,7 +399,7 @@ static unsigned plan_flags(int planning)
  * Single-map plans made as the learner makes them; layout as the learner's:
  * three buffers of ng x 2 nfreq doubles, maps at stride n in the real view.
  * fft_batched times one batched r2c + c2r of all maps, for comparison. */
-static floor_times measure_floor(const options *o, size_t reps)
+static floor_times measure_floor(const options *o, size_t reps, size_t kept)
 {
     const size_t n = o->n, ng = o->ng, np = n * n, nf = n * (n / 2 + 1), cs = 2 * nf;
     const int sanger = o->coupling == GRIDFORM_COUPLING_SANGER;
@@ -396,7 +438,7 @@ static floor_times measure_floor(const options *o, size_t reps)
         tfft += now() - t0;
         if (sanger) {
             t0 = now();
-            cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, (int)cs, 1.0, B, (int)cs,
+            cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, (int)(2 * kept), 1.0, B, (int)cs,
                         0.0, M, (int)ng);
             double t1 = now();
             for (size_t i = 0; i < ng * ng; i++)  /* keep the product finite, untimed */
@@ -427,6 +469,88 @@ static floor_times measure_floor(const options *o, size_t reps)
     fftw_destroy_plan(bwd);
     fftw_destroy_plan(bfwd);
     fftw_destroy_plan(bbwd);
+    fftw_free(tf);
+    fftw_free(tb);
+    fftw_free(tz);
+    fftw_free(G);
+    fftw_free(A);
+    fftw_free(B);
+    fftw_free(M);
+    return ft;
+}
+
+/* The same in single precision (fftwf, ssyrk, strmm): the floor of a
+ * GRIDFORM_PRECISION_SINGLE step. */
+static floor_times measure_floor_single(const options *o, size_t reps, size_t kept)
+{
+    const size_t n = o->n, ng = o->ng, np = n * n, nf = n * (n / 2 + 1), cs = 2 * nf;
+    const int sanger = o->coupling == GRIDFORM_COUPLING_SANGER;
+    float *G = xmalloc(ng * cs * sizeof(float));
+    float *A = xmalloc(ng * cs * sizeof(float));
+    float *B = xmalloc(ng * cs * sizeof(float));
+    float *M = xmalloc(ng * ng * sizeof(float));
+    int dims[2] = {(int)n, (int)n};
+    unsigned flags = plan_flags(o->planning);
+
+#ifdef HAVE_FFTW3F_THREADS
+    fftwf_init_threads();
+    fftwf_plan_with_nthreads(1);
+#endif
+    fftwf_plan fwd = fftwf_plan_many_dft_r2c(2, dims, 1, A, NULL, 1, (int)np, (fftwf_complex *)B,
+                                           NULL, 1, (int)nf, flags);
+    fftwf_plan bwd = fftwf_plan_many_dft_c2r(2, dims, 1, (fftwf_complex *)A, NULL, 1, (int)nf, B,
+                                           NULL, 1, (int)np, flags);
+    fftwf_plan bfwd = fftwf_plan_many_dft_r2c(2, dims, (int)ng, A, NULL, 1, (int)np,
+                                            (fftwf_complex *)B, NULL, 1, (int)nf, flags);
+    fftwf_plan bbwd = fftwf_plan_many_dft_c2r(2, dims, (int)ng, (fftwf_complex *)A, NULL, 1, (int)nf,
+                                            B, NULL, 1, (int)np, flags);
+    if (fwd == NULL || bwd == NULL || bfwd == NULL || bbwd == NULL)
+        die("FFTW could not plan the floor's transforms");
+    for (size_t i = 0; i < ng * cs; i++)
+        G[i] = B[i] = (float)((i * 2654435761u) % 1000) / 1000.0f - 0.5f;
+    for (size_t i = 0; i < ng * ng; i++)
+        M[i] = 1e-6f;
+
+    double *tf = xmalloc(reps * sizeof(double)), *tb = xmalloc(reps * sizeof(double));
+    double *tz = xmalloc(reps * sizeof(double));
+    for (size_t r = 0; r < reps + 1; r++) {
+        double tfft = 0, tblas = 0, t0 = now();
+        for (size_t j = 0; j < ng; j++)
+            fftwf_execute_dft_r2c(fwd, G + j * np, (fftwf_complex *)(sanger ? A + j * cs : B));
+        tfft += now() - t0;
+        if (sanger) {
+            t0 = now();
+            cblas_ssyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, (int)(2 * kept), 1.0, B, (int)cs,
+                        0.0, M, (int)ng);
+            double t1 = now();
+            for (size_t i = 0; i < ng * ng; i++)  /* keep the product finite, untimed */
+                M[i] = 1e-6f;
+            double t2 = now();
+            cblas_strmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng,
+                        (int)cs, 1.0, M, (int)ng, B, (int)cs);
+            tblas += (now() - t2) + (t1 - t0);
+        }
+        t0 = now();
+        for (size_t j = 0; j < ng; j++)
+            fftwf_execute_dft_c2r(bwd, (fftwf_complex *)(sanger ? B + j * cs : B), A + j * np);
+        tfft += now() - t0;
+        t0 = now();
+        fftwf_execute_dft_r2c(bfwd, G, (fftwf_complex *)A);
+        fftwf_execute_dft_c2r(bbwd, (fftwf_complex *)A, B);
+        double tbatch = now() - t0;
+        if (r > 0) { /* the first repetition warms caches and thread pools */
+            tf[r - 1] = tfft;
+            tb[r - 1] = tblas;
+            tz[r - 1] = tbatch;
+        }
+    }
+    floor_times ft = {median(tf, reps), median(tb, reps), 0, 0, median(tz, reps)};
+    ft.fft_min = tf[0];   /* median() sorted them */
+    ft.blas_min = tb[0];
+    fftwf_destroy_plan(fwd);
+    fftwf_destroy_plan(bwd);
+    fftwf_destroy_plan(bfwd);
+    fftwf_destroy_plan(bbwd);
     fftw_free(tf);
     fftw_free(tb);
     fftw_free(tz);
@@ -496,7 +620,8 @@ static int cmd_learner(const options *o)
             printf("loaded %s\n", arg);
         } else if (!strcmp(cmd, "floor")) {
             size_t reps = parse_size(arg, "floor repetitions");
-            floor_times ft = measure_floor(o, reps ? reps : 1);
+            floor_times ft = o->precision == GRIDFORM_PRECISION_SINGLE ? measure_floor_single(o, reps ? reps : 1, s.kept)
+                                                                         : measure_floor(o, reps ? reps : 1, s.kept);
             printf("floor fft=%.9g blas=%.9g fft_min=%.9g blas_min=%.9g fft_batched=%.9g\n",
                    ft.fft, ft.blas, ft.fft_min, ft.blas_min, ft.fft_batched);
         } else {
@@ -605,12 +730,18 @@ static int cmd_score(const options *o)
 static int cmd_mem(const options *o)
 {
     /* Everything the learner does not need (arena, kernel) is made first and
-     * measured as the baseline, with the libraries already mapped. */
-    double base = current_rss_bytes();
+     * measured as the baseline, with the libraries already mapped.  The
+     * kernel's own transient (its place-code matrix at 256^2 is larger than
+     * the learner) must not count as the learner's peak: on Linux the
+     * high-water mark is reset after it (clear_refs 5, Linux >= 4.0) and
+     * read back as VmHWM; elsewhere the peak is the process's. */
     setup s;
-    setup_make(&s, o, o->ng);
+    setup_kernel(&s, o);
+    int hwm = reset_peak_rss();
+    double base = current_rss_bytes();
+    setup_learner(&s, o, o->ng);
     check(gridform_learner_iterate(s.l, 3), "gridform_learner_iterate");
-    double peak = peak_rss_bytes();
+    double peak = hwm ? vm_hwm_bytes() : peak_rss_bytes();
     /* The data an Euler step needs.  INDEPENDENT: the maps G and the new
      * maps G' (each map's spectrum can live in a one-map scratch); SANGER:
      * G, the batch of half spectra (M needs every map's spectrum before any

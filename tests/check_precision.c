@@ -103,8 +103,8 @@ static const char *nname(int nl)
  * of the first steps; 1e-6 with EXPONENTIAL).  The exception is TANH, the
  * odd control: it keeps g -> -g and has no hexagon preference, so every
  * pattern on the top shell is (nearly) neutral and round-off drifts along
- * the shell without decay; there the maps agree to 5e-3 (measured 1.0e-3
- * with EULER, 6e-4 with the symmetric rule). */
+ * the shell without decay; there the maps agree to 5e-3 (measured up to
+ * 2.6e-3, with EULER and the symmetric rule). */
 START_TEST(test_single_vs_double)
 {
     fixture f;
@@ -341,7 +341,7 @@ int main(void)
     setvbuf(stdout, NULL, _IOLBF, 0);   /* the numbers reach the log even if a test fails */
     Suite *s = suite_create("precision");
     TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 120);
+    tcase_set_timeout(tc, 600);   /* a few seconds on an idle machine */
     tcase_add_test(tc, test_single_vs_double);
     tcase_add_test(tc, test_single_deterministic);
     tcase_add_test(tc, test_precision_switch);
