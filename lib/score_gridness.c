@@ -110,6 +110,12 @@ void gridform__score_tables_free(gridform_scorer *s)
 
 static void split(double f, long *i0, double *w)
 {
+    /* A rotated lag of a very anisotropic box (dy/dx ~ 1e130) lands far
+     * outside the SAC, beyond the range of long; any position past 2^30
+     * bins is outside every SAC this scorer can hold, so clamp it there
+     * (found by fuzz_score). */
+    if (!(fabs(f) < 1073741824.0))
+        f = f > 0 ? 1073741824.0 : -1073741824.0;
     double fl = floor(f);
     double a = f - fl;
     *i0 = (long)fl;
