@@ -67,6 +67,9 @@ class CLearner:
 
     def __init__(self, gfbench, threads=1, blas_threads=None, **opts):
         blas_threads = threads if blas_threads is None else blas_threads
+        # The references take fixed steps: compare the published fixed-step
+        # scheme, not the step control's (which may halve or regrow dt).
+        opts.setdefault("step_control", "off")
         args = [gfbench, "learner", "--threads", str(threads), "--blas-threads", str(blas_threads)]
         for k, v in opts.items():
             args += ["--" + k.replace("_", "-"), str(v)]
