@@ -390,176 +390,39 @@ static unsigned plan_flags(int planning)
          : planning == GRIDFORM_PLAN_MEASURE ? FFTW_MEASURE : FFTW_ESTIMATE;
 }
 
-/* The learner's FFTW and BLAS calls for one step, on 1 thread, without the
- * elementwise work (lib/learner_step.c, EULER):
- *   INDEPENDENT  per map: r2c into a one-map scratch spectrum, c2r back;
- *   SANGER       per map: r2c into the ng x 2 nfreq spectra; dsyrk of the
- *                weighted spectra (M); dtrmm (the strict lower triangle of
- *                M on the spectra); per map: c2r.
- * Single-map plans made as the learner makes them; layout as the learner's:
- * three buffers of ng x 2 nfreq doubles, maps at stride n in the real view.
- * fft_batched times one batched r2c + c2r of all maps, for comparison. */
-static floor_times measure_floor(const options *o, size_t reps, size_t kept)
-{
-    const size_t n = o->n, ng = o->ng, np = n * n, nf = n * (n / 2 + 1), cs = 2 * nf;
-    const int sanger = o->coupling == GRIDFORM_COUPLING_SANGER;
-    double *G = xmalloc(ng * cs * sizeof(double));
-    double *A = xmalloc(ng * cs * sizeof(double));
-    double *B = xmalloc(ng * cs * sizeof(double));
-    double *M = xmalloc(ng * ng * sizeof(double));
-    int dims[2] = {(int)n, (int)n};
-    unsigned flags = plan_flags(o->planning);
-
+/* measure_floor (double) and measure_floor_single (fftwf, ssyrk, strmm:
+ * the floor of a GRIDFORM_PRECISION_SINGLE step), from one template. */
+#define GF_FLOOR_FN measure_floor
+#define GF_FLOOR_R double
+#define GF_FLOOR_X(x) fftw_##x
+#define GF_FLOOR_SYRK cblas_dsyrk
+#define GF_FLOOR_TRMM cblas_dtrmm
 #ifdef HAVE_FFTW3_THREADS
-    fftw_init_threads();
-    fftw_plan_with_nthreads(1);
+#define GF_FLOOR_THREADS 1
 #endif
-    fftw_plan fwd = fftw_plan_many_dft_r2c(2, dims, 1, A, NULL, 1, (int)np, (fftw_complex *)B,
-                                           NULL, 1, (int)nf, flags);
-    fftw_plan bwd = fftw_plan_many_dft_c2r(2, dims, 1, (fftw_complex *)A, NULL, 1, (int)nf, B,
-                                           NULL, 1, (int)np, flags);
-    fftw_plan bfwd = fftw_plan_many_dft_r2c(2, dims, (int)ng, A, NULL, 1, (int)np,
-                                            (fftw_complex *)B, NULL, 1, (int)nf, flags);
-    fftw_plan bbwd = fftw_plan_many_dft_c2r(2, dims, (int)ng, (fftw_complex *)A, NULL, 1, (int)nf,
-                                            B, NULL, 1, (int)np, flags);
-    if (fwd == NULL || bwd == NULL || bfwd == NULL || bbwd == NULL)
-        die("FFTW could not plan the floor's transforms");
-    for (size_t i = 0; i < ng * cs; i++)
-        G[i] = B[i] = (double)((i * 2654435761u) % 1000) / 1000.0 - 0.5;
-    for (size_t i = 0; i < ng * ng; i++)
-        M[i] = 1e-6;
+#include "gfbench_floor.h"
+#undef GF_FLOOR_FN
+#undef GF_FLOOR_R
+#undef GF_FLOOR_X
+#undef GF_FLOOR_SYRK
+#undef GF_FLOOR_TRMM
+#undef GF_FLOOR_THREADS
 
-    double *tf = xmalloc(reps * sizeof(double)), *tb = xmalloc(reps * sizeof(double));
-    double *tz = xmalloc(reps * sizeof(double));
-    for (size_t r = 0; r < reps + 1; r++) {
-        double tfft = 0, tblas = 0, t0 = now();
-        for (size_t j = 0; j < ng; j++)
-            fftw_execute_dft_r2c(fwd, G + j * np, (fftw_complex *)(sanger ? A + j * cs : B));
-        tfft += now() - t0;
-        if (sanger) {
-            t0 = now();
-            cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, (int)(2 * kept), 1.0, B, (int)cs,
-                        0.0, M, (int)ng);
-            double t1 = now();
-            for (size_t i = 0; i < ng * ng; i++)  /* keep the product finite, untimed */
-                M[i] = 1e-6;
-            double t2 = now();
-            cblas_dtrmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng,
-                        (int)cs, 1.0, M, (int)ng, B, (int)cs);
-            tblas += (now() - t2) + (t1 - t0);
-        }
-        t0 = now();
-        for (size_t j = 0; j < ng; j++)
-            fftw_execute_dft_c2r(bwd, (fftw_complex *)(sanger ? B + j * cs : B), A + j * np);
-        tfft += now() - t0;
-        t0 = now();
-        fftw_execute_dft_r2c(bfwd, G, (fftw_complex *)A);
-        fftw_execute_dft_c2r(bbwd, (fftw_complex *)A, B);
-        double tbatch = now() - t0;
-        if (r > 0) { /* the first repetition warms caches and thread pools */
-            tf[r - 1] = tfft;
-            tb[r - 1] = tblas;
-            tz[r - 1] = tbatch;
-        }
-    }
-    floor_times ft = {median(tf, reps), median(tb, reps), 0, 0, median(tz, reps)};
-    ft.fft_min = tf[0];   /* median() sorted them */
-    ft.blas_min = tb[0];
-    fftw_destroy_plan(fwd);
-    fftw_destroy_plan(bwd);
-    fftw_destroy_plan(bfwd);
-    fftw_destroy_plan(bbwd);
-    fftw_free(tf);
-    fftw_free(tb);
-    fftw_free(tz);
-    fftw_free(G);
-    fftw_free(A);
-    fftw_free(B);
-    fftw_free(M);
-    return ft;
-}
-
-/* The same in single precision (fftwf, ssyrk, strmm): the floor of a
- * GRIDFORM_PRECISION_SINGLE step. */
-static floor_times measure_floor_single(const options *o, size_t reps, size_t kept)
-{
-    const size_t n = o->n, ng = o->ng, np = n * n, nf = n * (n / 2 + 1), cs = 2 * nf;
-    const int sanger = o->coupling == GRIDFORM_COUPLING_SANGER;
-    float *G = xmalloc(ng * cs * sizeof(float));
-    float *A = xmalloc(ng * cs * sizeof(float));
-    float *B = xmalloc(ng * cs * sizeof(float));
-    float *M = xmalloc(ng * ng * sizeof(float));
-    int dims[2] = {(int)n, (int)n};
-    unsigned flags = plan_flags(o->planning);
-
+#define GF_FLOOR_FN measure_floor_single
+#define GF_FLOOR_R float
+#define GF_FLOOR_X(x) fftwf_##x
+#define GF_FLOOR_SYRK cblas_ssyrk
+#define GF_FLOOR_TRMM cblas_strmm
 #ifdef HAVE_FFTW3F_THREADS
-    fftwf_init_threads();
-    fftwf_plan_with_nthreads(1);
+#define GF_FLOOR_THREADS 1
 #endif
-    fftwf_plan fwd = fftwf_plan_many_dft_r2c(2, dims, 1, A, NULL, 1, (int)np, (fftwf_complex *)B,
-                                           NULL, 1, (int)nf, flags);
-    fftwf_plan bwd = fftwf_plan_many_dft_c2r(2, dims, 1, (fftwf_complex *)A, NULL, 1, (int)nf, B,
-                                           NULL, 1, (int)np, flags);
-    fftwf_plan bfwd = fftwf_plan_many_dft_r2c(2, dims, (int)ng, A, NULL, 1, (int)np,
-                                            (fftwf_complex *)B, NULL, 1, (int)nf, flags);
-    fftwf_plan bbwd = fftwf_plan_many_dft_c2r(2, dims, (int)ng, (fftwf_complex *)A, NULL, 1, (int)nf,
-                                            B, NULL, 1, (int)np, flags);
-    if (fwd == NULL || bwd == NULL || bfwd == NULL || bbwd == NULL)
-        die("FFTW could not plan the floor's transforms");
-    for (size_t i = 0; i < ng * cs; i++)
-        G[i] = B[i] = (float)((i * 2654435761u) % 1000) / 1000.0f - 0.5f;
-    for (size_t i = 0; i < ng * ng; i++)
-        M[i] = 1e-6f;
-
-    double *tf = xmalloc(reps * sizeof(double)), *tb = xmalloc(reps * sizeof(double));
-    double *tz = xmalloc(reps * sizeof(double));
-    for (size_t r = 0; r < reps + 1; r++) {
-        double tfft = 0, tblas = 0, t0 = now();
-        for (size_t j = 0; j < ng; j++)
-            fftwf_execute_dft_r2c(fwd, G + j * np, (fftwf_complex *)(sanger ? A + j * cs : B));
-        tfft += now() - t0;
-        if (sanger) {
-            t0 = now();
-            cblas_ssyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)ng, (int)(2 * kept), 1.0, B, (int)cs,
-                        0.0, M, (int)ng);
-            double t1 = now();
-            for (size_t i = 0; i < ng * ng; i++)  /* keep the product finite, untimed */
-                M[i] = 1e-6f;
-            double t2 = now();
-            cblas_strmm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)ng,
-                        (int)cs, 1.0, M, (int)ng, B, (int)cs);
-            tblas += (now() - t2) + (t1 - t0);
-        }
-        t0 = now();
-        for (size_t j = 0; j < ng; j++)
-            fftwf_execute_dft_c2r(bwd, (fftwf_complex *)(sanger ? B + j * cs : B), A + j * np);
-        tfft += now() - t0;
-        t0 = now();
-        fftwf_execute_dft_r2c(bfwd, G, (fftwf_complex *)A);
-        fftwf_execute_dft_c2r(bbwd, (fftwf_complex *)A, B);
-        double tbatch = now() - t0;
-        if (r > 0) { /* the first repetition warms caches and thread pools */
-            tf[r - 1] = tfft;
-            tb[r - 1] = tblas;
-            tz[r - 1] = tbatch;
-        }
-    }
-    floor_times ft = {median(tf, reps), median(tb, reps), 0, 0, median(tz, reps)};
-    ft.fft_min = tf[0];   /* median() sorted them */
-    ft.blas_min = tb[0];
-    fftwf_destroy_plan(fwd);
-    fftwf_destroy_plan(bwd);
-    fftwf_destroy_plan(bfwd);
-    fftwf_destroy_plan(bbwd);
-    fftw_free(tf);
-    fftw_free(tb);
-    fftw_free(tz);
-    fftw_free(G);
-    fftw_free(A);
-    fftw_free(B);
-    fftw_free(M);
-    return ft;
-}
+#include "gfbench_floor.h"
+#undef GF_FLOOR_FN
+#undef GF_FLOOR_R
+#undef GF_FLOOR_X
+#undef GF_FLOOR_SYRK
+#undef GF_FLOOR_TRMM
+#undef GF_FLOOR_THREADS
 
 /* ---- learner mode ---------------------------------------------------------*/
 

@@ -62,7 +62,14 @@ refuse "a file of another program" "not a gridform-sweep results file" "$WORK/ot
 head -n 2 "$WORK/ref.csv" > "$WORK/busy.csv"
 "$SWEEP" $LONG --jobs 1 --quiet -o "$WORK/busy.csv" &
 pid=$!
-sleep 0.3
+# Start the second once the first has written a row: it then holds the
+# lock for certain, however slowly a loaded machine started it (a fixed
+# sleep here raced a busy CI machine).
+for i in $(seq 1 600); do
+    [ "$(tail -n +3 "$WORK/busy.csv" | wc -l)" -ge 1 ] && break
+    sleep 0.05
+done
+kill -0 "$pid" 2>/dev/null || { echo "FAIL: the first writer ended before the second started"; exit 1; }
 "$SWEEP" $LONG --jobs 1 --quiet -o "$WORK/busy.csv" 2> "$WORK/err"; st=$?
 kill -9 "$pid"; wait "$pid" 2>/dev/null
 [ $st -eq 1 ] && grep -q "another gridform-sweep is writing" "$WORK/err" || {

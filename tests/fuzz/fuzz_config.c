@@ -351,6 +351,17 @@ static void stage_arena(rd *r, world *w, int sampled_tuning)
         rc = st("arena_create", gridform_arena_create(&w->arena, w->lx, w->ly, w->nx, w->ny, w->boundary),
                 ALLOW(E_ARG));
     }
+    if (rc == GRIDFORM_OK && (b & 12) == 12) {
+        /* the commensurate box chooses its own row count (about 1.15 nx,
+         * at least 2 m + 1): keep it inside this harness's buffers and
+         * the sampled tunings' budget */
+        size_t cx = 0, cy = 0;
+        (void)gridform_arena_get_shape(w->arena, &cx, &cy);
+        if (cx > NMAX || cy > NMAX || (sampled_tuning && cx * cy > 2 * SAMPLED_TUNING_POINTS)) {
+            gridform_arena_destroy(w->arena);
+            rc = GRIDFORM_ERANGE;
+        }
+    }
     if (rc != GRIDFORM_OK) {
         w->arena = NULL;
         return;
