@@ -728,12 +728,18 @@ int gridform_learner_objective(gridform_learner *l, double *per_map, double *tot
     /* The workspace m has ng*ng >= ng doubles and is free between steps. */
     double *q = per_map != NULL ? per_map : l->m;
     gridform__learner_rayleigh(l, q);
-    if (total != NULL) {
-        double t = 0.0;
-        for (size_t j = 0; j < l->ng; j++)
-            t += q[j];
-        *total = t;
+    double t = 0.0;
+    for (size_t j = 0; j < l->ng; j++) {
+        if (!isfinite(q[j]))   /* never OK with a non-finite value */
+            return GF_FAIL(&l->err, GRIDFORM_ERANGE,
+                           "map %zu's objective is not representable in double (the spectrum's scale is %g)", j,
+                           fmax(fabs(l->smax), fabs(l->smin)));
+        t += q[j];
     }
+    if (!isfinite(t))
+        return GF_FAIL(&l->err, GRIDFORM_ERANGE, "the sum of the maps' objectives overflows double");
+    if (total != NULL)
+        *total = t;
     return GRIDFORM_OK;
 }
 
@@ -754,6 +760,20 @@ int gridform_learner_set_precision(gridform_learner *l, int precision)
                        "an EXACT kernel is applied in double precision (gridform_kernel_apply): only "
                        "GRIDFORM_PRECISION_DOUBLE applies");
     int single = precision == GRIDFORM_PRECISION_SINGLE;
+    if (single) {
+        /* Maps of unit norm (1/m) reach 1/sqrt(dA) at a point and n/sqrt(dA)
+         * in a Fourier coefficient, and the coupling sums their products:
+         * float (up to 3.4e38, normal down to 1.2e-38) must hold those
+         * squared with room for the sums.  Boxes far from the lab scale
+         * (a 1e-100 m box, found by tests/fuzz/fuzz_config) cannot. */
+        double top = (double)l->n / sqrt(l->da), bottom = 1.0 / sqrt(l->area);
+        double smag = fmax(fabs(l->smax), fabs(l->smin));
+        if (!(top <= 1e15) || !(bottom >= 1e-15) || (smag > 0.0 && !(smag >= 1e-30 && smag <= 1e30)))
+            return GF_FAIL(eb, GRIDFORM_ERANGE,
+                           "box beyond float's range (map Fourier peak %.3g, mean %.3g, |Sigma~| %.3g; "
+                           "limits 1e15, 1e-15, 1e-30..1e30): use GRIDFORM_PRECISION_DOUBLE",
+                           top, bottom, smag);
+    }
     size_t total = l->ng * l->cstride, nmap = l->ng * l->n, nf = l->nfreq, ng = l->ng;
     size_t bytes = total * (single ? sizeof(float) : sizeof(double));
     /* Everything new first, so a failure leaves the learner as it was. */

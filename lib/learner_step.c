@@ -919,10 +919,19 @@ static void rayleigh_exact(gridform_learner *l, double *per_map)
         memset(l->a, 0, l->ng * n * sizeof(double));
     for (size_t j = 0; j < l->ng; j++) {
         const double *gj = l->g + j * n, *hj = l->a + j * n;
+        /* scaled by a power of two against overflow, as in the Fourier
+         * quotient below (gh / gg does not change, exactly) */
+        double amax = 0.0;
+        for (size_t i = 0; i < n; i++)
+            amax = fmax(amax, fmax(fabs(gj[i]), fabs(hj[i])));
+        int e = 0;
+        (void)frexp(amax, &e);
+        double sc = amax > 0.0 ? ldexp(1.0, -e) : 1.0;
         double gg = 0.0, gh = 0.0;
         for (size_t i = 0; i < n; i++) {
-            gg += gj[i] * gj[i];
-            gh += gj[i] * hj[i];
+            double x = gj[i] * sc;
+            gg += x * x;
+            gh += x * (hj[i] * sc);
         }
         per_map[j] = gg > 0.0 ? gh / gg : 0.0;
     }
@@ -1028,9 +1037,22 @@ void GF_NAME(gridform__learner_rayleigh)(gridform_learner *l, double *per_map)
     for (size_t j = 0; j < l->ng; j++) {
         gf_real *row = (gf_real *)l->a;
         GF_R2C(l, (gf_real *)l->g + j * l->n, row);
+        /* Maps of unit norm in a tiny box have huge values (|g| ~ 1/sqrt(dA)),
+         * and their squared coefficients times the spectrum overflowed
+         * (inf for a 1e-100 m box, found by tests/fuzz/fuzz_config).  The
+         * quotient does not change when every coefficient is scaled by the
+         * same power of two, and such a scaling is exact, so this is
+         * bit-identical to the unscaled sums wherever those were finite. */
+        double amax = 0.0;
+        for (size_t k = 0; k < 2 * l->nfreq; k++)
+            amax = fmax(amax, fabs((double)row[k]));
+        int e = 0;
+        (void)frexp(amax, &e);
+        double sc = amax > 0.0 ? ldexp(1.0, -e) : 1.0;
         double sw = 0.0, sws = 0.0;
         for (size_t k = 0; k < l->nfreq; k++) {
-            double p = row[2 * k] * row[2 * k] + row[2 * k + 1] * row[2 * k + 1];
+            double re = (double)row[2 * k] * sc, im = (double)row[2 * k + 1] * sc;
+            double p = re * re + im * im;
             sw += l->wt[k] * p;
             sws += l->wsig[k] * p;
         }

@@ -589,6 +589,76 @@ START_TEST(test_fuzz_kernel_softmax_huge_box)
 }
 END_TEST
 
+/* A Gaussian code in a 9.7e-101 x 3.5e-84 m box (tests/fuzz/corpus_config/
+ * regress_learner_objective_tiny_box): maps of unit norm there have values
+ * near 1/sqrt(dA) ~ 1e94, their spectra squared times Sigma~ (~1e183)
+ * overflowed, and gridform_learner_objective returned Inf with GRIDFORM_OK
+ * for every nonlinearity and coupling.  Each map's objective is a Rayleigh
+ * quotient of the multiplier, so it must lie within [min, max] of Sigma~
+ * over the lattice, for every coupling.  Single precision cannot hold such
+ * maps and is refused with GRIDFORM_ERANGE (it ran 40 halvings into
+ * EDIVERGED). */
+START_TEST(test_fuzz_learner_objective_tiny_box)
+{
+    gridform_arena *a;
+    gridform_placecode *pc;
+    gridform_kernel *k;
+    ck_assert_int_eq(gridform_arena_create(&a, 9.70419e-101, 3.4739e-84, 45, 45, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_GAUSSIAN, 0.01, 1.05, 1,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    size_t nf;
+    ck_assert_int_eq(gridform_arena_get_nfreq(a, &nf), GRIDFORM_OK);
+    double *spec = malloc(nf * sizeof *spec);
+    ck_assert_ptr_nonnull(spec);
+    ck_assert_int_eq(gridform_kernel_spectrum(k, spec), GRIDFORM_OK);
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < nf; i++) {
+        lo = fmin(lo, spec[i]);
+        hi = fmax(hi, spec[i]);
+    }
+    ck_assert(isfinite(hi) && hi > 1e180);   /* the scale that overflowed */
+    for (int prec = GRIDFORM_PRECISION_DOUBLE; prec <= GRIDFORM_PRECISION_SINGLE; prec++)
+        for (int cp = GRIDFORM_COUPLING_INDEPENDENT; cp <= GRIDFORM_COUPLING_SYMMETRIC; cp++) {
+            gridform_learner *l;
+            ck_assert_int_eq(gridform_learner_create(&l, k, 4), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_coupling(l, cp), GRIDFORM_OK);
+            if (prec == GRIDFORM_PRECISION_SINGLE) {
+                /* maps of ~1e92 (1/m) do not fit in float: refused, clearly */
+                ck_assert_int_eq(gridform_learner_set_precision(l, prec), GRIDFORM_ERANGE);
+                ck_assert_ptr_nonnull(strstr(gridform_learner_last_error(l), "gridform_learner_set_precision"));
+                ck_assert_ptr_nonnull(strstr(gridform_learner_last_error(l), "GRIDFORM_PRECISION_DOUBLE"));
+                int got;
+                ck_assert_int_eq(gridform_learner_get_precision(l, &got), GRIDFORM_OK);
+                ck_assert_int_eq(got, GRIDFORM_PRECISION_DOUBLE);
+                gridform_learner_destroy(l);
+                continue;
+            }
+            ck_assert_int_eq(gridform_learner_seed(l, 1, 1.0), GRIDFORM_OK);
+            int irc = gridform_learner_iterate(l, 3);
+            ck_assert_msg(irc == GRIDFORM_OK, "precision %d coupling %d: iterate: %s: %s", prec, cp,
+                          gridform_strerror(irc), gridform_learner_last_error(l));
+            double per[4], total;
+            ck_assert_int_eq(gridform_learner_objective(l, per, &total), GRIDFORM_OK);
+            double sum = 0.0;
+            for (int j = 0; j < 4; j++) {
+                /* the quotient of sums rounded in the working precision */
+                double tol = (prec == GRIDFORM_PRECISION_SINGLE ? 1e-6 : 1e-12) * hi;
+                ck_assert_msg(per[j] >= lo - tol && per[j] <= hi + tol,
+                              "precision %d coupling %d map %d: objective %g outside [%g, %g]", prec, cp, j, per[j],
+                              lo, hi);
+                sum += per[j];
+            }
+            ck_assert_double_eq_tol(total, sum, 1e-14 * fabs(sum));
+            gridform_learner_destroy(l);
+        }
+    free(spec);
+    gridform_kernel_destroy(k);
+    gridform_placecode_destroy(pc);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
 static Suite *regressions_suite(void)
 {
     Suite *s = suite_create("regressions");
@@ -606,6 +676,7 @@ static Suite *regressions_suite(void)
     tcase_add_loop_test(tc, test_w4_which_nonlinearities_form_patterns, 0, 4);
     tcase_add_test(tc, test_fuzz_arena_unrepresentable_box);
     tcase_add_test(tc, test_fuzz_kernel_softmax_huge_box);
+    tcase_add_test(tc, test_fuzz_learner_objective_tiny_box);
     suite_add_tcase(s, tc);
     return s;
 }
