@@ -6,8 +6,11 @@
  * hexagonal, the large-scale ones square.  This runs a Gaussian and a
  * difference-of-Gaussians place code and prints, per map, the shell |k| the
  * linear theory predicts (gridform_kernel_shells, with multiplicities), the
- * measured dominant k, score60 and score90.  Writes PREFIX.png: the
- * Gaussian maps in the top rows, the DoG maps below. */
+ * measured dominant k, score60, score90 and spacing, then the grid modules
+ * the maps form (gridform_modules_find: how many scales, at which spacings
+ * and ratios; doc/theory.md §6.7).  Writes PREFIX.png, the Gaussian maps in
+ * the top rows and the DoG maps below, and PREFIX.npy, the same maps as a
+ * (2 maps, n, n) float64 array for NumPy. */
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -35,7 +38,7 @@ static void usage(FILE *f)
             "  --maps M       number of maps (16)\n"
             "  --steps T      maximum number of learning steps (400)\n"
             "  --seed K       seed of the random initial maps (1)\n"
-            "  --prefix P     output prefix: P.png (hierarchy)\n"
+            "  --prefix P     output prefix: P.png and P.npy (hierarchy)\n"
             "  --help         this text\n");
 }
 
@@ -116,6 +119,41 @@ static int parse_args(int argc, char **argv, options *o)
     return 1;
 }
 
+/* The grid modules among one code's maps: the maps with score60 > 0.3
+ * clustered on log-spacing (a Gaussian mixture, its size chosen by BIC),
+ * orientation as the second cue.  The Sanger hierarchy puts its maps on
+ * successive Fourier shells, so the hexagonal ones near the ring form one
+ * module and maps on farther shells, if hexagonal, another at the ratio of
+ * the shells' radii. */
+static int print_modules(const char *name, const double *spacing, const double *orient, const double *s60,
+                         size_t n)
+{
+    enum { MAXMOD = 6 };
+    gridform_modules *m;
+    if (gridform_modules_create(&m) != GRIDFORM_OK) {
+        fprintf(stderr, "hierarchy: %s\n", gridform_last_error());
+        return 1;
+    }
+    size_t nmod = 0, count[MAXMOD];
+    double msp[MAXMOD], mor[MAXMOD], ratio[MAXMOD];
+    int rc = gridform_modules_find(m, spacing, orient, s60, n, &nmod, msp, mor, count, ratio, NULL);
+    if (rc != GRIDFORM_OK) {
+        fprintf(stderr, "hierarchy: %s\n", gridform_modules_last_error(m));
+        gridform_modules_destroy(m);
+        return 1;
+    }
+    printf("  %s modules (maps with score60 > 0.3): %zu\n", name, nmod);
+    for (size_t j = 0; j < nmod; j++) {
+        printf("    module %zu: %zu maps, spacing %.3f m, orientation %.1f deg", j, count[j], msp[j],
+               mor[j] * 180.0 / 3.14159265358979323846);
+        if (j > 0)
+            printf(", %.2f x the module before", ratio[j - 1]);
+        printf("\n");
+    }
+    gridform_modules_destroy(m);
+    return 0;
+}
+
 /* Learn and tabulate one code; maps receives o->maps x n x n. */
 static int run_code(const options *o, int tuning, const char *name, double *maps)
 {
@@ -127,9 +165,10 @@ static int run_code(const options *o, int tuning, const char *name, double *maps
     size_t ng = o->maps, n = o->n * o->n;
     double *pred = malloc(ng * sizeof *pred), *s60 = malloc(ng * sizeof *s60), *s90 = malloc(ng * sizeof *s90);
     double *kmag = malloc(ng * sizeof *kmag), *value = malloc(ng * sizeof *value), *pval = malloc(ng * sizeof *pval);
+    double *spacing = malloc(ng * sizeof *spacing), *orient = malloc(ng * sizeof *orient);
     size_t *mult = malloc(ng * sizeof *mult);
     int status = 1;
-    if (!pred || !s60 || !s90 || !kmag || !value || !pval || !mult) {
+    if (!pred || !s60 || !s90 || !kmag || !value || !pval || !mult || !spacing || !orient) {
         fprintf(stderr, "hierarchy: out of memory\n");
         goto done;
     }
@@ -168,21 +207,24 @@ static int run_code(const options *o, int tuning, const char *name, double *maps
     size_t steps;
     gridform_learner_get_time(l, NULL, &steps);
     gridform_learner_get_maps(l, maps);
-    gridform_scorer_score(sc, maps, ng, s60, s90, NULL, NULL);   /* NaN marks undefined scores */
+    gridform_scorer_score(sc, maps, ng, s60, s90, spacing, orient);   /* NaN marks undefined values */
     printf("%s place code, sigma %.3f m%s; box %.2f m on %zu x %zu; SANGER + RELU, %zu steps%s\n", name,
            o->sigma, tuning == GRIDFORM_TUNING_DOG ? "" : " (no surround)", o->box, o->n, o->n, steps,
            rc == GRIDFORM_CONTINUE ? " (not converged)" : "");
-    printf("  map  predicted |k|  Sigma~ (rel)  dominant k  score60  score90\n");
+    printf("  map  predicted |k|  Sigma~ (rel)  dominant k  score60  score90  spacing\n");
     for (size_t j = 0; j < ng; j++) {
         double dk;
         if (gridform_map_dominant_k(sc, maps + j * n, &dk) != GRIDFORM_OK)
             dk = NAN;
         if (j < e)
-            printf("  %3zu  %13.3f  %12.4f  %10.3f  %7.3f  %7.3f\n", j, pred[j], pval[j] / pval[0], dk, s60[j],
-                   s90[j]);
+            printf("  %3zu  %13.3f  %12.4f  %10.3f  %7.3f  %7.3f  %7.3f\n", j, pred[j], pval[j] / pval[0], dk,
+                   s60[j], s90[j], spacing[j]);
         else
-            printf("  %3zu  %13s  %12s  %10.3f  %7.3f  %7.3f\n", j, "-", "-", dk, s60[j], s90[j]);
+            printf("  %3zu  %13s  %12s  %10.3f  %7.3f  %7.3f  %7.3f\n", j, "-", "-", dk, s60[j], s90[j],
+                   spacing[j]);
     }
+    if (print_modules(name, spacing, orient, s60, ng) != 0)
+        goto done;
     printf("\n");
     status = 0;
 done:
@@ -198,6 +240,8 @@ done:
     free(value);
     free(pval);
     free(mult);
+    free(spacing);
+    free(orient);
     return status;
 }
 
@@ -229,6 +273,13 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("wrote %s (Gaussian maps first, then DoG; row-major, %zu per row)\n", path, ncols);
+    snprintf(path, sizeof path, "%s.npy", o.prefix);
+    size_t shape[3] = {2 * o.maps, o.n, o.n};
+    if (gridform_npy_write(path, maps, 3, shape) != GRIDFORM_OK) {
+        fprintf(stderr, "hierarchy: %s\n", gridform_last_error());
+        return 1;
+    }
+    printf("wrote %s (%zu x %zu x %zu float64: Gaussian maps, then DoG)\n", path, shape[0], shape[1], shape[2]);
     free(maps);
     return 0;
 }

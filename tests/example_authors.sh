@@ -3,7 +3,8 @@
 # 55 x 55, 512 softmax cells, AVERAGED | CENTERED kernel), 8 maps per
 # nonlinearity: RELU maps are hexagonal (median score60 >= 0.5 with a
 # periodic SAC), the TANH control is not (< 0.5), and the dominant k is
-# near the ring k*; bad input gives a one-line error and a nonzero exit.
+# near the ring k*, and the RELU maps form one grid module at the ring's
+# spacing; bad input gives a one-line error and a nonzero exit.
 builddir=${top_builddir:-.}
 prog=$builddir/examples/authors_pipeline${EXEEXT:-}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/authors.XXXXXX") || exit 1
@@ -21,6 +22,12 @@ kr=$(sed -n 's/^RELU.* = \([0-9.]*\) k\*$/\1/p' "$tmp/out")
 # use lie within 20% of it.
 awk -v r="$relu" -v t="$tanh" -v k="$kr" 'BEGIN { exit !(r >= 0.5 && t < 0.5 && k > 0.8 && k < 1.2) }' \
     || fail "RELU $relu, TANH $tanh, RELU dominant k $kr k*"
+
+# One kernel, one ring: the RELU maps form one grid module near the ring's
+# hexagonal spacing (8 maps at 1.031 times it when written).
+mod=$(sed -n 's/^RELU *1 module: \([0-9]*\) maps at spacing [0-9.]* m (\([0-9.]*\) x the ring.s).*/\1 \2/p' "$tmp/out")
+[ -n "$mod" ] || fail "RELU maps do not form one module: $(grep '^RELU.*module' "$tmp/out")"
+echo "$mod" | awk '{ exit !($1 >= 6 && $2 > 0.9 && $2 < 1.15) }' || fail "RELU module: $mod (maps, spacing / ring's)"
 
 "$prog" --help | grep -q -- '--check' || fail "--help"
 for bad in "--n 0" "--maps -3" "--strength 0" "--dt nan" "--bogus 1" "--steps"; do

@@ -29,6 +29,15 @@ done
 "$hier" --n 24 --maps 8 --steps 300 --prefix "$tmp/y" > "$tmp/hout" 2> "$tmp/herr" || { cat "$tmp/herr"; fail "hierarchy exited"; }
 grep -q 'predicted |k|' "$tmp/hout" || fail "no hierarchy table"
 [ -s "$tmp/y.png" ] || [ -s "$tmp/y.ppm" ] || fail "no hierarchy image"
+# the maps for NumPy: 8 Gaussian then 8 DoG maps of 24 x 24
+head -c 128 "$tmp/y.npy" | grep -a -q "'shape': (16, 24, 24)" || fail "y.npy is not a (16, 24, 24) array"
+# the DoG hierarchy's hexagonal maps near the ring k* = 10.3 rad/m form a
+# grid module near its spacing (0.659 m when written; 4 pi / (sqrt 3 k*) is
+# 0.70 m, and this 24-point lattice has no exact hexagonal triad)
+sed -n '/^DoG place code/,$p' "$tmp/hout" | grep -q '^  DoG modules (maps with score60 > 0.3): [1-9]' \
+    || fail "no DoG module: $(grep 'modules' "$tmp/hout")"
+sp=$(sed -n 's/^    module 0: [0-9]* maps, spacing \([0-9.]*\) m.*/\1/p' "$tmp/hout" | tail -n 1)
+awk -v s="$sp" 'BEGIN { exit !(s > 0.6 && s < 0.8) }' || fail "DoG module 0 spacing '$sp' m"
 if "$hier" --maps 100000 > "$tmp/o" 2> "$tmp/e"; then fail "hierarchy --maps 100000 succeeded"; fi
 echo "PASS: hexgrid RELU $relu vs LINEAR $lin; hierarchy ran"
 exit 0
