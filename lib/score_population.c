@@ -17,6 +17,8 @@
  * broadens the ring by about 2 pi / L).  The average over lattice points in
  * annuli of width 2 pi / L keeps only |k|. */
 #include "config.h"
+#include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 #include "score_internal.h"
@@ -148,9 +150,18 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
 
     const double dA = (s->lx / (double)nx) * (s->ly / (double)ny);
     size_t used = 0;
+    /* Each map is divided by a power of two near its largest |value| before
+     * its mean and variance are taken (exact, as in the scorer), so maps of
+     * any finite scale have variance: at 1e200 the squares overflowed and
+     * at 1e-200 they underflowed, and both were reported as constant.
+     * The raw power is accumulated relative to 2^acc_exp, the largest
+     * squared scale so far (a map much smaller than the largest adds
+     * nothing, as it should), and multiplied back at the end. */
+    int acc_exp = INT_MIN;
     for (size_t m0 = 0; m0 < nmaps; m0 += batch) {
         size_t nb = nmaps - m0 < batch ? nmaps - m0 : batch;
         double scale[GF_POP_BATCH];
+        int sexp[GF_POP_BATCH];
         for (size_t b = 0; b < batch; b++) {
             const double *map = maps + (m0 + b) * n;
             double *x = w.in + b * n;
@@ -160,25 +171,42 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
                 continue;
             }
             size_t nv = 0;
-            double sum = 0.0;
+            double amax = 0.0;
             for (size_t i = 0; i < n; i++)
                 if (!isnan(map[i])) {
-                    sum += map[i];
+                    amax = fmax(amax, fabs(map[i]));
                     nv++;
                 }
-            if (nv < 2)
+            if (nv < 2 || amax == 0.0)
                 goto skip;
+            int e;
+            (void)frexp(amax, &e);
+            const double unit = ldexp(1.0, -e);
+            double sum = 0.0;
+            for (size_t i = 0; i < n; i++)
+                if (!isnan(map[i]))
+                    sum += map[i] * unit;
             double mean = sum / (double)nv, ss = 0.0;
             for (size_t i = 0; i < n; i++) {
-                x[i] = isnan(map[i]) ? 0.0 : map[i] - mean;
+                x[i] = isnan(map[i]) ? 0.0 : map[i] * unit - mean;
                 ss += x[i] * x[i];
             }
             /* No variance beyond round-off of the mean: nothing to average. */
             if (!(ss > 1e-24 * (double)nv * (mean * mean + 1e-300)) || !(ss > 0))
                 goto skip;
             scale[b] = dA / (double)nv;
-            if (flags & GRIDFORM_SPECTRUM_UNIT_VARIANCE)
+            sexp[b] = 0;
+            if (flags & GRIDFORM_SPECTRUM_UNIT_VARIANCE) {
                 scale[b] /= ss / (double)nv;
+            } else {   /* the power of the map as given is 2^(2e) times this */
+                sexp[b] = 2 * e;
+                if (sexp[b] > acc_exp) {
+                    if (acc_exp != INT_MIN)
+                        for (size_t j = 0; j < nbins; j++)
+                            w.acc[j] = ldexp(w.acc[j], acc_exp - sexp[b]);
+                    acc_exp = sexp[b];
+                }
+            }
             used++;
             continue;
         skip:
@@ -189,9 +217,11 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
             if (scale[b] == 0.0)
                 continue;
             fftw_complex *F = w.out + b * nfreq;
+            const double sb = (flags & GRIDFORM_SPECTRUM_UNIT_VARIANCE) ? scale[b]
+                                                                       : ldexp(scale[b], sexp[b] - acc_exp);
             for (size_t f = 0; f < nfreq; f++)
                 if (w.bin[f] >= 0)
-                    w.acc[w.bin[f]] += w.w[f] * scale[b] * (F[f][0] * F[f][0] + F[f][1] * F[f][1]);
+                    w.acc[w.bin[f]] += w.w[f] * sb * (F[f][0] * F[f][0] + F[f][1] * F[f][1]);
         }
     }
 
@@ -222,6 +252,16 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
             }
         }
     }
+    /* Back to the maps' own units.  The ring found above does not depend on
+     * the scale; the power in map units squared times m^2 may be beyond
+     * double: then it is NaN and the call says ERANGE. */
+    int unrepresentable = 0;
+    if (used > 0 && !(flags & GRIDFORM_SPECTRUM_UNIT_VARIANCE) && acc_exp != 0) {
+        double peak = ldexp(best, acc_exp);
+        unrepresentable = best > 0.0 && (!isfinite(peak) || peak < DBL_MIN);
+        for (size_t b = 0; b < nbins; b++)
+            w.acc[b] = unrepresentable ? NAN : ldexp(w.acc[b], acc_exp);
+    }
     for (size_t b = 0; b < nbins; b++) {
         if (kmag != NULL)
             kmag[b] = (double)b * dk;
@@ -236,5 +276,10 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
                        nmaps);
     if (isnan(kp))
         return GF_FAIL(eb, GRIDFORM_EUNDEFINED, "the population spectrum has no power off DC");
+    if (unrepresentable)
+        return GF_FAIL(eb, GRIDFORM_ERANGE,
+                       "the maps' power (their values squared, about 2^%d, times m^2) is beyond double; "
+                       "kpeak is valid, power is NaN; GRIDFORM_SPECTRUM_UNIT_VARIANCE avoids this",
+                       acc_exp);
     return GRIDFORM_OK;
 }

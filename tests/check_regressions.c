@@ -659,6 +659,79 @@ START_TEST(test_fuzz_learner_objective_tiny_box)
 }
 END_TEST
 
+/* The population spectrum at extreme map scales (found in review, after
+ * the W1 fix to the scorer): maps scaled by 1e200 or 1e-200 were reported
+ * as having no variance (EUNDEFINED), since their squares overflowed or
+ * underflowed.  Now the ring is found at every finite scale; the
+ * unit-variance spectrum is the same to round-off; the raw spectrum scales
+ * as the square of the maps while double holds it, and beyond that the
+ * call says ERANGE, still giving the ring. */
+START_TEST(test_population_spectrum_scale)
+{
+    enum { NX = 32, NY = 24, NM = 3 };
+    gridform_arena *a;
+    gridform_scorer *s;
+    ck_assert_int_eq(gridform_arena_create(&a, 2.0, 1.5, NX, NY, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_create(&s, a), GRIDFORM_OK);
+    size_t nb;
+    double dk;
+    ck_assert_int_eq(gridform_scorer_spectrum_bins(s, &nb, &dk), GRIDFORM_OK);
+    double *base = malloc(NM * NX * NY * sizeof *base), *m = malloc(NM * NX * NY * sizeof *m);
+    double *p1 = malloc(nb * sizeof *p1), *pu1 = malloc(nb * sizeof *pu1), *p = malloc(nb * sizeof *p);
+    ck_assert(base && m && p1 && pu1 && p);
+    /* three plane-wave mixtures at |k| = 2 pi sqrt((4/2)^2 + (3/1.5)^2) = 17.8 rad/m, a hole in map 1 */
+    for (int j = 0; j < NM; j++)
+        for (int iy = 0; iy < NY; iy++)
+            for (int ix = 0; ix < NX; ix++) {
+                double x = 2.0 * ix / NX, y = 1.5 * iy / NY;
+                base[(j * NY + iy) * NX + ix] = 1.0 + cos(2 * PI * (4 * x / 2.0 + 3 * y / 1.5) + j)
+                                               + 0.5 * cos(2 * PI * (4 * x / 2.0 - 3 * y / 1.5) + 2 * j);
+            }
+    base[(1 * NY + 5) * NX + 7] = NAN;
+    double k1, ku1;
+    ck_assert_int_eq(gridform_scorer_population_spectrum(s, base, NM, 0, NULL, p1, &k1, NULL), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_population_spectrum(s, base, NM, GRIDFORM_SPECTRUM_UNIT_VARIANCE, NULL, pu1,
+                                                         &ku1, NULL), GRIDFORM_OK);
+    ck_assert_double_eq_tol(k1, 2 * PI * sqrt(8.0), 0.5 * dk);
+    double top1 = 0.0, topu1 = 0.0;   /* the peaks: tolerances are relative to them */
+    for (size_t b = 0; b < nb; b++) {
+        top1 = fmax(top1, p1[b]);
+        topu1 = fmax(topu1, pu1[b]);
+    }
+    const double scales[] = {1.2345e-150, 3e-100, 1e-20, 7.0, 1e20, 4.5e100, 1e150, 1e200, 1e-200, 1e300, 1e-300};
+    for (size_t t = 0; t < sizeof scales / sizeof scales[0]; t++) {
+        double c = scales[t], k;
+        for (int i = 0; i < NM * NX * NY; i++)
+            m[i] = base[i] * c;
+        ck_assert_int_eq(gridform_scorer_population_spectrum(s, m, NM, GRIDFORM_SPECTRUM_UNIT_VARIANCE, NULL, p,
+                                                             &k, NULL), GRIDFORM_OK);
+        ck_assert_msg(fabs(k - ku1) <= 1e-12 * ku1, "scale %g: unit-variance ring %.17g, at 1: %.17g", c, k, ku1);
+        for (size_t b = 0; b < nb; b++)
+            ck_assert_msg(fabs(p[b] - pu1[b]) <= 1e-12 * topu1, "scale %g bin %zu: %.17g against %.17g", c, b, p[b],
+                          pu1[b]);
+        int rc = gridform_scorer_population_spectrum(s, m, NM, 0, NULL, p, &k, NULL);
+        ck_assert_msg(fabs(k - k1) <= 1e-12 * k1, "scale %g: ring %.17g, at 1: %.17g", c, k, k1);
+        if (c >= 1e-150 && c <= 1e150) {
+            ck_assert_int_eq(rc, GRIDFORM_OK);
+            for (size_t b = 0; b < nb; b++)
+                ck_assert_msg(fabs(p[b] / c / c - p1[b]) <= 1e-12 * top1,
+                              "scale %g bin %zu: %g / c^2 against %g", c, b, p[b], p1[b]);
+        } else {   /* 1e+-400 and beyond: not a double */
+            ck_assert_int_eq(rc, GRIDFORM_ERANGE);
+            ck_assert_ptr_nonnull(strstr(gridform_scorer_last_error(s), "UNIT_VARIANCE"));
+            ck_assert(isnan(p[1]));
+        }
+    }
+    free(base);
+    free(m);
+    free(p1);
+    free(pu1);
+    free(p);
+    gridform_scorer_destroy(s);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
 static Suite *regressions_suite(void)
 {
     Suite *s = suite_create("regressions");
@@ -677,6 +750,7 @@ static Suite *regressions_suite(void)
     tcase_add_test(tc, test_fuzz_arena_unrepresentable_box);
     tcase_add_test(tc, test_fuzz_kernel_softmax_huge_box);
     tcase_add_test(tc, test_fuzz_learner_objective_tiny_box);
+    tcase_add_test(tc, test_population_spectrum_scale);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -33,7 +33,9 @@ GRIDFORM_API int gridform_scorer_spectrum_bins(const gridform_scorer *s, size_t 
  * population's ring, the peak of power over bins b >= 1 refined by a
  * parabola through its neighbours (rad/m; may be NULL).  nused (may be
  * NULL): maps that entered the mean (those without variance are skipped).
- * No map with variance: GRIDFORM_EUNDEFINED and NaN outputs. */
+ * No map with variance: GRIDFORM_EUNDEFINED and NaN outputs.  Maps of any
+ * finite scale; a raw power beyond double (maps near 1e+-200) is
+ * GRIDFORM_ERANGE with NaN power and a valid kpeak. */
 GRIDFORM_API int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *maps,
                                                      size_t nmaps, int flags, double *kmag,
                                                      double *power, double *kpeak, size_t *nused);
