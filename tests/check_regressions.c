@@ -732,6 +732,59 @@ START_TEST(test_population_spectrum_scale)
 }
 END_TEST
 
+/* The learner is covariant under a change of length unit: a box L times
+ * larger with fields L times wider learns the same maps, with values
+ * (1/m, unit norm) 1/L times smaller.  In double this holds to round-off
+ * from 2.2e-100 m to 2.2e100 m (the objective scales as L^-2); single
+ * precision is refused outside float's range (set_precision says ERANGE)
+ * and accepted at the laboratory scale. */
+START_TEST(test_learner_length_unit_covariance)
+{
+    enum { N = 32, NG = 8 };
+    static double ref[NG * N * N], m[NG * N * N];
+    const double Ls[] = {2.2, 2.2e-100, 2.2e-50, 2.2e-20, 2.2e20, 2.2e50, 2.2e100};
+    double obj_ref = 0.0;
+    for (size_t t = 0; t < sizeof Ls / sizeof Ls[0]; t++) {
+        double L = Ls[t], tot;
+        gridform_arena *a;
+        gridform_placecode *pc;
+        gridform_kernel *k;
+        gridform_learner *l;
+        ck_assert_int_eq(gridform_arena_create(&a, L, L, N, N, GRIDFORM_PERIODIC), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.12 * L / 2.2, 2.0, 256,
+                                                   GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_create(&l, k, NG), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER), GRIDFORM_OK);
+        int in_float = L > 1e-3 && L < 1e3;
+        ck_assert_int_eq(gridform_learner_set_precision(l, GRIDFORM_PRECISION_SINGLE),
+                         in_float ? GRIDFORM_OK : GRIDFORM_ERANGE);
+        ck_assert_int_eq(gridform_learner_set_precision(l, GRIDFORM_PRECISION_DOUBLE), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_seed(l, 1, 1.0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_iterate(l, 100), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_get_maps(l, m), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_objective(l, NULL, &tot), GRIDFORM_OK);
+        if (t == 0) {
+            for (size_t i = 0; i < NG * N * N; i++)
+                ref[i] = m[i] * L;
+            obj_ref = tot * L * L;
+        } else {
+            double worst = 0.0;
+            for (size_t i = 0; i < NG * N * N; i++)
+                worst = fmax(worst, fabs(m[i] * L - ref[i]));
+            /* unit-norm maps times L are O(1): 1e-12 is round-off over 100 steps */
+            ck_assert_msg(worst <= 1e-12, "L = %g m: max |g L - g_ref L_ref| = %g", L, worst);
+            ck_assert_msg(fabs(tot * L * L - obj_ref) <= 1e-12 * obj_ref, "L = %g: objective L^2 %.17g, ref %.17g",
+                          L, tot * L * L, obj_ref);
+        }
+        gridform_learner_destroy(l);
+        gridform_kernel_destroy(k);
+        gridform_placecode_destroy(pc);
+        gridform_arena_destroy(a);
+    }
+}
+END_TEST
+
 static Suite *regressions_suite(void)
 {
     Suite *s = suite_create("regressions");
@@ -751,6 +804,7 @@ static Suite *regressions_suite(void)
     tcase_add_test(tc, test_fuzz_kernel_softmax_huge_box);
     tcase_add_test(tc, test_fuzz_learner_objective_tiny_box);
     tcase_add_test(tc, test_population_spectrum_scale);
+    tcase_add_test(tc, test_learner_length_unit_covariance);
     suite_add_tcase(s, tc);
     return s;
 }
