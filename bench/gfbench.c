@@ -401,12 +401,6 @@ static unsigned plan_flags(int planning)
 #define GF_FLOOR_THREADS 1
 #endif
 #include "gfbench_floor.h"
-#undef GF_FLOOR_FN
-#undef GF_FLOOR_R
-#undef GF_FLOOR_X
-#undef GF_FLOOR_SYRK
-#undef GF_FLOOR_TRMM
-#undef GF_FLOOR_THREADS
 
 #define GF_FLOOR_FN measure_floor_single
 #define GF_FLOOR_R float
@@ -417,12 +411,6 @@ static unsigned plan_flags(int planning)
 #define GF_FLOOR_THREADS 1
 #endif
 #include "gfbench_floor.h"
-#undef GF_FLOOR_FN
-#undef GF_FLOOR_R
-#undef GF_FLOOR_X
-#undef GF_FLOOR_SYRK
-#undef GF_FLOOR_TRMM
-#undef GF_FLOOR_THREADS
 
 /* ---- learner mode ---------------------------------------------------------*/
 

@@ -7,6 +7,8 @@
  *   GF_FLOOR_SYRK, GF_FLOOR_TRMM   the BLAS routines of this precision
  *   GF_FLOOR_THREADS defined when this precision's FFTW has threads
  *
+ * It undefines them at its end, ready for the next precision.
+ *
  * The learner's FFTW and BLAS calls for one step, on 1 thread, without the
  * elementwise work (lib/learner_step.c, EULER):
  *   INDEPENDENT  per map: r2c into a one-map scratch spectrum, c2r back;
@@ -96,3 +98,10 @@ static floor_times GF_FLOOR_FN(const options *o, size_t reps, size_t kept)
     fftw_free(M);
     return ft;
 }
+
+#undef GF_FLOOR_FN
+#undef GF_FLOOR_R
+#undef GF_FLOOR_X
+#undef GF_FLOOR_SYRK
+#undef GF_FLOOR_TRMM
+#undef GF_FLOOR_THREADS
