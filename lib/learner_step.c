@@ -43,7 +43,6 @@
  * double entry points hand a single-precision learner to the float ones. */
 #include "config.h"
 #include <math.h>
-#include <stdint.h>
 #include <string.h>
 #include <stdio.h>
 #include <cblas.h>
@@ -95,71 +94,68 @@ enum {
 static void phase_work(void *ctx, int tid, int phase);
 
 
+#ifdef GF_LEARNER_SINGLE
+#include "learner_step_f32.h"
+#else
 /* ---- elementwise kernels -------------------------------------------------
  * The passes around the FFTs are the step's only work beyond FFTW and BLAS,
  * so they must run at memory speed: no data-dependent branch (a ReLU branch
  * mispredicts on half the values of a map that is half negative) and no
  * single running sum (a chain of dependent adds).  With GCC or Clang they
- * work on vectors of four gf_real (vector extensions: two SSE2 or NEON
- * registers of doubles, one of floats, scalar code elsewhere), so the float
- * step does twice the values per instruction.  Per-value arithmetic is in
- * gf_real; every sum is accumulated in double (a float value is widened
- * first, exactly), in four partial sums, lane q holding values i + q
- * (mod 4), added as (s0 + s1) + (s2 + s3): the norms that set each map's
- * scale are as accurate in the float step as in the double one, and the
- * plain C fallback gives bit-identical results. */
+ * use two-double vectors (vector extensions: SSE2 on x86-64, NEON on arm64,
+ * scalar code elsewhere); every sum keeps four partial sums, lane q of the
+ * vectors holding values i + q (mod 4), added as (s0 + s1) + (s2 + s3), so
+ * the plain C fallback gives bit-identical results. */
 #if defined(__GNUC__)
 #  define GF_VEC 1
-#  ifdef GF_LEARNER_SINGLE
-typedef int32_t gf_lane_bits;
-#  else
-typedef int64_t gf_lane_bits;
-#  endif
-typedef gf_real gf_v4 __attribute__((vector_size(4 * sizeof(gf_real))));
-typedef gf_lane_bits gf_v4i __attribute__((vector_size(4 * sizeof(gf_real))));
-typedef double gf_v4d __attribute__((vector_size(4 * sizeof(double))));
-/* Macros, not functions: a 32-byte vector passed or returned by value has
- * an ABI that depends on AVX (GCC's -Wpsabi), although these never leave
- * the file. */
-#  define GF_LOAD(v, p) memcpy(&(v), (p), sizeof(v))
-#  define GF_STORE(p, v) memcpy((p), &(v), sizeof(v))
+typedef double gf_v2d __attribute__((vector_size(16)));
+typedef long long gf_v2i __attribute__((vector_size(16)));
+static inline gf_v2d gf_load(const double *p)
+{
+    gf_v2d v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+static inline void gf_store(double *p, gf_v2d v)
+{
+    memcpy(p, &v, sizeof v);
+}
 /* max(x, 0) by a mask: the compare is all ones where x > 0 (NaN gives 0,
  * as x > 0 ? x : 0 does). */
-#  define GF_RELU(x) ((gf_v4)((gf_v4i)(x) & ((x) > gf_zero4)))
-/* The four values in double, exactly (a no-op in the double step). */
-#  define GF_WIDEN(x) __builtin_convertvector((x), gf_v4d)
-static const gf_v4 gf_zero4 = {0, 0, 0, 0};
+static inline gf_v2d gf_relu(gf_v2d x)
+{
+    const gf_v2d zero = {0.0, 0.0};
+    return (gf_v2d)((gf_v2i)x & (x > zero));
+}
 #endif
 
 /* *s1 = sum u^2 and *s2 = sum max(u, 0)^2 over n values. */
-static void relu_sums(const gf_real *restrict u, size_t n, double *s1, double *s2)
+static void relu_sums(const double *restrict u, size_t n, double *s1, double *s2)
 {
     double a[4] = {0.0, 0.0, 0.0, 0.0}, b[4] = {0.0, 0.0, 0.0, 0.0};
     size_t i = 0;
 #ifdef GF_VEC
-    gf_v4d va = {0.0, 0.0, 0.0, 0.0}, vb = {0.0, 0.0, 0.0, 0.0};
+    gf_v2d a01 = {0.0, 0.0}, a23 = {0.0, 0.0}, b01 = {0.0, 0.0}, b23 = {0.0, 0.0};
     for (; i + 4 <= n; i += 4) {
-        gf_v4 x;
-        GF_LOAD(x, u + i);
-        gf_v4 p = GF_RELU(x);
-        gf_v4d xd = GF_WIDEN(x), pd = GF_WIDEN(p);
-        va += xd * xd;
-        vb += pd * pd;
+        gf_v2d x01 = gf_load(u + i), x23 = gf_load(u + i + 2);
+        gf_v2d p01 = gf_relu(x01), p23 = gf_relu(x23);
+        a01 += x01 * x01;
+        a23 += x23 * x23;
+        b01 += p01 * p01;
+        b23 += p23 * p23;
     }
-    for (int q = 0; q < 4; q++) {
-        a[q] = va[q];
-        b[q] = vb[q];
-    }
+    a[0] = a01[0]; a[1] = a01[1]; a[2] = a23[0]; a[3] = a23[1];
+    b[0] = b01[0]; b[1] = b01[1]; b[2] = b23[0]; b[3] = b23[1];
 #else
     for (; i + 4 <= n; i += 4)
         for (size_t q = 0; q < 4; q++) {
-            double x = (double)u[i + q], p = x > 0.0 ? x : 0.0;
+            double x = u[i + q], p = x > 0.0 ? x : 0.0;
             a[q] += x * x;
             b[q] += p * p;
         }
 #endif
     for (; i < n; i++) {
-        double x = (double)u[i], p = x > 0.0 ? x : 0.0;
+        double x = u[i], p = x > 0.0 ? x : 0.0;
         a[0] += x * x;
         b[0] += p * p;
     }
@@ -168,77 +164,72 @@ static void relu_sums(const gf_real *restrict u, size_t n, double *s1, double *s
 }
 
 /* sum u^2 over n values. */
-static double sum_squares(const gf_real *restrict u, size_t n)
+static double sum_squares(const double *restrict u, size_t n)
 {
     double a[4] = {0.0, 0.0, 0.0, 0.0};
     size_t i = 0;
 #ifdef GF_VEC
-    gf_v4d va = {0.0, 0.0, 0.0, 0.0};
+    gf_v2d a01 = {0.0, 0.0}, a23 = {0.0, 0.0};
     for (; i + 4 <= n; i += 4) {
-        gf_v4 x;
-        GF_LOAD(x, u + i);
-        gf_v4d xd = GF_WIDEN(x);
-        va += xd * xd;
+        gf_v2d x01 = gf_load(u + i), x23 = gf_load(u + i + 2);
+        a01 += x01 * x01;
+        a23 += x23 * x23;
     }
-    for (int q = 0; q < 4; q++)
-        a[q] = va[q];
+    a[0] = a01[0]; a[1] = a01[1]; a[2] = a23[0]; a[3] = a23[1];
 #else
     for (; i + 4 <= n; i += 4)
         for (size_t q = 0; q < 4; q++)
-            a[q] += (double)u[i + q] * (double)u[i + q];
+            a[q] += u[i + q] * u[i + q];
 #endif
     for (; i < n; i++)
-        a[0] += (double)u[i] * (double)u[i];
+        a[0] += u[i] * u[i];
     return (a[0] + a[1]) + (a[2] + a[3]);
 }
 
-/* u = max(u * sc, 0) (relu != 0) or u = u * sc, in gf_real; with old !=
- * NULL returns sum (u_new - old)^2 (the difference taken in gf_real, the
- * sum in double), else 0. */
-static double scale_map(gf_real *restrict u, const gf_real *restrict old, size_t n, double sc, int relu)
+/* u = max(u * sc, 0) (relu != 0) or u = u * sc; with old != NULL returns
+ * sum (u_new - old)^2, else 0. */
+static double scale_map(double *restrict u, const double *restrict old, size_t n, double sc, int relu)
 {
     double d[4] = {0.0, 0.0, 0.0, 0.0};
-    const gf_real scr = (gf_real)sc;
     size_t i = 0;
 #ifdef GF_VEC
-    const gf_v4 s = {scr, scr, scr, scr};
-    gf_v4d vd = {0.0, 0.0, 0.0, 0.0};
+    const gf_v2d s = {sc, sc};
+    gf_v2d d01 = {0.0, 0.0}, d23 = {0.0, 0.0};
     for (; i + 4 <= n; i += 4) {
-        gf_v4 x, o;
-        GF_LOAD(x, u + i);
-        x *= s;
-        if (relu)
-            x = GF_RELU(x);
-        GF_STORE(u + i, x);
+        gf_v2d x01 = gf_load(u + i) * s, x23 = gf_load(u + i + 2) * s;
+        if (relu) {
+            x01 = gf_relu(x01);
+            x23 = gf_relu(x23);
+        }
+        gf_store(u + i, x01);
+        gf_store(u + i + 2, x23);
         if (old != NULL) {
-            GF_LOAD(o, old + i);
-            o = x - o;
-            gf_v4d e = GF_WIDEN(o);
-            vd += e * e;
+            gf_v2d e01 = x01 - gf_load(old + i), e23 = x23 - gf_load(old + i + 2);
+            d01 += e01 * e01;
+            d23 += e23 * e23;
         }
     }
-    for (int q = 0; q < 4; q++)
-        d[q] = vd[q];
+    d[0] = d01[0]; d[1] = d01[1]; d[2] = d23[0]; d[3] = d23[1];
 #else
     for (; i + 4 <= n; i += 4)
         for (size_t q = 0; q < 4; q++) {
-            gf_real x = u[i + q] * scr;
+            double x = u[i + q] * sc;
             if (relu)
-                x = x > 0 ? x : 0;
+                x = x > 0.0 ? x : 0.0;
             u[i + q] = x;
             if (old != NULL) {
-                double e = (double)(gf_real)(x - old[i + q]);
+                double e = x - old[i + q];
                 d[q] += e * e;
             }
         }
 #endif
     for (; i < n; i++) {
-        gf_real x = u[i] * scr;
+        double x = u[i] * sc;
         if (relu)
-            x = x > 0 ? x : 0;
+            x = x > 0.0 ? x : 0.0;
         u[i] = x;
         if (old != NULL) {
-            double e = (double)(gf_real)(x - old[i]);
+            double e = x - old[i];
             d[0] += e * e;
         }
     }
@@ -246,42 +237,38 @@ static double scale_map(gf_real *restrict u, const gf_real *restrict old, size_t
 }
 
 /* dst = c .* src per bin (bins are interleaved (re, im) pairs); dst may be src. */
-static void bins_scale(gf_real *dst, const gf_real *src, const gf_real *restrict c, size_t nf)
+static void bins_scale(double *dst, const double *src, const double *restrict c, size_t nf)
 {
-    size_t k = 0;
 #ifdef GF_VEC
-    for (; k + 2 <= nf; k += 2) {
-        gf_v4 ck = {c[k], c[k], c[k + 1], c[k + 1]}, x;
-        GF_LOAD(x, src + 2 * k);
-        x *= ck;
-        GF_STORE(dst + 2 * k, x);
+    for (size_t k = 0; k < nf; k++) {
+        gf_v2d ck = {c[k], c[k]};
+        gf_store(dst + 2 * k, gf_load(src + 2 * k) * ck);
     }
-#endif
-    for (; k < nf; k++) {
+#else
+    for (size_t k = 0; k < nf; k++) {
         dst[2 * k] = c[k] * src[2 * k];
         dst[2 * k + 1] = c[k] * src[2 * k + 1];
     }
+#endif
 }
 
 /* b = ca .* a + cb .* b per bin. */
-static void bins_combine(const gf_real *restrict a, gf_real *restrict b, const gf_real *restrict ca,
-                         const gf_real *restrict cb, size_t nf)
+static void bins_combine(const double *restrict a, double *restrict b, const double *restrict ca,
+                         const double *restrict cb, size_t nf)
 {
-    size_t k = 0;
 #ifdef GF_VEC
-    for (; k + 2 <= nf; k += 2) {
-        gf_v4 fa = {ca[k], ca[k], ca[k + 1], ca[k + 1]}, fb = {cb[k], cb[k], cb[k + 1], cb[k + 1]}, x, y;
-        GF_LOAD(x, a + 2 * k);
-        GF_LOAD(y, b + 2 * k);
-        y = fa * x + fb * y;
-        GF_STORE(b + 2 * k, y);
+    for (size_t k = 0; k < nf; k++) {
+        gf_v2d fa = {ca[k], ca[k]}, fb = {cb[k], cb[k]};
+        gf_store(b + 2 * k, fa * gf_load(a + 2 * k) + fb * gf_load(b + 2 * k));
     }
-#endif
-    for (; k < nf; k++) {
+#else
+    for (size_t k = 0; k < nf; k++) {
         b[2 * k] = ca[k] * a[2 * k] + cb[k] * b[2 * k];
         b[2 * k + 1] = ca[k] * a[2 * k + 1] + cb[k] * b[2 * k + 1];
     }
+#endif
 }
+#endif /* GF_LEARNER_SINGLE */
 
 /* Multiply one spectrum by the per-bin factor; with rq != NULL also the
  * Rayleigh quotient of the incoming spectrum by Parseval. */
