@@ -707,6 +707,15 @@ int gridform_learner_run(gridform_learner *l, size_t max_steps, double tol, grid
             double total = 0.0;
             for (size_t j = 0; j < l->ng; j++)
                 total += l->rq[j];
+            if (!isfinite(total)) {
+                /* The step's own quotients are unscaled (they ride on its
+                 * hot loop) and overflow for boxes far below a metre; the
+                 * objective's are scaled (gridform_learner_objective). */
+                gridform__learner_rayleigh(l, l->m);
+                total = 0.0;
+                for (size_t j = 0; j < l->ng; j++)
+                    total += l->m[j];
+            }
             if (progress(s + 1, max_steps, total, user) != 0)
                 return GF_FAIL(&l->err, GRIDFORM_ECANCELED, "canceled by the progress callback after %zu of %zu steps",
                                s + 1, max_steps);

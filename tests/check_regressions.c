@@ -598,6 +598,16 @@ END_TEST
  * over the lattice, for every coupling.  Single precision cannot hold such
  * maps and is refused with GRIDFORM_ERANGE (it ran 40 halvings into
  * EDIVERGED). */
+static double tiny_box_progress_total;
+static int tiny_box_progress(size_t step, size_t max_steps, double objective, void *user)
+{
+    (void)step;
+    (void)max_steps;
+    (void)user;
+    tiny_box_progress_total = objective;
+    return 0;
+}
+
 START_TEST(test_fuzz_learner_objective_tiny_box)
 {
     gridform_arena *a;
@@ -650,6 +660,14 @@ START_TEST(test_fuzz_learner_objective_tiny_box)
                 sum += per[j];
             }
             ck_assert_double_eq_tol(total, sum, 1e-14 * fabs(sum));
+            /* the progress callback's objective: finite too (the step's own
+             * unscaled quotients overflowed here as well) */
+            tiny_box_progress_total = NAN;
+            int rrc = gridform_learner_run(l, 2, 1e-12, tiny_box_progress, NULL);
+            ck_assert_msg(rrc == GRIDFORM_OK || rrc == GRIDFORM_CONTINUE, "run: %s", gridform_learner_last_error(l));
+            ck_assert_msg(isfinite(tiny_box_progress_total) && tiny_box_progress_total >= 4 * lo - 4e-12 * hi
+                              && tiny_box_progress_total <= 4 * hi * (1 + 1e-12),
+                          "coupling %d: progress objective %g", cp, tiny_box_progress_total);
             gridform_learner_destroy(l);
         }
     free(spec);
