@@ -62,6 +62,9 @@ int gridform__amplitude_check_coefficients(gridform__errbuf *eb, const char *fun
     if (!(g0 > 0) || !(g0 + 2 * g1 > 0))
         return gridform__fail(eb, GRIDFORM_EINVAL, func,
                               "need g0 > 0 and g0 + 2 g1 > 0 for saturation, got g0=%g g1=%g", g0, g1);
+    if (!isfinite(g0 + 2 * g1) || !isfinite(g1 - g0))
+        return gridform__fail(eb, GRIDFORM_ERANGE, func,
+                              "g0 + 2 g1 or g1 - g0 overflows double (g0=%g g1=%g)", g0, g1);
     return GRIDFORM_OK;
 }
 
@@ -287,10 +290,21 @@ static int amp_check_pattern(gridform__errbuf *eb, const char *func, int pattern
 static int amp_hex_root(const gridform_amplitude *a, double gamma_eff, double *R)
 {
     double S = a->g0 + 2 * a->g1;
-    double disc = gamma_eff * gamma_eff + 4 * a->mu * S;
-    if (disc < 0)
+    /* R solves S R^2 - gamma R - mu = 0: the upper root
+     * (gamma + sqrt(gamma^2 + 4 mu S)) / (2 S).  The discriminant is
+     * formed over s^2, s = max(|gamma|, 2 sqrt(|mu| S)), so coefficients
+     * anywhere in double's range do not overflow it (mu = 1.5e287 made it
+     * Inf, found by tests/fuzz/fuzz_config); the caller checks that the
+     * root itself is finite. */
+    double t = 2.0 * sqrt(fabs(a->mu)) * sqrt(S);
+    double sc = fmax(fabs(gamma_eff), t);
+    if (!(sc > 0) || !isfinite(sc))
         return 0;
-    double r = (gamma_eff + sqrt(disc)) / (2 * S);
+    double g = gamma_eff / sc, q = t / sc;
+    double d = g * g + (a->mu >= 0 ? q * q : -(q * q));
+    if (d < 0)
+        return 0;
+    double r = (g + sqrt(d)) * (sc / (2 * S));
     if (!(r > 0))
         return 0;
     *R = r;
@@ -319,9 +333,11 @@ int gridform_amplitude_stability(const gridform_amplitude *a, int pattern, int *
         /* A1 = sqrt(mu/g0): the amplitude mode decays at -2 mu; the pair
          * (A2, conj A3) grows at mu (1 - g1/g0) +- |gamma| R. */
         if (mu > 0) {
-            R = sqrt(mu / g0);
+            R = sqrt(mu) / sqrt(g0);   /* not sqrt(mu / g0): the ratio may overflow */
             *exists = 1;
-            *stable = mu * (1 - g1 / g0) + fabs(gamma) * R < 0;
+            /* divided by R > 0 (mu = g0 R^2), with no product that can
+             * overflow into Inf - Inf */
+            *stable = R * (g0 - g1) + fabs(gamma) < 0;
         }
         break;
     case GRIDFORM_PATTERN_HEXAGONS:
@@ -329,12 +345,15 @@ int gridform_amplitude_stability(const gridform_amplitude *a, int pattern, int *
         double ge = (pattern == GRIDFORM_PATTERN_HEXAGONS) ? gamma : -gamma;
         if (amp_hex_root(a, ge, &R)) {
             double S = g0 + 2 * g1;
-            /* Eigenvalues at the upper branch: the in-phase amplitude mode,
-             * the two out-of-phase amplitude modes and the phase-sum mode
-             * (the two translation modes are neutral). */
-            double lsym = ge * R - 2 * S * R * R;
-            double lasym = 2 * (g1 - g0) * R * R - 2 * ge * R;
-            double lphase = -3 * ge * R;
+            /* Eigenvalues at the upper branch: the in-phase amplitude mode
+             * ge R - 2 S R^2, the two out-of-phase amplitude modes
+             * 2 (g1 - g0) R^2 - 2 ge R and the phase-sum mode -3 ge R (the
+             * two translation modes are neutral).  Only their signs
+             * matter: each is taken divided by R > 0, so no product of
+             * coefficients near double's limits overflows into Inf - Inf. */
+            double lsym = 0.5 * ge - S * R;
+            double lasym = (g1 - g0) * R - ge;
+            double lphase = -ge;
             *exists = 1;
             /* gamma = 0: the phase sum is neutral (any phase sum is a
              * hexagon), so only the amplitude modes decide. */
@@ -374,13 +393,21 @@ int gridform_amplitude_fixed_point(const gridform_amplitude *a, int pattern, dou
     case GRIDFORM_PATTERN_STRIPES:
         if (!(a->mu > 0))
             return GF_FAIL(eb, GRIDFORM_EUNDEFINED, "stripes need mu > 0, have mu = %g", a->mu);
-        *amplitude = sqrt(a->mu / a->g0);
+        R = sqrt(a->mu) / sqrt(a->g0);
+        if (!isfinite(R))
+            return GF_FAIL(eb, GRIDFORM_ERANGE, "the stripe amplitude sqrt(mu / g0) overflows (mu = %g, g0 = %g)",
+                           a->mu, a->g0);
+        *amplitude = R;
         return GRIDFORM_OK;
     case GRIDFORM_PATTERN_HEXAGONS:
     case GRIDFORM_PATTERN_HEXAGONS_PI:
         if (!amp_hex_root(a, pattern == GRIDFORM_PATTERN_HEXAGONS ? a->gamma : -a->gamma, &R))
             return GF_FAIL(eb, GRIDFORM_EUNDEFINED, "no %s fixed point at mu = %g, gamma = %g",
                            pattern == GRIDFORM_PATTERN_HEXAGONS ? "hexagon" : "pi-hexagon", a->mu, a->gamma);
+        if (!isfinite(R))
+            return GF_FAIL(eb, GRIDFORM_ERANGE, "the %s amplitude overflows (mu = %g, gamma = %g, g0 + 2 g1 = %g)",
+                           pattern == GRIDFORM_PATTERN_HEXAGONS ? "hexagon" : "pi-hexagon", a->mu, a->gamma,
+                           a->g0 + 2 * a->g1);
         *amplitude = R;
         return GRIDFORM_OK;
     default:

@@ -803,6 +803,67 @@ START_TEST(test_learner_length_unit_covariance)
 }
 END_TEST
 
+/* The amplitude equations near the limits of double (found by a
+ * fuzz_config campaign: mu = 1.5e287, gamma = 0, g0 = g1 = 2 mu gave an
+ * Inf hexagon amplitude with GRIDFORM_OK; seed
+ * tests/fuzz/corpus_config/regress_amplitude_huge_mu).  The fixed points
+ * scale exactly: (k^2 mu, k gamma, g0, g1) has amplitudes k R and
+ * (mu, m gamma, m^2 g0, m^2 g1) has R / m, with the same stability
+ * (doc/theory.md §3).  Amplitudes beyond double are ERANGE. */
+START_TEST(test_fuzz_amplitude_extreme_coefficients)
+{
+    gridform_amplitude *am;
+    ck_assert_int_eq(gridform_amplitude_create(&am), GRIDFORM_OK);
+    const double mu0 = 0.3, ga0 = 0.2, g00 = 1.0, g10 = 2.0;
+    double Rref[3];
+    int exref[3], stref[3];
+    const int pats[3] = {GRIDFORM_PATTERN_STRIPES, GRIDFORM_PATTERN_HEXAGONS, GRIDFORM_PATTERN_HEXAGONS_PI};
+    ck_assert_int_eq(gridform_amplitude_set_coefficients(am, mu0, ga0, g00, g10), GRIDFORM_OK);
+    for (int p = 0; p < 3; p++) {
+        ck_assert_int_eq(gridform_amplitude_stability(am, pats[p], &exref[p], &stref[p]), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_amplitude_fixed_point(am, pats[p], &Rref[p]), GRIDFORM_OK);
+    }
+    /* hexagons: S R^2 - gamma R - mu = 0 with S = g0 + 2 g1 = 5 */
+    ck_assert_double_eq_tol(Rref[1], (ga0 + sqrt(ga0 * ga0 + 4 * mu0 * 5.0)) / 10.0, 1e-15);
+    const double ks[] = {0x1p-500, 0x1p-300, 1e-100, 1e100, 0x1p300, 0x1p500};
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++)
+        for (int form = 0; form < 2; form++) {
+            double k = ks[i];
+            int rc = form == 0 ? gridform_amplitude_set_coefficients(am, k * k * mu0, k * ga0, g00, g10)
+                               : gridform_amplitude_set_coefficients(am, mu0, k * ga0, k * k * g00, k * k * g10);
+            if (!isfinite(k * k) || k * k == 0.0 || (form == 0 && !(k * k * mu0 > 0))) {
+                continue;   /* the scaled coefficients themselves are not doubles */
+            }
+            ck_assert_int_eq(rc, GRIDFORM_OK);
+            for (int p = 0; p < 3; p++) {
+                int ex, st;
+                double R;
+                ck_assert_int_eq(gridform_amplitude_stability(am, pats[p], &ex, &st), GRIDFORM_OK);
+                ck_assert_int_eq(ex, exref[p]);
+                ck_assert_msg(st == stref[p], "k %g form %d pattern %d: stable %d, at k = 1 %d", k, form, pats[p], st,
+                              stref[p]);
+                ck_assert_int_eq(gridform_amplitude_fixed_point(am, pats[p], &R), GRIDFORM_OK);
+                double want = form == 0 ? k * Rref[p] : Rref[p] / k;
+                ck_assert_msg(fabs(R - want) <= 1e-14 * want, "k %g form %d pattern %d: R %.17g, want %.17g", k, form,
+                              pats[p], R, want);
+            }
+        }
+    /* the campaign's coefficients: R = sqrt(mu / S), finite */
+    double mu = 0x1.f9d9d000f2608p+952, R;
+    ck_assert_int_eq(gridform_amplitude_set_coefficients(am, mu, 0.0, 2 * mu, 2 * mu), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_amplitude_fixed_point(am, GRIDFORM_PATTERN_HEXAGONS, &R), GRIDFORM_OK);
+    ck_assert_double_eq_tol(R, sqrt(1.0 / 6.0), 1e-15);
+    ck_assert_int_eq(gridform_amplitude_fixed_point(am, GRIDFORM_PATTERN_STRIPES, &R), GRIDFORM_OK);
+    ck_assert_double_eq_tol(R, sqrt(0.5), 1e-15);
+    /* beyond double: a stripe amplitude of 4.5e315, and an S that overflows */
+    ck_assert_int_eq(gridform_amplitude_set_coefficients(am, 1e308, 0.0, 4.9e-324, 1.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_amplitude_fixed_point(am, GRIDFORM_PATTERN_STRIPES, &R), GRIDFORM_ERANGE);
+    ck_assert_ptr_nonnull(strstr(gridform_amplitude_last_error(am), "gridform_amplitude_fixed_point"));
+    ck_assert_int_eq(gridform_amplitude_set_coefficients(am, 1.0, 0.0, 1e308, 1e308), GRIDFORM_ERANGE);
+    gridform_amplitude_destroy(am);
+}
+END_TEST
+
 static Suite *regressions_suite(void)
 {
     Suite *s = suite_create("regressions");
@@ -823,6 +884,7 @@ static Suite *regressions_suite(void)
     tcase_add_test(tc, test_fuzz_learner_objective_tiny_box);
     tcase_add_test(tc, test_population_spectrum_scale);
     tcase_add_test(tc, test_learner_length_unit_covariance);
+    tcase_add_test(tc, test_fuzz_amplitude_extreme_coefficients);
     suite_add_tcase(s, tc);
     return s;
 }
