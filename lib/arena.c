@@ -52,13 +52,27 @@ int gridform_arena_create(gridform_arena **out, double lx, double ly, size_t nx,
     a->boundary = boundary;
     a->npoints = npoints;
     a->nfreq = nfreq;
+    a->inside = NULL;
+    a->ninside = npoints;
     *out = a;
     return GRIDFORM_OK;
 }
 
 void gridform_arena_destroy(gridform_arena *a)
 {
+    if (a != NULL)
+        gridform__free(a->inside);
     gridform__free(a);
+}
+
+const unsigned char *gridform__arena_inside(const gridform_arena *a)
+{
+    return a->inside;
+}
+
+size_t gridform__arena_ninside(const gridform_arena *a)
+{
+    return a->ninside;
 }
 
 const char *gridform_arena_last_error(const gridform_arena *a)

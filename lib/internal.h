@@ -87,7 +87,19 @@ struct gridform_arena {
     int boundary;
     size_t npoints;   /* nx*ny, checked */
     size_t nfreq;     /* ny*(nx/2+1), checked */
+    /* The arena's shape (walled arenas only): ny*nx bytes, 1 for a bin the
+     * animal can reach, 0 outside; NULL for the whole box.  Owned by the
+     * arena.  ninside counts the ones (npoints when inside is NULL). */
+    unsigned char *inside;
+    size_t ninside;
 };
+/* The shape of an arena: NULL when every bin is inside (a rectangle), else
+ * ny*nx bytes, 1 inside and 0 outside.  Every module that takes an arena
+ * must respect it: maps are 0 outside, norms and sums run over the inside,
+ * scores treat outside bins as unvisited. */
+const unsigned char *gridform__arena_inside(const gridform_arena *a);
+/* Number of inside bins (npoints for a rectangle). */
+size_t gridform__arena_ninside(const gridform_arena *a);
 /* Wavevector of rfft bin (iy, jx): see gridform_arena_wavevectors. */
 void gridform__arena_wavevector(const gridform_arena *a, size_t iy, size_t jx, double *kx, double *ky);
 /* Is x finite? (no NaN, no Inf) */
