@@ -2,8 +2,9 @@
 # The README's quick-start line (`apt-get install ... && ./configure ...`)
 # must name every Debian package this build needed: each header the
 # compiler read outside the source tree (the -MD dependency files automake
-# writes beside every object: library, programs, tests) and each shared
-# library that libgridform.so and the installed programs load (ldd) is
+# writes beside every object: library, programs, tests), each shared
+# library that libgridform.so and the installed programs load (ldd), and
+# each tool the command runs (autotools, make, the configured compilers) is
 # mapped to its package (dpkg -S), and that package must be named on the
 # line or be a dependency (Depends/Pre-Depends, recursively, as installed
 # here) of one that is.  Packages that only optional parts need (MPI for
@@ -91,7 +92,12 @@ for p in ${BIN_PROGRAMS:-}; do
     nprog=$((nprog + 1))
 done
 sed -n 's/.*=> \(\/[^ ]*\) (.*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' "$tmp/ldd" | sort -u >"$tmp/libs"
-cat "$tmp/headers" "$tmp/libs" >"$tmp/files"
+# The tools the README's command runs: autotools, make, the compilers.
+: >"$tmp/tools"
+for t in autoreconf autoconf automake aclocal libtoolize pkg-config make ${CC:-cc} ${CXX:-c++}; do
+    p=$(command -v "$t" 2>/dev/null) && case $p in /*) echo "$p" >>"$tmp/tools" ;; esac
+done
+cat "$tmp/headers" "$tmp/libs" "$tmp/tools" >"$tmp/files"
 
 # A file's package: dpkg knows the path it unpacked, which may be a
 # symlink's target (/etc/alternatives), or the other side of merged /usr.
@@ -136,7 +142,7 @@ for f in $(cut -f1 "$tmp/cand" | sort -u); do
 done
 [ "$nfile" -gt 0 ] || { echo "FAIL: no system files found"; exit 1; }
 if [ $status -eq 0 ]; then
-    echo "PASS: $nfile system headers and libraries (libgridform.so and $nprog installed programs)" \
+    echo "PASS: $nfile system headers, libraries (of libgridform.so and $nprog installed programs) and tools" \
          "come from $(sort -u "$tmp/used" | wc -l) packages, all named or pulled in by the README's line:" \
          "$(tr '\n' ' ' <"$tmp/core")"
     [ $unowned -eq 0 ] || echo "($unowned files belong to no package)"
