@@ -412,6 +412,7 @@ int gridform_learner_set_nonlinearity(gridform_learner *l, int kind, double stre
                        kind == GRIDFORM_NL_SOFT ? "GRIDFORM_NL_SOFT" : "GRIDFORM_NL_TANH", strength);
     l->nl = kind;
     l->strength = strength;
+    gridform__learner_etd_invalidate(l);   /* the ETD stage holds the old force */
     return GRIDFORM_OK;
 }
 
@@ -428,6 +429,7 @@ int gridform_learner_set_coupling(gridform_learner *l, int kind)
                        "%zu orthogonal maps cannot exist on %zu lattice modes (%zu x %zu points)", l->ng, l->n,
                        l->nx, l->ny);
     l->coupling = kind;
+    gridform__learner_etd_invalidate(l);
     if (!l->dt_user) {
         set_default_step(l);
         gridform__learner_update_factors(l);
