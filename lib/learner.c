@@ -544,7 +544,6 @@ int gridform_learner_set_tolerance(gridform_learner *l, double rtol)
     if (!isfinite(rtol) || !(rtol > 0.0) || !(rtol < 1.0))
         return GF_FAIL(&l->err, GRIDFORM_EINVAL, "rtol must be finite, > 0 and < 1, got %g", rtol);
     l->etd.rtol = rtol;
-    l->etd.rtol_user = 1;
     gridform__pi_reset(&l->etd.pi);
     return GRIDFORM_OK;
 }
