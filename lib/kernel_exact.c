@@ -46,18 +46,38 @@ int gridform__kernel_response_matrix(const gridform_placecode *pc, double **Pout
         gridform__aligned_free(P);
         return gridform__fail(eb, GRIDFORM_ENOMEM, func, "cannot allocate P (%zu points x %zu cells)", n, np);
     }
+    /* Only the bins inside the arena's shape carry responses; rows outside
+     * stay 0, so Sigma's rows and columns there vanish (doc/theory.md
+     * §7.4).  The inside positions are filled packed at the top of P and
+     * moved down to their rows, last first (a row only moves down). */
+    const unsigned char *inside = gridform__arena_inside(a);
     double hx = a->lx / (double)a->nx, hy = a->ly / (double)a->ny;
+    size_t m = 0;
     for (size_t iy = 0; iy < a->ny; iy++)
         for (size_t ix = 0; ix < a->nx; ix++) {
             size_t p = iy * a->nx + ix;
-            xy[2 * p] = -0.5 * a->lx + ((double)ix + 0.5) * hx;
-            xy[2 * p + 1] = -0.5 * a->ly + ((double)iy + 0.5) * hy;
+            if (inside != NULL && !inside[p])
+                continue;
+            xy[2 * m] = -0.5 * a->lx + ((double)ix + 0.5) * hx;
+            xy[2 * m + 1] = -0.5 * a->ly + ((double)iy + 0.5) * hy;
+            m++;
         }
-    int rc = gridform__placecode_fill(pc, xy, n, P, eb, func);
+    int rc = gridform__placecode_fill(pc, xy, m, P, eb, func);
     gridform__free(xy);
     if (rc != GRIDFORM_OK) {
         gridform__aligned_free(P);
         return rc;
+    }
+    if (inside != NULL) {
+        for (size_t p = n; p-- > 0;) {
+            if (inside[p]) {
+                m--;
+                if (m != p)
+                    memcpy(P + p * np, P + m * np, np * sizeof(double));
+            } else {
+                memset(P + p * np, 0, np * sizeof(double));
+            }
+        }
     }
     *Pout = P;
     return GRIDFORM_OK;
@@ -74,11 +94,11 @@ int gridform__kernel_response_matrix(const gridform_placecode *pc, double **Pout
  * O(np N log N), Sigma never formed.  Each cell is a strided column of P,
  * transformed where it lies by batched plans (GF_DIAG_BATCH cells a call;
  * out-of-place r2c preserves its input, FFTW manual 4.3.2). */
-int gridform__kernel_fourier_diagonal(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb)
+int gridform__kernel_fourier_sum(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb)
 {
     const gridform_arena *a = k->arena;
-    size_t n = a->npoints, nf = a->nfreq;
-    if (np > INT_MAX || n > INT_MAX || nf > SIZE_MAX / GF_DIAG_BATCH / sizeof(fftw_complex))
+    size_t nf = a->nfreq;
+    if (np > INT_MAX || a->npoints > INT_MAX || nf > SIZE_MAX / GF_DIAG_BATCH / sizeof(fftw_complex))
         return gridform__fail(eb, GRIDFORM_ERANGE, k->creator, "too many cells (%zu) for FFTW strides", np);
     fftw_complex *c = gridform__aligned_alloc(GF_DIAG_BATCH * nf * sizeof(fftw_complex));
     if (c == NULL)
@@ -95,7 +115,6 @@ int gridform__kernel_fourier_diagonal(gridform_kernel *k, const double *P, size_
         rc = gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "FFTW could not plan a %zu x %zu transform",
                             a->ny, a->nx);
     } else {
-        memset(k->spec, 0, nf * sizeof(double));
         for (size_t i0 = 0; i0 < np;) {
             size_t cnt = np - i0 >= GF_DIAG_BATCH ? GF_DIAG_BATCH : 1;
             fftw_execute_dft_r2c(cnt == 1 ? one : many, (double *)P + i0, c);
@@ -106,15 +125,25 @@ int gridform__kernel_fourier_diagonal(gridform_kernel *k, const double *P, size_
             }
             i0 += cnt;
         }
-        double scale = k->dA * k->dA / ((double)np * k->area);
-        for (size_t b = 0; b < nf; b++)
-            k->spec[b] *= scale;
     }
     gridform__fftw_lock(1);
     if (many) fftw_destroy_plan(many);
     if (one) fftw_destroy_plan(one);
     gridform__fftw_unlock();
     gridform__aligned_free(c);
+    return rc;
+}
+
+int gridform__kernel_fourier_diagonal(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb)
+{
+    size_t nf = k->arena->nfreq;
+    memset(k->spec, 0, nf * sizeof(double));
+    int rc = gridform__kernel_fourier_sum(k, P, np, eb);
+    if (rc == GRIDFORM_OK) {
+        double scale = k->dA * k->dA / ((double)np * k->area);
+        for (size_t b = 0; b < nf; b++)
+            k->spec[b] *= scale;
+    }
     return rc;
 }
 
@@ -128,21 +157,23 @@ int gridform__kernel_exact_adopt(gridform_kernel *k, double *P, size_t np, gridf
     k->pmean = gridform__calloc(np, sizeof(double));
     if (k->W == NULL || k->csum == NULL || k->pmean == NULL)
         return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "cannot allocate the EXACT work space");
-    /* Column means m_i = (1/N) sum_x p_i(x), summed row by row (P is
-     * row-major) so the loop streams through memory. */
+    /* Column means m_i = (1/N) sum_x p_i(x) over the N bins inside the
+     * shape (the rows outside are 0), summed row by row (P is row-major)
+     * so the loop streams through memory. */
     for (size_t x = 0; x < n; x++) {
         const double *row = P + x * np;
         for (size_t i = 0; i < np; i++)
             k->pmean[i] += row[i];
     }
     for (size_t i = 0; i < np; i++)
-        k->pmean[i] /= (double)n;
+        k->pmean[i] /= (double)gridform__arena_ninside(k->arena);
     return GRIDFORM_OK;
 }
 
 void gridform__kernel_exact_apply(gridform_kernel *k, const double *in, double *out, size_t nmaps)
 {
     size_t n = k->arena->npoints;
+    const unsigned char *inside = gridform__arena_inside(k->arena);
     int ni = (int)n, np = (int)k->np;
     double inv = 1.0 / (double)k->np;
     for (size_t m0 = 0; m0 < nmaps; m0 += GF_KERNEL_EXACT_BATCH) {
@@ -153,12 +184,18 @@ void gridform__kernel_exact_apply(gridform_kernel *k, const double *in, double *
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)cnt, np, ni, k->dA, g, ni, k->P, np, 0.0,
                     k->W, np);
         if (k->centered) {
-            /* W = dA G P_c = dA G P - dA (G 1) m^T: the rank-1 correction. */
+            /* W = dA G P_c = dA G P - dA (G 1_S) m^T: the rank-1
+             * correction, with 1_S the shape's inside bins. */
             for (size_t j = 0; j < cnt; j++) {
                 const double *gj = g + j * n;
                 double s = 0.0;
-                for (size_t x = 0; x < n; x++)
-                    s += gj[x];
+                if (inside == NULL) {
+                    for (size_t x = 0; x < n; x++)
+                        s += gj[x];
+                } else {
+                    for (size_t x = 0; x < n; x++)
+                        s += inside[x] ? gj[x] : 0.0;
+                }
                 k->csum[j] = s;
             }
             cblas_dger(CblasRowMajor, (int)cnt, np, -k->dA, k->csum, 1, k->pmean, 1, k->W, np);
@@ -172,15 +209,24 @@ void gridform__kernel_exact_apply(gridform_kernel *k, const double *in, double *
             for (size_t j = 0; j < cnt; j++) {
                 double *oj = o + j * n, t = k->csum[j];
                 for (size_t x = 0; x < n; x++)
-                    oj[x] -= t;
+                    if (inside == NULL || inside[x])
+                        oj[x] -= t;
             }
         }
     }
 }
 
+void gridform__kernel_real_apply(gridform_kernel *k, const double *in, double *out, size_t nmaps)
+{
+    if (k->mode == GRIDFORM_KERNEL_UNIFORM)
+        gridform__kernel_uniform_apply(k, in, out, nmaps);
+    else
+        gridform__kernel_exact_apply(k, in, out, nmaps);
+}
+
 int gridform__kernel_is_multiplier(const gridform_kernel *k)
 {
-    return k->mode != GRIDFORM_KERNEL_EXACT;
+    return k->mode != GRIDFORM_KERNEL_EXACT && k->mode != GRIDFORM_KERNEL_UNIFORM;
 }
 
 /* Top eigenvalue of the EXACT operator by power iteration from a fixed
@@ -209,7 +255,7 @@ static int exact_top(gridform_kernel *k, double *top)
             break;
         }
         cblas_dscal((int)n, 1.0 / sqrt(vv), v, 1);
-        gridform__kernel_exact_apply(k, v, w, 1);
+        gridform__kernel_real_apply(k, v, w, 1);
         double prev = est;
         est = cblas_ddot((int)n, v, 1, w, 1);
         double *t = v;
@@ -230,7 +276,7 @@ int gridform__kernel_bounds(const gridform_kernel *k, double *smin, double *smax
     gridform__errbuf *eb = (gridform__errbuf *)&k->err;
     /* A learner reads the operator here: the CENTERED flag is frozen. */
     atomic_store(&((gridform_kernel *)k)->used, 1);
-    if (k->mode != GRIDFORM_KERNEL_EXACT) {
+    if (gridform__kernel_is_multiplier(k)) {
         size_t nf = k->arena->nfreq;
         double lo = k->spec[0], hi = k->spec[0];
         for (size_t b = 1; b < nf; b++) {
