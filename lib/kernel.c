@@ -47,6 +47,9 @@ static void kernel_free(gridform_kernel *k)
     gridform__free(k->W);
     gridform__free(k->csum);
     gridform__free(k->pmean);
+    gridform__free(k->rows);
+    gridform__free(k->gin);
+    gridform__free(k->gout);
     gridform__free(k->spec);
     gridform__free(k->mult);
     gridform__free(k->grid);

@@ -150,6 +150,7 @@ int gridform__kernel_fourier_diagonal(gridform_kernel *k, const double *P, size_
 int gridform__kernel_exact_adopt(gridform_kernel *k, double *P, size_t np, gridform__errbuf *eb)
 {
     size_t n = k->arena->npoints;
+    const unsigned char *inside = gridform__arena_inside(k->arena);
     k->P = P;
     k->np = np;
     k->W = gridform__malloc_array(GF_KERNEL_EXACT_BATCH * np, sizeof(double));
@@ -157,62 +158,91 @@ int gridform__kernel_exact_adopt(gridform_kernel *k, double *P, size_t np, gridf
     k->pmean = gridform__calloc(np, sizeof(double));
     if (k->W == NULL || k->csum == NULL || k->pmean == NULL)
         return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "cannot allocate the EXACT work space");
-    /* Column means m_i = (1/N) sum_x p_i(x) over the N bins inside the
-     * shape (the rows outside are 0), summed row by row (P is row-major)
-     * so the loop streams through memory. */
-    for (size_t x = 0; x < n; x++) {
+    k->nrows = n;
+    if (inside != NULL) {
+        /* A shape: keep only the inside rows of P, packed in order (a row
+         * only moves up), so both products cost N_S, not N, per cell; maps
+         * are gathered into and scattered from packed work arrays. */
+        size_t ns = gridform__arena_ninside(k->arena), r = 0;
+        k->rows = gridform__malloc_array(ns, sizeof(size_t));
+        k->gin = gridform__malloc_array(GF_KERNEL_EXACT_BATCH * ns, sizeof(double));
+        k->gout = gridform__malloc_array(GF_KERNEL_EXACT_BATCH * ns, sizeof(double));
+        if (k->rows == NULL || k->gin == NULL || k->gout == NULL)
+            return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "cannot allocate the EXACT work space");
+        for (size_t x = 0; x < n; x++)
+            if (inside[x]) {
+                if (r != x)
+                    memcpy(P + r * np, P + x * np, np * sizeof(double));
+                k->rows[r++] = x;
+            }
+        k->nrows = ns;
+    }
+    /* Column means m_i = (1/N) sum_x p_i(x) over the N rows kept (the
+     * inside bins), summed row by row (P is row-major) so the loop streams
+     * through memory. */
+    for (size_t x = 0; x < k->nrows; x++) {
         const double *row = P + x * np;
         for (size_t i = 0; i < np; i++)
             k->pmean[i] += row[i];
     }
     for (size_t i = 0; i < np; i++)
-        k->pmean[i] /= (double)gridform__arena_ninside(k->arena);
+        k->pmean[i] /= (double)k->nrows;
     return GRIDFORM_OK;
+}
+
+/* out = Sigma in for cnt <= GF_KERNEL_EXACT_BATCH maps of nr values each
+ * (the kept rows of P): two dgemm and, centred, the rank-1 corrections. */
+static void exact_batch(gridform_kernel *k, const double *g, double *o, size_t cnt)
+{
+    size_t nr = k->nrows;
+    int ni = (int)nr, np = (int)k->np;
+    double inv = 1.0 / (double)k->np;
+    /* W = dA G P (cnt x np). */
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)cnt, np, ni, k->dA, g, ni, k->P, np, 0.0, k->W, np);
+    if (k->centered) {
+        /* W = dA G P_c = dA G P - dA (G 1) m^T: the rank-1 correction. */
+        for (size_t j = 0; j < cnt; j++) {
+            const double *gj = g + j * nr;
+            double s = 0.0;
+            for (size_t x = 0; x < nr; x++)
+                s += gj[x];
+            k->csum[j] = s;
+        }
+        cblas_dger(CblasRowMajor, (int)cnt, np, -k->dA, k->csum, 1, k->pmean, 1, k->W, np);
+    }
+    /* out = W P^T / np. */
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)cnt, ni, np, inv, k->W, np, k->P, np, 0.0, o, ni);
+    if (k->centered) {
+        /* out = W P_c^T / np = W P^T / np - (W m) 1^T / np. */
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)cnt, np, inv, k->W, np, k->pmean, 1, 0.0, k->csum, 1);
+        for (size_t j = 0; j < cnt; j++) {
+            double *oj = o + j * nr, t = k->csum[j];
+            for (size_t x = 0; x < nr; x++)
+                oj[x] -= t;
+        }
+    }
 }
 
 void gridform__kernel_exact_apply(gridform_kernel *k, const double *in, double *out, size_t nmaps)
 {
-    size_t n = k->arena->npoints;
-    const unsigned char *inside = gridform__arena_inside(k->arena);
-    int ni = (int)n, np = (int)k->np;
-    double inv = 1.0 / (double)k->np;
+    size_t n = k->arena->npoints, nr = k->nrows;
     for (size_t m0 = 0; m0 < nmaps; m0 += GF_KERNEL_EXACT_BATCH) {
         size_t cnt = nmaps - m0 < GF_KERNEL_EXACT_BATCH ? nmaps - m0 : GF_KERNEL_EXACT_BATCH;
         const double *g = in + m0 * n;
         double *o = out + m0 * n;
-        /* W = dA G P (cnt x np). */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)cnt, np, ni, k->dA, g, ni, k->P, np, 0.0,
-                    k->W, np);
-        if (k->centered) {
-            /* W = dA G P_c = dA G P - dA (G 1_S) m^T: the rank-1
-             * correction, with 1_S the shape's inside bins. */
-            for (size_t j = 0; j < cnt; j++) {
-                const double *gj = g + j * n;
-                double s = 0.0;
-                if (inside == NULL) {
-                    for (size_t x = 0; x < n; x++)
-                        s += gj[x];
-                } else {
-                    for (size_t x = 0; x < n; x++)
-                        s += inside[x] ? gj[x] : 0.0;
-                }
-                k->csum[j] = s;
-            }
-            cblas_dger(CblasRowMajor, (int)cnt, np, -k->dA, k->csum, 1, k->pmean, 1, k->W, np);
+        if (k->rows == NULL) {
+            exact_batch(k, g, o, cnt);
+            continue;
         }
-        /* out = W P^T / np. */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)cnt, ni, np, inv, k->W, np, k->P, np, 0.0, o,
-                    ni);
-        if (k->centered) {
-            /* out = W P_c^T / np = W P^T / np - (W m) 1^T / np. */
-            cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)cnt, np, inv, k->W, np, k->pmean, 1, 0.0, k->csum, 1);
-            for (size_t j = 0; j < cnt; j++) {
-                double *oj = o + j * n, t = k->csum[j];
-                for (size_t x = 0; x < n; x++)
-                    if (inside == NULL || inside[x])
-                        oj[x] -= t;
-            }
-        }
+        /* A shape: gather the inside bins, apply, scatter; 0 outside. */
+        for (size_t j = 0; j < cnt; j++)
+            for (size_t r = 0; r < nr; r++)
+                k->gin[j * nr + r] = g[j * n + k->rows[r]];
+        exact_batch(k, k->gin, k->gout, cnt);
+        memset(o, 0, cnt * n * sizeof(double));
+        for (size_t j = 0; j < cnt; j++)
+            for (size_t r = 0; r < nr; r++)
+                o[j * n + k->rows[r]] = k->gout[j * nr + r];
     }
 }
 

@@ -44,11 +44,14 @@ struct gridform_kernel {
      * others; each [GF_KERNEL_BATCH maps, 1 map]. */
     fftw_plan fwd[2][2], bwd[2][2];
     fftw_complex *work;           /* GF_KERNEL_BATCH x nfreq */
-    double *P;                    /* EXACT: npoints x np responses */
+    double *P;                    /* EXACT: nrows x np responses (the inside rows first on a shape) */
     size_t np;
     double *pmean;                /* EXACT: np column means of P (the centring's rank-1 term) */
     double *W;                    /* EXACT: GF_KERNEL_EXACT_BATCH x np */
     double *csum;                 /* EXACT: GF_KERNEL_EXACT_BATCH map sums */
+    size_t nrows;                 /* EXACT: rows of P kept (npoints, or the inside bins of a shape) */
+    size_t *rows;                 /* EXACT on a shape: the bin of each kept row; NULL for the whole box */
+    double *gin, *gout;           /* EXACT on a shape: GF_KERNEL_EXACT_BATCH x nrows packed maps */
     double top;                   /* EXACT: upper bound on the largest eigenvalue (0: not yet known) */
     int top_centered;             /* the centring top was computed for */
     /* UNIFORM (lib/kernel_uniform.c): the padded umy x umx grid */
