@@ -40,8 +40,9 @@ static int shape_lattice(gridform_placecode *pc)
         }
     }
     if (best == SIZE_MAX)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "the shape holds fewer than %zu lattice centres at any spacing "
-                       "down to half the mean spacing: use fewer cells or GRIDFORM_CENTERS_RANDOM", nc);
+        return gridform__fail(NULL, GRIDFORM_EINVAL, "gridform_placecode_create",
+                              "the shape holds fewer than %zu lattice centres at any spacing down to half the "
+                              "mean spacing: use fewer cells or GRIDFORM_CENTERS_RANDOM", nc);
     double h = best_h;
     size_t mx = (size_t)(a->lx / h), my = (size_t)(a->ly / h), total = nc + best, k = 0, kept = 0;
     for (size_t j = 0; j < my; j++)
@@ -58,7 +59,8 @@ static int shape_lattice(gridform_placecode *pc)
             k++;
         }
     return kept == nc ? GRIDFORM_OK
-                      : GF_FAIL(NULL, GRIDFORM_EINVAL, "could place only %zu of %zu lattice centres", kept, nc);
+                      : gridform__fail(NULL, GRIDFORM_EINVAL, "gridform_placecode_create",
+                                       "could place only %zu of %zu lattice centres", kept, nc);
 }
 
 int gridform_placecode_create(gridform_placecode **out, const gridform_arena *a, int tuning,
