@@ -595,7 +595,7 @@ START_TEST(test_scorer_outside_is_unvisited)
         map[i] = cos(12 * pos[2 * i]) + cos(6 * pos[2 * i] + 10.4 * pos[2 * i + 1]) + 0.1 * lcg(&s);
         nanmap[i] = in[i] ? map[i] : NAN;
         if (!in[i])
-            map[i] = 1e3 * lcg(&s);   /* junk outside */
+            map[i] = i % 7 == 0 ? INFINITY : 1e3 * lcg(&s);   /* junk outside, even Inf */
     }
     gridform_scorer *sa = NULL, *sr = NULL;
     ck_assert_int_eq(gridform_scorer_create(&sa, a), GRIDFORM_OK);
