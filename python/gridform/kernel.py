@@ -37,7 +37,12 @@ class Kernel(Handle):
     §7.4).  On shaped arenas (Arena.from_mask, Arena.from_polygon) 'exact'
     and 'uniform' are 0 outside the shape.  centered=True
     removes the constant mode, (I - 11^T/N) Sigma (I - 11^T/N), so
-    Sigma~(0) = 0.  Kernel.radial(arena, fn) and Kernel.from_spectrum(arena,
+    Sigma~(0) = 0.  In a walled box (doc/theory.md §1.6): 'averaged' with
+    centered=True is the published pipeline and forms grids, with either
+    integrator; 'exact' is the walled operator itself (Euler integrator
+    only), and on a random code its maps collapse, to the constant
+    (uncentred) or to single bumps (centered), which Learner.run warns
+    about and Learner.diagnose reports.  Kernel.radial(arena, fn) and Kernel.from_spectrum(arena,
     values) make one from a spectrum.  The spectrum Sigma~ is in 1/m^2 (for
     unit-integral tuning curves), and is the learner's rate: model time is
     in units of 1/Sigma~.  The place code (and so the arena) is kept alive
