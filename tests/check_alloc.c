@@ -217,6 +217,18 @@ CREATOR(kernel_uniform_shape, gridform_kernel, gridform_kernel_destroy,
         gridform_kernel_create(&o, fx.pc_poly, GRIDFORM_KERNEL_UNIFORM | GRIDFORM_KERNEL_CENTERED))
 CREATOR(kernel_exact_shape, gridform_kernel, gridform_kernel_destroy,
         gridform_kernel_create(&o, fx.pc_poly, GRIDFORM_KERNEL_EXACT | GRIDFORM_KERNEL_CENTERED))
+/* UNIFORM computes its spectrum on first use: a fresh kernel each time. */
+static int uniform_spectrum(void)
+{
+    gridform_kernel *k = NULL;
+    double spec[10 * 6];
+    int rc = gridform_kernel_create(&k, fx.pc_poly, GRIDFORM_KERNEL_UNIFORM);
+    if (rc == GRIDFORM_OK)
+        rc = gridform_kernel_spectrum(k, spec);
+    gridform_kernel_destroy(k);
+    return rc;
+}
+OPERATION(kernel_uniform_spectrum, uniform_spectrum())
 CREATOR(kernel_exact_geodesic, gridform_kernel, gridform_kernel_destroy,
         gridform_kernel_create(&o, fx.pc_geo, GRIDFORM_KERNEL_EXACT))
 CREATOR(scorer_shape, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, fx.mask))
@@ -291,6 +303,7 @@ static const creator creators[] = {
     ROW(kernel_uniform_shape),
     ROW(kernel_exact_shape),
     ROW(kernel_exact_geodesic),
+    ROW(kernel_uniform_spectrum),
     ROW(scorer_shape),
     ROW(placecode_set_centers),
     ROW(learner),
