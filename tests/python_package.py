@@ -157,6 +157,138 @@ class TestHandleErrors(unittest.TestCase):
             self.check(mo, mo.set_max, 0, func="gridform_modules_set_max")
 
 
+class TestShapes(unittest.TestCase):
+    """Arrays of maps are taken by shape, (nmaps, ny, nx) or (ny, nx) for
+    one map, never by element count (issue 20: a (64, 64, 4) array passed
+    for four 64 x 64 maps, a flat array was scored)."""
+
+    def refuses(self, fn, *args, want=None):
+        with self.assertRaises(ValueError) as cm:
+            fn(*args)
+        if want is not None:
+            self.assertIn(want, str(cm.exception))
+        return str(cm.exception)
+
+    def test_maps_by_shape(self):
+        f = fixture()
+        stack = np.stack([f.map0] * 3)              # (3, N, N)
+        last = np.moveaxis(stack, 0, -1).copy()     # (N, N, 3): the same numbers, maps last
+        with gf.Learner(f.k, 3) as l:
+            msg = self.refuses(l.set_maps, last, want="(3, %d, %d)" % (N, N))
+            self.assertIn("stacked last", msg)
+            self.refuses(l.set_maps, stack.ravel())
+            self.refuses(l.set_maps, stack[:2])
+            l.set_maps(stack)
+            close(l.maps, stack, rtol=0)
+        with gf.Learner(f.k, 1) as l1:
+            l1.set_maps(f.map0)                      # one map as (ny, nx)
+            self.refuses(l1.set_maps, f.map0.ravel())
+        with gf.Scorer(f.a) as s:
+            two = np.stack([f.map0, f.map0], axis=-1)   # (N, N, 2)
+            self.refuses(s.score, two, want="(nmaps, %d, %d) or (%d, %d) for one map" % (N, N, N, N))
+            self.refuses(s.score, f.map0.ravel())
+            self.refuses(s.score_annuli, two)
+            self.refuses(s.population_spectrum, f.map0.ravel())
+            self.refuses(s.autocorr, stack)
+            self.refuses(s.dominant_k, f.map0.T[:-1])
+            one = s.score(f.map0)
+            self.assertEqual(one[0].shape, (1,))
+        self.refuses(f.k.apply, f.map0.ravel())
+        self.refuses(f.k.apply, last)
+        self.assertEqual(f.k.apply(f.map0).shape, (N, N))
+        self.refuses(gf.cubic_gain, f.a, stack)
+        self.refuses(gf.pattern_objective, f.k, f.map0.ravel(), "relu", 0.0)
+        with gf.Attractor(f.k) as at:
+            self.refuses(at.set_rates, stack)
+        self.refuses(f.pc.response, [0.1, 0.2, 0.3, 0.4])
+        with tempfile.TemporaryDirectory() as d:
+            self.refuses(gf.image_write_maps, os.path.join(d, "x.ppm"), f.map0.ravel())
+        with gf.Modules() as mo:
+            self.refuses(mo.find, np.ones((2, 3)))
+            self.refuses(mo.find, np.ones(4), np.ones(3))
+
+
+class TestCounts(unittest.TestCase):
+    """Every count and seed is range-checked before ctypes: -1 raises
+    ValueError instead of becoming 2^64 - 1 (issue 20: Learner.run(-5) ran
+    834 steps, Learner.iterate(-1) and Attractor.iterate(-1) hung)."""
+
+    # Bound functions whose size_t arguments the package derives from array
+    # shapes (never from a caller's integer): the shape tests cover them.
+    DERIVED = {
+        "gridform_placecode_set_centers", "gridform_placecode_response", "gridform_kernel_apply",
+        "gridform_kernel_radial_profile", "gridform_scorer_score", "gridform_ratemap_accumulate",
+        "gridform_scorer_score_annuli", "gridform_scorer_population_spectrum", "gridform_npy_write",
+        "gridform_npy_read", "gridform_modules_find",
+    }
+
+    def test_negative_counts(self):
+        f = fixture()
+        l = gf.Learner(f.k, 1)
+        at = gf.Attractor(f.k)
+        am = gf.Amplitude()
+        sc = gf.Scorer(f.a)
+        mo = gf.Modules()
+        d = tempfile.mkdtemp()
+        calls = [
+            ("gridform_arena_create", lambda: gf.Arena(1.0, 1.0, -1, 8)),
+            ("gridform_arena_create", lambda: gf.Arena(1.0, 1.0, 8, -1)),
+            ("gridform_arena_create_commensurate", lambda: gf.Arena.commensurate(9.81, -1, 24)),
+            ("gridform_arena_create_commensurate", lambda: gf.Arena.commensurate(9.81, 2, -1)),
+            ("gridform_placecode_create", lambda: gf.PlaceCode(f.a, "dog", 0.12, 2.0, -1)),
+            ("gridform_placecode_create", lambda: gf.PlaceCode(f.a, "dog", 0.12, 2.0, 16, "random", -1)),
+            ("gridform_kernel_shells", lambda: f.k.shells(-1)),
+            ("gridform_learner_create", lambda: gf.Learner(f.k, -1)),
+            ("gridform_learner_seed", lambda: l.seed(-1)),
+            ("gridform_learner_iterate", lambda: l.iterate(-1)),
+            ("gridform_learner_run", lambda: l.run(-5)),
+            ("gridform_learner_set_threads", lambda: l.set_threads(-1)),
+            ("gridform_scorer_set_annuli_m", lambda: sc.set_annuli_m(0.2, 0.6, 1.2, -1)),
+            ("gridform_scorer_set_min_overlap", lambda: sc.set_min_overlap(-1)),
+            ("gridform_image_write_maps", lambda: gf.image_write_maps(os.path.join(d, "a.ppm"), f.map0, ncols=-1)),
+            ("gridform_image_write_maps", lambda: gf.image_write_maps(os.path.join(d, "b.ppm"), f.map0, zoom=-1)),
+            ("gridform_amplitude_seed", lambda: am.seed(-1)),
+            ("gridform_amplitude_iterate", lambda: am.iterate(0.01, -1)),
+            ("gridform_attractor_seed", lambda: at.seed(-1)),
+            ("gridform_attractor_iterate", lambda: at.iterate(-1)),
+            ("gridform_attractor_run", lambda: at.run(-1)),
+            ("gridform_modules_set_max", lambda: mo.set_max(-1)),
+            ("gridform_debug_fail_allocation", lambda: gf.debug.fail_allocation(-1)),
+        ]
+        try:
+            for name, call in calls:
+                with self.assertRaises(ValueError, msg=name) as cm:
+                    call()
+                self.assertIn("-1" if "run" not in name or "attractor" in name else "-5", str(cm.exception), name)
+            self.assertEqual(l.time, (0.0, 0))       # nothing ran
+            # non-integers are refused too, not truncated
+            with self.assertRaises(ValueError):
+                l.iterate(2.5)
+            with self.assertRaises(ValueError):
+                l.seed(2 ** 64)
+            # the bound C functions check their own integers as well (a caller
+            # of gridform._lib.C gets the same protection)
+            with self.assertRaises(ValueError) as cm:
+                _lib.C.gridform_learner_iterate(l.handle, -1)
+            self.assertIn("gridform_learner_iterate", str(cm.exception))
+            with self.assertRaises(ValueError):
+                _lib.C.gridform_learner_set_threads(l.handle, 2 ** 31)
+            self.assertEqual(l.time, (0.0, 0))
+        finally:
+            for h in (l, at, am, sc, mo):
+                h.close()
+            for x in os.listdir(d):
+                os.remove(os.path.join(d, x))
+            os.rmdir(d)
+        # every bound function that takes a size_t or uint64_t from the caller
+        # is in the table above (a new binding must join it or DERIVED)
+        counted = {n for n, t in ((n, getattr(_lib.lib, n).argtypes) for n in _lib.BOUND)
+                   if any(a in (_lib._sz, _lib._u64) for a in t)}
+        covered = {n for n, _ in calls} | self.DERIVED
+        self.assertEqual(sorted(counted - covered), [])
+        self.assertEqual(sorted(self.DERIVED - counted), [])
+
+
 class TestArena(unittest.TestCase):
     def test_geometry(self):
         f = fixture()

@@ -4,7 +4,8 @@ import ctypes
 
 import numpy as np
 
-from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, OK, CONTINUE, EDIVERGED, NONLINEARITY,
+from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, count, seed_arg,
+                   OK, CONTINUE, EDIVERGED, NONLINEARITY,
                    PRECISION,
                    PROGRESS_FN, _i, _d, _sz, _vp, _s, _hp, _dp, _ip, _u64)
 from .learner import progress_callback
@@ -105,7 +106,7 @@ class Attractor(Handle):
 
     def seed(self, seed, amplitude=0.1):
         """Random rates (the library's generator; see the C page)."""
-        self._call(C.gridform_attractor_seed, int(seed), float(amplitude))
+        self._call(C.gridform_attractor_seed, seed_arg(seed), float(amplitude))
 
     def get_rates(self):
         """The rates, shape (ny, nx).  After the rates ran away (iterate or
@@ -131,7 +132,7 @@ class Attractor(Handle):
 
     def iterate(self, nsteps):
         """Take nsteps steps of dt."""
-        self._call(C.gridform_attractor_iterate, int(nsteps))
+        self._call(C.gridform_attractor_iterate, count(nsteps, "nsteps"))
 
     def run(self, max_steps, tol=1e-6, progress=None):
         """Step until the relative change of the rates per time constant
@@ -140,7 +141,8 @@ class Attractor(Handle):
         (GridformError ECANCELED)."""
         cb, box = progress_callback(progress)
         try:
-            rc = self._call(C.gridform_attractor_run, int(max_steps), float(tol), cb, None, ok=(OK, CONTINUE))
+            rc = self._call(C.gridform_attractor_run, count(max_steps, "max_steps"), float(tol), cb, None,
+                            ok=(OK, CONTINUE))
         except Exception:
             if box["exc"] is not None:
                 raise box["exc"]

@@ -5,7 +5,7 @@ import ctypes
 
 import numpy as np
 
-from ._lib import C, Handle, proto, inarray, ptr, _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip
+from ._lib import C, Handle, proto, inarray, ptr, count, _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip
 
 proto("gridform_modules_create", _i, _hp)
 proto("gridform_modules_destroy", None, _vp)
@@ -46,8 +46,9 @@ class Modules(Handle):
 
     def set_max(self, max_modules):
         """The largest number of modules tried (1..16)."""
-        self._call(C.gridform_modules_set_max, int(max_modules))
-        self._max = int(max_modules)
+        m = count(max_modules, "max_modules")
+        self._call(C.gridform_modules_set_max, m)
+        self._max = m
 
     def set_min_score(self, min_score):
         """Maps enter when score60 > min_score."""
@@ -62,7 +63,7 @@ class Modules(Handle):
         or None: spacing only) and score60 (or None: every map with a
         spacing enters), each of shape (n,) as Scorer.score returns them.
         Returns a ModuleResult."""
-        sp = inarray(spacing, "spacing").reshape(-1)
+        sp = inarray(spacing, "spacing", ndim=1)
         n = sp.size
         ori = None if orientation is None else inarray(orientation, "orientation", shape=(n,))
         sc = None if score60 is None else inarray(score60, "score60", shape=(n,))

@@ -4,7 +4,7 @@ import ctypes
 
 import numpy as np
 
-from ._lib import (C, Handle, proto, check, enum, inarray, ptr, OK, EUNDEFINED, BOUNDARY, GRIDNESS,
+from ._lib import (C, Handle, proto, check, enum, inarray, maps_array, ptr, count, OK, EUNDEFINED, BOUNDARY, GRIDNESS,
                    _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip)
 
 proto("gridform_scorer_create", _i, _hp, _vp)
@@ -51,12 +51,12 @@ class Scorer(Handle):
         """'mean' ((c60+c120)/2 - (c30+c90+c150)/3, default) or 'minmax'."""
         self._call(C.gridform_scorer_set_variant, enum(GRIDNESS, variant, "variant"))
 
-    def set_annuli_m(self, inner_m, outer_min_m, outer_max_m, count):
+    def set_annuli_m(self, inner_m, outer_min_m, outer_max_m, nannuli):
         """Fixed annuli in metres: a lag of length r is in annulus j when
         inner_m < r <= outer_j, outer_j from outer_min_m to outer_max_m in
         count equal steps."""
         self._call(C.gridform_scorer_set_annuli_m, float(inner_m), float(outer_min_m), float(outer_max_m),
-                   int(count))
+                   count(nannuli, "count"))
 
     def set_annuli_auto(self, on=True):
         """Automatic annuli, chosen per map from its own autocorrelogram
@@ -85,11 +85,7 @@ class Scorer(Handle):
         came from: (score60, inner_m, outer_m, source), the radii in metres
         and source an array of 'auto', 'fixed', 'fallback' or '' (score
         undefined: NaN radii), each of shape (nmaps,)."""
-        g = inarray(maps, "maps")
-        ny, nx = self._mapshape
-        n = g.size // (nx * ny)
-        if n == 0 or n * nx * ny != g.size:
-            raise ValueError("maps must hold whole %d x %d maps, got shape %s" % (ny, nx, g.shape))
+        g, n = maps_array(maps, self._mapshape)
         s60, inner, outer = np.empty(n), np.empty(n), np.empty(n)
         src = np.empty(n, dtype=np.intc)
         self._call(C.gridform_scorer_score_annuli, ptr(g), n, ptr(s60), ptr(inner), ptr(outer),
@@ -103,7 +99,7 @@ class Scorer(Handle):
 
     def set_min_overlap(self, n):
         """The fewest overlapping valid bins for an autocorrelogram value."""
-        self._call(C.gridform_scorer_set_min_overlap, int(n))
+        self._call(C.gridform_scorer_set_min_overlap, count(n, "min_overlap"))
 
     def autocorr(self, m):
         """The spatial autocorrelogram of one (ny, nx) map: a
@@ -120,11 +116,7 @@ class Scorer(Handle):
         of a (nmaps, ny, nx) or (ny, nx) array, as four (nmaps,) arrays.
         Undefined entries (a map without variance or peaks) are NaN, as the
         C function leaves them; its GRIDFORM_EUNDEFINED is not raised."""
-        g = inarray(maps, "maps")
-        ny, nx = self._mapshape
-        n = g.size // (nx * ny)
-        if n == 0 or n * nx * ny != g.size:
-            raise ValueError("maps must hold whole %d x %d maps, got shape %s" % (ny, nx, g.shape))
+        g, n = maps_array(maps, self._mapshape)
         outs = [np.empty(n) for _ in range(4)]
         self._call(C.gridform_scorer_score, ptr(g), n, *[ptr(o) for o in outs], ok=(OK, EUNDEFINED))
         return tuple(outs)
@@ -153,11 +145,7 @@ class Scorer(Handle):
         scales every map to unit variance first.  Without any map with
         variance, power and kpeak are NaN and nused 0 (the C function's
         GRIDFORM_EUNDEFINED is not raised), doc/theory.md §6.6."""
-        g = inarray(maps, "maps")
-        ny, nx = self._mapshape
-        n = g.size // (nx * ny)
-        if n == 0 or n * nx * ny != g.size:
-            raise ValueError("maps must hold whole %d x %d maps, got shape %s" % (ny, nx, g.shape))
+        g, n = maps_array(maps, self._mapshape)
         nbins, _ = self.spectrum_bins()
         kmag, power = np.empty(nbins), np.empty(nbins)
         kpeak, nused = _d(), _sz()
