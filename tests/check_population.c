@@ -460,6 +460,56 @@ START_TEST(test_modules_from_maps)
 }
 END_TEST
 
+/* Issue 21: a noise map scoring 0.80 with spacing 0.157 m joined a module of
+ * twelve maps at 0.734 m and moved its spacing to 0.652 m.  The page
+ * promises such an outlier is in no module (label -1): one module at
+ * 0.734 m (the twelve spacings' geometric mean), twelve maps. */
+START_TEST(test_modules_outlier)
+{
+    /* ln-spacing offsets summing to zero: the geometric mean is 0.734 */
+    static const double d[12] = {-0.05, -0.04, -0.03, -0.02, -0.01, 0.0, 0.0, 0.01, 0.02, 0.03, 0.04, 0.05};
+    double sp[15], th[15], g60[15];
+    int want[15];
+    size_t j = 0;
+    for (size_t i = 0; i < 15; i++) {
+        if (i == 11 || i == 12) {         /* noise below the score threshold */
+            sp[i] = 0.2 + 0.3 * (double)(i - 11);
+            th[i] = 0.9;
+            g60[i] = 0.05;
+            want[i] = -1;
+        } else if (i == 14) {             /* the noise map with a chance high score */
+            sp[i] = 0.157;
+            th[i] = 0.6;
+            g60[i] = 0.80;
+            want[i] = -1;
+        } else {
+            sp[i] = 0.734 * exp(d[j]);
+            th[i] = 0.2 + 0.01 * (double)((j % 3)) - 0.01;
+            g60[i] = 1.1 + 0.02 * (double)j;
+            want[i] = 0;
+            j++;
+        }
+    }
+    ck_assert_uint_eq(j, 12);
+    gridform_modules *m = NULL;
+    ck_assert_int_eq(gridform_modules_create(&m), GRIDFORM_OK);
+    for (int cue = 0; cue <= 1; cue++) {
+        ck_assert_int_eq(gridform_modules_set_orientation_cue(m, cue), GRIDFORM_OK);
+        size_t k = 99, cnt[6];
+        double msp[6], mth[6];
+        int labels[15];
+        ck_assert_int_eq(gridform_modules_find(m, sp, th, g60, 15, &k, msp, mth, cnt, NULL, labels), GRIDFORM_OK);
+        ck_assert_uint_eq(k, 1);
+        ck_assert_uint_eq(cnt[0], 12);
+        ck_assert_double_eq_tol(msp[0], 0.734, 1e-12);
+        ck_assert_double_eq_tol(mth[0], 0.2, 1e-3);
+        for (size_t i = 0; i < 15; i++)
+            ck_assert_msg(labels[i] == want[i], "cue %d: map %zu labelled %d, want %d", cue, i, labels[i], want[i]);
+    }
+    gridform_modules_destroy(m);
+}
+END_TEST
+
 START_TEST(test_modules_errors)
 {
     gridform_modules *m = NULL;
@@ -499,6 +549,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_modules_synthetic);
     tcase_add_test(tc, test_modules_orientation);
     tcase_add_test(tc, test_modules_from_maps);
+    tcase_add_test(tc, test_modules_outlier);
     tcase_add_test(tc, test_modules_errors);
     suite_add_tcase(s, tc);
     return s;

@@ -403,6 +403,19 @@ class TestKernel(unittest.TestCase):
         close(val, reff("kernel_shells_value"), rtol=0)
         self.assertEqual([int(x) for x in mult], [int(x) for x in ref("kernel_shells_mult")])
 
+    def test_unit_slip(self):
+        # issue 20: sigma = 12 meant as centimetres; the ring is refused with
+        # a message naming sigma, its unit and the box (gridform_kernel(3))
+        with gf.Arena(4.4, 4.4, 32, 32) as a44:
+            k = gf.Kernel(gf.PlaceCode(a44, "dog", sigma=12.0, surround=2.0, ncells=16))
+            with self.assertRaises(gf.GridformError) as cm:
+                k.ring()
+            e = cm.exception
+            self.assertEqual(e.code, gf.EUNDEFINED)
+            for part in ("sigma = 12 m", "metres", "4.4 x 4.4 m box", "0.0981 rad/m", "73.9 m"):
+                self.assertIn(part, e.detail)
+            k.close()
+
     def test_apply(self):
         f = fixture()
         out = f.k.apply(f.map0)

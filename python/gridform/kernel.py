@@ -135,7 +135,11 @@ class Kernel(Handle):
     def ring(self):
         """(k*, a): the ring wavenumber in rad/m where Sigma~ peaks and the
         hexagonal spacing a = 4 pi / (sqrt(3) k*) in metres
-        (doc/theory.md §1.5).  GridformError EUNDEFINED without a ring."""
+        (doc/theory.md §1.5).  GridformError EUNDEFINED without a ring,
+        and when the spacing exceeds the box (the ring then lies at or
+        below the box's lowest wavenumbers: no map on this arena can show
+        it, as after a unit slip such as sigma = 12 meant in centimetres;
+        the message names sigma, its unit and the box)."""
         ks, a = ctypes.c_double(), ctypes.c_double()
         self._call(C.gridform_kernel_ring, ctypes.byref(ks), ctypes.byref(a))
         return ks.value, a.value
