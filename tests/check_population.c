@@ -41,6 +41,12 @@ static gridform_scorer *make_scorer(size_t nx, size_t ny, double lx, double ly, 
 
 /* Hexagonal pattern of wavenumber k (three waves at theta + 120 j), phases
  * random, plus white noise of the given standard deviation, ReLU'd. */
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 static void hexmap(double *map, size_t nx, size_t ny, double lx, double ly, double k, double theta,
                    double noise)
 {
@@ -183,6 +189,39 @@ END_TEST
 /* Scaling a map by c scales its power by c^2 without the flag and leaves it
  * unchanged with it; a NaN bin counts as unvisited; constant maps are
  * skipped and a population of them is undefined. */
+/* Issue 21: in a 2.2 m walled box the annuli are 2 pi / 2.2 = 2.86 rad/m
+ * wide, and the ring of maps whose dominant k was 10.3 came out at 11.42.
+ * Rectified hexagons at k = 10.297 (between lattice shells), random
+ * orientations and phases, on three grids: the ring is within 2% of the
+ * median per-map dominant k (gridform_map_dominant_k), and of k itself. */
+START_TEST(test_population_ring_refined)
+{
+    static const size_t grid[3] = {32, 44, 50};
+    const double L = 2.2, k0 = 10.297;
+    rng_state = 21;
+    for (size_t t = 0; t < 3; t++) {
+        size_t nx = grid[t], n = nx * nx, nmaps = 24;
+        gridform_scorer *s = make_scorer(nx, nx, L, L, GRIDFORM_WALLED);
+        double *maps = malloc(nmaps * n * sizeof *maps), kd[24];
+        for (size_t m = 0; m < nmaps; m++) {
+            hexmap(maps + m * n, nx, nx, L, L, k0, 2 * PI * urand(), 0.0);
+            ck_assert_int_eq(gridform_map_dominant_k(s, maps + m * n, &kd[m]), GRIDFORM_OK);
+        }
+        qsort(kd, nmaps, sizeof *kd, cmp_dbl);
+        double kmed = 0.5 * (kd[nmaps / 2 - 1] + kd[nmaps / 2]), kp = NAN, dk;
+        size_t nb;
+        ck_assert_int_eq(gridform_scorer_spectrum_bins(s, &nb, &dk), GRIDFORM_OK);
+        ck_assert_double_eq_tol(dk, 2 * PI / L, 1e-12);
+        ck_assert_int_eq(gridform_scorer_population_spectrum(s, maps, nmaps, GRIDFORM_SPECTRUM_UNIT_VARIANCE, NULL,
+                                                             NULL, &kp, NULL), GRIDFORM_OK);
+        ck_assert_msg(fabs(kp - kmed) <= 0.02 * kmed, "%zu bins: ring %g, median dominant k %g", nx, kp, kmed);
+        ck_assert_msg(fabs(kp - k0) <= 0.02 * k0, "%zu bins: ring %g, k %g", nx, kp, k0);
+        free(maps);
+        gridform_scorer_destroy(s);
+    }
+}
+END_TEST
+
 START_TEST(test_scaling_and_skips)
 {
     size_t nx = 24, n = nx * nx;
@@ -542,6 +581,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_bins);
     tcase_add_test(tc, test_plane_wave);
     tcase_add_test(tc, test_population_ring);
+    tcase_add_test(tc, test_population_ring_refined);
     tcase_add_test(tc, test_scaling_and_skips);
     suite_add_tcase(s, tc);
     tc = tcase_create("modules");
