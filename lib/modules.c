@@ -54,6 +54,9 @@ struct gridform_modules {
     size_t max_modules;
     double min_score;
     int orientation_cue;
+    /* the last gridform_modules_find: modules found, each one's modulus */
+    size_t last_nmodules;
+    double modulus[GF_MOD_MAX];
 };
 
 typedef struct {
@@ -309,6 +312,27 @@ static double component_median(const double *y, const double *r, size_t n, size_
     return 0.5 * (tmp[(m - 1) / 2] + tmp[m / 2]);
 }
 
+/* The modulus of a module's orientation from the sums of cos and sin of
+ * 6 theta (c1, s1) and 12 theta (c2, s2): pi/6 when the second moment is
+ * the stronger (two groups 30 degrees apart), else pi/3. */
+static double period_of(double c1, double s1, double c2, double s2)
+{
+    return hypot(c2, s2) > hypot(c1, s1) ? GF_PI / 6 : GF_PI / 3;
+}
+
+int gridform_modules_get_orientation_modulus(const gridform_modules *m, size_t j, double *modulus)
+{
+    if (m == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "m must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&m->err;
+    GF_CHECK_PTR(eb, modulus);
+    if (j >= m->last_nmodules)
+        return GF_FAIL(eb, GRIDFORM_EINVAL, "module %zu: the last gridform_modules_find found %zu modules", j,
+                       m->last_nmodules);
+    *modulus = m->modulus[j];
+    return GRIDFORM_OK;
+}
+
 /* Rayleigh test of uniformity for n angles of resultant length Rn: the
  * small-sample p-value exp(sqrt(1 + 4n + 4(n^2 - Rn^2)) - (1 + 2n)) (Zar
  * 1999, eq. 27.4); 1 without angles. */
@@ -345,6 +369,7 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
             return GF_FAIL(eb, GRIDFORM_EINVAL, "orientation[%zu] is infinite", i);
     }
     *nmodules = 0;
+    m->last_nmodules = 0;
     const int cue = m->orientation_cue && orientation != NULL;
     /* Which maps enter. */
     size_t nin = 0;
@@ -501,18 +526,17 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
             /* The circular mean of 6 theta; when the maps form two groups
              * 30 degrees apart (the second moment the stronger), the mean of
              * 12 theta: the orientation modulo 30 degrees. */
-            double period = GF_PI / 3;
-            if (hypot(sc2[c], ss2[c]) > hypot(sc[c], ss[c])) {
+            double period = period_of(sc[c], ss[c], sc2[c], ss2[c]);
+            if (period < GF_PI / 3)
                 th = atan2(ss2[c], sc2[c]) / 12.0;
-                period = GF_PI / 6;
-            } else {
+            else
                 th = atan2(ss[c], sc[c]) / 6.0;
-            }
             if (th < 0)
                 th += period;
             if (!(th < period))
                 th = 0;
         }
+        m->modulus[j] = nor[c] > 0 ? period_of(sc[c], ss[c], sc2[c], ss2[c]) : NAN;
         if (module_spacing != NULL)
             module_spacing[j] = exp(sumy[c] / (double)cnt[c]);
         if (module_orientation != NULL)
@@ -523,6 +547,7 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
             ratio[j] = exp(sumy[order[j + 1]] / (double)cnt[order[j + 1]] - sumy[c] / (double)cnt[c]);
     }
     *nmodules = nk;
+    m->last_nmodules = nk;
     gridform__free(y); gridform__free(tmp); gridform__free(r); gridform__free(hw);
     gridform__free(hm); gridform__free(cost); gridform__free(arg);
     return GRIDFORM_OK;

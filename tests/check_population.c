@@ -383,6 +383,14 @@ START_TEST(test_modules_orientation)
     ck_assert_uint_eq(k, 1);
     ck_assert_uint_eq(cnt[0], 120);
     ck_assert_double_eq_tol(sp[0], 0.5, 0.02);
+    /* two groups 30 degrees apart: the orientation is modulo 30 degrees,
+     * 5 degrees, and says so */
+    double mod = 0;
+    ck_assert_int_eq(gridform_modules_get_orientation_modulus(m, 0, &mod), GRIDFORM_OK);
+    ck_assert_double_eq_tol(mod, PI / 6, 1e-15);
+    ck_assert_double_le(fabs(remainder(th[0] - 5 * DEG, PI / 6)), 1 * DEG);
+    ck_assert_int_eq(gridform_modules_get_orientation_modulus(m, 1, &mod), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_modules_last_error(m), "found 1 modules"));
     /* Uniform orientations: not a module with the cue. */
     for (size_t i = 0; i < p.n; i++)
         p.orientation[i] = (PI / 3) * ((double)i + 0.5) / (double)p.n;
@@ -400,6 +408,8 @@ START_TEST(test_modules_orientation)
                      GRIDFORM_OK);
     ck_assert_uint_eq(k, 1);
     ck_assert(isnan(th[0]));
+    ck_assert_int_eq(gridform_modules_get_orientation_modulus(m, 0, &mod), GRIDFORM_OK);
+    ck_assert(isnan(mod));
     /* Two grid maps (and a NaN spacing): no module, every label -1. */
     int labels[4];
     double s2[4] = {0.4, 0.41, NAN, 0.4}, g2[4] = {0.9, 0.8, 0.9, 0.1};
@@ -542,6 +552,9 @@ START_TEST(test_modules_outlier)
         ck_assert_uint_eq(cnt[0], 12);
         ck_assert_double_eq_tol(msp[0], 0.734, 1e-12);
         ck_assert_double_eq_tol(mth[0], 0.2, 1e-3);
+        double mod = 0;
+        ck_assert_int_eq(gridform_modules_get_orientation_modulus(m, 0, &mod), GRIDFORM_OK);
+        ck_assert_double_eq_tol(mod, PI / 3, 1e-15);
         for (size_t i = 0; i < 15; i++)
             ck_assert_msg(labels[i] == want[i], "cue %d: map %zu labelled %d, want %d", cue, i, labels[i], want[i]);
     }

@@ -253,6 +253,7 @@ class TestCounts(unittest.TestCase):
             ("gridform_attractor_iterate", lambda: at.iterate(-1)),
             ("gridform_attractor_run", lambda: at.run(-1)),
             ("gridform_modules_set_max", lambda: mo.set_max(-1)),
+            ("gridform_modules_get_orientation_modulus", lambda: mo.orientation_modulus(-1)),
             ("gridform_debug_fail_allocation", lambda: gf.debug.fail_allocation(-1)),
         ]
         try:
@@ -728,6 +729,12 @@ class TestScorer(unittest.TestCase):
                   rtol=1e-9)
             self.assertEqual(list(res.count), [10, 10])
             self.assertEqual(list(res.labels[20:]), [-1, -1])
+            # both modules' orientations are modulo 60 degrees (one group each)
+            close([mo.orientation_modulus(j) for j in range(2)], [math.pi / 3] * 2, rtol=1e-15)
+            with self.assertRaises(gf.GridformError):
+                mo.orientation_modulus(2)
+            with self.assertRaises(ValueError):
+                mo.orientation_modulus(-1)
 
     def test_ratemap(self):
         t = np.arange(200, dtype=float)

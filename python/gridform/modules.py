@@ -13,12 +13,14 @@ proto("gridform_modules_last_error", _s, _vp)
 proto("gridform_modules_set_max", _i, _vp, _sz)
 proto("gridform_modules_set_min_score", _i, _vp, _d)
 proto("gridform_modules_set_orientation_cue", _i, _vp, _i)
+proto("gridform_modules_get_orientation_modulus", _i, _vp, _sz, _dp)
 proto("gridform_modules_find", _i, _vp, _dp, _dp, _dp, _sz, _szp, _dp, _dp, _szp, _dp, _ip)
 
 ModuleResult = collections.namedtuple("ModuleResult", "spacing orientation count ratio labels")
 ModuleResult.__doc__ = """Modules found, sorted by increasing spacing:
-spacing (geometric mean, metres), orientation (circular mean modulo pi/3,
-radians, in [0, pi/3)), count (maps per module) and ratio (spacing[j+1] /
+spacing (geometric mean, metres), orientation (circular mean, radians,
+modulo pi/3, or modulo pi/6 for a module in two groups 30 degrees apart:
+Modules.orientation_modulus(j) says which), count (maps per module) and ratio (spacing[j+1] /
 spacing[j], one fewer) are arrays of nmodules (ratio: nmodules - 1) entries;
 labels gives each map's module, or -1 for a map that did not enter."""
 
@@ -28,7 +30,9 @@ class Modules(Handle):
 
     max_modules: the largest number of modules tried (1..16, default 6);
     min_score: maps enter when score60 > min_score (default 0.3);
-    orientation_cue: use orientation as a second cue (default True)."""
+    orientation_cue: use orientation as a second cue (default True); False
+    for populations whose orientations vary unit by unit, such as trained
+    networks (gridform-compare --no-orientation-cue)."""
 
     _destroy = staticmethod(C.gridform_modules_destroy)
     _last_error = staticmethod(C.gridform_modules_last_error)
@@ -77,3 +81,12 @@ class Modules(Handle):
         k = nmod.value
         return ModuleResult(msp[:k].copy(), mori[:k].copy(), np.array(cnt[:k], dtype=np.int64),
                             ratio[:max(k - 1, 0)].copy(), labels[:n].astype(np.int64))
+
+    def orientation_modulus(self, j):
+        """The modulus in radians of module j's orientation from the last
+        find(): pi/3 (60 degrees), or pi/6 (30 degrees) for a module in two
+        groups 30 degrees apart; NaN when the module has no orientation.
+        Print an orientation with its modulus."""
+        v = _d()
+        self._call(C.gridform_modules_get_orientation_modulus, count(j, "j"), ctypes.byref(v))
+        return v.value
