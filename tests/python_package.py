@@ -404,6 +404,15 @@ class TestKernel(unittest.TestCase):
         close(val, reff("kernel_shells_value"), rtol=0)
         self.assertEqual([int(x) for x in mult], [int(x) for x in ref("kernel_shells_mult")])
 
+    def test_tuning_names(self):
+        # issue 20: one name set across C, Python and the command line:
+        # 'softmax' is canonical, 'softmax_dog' the same code
+        f = fixture()
+        with gf.PlaceCode(f.a, "softmax", 0.12, 2.0, 64) as p1, gf.PlaceCode(f.a, "softmax_dog", 0.12, 2.0, 64) as p2:
+            self.assertEqual(p1.tuning[0], "softmax")
+            self.assertEqual(p2.tuning[0], "softmax")
+            close(p1.response([[0.1, 0.2]]), p2.response([[0.1, 0.2]]), rtol=0)
+
     def test_unit_slip(self):
         # issue 20: sigma = 12 meant as centimetres; the ring is refused with
         # a message naming sigma, its unit and the box (gridform_kernel(3))
@@ -630,6 +639,13 @@ class TestAttractor(unittest.TestCase):
             self.assertEqual(int(ref("attractor_precision")[0]), 2)
             at.iterate(3)
             close(at.rates, refarr("attractor_rates_single"), rtol=1e-6)
+        # the default seed amplitude is the C page's intended 0.01
+        with gf.Attractor(f.k) as a1, gf.Attractor(f.k) as a2:
+            a1.seed(5)
+            a2.seed(5, 0.01)
+            close(a1.rates, a2.rates, rtol=0)
+            self.assertLessEqual(a1.rates.max(), 0.01)
+            self.assertGreater(a1.rates.max(), 0.005)
         with gf.Attractor(f.k) as at2:
             at2.set_nonlinearity("linear")
             at2.set_gain(3.0)

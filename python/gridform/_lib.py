@@ -153,7 +153,9 @@ OK, EINVAL, ENOMEM, ERANGE, EDIVERGED, EUNDEFINED = 0, 1, 2, 3, 4, 5
 EIO, EFORMAT, EUNSUPPORTED, ECANCELED, CONTINUE = 6, 7, 8, 9, 10
 
 BOUNDARY = {"periodic": 1, "walled": 2}
-TUNING = {"gaussian": 1, "dog": 2, "softmax_dog": 3, "user": 4}
+# "softmax" is the canonical name (the command line's); "softmax_dog", the
+# package's name before 0.3.0, is accepted for it.
+TUNING = {"gaussian": 1, "dog": 2, "softmax": 3, "softmax_dog": 3, "user": 4}
 CENTERS = {"lattice": 1, "random": 2, "user": 3}
 KERNEL_MODE = {"fourier": 1, "exact": 2, "radial": 3, "averaged": 4, "spectrum": 5}
 KERNEL_MODE_MASK = 0xff

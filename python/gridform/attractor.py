@@ -35,7 +35,10 @@ proto("gridform_attractor_get_precision", _i, _vp, _ip)
 
 class Attractor(Handle):
     """A rate network tau dr/dt = -r + phi(J * r + b) on the kernel's
-    (periodic) arena as a neural sheet, J = gain Sigma / max Sigma~, with
+    arena as a neural sheet, which wraps around (a torus, also on a walled
+    arena); the kernel is any translation-invariant one: 'fourier' or
+    radial (periodic arenas), 'averaged' or from_spectrum (any arena),
+    centred or not, not 'exact'; J = gain Sigma / max Sigma~, with
     four direction-tuned populations for path integration.
 
     Rates are (ny, nx) arrays (the mean over the populations); times are
@@ -104,8 +107,12 @@ class Attractor(Handle):
         return {"gain": g.value, "tau": t.value, "dt": d.value, "input": b.value,
                 "nonlinearity": enum_name(NONLINEARITY, n.value)}
 
-    def seed(self, seed, amplitude=0.1):
-        """Random rates (the library's generator; see the C page)."""
+    def seed(self, seed, amplitude=0.01):
+        """Random rates amplitude * u, u uniform in [0, 1), from the
+        library's generator (gridform_attractor_seed(3)).  The default
+        0.01 is the C page's intended use (0.01 b for the default input
+        b = 1): the defaults then form a pattern on their own.  (Before
+        0.3.0 the Python default was 0.1.)"""
         self._call(C.gridform_attractor_seed, seed_arg(seed), float(amplitude))
 
     def get_rates(self):

@@ -32,8 +32,9 @@ class PlaceCode(Handle):
 
     tuning: 'gaussian' (unit-integral Gaussian of width sigma, metres),
     'dog' (difference of unit-integral Gaussians of variances sigma^2 and
-    surround sigma^2; surround > 1 is a ratio of VARIANCES), 'softmax_dog'
-    (the trained networks' difference of softmaxes) or 'user' (then call
+    surround sigma^2; surround > 1 is a ratio of VARIANCES), 'softmax'
+    (the trained networks' difference of softmaxes; 'softmax_dog' is
+    accepted for it, as on the command line) or 'user' (then call
     set_tuning_fn).  layout: 'lattice' (square lattice filling the arena),
     'random' (uniform, from seed) or 'user' (then call set_centers).
     Tuning curves integrate to one, so responses are in 1/m^2.  The arena
