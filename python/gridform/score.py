@@ -113,7 +113,9 @@ class Scorer(Handle):
 
     def score(self, maps):
         """(score60, score90, spacing in m, orientation in rad) of each map
-        of a (nmaps, ny, nx) or (ny, nx) array, as four (nmaps,) arrays.
+        of a (nmaps, ny, nx) or (ny, nx) array, as four (nmaps,) arrays
+        (any other shape, such as (ny, nx, nmaps) or a flat array, raises
+        ValueError naming the expected shape).
         Undefined entries (a map without variance or peaks) are NaN, as the
         C function leaves them; its GRIDFORM_EUNDEFINED is not raised."""
         g, n = maps_array(maps, self._mapshape)
@@ -144,7 +146,11 @@ class Scorer(Handle):
         number of maps with variance that entered the mean.  unit_variance
         scales every map to unit variance first.  Without any map with
         variance, power and kpeak are NaN and nused 0 (the C function's
-        GRIDFORM_EUNDEFINED is not raised), doc/theory.md §6.6."""
+        GRIDFORM_EUNDEFINED is not raised), doc/theory.md §6.6.  On a
+        walled scorer kpeak is resolved below the bin width dk, from a
+        four-fold zero-padded spectrum, so that it agrees with the maps'
+        own dominant_k in small boxes.  maps: (nmaps, ny, nx) or (ny, nx);
+        any other shape raises ValueError."""
         g, n = maps_array(maps, self._mapshape)
         nbins, _ = self.spectrum_bins()
         kmag, power = np.empty(nbins), np.empty(nbins)
