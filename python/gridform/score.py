@@ -4,7 +4,8 @@ import ctypes
 
 import numpy as np
 
-from ._lib import (C, Handle, proto, check, enum, inarray, maps_array, ptr, count, OK, EUNDEFINED, BOUNDARY, GRIDNESS,
+from ._lib import (C, Handle, proto, check, enum, inarray, maps_array, ptr, count as _count, OK, EUNDEFINED,
+                   BOUNDARY, GRIDNESS,
                    _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip)
 
 proto("gridform_scorer_create", _i, _hp, _vp)
@@ -51,12 +52,12 @@ class Scorer(Handle):
         """'mean' ((c60+c120)/2 - (c30+c90+c150)/3, default) or 'minmax'."""
         self._call(C.gridform_scorer_set_variant, enum(GRIDNESS, variant, "variant"))
 
-    def set_annuli_m(self, inner_m, outer_min_m, outer_max_m, nannuli):
+    def set_annuli_m(self, inner_m, outer_min_m, outer_max_m, count):
         """Fixed annuli in metres: a lag of length r is in annulus j when
         inner_m < r <= outer_j, outer_j from outer_min_m to outer_max_m in
         count equal steps."""
         self._call(C.gridform_scorer_set_annuli_m, float(inner_m), float(outer_min_m), float(outer_max_m),
-                   count(nannuli, "count"))
+                   _count(count, "count"))
 
     def set_annuli_auto(self, on=True):
         """Automatic annuli, chosen per map from its own autocorrelogram
@@ -99,7 +100,7 @@ class Scorer(Handle):
 
     def set_min_overlap(self, n):
         """The fewest overlapping valid bins for an autocorrelogram value."""
-        self._call(C.gridform_scorer_set_min_overlap, count(n, "min_overlap"))
+        self._call(C.gridform_scorer_set_min_overlap, _count(n, "min_overlap"))
 
     def autocorr(self, m):
         """The spatial autocorrelogram of one (ny, nx) map: a
