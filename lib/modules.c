@@ -38,8 +38,9 @@
  * has unbounded likelihood. */
 #define GF_MOD_SD_FLOOR 0.02
 #define GF_MOD_HIST 512
-/* A map farther than this many standard deviations (in log-spacing) from
- * its component's mean is an outlier, in no module. */
+/* A map farther than this many robust standard deviations (in
+ * log-spacing, GF_MAD_TO_SD times the median absolute deviation) from its
+ * component's median is an outlier, in no module. */
 #define GF_MOD_OUTLIER_Z 4.0
 /* 1 / Phi^-1(3/4): the median absolute deviation of a normal sample times
  * this estimates its sd. */

@@ -21,8 +21,8 @@
  * 2.86 rad/m wide in a 2.2 m box, where maps whose dominant k was 10.30
  * gave a ring at 11.42 (issue 21).  A walled map is a finite window, and
  * its spectrum is continuous in k: zero-padding it GF_POP_PAD-fold
- * samples that spectrum GF_POP_PAD times finer (Percival and Walden 1993,
- * section 3.10), and the ring is the peak of the radial power density,
+ * samples that spectrum GF_POP_PAD times finer (zero-padding interpolates
+ * the DFT exactly; Percival and Walden 1993), and the ring is the peak of the radial power density,
  * the power summed over annuli dk / GF_POP_PAD wide, refined by a parabola
  * through the peak and its neighbours.  The density (a sum over the
  * annulus), not the mean over its lattice points: a field's spectral lobe
