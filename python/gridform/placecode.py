@@ -93,11 +93,13 @@ class PlaceCode(Handle):
         self._tuning_cb = cb
 
     def response(self, xy):
-        """The cells' responses at positions xy, shape (npos, 2) in metres:
-        an (npos, ncells) array in 1/m^2."""
+        """The cells' responses at positions xy, shape (npos, 2) in metres
+        (or (2,) for one position): an (npos, ncells) array in 1/m^2."""
         xy = inarray(xy, "positions")
+        if xy.shape == (2,):      # one position
+            xy = xy.reshape(1, 2)
         if xy.ndim != 2 or xy.shape[1] != 2:
-            raise ValueError("positions must have shape (npos, 2), got %s" % (xy.shape,))
+            raise ValueError("positions must have shape (npos, 2) or (2,) for one, got %s" % (xy.shape,))
         npos = xy.shape[0]
         out = np.empty((npos, self.ncells))
         self._call(C.gridform_placecode_response, ptr(xy), npos, ptr(out))
