@@ -257,28 +257,35 @@ static int summarise(compare_report *r)
     return 0;
 }
 
-/* A rejected option value, in gridform-sweep's wording
- * ("--box: '0' is not > 0 (metres)").  Returns -1. */
-static int bad(const char *opt, const char *v, const char *why)
+/* A rejected option value, said in gridform-sweep's wording:
+ * "--box: 0 is not > 0 (metres)", "--boundary: 'round' is not walled or
+ * periodic". */
+static void bad_value(const char *opt, const char *v)
 {
-    fprintf(stderr, "gridform-compare: %s: '%s' %s\n", opt, v, why);
-    return -1;
-}
-
-/* A number > 0 in unit; 0 (after saying why) otherwise. */
-static int parse_positive(const char *opt, const char *v, const char *unit, double *out)
-{
+    static const struct { const char *opt; int number; const char *want; } why[] = {
+        {"--box", 1, "> 0 (metres)"},
+        {"--ly", 1, "> 0 (metres)"},
+        {"--sigma", 1, "> 0 (metres)"},
+        {"--surround", 1, "> 0 (the surround/centre variance ratio, > 1 for dog and softmax)"},
+        {"--cells", 0, "a whole number >= 1"},
+        {"--seed", 0, "a whole number >= 0"},
+        {"--boundary", 0, "walled or periodic"},
+        {"--annuli", 0, "auto or fixed"},
+        {"--tuning", 0, "gaussian, dog or softmax"},
+    };
     double x;
-    if (!parse_double(v, &x)) {
-        bad(opt, v, "is not a finite number");
-        return 0;
+    for (size_t i = 0; i < sizeof why / sizeof why[0]; i++) {
+        if (strcmp(opt, why[i].opt) != 0)
+            continue;
+        if (why[i].number && parse_double(v, &x))
+            fprintf(stderr, "gridform-compare: %s: %g is not %s\n", opt, x, why[i].want);
+        else if (why[i].number)
+            fprintf(stderr, "gridform-compare: %s: '%s' is not a finite number\n", opt, v);
+        else
+            fprintf(stderr, "gridform-compare: %s: '%s' is not %s\n", opt, v, why[i].want);
+        return;
     }
-    if (!(x > 0)) {
-        fprintf(stderr, "gridform-compare: %s: %g is not > 0 (%s)\n", opt, x, unit);
-        return 0;
-    }
-    *out = x;
-    return 1;
+    fprintf(stderr, "gridform-compare: %s: '%s' is not a valid value (see --help)\n", opt, v);
 }
 
 typedef struct {
@@ -316,32 +323,31 @@ static int parse_args(int argc, char **argv, options *o)
             fprintf(stderr, "gridform-compare: %s needs a value\n", a);
             return -1;
         } else if (!strcmp(a, "--box")) {
-            if (!parse_positive(a, v, "metres", &o->lx)) return -1;
+            if (!parse_double(v, &o->lx) || o->lx <= 0) goto bad;
         } else if (!strcmp(a, "--ly")) {
-            if (!parse_positive(a, v, "metres", &o->ly)) return -1;
+            if (!parse_double(v, &o->ly) || o->ly <= 0) goto bad;
         } else if (!strcmp(a, "--boundary")) {
             if (!strcmp(v, "walled")) o->boundary = GRIDFORM_WALLED;
             else if (!strcmp(v, "periodic")) o->boundary = GRIDFORM_PERIODIC;
-            else return bad(a, v, "is not walled or periodic");
+            else goto bad;
         } else if (!strcmp(a, "--annuli")) {
             if (!strcmp(v, "auto")) o->annuli = 1;
             else if (!strcmp(v, "fixed")) o->annuli = 0;
-            else return bad(a, v, "is not auto or fixed");
+            else goto bad;
         } else if (!strcmp(a, "--tuning")) {
             if (!strcmp(v, "gaussian")) o->tuning = GRIDFORM_TUNING_GAUSSIAN;
             else if (!strcmp(v, "dog")) o->tuning = GRIDFORM_TUNING_DOG;
             else if (!strcmp(v, "softmax") || !strcmp(v, "softmax_dog")) o->tuning = GRIDFORM_TUNING_SOFTMAX_DOG;
-            else return bad(a, v, "is not gaussian, dog or softmax");
+            else goto bad;
         } else if (!strcmp(a, "--sigma")) {
-            if (!parse_positive(a, v, "metres", &o->sigma)) return -1;
+            if (!parse_double(v, &o->sigma) || o->sigma <= 0) goto bad;
         } else if (!strcmp(a, "--surround")) {
-            if (!parse_positive(a, v, "the surround/centre variance ratio, > 1 for dog and softmax", &o->surround))
-                return -1;
+            if (!parse_double(v, &o->surround) || o->surround <= 0) goto bad;
         } else if (!strcmp(a, "--cells")) {
-            if (!parse_size(v, &o->cells) || o->cells == 0) return bad(a, v, "is not a whole number >= 1");
+            if (!parse_size(v, &o->cells) || o->cells == 0) goto bad;
         } else if (!strcmp(a, "--seed")) {
             size_t sd;
-            if (!parse_size(v, &sd)) return bad(a, v, "is not a whole number >= 0");
+            if (!parse_size(v, &sd)) goto bad;
             o->seed = (uint64_t)sd;
         } else if (!strcmp(a, "--centers")) {
             o->centers = v;
@@ -359,6 +365,10 @@ static int parse_args(int argc, char **argv, options *o)
             need = 0;
         }
         i += need;
+        continue;
+    bad:
+        bad_value(a, v);
+        return -1;
     }
     if (o->input == NULL || isnan(o->lx)) {
         fprintf(stderr, "gridform-compare: %s is required (see --help)\n",
