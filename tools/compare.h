@@ -11,6 +11,10 @@
 #define COMPARE_GRID_THRESHOLD 0.3
 #define COMPARE_GRID_THRESHOLD_STRICT 0.37
 #define COMPARE_MAX_MODULES 6
+/* An orientation (rad) in degrees in [0, modulus (rad)), a value that
+ * would print as the modulus itself (59.96 deg as "60.0") folded to 0
+ * (tools/gridform-compare.c). */
+double compare_orientation_deg(double rad, double modulus);
 /* Maps in the SVG montage of the most hexagonal units. */
 #define COMPARE_MONTAGE 12
 
@@ -51,10 +55,6 @@ typedef struct {
 
 /* Writes the one-page SVG report to path.  Returns 0 on success, or -1
  * with a message in err. */
-/* An orientation (rad) in degrees in [0, modulus (rad)), a value that
- * would print as the modulus itself (59.96 deg as "60.0") folded to 0. */
-double compare_orientation_deg(double rad, double modulus);
-
 int compare_write_svg(const char *path, const compare_report *r, char *err, size_t errlen);
 
 #endif
