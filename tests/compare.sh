@@ -80,42 +80,7 @@ grep -q '"annuli": "fixed"' "$tmp/three.json" || fail "walled default must be fi
 grep -q '^modules  *3$' "$tmp/three.txt" || fail "text report: $(cat "$tmp/three.txt")"
 grep -q '^population ring' "$tmp/three.txt" || fail "text report without the population ring"
 
-# 5. float32 input and user centres (NumPy writes them).
-pynp=
-for p in ${PYTHON:-} /usr/bin/python3 python3; do
-    "$p" -c 'import numpy' 2>/dev/null && { pynp=$p; break; }
-done
-if [ -n "$pynp" ]; then
-    "$pynp" - "$tmp" <<'PY' || fail "cannot convert to float32"
-import sys, numpy as np
-d = sys.argv[1]
-np.save(d + "/one32.npy", np.load(d + "/one.npy").astype(np.float32))
-g = (np.arange(20) + 0.5) / 20 * 1.6 - 0.8
-X, Y = np.meshgrid(g, g)
-np.save(d + "/centers.npy", np.stack([X.ravel(), Y.ravel()], axis=1))
-PY
-    "$prog" --box 1.6 --json "$tmp/one32.npy" >"$tmp/one32.json" || fail "float32 maps"
-    near "$(jget "$tmp/one32.json" population_ring_k)" "$kp" 1e-3 || fail "float32 ring differs"
-    "$prog" --box 1.6 --tuning dog --sigma 0.12 --surround 2 --centers "$tmp/centers.npy" --json "$tmp/one.npy" \
-        >"$tmp/c.json" 2>"$tmp/err" || fail "--centers: $(cat "$tmp/err")"
-    near "$(jget "$tmp/c.json" predicted_ring_k)" 9.8 2 || fail "--centers k* $(jget "$tmp/c.json" predicted_ring_k)"
-else
-    echo "note: no NumPy, float32 and --centers not tested"
-fi
-
-# 6. Usage errors (exit 2) and unreadable input (exit 1), one line each.
-"$prog" "$tmp/one.npy" >/dev/null 2>"$tmp/err"; [ $? -eq 2 ] || fail "missing --box must exit 2"
-grep -q 'box' "$tmp/err" || fail "the error must name --box"
-"$prog" --box 1 --boundary round "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad --boundary"
-"$prog" --box 1 --sigma 0.1 "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "--sigma without --tuning"
-"$prog" --box 1 --tuning dog --sigma 0.1 "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "dog without --surround"
-"$prog" --box -1 "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "negative box"
-"$prog" --box 1 --annuli some "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad --annuli"
-"$prog" --box 1 "$tmp/missing.npy" >/dev/null 2>"$tmp/err"; [ $? -eq 1 ] || fail "missing file must exit 1"
-[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "one line of error, got: $(cat "$tmp/err")"
-"$prog" --box 1 --svg "$tmp/no/such/dir/r.svg" "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 1 ] || fail "unwritable SVG"
-
-# 7. Issue 20 and 21 (first contact): error wording, names, unit slips,
+# 4b. Issue 20 and 21 (first contact): error wording, names, unit slips,
 # shapes, the orientation cue and the orientation's modulus.
 "$prog" --box 0 "$tmp/one.npy" >/dev/null 2>"$tmp/err"; [ $? -eq 2 ] || fail "--box 0 must exit 2"
 grep -q -- "--box: 0 is not > 0 (metres)" "$tmp/err" || fail "--box 0: $(cat "$tmp/err")"
@@ -152,10 +117,49 @@ grep -q 'orientation [0-9.]* deg (mod 60), 12 maps' "$tmp/three.txt" ||
     grep -q 'orientation [0-9.]* deg (mod 60), [0-9]* maps' "$tmp/three.txt" || fail "no modulus: $(cat "$tmp/three.txt")"
 grep -q '"orientation_modulus": 60' "$tmp/three.json" || fail "JSON without the orientation's modulus"
 # maps stacked last, (ny, nx, n): refused with that said (needs NumPy)
-if [ -n "$pynp" ]; then
-    "$pynp" -c 'import sys, numpy as np; a = np.load(sys.argv[1]); np.save(sys.argv[2], np.moveaxis(a, 0, -1))' \
+pynp7=
+for p in ${PYTHON:-} /usr/bin/python3 python3; do
+    "$p" -c 'import numpy' 2>/dev/null && { pynp7=$p; break; }
+done
+if [ -n "$pynp7" ]; then
+    "$pynp7" -c 'import sys, numpy as np; a = np.load(sys.argv[1]); np.save(sys.argv[2], np.moveaxis(a, 0, -1))' \
         "$tmp/big.npy" "$tmp/last.npy" || fail "cannot write maps-last"
     "$prog" --box 4.4 "$tmp/last.npy" >/dev/null 2>"$tmp/err"; [ $? -eq 1 ] || fail "maps last must exit 1"
     grep -q "12 maps of 44 x 44 stacked last" "$tmp/err" || fail "maps last: $(cat "$tmp/err")"
 fi
+
+# 5. float32 input and user centres (NumPy writes them).
+pynp=
+for p in ${PYTHON:-} /usr/bin/python3 python3; do
+    "$p" -c 'import numpy' 2>/dev/null && { pynp=$p; break; }
+done
+if [ -n "$pynp" ]; then
+    "$pynp" - "$tmp" <<'PY' || fail "cannot convert to float32"
+import sys, numpy as np
+d = sys.argv[1]
+np.save(d + "/one32.npy", np.load(d + "/one.npy").astype(np.float32))
+g = (np.arange(20) + 0.5) / 20 * 1.6 - 0.8
+X, Y = np.meshgrid(g, g)
+np.save(d + "/centers.npy", np.stack([X.ravel(), Y.ravel()], axis=1))
+PY
+    "$prog" --box 1.6 --json "$tmp/one32.npy" >"$tmp/one32.json" || fail "float32 maps"
+    near "$(jget "$tmp/one32.json" population_ring_k)" "$kp" 1e-3 || fail "float32 ring differs"
+    "$prog" --box 1.6 --tuning dog --sigma 0.12 --surround 2 --centers "$tmp/centers.npy" --json "$tmp/one.npy" \
+        >"$tmp/c.json" 2>"$tmp/err" || fail "--centers: $(cat "$tmp/err")"
+    near "$(jget "$tmp/c.json" predicted_ring_k)" 9.8 2 || fail "--centers k* $(jget "$tmp/c.json" predicted_ring_k)"
+else
+    echo "note: no NumPy, float32 and --centers not tested"
+fi
+
+# 6. Usage errors (exit 2) and unreadable input (exit 1), one line each.
+"$prog" "$tmp/one.npy" >/dev/null 2>"$tmp/err"; [ $? -eq 2 ] || fail "missing --box must exit 2"
+grep -q 'box' "$tmp/err" || fail "the error must name --box"
+"$prog" --box 1 --boundary round "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad --boundary"
+"$prog" --box 1 --sigma 0.1 "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "--sigma without --tuning"
+"$prog" --box 1 --tuning dog --sigma 0.1 "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "dog without --surround"
+"$prog" --box -1 "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "negative box"
+"$prog" --box 1 --annuli some "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad --annuli"
+"$prog" --box 1 "$tmp/missing.npy" >/dev/null 2>"$tmp/err"; [ $? -eq 1 ] || fail "missing file must exit 1"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "one line of error, got: $(cat "$tmp/err")"
+"$prog" --box 1 --svg "$tmp/no/such/dir/r.svg" "$tmp/one.npy" >/dev/null 2>&1; [ $? -eq 1 ] || fail "unwritable SVG"
 echo "PASS: gridform-compare"

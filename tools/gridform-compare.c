@@ -1,8 +1,9 @@
 /* gridform-compare: a population of grid maps against the theory.
  *
  *   gridform-compare --box L [--boundary walled|periodic]
+ *       [--no-orientation-cue]
  *       [--tuning T --sigma S --surround R [--cells N | --centers file.npy]]
- *       [--no-orientation-cue] [--svg report.svg] [--json] maps.npy
+ *       [--svg report.svg] [--json] maps.npy
  *
  * Reads (n, ny, nx) or (ny, nx) maps, float64 or float32, NaN = unvisited,
  * and reports: the predicted ring k* and spacing of the place code (when one
@@ -39,10 +40,10 @@ static void usage(FILE *f)
             "  --cells N             number of place cells, random centres (default 1024)\n"
             "  --centers FILE        place-cell centres, an (N, 2) .npy in metres\n"
             "  --seed N              seed of the random centres (default 1)\n"
-            "  --no-orientation-cue  modules by spacing alone (populations whose orientations\n"
-            "                        vary unit by unit, e.g. trained networks)\n"
             "  --svg FILE            write a one-page SVG report\n"
             "  --json                print one JSON object instead of the text report\n"
+            "  --no-orientation-cue  modules by spacing alone (populations whose orientations\n"
+            "                        vary unit by unit, e.g. trained networks)\n"
             "  -h, --help            show this help\n");
 }
 
@@ -302,10 +303,10 @@ static int parse_args(int argc, char **argv, options *o)
     memset(o, 0, sizeof *o);
     o->lx = o->ly = o->sigma = o->surround = NAN;
     o->boundary = GRIDFORM_WALLED;
+    o->orientation_cue = 1;
     o->annuli = -1;
     o->cells = 1024;
     o->seed = 1;
-    o->orientation_cue = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -603,9 +604,9 @@ int main(int argc, char **argv)
     if (summarise(&r) != 0)
         goto out;
     if (gridform_modules_create(&mf) != GRIDFORM_OK
+        || gridform_modules_set_orientation_cue(mf, o.orientation_cue) != GRIDFORM_OK
         || gridform_modules_set_max(mf, COMPARE_MAX_MODULES) != GRIDFORM_OK
         || gridform_modules_set_min_score(mf, COMPARE_GRID_THRESHOLD) != GRIDFORM_OK
-        || gridform_modules_set_orientation_cue(mf, o.orientation_cue) != GRIDFORM_OK
         || gridform_modules_find(mf, r.spacing, r.orientation, r.score60, r.n, &r.nmodules, r.mod_spacing,
                                  r.mod_orient, r.mod_count, r.mod_ratio, r.label) != GRIDFORM_OK) {
         fprintf(stderr, "gridform-compare: %s\n", gridform_modules_last_error(mf));
