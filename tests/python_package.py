@@ -206,6 +206,19 @@ class TestShapes(unittest.TestCase):
         with gf.Modules() as mo:
             self.refuses(mo.find, np.ones((2, 3)))
             self.refuses(mo.find, np.ones(4), np.ones(3))
+        # the other array inputs: spectra, centres, trajectories, states
+        sp = f.k.spectrum()                          # (N, N//2 + 1)
+        self.refuses(gf.Kernel.from_spectrum, f.a, sp.T, want="(%d, %d)" % (N, N // 2 + 1))
+        self.refuses(gf.Kernel.from_spectrum, f.a, sp.ravel())
+        with gf.PlaceCode(f.a, "gaussian", 0.1, 1.0, 4) as pc:
+            self.refuses(pc.set_centers, np.zeros((4, 3)))
+            self.refuses(pc.set_centers, np.zeros(8))
+        xy, act = np.zeros((10, 2)), np.ones((10, 3))
+        self.refuses(gf.ratemap_accumulate, f.a, xy.T, act)
+        self.refuses(gf.ratemap_accumulate, f.a, xy, act[:9])
+        self.refuses(gf.ratemap_accumulate, f.a, xy.ravel(), act)
+        with gf.Amplitude() as am:
+            self.refuses(am.set_state, [1.0, 2.0])
 
 
 class TestCounts(unittest.TestCase):
