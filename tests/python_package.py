@@ -438,6 +438,17 @@ class TestKernel(unittest.TestCase):
             for part in ("sigma = 12 m", "metres", "4.4 x 4.4 m box", "0.0981 rad/m", "73.9 m"):
                 self.assertIn(part, e.detail)
             k.close()
+        # the other lengths and wavenumbers a slip can reach: annuli in
+        # centimetres, a wavenumber in rad/cm per metre
+        f = fixture()
+        with gf.Scorer(f.a) as sc:
+            with self.assertRaises(gf.GridformError) as cm:
+                sc.set_annuli_m(22, 66, 132, 8)
+            self.assertEqual(cm.exception.code, gf.EINVAL)
+            self.assertIn("22 m", cm.exception.detail)
+        with self.assertRaises(gf.GridformError) as cm:
+            gf.lattice_synthesize(f.a, "hex", 981.0)
+        self.assertIn("Nyquist", cm.exception.detail)
 
     def test_apply(self):
         f = fixture()
