@@ -182,7 +182,9 @@ static void print_text(FILE *f, const compare_report *r)
         fprintf(f, "predicted ring  undefined: the code's spectrum has no ring (see the warning)\n");
     else
         fprintf(f, "predicted ring  (no place code given: --tuning, --sigma, --surround)\n");
-    fprintf(f, "population ring k = %.4g rad/m (bins of %.4g), spacing %.4g m, from %zu maps\n", r->kpop, r->dk,
+    /* walled: placed below the bin width (gridform_population_spectrum(3)) */
+    fprintf(f, "population ring k = %.4g rad/m (%s %.4g), spacing %.4g m, from %zu maps\n", r->kpop,
+            r->boundary == GRIDFORM_WALLED ? "refined within bins of" : "bins of", r->dk,
             4 * PI / (sqrt(3.0) * r->kpop), r->nused);
     if (r->have_pc && isfinite(r->kpop))
         fprintf(f, "                population / predicted = %.3f\n", r->kpop / r->kstar);
