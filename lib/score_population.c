@@ -22,16 +22,19 @@
  * gave a ring at 11.42 (issue 21).  A walled map is a finite window, and
  * its spectrum is continuous in k: zero-padding it GF_POP_PAD-fold
  * samples that spectrum GF_POP_PAD times finer (zero-padding interpolates
- * the DFT exactly; Percival and Walden 1993), and the ring is the peak of the radial power density,
- * the power summed over annuli dk / GF_POP_PAD wide, refined by a parabola
- * through the peak and its neighbours.  The density (a sum over the
- * annulus), not the mean over its lattice points: a field's spectral lobe
- * covers about the same number of points on every annulus it crosses, so
- * the mean is weighted by 1/|k| and peaks low by about w^2 / k for a lobe
- * of width w.  Periodic maps need no padding: their spectrum lives on the
- * lattice, and the coarse annuli with the parabola place it (the vertex is
- * exact for a wave on the lattice).  The power array keeps the coarse
- * annuli either way. */
+ * the DFT exactly; Percival and Walden 1993), and the ring is the peak of
+ * the radial power density k P(k), P the mean power over annuli
+ * dk / GF_POP_PAD wide, refined by a parabola through the peak and its
+ * neighbours.  The factor k: a field's spectral lobe covers about the same
+ * number of points on every annulus it crosses, so the mean alone is
+ * weighted by 1/k and peaks low by about w^2 / k for a lobe of width w
+ * (1.8% in a 1.5 m box).  The sum over the annulus carries the same
+ * factor, but also the fluctuating number of lattice points on annuli this
+ * thin, which moved the peak by up to 5%; k times the mean is the sum
+ * without that noise.  Periodic maps need no padding: their spectrum lives
+ * on the lattice, and the coarse annuli with the parabola place it (the
+ * vertex is exact for a wave on the lattice).  The power array keeps the
+ * coarse annuli either way. */
 #include "config.h"
 #include <float.h>
 #include <limits.h>
@@ -89,6 +92,7 @@ typedef struct {
     int32_t *pbin;     /* padded rfft point -> fine radial bin, -1 beyond the last */
     double *pw;        /* 1 or 2, as w */
     double *pacc;      /* nfine: power summed over each fine annulus */
+    double *pwsum;     /* nfine: lattice points of each fine annulus */
 } popws;
 
 static void popws_free(popws *w)
@@ -106,6 +110,7 @@ static void popws_free(popws *w)
     gridform__free(w->pbin);
     gridform__free(w->pw);
     gridform__free(w->pacc);
+    gridform__free(w->pwsum);
     gridform__aligned_free(w->in);
     gridform__aligned_free(w->out);
     gridform__free(w->bin);
@@ -181,7 +186,9 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
         w.pbin = gridform__malloc_array(pnfreq, sizeof *w.pbin);
         w.pw = gridform__malloc_array(pnfreq, sizeof *w.pw);
         w.pacc = gridform__calloc(nfine, sizeof *w.pacc);
-        if (w.pin == NULL || w.pout == NULL || w.pbin == NULL || w.pw == NULL || w.pacc == NULL) {
+        w.pwsum = gridform__calloc(nfine, sizeof *w.pwsum);
+        if (w.pin == NULL || w.pout == NULL || w.pbin == NULL || w.pw == NULL || w.pacc == NULL
+            || w.pwsum == NULL) {
             popws_free(&w);
             return GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot allocate the padded spectrum's workspace");
         }
@@ -200,6 +207,8 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
                 size_t f = iy * pncx + jx;
                 w.pbin[f] = b < (double)nfine ? (int32_t)b : -1;
                 w.pw[f] = (jx == 0 || (pnx % 2 == 0 && jx == pnx / 2)) ? 1.0 : 2.0;
+                if (w.pbin[f] >= 0)
+                    w.pwsum[w.pbin[f]] += w.pw[f];
             }
         }
     }
@@ -330,9 +339,11 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
     }
     double kp = NAN;
     if (used > 0 && ib >= 1 && w.pacc != NULL && nfine >= pad + 2) {
-        /* Walled: the peak of the padded radial density at k >= dk, the
-         * box's lowest wavenumber (below it lies the window's own lobe
+        /* Walled: the peak of the padded radial density k P(k) at k >= dk,
+         * the box's lowest wavenumber (below it lies the window's own lobe
          * around the removed mean). */
+        for (size_t b = 0; b < nfine; b++)
+            w.pacc[b] = w.pwsum[b] > 0 ? (double)b * w.pacc[b] / w.pwsum[b] : 0.0;
         size_t fb = pad;
         for (size_t b = pad; b + 1 < nfine; b++)
             if (w.pacc[b] > w.pacc[fb])

@@ -778,8 +778,8 @@ class TestScorer(unittest.TestCase):
 
     def test_population_ring_walled_numpy(self):
         # gridform_population_spectrum(3): on a walled scorer kpeak is the
-        # peak of the 4-fold zero-padded radial power density (annuli dk/4,
-        # summed, not averaged) at k >= dk, refined by a parabola; the same
+        # peak of the 4-fold zero-padded radial power density k P(k) (P the
+        # mean over annuli dk/4) at k >= dk, refined by a parabola; the same
         # estimator computed here with NumPy's FFT (doc/theory.md §6.6)
         L, n, k0 = 2.2, 30, 10.297
         rng = np.random.default_rng(5)
@@ -799,14 +799,17 @@ class TestScorer(unittest.TestCase):
         P, N = 4, 4 * n
         fdk = dk / P
         acc = np.zeros(P * (nbins - 1) + 1)
+        npts = np.zeros(acc.size)
         kk = 2 * np.pi * np.fft.fftfreq(N, d=L / n)
         fb = np.floor(np.hypot(*np.meshgrid(kk, kk)) / fdk + 0.5).astype(int)
         inside = fb < acc.size
+        npts += np.bincount(fb[inside], minlength=acc.size)
         for m in maps:
             f0 = m - m.mean()
             w = (L / n) ** 2 / n ** 2 / np.mean(f0 ** 2)        # dA / nvalid / variance
             pw = w * np.abs(np.fft.fft2(f0, s=(N, N))) ** 2
             acc += np.bincount(fb[inside], pw[inside], minlength=acc.size)
+        acc = np.arange(acc.size) * fdk * acc / np.maximum(npts, 1)
         b = P + int(np.argmax(acc[P:-1]))
         a0, a1, a2 = acc[b - 1], acc[b], acc[b + 1]
         want = b * fdk + np.clip(0.5 * (a0 - a2) / (a0 - 2 * a1 + a2), -0.5, 0.5) * fdk
