@@ -771,9 +771,10 @@ static int gf_diverged_fail_in(gridform_attractor *a, const char *func)
  * flow, on the slow modes of a formed pattern (its glide, whose rate
  * (1 - mu)/tau is a near cancellation of the leak and of mu/tau in N):
  * ETD2RK decays such a mode at (1 - z^2/4 + ...) times its true rate,
- * z = h/tau, whatever the estimate says.  A quarter of tau keeps that
- * below 1.6% (doc/theory.md §5.4). */
-#define GF_HMAX_TAU 0.25
+ * z = h/tau, whatever the estimate says.  An eighth of tau keeps that
+ * below 0.4% (doc/theory.md §5.4): the speed of a driven pattern, a slow
+ * mode, came out 1.2% low at tau/4. */
+#define GF_HMAX_TAU 0.125
 #define GF_MAX_REJECT 60
 #define GF_RUNAWAY_TRIES 8
 
