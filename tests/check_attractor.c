@@ -292,14 +292,14 @@ static int cmp_double(const void *x, const void *y)
 START_TEST(test_step_independence)
 {
     fixture f;
-    const double L = 3.3;
-    const size_t n = 48, nn = n * n;
+    const double L = 2.2;
+    const size_t n = 32, nn = n * n;
     enum { NSEED = 3 };
     fx_make(&f, L, n, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
     double ks = kstar_theory(), a_pred = 4 * PI / (sqrt(3.0) * ks);
     gridform_scorer *sc = NULL;
     ck_assert_int_eq(gridform_scorer_create(&sc, f.ar), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_scorer_set_annuli_m(sc, 0.5 * a_pred, 1.2 * a_pred, 2.2 * a_pred, 10), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(sc, 0.5 * a_pred, 1.2 * a_pred, 1.45 * a_pred, 10), GRIDFORM_OK);
     double *r = malloc(2 * nn * sizeof *r), kd[2][NSEED], s60[2][NSEED];
     ck_assert_ptr_nonnull(r);
     for (int seed = 0; seed < NSEED; seed++) {
