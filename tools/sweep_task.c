@@ -49,13 +49,14 @@ const char *sweep_status_text(int code)
     case GRIDFORM_EFORMAT: return "GRIDFORM_EFORMAT";
     case GRIDFORM_EUNSUPPORTED: return "GRIDFORM_EUNSUPPORTED";
     case GRIDFORM_ECANCELED: return "GRIDFORM_ECANCELED";
+    case GRIDFORM_EACCURACY: return "GRIDFORM_EACCURACY";
     default: return "GRIDFORM_EUNKNOWN";
     }
 }
 
 int sweep_status_lookup(const char *text)
 {
-    for (int c = GRIDFORM_OK; c <= GRIDFORM_CONTINUE; c++)
+    for (int c = GRIDFORM_OK; c <= GRIDFORM_EACCURACY; c++)
         if (strcmp(text, sweep_status_text(c)) == 0)
             return c;
     return strcmp(text, "GRIDFORM_EUNKNOWN") == 0 ? 99 : -1;
