@@ -42,6 +42,7 @@
  * the step saves no time (doc/theory.md §2.9).  Nothing is allocated, planned or formatted in a step except
  * on failure. */
 #include "config.h"
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include <cblas.h>
@@ -52,6 +53,8 @@
 /* The smallest step, times max |Sigma~|, the control may try before it
  * reports that the tolerance cannot be met. */
 #define GF_ETD_HMIN 1e-12
+/* 16 ulps of a unit map: the smallest local error the estimate resolves. */
+#define GF_ETD_ERR_FLOOR (16.0 * DBL_EPSILON)
 /* The default relative tolerance of one step's local error (doc/theory.md
  * §2.9, chosen so that the default answer is the converged one). */
 #define GF_ETD_RTOL_DEFAULT 1e-3
@@ -517,7 +520,9 @@ static int stage(gridform_learner *l, const double *x, double *xh, double *nh, d
 int gridform__learner_kkt_residual(gridform_learner *l, double *residual)
 {
     gridform__learner_etd *e = &l->etd;
-    if (l->integrator == GRIDFORM_INTEGRATOR_ETD && e->valid) {
+    /* After an accepted ETD step the maps are the stage-1 state (before
+     * one, the stage-1 state is their projection, not the maps). */
+    if (l->integrator == GRIDFORM_INTEGRATOR_ETD && e->valid && l->steps > 0) {
         *residual = e->residual;
         return GRIDFORM_OK;
     }
@@ -551,9 +556,7 @@ int gridform__learner_etd_step(gridform_learner *l)
         if (bad != SIZE_MAX)
             return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api, "map %zu %s when projected onto the constraints",
                                   bad, e->why[bad]);
-        for (size_t j = 0; j < ng; j++)
-            l->nrm[j] = 1.0;
-        gridform__pool_run(&l->pool, GF_LEARNER_PH_ETD_STORE);
+        /* the maps themselves change only with the first accepted step */
         if ((rc = stage(l, e->gd, e->xh1, e->nh1, e->v1)) != GRIDFORM_OK)
             return rc;
         e->valid = 1;
@@ -572,7 +575,10 @@ int gridform__learner_etd_step(gridform_learner *l)
             gridform__pool_run(&l->pool, GF_LEARNER_PH_ETD_PROP2);
             bad = first_failure(l);
             if (bad == SIZE_MAX) {
-                err = 0.0;
+                /* Below the round-off of unit maps the estimate means
+                 * nothing (a step too short to change the maps has none):
+                 * it never counts as less than GF_ETD_ERR_FLOOR. */
+                err = GF_ETD_ERR_FLOOR;
                 for (size_t j = 0; j < ng; j++)
                     if (!(e->err[j] <= err))
                         err = e->err[j];
@@ -595,6 +601,8 @@ int gridform__learner_etd_step(gridform_learner *l)
             e->gd = e->out;
             e->out = old;
             gridform__pool_run(&l->pool, GF_LEARNER_PH_ETD_STORE);
+            for (size_t j = 0; j < ng; j++)
+                l->nrm[j] = 1.0;
             l->steps++;
             l->time += h;
             double chg = 0.0;
