@@ -788,6 +788,13 @@ class TestAttractor(unittest.TestCase):
             self.assertEqual(int(ref("attractor_precision")[0]), 2)
             at.iterate(3)
             close(at.rates, refarr("attractor_rates_single"), rtol=1e-6)
+            at.set_tolerance(1e-4)
+            at.iterate(2)
+            close(at.residual(), reff("attractor_residual")[0], rtol=1e-6)
+            self.assertEqual(at.steps(), tuple(int(x) for x in reff("attractor_steps")))
+            at.set_step_control(False)
+            at.iterate(2)
+            close(at.rates, refarr("attractor_rates_fixed"), rtol=1e-6)
         # the default seed amplitude is the C page's intended 0.01
         with gf.Attractor(f.k) as a1, gf.Attractor(f.k) as a2:
             a1.seed(5)
