@@ -337,9 +337,14 @@ done:
 /* ---- surrogates ---------------------------------------------------------- */
 
 typedef struct {
-    double *in;            /* ny x nx */
-    fftw_complex *spec;    /* ny x (nx/2+1): the map's spectrum */
-    fftw_complex *out;     /* ny x (nx/2+1): the surrogate's */
+    /* The lattice the surrogate is drawn on: the map's own (periodic), or
+     * its even extension of ey = 2 ny by ex = 2 nx bins over 2 lx by 2 ly
+     * metres (walled), which has no jump between opposite edges. */
+    size_t ex, ey;
+    double elx, ely;
+    double *in;            /* ey x ex */
+    fftw_complex *spec;    /* ey x (ex/2+1): the map's spectrum */
+    fftw_complex *out;     /* ey x (ex/2+1): the surrogate's */
     fftw_plan fwd, inv;
     size_t *rep;           /* the rfft points that carry a pair +-k of their own, grouped by shell */
     size_t *shell_start;   /* nshell + 1 offsets into rep */
@@ -373,36 +378,41 @@ static void surrws_free(surrws *w)
 
 /* Whether rfft point (iy, jx) is its own conjugate partner (DC and the
  * Nyquist points): those stay real and are not permuted. */
-static int self_conjugate(const gridform_scorer *s, size_t iy, size_t jx)
+static int self_conjugate(const surrws *w, size_t iy, size_t jx)
 {
-    int cx = jx == 0 || (s->nx % 2 == 0 && jx == s->nx / 2);
-    int cy = iy == 0 || (s->ny % 2 == 0 && iy == s->ny / 2);
+    int cx = jx == 0 || (w->ex % 2 == 0 && jx == w->ex / 2);
+    int cy = iy == 0 || (w->ey % 2 == 0 && iy == w->ey / 2);
     return cx && cy;
 }
 
 /* Whether rfft point (iy, jx) stands for the pair +-k: every point with
  * 0 < jx < nx/2, and in the columns jx = 0 and nx/2 (which hold both k and
  * -k) the upper half iy < ny - iy only. */
-static int pair_rep(const gridform_scorer *s, size_t iy, size_t jx)
+static int pair_rep(const surrws *w, size_t iy, size_t jx)
 {
-    int edge = jx == 0 || (s->nx % 2 == 0 && jx == s->nx / 2);
+    int edge = jx == 0 || (w->ex % 2 == 0 && jx == w->ex / 2);
     if (!edge)
         return 1;
-    return !self_conjugate(s, iy, jx) && iy < s->ny - iy;
+    return !self_conjugate(w, iy, jx) && iy < w->ey - iy;
 }
 
-static size_t shell_of(const gridform_scorer *s, size_t iy, size_t jx, double dk)
+static size_t shell_of(const surrws *w, size_t iy, size_t jx, double dk)
 {
-    double ky = (double)(iy <= s->ny / 2 ? (long)iy : (long)iy - (long)s->ny) * 2 * GF_PI / s->ly;
-    double kx = (double)jx * 2 * GF_PI / s->lx;
+    double ky = (double)(iy <= w->ey / 2 ? (long)iy : (long)iy - (long)w->ey) * 2 * GF_PI / w->ely;
+    double kx = (double)jx * 2 * GF_PI / w->elx;
     return (size_t)floor(hypot(kx, ky) / dk + 0.5);
 }
 
 static int surrws_init(const gridform_scorer *s, surrws *w, size_t nsurr)
 {
-    const size_t nx = s->nx, ny = s->ny, nc = nx / 2 + 1, nf = ny * nc, nbin = nx * ny;
+    const int ext = s->boundary != GRIDFORM_PERIODIC;
+    w->ex = ext ? 2 * s->nx : s->nx;
+    w->ey = ext ? 2 * s->ny : s->ny;
+    w->elx = ext ? 2 * s->lx : s->lx;
+    w->ely = ext ? 2 * s->ly : s->ly;
+    const size_t nx = w->ex, ny = w->ey, nc = nx / 2 + 1, nf = ny * nc, nbin = nx * ny;
     size_t nsv;
-    if (!gridform__mul_size(nsurr, nbin, &nsv))
+    if (!gridform__mul_size(nsurr, s->nx * s->ny, &nsv))
         return GRIDFORM_ERANGE;
     w->in = gridform__aligned_doubles(nbin);
     w->spec = gridform__aligned_alloc(nf * sizeof(fftw_complex));
@@ -415,12 +425,12 @@ static int surrws_init(const gridform_scorer *s, surrws *w, size_t nsurr)
         return GRIDFORM_ENOMEM;
     /* Shells of width 2 pi / min(lx, ly), centred on its multiples: the
      * bins of gridform_scorer_population_spectrum (doc/theory.md §6.6). */
-    const double dk = 2 * GF_PI / (s->lx < s->ly ? s->lx : s->ly);
+    const double dk = 2 * GF_PI / (w->elx < w->ely ? w->elx : w->ely);
     size_t nshell = 0;
     for (size_t iy = 0; iy < ny; iy++)
         for (size_t jx = 0; jx < nc; jx++)
-            if (pair_rep(s, iy, jx)) {
-                size_t b = shell_of(s, iy, jx, dk);
+            if (pair_rep(w, iy, jx)) {
+                size_t b = shell_of(w, iy, jx, dk);
                 if (b + 1 > nshell)
                     nshell = b + 1;
             }
@@ -431,15 +441,15 @@ static int surrws_init(const gridform_scorer *s, surrws *w, size_t nsurr)
     /* Counting sort of the representatives by shell. */
     for (size_t iy = 0; iy < ny; iy++)
         for (size_t jx = 0; jx < nc; jx++)
-            if (pair_rep(s, iy, jx))
-                w->shell_start[shell_of(s, iy, jx, dk) + 1]++;
+            if (pair_rep(w, iy, jx))
+                w->shell_start[shell_of(w, iy, jx, dk) + 1]++;
     for (size_t b = 0; b < nshell; b++)
         w->shell_start[b + 1] += w->shell_start[b];
     memcpy(w->perm, w->shell_start, nshell * sizeof *w->perm);   /* fill cursors */
     for (size_t iy = 0; iy < ny; iy++)
         for (size_t jx = 0; jx < nc; jx++)
-            if (pair_rep(s, iy, jx))
-                w->rep[w->perm[shell_of(s, iy, jx, dk)]++] = iy * nc + jx;
+            if (pair_rep(w, iy, jx))
+                w->rep[w->perm[shell_of(w, iy, jx, dk)]++] = iy * nc + jx;
     w->nrep = w->shell_start[nshell];
     gridform__fftw_lock(1);
     w->fwd = fftw_plan_dft_r2c_2d((int)ny, (int)nx, w->in, w->spec, FFTW_ESTIMATE);
@@ -450,11 +460,12 @@ static int surrws_init(const gridform_scorer *s, surrws *w, size_t nsurr)
     return GRIDFORM_OK;
 }
 
-/* The spectrum of one map into w->spec (mean removed, unvisited bins 0);
- * its mean into *mean.  0 when the map has no visited bin. */
+/* The spectrum of one map into w->spec (mean removed, unvisited bins 0,
+ * mirrored into the even extension for a walled scorer); its mean into
+ * *mean.  0 when the map has no visited bin. */
 static int surr_prepare(const gridform_scorer *s, surrws *w, const double *map, double *mean)
 {
-    const size_t nbin = s->nx * s->ny;
+    const size_t nx = s->nx, ny = s->ny, nbin = nx * ny;
     double sum = 0;
     size_t nv = 0;
     for (size_t i = 0; i < nbin; i++)
@@ -465,8 +476,14 @@ static int surr_prepare(const gridform_scorer *s, surrws *w, const double *map, 
     if (nv == 0)
         return 0;
     *mean = sum / (double)nv;
-    for (size_t i = 0; i < nbin; i++)
-        w->in[i] = isnan(map[i]) ? 0.0 : map[i] - *mean;
+    for (size_t iy = 0; iy < w->ey; iy++) {
+        size_t my = iy < ny ? iy : 2 * ny - 1 - iy;
+        for (size_t ix = 0; ix < w->ex; ix++) {
+            size_t mx = ix < nx ? ix : 2 * nx - 1 - ix;
+            double v = map[my * nx + mx];
+            w->in[iy * w->ex + ix] = isnan(v) ? 0.0 : v - *mean;
+        }
+    }
     fftw_execute_dft_r2c(w->fwd, w->in, w->spec);
     return 1;
 }
@@ -475,7 +492,7 @@ static int surr_prepare(const gridform_scorer *s, surrws *w, const double *map, 
 static void surr_draw(const gridform_scorer *s, surrws *w, gridform__rng *rng, const double *map, double mean,
                       double *out)
 {
-    const size_t nx = s->nx, ny = s->ny, nc = nx / 2 + 1, nf = ny * nc, nbin = nx * ny;
+    const size_t nx = w->ex, ny = w->ey, nc = nx / 2 + 1, nf = ny * nc;
     memset(w->out, 0, nf * sizeof(fftw_complex));
     /* Nyquist points are real: keep their magnitude, draw their sign. */
     for (size_t iy = 0; iy < ny; iy += (ny % 2 == 0 && ny > 1) ? ny / 2 : ny)
@@ -518,9 +535,14 @@ static void surr_draw(const gridform_scorer *s, surrws *w, gridform__rng *rng, c
                 w->out[f][1] = -w->out[g][1];
             }
     fftw_execute_dft_c2r(w->inv, w->out, w->in);
-    const double scale = 1.0 / (double)nbin;
-    for (size_t i = 0; i < nbin; i++)
-        out[i] = isnan(map[i]) ? NAN : mean + scale * w->in[i];
+    /* The map's own bins: the whole lattice, or the extension's first
+     * quadrant. */
+    const double scale = 1.0 / ((double)nx * (double)ny);
+    for (size_t iy = 0; iy < s->ny; iy++)
+        for (size_t ix = 0; ix < s->nx; ix++) {
+            size_t i = iy * s->nx + ix;
+            out[i] = isnan(map[i]) ? NAN : mean + scale * w->in[iy * nx + ix];
+        }
 }
 
 /* A map's own stream: seed and index mixed (splitmix64's increment keeps
