@@ -6,11 +6,15 @@
  * gridform_null_threshold(3)).
  *
  *   bench/null_rates [--maps N] [--shuffles N] [--seed S]
+ *                    [--boundary walled|periodic] [--bins 40|50|64]
  *
  * Prints a Markdown table: per condition, the fraction of maps above their
  * own surrogate threshold (the default rule), above the population's
  * pooled threshold, and above the fixed 0.3, with the bound 5% + 2 s.e. of
- * the issue's acceptance.  Counts, not timings: run it anywhere (nice). */
+ * the issue's acceptance.  Counts, not timings: run it anywhere (nice).
+ * --boundary and --bins pick a part of the table (for running the parts in
+ * parallel); each condition's maps and surrogates depend only on the seed
+ * and the condition, so the parts are the rows of the whole table. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -70,12 +74,18 @@ int main(int argc, char **argv)
 {
     size_t nmaps = 500, nsh = 100;
     unsigned long long seed = 1;
+    int only_boundary = -1;
+    long only_bins = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--maps")) nmaps = strtoul(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--shuffles")) nsh = strtoul(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--seed")) seed = strtoull(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--boundary") && !strcmp(argv[i + 1], "walled")) only_boundary = 0;
+        else if (!strcmp(argv[i], "--boundary") && !strcmp(argv[i + 1], "periodic")) only_boundary = 1;
+        else if (!strcmp(argv[i], "--bins")) only_bins = strtol(argv[i + 1], NULL, 10);
         else {
-            fprintf(stderr, "usage: null_rates [--maps N] [--shuffles N] [--seed S]\n");
+            fprintf(stderr, "usage: null_rates [--maps N] [--shuffles N] [--seed S] [--boundary walled|periodic]"
+                            " [--bins 40|50|64]\n");
             return 2;
         }
     }
@@ -93,6 +103,8 @@ int main(int argc, char **argv)
         for (int si = 0; si < 3; si++)
             for (int ci = 0; ci < 4; ci++) {
                 long n = sizes[si];
+                if ((only_boundary >= 0 && periodic != only_boundary) || (only_bins > 0 && n != only_bins))
+                    continue;
                 gridform_arena *a = NULL;
                 gridform_scorer *s = NULL;
                 if (gridform_arena_create(&a, 1.0, 1.0, (size_t)n, (size_t)n,
