@@ -423,8 +423,9 @@ static int surrws_init(const gridform_scorer *s, surrws *w, size_t nsurr)
     if (w->in == NULL || w->spec == NULL || w->out == NULL || w->rep == NULL || w->perm == NULL
         || w->maps == NULL)
         return GRIDFORM_ENOMEM;
-    /* Shells of width 2 pi / min(lx, ly), centred on its multiples: the
-     * bins of gridform_scorer_population_spectrum (doc/theory.md §6.6). */
+    /* Shells of width 2 pi / min(lx, ly) of the lattice drawn on (the
+     * extension's for a walled scorer), centred on its multiples: the bins
+     * of gridform_scorer_population_spectrum (doc/theory.md §6.6). */
     const double dk = 2 * GF_PI / (w->elx < w->ely ? w->elx : w->ely);
     size_t nshell = 0;
     for (size_t iy = 0; iy < ny; iy++)
