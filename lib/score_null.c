@@ -89,7 +89,7 @@ int gridform_null_threshold(const double *scores, size_t n, double percentile, d
     gridform__free(tmp);
     if (isnan(*threshold))
         return GF_FAIL(NULL, GRIDFORM_EUNDEFINED,
-                       "%zu defined scores are too few for the %g-th percentile (need at least %zu)", m,
+                       "%zu defined scores are too few for percentile %g (need at least %zu)", m,
                        percentile, min_shuffles(percentile));
     return GRIDFORM_OK;
 }
@@ -108,7 +108,7 @@ int gridform_scorer_set_null(gridform_scorer *s, size_t nshuffles, double percen
     size_t need = min_shuffles(percentile);
     if (nshuffles < need)
         return GF_FAIL(&s->err, GRIDFORM_EINVAL,
-                       "%zu shuffles are too few for the %g-th percentile: need at least %zu", nshuffles,
+                       "%zu shuffles are too few for percentile %g: need at least %zu", nshuffles,
                        percentile, need);
     s->null_shuffles = nshuffles;
     s->null_percentile = percentile;

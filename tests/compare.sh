@@ -126,7 +126,7 @@ grep -q '"threshold": {"value": [0-9.e-]*, "source": "surrogate", "percentile": 
 grep -q '"threshold": {"value": 0.3, "source": "fixed", "percentile": null, "shuffles": 0}' "$tmp/fixed.json" \
     || fail "fixed threshold: $(grep threshold "$tmp/fixed.json")"
 near "$(jget "$tmp/fixed.json" fraction_grid)" 0.75 0.05 || fail "fixed rule fraction $(jget "$tmp/fixed.json" fraction_grid)"
-grep -q '^threshold  *[0-9.]*: 95-th percentile of 19 surrogates per map' "$tmp/three.txt" \
+grep -q '^threshold  *[0-9.]*: percentile 95 of 19 surrogates per map' "$tmp/three.txt" \
     || fail "text report without the threshold: $(cat "$tmp/three.txt")"
 "$prog" --box 1.6 --shuffles 5 "$tmp/one.npy" >/dev/null 2>"$tmp/err"; [ $? -eq 1 ] || fail "--shuffles 5 must fail"
 grep -q 'too few' "$tmp/err" || fail "too few shuffles: $(cat "$tmp/err")"

@@ -183,7 +183,7 @@ static void print_text(FILE *f, const compare_report *r)
     if (r->have_pc && isfinite(r->kpop))
         fprintf(f, "                population / predicted = %.3f\n", r->kpop / r->kstar);
     if (r->nshuffles > 0)
-        fprintf(f, "threshold       %.3f: %g-th percentile of %zu %s per map, pooled over the maps\n", r->threshold,
+        fprintf(f, "threshold       %.3f: percentile %g of %zu %s per map, pooled over the maps\n", r->threshold,
                 r->percentile, r->nshuffles, !strcmp(r->threshold_source, "shuffle") ? "shuffles" : "surrogates");
     else
         fprintf(f, "threshold       %.3f (fixed, --threshold)\n", r->threshold);
