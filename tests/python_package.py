@@ -232,7 +232,7 @@ class TestCounts(unittest.TestCase):
         "gridform_placecode_set_centers", "gridform_placecode_response", "gridform_kernel_apply",
         "gridform_kernel_radial_profile", "gridform_scorer_score", "gridform_ratemap_accumulate",
         "gridform_scorer_score_annuli", "gridform_scorer_population_spectrum", "gridform_npy_write",
-        "gridform_npy_read", "gridform_modules_find", "gridform_arena_create_mask",
+        "gridform_npy_read", "gridform_modules_find", "gridform_null_threshold", "gridform_arena_create_mask",
     }
 
     def test_negative_counts(self):
@@ -271,6 +271,11 @@ class TestCounts(unittest.TestCase):
             ("gridform_attractor_run", lambda: at.run(-1)),
             ("gridform_modules_set_max", lambda: mo.set_max(-1)),
             ("gridform_modules_get_orientation_modulus", lambda: mo.orientation_modulus(-1)),
+            ("gridform_scorer_set_null", lambda: gf.surrogate_null(sc, f.map0, shuffles=-1)),
+            ("gridform_scorer_surrogate_null", lambda: gf.surrogate_null(sc, f.map0, shuffles=19, seed=-1)),
+            ("gridform_scorer_surrogate", lambda: gf.surrogate(sc, f.map0, seed=-1)),
+            ("gridform_scorer_shuffle_null", lambda: gf.shuffle_null(sc, np.zeros((3000, 2)), np.ones(3000), 0.1,
+                                                                      shuffles=19, seed=-1)),
             ("gridform_debug_fail_allocation", lambda: gf.debug.fail_allocation(-1)),
         ]
         try:
