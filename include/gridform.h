@@ -17,6 +17,7 @@
 #include "gridform/io.h"
 #include "gridform/score.h"
 #include "gridform/population.h"
+#include "gridform/null.h"
 #include "gridform/learner.h"
 #include "gridform/amplitude.h"
 #include "gridform/attractor.h"
