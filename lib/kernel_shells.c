@@ -252,6 +252,12 @@ int gridform_kernel_shells(const gridform_kernel *k, size_t max, double *kmag, d
         GF_CHECK_PTR(eb, multiplicity);
     }
     const gridform_arena *a = k->arena;
+    /* A shaped arena's eigenfunctions are not plane waves: its Fourier
+     * diagonal has no shells to sort (doc/theory.md §7.4). */
+    if (gridform__arena_inside(a) != NULL)
+        return GF_FAIL(eb, GRIDFORM_EUNSUPPORTED,
+                       "lattice eigen shells are undefined on a shaped arena (its eigenfunctions are not plane "
+                       "waves); the ring of the tuning (gridform_kernel_ring) still is");
     size_t nf = a->nfreq, nh = a->nx / 2 + 1;
     shell_bin *bins = gridform__malloc_array(nf, sizeof *bins);
     if (bins == NULL)

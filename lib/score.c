@@ -32,6 +32,7 @@ static void scorer_free(gridform_scorer *s)
         gridform__fftw_unlock();
     }
     gridform__free(s->mask);
+    gridform__free(s->inside);
     gridform__free(s->hp_idx);
     gridform__aligned_free(s->rin);
     gridform__aligned_free(s->cf);
@@ -105,7 +106,15 @@ int gridform_scorer_create(gridform_scorer **out, const gridform_arena *a)
     s->cp = gridform__aligned_alloc(4 * ncpx * sizeof(fftw_complex));
     s->sac = gridform__aligned_doubles(nsac + 1);
     s->mask = gridform__calloc(nx * ny, 1);
-    if (s->rin == NULL || s->rout == NULL || s->cf == NULL || s->cp == NULL || s->sac == NULL
+    const unsigned char *inside = gridform__arena_inside(a);
+    int inside_ok = 1;
+    if (inside != NULL) {
+        s->inside = gridform__malloc(nx * ny);
+        if (s->inside != NULL)
+            memcpy(s->inside, inside, nx * ny);
+        inside_ok = s->inside != NULL;
+    }
+    if (!inside_ok || s->rin == NULL || s->rout == NULL || s->cf == NULL || s->cp == NULL || s->sac == NULL
         || s->mask == NULL) {
         scorer_free(s);
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the scorer's workspaces");

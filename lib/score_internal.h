@@ -2,6 +2,7 @@
 #ifndef GRIDFORM_SCORE_INTERNAL_H
 #define GRIDFORM_SCORE_INTERNAL_H
 
+#include <math.h>
 #include <fftw3.h>
 #include "internal.h"
 
@@ -70,6 +71,8 @@ struct gridform_scorer {
 
     fftw_plan fwd, inv;          /* 3 r2c (mask, x, x^2), 4 c2r (n, sum x, sum x^2, sum xy) */
     fftw_plan fwd2, inv3;        /* the same without the mask and n, for a repeated mask */
+    unsigned char *inside;       /* ny x nx: the arena's shape (a copy), NULL for the whole box;
+                                  * bins outside count as unvisited (doc/theory.md §7.5) */
     unsigned char *mask;         /* ny x nx: the visit mask of the last map prepared */
     int mask_spec_ok;            /* cf[0] holds the FFT of that mask */
     int mask_n_ok;               /* rout[0] holds its overlap counts n */
@@ -83,6 +86,12 @@ struct gridform_scorer {
                                     * after scaling max |map| into [1, 2) */
     size_t nvalid;               /* the last map's visited (non-NaN) bins */
 };
+
+/* Is bin i of a map visited: a number (not NaN) inside the arena's shape? */
+static inline int gridform__score_visited(const gridform_scorer *s, const double *map, size_t i)
+{
+    return !isnan(map[i]) && (s->inside == NULL || s->inside[i]);
+}
 
 /* lib/score_sac.c: the SAC of one map into s->sac.  Returns GRIDFORM_OK, or
  * GRIDFORM_EUNDEFINED for a map without variance or without a defined lag

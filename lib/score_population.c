@@ -173,7 +173,7 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
             size_t nv = 0;
             double amax = 0.0;
             for (size_t i = 0; i < n; i++)
-                if (!isnan(map[i])) {
+                if (gridform__score_visited(s, map, i)) {
                     amax = fmax(amax, fabs(map[i]));
                     nv++;
                 }
@@ -184,11 +184,11 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
             const double unit = ldexp(1.0, -e);
             double sum = 0.0;
             for (size_t i = 0; i < n; i++)
-                if (!isnan(map[i]))
+                if (gridform__score_visited(s, map, i))
                     sum += map[i] * unit;
             double mean = sum / (double)nv, ss = 0.0;
             for (size_t i = 0; i < n; i++) {
-                x[i] = isnan(map[i]) ? 0.0 : map[i] * unit - mean;
+                x[i] = gridform__score_visited(s, map, i) ? map[i] * unit - mean : 0.0;
                 ss += x[i] * x[i];
             }
             /* No variance beyond round-off of the mean: nothing to average. */

@@ -539,7 +539,7 @@ START_TEST(test_errors)
     ck_assert_int_eq(gridform_kernel_create(&k, NULL, GRIDFORM_KERNEL_FOURIER), GRIDFORM_EINVAL);
     ck_assert_ptr_null(k);
     ck_assert_int_eq(gridform_kernel_create(&k, pc, 0), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_kernel_create(&k, pc, 6), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, 7), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_RADIAL), GRIDFORM_EINVAL);
     ck_assert_ptr_nonnull(strstr(gridform_last_error(), "create_radial"));
     /* walls break translation invariance: FOURIER and RADIAL refuse */

@@ -305,6 +305,93 @@ class TestKernel(unittest.TestCase):
             close(kr.spectrum(), refarr("kernel_spectrum_radial"), rtol=0)
 
 
+class TestShapes(unittest.TestCase):
+    """Arenas of any shape (gridform_arena_shapes(3), doc/theory.md §7)."""
+
+    L = [[-0.5, -0.5], [0.5, -0.5], [0.5, 0.0], [0.0, 0.0], [0.0, 0.5], [-0.5, 0.5]]
+
+    def test_polygon_mask_and_area(self):
+        t = np.linspace(0, 2 * np.pi, 80, endpoint=False)
+        r, n = 0.42, 40
+        with gf.Arena.from_polygon(1.0, 1.0, n, n, np.c_[r * np.cos(t), r * np.sin(t)]) as a:
+            m = a.mask()
+            self.assertEqual(m.shape, (n, n))
+            self.assertEqual(a.boundary, "walled")
+            # one bin row around the perimeter (doc/theory.md §7.1)
+            self.assertLessEqual(abs(m.sum() / n ** 2 - np.pi * r * r), 2 * np.pi * r / n)
+            with gf.Arena.from_mask(1.0, 1.0, m) as b:
+                self.assertTrue((b.mask() == m).all())
+        with self.assertRaises(gf.GridformError):
+            gf.Arena.from_mask(1.0, 1.0, np.eye(5))     # only corners touch: not 4-connected
+
+    def test_geodesic_l(self):
+        # The L's reflex vertex is the origin: paths that cannot see the
+        # centre bend there.
+        with gf.Arena.from_polygon(1.0, 1.0, 16, 16, self.L) as a:
+            pc = gf.PlaceCode(a, "gaussian", 0.1, 1.0, 2, "random", 1)
+            self.assertEqual(pc.distance, "euclidean")
+            pc.set_tuning_fn(lambda dx, dy: math.hypot(dx, dy))
+            pc.distance = "geodesic"
+            self.assertEqual(pc.distance, "geodesic")
+            c = np.array([[0.3, -0.2], [-0.2, 0.35]])
+            pc.set_centers(c)
+            pos = a.positions()[a.mask()]
+            d = pc.response(pos)
+            for j in range(2):
+                straight = np.hypot(*(pos - c[j]).T)
+                bent = np.hypot(*pos.T) + np.hypot(*c[j])
+                # blocked when the segment enters the removed quadrant
+                # x > 0, y > 0: the t-intervals of x(t) > 0 and y(t) > 0 overlap
+                def positive(p, q):
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        tc = p / (p - q)
+                    t0 = np.where(p > 0, 0.0, np.where(q > 0, tc, 1.0))
+                    t1 = np.where(p > 0, np.where(q > 0, 1.0, tc), np.where(q > 0, 1.0, 0.0))
+                    return t0, t1
+                x0, x1 = positive(pos[:, 0], np.full(len(pos), c[j, 0]))
+                y0, y1 = positive(pos[:, 1], np.full(len(pos), c[j, 1]))
+                blocked = np.minimum(x1, y1) - np.maximum(x0, y0) > 1e-14
+                want = np.where(blocked, bent, straight)
+                close(d[:, j], want, rtol=1e-9)
+            self.assertGreater(int(blocked.sum()), 10)
+
+    def test_uniform_kernel_and_masked_sac(self):
+        with gf.Arena.from_polygon(1.0, 1.0, 18, 18, self.L) as a:
+            m = a.mask()
+            pc = gf.PlaceCode(a, "dog", 0.08, 2.0, 30, "random", 3)
+            with gf.Kernel(pc, "uniform") as k:
+                self.assertEqual(k.mode, "uniform")
+                g = np.random.default_rng(1).standard_normal((18, 18))
+                out = k.apply(g)
+                self.assertTrue((out[~m] == 0).all())
+                self.assertGreater(np.abs(out[m]).max(), 0)
+            # The SAC treats bins outside the shape as unvisited: against a
+            # direct NaN-aware Pearson correlation at every lag in NumPy.
+            x = a.positions()
+            f = np.cos(14 * x[..., 0]) + np.cos(7 * x[..., 0] + 12 * x[..., 1])
+            f = f + 0.2 * np.random.default_rng(2).standard_normal(f.shape)
+            f[~m] = 1e6          # junk outside: must not matter
+            with gf.Scorer(a) as s:
+                sac = s.autocorr(f)
+            g = np.where(m, f, np.nan)
+            ny, nx = g.shape
+            want = np.full((2 * ny - 1, 2 * nx - 1), np.nan)
+            for v in range(-(ny - 1), ny):
+                for u in range(-(nx - 1), nx):
+                    p = g[max(0, -v):ny - max(0, v), max(0, -u):nx - max(0, u)]
+                    q = g[max(0, v):ny - max(0, -v), max(0, u):nx - max(0, -u)]
+                    ok = ~np.isnan(p) & ~np.isnan(q)
+                    if ok.sum() < 20:
+                        continue
+                    pa, qa = p[ok], q[ok]
+                    if pa.std() == 0 or qa.std() == 0:
+                        continue
+                    want[v + ny - 1, u + nx - 1] = np.corrcoef(pa, qa)[0, 1]
+            self.assertTrue((np.isnan(sac) == np.isnan(want)).all())
+            fin = ~np.isnan(want)
+            self.assertLessEqual(np.abs(sac[fin] - want[fin]).max(), 1e-10)
+
+
 class TestLearner(unittest.TestCase):
     def test_learner(self):
         f = fixture()

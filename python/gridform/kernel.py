@@ -30,8 +30,12 @@ class Kernel(Handle):
 
     mode: 'fourier' (the uniform-density Fourier multiplier; periodic
     arenas), 'exact' (the low-rank P P^T/np of the actual cells, in real
-    space; any arena) or 'averaged' (the translation average of 'exact': its
-    Fourier diagonal as a periodic multiplier; any arena).  centered=True
+    space; any arena), 'averaged' (the translation average of 'exact': its
+    Fourier diagonal as a periodic multiplier; any arena without a shape) or
+    'uniform' (cells of uniform density over a walled arena's shape S,
+    (1/|S|) int_S p(x-c) p(x'-c) dc, by zero-padded FFTs; doc/theory.md
+    §7.4).  On shaped arenas (Arena.from_mask, Arena.from_polygon) 'exact'
+    and 'uniform' are 0 outside the shape.  centered=True
     removes the constant mode, (I - 11^T/N) Sigma (I - 11^T/N), so
     Sigma~(0) = 0.  In a walled box (doc/theory.md §1.6): 'averaged' with
     centered=True is the published pipeline and forms grids, with either
@@ -100,7 +104,7 @@ class Kernel(Handle):
 
     @property
     def mode(self):
-        """'fourier', 'exact', 'radial', 'averaged' or 'spectrum'."""
+        """'fourier', 'exact', 'radial', 'averaged', 'spectrum' or 'uniform'."""
         m = _i()
         self._call(C.gridform_kernel_get_mode, ctypes.byref(m))
         return enum_name(KERNEL_MODE, m.value & KERNEL_MODE_MASK)

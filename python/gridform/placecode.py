@@ -4,7 +4,7 @@ import ctypes
 
 import numpy as np
 
-from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, fail, TUNING, CENTERS, TUNING_FN,
+from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, fail, TUNING, CENTERS, TUNING_FN, DISTANCE,
                    _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip, _u64)
 
 proto("gridform_placecode_create", _i, _hp, _vp, _i, _d, _d, _sz, _i, _u64)
@@ -17,6 +17,8 @@ proto("gridform_placecode_get_ncells", _i, _vp, _szp)
 proto("gridform_placecode_get_tuning", _i, _vp, _ip, _dp, _dp)
 proto("gridform_placecode_get_arena", _vp, _vp)
 proto("gridform_placecode_response", _i, _vp, _dp, _sz, _dp)
+proto("gridform_placecode_set_distance", _i, _vp, _i)
+proto("gridform_placecode_get_distance", _i, _vp, _ip)
 
 
 def _same_handle(ptr_value, obj, func):
@@ -89,6 +91,22 @@ class PlaceCode(Handle):
         cb = TUNING_FN(lambda dx, dy, user: float(fn(dx, dy)))
         self._call(C.gridform_placecode_set_tuning_fn, cb, None)
         self._tuning_cb = cb
+
+    @property
+    def distance(self):
+        """'euclidean' (the default) or 'geodesic': how a cell measures the
+        distance to its centre (gridform_arena_shapes(3))."""
+        d = _i()
+        self._call(C.gridform_placecode_get_distance, ctypes.byref(d))
+        return enum_name(DISTANCE, d.value)
+
+    @distance.setter
+    def distance(self, mode):
+        """Tune by 'euclidean' distance or by 'geodesic' distance, the
+        shortest path inside a shaped arena around walls and holes (exact
+        for polygons, within 2.8% plus two bin diagonals for masks; the
+        same as Euclidean on a rectangle or torus)."""
+        self._call(C.gridform_placecode_set_distance, enum(DISTANCE, mode, "distance"))
 
     def response(self, xy):
         """The cells' responses at positions xy, shape (npos, 2) in metres:
