@@ -579,6 +579,18 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_attractor_iterate, INVAL, NULL, NULL, 1);
     CASE(gridform_attractor_iterate, OK, NULL, att.a, 0);
     CASE(gridform_attractor_run, INVAL, NULL, NULL, 10, 1e-3, NULL, NULL);
+    CASE(gridform_attractor_set_step_control, INVAL, NULL, NULL, 1);
+    CASE(gridform_attractor_set_step_control, INVAL, TERR, att.a, 2);
+    CASE(gridform_attractor_set_step_control, INVAL, TERR, att.a, -1);
+    CASE(gridform_attractor_set_tolerance, INVAL, NULL, NULL, 1e-3);
+    CASE(gridform_attractor_set_tolerance, INVAL, TERR, att.a, 0.0);
+    CASE(gridform_attractor_set_tolerance, INVAL, TERR, att.a, -1e-3);
+    CASE(gridform_attractor_set_tolerance, INVAL, TERR, att.a, nan_);
+    CASE(gridform_attractor_set_tolerance, INVAL, TERR, att.a, inf_);
+    CASE(gridform_attractor_get_residual, INVAL, NULL, NULL, &buf[0]);
+    CASE(gridform_attractor_get_residual, INVAL, TERR, att.a, NULL);
+    CASE(gridform_attractor_get_steps, INVAL, NULL, NULL, &zbuf[0], &zbuf[1]);
+    CASE(gridform_attractor_get_steps, INVAL, TERR, att.a, NULL, NULL);
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 0, 1e-3, NULL, NULL);
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, nan_, NULL, NULL);
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, -1.0, NULL, NULL);

@@ -596,6 +596,13 @@ class TestAttractor(unittest.TestCase):
             self.assertEqual(int(ref("attractor_precision")[0]), 2)
             at.iterate(3)
             close(at.rates, refarr("attractor_rates_single"), rtol=1e-6)
+            at.set_tolerance(1e-4)
+            at.iterate(2)
+            close(at.residual(), reff("attractor_residual")[0], rtol=1e-6)
+            self.assertEqual(at.steps(), tuple(int(x) for x in reff("attractor_steps")))
+            at.set_step_control(False)
+            at.iterate(2)
+            close(at.rates, refarr("attractor_rates_fixed"), rtol=1e-6)
         with gf.Attractor(f.k) as at2:
             at2.set_nonlinearity("linear")
             at2.set_gain(3.0)
