@@ -25,14 +25,16 @@
 
 #define PI 3.14159265358979323846
 #define PROG "gridform-geometry"
+#define MAX_SHAPES 16
 
 typedef struct {
     char shapes[256];
     double size, sigma, surround, bin, tol, threshold;
     size_t maps, cells, steps;
-    int kernel_mode;
+    int kernel_mode, uncentered;
     uint64_t seed;
     const char *png, *npy;
+    double kstar;   /* the ring, from the first shape's kernel (NaN before) */
 } options;
 
 static void usage(FILE *f)
@@ -41,7 +43,7 @@ static void usage(FILE *f)
             "usage: " PROG " [options]\n"
             "Learn grid maps in enclosures of several shapes and score them inside each shape.\n"
             "  --shapes LIST   comma-separated, from: %s\n"
-            "                  (default square,circle,trapezoid,hole)\n"
+            "                  (default square,circle,trapezoid,hole,wall)\n"
             "  --size L        the shape's long side or diameter in metres (1.9)\n"
             "  --sigma S       place-field width sigma in metres (0.05)\n"
             "  --surround R    DoG surround variance ratio s > 1 (2)\n"
@@ -50,6 +52,8 @@ static void usage(FILE *f)
             "  --cells C       place cells, uniformly random inside the shape (1024)\n"
             "  --kernel K      uniform (a uniform density of centres over the shape, the\n"
             "                  default) or exact (the C random cells' own kernel)\n"
+            "  --uncentered    keep the kernel's constant mode (by default it is removed, as in\n"
+            "                  the published pipeline: GRIDFORM_KERNEL_CENTERED)\n"
             "  --steps T       most learner steps per shape (4000)\n"
             "  --tol E         stationarity residual to stop at (1e-4)\n"
             "  --threshold G   gridness above which a map counts as grid (0.37)\n"
@@ -93,6 +97,10 @@ static int parse_args(int argc, char **argv, options *o)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             exit(0);
+        }
+        if (strcmp(a, "--uncentered") == 0) {
+            o->uncentered = 1;
+            continue;
         }
         if (i + 1 >= argc) {
             fprintf(stderr, PROG ": unknown option or missing value: %s (see --help)\n", a);
@@ -143,6 +151,21 @@ static int parse_args(int argc, char **argv, options *o)
         if (!ok)
             return 0;
     }
+    char list[sizeof o->shapes];
+    strcpy(list, o->shapes);
+    size_t count = 0;
+    for (char *save = NULL, *name = strtok_r(list, ",", &save); name != NULL; name = strtok_r(NULL, ",", &save)) {
+        shape_polygon p;
+        if (shape_build(name, 1.0, &p) != 0) {
+            fprintf(stderr, PROG ": --shapes: '%s' is not one of %s\n", name, shape_names());
+            return 0;
+        }
+        count++;
+    }
+    if (count == 0 || count > MAX_SHAPES) {
+        fprintf(stderr, PROG ": --shapes: give 1 to %d shape names\n", MAX_SHAPES);
+        return 0;
+    }
     if (!(o->surround > 1.0)) {
         fprintf(stderr, PROG ": --surround: %g is not > 1\n", o->surround);
         return 0;
@@ -170,6 +193,19 @@ static double median_finite(double *v, size_t n)
         return NAN;
     v += first;
     return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+}
+
+/* Ellipticity (Stensola et al., Nature 518, 2015: the ellipse through the
+ * six SAC peaks nearest the centre, major over minor axis) belongs to the
+ * recording measures, which are not in the library yet.  The hook: when
+ * gridform_scorer_ellipse lands, call it here with the region's scorer and
+ * return the median axis ratio; until then the column says n/a. */
+static double region_ellipticity(const gridform_scorer *s, const double *maps, size_t nmaps)
+{
+    (void)s;
+    (void)maps;
+    (void)nmaps;
+    return NAN;
 }
 
 /* One region of a shape: the maps scored inside region (a mask arena). */
@@ -202,10 +238,13 @@ static int score_region(const char *label, const gridform_arena *region, const s
         fprintf(stderr, PROG ": %s: %s\n", label, gridform_scorer_last_error(s));
     } else {
         double g = median_finite(s60, nmaps), a = median_finite(sp, nmaps), w = median_finite(off, nmaps),
-               k = median_finite(kd, nmaps);
-        printf("  %-10s gridness %6.3f  grid %2zu/%-2zu  spacing %6.3f m  dominant k %6.2f rad/m  "
-               "wall offset %5.1f deg\n",
-               label, g, ngrid, nmaps, a, k, w);
+               k = median_finite(kd, nmaps), e = region_ellipticity(s, maps, nmaps);
+        char ell[16];
+        if (isnan(e))
+            snprintf(ell, sizeof ell, "n/a");
+        else
+            snprintf(ell, sizeof ell, "%.3f", e);
+        printf("  %-12s %8.3f  %3zu/%-3zu %10.3f %11.2f %11s %11.1f\n", label, g, ngrid, nmaps, a, k, ell, w);
     }
     gridform_scorer_destroy(s);
     free(buf);
@@ -238,7 +277,7 @@ typedef struct {
     size_t nx, ny;
 } shape_maps;
 
-static int run_shape(const options *o, const char *name, shape_maps *out)
+static int run_shape(options *o, const char *name, shape_maps *out)
 {
     shape_polygon p;
     gridform_arena *a = NULL;
@@ -255,7 +294,7 @@ static int run_shape(const options *o, const char *name, shape_maps *out)
     if ((rc = shape_arena(&p, o->bin, &a)) != GRIDFORM_OK
         || (rc = gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, o->sigma, o->surround, o->cells,
                                            GRIDFORM_CENTERS_RANDOM, o->seed)) != GRIDFORM_OK
-        || (rc = gridform_kernel_create(&k, pc, o->kernel_mode)) != GRIDFORM_OK) {
+        || (rc = gridform_kernel_create(&k, pc, o->kernel_mode | (o->uncentered ? 0 : GRIDFORM_KERNEL_CENTERED))) != GRIDFORM_OK) {
         fprintf(stderr, PROG ": %s: %s\n", name, gridform_last_error());
         goto done;
     }
@@ -273,9 +312,17 @@ static int run_shape(const options *o, const char *name, shape_maps *out)
         goto done;
     for (size_t i = 0; i < npts; i++)
         ninside += inside[i];
+    /* The ring is the tuning's (doc/theory.md §1.5), the same in every
+     * shape: printed once, above the table. */
     double kstar = NAN, spacing = NAN;
     if (gridform_kernel_ring(k, &kstar, &spacing) != GRIDFORM_OK)
         kstar = spacing = NAN;
+    if (isnan(o->kstar)) {
+        o->kstar = kstar;
+        printf("ring k* = %.2f rad/m: predicted hexagonal spacing 4 pi/(sqrt 3 k*) = %.3f m\n", kstar, spacing);
+        printf("  %-12s %8s  %-7s %10s %11s %11s %11s\n", "region", "gridness", "grid", "spacing m",
+               "dominant k", "ellipticity", "wall offset");
+    }
     if ((rc = gridform_learner_create(&l, k, o->maps)) != GRIDFORM_OK) {
         fprintf(stderr, PROG ": %s: %s\n", name, gridform_last_error());
         goto done;
@@ -296,14 +343,24 @@ static int run_shape(const options *o, const char *name, shape_maps *out)
     rc = gridform_learner_get_maps(l, maps);
     if (rc != GRIDFORM_OK)
         goto done;
+    /* The learner keeps maps at exactly 0 outside the shape (they live on
+     * the inside bins); what is drawn and saved marks those bins unvisited. */
     for (size_t m = 0; m < o->maps; m++)
         for (size_t i = 0; i < npts; i++)
-            if (!inside[i])
+            if (!inside[i]) {
+                if (maps[m * npts + i] != 0.0) {
+                    fprintf(stderr, PROG ": %s: map %zu is %g at outside bin %zu, not 0\n", name, m,
+                            maps[m * npts + i], i);
+                    rc = GRIDFORM_EUNDEFINED;
+                    goto done;
+                }
                 maps[m * npts + i] = NAN;
-    printf("%s: %.2f x %.2f m box, %zu x %zu bins, %zu inside (%.3f m^2); ring k* %.2f rad/m, "
-           "hexagonal spacing %.3f m; %zu steps, residual %.2g (%s)\n",
-           name, p.lx, p.ly, nx, ny, ninside, (double)ninside * (p.lx / nx) * (p.ly / ny), kstar, spacing,
-           steps, residual, status);
+            }
+    printf("%s: %.2f x %.2f m box on %zu x %zu bins, %zu inside = %.3f m^2 (polygon %.3f m^2); "
+           "%zu steps, residual %.2g (%s)\n",
+           name, p.lx, p.ly, nx, ny, ninside, (double)ninside * (p.lx / (double)nx) * (p.ly / (double)ny),
+           shape_area(&p), steps, residual, status);
+
     if ((rc = score_region("whole", a, &p, maps, o->maps, npts, o->threshold)) != GRIDFORM_OK)
         goto done;
     if (strcmp(name, "trapezoid") == 0)
@@ -375,27 +432,29 @@ static int draw(const char *path, const shape_maps *sm, size_t nshapes, size_t n
 
 int main(int argc, char **argv)
 {
-    options o = {"square,circle,trapezoid,hole", 1.9, 0.05, 2.0, 0.025, 1e-4, 0.37, 8, 1024, 4000,
-                 GRIDFORM_KERNEL_UNIFORM, 1, NULL, NULL};
+    options o = {"square,circle,trapezoid,hole,wall", 1.9, 0.05, 2.0, 0.025, 1e-4, 0.37, 8, 1024, 4000,
+                 GRIDFORM_KERNEL_UNIFORM, 0, 1, NULL, NULL, NAN};
     if (!parse_args(argc, argv, &o))
         return 2;
-    printf("DoG place code, sigma %.3f m, s %g, %zu cells; %s kernel; %zu RELU maps per shape, seed %llu\n",
-           o.sigma, o.surround, o.cells, o.kernel_mode == GRIDFORM_KERNEL_EXACT ? "EXACT" : "UNIFORM",
-           o.maps, (unsigned long long)o.seed);
-    printf("gridness: median score60 (threshold %.2f); wall offset: smallest angle between a grid axis "
-           "and a wall, 0-30 deg\n", o.threshold);
-    shape_maps sm[16];
+    char cells[96];
+    if (o.kernel_mode == GRIDFORM_KERNEL_EXACT)
+        snprintf(cells, sizeof cells, "EXACT%s kernel of %zu random cells", o.uncentered ? "" : "|CENTERED",
+                 o.cells);
+    else
+        snprintf(cells, sizeof cells, "UNIFORM%s kernel (cells of uniform density over each shape)",
+                 o.uncentered ? "" : "|CENTERED");
+    printf("DoG place code, sigma %.3f m, s %g; %s; %zu RELU maps per shape, seed %llu\n", o.sigma, o.surround,
+           cells, o.maps, (unsigned long long)o.seed);
+    printf("per region, medians over maps: gridness score60 (grid: maps above %.2f), spacing from the SAC, "
+           "dominant k (rad/m), ellipticity, wall offset (deg, 0-30: the smallest angle between a grid axis "
+           "and a wall)\n", o.threshold);
+    shape_maps sm[MAX_SHAPES];
     size_t nshapes = 0;
     int rc = GRIDFORM_OK;
     char list[256];
     strcpy(list, o.shapes);
     for (char *save = NULL, *name = strtok_r(list, ",", &save); name != NULL && rc == GRIDFORM_OK;
          name = strtok_r(NULL, ",", &save)) {
-        if (nshapes == sizeof sm / sizeof sm[0]) {
-            fprintf(stderr, PROG ": --shapes: at most 16 shapes\n");
-            rc = GRIDFORM_EINVAL;
-            break;
-        }
         rc = run_shape(&o, name, &sm[nshapes]);
         if (rc == GRIDFORM_OK)
             nshapes++;

@@ -83,8 +83,11 @@ int shape_build(const char *name, double L, shape_polygon *p)
         return 0;
     }
     if (strcmp(name, "wall") == 0) {
-        /* The square with a notch: the wall is part of the outer ring. */
-        double h = 0.5 * L, t = L / 80.0, top = -h + 0.6 * L;
+        /* The square with a notch: the wall is part of the outer ring.  It
+         * is L/25 thick so that it covers a column of bins at the usual
+         * resolutions (a wall thinner than a bin would vanish from the
+         * mask). */
+        double h = 0.5 * L, t = L / 50.0, top = -h + 0.6 * L;
         p->name = "wall";
         put(p, &nv, -h, -h);
         put(p, &nv, -t, -h);
@@ -101,18 +104,44 @@ int shape_build(const char *name, double L, shape_polygon *p)
     return -1;
 }
 
+int shape_arena_grid(const shape_polygon *p, double lx, double ly, size_t nx, size_t ny,
+                     gridform_arena **out)
+{
+    if (p->nrings == 0)
+        return gridform_arena_create(out, lx, ly, nx, ny, GRIDFORM_WALLED);
+    /* Vertices on the box's edge are allowed (the square's, the
+     * trapezoid's), so a square of side L in an L x L box covers every bin
+     * and the library stores it as the plain walled box. */
+    return gridform_arena_create_polygon(out, lx, ly, nx, ny, p->xy, p->ring_sizes, p->nrings);
+}
+
 int shape_arena(const shape_polygon *p, double bin, gridform_arena **out)
 {
     size_t nx = (size_t)ceil(p->lx / bin - 1e-9), ny = (size_t)ceil(p->ly / bin - 1e-9);
     if (nx < 8) nx = 8;
     if (ny < 8) ny = 8;
+    return shape_arena_grid(p, p->lx, p->ly, nx, ny, out);
+}
+
+double shape_area(const shape_polygon *p)
+{
     if (p->nrings == 0)
-        return gridform_arena_create(out, p->lx, p->ly, nx, ny, GRIDFORM_WALLED);
-    /* The box is a hair larger than the shape so that no vertex lies on
-     * its edge. */
-    double pad = 1.0 + 1e-6;
-    return gridform_arena_create_polygon(out, p->lx * pad, p->ly * pad, nx, ny, p->xy, p->ring_sizes,
-                                         p->nrings);
+        return p->lx * p->ly;
+    double area = 0.0;
+    size_t v0 = 0;
+    for (size_t r = 0; r < p->nrings; r++) {
+        /* the shoelace formula; the outer ring counts positive and holes
+         * negative whatever their orientation */
+        double twice = 0.0;
+        size_t m = p->ring_sizes[r];
+        for (size_t i = 0; i < m; i++) {
+            const double *a = p->xy + 2 * (v0 + i), *b = p->xy + 2 * (v0 + (i + 1) % m);
+            twice += a[0] * b[1] - b[0] * a[1];
+        }
+        area += (r == 0 ? 0.5 : -0.5) * fabs(twice);
+        v0 += m;
+    }
+    return area;
 }
 
 /* The angle between two undirected lines of directions a and b, in

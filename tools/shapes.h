@@ -8,7 +8,7 @@
  *              long axis is L; the wide end at x = -L/2
  *   hole       a square of side L with a centred square hole of side L/4
  *   wall       a square of side L with a wall from the middle of the bottom
- *              side to 3/5 of the way up, L/40 thick (a partition as in
+ *              side to 3/5 of the way up, L/25 thick (a partition as in
  *              the hairpin and two-room experiments)
  *   rectangle  the whole box (no polygon: gridform_arena_create)
  *
@@ -39,6 +39,14 @@ int shape_build(const char *name, double L, shape_polygon *p);
  * 8 per side).  Returns a GRIDFORM_* status; the library's message is in
  * gridform_last_error(). */
 int shape_arena(const shape_polygon *p, double bin, gridform_arena **out);
+/* The walled arena of p, centred in a box of lx x ly metres (at least the
+ * shape's own box) on nx x ny bins: how gridform-sweep puts every shape on
+ * its square n x n grid.  Returns a GRIDFORM_* status as shape_arena. */
+int shape_arena_grid(const shape_polygon *p, double lx, double ly, size_t nx, size_t ny,
+                     gridform_arena **out);
+/* The area of the polygon in square metres (the outer ring's less the
+ * holes'; for the whole box, lx ly). */
+double shape_area(const shape_polygon *p);
 /* The smallest angle, in [0, pi/6] radians, between one of the three axes
  * of a hexagonal grid of orientation theta (radians, modulo pi/3) and any
  * edge of the polygon (for the whole box, the box's sides). */
