@@ -11,27 +11,47 @@
 #include "internal.h"
 #include "placecode_internal.h"
 
+/* Lattice points a shape may try: a spacing that gives more in the
+ * shape's bounding box is skipped (it only arises for shapes far thinner
+ * than their bounding box). */
+#define GF_LATTICE_MAX_POINTS 4000000.0
+
 /* A square lattice of ncells centres inside a shaped arena (doc/theory.md
- * §7.2): points (i + 1/2, j + 1/2) h from the box's lower-left corner,
- * with the spacing h near sqrt(|S| / ncells) that puts the fewest points
- * beyond ncells inside the shape; the surplus is dropped evenly along the
- * raster order (every K/surplus-th point), so the lattice stays uniform. */
+ * §7.2): points (i + 1/2, j + 1/2) h from the lower-left corner of the
+ * inside bins' bounding box, with the spacing h near sqrt(|S| / ncells)
+ * that puts the fewest points beyond ncells inside the shape; the surplus
+ * is dropped evenly along the raster order, so the lattice stays uniform. */
 static int shape_lattice(gridform_placecode *pc)
 {
     const gridform_arena *a = pc->arena;
     size_t nc = pc->ncells;
-    double dA = (a->lx / (double)a->nx) * (a->ly / (double)a->ny);
+    double hx = a->lx / (double)a->nx, hy = a->ly / (double)a->ny, dA = hx * hy;
+    /* The bounding box of the inside bins (the whole box for a polygon
+     * whose bins all lie inside). */
+    const unsigned char *in = a->inside;
+    size_t ix0 = a->nx, ix1 = 0, iy0 = a->ny, iy1 = 0;
+    for (size_t iy = 0; iy < a->ny; iy++)
+        for (size_t ix = 0; ix < a->nx; ix++)
+            if (in == NULL || in[iy * a->nx + ix]) {
+                if (ix < ix0) ix0 = ix;
+                if (ix > ix1) ix1 = ix;
+                if (iy < iy0) iy0 = iy;
+                if (iy > iy1) iy1 = iy;
+            }
+    double x0 = -0.5 * a->lx + (double)ix0 * hx, y0 = -0.5 * a->ly + (double)iy0 * hy;
+    double wx = (double)(ix1 + 1 - ix0) * hx, wy = (double)(iy1 + 1 - iy0) * hy;
     double h0 = sqrt((double)a->ninside * dA / (double)nc), best_h = 0;
     size_t best = SIZE_MAX;
     /* count(h) is a step function, not monotone: scan from 1.5 h0 down to
      * 0.5 h0, where the count is about 4 ncells (at least ncells). */
-    for (int k = 0; k <= 800; k++) {
-        double h = h0 * (1.5 - (double)k / 800.0);
-        size_t mx = (size_t)(a->lx / h), my = (size_t)(a->ly / h), cnt = 0;
+    for (int k = 0; k <= 400; k++) {
+        double h = h0 * (1.5 - (double)k / 400.0), fx = floor(wx / h), fy = floor(wy / h);
+        if (!(fx <= GF_LATTICE_MAX_POINTS && fy <= GF_LATTICE_MAX_POINTS && fx * fy <= GF_LATTICE_MAX_POINTS))
+            continue;
+        size_t mx = (size_t)fx, my = (size_t)fy, cnt = 0;
         for (size_t j = 0; j < my; j++)
             for (size_t i = 0; i < mx; i++)
-                cnt += (size_t)gridform__arena_contains(a, -0.5 * a->lx + ((double)i + 0.5) * h,
-                                                        -0.5 * a->ly + ((double)j + 0.5) * h);
+                cnt += (size_t)gridform__arena_contains(a, x0 + ((double)i + 0.5) * h, y0 + ((double)j + 0.5) * h);
         if (cnt >= nc && cnt - nc < best) {
             best = cnt - nc;
             best_h = h;
@@ -44,10 +64,10 @@ static int shape_lattice(gridform_placecode *pc)
                               "the shape holds fewer than %zu lattice centres at any spacing down to half the "
                               "mean spacing: use fewer cells or GRIDFORM_CENTERS_RANDOM", nc);
     double h = best_h;
-    size_t mx = (size_t)(a->lx / h), my = (size_t)(a->ly / h), total = nc + best, k = 0, kept = 0;
+    size_t mx = (size_t)floor(wx / h), my = (size_t)floor(wy / h), total = nc + best, k = 0, kept = 0;
     for (size_t j = 0; j < my; j++)
         for (size_t i = 0; i < mx; i++) {
-            double x = -0.5 * a->lx + ((double)i + 0.5) * h, y = -0.5 * a->ly + ((double)j + 0.5) * h;
+            double x = x0 + ((double)i + 0.5) * h, y = y0 + ((double)j + 0.5) * h;
             if (!gridform__arena_contains(a, x, y))
                 continue;
             /* Keep point k when a new 1/nc share of the K points begins. */

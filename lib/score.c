@@ -275,11 +275,13 @@ int gridform_scorer_get_fallback_count(const gridform_scorer *s, size_t *nfallba
     return GRIDFORM_OK;
 }
 
-/* A map may hold NaN (unvisited bins) but not an infinity. */
-static int check_finite_or_nan(const double *m, size_t n, size_t *where)
+/* No infinite value in a visited bin: NaN is unvisited, and bins outside
+ * the arena's shape are unvisited whatever they hold. */
+static int check_finite_or_nan(const gridform_scorer *s, const double *m, size_t n, size_t *where)
 {
+    size_t nb = s->nx * s->ny;
     for (size_t i = 0; i < n; i++)
-        if (isinf(m[i])) {
+        if (isinf(m[i]) && (s->inside == NULL || s->inside[i % nb])) {
             *where = i;
             return 0;
         }
@@ -295,7 +297,7 @@ int gridform_scorer_autocorr(const gridform_scorer *cs, const double *map, doubl
     GF_CHECK_PTR(&s->err, map);
     GF_CHECK_PTR(&s->err, sac);
     size_t where;
-    if (!check_finite_or_nan(map, s->nx * s->ny, &where))
+    if (!check_finite_or_nan(s, map, s->nx * s->ny, &where))
         return GF_FAIL(&s->err, GRIDFORM_EINVAL, "map[%zu] is infinite", where);
     int rc = gridform__sac_compute(s, map);
     memcpy(sac, s->sac, s->nsac * sizeof(double));
@@ -313,7 +315,7 @@ int gridform_map_dominant_k(const gridform_scorer *cs, const double *map, double
     GF_CHECK_PTR(&s->err, map);
     GF_CHECK_PTR(&s->err, k);
     size_t where;
-    if (!check_finite_or_nan(map, s->nx * s->ny, &where))
+    if (!check_finite_or_nan(s, map, s->nx * s->ny, &where))
         return GF_FAIL(&s->err, GRIDFORM_EINVAL, "map[%zu] is infinite", where);
     /* Defined exactly where score60 is (lib/score_gridness.c). */
     const char *why = NULL;
@@ -334,7 +336,7 @@ static int score_maps(const char *fn, gridform_scorer *s, const double *maps, si
     if (!gridform__mul_size(n, nmaps, &total))
         return gridform__fail(&s->err, GRIDFORM_ERANGE, fn, "%zu maps of %zu bins overflow", nmaps, n);
     /* Validate everything first so a bad input leaves the outputs untouched. */
-    if (!check_finite_or_nan(maps, total, &where))
+    if (!check_finite_or_nan(s, maps, total, &where))
         return gridform__fail(&s->err, GRIDFORM_EINVAL, fn, "map %zu, bin %zu is infinite", where / n,
                               where % n);
     size_t nundef = 0, first = 0, nfallback = 0;

@@ -98,7 +98,7 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
     if (!gridform__mul_size(n, nmaps, &total))
         return GF_FAIL(eb, GRIDFORM_ERANGE, "%zu maps of %zu bins overflow", nmaps, n);
     for (size_t i = 0; i < total; i++)
-        if (isinf(maps[i]))
+        if (isinf(maps[i]) && (s->inside == NULL || s->inside[i % n]))   /* outside a shape: unvisited */
             return GF_FAIL(eb, GRIDFORM_EINVAL, "map %zu, bin %zu is infinite", i / n, i % n);
     if (n > (size_t)INT32_MAX)
         return GF_FAIL(eb, GRIDFORM_ERANGE, "maps of %zu bins are too large", n);

@@ -595,7 +595,7 @@ START_TEST(test_scorer_outside_is_unvisited)
         map[i] = cos(12 * pos[2 * i]) + cos(6 * pos[2 * i] + 10.4 * pos[2 * i + 1]) + 0.1 * lcg(&s);
         nanmap[i] = in[i] ? map[i] : NAN;
         if (!in[i])
-            map[i] = 1e3 * lcg(&s);   /* junk outside */
+            map[i] = i % 7 == 0 ? INFINITY : 1e3 * lcg(&s);   /* junk outside, even Inf */
     }
     gridform_scorer *sa = NULL, *sr = NULL;
     ck_assert_int_eq(gridform_scorer_create(&sa, a), GRIDFORM_OK);
@@ -647,6 +647,21 @@ START_TEST(test_shape_lattice_and_random)
         gridform_placecode_destroy(pc);
     }
     gridform_arena_destroy(t);
+    gridform_arena_destroy(m);
+    /* A one-bin arena holds a lattice of 50 centres, all in that bin. */
+    unsigned char one[64] = {0};
+    one[2 * 8 + 5] = 1;
+    ck_assert_int_eq(gridform_arena_create_mask(&m, 1, 1, 8, 8, one), GRIDFORM_OK);
+    gridform_placecode *pc = NULL;
+    ck_assert_int_eq(gridform_placecode_create(&pc, m, GRIDFORM_TUNING_GAUSSIAN, 0.1, 1, 50, GRIDFORM_CENTERS_LATTICE, 0),
+                     GRIDFORM_OK);
+    double c[100];
+    gridform_placecode_get_centers(pc, c);
+    for (size_t i = 0; i < 50; i++) {
+        ck_assert(c[2 * i] > -0.5 + 5.0 / 8 && c[2 * i] < -0.5 + 6.0 / 8);
+        ck_assert(c[2 * i + 1] > -0.5 + 2.0 / 8 && c[2 * i + 1] < -0.5 + 3.0 / 8);
+    }
+    gridform_placecode_destroy(pc);
     gridform_arena_destroy(m);
 }
 END_TEST

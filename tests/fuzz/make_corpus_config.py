@@ -358,3 +358,12 @@ with open(os.path.join(out, "regress_attractor_displacement_huge_box"), "wb") as
     fh.write(base64.b64decode(
         "AAAAICAoZmZ0d19yZGZ0X3JhbmswX5hyZWdpc3RlciA1ICN4MzFiZmYgI3gzMWJmZiAjeDAgI3g1ZmYyZmNmYzI3ICN4ZQgWFgCw"
         "obChABMgIChmZnR3X2RmdF92cmFua19nZXEyX3JlZ2lzdGVyIDAgI3gzMGJmZiAjeDMwYmZmICN4MCAjeAA5M2ZmLmI5NQ=="))
+# Issue 22, found by fuzz_config once it built shaped arenas: a lattice code
+# too dense for a tiny shape was refused with a message naming a private
+# helper (now gridform_placecode_create), and a shape in a box of extreme
+# aspect ratio made the lattice search convert 3e73 to size_t (UB; the
+# search now stays in the inside bins' bounding box under a point budget).
+with open(os.path.join(out, "regress_shape_lattice_too_dense"), "wb") as fh:
+    fh.write(base64.b64decode("AAAACBYBAAACIChmZnR3X2NvZGVsZ4yMjIyMjIx0X3QxYnZfMTKknomH38/f3HgzMGJmAAAACBYWALChsKEAEwEAIooAG5c/AAEDtoCdrWmxSYcWAwAiihuXG58AAAAA/w/4fwP6kLG5Bg8DEQD/vwcASZIAAwADAEANAAIAZgAABQCqqg=="))
+with open(os.path.join(out, "regress_shape_lattice_extreme_aspect"), "wb") as fh:
+    fh.write(base64.b64decode("AAAAPwgWEgCwoR2ZAhMBACKqBwATAGAFFQUAAAD/vwAAACU/CBEAFgAAAAAAAAAAAAAAAAAAAAAAAAAAABIWEgCwoR2ZAhMBACKqBwATAGAFFQUA/78AJQAAAAA/CBYSALChHZkCEwEAIqoHABMAYAUVBQD/YAUVBQAAAP+/AAAiqgcAEwBgBRUFAP+/AAAlAAAAAAAAJaE="))
