@@ -40,7 +40,7 @@
  * §5.4; the man page says what depends on it). */
 #define GF_ATT_RTOL 1e-3
 /* The code a run that cannot meet its tolerance returns. */
-#define GF_ATT_ETOL_CODE GRIDFORM_EDIVERGED
+#define GF_ATT_ETOL_CODE GRIDFORM_EACCURACY
 #define NTRACK 3
 
 /* preferred directions e_d of the four populations */
@@ -964,8 +964,9 @@ int gridform_attractor_get_residual(gridform_attractor *a, double *residual)
 int gridform_attractor_set_tolerance(gridform_attractor *a, double rtol)
 {
     GF_ATT_CHECK(a);
-    if (!isfinite(rtol) || !(rtol > 0))
-        return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EINVAL, "the tolerance rtol must be finite and > 0, got %g", rtol);
+    if (!isfinite(rtol) || !(rtol > 0) || !(rtol < 1))
+        return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EINVAL, "the tolerance rtol must be finite, > 0 and < 1, got %g",
+                       rtol);
     a->rtol = rtol;
     gridform__pi_reset(&a->pi);
     return GRIDFORM_OK;

@@ -587,6 +587,7 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_attractor_set_tolerance, INVAL, TERR, att.a, -1e-3);
     CASE(gridform_attractor_set_tolerance, INVAL, TERR, att.a, nan_);
     CASE(gridform_attractor_set_tolerance, INVAL, TERR, att.a, inf_);
+    CASE(gridform_attractor_set_tolerance, INVAL, TERR, att.a, 1.0);
     CASE(gridform_attractor_get_residual, INVAL, NULL, NULL, &buf[0]);
     CASE(gridform_attractor_get_residual, INVAL, TERR, att.a, NULL);
     CASE(gridform_attractor_get_steps, INVAL, NULL, NULL, &zbuf[0], &zbuf[1]);

@@ -67,7 +67,9 @@ GRIDFORM_API int gridform_attractor_iterate(gridform_attractor *a, size_t nsteps
  * (default 1e-3) relative to |r|; off: one exponential-Euler step of dt
  * per interval, the 0.2 scheme.  get_residual: |-r + phi(J * r + b)| / |r|
  * of the current rates, the flow's own stationarity, whatever the step;
- * get_steps: the steps accepted and rejected since the last seed. */
+ * get_steps: the steps accepted and rejected since the last seed.  A step
+ * that cannot meet rtol ends iterate/run with GRIDFORM_EACCURACY, the
+ * rates before it kept. */
 GRIDFORM_API int gridform_attractor_set_step_control(gridform_attractor *a, int on);
 GRIDFORM_API int gridform_attractor_set_tolerance(gridform_attractor *a, double rtol);
 GRIDFORM_API int gridform_attractor_get_residual(gridform_attractor *a, double *residual);
