@@ -53,7 +53,8 @@ for line in out.splitlines():
     if m:
         shape = m.group(1)
         nx, ny, nin = int(m.group(4)), int(m.group(5)), int(m.group(6))
-        lx, ly = float(m.group(2)), float(m.group(3))
+        lx, ly = L, (h if shape == "trapezoid" else L)
+        assert abs(float(m.group(2)) - lx) < 1e-3 and abs(float(m.group(3)) - ly) < 1e-3, line
         got, poly = float(m.group(7)), float(m.group(8))
         assert abs(poly - area[shape]) <= 1e-3, (shape, poly, area[shape])
         dx, dy = lx / nx, ly / ny
@@ -111,6 +112,31 @@ for sh, info in rows.items():
 # the halves of the trapezoid cover it
 print("ok: trapezoid halves:", rows["trapezoid"]["wide half"], rows["trapezoid"]["narrow half"])
 PYEOF
+
+# gridform.shapes (Python) builds the same arenas: its masks are the
+# program's inside bins (skipped without the build's shared library)
+srcdir=${top_srcdir:-.}
+soname=$(sed -n "s/^dlname='\(.*\)'$/\1/p" "$builddir/lib/libgridform.la" 2>/dev/null)
+if [ -n "$soname" ] && [ -f "$builddir/lib/.libs/$soname" ] \
+    && ! nm -D "$builddir/lib/.libs/$soname" 2>/dev/null | grep -q ' U __asan_\| U __tsan_'; then
+    GRIDFORM_LIB=$builddir/lib/.libs/$soname PYTHONDONTWRITEBYTECODE=1 \
+        PYTHONPATH=$srcdir/python${PYTHONPATH:+:$PYTHONPATH} "$PY" - "$tmp" "$L" "$B" <<'PYEOF' || fail "gridform.shapes"
+import sys, numpy as np, gridform as gf
+d, L, B = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+for name in ("square", "circle", "trapezoid", "hole", "wall"):
+    with gf.shapes.arena(name, L, B) as a:
+        inside = np.isfinite(np.load(f"{d}/g-{name}.npy")[0])
+        assert a.mask().shape == inside.shape and (a.mask() == inside).all(), name
+print("ok: gridform.shapes gives the program's inside bins for every shape")
+try:
+    gf.shapes.arena("oval")
+    raise SystemExit("an unknown shape was accepted")
+except ValueError:
+    pass
+PYEOF
+else
+    echo "SKIP: no shared library for the gridform.shapes check"
+fi
 
 "$geo" --help | grep -q -- '--shapes' || fail "--help"
 for bad in "--shapes oval" "--size -1" "--maps 0" "--kernel averaged" "--bogus 1" "--steps" "--surround 1"; do

@@ -1,19 +1,20 @@
 /* gridform-geometry: what the shape of the enclosure does to learned grids.
  *
- *   gridform-geometry [--shapes square,circle,trapezoid,hole] [--size L]
+ *   gridform-geometry [--shapes square,circle,trapezoid,hole,wall] [--size L]
  *       [--sigma S] [--surround R] [--bin B] [--maps M] [--cells C]
- *       [--kernel uniform|exact] [--steps T] [--tol E] [--seed K]
- *       [--png FILE] [--npy PREFIX]
+ *       [--kernel uniform|exact] [--uncentered] [--steps T] [--tol E]
+ *       [--threshold G] [--seed K] [--png FILE] [--npy PREFIX]
  *
  * The experiments' question (Krupic et al. 2015: trapezoids; Stensola et
  * al. 2015: shear and a 7.5 deg offset from the walls in squares;
  * Derdikman et al. 2009: partitions) asked of the theory: for each shape a
  * DoG place code fills the enclosure, its kernel carries the geometry
- * (doc/theory.md §7), rectified maps learn under the default integrator,
+ * (doc/theory.md §7.4), rectified maps learn under the default integrator,
  * and every map is scored inside the shape (outside bins unvisited), for
  * the whole arena and, for the trapezoid, for its wide and narrow halves.
  * What the theory predicts is printed as it comes out: nothing here is
- * tuned to the experiments.  gridform-geometry(1) documents the output. */
+ * tuned to the experiments.  gridform-geometry(1) documents the output,
+ * doc/theory.md §7.6 what it means. */
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -47,7 +48,7 @@ static void usage(FILE *f)
             "  --size L        the shape's long side or diameter in metres (1.9)\n"
             "  --sigma S       place-field width sigma in metres (0.05)\n"
             "  --surround R    DoG surround variance ratio s > 1 (2)\n"
-            "  --bin B         bin side in metres (0.025)\n"
+            "  --bin B         bin side in metres (0.03)\n"
             "  --maps M        maps learned per shape (8)\n"
             "  --cells C       place cells, uniformly random inside the shape (1024)\n"
             "  --kernel K      uniform (a uniform density of centres over the shape, the\n"
@@ -356,7 +357,7 @@ static int run_shape(options *o, const char *name, shape_maps *out)
                 }
                 maps[m * npts + i] = NAN;
             }
-    printf("%s: %.2f x %.2f m box on %zu x %zu bins, %zu inside = %.3f m^2 (polygon %.3f m^2); "
+    printf("%s: %.3f x %.3f m box on %zu x %zu bins, %zu inside = %.3f m^2 (polygon %.3f m^2); "
            "%zu steps, residual %.2g (%s)\n",
            name, p.lx, p.ly, nx, ny, ninside, (double)ninside * (p.lx / (double)nx) * (p.ly / (double)ny),
            shape_area(&p), steps, residual, status);
@@ -432,7 +433,7 @@ static int draw(const char *path, const shape_maps *sm, size_t nshapes, size_t n
 
 int main(int argc, char **argv)
 {
-    options o = {"square,circle,trapezoid,hole,wall", 1.9, 0.05, 2.0, 0.025, 1e-4, 0.37, 8, 1024, 4000,
+    options o = {"square,circle,trapezoid,hole,wall", 1.9, 0.05, 2.0, 0.03, 1e-4, 0.37, 8, 1024, 4000,
                  GRIDFORM_KERNEL_UNIFORM, 0, 1, NULL, NULL, NAN};
     if (!parse_args(argc, argv, &o))
         return 2;

@@ -56,6 +56,7 @@ from .amplitude import Amplitude, lattice_wavevectors, lattice_synthesize, cubic
 from .attractor import Attractor
 from .modules import Modules, ModuleResult
 from . import debug
+from . import shapes
 
 __version__ = version()
 
@@ -64,7 +65,7 @@ __all__ = [
     "Arena", "PlaceCode", "Kernel", "Learner", "Scorer", "Amplitude", "Attractor", "Modules", "ModuleResult",
     "ratemap_accumulate", "npy_read", "npy_write", "image_write_maps",
     "wisdom_export", "wisdom_import", "wisdom_forget",
-    "lattice_wavevectors", "lattice_synthesize", "cubic_gain", "pattern_objective", "debug",
+    "lattice_wavevectors", "lattice_synthesize", "cubic_gain", "pattern_objective", "debug", "shapes",
     "OK", "EINVAL", "ENOMEM", "ERANGE", "EDIVERGED", "EUNDEFINED", "EIO", "EFORMAT", "EUNSUPPORTED",
     "ECANCELED", "CONTINUE", "EACCURACY",
 ]
