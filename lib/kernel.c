@@ -623,6 +623,9 @@ int gridform_kernel_spectrum(const gridform_kernel *k, double *spectrum)
     gridform__errbuf *eb = (gridform__errbuf *)&k->err;
     GF_CHECK_PTR(eb, spectrum);
     atomic_store(&((gridform_kernel *)k)->used, 1);
+    int rc = gridform__kernel_spec_ready(k, __func__);
+    if (rc != GRIDFORM_OK)
+        return rc;
     memcpy(spectrum, k->spec, k->arena->nfreq * sizeof(double));
     return GRIDFORM_OK;
 }

@@ -94,15 +94,16 @@ int gridform__kernel_response_matrix(const gridform_placecode *pc, double **Pout
  * O(np N log N), Sigma never formed.  Each cell is a strided column of P,
  * transformed where it lies by batched plans (GF_DIAG_BATCH cells a call;
  * out-of-place r2c preserves its input, FFTW manual 4.3.2). */
-int gridform__kernel_fourier_sum(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb)
+int gridform__kernel_fourier_sum(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb,
+                                 const char *func)
 {
     const gridform_arena *a = k->arena;
     size_t nf = a->nfreq;
     if (np > INT_MAX || a->npoints > INT_MAX || nf > SIZE_MAX / GF_DIAG_BATCH / sizeof(fftw_complex))
-        return gridform__fail(eb, GRIDFORM_ERANGE, k->creator, "too many cells (%zu) for FFTW strides", np);
+        return gridform__fail(eb, GRIDFORM_ERANGE, func, "too many cells (%zu) for FFTW strides", np);
     fftw_complex *c = gridform__aligned_alloc(GF_DIAG_BATCH * nf * sizeof(fftw_complex));
     if (c == NULL)
-        return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "cannot allocate FFT work space");
+        return gridform__fail(eb, GRIDFORM_ENOMEM, func, "cannot allocate FFT work space");
     int dims[2] = {(int)a->ny, (int)a->nx};
     unsigned flags = FFTW_ESTIMATE | FFTW_UNALIGNED;
     gridform__fftw_lock(1);
@@ -112,7 +113,7 @@ int gridform__kernel_fourier_sum(gridform_kernel *k, const double *P, size_t np,
     gridform__fftw_unlock();
     int rc = GRIDFORM_OK;
     if (many == NULL || one == NULL) {
-        rc = gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "FFTW could not plan a %zu x %zu transform",
+        rc = gridform__fail(eb, GRIDFORM_ENOMEM, func, "FFTW could not plan a %zu x %zu transform",
                             a->ny, a->nx);
     } else {
         for (size_t i0 = 0; i0 < np;) {
@@ -138,7 +139,7 @@ int gridform__kernel_fourier_diagonal(gridform_kernel *k, const double *P, size_
 {
     size_t nf = k->arena->nfreq;
     memset(k->spec, 0, nf * sizeof(double));
-    int rc = gridform__kernel_fourier_sum(k, P, np, eb);
+    int rc = gridform__kernel_fourier_sum(k, P, np, eb, k->creator);
     if (rc == GRIDFORM_OK) {
         double scale = k->dA * k->dA / ((double)np * k->area);
         for (size_t b = 0; b < nf; b++)

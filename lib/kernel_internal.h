@@ -62,6 +62,7 @@ struct gridform_kernel {
     double *ubuf;                 /* umn: work */
     fftw_complex *ucf, *uptf;     /* umf: work, and the transform of uptab */
     fftw_plan ufwd, ubwd;
+    int spec_pending;             /* UNIFORM: spec not computed yet (guarded by lock) */
     pthread_mutex_t lock;         /* guards work, W, csum, top and the UNIFORM work */
     int lock_ok;
 };
@@ -71,7 +72,8 @@ struct gridform_kernel {
 int gridform__kernel_response_matrix(const gridform_placecode *pc, double **Pout, gridform__errbuf *eb,
                                      const char *func);
 /* acc += sum_i |DFT of column i of P|^2 (P: npoints x np). */
-int gridform__kernel_fourier_sum(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb);
+int gridform__kernel_fourier_sum(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb,
+                                 const char *func);
 /* k->spec = the Fourier diagonal <f_k, Sigma f_k> of P P^T / np. */
 int gridform__kernel_fourier_diagonal(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb);
 /* Keep P as the EXACT operator (takes ownership), with its column means
@@ -88,5 +90,9 @@ void gridform__kernel_real_apply(gridform_kernel *k, const double *in, double *o
 int gridform__kernel_uniform_init(gridform_kernel *k, const gridform_placecode *pc, gridform__errbuf *eb);
 void gridform__kernel_uniform_free(gridform_kernel *k);
 void gridform__kernel_uniform_apply(gridform_kernel *k, const double *in, double *out, size_t nmaps);
+/* UNIFORM: compute the Fourier diagonal into k->spec if not done yet
+ * (O(N_S N log N), so left to the first function that reads the spectrum:
+ * func, named in errors).  Any other mode: nothing to do. */
+int gridform__kernel_spec_ready(const gridform_kernel *k, const char *func);
 
 #endif

@@ -258,6 +258,9 @@ int gridform_kernel_shells(const gridform_kernel *k, size_t max, double *kmag, d
         return GF_FAIL(eb, GRIDFORM_EUNSUPPORTED,
                        "lattice eigen shells are undefined on a shaped arena (its eigenfunctions are not plane "
                        "waves); the ring of the tuning (gridform_kernel_ring) still is");
+    int rc = gridform__kernel_spec_ready(k, __func__);
+    if (rc != GRIDFORM_OK)
+        return rc;
     size_t nf = a->nfreq, nh = a->nx / 2 + 1;
     shell_bin *bins = gridform__malloc_array(nf, sizeof *bins);
     if (bins == NULL)

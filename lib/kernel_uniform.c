@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <math.h>
 #include <string.h>
+#include <pthread.h>
 #include <fftw3.h>
 #include "internal.h"
 #include "placecode_internal.h"
@@ -64,7 +65,7 @@ static int in_s(const gridform_kernel *k, size_t i)
 /* Fourier diagonal of the discretised Sigma_S: the EXACT formula of
  * lib/kernel_exact.c with one virtual cell on each inside bin centre,
  * their response columns built block by block from the sampled tuning. */
-static int uniform_diagonal(gridform_kernel *k, gridform__errbuf *eb)
+static int uniform_diagonal(gridform_kernel *k, gridform__errbuf *eb, const char *func)
 {
     const gridform_arena *a = k->arena;
     size_t n = a->npoints, nx = a->nx, B = GF_UNIFORM_DIAG_BLOCK;
@@ -73,7 +74,7 @@ static int uniform_diagonal(gridform_kernel *k, gridform__errbuf *eb)
     if (blk == NULL || cells == NULL) {
         gridform__aligned_free(blk);
         gridform__free(cells);
-        return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "cannot allocate the UNIFORM diagonal's block");
+        return gridform__fail(eb, GRIDFORM_ENOMEM, func, "cannot allocate the UNIFORM diagonal's block");
     }
     memset(k->spec, 0, a->nfreq * sizeof(double));
     int rc = GRIDFORM_OK;
@@ -94,7 +95,7 @@ static int uniform_diagonal(gridform_kernel *k, gridform__errbuf *eb)
                 row[j] = in_s(k, x) ? k->uptab[iy * k->umx + ix] : 0.0;
             }
         }
-        rc = gridform__kernel_fourier_sum(k, blk, cnt, eb);
+        rc = gridform__kernel_fourier_sum(k, blk, cnt, eb, func);
     }
     gridform__aligned_free(blk);
     gridform__free(cells);
@@ -102,7 +103,31 @@ static int uniform_diagonal(gridform_kernel *k, gridform__errbuf *eb)
         double scale = k->dA * k->dA / ((double)k->unin * k->area);
         for (size_t b = 0; b < a->nfreq; b++)
             k->spec[b] *= scale;
+        for (size_t b = 0; rc == GRIDFORM_OK && b < a->nfreq; b++)
+            if (!isfinite(k->spec[b]))
+                rc = gridform__fail(eb, GRIDFORM_ERANGE, func, "the spectrum is %g at lattice bin %zu: outside the "
+                                    "representable range", k->spec[b], b);
     }
+    return rc;
+}
+
+int gridform__kernel_spec_ready(const gridform_kernel *k, const char *func)
+{
+    if (k->mode != GRIDFORM_KERNEL_UNIFORM)
+        return GRIDFORM_OK;
+    gridform_kernel *km = (gridform_kernel *)k;
+    int rc = GRIDFORM_OK;
+    pthread_mutex_lock(&km->lock);
+    if (km->spec_pending) {
+        rc = uniform_diagonal(km, &km->err, func);
+        if (rc == GRIDFORM_OK) {
+            /* the constant mode follows the CENTERED flag, as for every kernel */
+            km->spec0 = km->spec[0];
+            km->spec[0] = km->centered ? 0.0 : km->spec0;
+            km->spec_pending = 0;
+        }
+    }
+    pthread_mutex_unlock(&km->lock);
     return rc;
 }
 
@@ -158,7 +183,10 @@ int gridform__kernel_uniform_init(gridform_kernel *k, const gridform_placecode *
         }
     memcpy(k->ubuf, k->uptab, umn * sizeof(double));
     fftw_execute_dft_r2c(k->ufwd, k->ubuf, k->uptf);
-    return uniform_diagonal(k, eb);
+    /* The Fourier diagonal costs one FFT per inside bin: computed when the
+     * spectrum is first read (gridform__kernel_spec_ready), not here. */
+    k->spec_pending = 1;
+    return GRIDFORM_OK;
 }
 
 /* out = Sigma_S in for nmaps maps; the caller holds k->lock. */

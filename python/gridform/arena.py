@@ -23,7 +23,8 @@ proto("gridform_arena_get_mask", _i, _vp, ctypes.POINTER(ctypes.c_ubyte))
 
 
 class Arena(Handle):
-    """A rectangular box of lx x ly metres sampled on nx x ny points.
+    """A rectangular box of lx x ly metres sampled on nx x ny points; a
+    walled one may have a shape (Arena.from_polygon, Arena.from_mask).
 
     boundary is 'periodic' (a torus) or 'walled' (recorded arenas, and
     learning in a box with walls).  A walled arena takes 'averaged' and
@@ -168,4 +169,6 @@ class Arena(Handle):
         if self.closed:
             return "<gridform.Arena closed>"
         (ny, nx), (lx, ly) = self.shape, self.extent
-        return "<gridform.Arena %g x %g m, %d x %d points, %s>" % (lx, ly, nx, ny, self.boundary)
+        inside = int(self.mask().sum())
+        shaped = ", %d of %d bins inside" % (inside, nx * ny) if inside < nx * ny else ""
+        return "<gridform.Arena %g x %g m, %d x %d points, %s%s>" % (lx, ly, nx, ny, self.boundary, shaped)
