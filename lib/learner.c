@@ -413,6 +413,7 @@ int gridform_learner_set_nonlinearity(gridform_learner *l, int kind, double stre
                        kind == GRIDFORM_NL_SOFT ? "GRIDFORM_NL_SOFT" : "GRIDFORM_NL_TANH", strength);
     l->nl = kind;
     l->strength = strength;
+    gridform__learner_etd_invalidate(l);   /* the ETD stage holds the old force */
     return GRIDFORM_OK;
 }
 
@@ -429,6 +430,7 @@ int gridform_learner_set_coupling(gridform_learner *l, int kind)
                        "%zu orthogonal maps cannot exist on %zu lattice modes (%zu x %zu points)", l->ng, l->n,
                        l->nx, l->ny);
     l->coupling = kind;
+    gridform__learner_etd_invalidate(l);
     if (!l->dt_user) {
         set_default_step(l);
         gridform__learner_update_factors(l);
@@ -543,7 +545,6 @@ int gridform_learner_set_tolerance(gridform_learner *l, double rtol)
     if (!isfinite(rtol) || !(rtol > 0.0) || !(rtol < 1.0))
         return GF_FAIL(&l->err, GRIDFORM_EINVAL, "rtol must be finite, > 0 and < 1, got %g", rtol);
     l->etd.rtol = rtol;
-    l->etd.rtol_user = 1;
     gridform__pi_reset(&l->etd.pi);
     return GRIDFORM_OK;
 }

@@ -46,14 +46,12 @@ typedef struct {
     double ell;
     gridform__pi pi;
     double rtol;        /* relative tolerance of one step's local error */
-    int rtol_user;
     /* What the current phase works on. */
     const double *px;
     double *pxh, *pnh, *pv;
     int stage_exact;    /* the stage's N is real (EXACT kernel): no spectra */
     int valid;          /* xh1, nh1, lam, res are stage 1 of the current maps */
     double residual;    /* max_j res_j / max Sigma~ of the current maps */
-    size_t hmin_hits;
 } gridform__learner_etd;
 
 /* What one worker found in a step: the first map that failed (SIZE_MAX if

@@ -884,6 +884,12 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_modules_find, INVAL, MERR, mod_fx, pos4, infbuf, NULL, 3, zbuf, buf, buf, zbuf, buf, ibuf);
     CASE(gridform_modules_find, RANGE, MERR, mod_fx, pos4, NULL, NULL, BIG, zbuf, buf, buf, zbuf, buf, ibuf);
     CASE(gridform_modules_find, OK, NULL, mod_fx, pos4, nanbuf, nanbuf, 4, zbuf, buf, buf, zbuf, buf, ibuf);
+    /* after that call (no orientations: its module's modulus is NaN), j
+     * beyond its modules */
+    CASE(gridform_modules_get_orientation_modulus, INVAL, NULL, NULL, 0, buf);
+    CASE(gridform_modules_get_orientation_modulus, INVAL, MERR, mod_fx, 0, NULL);
+    CASE(gridform_modules_get_orientation_modulus, INVAL, MERR, mod_fx, BIG, buf);
+    CASE(gridform_modules_get_orientation_modulus, INVAL, MERR, mod_fx, 6, buf);
 #undef SERR
 #undef MERR
 

@@ -4,7 +4,7 @@ import ctypes
 
 import numpy as np
 
-from ._lib import C, Handle, proto, enum, enum_name, ptr, BOUNDARY, _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip
+from ._lib import C, Handle, proto, enum, enum_name, ptr, count, BOUNDARY, _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip
 
 proto("gridform_arena_create", _i, _hp, _d, _d, _sz, _sz, _i)
 proto("gridform_arena_destroy", None, _vp)
@@ -45,7 +45,7 @@ class Arena(Handle):
 
     def __init__(self, lx, ly, nx, ny, boundary="periodic"):
         super().__init__()
-        self._create(C.gridform_arena_create, float(lx), float(ly), int(nx), int(ny),
+        self._create(C.gridform_arena_create, float(lx), float(ly), count(nx, "nx"), count(ny, "ny"),
                      enum(BOUNDARY, boundary, "boundary"))
 
     @classmethod
@@ -58,7 +58,7 @@ class Arena(Handle):
         nx ly / lx along y (gridform_arena_create_commensurate(3))."""
         self = cls.__new__(cls)
         Handle.__init__(self)
-        self._create(C.gridform_arena_create_commensurate, float(k), int(periods_x), int(nx),
+        self._create(C.gridform_arena_create_commensurate, float(k), count(periods_x, "periods_x"), count(nx, "nx"),
                      enum(BOUNDARY, boundary, "boundary"))
         return self
 

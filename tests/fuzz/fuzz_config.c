@@ -933,8 +933,17 @@ static void stage_scorer(rd *r, world *w)
         size_t nmod, count[16];
         double msp[16], mor[16], ratio[16];
         int labels[MAPS + 3];
-        st("modules_find", gridform_modules_find(md, spc, (o2 & 2) ? NULL : ori, s60, nin, &nmod, msp, mor, count,
-                                                 ratio, labels), ALLOW(E_ALL));
+        if (st("modules_find", gridform_modules_find(md, spc, (o2 & 2) ? NULL : ori, s60, nin, &nmod, msp, mor,
+                                                     count, ratio, labels), ALLOW(E_ALL)) == GRIDFORM_OK)
+            for (size_t j = 0; j <= nmod && j < 16; j++) {
+                double mod = 0;
+                int rm = st("modules_get_orientation_modulus", gridform_modules_get_orientation_modulus(md, j, &mod),
+                            ALLOW(E_ALL));
+                if ((rm == GRIDFORM_OK) != (j < nmod))
+                    fail("modules_get_orientation_modulus", "status %d: wrong for a module index%s", rm, "");
+                if (rm == GRIDFORM_OK && !isnan(mod) && mod != PI / 3 && mod != PI / 6)
+                    fail("modules_get_orientation_modulus", "status %d: modulus neither pi/3 nor pi/6%s", rm, "");
+            }
         (void)gridform_modules_last_error(md);
         gridform_modules_destroy(md);
     }
