@@ -86,6 +86,7 @@ struct gridform_attractor {
     int hr_valid;           /* hr and residual belong to the current rates */
     double residual;        /* |-r + phi(J * r + b)| / |r| of the current rates (if hr_valid) */
     double rmean[NPOP];     /* each population's mean rate (if hr_valid) */
+    double hrmax;           /* max |hr| (if hr_valid) */
     /* displacement tracking */
     int tracking;
     size_t tbin[NTRACK];
@@ -834,9 +835,14 @@ static int gf_advance(gridform_attractor *a, size_t nint, double stop_tol, int *
             a->hstep = GF_HMAX_TAU * a->tau;
         double h = a->hstep, remaining = t_end - a->t;
         int clipped = 0;
-        if (h >= remaining) {
+        if (h >= remaining || remaining - h < 1e-3 * h) {   /* land on t_end, leaving no sliver */
             h = remaining;
             clipped = 1;
+        }
+        if (h < GF_HMIN_TAU * a->tau && !clipped) {
+            a->hstep = 0.0;
+            gridform__pi_reset(&a->pi);
+            return GF_ATT_ETOL;
         }
         int runaways = 0;
         for (int tries = 0;; tries++) {
@@ -844,12 +850,13 @@ static int gf_advance(gridform_attractor *a, size_t nint, double stop_tol, int *
             rc = single ? gf_trial_etd2_s(a, h, limit, &err) : gf_trial_etd2_d(a, h, limit, &err);
             if (rc != GRIDFORM_OK) {
                 /* The predictor's input ran away: a step too long, unless
-                 * it keeps doing so, step after shrinking step (the count
-                 * survives accepted steps that needed such a rejection),
-                 * when the rates themselves are at the limit
+                 * the rates' own input is already past half the limit, or
+                 * it keeps happening, step after shrinking step (the count
+                 * survives accepted steps that needed such a rejection):
+                 * then the rates themselves are running away
                  * (doc/theory.md §5.2) */
                 runaways++;
-                if (++a->runaway_streak >= GF_RUNAWAY_TRIES) {
+                if (++a->runaway_streak >= GF_RUNAWAY_TRIES || a->hrmax > 0.5 * limit) {
                     a->diverged = 2;
                     return GRIDFORM_EDIVERGED;
                 }
@@ -864,10 +871,13 @@ static int gf_advance(gridform_attractor *a, size_t nint, double stop_tol, int *
                 if (runaways == 0)
                     a->runaway_streak = 0;
                 a->t = clipped ? t_end : a->t + h;
-                /* a step shortened to land on t_end says nothing about
-                 * the step the flow allows: keep the longer one */
-                if (!clipped || hnext < a->hstep)
+                /* a step shortened to land on t_end says little about the
+                 * step the flow allows: keep the longer one, shrunk only
+                 * if even the short step asked for shrinking */
+                if (!clipped)
                     a->hstep = hnext;
+                else if (hnext < h)
+                    a->hstep *= hnext / h;
                 break;
             }
             a->nrejected++;

@@ -133,8 +133,11 @@ static int GF_AT_FN(gf_stage1)(gridform_attractor *a, double limit)
     }
     /* the residual |-r + phi(J * r + b)| / |r| of the continuous flow
      * (5.1) in units of 1/tau, summed in double in a fixed order */
-    double num = 0.0, den = 0.0;
+    double num = 0.0, den = 0.0, hmax = 0.0;
     int np = a->identical ? 1 : NPOP;
+    for (size_t i = 0; i < n; i++)
+        hmax = fmax(hmax, fabs((double)hr[i]));
+    a->hrmax = hmax;
     for (int d = 0; d < np; d++) {
         const GF_AT_R bd = GF_AT_FN(gf_bias)(a, d);
         const GF_AT_R *rd = rates + (size_t)d * n;
