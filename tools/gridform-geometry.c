@@ -209,9 +209,15 @@ static double region_ellipticity(const gridform_scorer *s, const double *maps, s
     return NAN;
 }
 
-/* One region of a shape: the maps scored inside region (a mask arena). */
+/* One region of a shape: the maps scored inside region (a mask arena).
+ * Gridness annuli: each map's own, from its SAC (doc/theory.md §6.5), as
+ * gridform-sweep chooses them; the walled default (Banino et al. 2018:
+ * from 0.2 of the box) is made for grids as coarse as the box and would
+ * skip the first ring of peaks of these.  A map whose SAC shows no ring
+ * falls back to annuli around the predicted spacing a: inner a/2, outer
+ * 1.2a to 2.5a. */
 static int score_region(const char *label, const gridform_arena *region, const shape_polygon *p,
-                        const double *maps, size_t nmaps, size_t npts, double threshold)
+                        const double *maps, size_t nmaps, size_t npts, double threshold, double a_pred)
 {
     gridform_scorer *s = NULL;
     double *buf = malloc(5 * nmaps * sizeof *buf);
@@ -222,6 +228,18 @@ static int score_region(const char *label, const gridform_arena *region, const s
     int rc = gridform_scorer_create(&s, region);
     if (rc != GRIDFORM_OK) {
         fprintf(stderr, PROG ": %s: %s\n", label, gridform_last_error());
+        free(buf);
+        return rc;
+    }
+    double lx, ly;
+    gridform_arena_get_extent(region, &lx, &ly);
+    if (isfinite(a_pred) && 2.5 * a_pred < fmin(lx, ly))
+        rc = gridform_scorer_set_annuli_m(s, 0.5 * a_pred, 1.2 * a_pred, 2.5 * a_pred, 10);
+    if (rc == GRIDFORM_OK)
+        rc = gridform_scorer_set_annuli_auto(s, 1);   /* after set_annuli_m, which turns it off */
+    if (rc != GRIDFORM_OK) {
+        fprintf(stderr, PROG ": %s: %s\n", label, gridform_scorer_last_error(s));
+        gridform_scorer_destroy(s);
         free(buf);
         return rc;
     }
@@ -362,7 +380,7 @@ static int run_shape(options *o, const char *name, shape_maps *out)
            name, p.lx, p.ly, nx, ny, ninside, (double)ninside * (p.lx / (double)nx) * (p.ly / (double)ny),
            shape_area(&p), steps, residual, status);
 
-    if ((rc = score_region("whole", a, &p, maps, o->maps, npts, o->threshold)) != GRIDFORM_OK)
+    if ((rc = score_region("whole", a, &p, maps, o->maps, npts, o->threshold, spacing)) != GRIDFORM_OK)
         goto done;
     if (strcmp(name, "trapezoid") == 0)
         for (int half = 0; half < 2 && rc == GRIDFORM_OK; half++) {
@@ -370,7 +388,7 @@ static int run_shape(options *o, const char *name, shape_maps *out)
             rc = half_arena(a, half, &h);
             if (rc == GRIDFORM_OK)
                 rc = score_region(half == 0 ? "wide half" : "narrow half", h, &p, maps, o->maps, npts,
-                                  o->threshold);
+                                  o->threshold, spacing);
             else
                 fprintf(stderr, PROG ": %s: %s\n", name, gridform_last_error());
             gridform_arena_destroy(h);
