@@ -52,10 +52,11 @@ GRIDFORM_API int gridform_attractor_set_rates(gridform_attractor *a, const doubl
 GRIDFORM_API int gridform_attractor_get_rates(const gridform_attractor *a, double *rates);
 GRIDFORM_API int gridform_attractor_get_time(const gridform_attractor *a, double *t);
 
-/* Dynamics.  run: GRIDFORM_OK when the relative change of the rates per
- * time constant, |r(t+dt) - r(t)| / (|r(t)| dt/tau), falls below tol;
- * GRIDFORM_CONTINUE after max_steps; GRIDFORM_ECANCELED if progress (which
- * receives that relative change as its value) returns nonzero;
+/* Dynamics.  iterate advances nsteps intervals of dt; run up to max_steps
+ * of them: GRIDFORM_OK when the residual |-r + phi(J * r + b)| / |r| of an
+ * accepted state falls below tol; GRIDFORM_CONTINUE after max_steps;
+ * GRIDFORM_ECANCELED if progress (which receives the residual as its
+ * value) returns nonzero;
  * GRIDFORM_EDIVERGED when |J * r| exceeds 1e6 times the larger of |b| and
  * the initial rates (a runaway: LINEAR above gain 1, RELU far above it),
  * the step not taken, so get_rates still gives the last finite state
