@@ -307,6 +307,16 @@ int gridform_attractor_create(gridform_attractor **out, const gridform_kernel *J
     int mode = 0, rc;
     if ((rc = gridform_kernel_get_mode(J, &mode)) != GRIDFORM_OK)
         return GF_FAIL(NULL, rc, "cannot read the kernel's mode: %s", gridform_kernel_last_error(J));
+    /* The sheet is a torus or the whole box: its step, gain normalisation,
+     * velocity shifts and displacement tracking are all Fourier
+     * multipliers, none of which means anything on the inside bins of a
+     * shape (doc/theory.md §7.4).  Refused by name rather than by the
+     * kernel's mode, which would not say why. */
+    const gridform_arena *shaped = gridform_kernel_get_arena(J);
+    if (shaped != NULL && gridform__arena_inside(shaped) != NULL)
+        return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
+                       "the network does not run in an arena with a shape (gridform_arena_shapes(3)): its sheet "
+                       "is a torus or the whole box; use gridform_learner, which does");
     /* Any Fourier multiplier (FOURIER, AVERAGED, RADIAL, SPECTRUM, centred
      * or not) is translation-invariant; EXACT is not. */
     if (!gridform__kernel_is_multiplier(J))

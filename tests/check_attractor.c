@@ -690,6 +690,47 @@ START_TEST(test_errors)
     ck_assert_ptr_null(a);
     fx_free(&e);
 
+    /* an arena with a shape (a disc), with either kernel it allows, is
+     * refused by name; the same code on the whole walled box is not */
+    {
+        enum { N = 16 };
+        unsigned char inside[N * N];
+        for (size_t iy = 0; iy < N; iy++)
+            for (size_t ix = 0; ix < N; ix++)
+                inside[iy * N + ix] = hypot(ix + 0.5 - N / 2.0, iy + 0.5 - N / 2.0) < N / 2.0;
+        gridform_arena *disc = NULL;
+        gridform_placecode *pc = NULL;
+        ck_assert_int_eq(gridform_arena_create_mask(&disc, 2.2, 2.2, N, N, inside), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_placecode_create(&pc, disc, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
+                                                   GRIDFORM_CENTERS_RANDOM, 1), GRIDFORM_OK);
+        const int modes[] = {GRIDFORM_KERNEL_UNIFORM, GRIDFORM_KERNEL_UNIFORM | GRIDFORM_KERNEL_CENTERED,
+                             GRIDFORM_KERNEL_EXACT};
+        for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+            gridform_kernel *sk = NULL;
+            ck_assert_int_eq(gridform_kernel_create(&sk, pc, modes[i]), GRIDFORM_OK);
+            a = (gridform_attractor *)&a;
+            ck_assert_int_eq(gridform_attractor_create(&a, sk), GRIDFORM_EUNSUPPORTED);
+            ck_assert_ptr_null(a);
+            ck_assert_ptr_nonnull(strstr(gridform_last_error(), "with a shape"));
+            gridform_kernel_destroy(sk);
+        }
+        gridform_placecode_destroy(pc);
+        gridform_arena_destroy(disc);
+        for (size_t i = 0; i < N * N; i++)
+            inside[i] = 1;
+        ck_assert_int_eq(gridform_arena_create_mask(&disc, 2.2, 2.2, N, N, inside), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_placecode_create(&pc, disc, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
+                                                   GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+        gridform_kernel *avg = NULL;
+        ck_assert_int_eq(gridform_kernel_create(&avg, pc, GRIDFORM_KERNEL_AVERAGED), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_create(&a, avg), GRIDFORM_OK);
+        gridform_attractor_destroy(a);
+        a = NULL;
+        gridform_kernel_destroy(avg);
+        gridform_placecode_destroy(pc);
+        gridform_arena_destroy(disc);
+    }
+
     fixture f;
     fx_make(&f, 2.2, 16, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
     ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);

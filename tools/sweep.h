@@ -28,8 +28,14 @@ enum { SWEEP_EXIT_OK = 0, SWEEP_EXIT_FAIL = 1, SWEEP_EXIT_USAGE = 2 };
  * are consecutive tasks. */
 enum {
     SP_TUNING, SP_SIGMA, SP_SURROUND, SP_BOX, SP_N, SP_NONLINEARITY, SP_COUPLING, SP_INTEGRATOR,
-    SP_SEED, SP_COUNT
+    SP_SHAPE, SP_SEED, SP_COUNT
 };
+
+/* The enclosures of --shape (tools/shapes.h names them).  The shape has no
+ * column of its own: a shaped row names its shape in the boundary column,
+ * and a run without --shape (SHAPE_RECTANGLE alone) writes the key and rows
+ * it always did. */
+enum { SHAPE_RECTANGLE, SHAPE_SQUARE, SHAPE_CIRCLE, SHAPE_TRAPEZOID, SHAPE_HOLE, SHAPE_WALL };
 
 /* The metrics of a row, for --plot-metric. */
 enum {
@@ -57,6 +63,7 @@ typedef struct {
     double sigma, surround, box;
     size_t n;
     int nonlinearity, coupling, integrator;
+    int shape;  /* SHAPE_* */
     uint64_t seed;
 } sweep_point;
 
@@ -93,6 +100,12 @@ const char *sweep_metric_label(int m);             /* human-readable, for the pl
 int sweep_value_lookup(int p, const char *name);
 const char *sweep_value_name(int p, int value);
 const char *sweep_boundary_name(int boundary);
+/* Whether swept parameter p has a place in the key, the rows and the plot:
+ * every one but the shape when it is the rectangle alone. */
+int sweep_param_shown(const sweep_grid *g, int p);
+/* The boundary column of a task: the run's boundary for the rectangle, the
+ * shape's name for a shaped (walled) arena. */
+const char *sweep_task_boundary(const sweep_grid *g, uint64_t task);
 /* The text of value index i of axis p exactly as the CSV holds it. */
 void sweep_format_value(const sweep_grid *g, int p, size_t i, char *buf, size_t len);
 void sweep_task_indices(const sweep_grid *g, uint64_t task, size_t idx[SP_COUNT]);

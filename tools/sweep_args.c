@@ -44,7 +44,9 @@ static void usage(FILE *f)
             "  --n LIST             grid points per side (64)\n"
             "  --nonlinearity LIST  relu, soft, tanh, linear (relu)\n"
             "  --coupling LIST      independent, sanger, symmetric (independent)\n"
-            "  --integrator LIST    etd, exponential, euler (etd)\n"
+            "  --integrator LIST    etd, exponential, euler (etd; only etd with --shape)\n"
+            "  --shape LIST         rectangle, square, circle, trapezoid, hole, wall\n"
+            "                       (rectangle: the box itself); a shape is walled\n"
             "Fixed for the run:\n"
             "  --seeds N            seeds 1..N of the initial maps, swept (1)\n"
             "  --maps N             maps per task (16)\n"
@@ -248,7 +250,7 @@ int sweep_parse_args(int argc, char **argv, sweep_options *o, char *err, size_t 
     sweep_grid *g = &o->grid;
     size_t seeds = 1;
     const char *plot_x = NULL, *plot_y = NULL, *plot_metric = NULL;
-    int rc;
+    int rc, boundary_given = 0;
     *done = 0;
     memset(o, 0, sizeof *o);
     g->maps = 16;
@@ -338,6 +340,7 @@ int sweep_parse_args(int argc, char **argv, sweep_options *o, char *err, size_t 
                 return fail(err, len, "--tol: %s is not > 0", val);
             g->tol = canonical(g->tol);
         } else if (strcmp(opt, "--boundary") == 0) {
+            boundary_given = 1;
             if (strcmp(val, "periodic") == 0)
                 g->boundary = GRIDFORM_PERIODIC;
             else if (strcmp(val, "walled") == 0)
@@ -363,6 +366,27 @@ int sweep_parse_args(int argc, char **argv, sweep_options *o, char *err, size_t 
 
     if (o->output == NULL)
         return fail(err, len, "no output file: give -o FILE.csv");
+    /* A shape is a walled arena (gridform_arena_shapes(3)), and one run has
+     * one boundary, so that its rows compare: the rectangle beside shapes is
+     * the walled box. */
+    int shaped = 0;
+    for (size_t i = 0; i < g->axis[SP_SHAPE].count; i++)
+        shaped |= (int)g->axis[SP_SHAPE].value[i] != SHAPE_RECTANGLE;
+    if (shaped) {
+        if (boundary_given && g->boundary != GRIDFORM_WALLED)
+            return fail(err, len, "--shape: shapes are walled arenas; --boundary periodic applies only to "
+                        "--shape rectangle");
+        g->boundary = GRIDFORM_WALLED;
+        /* Only the error-controlled ETD integrator keeps maps at 0 outside
+         * a shape (gridform_learner(3)); it is the default there. */
+        for (size_t i = 0; i < g->axis[SP_INTEGRATOR].count; i++)
+            if ((int)g->axis[SP_INTEGRATOR].value[i] != GRIDFORM_INTEGRATOR_ETD)
+                return fail(err, len, "--integrator: %s cannot run in a shape (its maps must stay 0 outside "
+                            "it); use etd with --shape",
+                            sweep_value_name(SP_INTEGRATOR, (int)g->axis[SP_INTEGRATOR].value[i]));
+        if (set_default(&g->axis[SP_INTEGRATOR], GRIDFORM_INTEGRATOR_ETD))
+            return fail(err, len, "out of memory");
+    }
     /* The learner's kernel in a walled box: the translation average of the
      * cells' exact kernel (the published simulations' approximation, a
      * Fourier multiplier the learner integrates either way), since the
@@ -377,7 +401,8 @@ int sweep_parse_args(int argc, char **argv, sweep_options *o, char *err, size_t 
         || set_default(&g->axis[SP_SURROUND], 2.0) || set_default(&g->axis[SP_BOX], 2.2)
         || set_default(&g->axis[SP_N], 64) || set_default(&g->axis[SP_NONLINEARITY], GRIDFORM_NL_RELU)
         || set_default(&g->axis[SP_COUPLING], GRIDFORM_COUPLING_INDEPENDENT)
-        || set_default(&g->axis[SP_INTEGRATOR], GRIDFORM_INTEGRATOR_ETD))
+        || set_default(&g->axis[SP_INTEGRATOR], GRIDFORM_INTEGRATOR_ETD)
+        || set_default(&g->axis[SP_SHAPE], SHAPE_RECTANGLE))
         return fail(err, len, "out of memory");
     g->axis[SP_SEED].value = malloc(seeds * sizeof(double));
     if (g->axis[SP_SEED].value == NULL)

@@ -85,17 +85,20 @@ static void fmt_num(char *buf, size_t len, double v)
         snprintf(buf, len, "%.9g", v);
 }
 
-/* The parameter fields (1..14) of task, without the trailing comma. */
+/* The parameter fields (1..14) of task, without the trailing comma.  The
+ * shape is not a column: the boundary column names it (sweep.h). */
 static size_t fmt_params(const sweep_grid *g, uint64_t task, char *buf, size_t len)
 {
     size_t idx[SP_COUNT], k = 0;
     sweep_task_indices(g, task, idx);
     for (int p = 0; p < SP_COUNT; p++) {
         char v[64];
+        if (p == SP_SHAPE)
+            continue;
         sweep_format_value(g, p, idx[p], v, sizeof v);
         k += (size_t)snprintf(buf + k, len - k, "%s%s", p ? "," : "", v);
     }
-    k += (size_t)snprintf(buf + k, len - k, ",%s,%zu,%zu,%.12g,%zu", sweep_boundary_name(g->boundary), g->maps,
+    k += (size_t)snprintf(buf + k, len - k, ",%s,%zu,%zu,%.12g,%zu", sweep_task_boundary(g, task), g->maps,
                           g->max_steps, g->tol, g->cells);
     return k;
 }

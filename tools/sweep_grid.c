@@ -9,8 +9,8 @@
 #include "sweep.h"
 
 static const char *const param_names[SP_COUNT] = {
-    "tuning", "sigma", "surround", "box", "n", "nonlinearity", "coupling", "integrator", "seed"};
-static const char *const param_units[SP_COUNT] = {"", "m", "", "m", "", "", "", "", ""};
+    "tuning", "sigma", "surround", "box", "n", "nonlinearity", "coupling", "integrator", "shape", "seed"};
+static const char *const param_units[SP_COUNT] = {"", "m", "", "m", "", "", "", "", "", ""};
 
 static const char *const metric_names[SM_COUNT] = {
     "steps_taken", "kstar", "spacing_predicted", "score60_median", "score60_frac",
@@ -44,6 +44,15 @@ static const named integrators[] = {{"etd", GRIDFORM_INTEGRATOR_ETD},
                                     {"euler", GRIDFORM_INTEGRATOR_EULER},
                                     {NULL, 0}};
 
+/* The names tools/shapes.c builds. */
+static const named shapes[] = {{"rectangle", SHAPE_RECTANGLE},
+                               {"square", SHAPE_SQUARE},
+                               {"circle", SHAPE_CIRCLE},
+                               {"trapezoid", SHAPE_TRAPEZOID},
+                               {"hole", SHAPE_HOLE},
+                               {"wall", SHAPE_WALL},
+                               {NULL, 0}};
+
 static const named *names_of(int p)
 {
     switch (p) {
@@ -51,6 +60,7 @@ static const named *names_of(int p)
     case SP_NONLINEARITY: return nonlinearities;
     case SP_COUPLING: return couplings;
     case SP_INTEGRATOR: return integrators;
+    case SP_SHAPE: return shapes;
     default: return NULL;
     }
 }
@@ -107,6 +117,19 @@ const char *sweep_boundary_name(int boundary)
     return boundary == GRIDFORM_WALLED ? "walled" : "periodic";
 }
 
+int sweep_param_shown(const sweep_grid *g, int p)
+{
+    return p != SP_SHAPE || g->axis[p].count != 1 || (int)g->axis[p].value[0] != SHAPE_RECTANGLE;
+}
+
+const char *sweep_task_boundary(const sweep_grid *g, uint64_t task)
+{
+    size_t idx[SP_COUNT];
+    sweep_task_indices(g, task, idx);
+    int shape = (int)g->axis[SP_SHAPE].value[idx[SP_SHAPE]];
+    return shape == SHAPE_RECTANGLE ? sweep_boundary_name(g->boundary) : sweep_value_name(SP_SHAPE, shape);
+}
+
 /* Numbers are written with 12 significant digits, and sweep_args.c rounds
  * every value it parses or generates through this text, so the number a
  * task computes with is exactly the number its row shows: a range and a
@@ -143,6 +166,7 @@ void sweep_task_point(const sweep_grid *g, uint64_t task, sweep_point *pt)
     pt->nonlinearity = (int)g->axis[SP_NONLINEARITY].value[idx[SP_NONLINEARITY]];
     pt->coupling = (int)g->axis[SP_COUPLING].value[idx[SP_COUPLING]];
     pt->integrator = (int)g->axis[SP_INTEGRATOR].value[idx[SP_INTEGRATOR]];
+    pt->shape = (int)g->axis[SP_SHAPE].value[idx[SP_SHAPE]];
     pt->seed = (uint64_t)g->axis[SP_SEED].value[idx[SP_SEED]];
 }
 
@@ -169,6 +193,8 @@ char *sweep_grid_key(const sweep_grid *g)
     size_t len = 0, cap = 0;
     int bad = append(&s, &len, &cap, "# gridform-sweep grid 1:");
     for (int p = 0; p < SP_COUNT && !bad; p++) {
+        if (!sweep_param_shown(g, p))
+            continue;
         snprintf(buf, sizeof buf, " %s=", param_names[p]);
         bad |= append(&s, &len, &cap, buf);
         for (size_t i = 0; i < g->axis[p].count && !bad; i++) {

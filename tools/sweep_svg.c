@@ -199,7 +199,7 @@ static int write_svg(const sweep_options *o, const cells *c, FILE *f)
     fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#444\" font-size=\"11\">", width / 2,
             top + ph + 60);
     for (int p = 0; p < SP_COUNT; p++)
-        if (p != px && p != py && g->axis[p].count == 1) {
+        if (p != px && p != py && g->axis[p].count == 1 && sweep_param_shown(g, p)) {
             char v[64];
             sweep_format_value(g, p, 0, v, sizeof v);
             fprintf(f, "%s %s%s%s, ", sweep_param_name(p), v, *sweep_param_unit(p) ? " " : "", sweep_param_unit(p));

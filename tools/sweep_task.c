@@ -16,15 +16,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gridform.h"
+#include "shapes.h"
 #include "sweep.h"
 
 struct sweep_worker {
     const sweep_grid *g;
     /* the cached geometry and kernel, for key */
     int have;
-    int tuning;
+    int tuning, shape;
     double sigma, surround, box;
     size_t n;
+    unsigned char *inside;  /* n x n, the shape's bins (NULL for the rectangle) */
     gridform_arena *arena;
     gridform_placecode *pc;
     gridform_kernel *kernel;
@@ -124,6 +126,8 @@ static void drop_cache(sweep_worker *w)
     w->kernel = NULL;
     w->pc = NULL;
     w->arena = NULL;
+    free(w->inside);
+    w->inside = NULL;
     w->have = 0;
 }
 
@@ -167,7 +171,7 @@ static int make_scorer(const sweep_worker *w, gridform_scorer **sc)
 static int prepare(sweep_worker *w, const sweep_point *pt)
 {
     if (w->have && w->tuning == pt->tuning && w->sigma == pt->sigma && w->surround == pt->surround
-        && w->box == pt->box && w->n == pt->n)
+        && w->box == pt->box && w->n == pt->n && w->shape == pt->shape)
         return GRIDFORM_OK;
     drop_cache(w);
     const sweep_grid *g = w->g;
@@ -181,11 +185,31 @@ static int prepare(sweep_worker *w, const sweep_point *pt)
     }
     /* A Gaussian code has no surround: the library wants 0 there. */
     double surround = pt->tuning == GRIDFORM_TUNING_GAUSSIAN ? 0.0 : pt->surround;
-    int rc;
-    if ((rc = gridform_arena_create(&w->arena, pt->box, pt->box, n, n, g->boundary)) != GRIDFORM_OK
+    int rc, mode = g->kernel_mode;
+    if (pt->shape == SHAPE_RECTANGLE) {
+        rc = gridform_arena_create(&w->arena, pt->box, pt->box, n, n, g->boundary);
+    } else {
+        /* A shape of size box, centred on the n x n grid of the box x box
+         * square (the trapezoid leaves rows outside), with the kernel of a
+         * shape (doc/theory.md §7.4): cells of uniform density over it, or,
+         * for a softmax code, whose tuning depends on every centre, the
+         * cells' own exact kernel; centred as the rectangle's. */
+        shape_polygon poly;
+        rc = shape_build(sweep_value_name(SP_SHAPE, pt->shape), pt->box, &poly) == 0 ? GRIDFORM_OK
+                                                                                     : GRIDFORM_EINVAL;
+        if (rc == GRIDFORM_OK)
+            rc = shape_arena_grid(&poly, pt->box, pt->box, n, n, &w->arena);
+        if (rc == GRIDFORM_OK && (w->inside = malloc(n * n)) == NULL)
+            rc = GRIDFORM_ENOMEM;
+        if (rc == GRIDFORM_OK)
+            rc = gridform_arena_get_mask(w->arena, w->inside);
+        mode = (pt->tuning == GRIDFORM_TUNING_SOFTMAX_DOG ? GRIDFORM_KERNEL_EXACT : GRIDFORM_KERNEL_UNIFORM)
+               | GRIDFORM_KERNEL_CENTERED;
+    }
+    if (rc != GRIDFORM_OK
         || (rc = gridform_placecode_create(&w->pc, w->arena, pt->tuning, pt->sigma, surround, g->cells,
                                            GRIDFORM_CENTERS_LATTICE, 1)) != GRIDFORM_OK
-        || (rc = gridform_kernel_create(&w->kernel, w->pc, g->kernel_mode)) != GRIDFORM_OK) {
+        || (rc = gridform_kernel_create(&w->kernel, w->pc, mode)) != GRIDFORM_OK) {
         drop_cache(w);
         return rc;
     }
@@ -196,6 +220,7 @@ static int prepare(sweep_worker *w, const sweep_point *pt)
         w->spacing = INFINITY;
     }
     w->tuning = pt->tuning;
+    w->shape = pt->shape;
     w->sigma = pt->sigma;
     w->surround = pt->surround;
     w->box = pt->box;
@@ -284,6 +309,13 @@ int sweep_worker_run(sweep_worker *w, uint64_t task, sweep_result *r, double **m
         double objective = NAN;
         gridform_learner_objective(l, NULL, &objective);
         gridform_learner_get_maps(l, w->maps);
+        /* Outside a shape the maps are 0 (the learner's) and unvisited: NaN
+         * there for the scorer, --save-maps and the montage's outline. */
+        if (w->inside != NULL)
+            for (size_t j = 0; j < m; j++)
+                for (size_t i = 0; i < nn; i++)
+                    if (!w->inside[i])
+                        w->maps[j * nn + i] = NAN;
         gridform_scorer *sc = NULL;
         if ((rc = make_scorer(w, &sc)) != GRIDFORM_OK) {
             gridform_learner_destroy(l);

@@ -57,6 +57,7 @@ from .attractor import Attractor
 from .modules import Modules, ModuleResult
 from .null import NullResult, shuffle_null, surrogate_null, surrogate, null_threshold, get_null
 from . import debug
+from . import shapes
 
 __version__ = version()
 
@@ -65,7 +66,7 @@ __all__ = [
     "Arena", "PlaceCode", "Kernel", "Learner", "Scorer", "Amplitude", "Attractor", "Modules", "ModuleResult",
     "ratemap_accumulate", "npy_read", "npy_write", "image_write_maps",
     "wisdom_export", "wisdom_import", "wisdom_forget",
-    "lattice_wavevectors", "lattice_synthesize", "cubic_gain", "pattern_objective", "debug",
+    "lattice_wavevectors", "lattice_synthesize", "cubic_gain", "pattern_objective", "debug", "shapes",
     "OK", "EINVAL", "ENOMEM", "ERANGE", "EDIVERGED", "EUNDEFINED", "EIO", "EFORMAT", "EUNSUPPORTED",
     "ECANCELED", "CONTINUE", "EACCURACY",
 ]
