@@ -8,7 +8,8 @@
  * and reports: the predicted ring k* and spacing of the place code (when one
  * is given), the population's ring (doc/theory.md §6.6), the fraction of
  * grid maps (score60 > 0.3 and >= 0.37), the spacing and orientation of the
- * grid maps, and the grid modules (doc/theory.md §6.7).  gridform-compare(1)
+ * grid maps, the grid modules (doc/theory.md §6.7) and the recording
+ * measures (doc/theory.md §6.9).  gridform-compare(1)
  * documents every option and output. */
 #include <errno.h>
 #include <math.h>
@@ -137,6 +138,8 @@ static void print_json(FILE *f, const compare_report *r)
     fputs(",\n  \"orientation_histogram\": [", f);
     for (int i = 0; i < 6; i++)
         fprintf(f, "%zu%s", r->orient_hist[i], i < 5 ? ", " : "]");
+    fputs(",\n", f);
+    compare_measures_json(f, r);
     fputs(",\n  \"modules\": [", f);
     for (size_t j = 0; j < r->nmodules; j++) {
         fputs(j ? ",\n    {\"spacing\": " : "\n    {\"spacing\": ", f);
@@ -187,6 +190,7 @@ static void print_text(FILE *f, const compare_report *r)
             fprintf(f, ", ratio %.3f", r->mod_ratio[j - 1]);
         fputc('\n', f);
     }
+    compare_measures_text(f, r);
 }
 
 /* Grid-map summaries: thresholds, median, spacing quartiles, orientations. */
@@ -501,6 +505,8 @@ int main(int argc, char **argv)
     if (o.tuning != 0 && predict(&o, arena, &r) != 0)
         goto out;
     if (summarise(&r) != 0)
+        goto out;
+    if (compare_measures_run(s, &r) != 0)
         goto out;
     if (gridform_modules_create(&mf) != GRIDFORM_OK
         || gridform_modules_set_max(mf, COMPARE_MAX_MODULES) != GRIDFORM_OK
