@@ -291,7 +291,8 @@ END_TEST
 /* A hexagonal lattice of spacing a at orientation theta, sheared by
  * A = R(phi) diag(sqrt(rho), 1/sqrt(rho)) R(-phi): the six nearest peaks
  * lie on an ellipse of axis ratio rho whose major axis is at phi. */
-static void sheared(double *map, size_t n, double L, double a, double theta, double rho, double phi)
+static void sheared_rect(double *map, size_t nx, size_t ny, double lx, double ly, double a, double theta, double rho,
+                         double phi)
 {
     double c = cos(phi), sn = sin(phi), s1 = sqrt(rho), s2 = 1 / sqrt(rho);
     /* A^{-1} = R(phi) diag(1/s1, 1/s2) R(-phi); the waves' k -> A^{-T} k = A^{-1} k */
@@ -303,13 +304,18 @@ static void sheared(double *map, size_t n, double L, double a, double theta, dou
         kx[j] = Ai[0][0] * ux + Ai[0][1] * uy;
         ky[j] = Ai[1][0] * ux + Ai[1][1] * uy;
     }
-    for (size_t iy = 0; iy < n; iy++)
-        for (size_t ix = 0; ix < n; ix++) {
-            double x = xpos(ix, n, L), y = xpos(iy, n, L), g = 0;
+    for (size_t iy = 0; iy < ny; iy++)
+        for (size_t ix = 0; ix < nx; ix++) {
+            double x = xpos(ix, nx, lx), y = xpos(iy, ny, ly), g = 0;
             for (int j = 0; j < 3; j++)
                 g += cos(kx[j] * x + ky[j] * y + 0.3 * j);
-            map[iy * n + ix] = g;
+            map[iy * nx + ix] = g;
         }
+}
+
+static void sheared(double *map, size_t n, double L, double a, double theta, double rho, double phi)
+{
+    sheared_rect(map, n, n, L, L, a, theta, rho, phi);
 }
 
 START_TEST(test_ellipse_sheared)
@@ -337,6 +343,17 @@ START_TEST(test_ellipse_sheared)
     }
     /* the worst errors seen when this test was written: 0.09% and 0.2 deg */
     ck_assert(worst_r < 0.005 && worst_a < 0.5 * DEG);
+    gridform_scorer_destroy(s);
+    /* rectangular bins (1.0 x 0.8 m on 64 x 64): positions in metres */
+    s = mkscorer(n, n, 1.0, 0.8, GRIDFORM_WALLED);
+    for (int t = 0; t < 4; t++) {
+        double rho = 1.1 + 0.1 * t, phi = PI * urand(), theta = PI / 3 * urand(), ratio, angle;
+        sheared_rect(map, n, n, 1.0, 0.8, 0.3, theta, rho, phi);
+        ck_assert_int_eq(gridform_scorer_ellipse(s, map, 1, &ratio, &angle, NULL), GRIDFORM_OK);
+        ck_assert_msg(fabs(ratio / rho - 1) < 0.01, "rectangular bins, rho %g: ratio %g", rho, ratio);
+        ck_assert_msg(fabs(remainder(angle - phi, PI)) < 1 * DEG, "rectangular bins: angle %g, want %g",
+                      angle / DEG, phi / DEG);
+    }
     gridform_scorer_destroy(s);
     free(map);
 }
