@@ -20,6 +20,7 @@
  * one-bin border field of an n-bin box scores (n - 1)/(n + 1) in the
  * paper's version and (n - 2)/(n + 2) in BNT's. */
 #include "config.h"
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,9 @@ static long label_fields(gridform_scorer *s, const double *map, double frac, siz
     *peak = pk;
     if (!(pk > 0))
         return -1;
-    const double thr = frac * pk;
+    /* a field bin is positive even where frac * pk underflows to 0 (a
+     * subnormal peak) */
+    const double thr = fmax(frac * pk, DBL_TRUE_MIN);
     int32_t *label = ms->label, *queue = ms->queue;
     memset(label, 0, n * sizeof *label);
     long k = 0;
@@ -257,7 +260,10 @@ static int border_one(gridform_scorer *s, const double *map, double *b, double *
         for (long k = 0; k < K && denom > 0; k++)
             best = fmax(best, cnt[k] / (double)denom);
     }
-    /* dm: rate-weighted mean distance of the field bins to the nearest wall */
+    /* dm: rate-weighted mean distance of the field bins to the nearest
+     * wall, each distance in units of half the shorter side (in [0, 1], so
+     * the sum cannot overflow in any box) */
+    const double half = bnt ? 0.5 * (double)(nx < ny ? nx : ny) : 0.5 * fmin(s->lx, s->ly);
     double sw = 0, swd = 0;
     for (size_t i = 0; i < n; i++) {
         if (ms->label[i] <= 0)
@@ -273,10 +279,9 @@ static int border_one(gridform_scorer *s, const double *map, double *b, double *
         }
         double w = map[i] / pk;
         sw += w;
-        swd += w * d;
+        swd += w * (d / half);
     }
-    double half = bnt ? 0.5 * (double)(nx < ny ? nx : ny) : 0.5 * fmin(s->lx, s->ly);
-    *dm = swd / sw / half;
+    *dm = swd / sw;
     *cm = best;
     *b = (best - *dm) / (best + *dm);
     return 1;

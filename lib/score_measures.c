@@ -111,44 +111,54 @@ static int info_one(const gridform_scorer *s, const double *map, const double *o
                     double *bits_spike, double *bits_s, double *sparsity)
 {
     const size_t n = s->nx * s->ny;
-    double maxr = 0;
-    for (size_t i = 0; i < n; i++)
-        if (gridform__visited(s, map, i) && (occ == NULL || occ[i] > 0) && map[i] > maxr)
+    /* Rates and occupancies are scaled by powers of two (exact) so that
+     * squares and sums neither overflow nor underflow; a bin counts where
+     * its scaled occupancy is positive. */
+    double maxr = 0, T = 0;
+    for (size_t i = 0; i < n; i++) {
+        double o = occ == NULL ? 1.0 : occ[i] * occ_scale;
+        if (!gridform__visited(s, map, i) || !(o > 0))
+            continue;
+        T += o;
+        if (map[i] > maxr)
             maxr = map[i];
+    }
     if (!(maxr > 0))
         return 0;
-    /* Rates and occupancies are scaled by powers of two (exact) so that
-     * squares and sums neither overflow nor underflow. */
     double f1, f2;
     gridform__pow2_scale(maxr, &f1, &f2);
-    double T = 0, S1 = 0, S2 = 0;
+    /* p_i = o_i / T in [0, 1], scaled rates x_i in [0, 2) */
+    double mean = 0, m2 = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!gridform__visited(s, map, i))
-            continue;
         double o = occ == NULL ? 1.0 : occ[i] * occ_scale;
-        if (!(o > 0))
+        if (!gridform__visited(s, map, i) || !(o > 0))
             continue;
-        double x = map[i] * f1 * f2;
-        T += o;
-        S1 += o * x;
-        S2 += o * x * x;
+        double p = o / T, x = map[i] * f1 * f2;
+        mean += p * x;
+        m2 += p * x * x;
     }
-    double mean = S1 / T;   /* of the scaled rates, in (0, 1] */
+    /* zero to double precision: the bins that fire weigh nothing beside
+     * the others (occupancies 1e300 apart) */
+    if (!(mean > 0) || !(m2 > 0))
+        return 0;
     double info = 0;
     const int bnt = s->meas.info_variant == GRIDFORM_VARIANT_BNT;
+    const double lmean = log2(mean);
     for (size_t i = 0; i < n; i++) {
-        if (!gridform__visited(s, map, i))
-            continue;
         double o = occ == NULL ? 1.0 : occ[i] * occ_scale;
-        double q = map[i] * f1 * f2 / mean;
-        /* p log p -> 0 at a silent bin; BNT drops the bins below the mean */
-        if (!(o > 0) || !(q > 0) || (bnt && !(q > 1)))
+        if (!gridform__visited(s, map, i) || !(o > 0))
             continue;
-        info += (o / T) * q * log2(q);
+        double x = map[i] * f1 * f2;
+        /* p log p -> 0 at a silent bin; BNT drops the bins below the mean */
+        if (!(x > 0) || (bnt && !(x > mean)))
+            continue;
+        /* p_i (x_i/mean) log2(x_i/mean), without forming x_i/mean, which
+         * overflows when the mean is subnormal; p_i x_i / mean <= 1 */
+        info += (o / T) * x / mean * (log2(x) - lmean);
     }
     *bits_spike = info;
     *bits_s = info * (mean / f1 / f2);
-    *sparsity = (S1 / T) * (S1 / T) / (S2 / T);
+    *sparsity = (mean / m2) * mean;
     return 1;
 }
 

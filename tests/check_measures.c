@@ -476,6 +476,39 @@ START_TEST(test_errors)
 }
 END_TEST
 
+START_TEST(test_extreme_values)
+{
+    /* found by fuzz_score: never NaN with GRIDFORM_OK */
+    gridform_scorer *s = mkscorer(4, 4, 1.0, 1.0, GRIDFORM_WALLED);
+    double map[16] = {1.0}, occ[16], out[3];
+    for (int i = 0; i < 16; i++)
+        occ[i] = i == 0 ? 1e-300 : 1e300;
+    /* the firing bin weighs 1e-600 of the rest: the mean rate is 0 in double */
+    ck_assert_int_eq(gridform_scorer_spatial_info(s, map, 1, occ, out, out + 1, out + 2), GRIDFORM_EUNDEFINED);
+    ck_assert(isnan(out[0]) && isnan(out[1]) && isnan(out[2]));
+    occ[0] = 1e-290;
+    occ[1] = 1e-300;
+    map[1] = 2.0;
+    for (int i = 2; i < 16; i++)
+        occ[i] = 0;
+    /* two bins only, with tiny occupancies 1e10 apart: p = (1, 1e-10), finite */
+    ck_assert_int_eq(gridform_scorer_spatial_info(s, map, 1, occ, out, out + 1, out + 2), GRIDFORM_OK);
+    ck_assert(isfinite(out[0]) && isfinite(out[1]) && isfinite(out[2]));
+    ck_assert(fabs(out[2] - 1) < 1e-9);
+    /* a subnormal peak: threshold fractions underflow, fields stay positive */
+    double sub[16] = {0};
+    sub[5] = 4.9406564584124654e-324;
+    sub[6] = 4.9406564584124654e-324;
+    size_t nf;
+    double cx, cy, area;
+    ck_assert_int_eq(gridform_scorer_set_fields(s, 0.2, 1, 4), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_fields(s, sub, 1, &nf, &area, NULL, NULL, &cx, &cy), GRIDFORM_OK);
+    ck_assert_uint_eq(nf, 1);
+    ck_assert(fabs(area - 2.0 / 16) < 1e-15 && fabs(cx - 0.0) < 1e-15 && fabs(cy + 0.125) < 1e-15);
+    gridform_scorer_destroy(s);
+}
+END_TEST
+
 static Suite *measures_suite(void)
 {
     Suite *su = suite_create("measures");
@@ -491,6 +524,7 @@ static Suite *measures_suite(void)
     tcase_add_test(tc, test_ellipse_sheared);
     tcase_add_test(tc, test_ellipse_wall_offset);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_extreme_values);
     suite_add_tcase(su, tc);
     return su;
 }
