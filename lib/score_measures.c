@@ -18,8 +18,12 @@
  * correlation between each bin's rate and the mean rate of its visited
  * 8-neighbours, over the visited bins that have one, reported as r and as
  * Fisher's z = atanh(r) (the paper's).  BNT and opexebo
- * (rate_map_coherence.py) fill unvisited and outside bins with 0, divide
- * every neighbour sum by 8 and correlate over all bins: the BNT variant. */
+ * (rate_map_coherence.py: astropy's convolution, which averages over the
+ * neighbours that are not NaN and fills beyond the edge with zeros) count
+ * the bins beyond the edge as zeros in the neighbour mean, set an
+ * unvisited bin's own rate to 0 (its neighbour mean, 0 if it has none,
+ * still enters) and correlate over all bins of the box, reporting r: the
+ * BNT variant. */
 #include "config.h"
 #include <math.h>
 #include <string.h>
@@ -252,6 +256,7 @@ static double coherence_one(gridform_scorer *s, const double *map)
                         jx = (jx + (long)nx) % (long)nx;
                         jy = (jy + (long)ny) % (long)ny;
                     } else if (jx < 0 || jy < 0 || jx >= (long)nx || jy >= (long)ny) {
+                        cnt += bnt;   /* BNT: a zero beyond the edge */
                         continue;
                     }
                     size_t j = (size_t)jy * nx + (size_t)jx;
@@ -260,13 +265,9 @@ static double coherence_one(gridform_scorer *s, const double *map)
                         cnt++;
                     }
                 }
-            if (bnt) {
-                nb[i] = sum / 8;   /* zero padding, unvisited as 0 */
-            } else {
-                if (cnt == 0)
-                    continue;
-                nb[i] = sum / cnt;
-            }
+            if (cnt == 0 && !bnt)
+                continue;
+            nb[i] = cnt > 0 ? sum / cnt : 0.0;
             double a = vis ? map[i] * f1 * f2 : 0.0;
             np += 1;
             sa += a;

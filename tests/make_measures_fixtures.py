@@ -32,17 +32,28 @@ def skaggs(rate, occ, bnt=False):
 
 def coherence(rate, bnt=False):
     """Muller and Kubie 1989: r between each visited bin and the mean of its
-    visited 8-neighbours (BNT: zero-filled, sum / 8, over all bins)."""
+    visited 8-neighbours.  BNT (opexebo, astropy's NaN-interpolating
+    convolution with zero fill): the neighbours beyond the edge count as
+    zeros, unvisited ones are left out, and every bin enters, an unvisited
+    one with rate 0 (and a neighbour mean of 0 if it has none)."""
     a, b = [], []
     for iy in range(NY):
         for ix in range(NX):
             if not visited[iy, ix] and not bnt:
                 continue
-            nb = [rate[jy, jx] for jy in range(iy - 1, iy + 2) for jx in range(ix - 1, ix + 2)
-                  if (jy, jx) != (iy, ix) and 0 <= jy < NY and 0 <= jx < NX and visited[jy, jx]]
+            nb = []
+            for jy in range(iy - 1, iy + 2):
+                for jx in range(ix - 1, ix + 2):
+                    if (jy, jx) == (iy, ix):
+                        continue
+                    if 0 <= jy < NY and 0 <= jx < NX:
+                        if visited[jy, jx]:
+                            nb.append(rate[jy, jx])
+                    elif bnt:
+                        nb.append(0.0)
             if bnt:
                 a.append(rate[iy, ix] if visited[iy, ix] else 0.0)
-                b.append(sum(nb) / 8.0)
+                b.append(np.mean(nb) if nb else 0.0)
             elif nb:
                 a.append(rate[iy, ix])
                 b.append(np.mean(nb))

@@ -7,4 +7,4 @@ static const double mf_info[3] = {1.255902275285643, 1.8218053232560343, 0.30821
 static const double mf_info_bnt[3] = {1.4250428283686924, 2.0671597318345882, 0.30821355067461265};
 static const double mf_info_uniform[3] = {1.2362472791413821, 1.8428414550438759, 0.31188881238525074};
 static const double mf_coherence_r = -0.13708995776454433;
-static const double mf_coherence_bnt_r = -0.17692700926968832;
+static const double mf_coherence_bnt_r = -0.17425503958406219;
