@@ -776,6 +776,8 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_learner_set_maps, INVAL, LERR, lrn.l, zeros512);
     CASE(gridform_learner_get_maps, INVAL, NULL, NULL, buf);
     CASE(gridform_learner_get_maps, INVAL, LERR, lrn.l, NULL);
+    CASE(gridform_learner_diagnose, INVAL, NULL, NULL, NULL, &zbuf[0]);
+    CASE(gridform_learner_diagnose, INVAL, LERR, lrn.l, NULL, NULL);
     CASE(gridform_learner_get_nmaps, INVAL, NULL, NULL, &zbuf[0]);
     CASE(gridform_learner_get_nmaps, INVAL, LERR, lrn.l, NULL);
     CASE(gridform_learner_get_time, INVAL, NULL, NULL, &buf[0], &zbuf[0]);

@@ -19,6 +19,21 @@ pc=$(find "$stage" -name gridform.pc | head -n 1)
 for f in gridform.h gridform/status.h gridform/version.h; do
     [ -n "$(find "$stage" -path "*/include/$f")" ] || { echo "FAIL: include/$f not installed"; exit 1; }
 done
+# Every installed program has its man1 page installed beside it, every
+# installed man1 page a program (issue 20), and each runs from the stage.
+bindir=$(find "$stage" -type d -name bin | head -n 1)
+man1=$(find "$stage" -type d -path '*/man/man1' | head -n 1)
+libdir=$(dirname "$(find "$stage" -name 'libgridform.so*' | head -n 1)")
+[ -n "$bindir" ] && [ -n "$man1" ] || { echo "FAIL: no bin/ or man/man1/ installed"; exit 1; }
+for p in "$bindir"/*; do
+    n=$(basename "$p")
+    [ -f "$man1/$n.1" ] || { echo "FAIL: installed program $n has no installed man1 page"; exit 1; }
+    LD_LIBRARY_PATH=$libdir "$p" --help >/dev/null 2>&1 || { echo "FAIL: installed $n --help failed"; exit 1; }
+done
+for m in "$man1"/*.1; do
+    [ -x "$bindir/$(basename "$m" .1)" ] || { echo "FAIL: man1 page $(basename "$m") has no installed program"; exit 1; }
+done
+echo "| installed programs, each with its man1 page: $(ls "$bindir" | tr '\n' ' ')"
 
 cat >"$scratch/prog.c" <<'PROG'
 /* A program outside the tree: only <gridform.h> and pkg-config. */

@@ -1,9 +1,9 @@
 #!/bin/sh
-# examples/hexgrid and examples/hierarchy end to end at a small size:
+# tools/gridform-hexgrid and examples/hierarchy end to end at a small size:
 # rectified maps score as grids and the linear control does not; the
 # outputs appear; bad input gives a one-line error and a nonzero exit.
 builddir=${top_builddir:-.}
-hex=$builddir/examples/hexgrid${EXEEXT:-}
+hex=$builddir/tools/gridform-hexgrid${EXEEXT:-}
 hier=$builddir/examples/hierarchy${EXEEXT:-}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hexgrid.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT

@@ -1,9 +1,9 @@
 #!/bin/sh
-# examples/gridscore end to end: hexagonal maps score high, the CSV has the
+# tools/gridform-score end to end: hexagonal maps score high, the CSV has the
 # documented columns, and bad input gives a one-line error and a nonzero
 # exit.  The fixtures are made with NumPy; without it the test is skipped.
 builddir=${top_builddir:-.}
-prog=$builddir/examples/gridscore${EXEEXT:-}
+prog=$builddir/tools/gridform-score${EXEEXT:-}
 py=${PYTHON:-/usr/bin/python3}
 "$py" -c 'import numpy' 2>/dev/null || { echo "SKIP: no NumPy at $py"; exit 77; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gridscore.XXXXXX") || exit 1

@@ -1,9 +1,9 @@
 #!/bin/sh
-# examples/hexgrid in single and in double precision (issue 16,
+# tools/gridform-hexgrid in single and in double precision (issue 16,
 # doc/theory.md §2.8): the summary lines (median scores, spacing, dominant
 # k, steps) are the same to the printed digits.
 builddir=${top_builddir:-.}
-hex=$builddir/examples/hexgrid${EXEEXT:-}
+hex=$builddir/tools/gridform-hexgrid${EXEEXT:-}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hexprec.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }

@@ -389,6 +389,31 @@ class TestLearner(unittest.TestCase):
             with self.assertRaises(ValueError):
                 l.set_maps(np.zeros((2, N, N)))
 
+    def test_diagnose(self):
+        """The exact kernel of a random softmax code in a walled box
+        collapses its maps (doc/theory.md §1.6): run() warns, diagnose()
+        names the class; the averaged centred kernel forms patterns."""
+        import warnings
+        with gf.Arena(1.6, 1.6, 40, 40, "walled") as a:
+            code = gf.PlaceCode(a, "softmax_dog", 0.12, 2.0, 512, "random", 1)
+            for mode, centered, want in (("exact", True, "bump"), ("exact", False, "constant")):
+                l = gf.Learner(gf.Kernel(code, mode, centered=centered), 4)
+                l.set_integrator("euler")
+                l.seed(1)
+                with warnings.catch_warnings(record=True) as w:
+                    warnings.simplefilter("always")
+                    l.run(600, 1e-4)
+                self.assertEqual([x.category for x in w], [RuntimeWarning])
+                self.assertIn("4 of 4 maps collapsed", str(w[0].message))
+                self.assertEqual(l.diagnose(), [want] * 4)
+                g = l.maps
+                ratio = g.mean(axis=(1, 2)) ** 2 / (g * g).mean(axis=(1, 2))
+                # independent of the library: a constant map's mean carries its mean square
+                self.assertTrue(np.all(ratio > 0.99) if want == "constant" else np.all(ratio < 0.5))
+            l = gf.Learner(gf.Kernel(code, "averaged", centered=True), 2)
+            l.set_maps(np.stack([np.ones((40, 40)), np.cos(2 * np.pi * 3 * np.arange(40) / 40)[None, :] + np.zeros((40, 1))]))
+            self.assertEqual(l.diagnose(), ["constant", "pattern"])
+
 
 class TestAmplitude(unittest.TestCase):
     def test_equations(self):

@@ -363,8 +363,13 @@ int sweep_parse_args(int argc, char **argv, sweep_options *o, char *err, size_t 
     /* The learner's kernel in a walled box: the translation average of the
      * cells' exact kernel (the published simulations' approximation, a
      * Fourier multiplier the learner integrates either way), since the
-     * Fourier kernel of the code needs a torus: doc/theory.md §1.3. */
-    g->kernel_mode = g->boundary == GRIDFORM_WALLED ? GRIDFORM_KERNEL_AVERAGED : GRIDFORM_KERNEL_FOURIER;
+     * Fourier kernel of the code needs a torus: doc/theory.md §1.3.  Both
+     * centred, as the published pipeline is: a softmax code's constant
+     * mode is otherwise its top eigenvector and every map collapses onto
+     * it within a few steps (doc/theory.md §1.6); for a DoG code on a
+     * torus Sigma~(0) is 0 already. */
+    g->kernel_mode = (g->boundary == GRIDFORM_WALLED ? GRIDFORM_KERNEL_AVERAGED : GRIDFORM_KERNEL_FOURIER)
+                     | GRIDFORM_KERNEL_CENTERED;
     if (set_default(&g->axis[SP_TUNING], GRIDFORM_TUNING_DOG) || set_default(&g->axis[SP_SIGMA], 0.12)
         || set_default(&g->axis[SP_SURROUND], 2.0) || set_default(&g->axis[SP_BOX], 2.2)
         || set_default(&g->axis[SP_N], 64) || set_default(&g->axis[SP_NONLINEARITY], GRIDFORM_NL_RELU)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The hexgrid demo (examples/hexgrid.c) from Python through the gridform
+"""The gridform-hexgrid demo (tools/gridform-hexgrid.c) from Python through the gridform
 package: grid maps learned from a difference-of-Gaussians place code,
 rectified (RELU) against the LINEAR control, scored, and written as
 PREFIX.npy, PREFIX.png and PREFIX_sac.png.
@@ -44,7 +44,7 @@ def positive(kind):
 
 def parse():
     p = argparse.ArgumentParser(description="Learn grid maps from a DoG place code and score them "
-                                            "(examples/hexgrid.c through the Python binding).")
+                                            "(gridform-hexgrid through the Python binding).")
     p.add_argument("--sigma", type=positive(float), default=0.12, help="place-field width sigma in metres (0.12)")
     p.add_argument("--surround", type=float, default=2.0, help="surround variance ratio s > 1 (2)")
     p.add_argument("--box", type=positive(float), default=4.4, help="side of the periodic arena in metres (4.4)")
@@ -58,7 +58,7 @@ def parse():
     p.add_argument("--prefix", default="hexgrid_py", help="output prefix (hexgrid_py)")
     p.add_argument("--check", action="store_true",
                    help="run the C demo with the same options and compare (needs --builddir)")
-    p.add_argument("--builddir", default=".", help="build tree holding examples/hexgrid (.)")
+    p.add_argument("--builddir", default=".", help="build tree holding tools/gridform-hexgrid (.)")
     o = p.parse_args()
     if not o.surround > 1:
         p.error("--surround must be > 1")
@@ -182,7 +182,7 @@ def comparable(lines):
 
 
 def check(o, lines, maps):
-    exe = os.path.join(o.builddir, "examples", "hexgrid")
+    exe = os.path.join(o.builddir, "tools", "gridform-hexgrid")
     if not os.path.exists(exe):
         print("demo.py --check: no C demo at %s" % exe, file=sys.stderr)
         return 1

@@ -99,6 +99,19 @@ GRIDFORM_API int gridform_learner_get_precision(const gridform_learner *l, int *
 GRIDFORM_API int gridform_learner_set_truncation(gridform_learner *l, double epsilon);
 GRIDFORM_API int gridform_learner_get_truncation(const gridform_learner *l, double *epsilon, size_t *kept);
 
+/* Has a map collapsed instead of forming a pattern (doc/theory.md §1.6)?
+ * Each map is classified from its values: GRIDFORM_MAP_CONSTANT when its
+ * mean carries >= 90% of its mean square, else GRIDFORM_MAP_BUMP when the
+ * bins above half its range form one connected field, else
+ * GRIDFORM_MAP_PATTERN.  per_map_class (nmaps ints) and ncollapsed (maps
+ * not PATTERN) may each be NULL, not both.  Values frozen. */
+enum {
+    GRIDFORM_MAP_PATTERN = 0,
+    GRIDFORM_MAP_BUMP = 1,
+    GRIDFORM_MAP_CONSTANT = 2
+};
+GRIDFORM_API int gridform_learner_diagnose(const gridform_learner *l, int *per_map_class, size_t *ncollapsed);
+
 GRIDFORM_END_DECLS
 
 #endif

@@ -22,8 +22,14 @@ proto("gridform_arena_create_commensurate", _i, _hp, _d, _sz, _sz, _i)
 class Arena(Handle):
     """A rectangular box of lx x ly metres sampled on nx x ny points.
 
-    boundary is 'periodic' (a torus: Fourier-multiplier kernels, learning)
-    or 'walled' (recorded arenas; EXACT kernels only).  Point (ix, iy) sits
+    boundary is 'periodic' (a torus) or 'walled' (recorded arenas, and
+    learning in a box with walls).  A walled arena takes 'averaged' and
+    spectrum kernels (periodic convolutions; Kernel(code, 'averaged',
+    centered=True) is the published pipeline, which forms grids) and
+    'exact' ones (the walled operator itself, whose learned maps on a
+    random code collapse to single bumps or to the constant: see
+    Learner.diagnose and doc/theory.md §1.6), not 'fourier' or radial
+    ones.  Point (ix, iy) sits
     at x = -lx/2 + (ix + 1/2) lx/nx, y = -ly/2 + (iy + 1/2) ly/ny metres:
     the box is centred on the origin.  Every map on the arena is a NumPy
     array of shape (ny, nx), C order (row iy, column ix), as the C library

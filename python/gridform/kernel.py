@@ -33,7 +33,12 @@ class Kernel(Handle):
     space; any arena) or 'averaged' (the translation average of 'exact': its
     Fourier diagonal as a periodic multiplier; any arena).  centered=True
     removes the constant mode, (I - 11^T/N) Sigma (I - 11^T/N), so
-    Sigma~(0) = 0.  Kernel.radial(arena, fn) and Kernel.from_spectrum(arena,
+    Sigma~(0) = 0.  In a walled box (doc/theory.md §1.6): 'averaged' with
+    centered=True is the published pipeline and forms grids, with either
+    integrator; 'exact' is the walled operator itself (Euler integrator
+    only), and on a random code its maps collapse, to the constant
+    (uncentred) or to single bumps (centered), which Learner.run warns
+    about and Learner.diagnose reports.  Kernel.radial(arena, fn) and Kernel.from_spectrum(arena,
     values) make one from a spectrum.  The spectrum Sigma~ is in 1/m^2 (for
     unit-integral tuning curves), and is the learner's rate: model time is
     in units of 1/Sigma~.  The place code (and so the arena) is kept alive

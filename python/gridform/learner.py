@@ -1,6 +1,7 @@
 """The pattern-forming learning dynamics (gridform_learner(3), doc/theory.md §2 to §4)."""
 
 import ctypes
+import warnings
 
 import numpy as np
 
@@ -33,6 +34,10 @@ proto("gridform_learner_set_precision", _i, _vp, _i)
 proto("gridform_learner_get_precision", _i, _vp, _ip)
 proto("gridform_learner_set_truncation", _i, _vp, _d)
 proto("gridform_learner_get_truncation", _i, _vp, _dp, _szp)
+proto("gridform_learner_diagnose", _i, _vp, _ip, _szp)
+
+# gridform_learner_diagnose's classes (GRIDFORM_MAP_*)
+MAP_CLASS = {"pattern": 0, "bump": 1, "constant": 2}
 
 
 def progress_callback(progress):
@@ -211,7 +216,33 @@ class Learner(Handle):
             if box["exc"] is not None:
                 raise box["exc"]
             raise
+        if self.kernel.mode == "exact":
+            self._warn_collapse()
         return rc == OK
+
+    def diagnose(self):
+        """Which maps formed a pattern and which collapsed: a list of nmaps
+        names, 'pattern' (two or more fields), 'bump' (one field: the bins
+        above half the map's range are connected) or 'constant' (the mean
+        carries >= 90% of the mean square).  Collapse is what an 'exact'
+        kernel of a finite random code does (doc/theory.md §1.6): its top
+        eigenvectors are the constant (uncentred) or localised bumps
+        (centred), not plane waves on the ring; use 'averaged' with
+        centered=True for the published pipeline.  run() warns
+        (RuntimeWarning) when maps of an 'exact' kernel collapsed."""
+        out = (_i * self._shape[0])()
+        n = _sz()
+        self._call(C.gridform_learner_diagnose, out, ctypes.byref(n))
+        return [enum_name(MAP_CLASS, v) for v in out]
+
+    def _warn_collapse(self):
+        cls = self.diagnose()
+        nb, nc = cls.count("bump"), cls.count("constant")
+        if nb or nc:
+            warnings.warn("%d of %d maps collapsed (%d to a single bump, %d to the constant mode) instead of "
+                          "forming a pattern: an 'exact' kernel of a finite code has localised or constant top "
+                          "eigenvectors; for grid patterns use Kernel(code, 'averaged', centered=True) "
+                          "(doc/theory.md §1.6)" % (nb + nc, len(cls), nb, nc), RuntimeWarning, stacklevel=3)
 
     def objective(self):
         """(per-map Rayleigh quotients g_j^T Sigma g_j as an (nmaps,) array,

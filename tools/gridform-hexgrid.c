@@ -1,4 +1,4 @@
-/* hexgrid: grid maps learned from a centre-surround place code.
+/* gridform-hexgrid: grid maps learned from a centre-surround place code.
  *
  * A difference-of-Gaussians place code (sigma, surround ratio s) on a
  * periodic arena defines the kernel Sigma; maps evolve under the
@@ -28,7 +28,7 @@ typedef struct {
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: hexgrid [options]\n"
+            "usage: gridform-hexgrid [options]\n"
             "Learn grid maps from a difference-of-Gaussians place code and score them.\n"
             "  --sigma S          place-field width sigma in metres (0.12)\n"
             "  --surround R       surround variance ratio s > 1 (2)\n"
@@ -52,7 +52,7 @@ static int parse_double(const char *opt, const char *s, double *out)
     errno = 0;
     double v = strtod(s, &end);
     if (errno != 0 || end == s || *end != '\0' || !isfinite(v)) {
-        fprintf(stderr, "hexgrid: %s needs a number, got '%s'\n", opt, s);
+        fprintf(stderr, "gridform-hexgrid: %s needs a number, got '%s'\n", opt, s);
         return 0;
     }
     *out = v;
@@ -65,7 +65,7 @@ static int parse_size(const char *opt, const char *s, size_t *out)
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v == 0 || v > 1000000) {
-        fprintf(stderr, "hexgrid: %s needs a positive integer, got '%s'\n", opt, s);
+        fprintf(stderr, "gridform-hexgrid: %s needs a positive integer, got '%s'\n", opt, s);
         return 0;
     }
     *out = (size_t)v;
@@ -85,7 +85,7 @@ static int parse_args(int argc, char **argv, options *o)
             continue;
         }
         if (i + 1 >= argc) {
-            fprintf(stderr, "hexgrid: unknown option or missing value: %s (try --help)\n", a);
+            fprintf(stderr, "gridform-hexgrid: unknown option or missing value: %s (try --help)\n", a);
             return 0;
         }
         const char *v = argv[++i];
@@ -111,38 +111,38 @@ static int parse_args(int argc, char **argv, options *o)
             else if (strcmp(v, "tanh") == 0) o->nl = GRIDFORM_NL_TANH;
             else if (strcmp(v, "linear") == 0) o->nl = GRIDFORM_NL_LINEAR;
             else {
-                fprintf(stderr, "hexgrid: --nonlinearity must be relu, soft, tanh or linear, got '%s'\n", v);
+                fprintf(stderr, "gridform-hexgrid: --nonlinearity must be relu, soft, tanh or linear, got '%s'\n", v);
                 return 0;
             }
         } else if (strcmp(a, "--integrator") == 0) {
             if (strcmp(v, "exponential") == 0) o->integrator = GRIDFORM_INTEGRATOR_EXPONENTIAL;
             else if (strcmp(v, "euler") == 0) o->integrator = GRIDFORM_INTEGRATOR_EULER;
             else {
-                fprintf(stderr, "hexgrid: --integrator must be exponential or euler, got '%s'\n", v);
+                fprintf(stderr, "gridform-hexgrid: --integrator must be exponential or euler, got '%s'\n", v);
                 return 0;
             }
         } else if (strcmp(a, "--precision") == 0) {
             if (strcmp(v, "double") == 0) o->precision = GRIDFORM_PRECISION_DOUBLE;
             else if (strcmp(v, "single") == 0) o->precision = GRIDFORM_PRECISION_SINGLE;
             else {
-                fprintf(stderr, "hexgrid: --precision must be double or single, got '%s'\n", v);
+                fprintf(stderr, "gridform-hexgrid: --precision must be double or single, got '%s'\n", v);
                 return 0;
             }
         } else if (strcmp(a, "--prefix") == 0) {
             if (v[0] == '\0') {
-                fprintf(stderr, "hexgrid: --prefix must not be empty\n");
+                fprintf(stderr, "gridform-hexgrid: --prefix must not be empty\n");
                 return 0;
             }
             o->prefix = v;
         } else {
-            fprintf(stderr, "hexgrid: unknown option %s (try --help)\n", a);
+            fprintf(stderr, "gridform-hexgrid: unknown option %s (try --help)\n", a);
             return 0;
         }
     }
-    if (!(o->sigma > 0)) { fprintf(stderr, "hexgrid: --sigma must be > 0\n"); return 0; }
-    if (!(o->surround > 1)) { fprintf(stderr, "hexgrid: --surround must be > 1\n"); return 0; }
-    if (!(o->box > 0)) { fprintf(stderr, "hexgrid: --box must be > 0\n"); return 0; }
-    if (o->n < 8) { fprintf(stderr, "hexgrid: --n must be >= 8\n"); return 0; }
+    if (!(o->sigma > 0)) { fprintf(stderr, "gridform-hexgrid: --sigma must be > 0\n"); return 0; }
+    if (!(o->surround > 1)) { fprintf(stderr, "gridform-hexgrid: --surround must be > 1\n"); return 0; }
+    if (!(o->box > 0)) { fprintf(stderr, "gridform-hexgrid: --box must be > 0\n"); return 0; }
+    if (o->n < 8) { fprintf(stderr, "gridform-hexgrid: --n must be >= 8\n"); return 0; }
     return 1;
 }
 
@@ -204,7 +204,7 @@ static int learn(const options *o, const gridform_kernel *k, int nl, double *map
     gridform_learner *l = NULL;
     int rc = gridform_learner_create(&l, k, o->maps);
     if (rc != GRIDFORM_OK) {
-        fprintf(stderr, "hexgrid: %s\n", gridform_last_error());
+        fprintf(stderr, "gridform-hexgrid: %s\n", gridform_last_error());
         return 1;
     }
     double lim;
@@ -214,7 +214,7 @@ static int learn(const options *o, const gridform_kernel *k, int nl, double *map
         || (rc = gridform_learner_set_integrator(l, o->integrator)) != GRIDFORM_OK
         || (rc = gridform_learner_set_precision(l, o->precision)) != GRIDFORM_OK
         || (rc = gridform_learner_seed(l, o->seed, 1.0)) != GRIDFORM_OK) {
-        fprintf(stderr, "hexgrid: %s\n", gridform_learner_last_error(l));
+        fprintf(stderr, "gridform-hexgrid: %s\n", gridform_learner_last_error(l));
         gridform_learner_destroy(l);
         return 1;
     }
@@ -224,7 +224,7 @@ static int learn(const options *o, const gridform_kernel *k, int nl, double *map
     if (tty)
         fputc('\n', stderr);
     if (rc != GRIDFORM_OK && rc != GRIDFORM_CONTINUE) {
-        fprintf(stderr, "hexgrid: %s\n", gridform_learner_last_error(l));
+        fprintf(stderr, "gridform-hexgrid: %s\n", gridform_learner_last_error(l));
         gridform_learner_destroy(l);
         return 1;
     }
@@ -269,7 +269,7 @@ static int write_image(const char *prefix, const char *suffix, const double *map
         rc = gridform_image_write_maps(path, maps, nmaps, nx, ny, ncols, scaling, zoom);
     }
     if (rc != GRIDFORM_OK) {
-        fprintf(stderr, "hexgrid: %s\n", gridform_last_error());
+        fprintf(stderr, "gridform-hexgrid: %s\n", gridform_last_error());
         return 1;
     }
     printf("wrote %s\n", path);
@@ -309,12 +309,12 @@ int main(int argc, char **argv)
                                      GRIDFORM_CENTERS_LATTICE, 1) != GRIDFORM_OK
         || gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER) != GRIDFORM_OK
         || gridform_scorer_create(&sc, arena) != GRIDFORM_OK) {
-        fprintf(stderr, "hexgrid: %s\n", gridform_last_error());
+        fprintf(stderr, "gridform-hexgrid: %s\n", gridform_last_error());
         return 1;
     }
     double kstar, spacing;
     if (gridform_kernel_ring(k, &kstar, &spacing) != GRIDFORM_OK) {
-        fprintf(stderr, "hexgrid: the kernel has no ring (%s)\n", gridform_kernel_last_error(k));
+        fprintf(stderr, "gridform-hexgrid: the kernel has no ring (%s)\n", gridform_kernel_last_error(k));
         return 1;
     }
     double lmin = fmin(lx, ly);
@@ -324,7 +324,7 @@ int main(int argc, char **argv)
      * box holds one or two periods of; here the box holds about six. */
     if (gridform_scorer_set_annuli_m(sc, 0.5 * spacing, fmin(1.2 * spacing, lmin),
                                      fmin(2.5 * spacing, lmin), 10) != GRIDFORM_OK) {
-        fprintf(stderr, "hexgrid: the box (%.3g m) is too small for spacing %.3g m\n", lmin, spacing);
+        fprintf(stderr, "gridform-hexgrid: the box (%.3g m) is too small for spacing %.3g m\n", lmin, spacing);
         return 1;
     }
     printf("DoG place code: sigma %.3f m, surround ratio s %.3g; periodic box %.3f x %.3f m on %zu x %zu\n",
@@ -342,7 +342,7 @@ int main(int argc, char **argv)
                 malloc(ng * sizeof(double)), malloc(ng * sizeof(double)), malloc(ng * sizeof(double))};
     if (!maps || !ctrl || !sac || !s.s60 || !s.s90 || !s.spacing || !s.orient || !s.domk || !s.scratch || !c.s60
         || !c.s90 || !c.spacing || !c.orient || !c.domk || !c.scratch) {
-        fprintf(stderr, "hexgrid: out of memory for %zu maps of %zu x %zu\n", ng, nx, ny);
+        fprintf(stderr, "gridform-hexgrid: out of memory for %zu maps of %zu x %zu\n", ng, nx, ny);
         return 1;
     }
     size_t steps, csteps;
@@ -377,7 +377,7 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s.npy", o.prefix);
     size_t shape[3] = {ng, ny, nx};
     if (gridform_npy_write(path, maps, 3, shape) != GRIDFORM_OK) {
-        fprintf(stderr, "hexgrid: %s\n", gridform_last_error());
+        fprintf(stderr, "gridform-hexgrid: %s\n", gridform_last_error());
         return 1;
     }
     printf("\nwrote %s\n", path);

@@ -1,6 +1,6 @@
-/* gridscore: score grid maps stored in a NumPy .npy file.
+/* gridform-score: score grid maps stored in a NumPy .npy file.
  *
- *   gridscore [options] maps.npy
+ *   gridform-score [options] maps.npy
  *
  * Reads maps of shape (n, ny, nx) or (ny, nx), float64 or float32 (NaN =
  * unvisited bin), and writes one CSV row per map:
@@ -18,7 +18,7 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: gridscore [options] maps.npy\n"
+            "usage: gridform-score [options] maps.npy\n"
             "Score grid maps: gridness (60 and 90 degrees), spacing, orientation, dominant k.\n"
             "maps.npy holds (n, ny, nx) or (ny, nx) float64/float32 maps; NaN marks unvisited bins.\n"
             "\n"
@@ -96,14 +96,14 @@ int main(int argc, char **argv)
                    || !strcmp(a, "--variant") || !strcmp(a, "--annuli") || !strcmp(a, "-o")
                    || !strcmp(a, "--min-overlap")) {
             if (val == NULL) {
-                fprintf(stderr, "gridscore: %s needs a value (see --help)\n", a);
+                fprintf(stderr, "gridform-score: %s needs a value (see --help)\n", a);
                 return 2;
             }
             i++;
             double d;
             if (!strcmp(a, "--box") || !strcmp(a, "--lx") || !strcmp(a, "--ly")) {
                 if (!parse_double(val, &d) || d <= 0) {
-                    fprintf(stderr, "gridscore: %s must be a length > 0 in metres, got '%s'\n", a, val);
+                    fprintf(stderr, "gridform-score: %s must be a length > 0 in metres, got '%s'\n", a, val);
                     return 2;
                 }
                 if (strcmp(a, "--ly")) lx = d;
@@ -114,42 +114,42 @@ int main(int argc, char **argv)
                 } else if (!strcmp(val, "minmax")) {
                     variant = GRIDFORM_GRIDNESS_MINMAX;
                 } else {
-                    fprintf(stderr, "gridscore: --variant must be mean or minmax, got '%s'\n", val);
+                    fprintf(stderr, "gridform-score: --variant must be mean or minmax, got '%s'\n", val);
                     return 2;
                 }
             } else if (!strcmp(a, "--annuli")) {
                 char extra;
                 if (sscanf(val, "%lf,%lf,%lf,%zu%c", &inner, &omin, &omax, &count, &extra) != 4
                     || strchr(val, '-') != NULL) {
-                    fprintf(stderr, "gridscore: --annuli needs inner,outer_min,outer_max,count (metres), got '%s'\n",
+                    fprintf(stderr, "gridform-score: --annuli needs inner,outer_min,outer_max,count (metres), got '%s'\n",
                             val);
                     return 2;
                 }
                 set_annuli = 1;
             } else if (!strcmp(a, "--min-overlap")) {
                 if (!parse_size(val, &min_overlap)) {
-                    fprintf(stderr, "gridscore: --min-overlap must be a count, got '%s'\n", val);
+                    fprintf(stderr, "gridform-score: --min-overlap must be a count, got '%s'\n", val);
                     return 2;
                 }
             } else {
                 output = val;
             }
         } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "gridscore: unknown option %s (see --help)\n", a);
+            fprintf(stderr, "gridform-score: unknown option %s (see --help)\n", a);
             return 2;
         } else if (input == NULL) {
             input = a;
         } else {
-            fprintf(stderr, "gridscore: one input file only, got '%s' and '%s'\n", input, a);
+            fprintf(stderr, "gridform-score: one input file only, got '%s' and '%s'\n", input, a);
             return 2;
         }
     }
     if (input == NULL) {
-        fprintf(stderr, "gridscore: no input file (usage: gridscore [options] maps.npy; see --help)\n");
+        fprintf(stderr, "gridform-score: no input file (usage: gridform-score [options] maps.npy; see --help)\n");
         return 2;
     }
     if (isnan(lx) || isnan(ly)) {
-        fprintf(stderr, "gridscore: the box size is required: give --box L, or --lx X and --ly Y, in metres "
+        fprintf(stderr, "gridform-score: the box size is required: give --box L, or --lx X and --ly Y, in metres "
                         "(spacings and wavenumbers are measured in it)\n");
         return 2;
     }
@@ -157,36 +157,36 @@ int main(int argc, char **argv)
     size_t ndim = 0, shape[GRIDFORM_NPY_MAX_DIMS];
     int rc = gridform_npy_read(input, NULL, 0, &ndim, shape);
     if (rc != GRIDFORM_OK) {
-        fprintf(stderr, "gridscore: %s: %s\n", input, gridform_last_error());
+        fprintf(stderr, "gridform-score: %s: %s\n", input, gridform_last_error());
         return 1;
     }
     if (ndim != 2 && ndim != 3) {
-        fprintf(stderr, "gridscore: %s: expected shape (n, ny, nx) or (ny, nx), got %zu dimensions\n", input,
+        fprintf(stderr, "gridform-score: %s: expected shape (n, ny, nx) or (ny, nx), got %zu dimensions\n", input,
                 ndim);
         return 1;
     }
     size_t nmaps = ndim == 3 ? shape[0] : 1, ny = shape[ndim - 2], nx = shape[ndim - 1];
     if (nmaps == 0 || nx < 2 || ny < 2) {
-        fprintf(stderr, "gridscore: %s: need at least one map of at least 2 x 2 bins, got %zu maps of %zu x %zu\n",
+        fprintf(stderr, "gridform-score: %s: need at least one map of at least 2 x 2 bins, got %zu maps of %zu x %zu\n",
                 input, nmaps, ny, nx);
         return 1;
     }
     size_t total = nmaps * ny * nx;
     if (total / nmaps / ny != nx || total > SIZE_MAX / sizeof(double)) {
-        fprintf(stderr, "gridscore: %s: too large\n", input);
+        fprintf(stderr, "gridform-score: %s: too large\n", input);
         return 1;
     }
     double *maps = malloc(total * sizeof *maps);
     double *res = malloc(5 * nmaps * sizeof *res);
     if (maps == NULL || res == NULL) {
-        fprintf(stderr, "gridscore: %s: out of memory for %zu maps of %zu x %zu\n", input, nmaps, ny, nx);
+        fprintf(stderr, "gridform-score: %s: out of memory for %zu maps of %zu x %zu\n", input, nmaps, ny, nx);
         free(maps);
         free(res);
         return 1;
     }
     rc = gridform_npy_read(input, maps, total, &ndim, shape);
     if (rc != GRIDFORM_OK) {
-        fprintf(stderr, "gridscore: %s: %s\n", input, gridform_last_error());
+        fprintf(stderr, "gridform-score: %s: %s\n", input, gridform_last_error());
         free(maps);
         free(res);
         return 1;
@@ -199,7 +199,7 @@ int main(int argc, char **argv)
         || gridform_scorer_set_min_overlap(s, min_overlap) != GRIDFORM_OK
         || (set_annuli && gridform_scorer_set_annuli_m(s, inner, omin, omax, count) != GRIDFORM_OK)
         || (auto_annuli && gridform_scorer_set_annuli_auto(s, 1) != GRIDFORM_OK)) {
-        fprintf(stderr, "gridscore: %s\n", s ? gridform_scorer_last_error(s) : gridform_last_error());
+        fprintf(stderr, "gridform-score: %s\n", s ? gridform_scorer_last_error(s) : gridform_last_error());
         gridform_arena_destroy(arena);
         gridform_scorer_destroy(s);
         free(maps);
@@ -210,7 +210,7 @@ int main(int argc, char **argv)
     double *g60 = res, *g90 = res + nmaps, *sp = res + 2 * nmaps, *th = res + 3 * nmaps, *kd = res + 4 * nmaps;
     rc = gridform_scorer_score(s, maps, nmaps, g60, g90, sp, th);
     if (rc != GRIDFORM_OK && rc != GRIDFORM_EUNDEFINED) {
-        fprintf(stderr, "gridscore: %s: %s\n", input, gridform_scorer_last_error(s));
+        fprintf(stderr, "gridform-score: %s: %s\n", input, gridform_scorer_last_error(s));
         gridform_scorer_destroy(s);
         free(maps);
         free(res);
@@ -223,7 +223,7 @@ int main(int argc, char **argv)
     for (size_t m = 0; m < nmaps; m++) {
         int r = gridform_map_dominant_k(s, maps + m * nx * ny, &kd[m]);
         if (r != GRIDFORM_OK && r != GRIDFORM_EUNDEFINED) {
-            fprintf(stderr, "gridscore: %s: map %zu: %s\n", input, m, gridform_scorer_last_error(s));
+            fprintf(stderr, "gridform-score: %s: map %zu: %s\n", input, m, gridform_scorer_last_error(s));
             gridform_scorer_destroy(s);
             free(maps);
             free(res);
@@ -234,7 +234,7 @@ int main(int argc, char **argv)
 
     FILE *f = stdout;
     if (output != NULL && (f = fopen(output, "w")) == NULL) {
-        fprintf(stderr, "gridscore: cannot write %s: %s\n", output, strerror(errno));
+        fprintf(stderr, "gridform-score: cannot write %s: %s\n", output, strerror(errno));
         free(maps);
         free(res);
         return 1;
@@ -258,7 +258,7 @@ int main(int argc, char **argv)
         }
     }
     if (ferror(f) || (f != stdout && fclose(f) != 0) || (f == stdout && fflush(stdout) != 0)) {
-        fprintf(stderr, "gridscore: error writing %s\n", output ? output : "standard output");
+        fprintf(stderr, "gridform-score: error writing %s\n", output ? output : "standard output");
         free(maps);
         free(res);
         return 1;
@@ -273,12 +273,12 @@ int main(int argc, char **argv)
     double pct30 = ndef > 0 ? 100.0 * (double)above30 / (double)ndef : NAN;
     double pct37 = ndef > 0 ? 100.0 * (double)above37 / (double)ndef : NAN;
     fprintf(stderr,
-            "gridscore: %zu maps of %zu x %zu (%g x %g m): median score60 %.3f, "
+            "gridform-score: %zu maps of %zu x %zu (%g x %g m): median score60 %.3f, "
             "of the %zu with a defined score60: above 0.3: %.1f%%, above 0.37: %.1f%%; "
             "undefined score60: %zu; any value undefined: %zu\n",
             nmaps, ny, nx, lx, ly, median, ndef, pct30, pct37, nmaps - ndef, undefined);
     if (use_auto)
-        fprintf(stderr, "gridscore: automatic annuli; %zu maps without a ring of peaks used the fixed ones\n",
+        fprintf(stderr, "gridform-score: automatic annuli; %zu maps without a ring of peaks used the fixed ones\n",
                 nfallback);
     free(maps);
     free(res);
