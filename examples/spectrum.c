@@ -83,7 +83,7 @@ int main(int argc, char **argv)
             ok = 1;
             if (strcmp(v, "dog") == 0) tuning = GRIDFORM_TUNING_DOG;
             else if (strcmp(v, "gaussian") == 0) tuning = GRIDFORM_TUNING_GAUSSIAN;
-            else if (strcmp(v, "softmax") == 0) tuning = GRIDFORM_TUNING_SOFTMAX_DOG;
+            else if (strcmp(v, "softmax") == 0 || strcmp(v, "softmax_dog") == 0) tuning = GRIDFORM_TUNING_SOFTMAX_DOG;
             else {
                 fprintf(stderr, "spectrum: --tuning expects dog, gaussian or softmax, got '%s'\n", v);
                 ok = 0;

@@ -60,8 +60,11 @@ int gridform_arena_create(gridform_arena **out, double lx, double ly, size_t nx,
 
 void gridform_arena_destroy(gridform_arena *a)
 {
-    if (a != NULL)
+    if (a != NULL) {
         gridform__free(a->inside);
+        gridform__free(a->poly);
+        gridform__free(a->ring_sizes);
+    }
     gridform__free(a);
 }
 

@@ -261,7 +261,7 @@ int gridform_attractor_create(gridform_attractor **out, const gridform_kernel *J
                        "the network needs a translation-invariant kernel (a Fourier multiplier: "
                        "GRIDFORM_KERNEL_FOURIER, _AVERAGED, _RADIAL or _SPECTRUM), got mode %d", mode);
     double kstar = 0.0, spacing = 0.0;
-    rc = gridform_kernel_ring(J, &kstar, &spacing);
+    rc = gridform__kernel_ring_continuum(J, &kstar, &spacing);
     if (rc == GRIDFORM_EUNDEFINED)
         return GF_FAIL(NULL, GRIDFORM_EUNDEFINED,
                        "the kernel has no ring (its spectrum peaks at k = 0): no pattern can form");

@@ -92,6 +92,13 @@ struct gridform_arena {
      * arena.  ninside counts the ones (npoints when inside is NULL). */
     unsigned char *inside;
     size_t ninside;
+    /* Polygon arenas (gridform_arena_create_polygon): the rings, first the
+     * outer boundary and then the holes, nverts x 2 metres in ring order,
+     * ring_sizes[nrings]; kept for inside tests and geodesics.  NULL for
+     * rectangles and masks.  Owned by the arena. */
+    double *poly;
+    size_t *ring_sizes;
+    size_t nrings, nverts;
 };
 /* The shape of an arena: NULL when every bin is inside (a rectangle), else
  * ny*nx bytes, 1 inside and 0 outside.  Every module that takes an arena

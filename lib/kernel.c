@@ -41,11 +41,15 @@ static void kernel_free(gridform_kernel *k)
             if (k->bwd[u][i]) fftw_destroy_plan(k->bwd[u][i]);
         }
     gridform__fftw_unlock();
+    gridform__kernel_uniform_free(k);
     gridform__aligned_free(k->work);
     gridform__aligned_free(k->P);
     gridform__free(k->W);
     gridform__free(k->csum);
     gridform__free(k->pmean);
+    gridform__free(k->rows);
+    gridform__free(k->gin);
+    gridform__free(k->gout);
     gridform__free(k->spec);
     gridform__free(k->mult);
     gridform__free(k->grid);
@@ -263,8 +267,8 @@ static double analytic(const gridform_kernel *k, double kk)
 static int parse_mode(int mode, int *base, int *centered)
 {
     if (mode < 0)
-        return GF_MODE_FAIL("mode must be GRIDFORM_KERNEL_FOURIER (1), _EXACT (2) or "
-                       "_AVERAGED (4), optionally | GRIDFORM_KERNEL_CENTERED (0x100), got %d", mode);
+        return GF_MODE_FAIL("mode must be GRIDFORM_KERNEL_FOURIER (1), _EXACT (2), _AVERAGED (4) or "
+                       "_UNIFORM (6), optionally | GRIDFORM_KERNEL_CENTERED (0x100), got %d", mode);
     int flags = mode & ~(int)GRIDFORM_KERNEL_MODE_MASK;
     if (flags & ~(int)GRIDFORM_KERNEL_CENTERED)
         return GF_MODE_FAIL("unknown flag bits 0x%x in mode 0x%x (the only flag is "
@@ -276,6 +280,7 @@ static int parse_mode(int mode, int *base, int *centered)
     case GRIDFORM_KERNEL_FOURIER:
     case GRIDFORM_KERNEL_EXACT:
     case GRIDFORM_KERNEL_AVERAGED:
+    case GRIDFORM_KERNEL_UNIFORM:
         return GRIDFORM_OK;
     case GRIDFORM_KERNEL_RADIAL:
         return GF_MODE_FAIL("RADIAL kernels are made by gridform_kernel_create_radial()");
@@ -283,7 +288,7 @@ static int parse_mode(int mode, int *base, int *centered)
         return GF_MODE_FAIL("SPECTRUM kernels are made by gridform_kernel_create_spectrum()");
     default:
         return GF_MODE_FAIL("unknown mode %d in mode 0x%x: use GRIDFORM_KERNEL_FOURIER (1), "
-                       "_EXACT (2) or _AVERAGED (4)", *base, (unsigned)mode);
+                       "_EXACT (2), _AVERAGED (4) or _UNIFORM (6)", *base, (unsigned)mode);
     }
 }
 #undef GF_MODE_FAIL
@@ -304,6 +309,25 @@ int gridform_kernel_create(gridform_kernel **out, const gridform_placecode *pc, 
                        "a FOURIER kernel needs a periodic arena (walls break translation "
                        "invariance); use GRIDFORM_KERNEL_EXACT, or GRIDFORM_KERNEL_AVERAGED for its "
                        "periodic translation average, on a walled arena");
+    if (base == GRIDFORM_KERNEL_AVERAGED && a->inside != NULL)
+        return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
+                       "an AVERAGED kernel is a periodic translation average, which a shaped arena does not "
+                       "have (doc/theory.md §7.4): use GRIDFORM_KERNEL_EXACT, or GRIDFORM_KERNEL_UNIFORM for "
+                       "cells of uniform density over the shape");
+    if (base == GRIDFORM_KERNEL_UNIFORM) {
+        if (a->boundary != GRIDFORM_WALLED)
+            return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
+                           "a UNIFORM kernel is for walled arenas; on a torus uniform cells give the FOURIER "
+                           "kernel");
+        if (pc->tuning == GRIDFORM_TUNING_SOFTMAX_DOG)
+            return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
+                           "a UNIFORM kernel needs a tuning of the displacement alone; a softmax code's "
+                           "depends on every centre: use GRIDFORM_KERNEL_EXACT");
+        if (pc->distance != GRIDFORM_DISTANCE_EUCLIDEAN && a->inside != NULL)
+            return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
+                           "a UNIFORM kernel convolves with the tuning, which needs Euclidean distance; with "
+                           "geodesic tuning use GRIDFORM_KERNEL_EXACT");
+    }
     if (a->npoints > INT_MAX || pc->ncells > INT_MAX)
         return GF_FAIL(NULL, GRIDFORM_ERANGE, "%zu points x %zu cells exceed the BLAS/FFTW int range",
                        a->npoints, pc->ncells);
@@ -344,8 +368,11 @@ int gridform_kernel_create(gridform_kernel **out, const gridform_placecode *pc, 
         break;
     }
     /* EXACT and AVERAGED: the spectrum is the Fourier diagonal of the
-     * actual cells' P P^T / np, whatever the tuning. */
-    if (rc == GRIDFORM_OK && base != GRIDFORM_KERNEL_FOURIER) {
+     * actual cells' P P^T / np, whatever the tuning; UNIFORM: of its own
+     * operator. */
+    if (rc == GRIDFORM_OK && base == GRIDFORM_KERNEL_UNIFORM) {
+        rc = gridform__kernel_uniform_init(k, pc, eb);
+    } else if (rc == GRIDFORM_OK && base != GRIDFORM_KERNEL_FOURIER) {
         if (P == NULL)
             rc = gridform__kernel_response_matrix(pc, &P, eb, k->creator);
         if (rc == GRIDFORM_OK && pc->tuning != GRIDFORM_TUNING_SOFTMAX_DOG)
@@ -367,7 +394,7 @@ int gridform_kernel_create(gridform_kernel **out, const gridform_placecode *pc, 
                                 a->lx, a->ly);
     if (rc == GRIDFORM_OK) {
         k->spec0 = k->spec[0];
-        if (base != GRIDFORM_KERNEL_EXACT)
+        if (gridform__kernel_is_multiplier(k))
             rc = make_multiplier(k, eb);
         apply_centering(k);
     }
@@ -439,6 +466,10 @@ int gridform_kernel_create_spectrum(gridform_kernel **out, const gridform_arena 
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "a must not be NULL");
     if (spectrum == NULL)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "spectrum must not be NULL");
+    if (a->inside != NULL)
+        return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
+                       "a SPECTRUM kernel is a periodic Fourier multiplier, which ignores the arena's shape: "
+                       "use GRIDFORM_KERNEL_EXACT or _UNIFORM on a shaped arena");
     if (a->npoints > INT_MAX)
         return GF_FAIL(NULL, GRIDFORM_ERANGE, "%zu points exceed the FFTW int range", a->npoints);
     size_t nf = a->nfreq, nh = a->nx / 2 + 1, ny = a->ny;
@@ -553,8 +584,8 @@ int gridform_kernel_apply(const gridform_kernel *k, const double *in, double *ou
     gridform_kernel *km = (gridform_kernel *)k;
     pthread_mutex_lock(&km->lock);
     atomic_store(&km->used, 1);
-    if (k->mode == GRIDFORM_KERNEL_EXACT) {
-        gridform__kernel_exact_apply(km, in, out, nmaps);
+    if (!gridform__kernel_is_multiplier(k)) {
+        gridform__kernel_real_apply(km, in, out, nmaps);
     } else {
         size_t nf = k->arena->nfreq;
         size_t m0 = 0;
@@ -592,6 +623,9 @@ int gridform_kernel_spectrum(const gridform_kernel *k, double *spectrum)
     gridform__errbuf *eb = (gridform__errbuf *)&k->err;
     GF_CHECK_PTR(eb, spectrum);
     atomic_store(&((gridform_kernel *)k)->used, 1);
+    int rc = gridform__kernel_spec_ready(k, __func__);
+    if (rc != GRIDFORM_OK)
+        return rc;
     memcpy(spectrum, k->spec, k->arena->nfreq * sizeof(double));
     return GRIDFORM_OK;
 }

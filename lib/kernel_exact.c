@@ -46,18 +46,38 @@ int gridform__kernel_response_matrix(const gridform_placecode *pc, double **Pout
         gridform__aligned_free(P);
         return gridform__fail(eb, GRIDFORM_ENOMEM, func, "cannot allocate P (%zu points x %zu cells)", n, np);
     }
+    /* Only the bins inside the arena's shape carry responses; rows outside
+     * stay 0, so Sigma's rows and columns there vanish (doc/theory.md
+     * §7.4).  The inside positions are filled packed at the top of P and
+     * moved down to their rows, last first (a row only moves down). */
+    const unsigned char *inside = gridform__arena_inside(a);
     double hx = a->lx / (double)a->nx, hy = a->ly / (double)a->ny;
+    size_t m = 0;
     for (size_t iy = 0; iy < a->ny; iy++)
         for (size_t ix = 0; ix < a->nx; ix++) {
             size_t p = iy * a->nx + ix;
-            xy[2 * p] = -0.5 * a->lx + ((double)ix + 0.5) * hx;
-            xy[2 * p + 1] = -0.5 * a->ly + ((double)iy + 0.5) * hy;
+            if (inside != NULL && !inside[p])
+                continue;
+            xy[2 * m] = -0.5 * a->lx + ((double)ix + 0.5) * hx;
+            xy[2 * m + 1] = -0.5 * a->ly + ((double)iy + 0.5) * hy;
+            m++;
         }
-    int rc = gridform__placecode_fill(pc, xy, n, P, eb, func);
+    int rc = gridform__placecode_fill(pc, xy, m, P, eb, func);
     gridform__free(xy);
     if (rc != GRIDFORM_OK) {
         gridform__aligned_free(P);
         return rc;
+    }
+    if (inside != NULL) {
+        for (size_t p = n; p-- > 0;) {
+            if (inside[p]) {
+                m--;
+                if (m != p)
+                    memcpy(P + p * np, P + m * np, np * sizeof(double));
+            } else {
+                memset(P + p * np, 0, np * sizeof(double));
+            }
+        }
     }
     *Pout = P;
     return GRIDFORM_OK;
@@ -74,15 +94,16 @@ int gridform__kernel_response_matrix(const gridform_placecode *pc, double **Pout
  * O(np N log N), Sigma never formed.  Each cell is a strided column of P,
  * transformed where it lies by batched plans (GF_DIAG_BATCH cells a call;
  * out-of-place r2c preserves its input, FFTW manual 4.3.2). */
-int gridform__kernel_fourier_diagonal(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb)
+int gridform__kernel_fourier_sum(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb,
+                                 const char *func)
 {
     const gridform_arena *a = k->arena;
-    size_t n = a->npoints, nf = a->nfreq;
-    if (np > INT_MAX || n > INT_MAX || nf > SIZE_MAX / GF_DIAG_BATCH / sizeof(fftw_complex))
-        return gridform__fail(eb, GRIDFORM_ERANGE, k->creator, "too many cells (%zu) for FFTW strides", np);
+    size_t nf = a->nfreq;
+    if (np > INT_MAX || a->npoints > INT_MAX || nf > SIZE_MAX / GF_DIAG_BATCH / sizeof(fftw_complex))
+        return gridform__fail(eb, GRIDFORM_ERANGE, func, "too many cells (%zu) for FFTW strides", np);
     fftw_complex *c = gridform__aligned_alloc(GF_DIAG_BATCH * nf * sizeof(fftw_complex));
     if (c == NULL)
-        return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "cannot allocate FFT work space");
+        return gridform__fail(eb, GRIDFORM_ENOMEM, func, "cannot allocate FFT work space");
     int dims[2] = {(int)a->ny, (int)a->nx};
     unsigned flags = FFTW_ESTIMATE | FFTW_UNALIGNED;
     gridform__fftw_lock(1);
@@ -92,10 +113,9 @@ int gridform__kernel_fourier_diagonal(gridform_kernel *k, const double *P, size_
     gridform__fftw_unlock();
     int rc = GRIDFORM_OK;
     if (many == NULL || one == NULL) {
-        rc = gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "FFTW could not plan a %zu x %zu transform",
+        rc = gridform__fail(eb, GRIDFORM_ENOMEM, func, "FFTW could not plan a %zu x %zu transform",
                             a->ny, a->nx);
     } else {
-        memset(k->spec, 0, nf * sizeof(double));
         for (size_t i0 = 0; i0 < np;) {
             size_t cnt = np - i0 >= GF_DIAG_BATCH ? GF_DIAG_BATCH : 1;
             fftw_execute_dft_r2c(cnt == 1 ? one : many, (double *)P + i0, c);
@@ -106,9 +126,6 @@ int gridform__kernel_fourier_diagonal(gridform_kernel *k, const double *P, size_
             }
             i0 += cnt;
         }
-        double scale = k->dA * k->dA / ((double)np * k->area);
-        for (size_t b = 0; b < nf; b++)
-            k->spec[b] *= scale;
     }
     gridform__fftw_lock(1);
     if (many) fftw_destroy_plan(many);
@@ -118,9 +135,23 @@ int gridform__kernel_fourier_diagonal(gridform_kernel *k, const double *P, size_
     return rc;
 }
 
+int gridform__kernel_fourier_diagonal(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb)
+{
+    size_t nf = k->arena->nfreq;
+    memset(k->spec, 0, nf * sizeof(double));
+    int rc = gridform__kernel_fourier_sum(k, P, np, eb, k->creator);
+    if (rc == GRIDFORM_OK) {
+        double scale = k->dA * k->dA / ((double)np * k->area);
+        for (size_t b = 0; b < nf; b++)
+            k->spec[b] *= scale;
+    }
+    return rc;
+}
+
 int gridform__kernel_exact_adopt(gridform_kernel *k, double *P, size_t np, gridform__errbuf *eb)
 {
     size_t n = k->arena->npoints;
+    const unsigned char *inside = gridform__arena_inside(k->arena);
     k->P = P;
     k->np = np;
     k->W = gridform__malloc_array(GF_KERNEL_EXACT_BATCH * np, sizeof(double));
@@ -128,59 +159,105 @@ int gridform__kernel_exact_adopt(gridform_kernel *k, double *P, size_t np, gridf
     k->pmean = gridform__calloc(np, sizeof(double));
     if (k->W == NULL || k->csum == NULL || k->pmean == NULL)
         return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "cannot allocate the EXACT work space");
-    /* Column means m_i = (1/N) sum_x p_i(x), summed row by row (P is
-     * row-major) so the loop streams through memory. */
-    for (size_t x = 0; x < n; x++) {
+    k->nrows = n;
+    if (inside != NULL) {
+        /* A shape: keep only the inside rows of P, packed in order (a row
+         * only moves up), so both products cost N_S, not N, per cell; maps
+         * are gathered into and scattered from packed work arrays. */
+        size_t ns = gridform__arena_ninside(k->arena), r = 0;
+        k->rows = gridform__malloc_array(ns, sizeof(size_t));
+        k->gin = gridform__malloc_array(GF_KERNEL_EXACT_BATCH * ns, sizeof(double));
+        k->gout = gridform__malloc_array(GF_KERNEL_EXACT_BATCH * ns, sizeof(double));
+        if (k->rows == NULL || k->gin == NULL || k->gout == NULL)
+            return gridform__fail(eb, GRIDFORM_ENOMEM, k->creator, "cannot allocate the EXACT work space");
+        for (size_t x = 0; x < n; x++)
+            if (inside[x]) {
+                if (r != x)
+                    memcpy(P + r * np, P + x * np, np * sizeof(double));
+                k->rows[r++] = x;
+            }
+        k->nrows = ns;
+    }
+    /* Column means m_i = (1/N) sum_x p_i(x) over the N rows kept (the
+     * inside bins), summed row by row (P is row-major) so the loop streams
+     * through memory. */
+    for (size_t x = 0; x < k->nrows; x++) {
         const double *row = P + x * np;
         for (size_t i = 0; i < np; i++)
             k->pmean[i] += row[i];
     }
     for (size_t i = 0; i < np; i++)
-        k->pmean[i] /= (double)n;
+        k->pmean[i] /= (double)k->nrows;
     return GRIDFORM_OK;
 }
 
-void gridform__kernel_exact_apply(gridform_kernel *k, const double *in, double *out, size_t nmaps)
+/* out = Sigma in for cnt <= GF_KERNEL_EXACT_BATCH maps of nr values each
+ * (the kept rows of P): two dgemm and, centred, the rank-1 corrections. */
+static void exact_batch(gridform_kernel *k, const double *g, double *o, size_t cnt)
 {
-    size_t n = k->arena->npoints;
-    int ni = (int)n, np = (int)k->np;
+    size_t nr = k->nrows;
+    int ni = (int)nr, np = (int)k->np;
     double inv = 1.0 / (double)k->np;
-    for (size_t m0 = 0; m0 < nmaps; m0 += GF_KERNEL_EXACT_BATCH) {
-        size_t cnt = nmaps - m0 < GF_KERNEL_EXACT_BATCH ? nmaps - m0 : GF_KERNEL_EXACT_BATCH;
-        const double *g = in + m0 * n;
-        double *o = out + m0 * n;
-        /* W = dA G P (cnt x np). */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)cnt, np, ni, k->dA, g, ni, k->P, np, 0.0,
-                    k->W, np);
-        if (k->centered) {
-            /* W = dA G P_c = dA G P - dA (G 1) m^T: the rank-1 correction. */
-            for (size_t j = 0; j < cnt; j++) {
-                const double *gj = g + j * n;
-                double s = 0.0;
-                for (size_t x = 0; x < n; x++)
-                    s += gj[x];
-                k->csum[j] = s;
-            }
-            cblas_dger(CblasRowMajor, (int)cnt, np, -k->dA, k->csum, 1, k->pmean, 1, k->W, np);
+    /* W = dA G P (cnt x np). */
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)cnt, np, ni, k->dA, g, ni, k->P, np, 0.0, k->W, np);
+    if (k->centered) {
+        /* W = dA G P_c = dA G P - dA (G 1) m^T: the rank-1 correction. */
+        for (size_t j = 0; j < cnt; j++) {
+            const double *gj = g + j * nr;
+            double s = 0.0;
+            for (size_t x = 0; x < nr; x++)
+                s += gj[x];
+            k->csum[j] = s;
         }
-        /* out = W P^T / np. */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)cnt, ni, np, inv, k->W, np, k->P, np, 0.0, o,
-                    ni);
-        if (k->centered) {
-            /* out = W P_c^T / np = W P^T / np - (W m) 1^T / np. */
-            cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)cnt, np, inv, k->W, np, k->pmean, 1, 0.0, k->csum, 1);
-            for (size_t j = 0; j < cnt; j++) {
-                double *oj = o + j * n, t = k->csum[j];
-                for (size_t x = 0; x < n; x++)
-                    oj[x] -= t;
-            }
+        cblas_dger(CblasRowMajor, (int)cnt, np, -k->dA, k->csum, 1, k->pmean, 1, k->W, np);
+    }
+    /* out = W P^T / np. */
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)cnt, ni, np, inv, k->W, np, k->P, np, 0.0, o, ni);
+    if (k->centered) {
+        /* out = W P_c^T / np = W P^T / np - (W m) 1^T / np. */
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)cnt, np, inv, k->W, np, k->pmean, 1, 0.0, k->csum, 1);
+        for (size_t j = 0; j < cnt; j++) {
+            double *oj = o + j * nr, t = k->csum[j];
+            for (size_t x = 0; x < nr; x++)
+                oj[x] -= t;
         }
     }
 }
 
+void gridform__kernel_exact_apply(gridform_kernel *k, const double *in, double *out, size_t nmaps)
+{
+    size_t n = k->arena->npoints, nr = k->nrows;
+    for (size_t m0 = 0; m0 < nmaps; m0 += GF_KERNEL_EXACT_BATCH) {
+        size_t cnt = nmaps - m0 < GF_KERNEL_EXACT_BATCH ? nmaps - m0 : GF_KERNEL_EXACT_BATCH;
+        const double *g = in + m0 * n;
+        double *o = out + m0 * n;
+        if (k->rows == NULL) {
+            exact_batch(k, g, o, cnt);
+            continue;
+        }
+        /* A shape: gather the inside bins, apply, scatter; 0 outside. */
+        for (size_t j = 0; j < cnt; j++)
+            for (size_t r = 0; r < nr; r++)
+                k->gin[j * nr + r] = g[j * n + k->rows[r]];
+        exact_batch(k, k->gin, k->gout, cnt);
+        memset(o, 0, cnt * n * sizeof(double));
+        for (size_t j = 0; j < cnt; j++)
+            for (size_t r = 0; r < nr; r++)
+                o[j * n + k->rows[r]] = k->gout[j * nr + r];
+    }
+}
+
+void gridform__kernel_real_apply(gridform_kernel *k, const double *in, double *out, size_t nmaps)
+{
+    if (k->mode == GRIDFORM_KERNEL_UNIFORM)
+        gridform__kernel_uniform_apply(k, in, out, nmaps);
+    else
+        gridform__kernel_exact_apply(k, in, out, nmaps);
+}
+
 int gridform__kernel_is_multiplier(const gridform_kernel *k)
 {
-    return k->mode != GRIDFORM_KERNEL_EXACT;
+    return k->mode != GRIDFORM_KERNEL_EXACT && k->mode != GRIDFORM_KERNEL_UNIFORM;
 }
 
 /* Top eigenvalue of the EXACT operator by power iteration from a fixed
@@ -209,7 +286,7 @@ static int exact_top(gridform_kernel *k, double *top)
             break;
         }
         cblas_dscal((int)n, 1.0 / sqrt(vv), v, 1);
-        gridform__kernel_exact_apply(k, v, w, 1);
+        gridform__kernel_real_apply(k, v, w, 1);
         double prev = est;
         est = cblas_ddot((int)n, v, 1, w, 1);
         double *t = v;
@@ -230,7 +307,7 @@ int gridform__kernel_bounds(const gridform_kernel *k, double *smin, double *smax
     gridform__errbuf *eb = (gridform__errbuf *)&k->err;
     /* A learner reads the operator here: the CENTERED flag is frozen. */
     atomic_store(&((gridform_kernel *)k)->used, 1);
-    if (k->mode != GRIDFORM_KERNEL_EXACT) {
+    if (gridform__kernel_is_multiplier(k)) {
         size_t nf = k->arena->nfreq;
         double lo = k->spec[0], hi = k->spec[0];
         for (size_t b = 1; b < nf; b++) {

@@ -44,14 +44,26 @@ struct gridform_kernel {
      * others; each [GF_KERNEL_BATCH maps, 1 map]. */
     fftw_plan fwd[2][2], bwd[2][2];
     fftw_complex *work;           /* GF_KERNEL_BATCH x nfreq */
-    double *P;                    /* EXACT: npoints x np responses */
+    double *P;                    /* EXACT: nrows x np responses (the inside rows first on a shape) */
     size_t np;
     double *pmean;                /* EXACT: np column means of P (the centring's rank-1 term) */
     double *W;                    /* EXACT: GF_KERNEL_EXACT_BATCH x np */
     double *csum;                 /* EXACT: GF_KERNEL_EXACT_BATCH map sums */
+    size_t nrows;                 /* EXACT: rows of P kept (npoints, or the inside bins of a shape) */
+    size_t *rows;                 /* EXACT on a shape: the bin of each kept row; NULL for the whole box */
+    double *gin, *gout;           /* EXACT on a shape: GF_KERNEL_EXACT_BATCH x nrows packed maps */
     double top;                   /* EXACT: upper bound on the largest eigenvalue (0: not yet known) */
     int top_centered;             /* the centring top was computed for */
-    pthread_mutex_t lock;         /* guards work, W, csum and top */
+    /* UNIFORM (lib/kernel_uniform.c): the padded umy x umx grid */
+    size_t umx, umy, umn, umf;
+    const unsigned char *uin;     /* the arena's inside bins (NULL: all) */
+    size_t unin;                  /* their number */
+    double *uptab;                /* umn: p at every displacement, wrapped */
+    double *ubuf;                 /* umn: work */
+    fftw_complex *ucf, *uptf;     /* umf: work, and the transform of uptab */
+    fftw_plan ufwd, ubwd;
+    int spec_pending;             /* UNIFORM: spec not computed yet (guarded by lock) */
+    pthread_mutex_t lock;         /* guards work, W, csum, top and the UNIFORM work */
     int lock_ok;
 };
 
@@ -59,6 +71,9 @@ struct gridform_kernel {
 /* Responses of every cell at every arena point: npoints x np, aligned. */
 int gridform__kernel_response_matrix(const gridform_placecode *pc, double **Pout, gridform__errbuf *eb,
                                      const char *func);
+/* acc += sum_i |DFT of column i of P|^2 (P: npoints x np). */
+int gridform__kernel_fourier_sum(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb,
+                                 const char *func);
 /* k->spec = the Fourier diagonal <f_k, Sigma f_k> of P P^T / np. */
 int gridform__kernel_fourier_diagonal(gridform_kernel *k, const double *P, size_t np, gridform__errbuf *eb);
 /* Keep P as the EXACT operator (takes ownership), with its column means
@@ -66,5 +81,18 @@ int gridform__kernel_fourier_diagonal(gridform_kernel *k, const double *P, size_
 int gridform__kernel_exact_adopt(gridform_kernel *k, double *P, size_t np, gridform__errbuf *eb);
 /* out = Sigma in (centred if k->centered); the caller holds k->lock. */
 void gridform__kernel_exact_apply(gridform_kernel *k, const double *in, double *out, size_t nmaps);
+/* EXACT or UNIFORM, whichever k is; the caller holds k->lock. */
+void gridform__kernel_real_apply(gridform_kernel *k, const double *in, double *out, size_t nmaps);
+
+/* kernel_uniform.c */
+/* Set up the UNIFORM operator of pc's tuning over the arena's shape and
+ * its Fourier diagonal in k->spec. */
+int gridform__kernel_uniform_init(gridform_kernel *k, const gridform_placecode *pc, gridform__errbuf *eb);
+void gridform__kernel_uniform_free(gridform_kernel *k);
+void gridform__kernel_uniform_apply(gridform_kernel *k, const double *in, double *out, size_t nmaps);
+/* UNIFORM: compute the Fourier diagonal into k->spec if not done yet
+ * (O(N_S N log N), so left to the first function that reads the spectrum:
+ * func, named in errors).  Any other mode: nothing to do. */
+int gridform__kernel_spec_ready(const gridform_kernel *k, const char *func);
 
 #endif

@@ -25,4 +25,10 @@ int gridform__kernel_is_multiplier(const gridform_kernel *k);
  * beginning with func (the public function asking), in the kernel's slot. */
 int gridform__kernel_bounds(const gridform_kernel *k, double *smin, double *smax, const char *func);
 
+/* The continuum ring k* of Sigma~ and the spacing 4 pi / (sqrt 3 k*), as
+ * gridform_kernel_ring computes them but without its check that the
+ * spacing fits the box (the attractor's sheet and the amplitude equations
+ * use the ring's value whatever the box). */
+int gridform__kernel_ring_continuum(const gridform_kernel *k, double *kstar, double *spacing);
+
 #endif

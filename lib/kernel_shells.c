@@ -6,6 +6,7 @@
 #include <string.h>
 #include "internal.h"
 #include "kernel_internal.h"
+#include "kernel_op.h"
 
 /* Directions averaged over for a numerical radial profile, spread over
  * [0, pi): a real kernel's transform satisfies F(-k) = conj F(k). */
@@ -138,17 +139,15 @@ int gridform_kernel_radial_profile(const gridform_kernel *k, const double *kmag,
     return rc;
 }
 
-int gridform_kernel_ring(const gridform_kernel *k, double *kstar, double *spacing)
+/* The continuum ring of Sigma~ and the spacing it predicts, whatever the
+ * box; errors name fn. */
+static int ring_value(const gridform_kernel *k, double *kstar, double *spacing, const char *fn)
 {
-    if (k == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "k must not be NULL");
     gridform__errbuf *eb = (gridform__errbuf *)&k->err;
-    GF_CHECK_PTR(eb, kstar);
-    GF_CHECK_PTR(eb, spacing);
     *kstar = 0;
     *spacing = INFINITY;
     if (k->cont == GF_CONT_GAUSS)
-        return GF_FAIL(eb, GRIDFORM_EUNDEFINED,
+        return gridform__fail(eb, GRIDFORM_EUNDEFINED, fn,
                        "a Gaussian code's spectrum peaks at k = 0: no ring, no grid spacing");
     if (k->cont == GF_CONT_DOG) {
         /* d/dk of (e^{-a} - e^{-sa})^2, a = sigma^2 k^2 / 2, vanishes at
@@ -162,20 +161,20 @@ int gridform_kernel_ring(const gridform_kernel *k, double *kstar, double *spacin
     double kx_nyq = GF_PI * (double)a->nx / a->lx, ky_nyq = GF_PI * (double)a->ny / a->ly;
     double kmax = kx_nyq < ky_nyq ? kx_nyq : ky_nyq;
     cont_ctx c;
-    int rc = cont_init(&c, k, eb, __func__);
+    int rc = cont_init(&c, k, eb, fn);
     if (rc != GRIDFORM_OK)
         return rc;
     double f[GF_RING_SCAN], h = kmax / (GF_RING_SCAN - 1);
     size_t imax = 0;
     for (size_t i = 0; i < GF_RING_SCAN && rc == GRIDFORM_OK; i++) {
-        rc = cont_eval(&c, h * (double)i, &f[i], eb, __func__);
+        rc = cont_eval(&c, h * (double)i, &f[i], eb, fn);
         if (rc == GRIDFORM_OK && f[i] > f[imax])
             imax = i;
     }
     if (rc == GRIDFORM_OK && imax == 0)
-        rc = GF_FAIL(eb, GRIDFORM_EUNDEFINED, "the spectrum peaks at k = 0: no ring, no grid spacing");
+        rc = gridform__fail(eb, GRIDFORM_EUNDEFINED, fn, "the spectrum peaks at k = 0: no ring, no grid spacing");
     if (rc == GRIDFORM_OK && imax == GF_RING_SCAN - 1)
-        rc = GF_FAIL(eb, GRIDFORM_ERANGE,
+        rc = gridform__fail(eb, GRIDFORM_ERANGE, fn,
                      "the spectrum still rises at the Nyquist wavenumber %g rad/m: refine the arena", kmax);
     if (rc != GRIDFORM_OK) {
         cont_done(&c);
@@ -185,22 +184,22 @@ int gridform_kernel_ring(const gridform_kernel *k, double *kstar, double *spacin
     const double g = 0.5 * (sqrt(5.0) - 1.0);
     double lo = h * (double)(imax - 1), hi = h * (double)(imax + 1);
     double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo), f1, f2;
-    rc = cont_eval(&c, x1, &f1, eb, __func__);
+    rc = cont_eval(&c, x1, &f1, eb, fn);
     if (rc == GRIDFORM_OK)
-        rc = cont_eval(&c, x2, &f2, eb, __func__);
+        rc = cont_eval(&c, x2, &f2, eb, fn);
     for (int it = 0; it < 200 && rc == GRIDFORM_OK && hi - lo > 1e-13 * hi; it++) {
         if (f1 < f2) {
             lo = x1;
             x1 = x2;
             f1 = f2;
             x2 = lo + g * (hi - lo);
-            rc = cont_eval(&c, x2, &f2, eb, __func__);
+            rc = cont_eval(&c, x2, &f2, eb, fn);
         } else {
             hi = x2;
             x2 = x1;
             f2 = f1;
             x1 = hi - g * (hi - lo);
-            rc = cont_eval(&c, x1, &f1, eb, __func__);
+            rc = cont_eval(&c, x1, &f1, eb, fn);
         }
     }
     cont_done(&c);
@@ -209,6 +208,45 @@ int gridform_kernel_ring(const gridform_kernel *k, double *kstar, double *spacin
     *kstar = 0.5 * (lo + hi);
     *spacing = 4.0 * GF_PI / (sqrt(3.0) * *kstar);
     return GRIDFORM_OK;
+}
+
+int gridform__kernel_ring_continuum(const gridform_kernel *k, double *kstar, double *spacing)
+{
+    return ring_value(k, kstar, spacing, "gridform_kernel_ring");
+}
+
+/* The ring must fit the box: a spacing beyond the box (or a ring below the
+ * lowest wavenumber 2 pi / L of the box's Fourier lattice) is not a
+ * prediction any map on this arena can meet.  The library refuses it
+ * (GRIDFORM_EUNDEFINED, k* and the spacing still written) rather than
+ * warn, since it never prints: a unit slip, sigma = 12 meant as
+ * centimetres, gave k* = 0.098 rad/m and a 73.9 m spacing in a 4.4 m box
+ * with GRIDFORM_OK (issue 20). */
+int gridform_kernel_ring(const gridform_kernel *k, double *kstar, double *spacing)
+{
+    if (k == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "k must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&k->err;
+    GF_CHECK_PTR(eb, kstar);
+    GF_CHECK_PTR(eb, spacing);
+    int rc = ring_value(k, kstar, spacing, __func__);
+    if (rc != GRIDFORM_OK)
+        return rc;
+    const gridform_arena *a = k->arena;
+    double L = a->lx > a->ly ? a->lx : a->ly, klow = 2.0 * GF_PI / L;
+    if (!(*spacing > L))
+        return GRIDFORM_OK;
+    char code[96] = "";
+    if (k->cont == GF_CONT_DOG || k->sigma > 0)
+        snprintf(code, sizeof code, " (sigma = %g m, surround %g: sigma is in metres)", k->sigma, k->surround);
+    if (*kstar < klow)
+        return GF_FAIL(eb, GRIDFORM_EUNDEFINED,
+                       "k* = %.3g rad/m lies below the box's lowest wavenumber 2 pi / %g m = %.3g rad/m and "
+                       "predicts a spacing of %.3g m in a %g x %g m box, which no map on it can show%s",
+                       *kstar, L, klow, *spacing, a->lx, a->ly, code);
+    return GF_FAIL(eb, GRIDFORM_EUNDEFINED,
+                   "k* = %.3g rad/m predicts a spacing of %.3g m, more than the %g x %g m box, which then "
+                   "holds less than one field spacing%s", *kstar, *spacing, a->lx, a->ly, code);
 }
 
 typedef struct {
@@ -252,6 +290,15 @@ int gridform_kernel_shells(const gridform_kernel *k, size_t max, double *kmag, d
         GF_CHECK_PTR(eb, multiplicity);
     }
     const gridform_arena *a = k->arena;
+    /* A shaped arena's eigenfunctions are not plane waves: its Fourier
+     * diagonal has no shells to sort (doc/theory.md §7.4). */
+    if (gridform__arena_inside(a) != NULL)
+        return GF_FAIL(eb, GRIDFORM_EUNSUPPORTED,
+                       "lattice eigen shells are undefined on a shaped arena (its eigenfunctions are not plane "
+                       "waves); the ring of the tuning (gridform_kernel_ring) still is");
+    int rc = gridform__kernel_spec_ready(k, __func__);
+    if (rc != GRIDFORM_OK)
+        return rc;
     size_t nf = a->nfreq, nh = a->nx / 2 + 1;
     shell_bin *bins = gridform__malloc_array(nf, sizeof *bins);
     if (bins == NULL)

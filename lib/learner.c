@@ -225,9 +225,10 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     if (gridform_kernel_get_mode(k, &mode) != GRIDFORM_OK)
         return GF_FAIL(NULL, GRIDFORM_EINVAL, "cannot read the kernel's mode: %s", gridform_kernel_last_error(k));
     /* AVERAGED, RADIAL and SPECTRUM kernels are Fourier multipliers like
-     * FOURIER; CENTERED (a flag) changes only the operator. */
+     * FOURIER, UNIFORM is a real-space operator like EXACT; CENTERED (a
+     * flag) changes only the operator. */
     if ((mode & GRIDFORM_KERNEL_MODE_MASK) < GRIDFORM_KERNEL_FOURIER
-        || (mode & GRIDFORM_KERNEL_MODE_MASK) > GRIDFORM_KERNEL_SPECTRUM)
+        || (mode & GRIDFORM_KERNEL_MODE_MASK) > GRIDFORM_KERNEL_UNIFORM)
         return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED, "unknown kernel mode %d", mode);
     const gridform_arena *ar = gridform_kernel_get_arena(k);
     if (ar == NULL)

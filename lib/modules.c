@@ -13,8 +13,8 @@
  * least Bayesian information criterion -2 ln L + (3K - 1) ln n (Schwarz,
  * Ann. Stat. 6:461, 1978).  A fit with a module of fewer than
  * GF_MOD_MIN_MEMBERS maps is refused, so one stray map is not a module, and
- * a map more than GF_MOD_OUTLIER_Z standard deviations from its module's
- * mean is in none.
+ * a map more than GF_MOD_OUTLIER_Z robust standard deviations (from the
+ * median absolute deviation) from its module's median is in none.
  *
  * Orientation is the second cue: a module's maps share an orientation, so
  * with the cue on, a cluster whose orientations psi = 6 theta (a lattice
@@ -26,6 +26,7 @@
  * one spacing are one module. */
 #include "config.h"
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
@@ -37,9 +38,13 @@
  * has unbounded likelihood. */
 #define GF_MOD_SD_FLOOR 0.02
 #define GF_MOD_HIST 512
-/* A map farther than this many standard deviations (in log-spacing) from
- * its component's mean is an outlier, in no module. */
+/* A map farther than this many robust standard deviations (in
+ * log-spacing, GF_MAD_TO_SD times the median absolute deviation) from its
+ * component's median is an outlier, in no module. */
 #define GF_MOD_OUTLIER_Z 4.0
+/* 1 / Phi^-1(3/4): the median absolute deviation of a normal sample times
+ * this estimates its sd. */
+#define GF_MAD_TO_SD 1.4826
 /* Rayleigh-test level above which a component's orientations count as
  * uniform (see gridform_modules_find). */
 #define GF_MOD_RAYLEIGH_P 1e-3
@@ -50,6 +55,9 @@ struct gridform_modules {
     size_t max_modules;
     double min_score;
     int orientation_cue;
+    /* the last gridform_modules_find: modules found, each one's modulus */
+    size_t last_nmodules;
+    double modulus[GF_MOD_MAX];
 };
 
 typedef struct {
@@ -283,6 +291,49 @@ static int kmeans_start(const mixdata *d, size_t K, double *hw, double *hm, doub
     return 1;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, z = *(const double *)b;
+    return (x > z) - (x < z);
+}
+
+/* The median of y over the maps labelled k (label in r[q * GF_MOD_MAX]);
+ * with center != NULL, the median of |y - *center| instead.  tmp holds n
+ * doubles. */
+static double component_median(const double *y, const double *r, size_t n, size_t k, const double *center,
+                               double *tmp)
+{
+    size_t m = 0;
+    for (size_t q = 0; q < n; q++)
+        if (r[q * GF_MOD_MAX] == (double)k)
+            tmp[m++] = center != NULL ? fabs(y[q] - *center) : y[q];
+    if (m == 0)
+        return NAN;
+    qsort(tmp, m, sizeof *tmp, cmp_double);
+    return 0.5 * (tmp[(m - 1) / 2] + tmp[m / 2]);
+}
+
+/* The modulus of a module's orientation from the sums of cos and sin of
+ * 6 theta (c1, s1) and 12 theta (c2, s2): pi/6 when the second moment is
+ * the stronger (two groups 30 degrees apart), else pi/3. */
+static double period_of(double c1, double s1, double c2, double s2)
+{
+    return hypot(c2, s2) > hypot(c1, s1) ? GF_PI / 6 : GF_PI / 3;
+}
+
+int gridform_modules_get_orientation_modulus(const gridform_modules *m, size_t j, double *modulus)
+{
+    if (m == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "m must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&m->err;
+    GF_CHECK_PTR(eb, modulus);
+    if (j >= m->last_nmodules)
+        return GF_FAIL(eb, GRIDFORM_EINVAL, "module %zu: the last gridform_modules_find found %zu modules", j,
+                       m->last_nmodules);
+    *modulus = m->modulus[j];
+    return GRIDFORM_OK;
+}
+
 /* Rayleigh test of uniformity for n angles of resultant length Rn: the
  * small-sample p-value exp(sqrt(1 + 4n + 4(n^2 - Rn^2)) - (1 + 2n)) (Zar
  * 1999, eq. 27.4); 1 without angles. */
@@ -308,8 +359,8 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
         return GF_FAIL(eb, GRIDFORM_EINVAL, "n must be >= 1");
     if (n > (size_t)INT32_MAX)
         return GF_FAIL(eb, GRIDFORM_ERANGE, "n = %zu maps is too many (labels are int)", n);
-    size_t tmp;
-    if (!gridform__mul_size(n, GF_MOD_MAX * sizeof(double), &tmp))
+    size_t wsbytes;
+    if (!gridform__mul_size(n, GF_MOD_MAX * sizeof(double), &wsbytes))
         return GF_FAIL(eb, GRIDFORM_ERANGE, "n = %zu maps overflow the workspace size", n);
     for (size_t i = 0; i < n; i++) {
         if (isinf(spacing[i]) || (!isnan(spacing[i]) && spacing[i] <= 0))
@@ -319,6 +370,7 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
             return GF_FAIL(eb, GRIDFORM_EINVAL, "orientation[%zu] is infinite", i);
     }
     *nmodules = 0;
+    m->last_nmodules = 0;
     const int cue = m->orientation_cue && orientation != NULL;
     /* Which maps enter. */
     size_t nin = 0;
@@ -334,14 +386,15 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
 
     const size_t H = GF_MOD_HIST;
     double *y = gridform__malloc_array(nin, sizeof *y);
+    double *tmp = gridform__malloc_array(nin, sizeof *tmp);
     double *r = gridform__malloc_array(nin, GF_MOD_MAX * sizeof *r);
     double *hw = gridform__malloc_array(H, sizeof *hw);
     double *hm = gridform__malloc_array(H, sizeof *hm);
     double *cost = gridform__malloc_array(GF_MOD_MAX * (H + 1), sizeof *cost);
     size_t *arg = gridform__malloc_array(GF_MOD_MAX * (H + 1), sizeof *arg);
-    if (y == NULL || r == NULL || hw == NULL || hm == NULL || cost == NULL
+    if (y == NULL || tmp == NULL || r == NULL || hw == NULL || hm == NULL || cost == NULL
         || arg == NULL) {
-        gridform__free(y); gridform__free(r); gridform__free(hw);
+        gridform__free(y); gridform__free(tmp); gridform__free(r); gridform__free(hw);
         gridform__free(hm); gridform__free(cost); gridform__free(arg);
         return GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot allocate the workspace for %zu maps", nin);
     }
@@ -379,18 +432,34 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
     double sumy[GF_MOD_MAX] = {0}, sc[GF_MOD_MAX] = {0}, ss[GF_MOD_MAX] = {0};
     double sc2[GF_MOD_MAX] = {0}, ss2[GF_MOD_MAX] = {0};
     size_t cnt[GF_MOD_MAX] = {0}, nor[GF_MOD_MAX] = {0};
+    /* Hard labels (the responsibilities are done with: the label goes
+     * into column 0). */
     for (q = 0; q < nin; q++) {
         size_t c = 0;
         for (size_t k = 1; k < K; k++)
             if (r[q * GF_MOD_MAX + k] > r[q * GF_MOD_MAX + c])
                 c = k;
-        /* A map far out in its component's tail (a stray high score of a
-         * non-grid map, say) is in no module. */
-        if (fabs(y[q] - best.mu[c]) > GF_MOD_OUTLIER_Z * best.sd[c]) {
+        r[q * GF_MOD_MAX] = (double)c;
+    }
+    /* A map far out in its component's tail (a stray high score of a
+     * non-grid map, say) is in no module.  Far is measured robustly, from
+     * the component's median and median absolute deviation (Hampel's
+     * identifier; Hampel, JASA 69:383, 1974): the fitted sd includes the
+     * outlier itself, and one map at 0.157 m beside twelve at 0.734 m
+     * inflated it enough to stay inside 4 sd and pull the module spacing
+     * to 0.652 m (issue 21). */
+    double med[GF_MOD_MAX], mad[GF_MOD_MAX];
+    for (size_t k = 0; k < K; k++) {
+        med[k] = component_median(y, r, nin, k, NULL, tmp);
+        mad[k] = component_median(y, r, nin, k, &med[k], tmp);
+    }
+    for (q = 0; q < nin; q++) {
+        size_t c = (size_t)r[q * GF_MOD_MAX];
+        double scale = fmax(GF_MAD_TO_SD * mad[c], GF_MOD_SD_FLOOR);
+        if (fabs(y[q] - med[c]) > GF_MOD_OUTLIER_Z * scale) {
             r[q * GF_MOD_MAX] = -1.0;
             continue;
         }
-        r[q * GF_MOD_MAX] = (double)c;   /* the responsibilities are done with */
         cnt[c]++;
         sumy[c] += y[q];
     }
@@ -458,18 +527,17 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
             /* The circular mean of 6 theta; when the maps form two groups
              * 30 degrees apart (the second moment the stronger), the mean of
              * 12 theta: the orientation modulo 30 degrees. */
-            double period = GF_PI / 3;
-            if (hypot(sc2[c], ss2[c]) > hypot(sc[c], ss[c])) {
+            double period = period_of(sc[c], ss[c], sc2[c], ss2[c]);
+            if (period < GF_PI / 3)
                 th = atan2(ss2[c], sc2[c]) / 12.0;
-                period = GF_PI / 6;
-            } else {
+            else
                 th = atan2(ss[c], sc[c]) / 6.0;
-            }
             if (th < 0)
                 th += period;
             if (!(th < period))
                 th = 0;
         }
+        m->modulus[j] = nor[c] > 0 ? period_of(sc[c], ss[c], sc2[c], ss2[c]) : NAN;
         if (module_spacing != NULL)
             module_spacing[j] = exp(sumy[c] / (double)cnt[c]);
         if (module_orientation != NULL)
@@ -480,7 +548,8 @@ int gridform_modules_find(gridform_modules *m, const double *spacing, const doub
             ratio[j] = exp(sumy[order[j + 1]] / (double)cnt[order[j + 1]] - sumy[c] / (double)cnt[c]);
     }
     *nmodules = nk;
-    gridform__free(y); gridform__free(r); gridform__free(hw);
+    m->last_nmodules = nk;
+    gridform__free(y); gridform__free(tmp); gridform__free(r); gridform__free(hw);
     gridform__free(hm); gridform__free(cost); gridform__free(arg);
     return GRIDFORM_OK;
 }

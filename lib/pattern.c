@@ -11,6 +11,7 @@
 #include "internal.h"
 #include "amplitude_internal.h"
 #include "kernel_internal.h"
+#include "kernel_op.h"
 #include <string.h>
 
 static int check_nonlinearity(gridform__errbuf *eb, const char *func, int nl, double strength)
@@ -59,7 +60,7 @@ int gridform_amplitude_from_kernel(gridform_amplitude *a, const gridform_kernel 
                        "RELU needs its projection rate as strength (> 0, e.g. 1/dt), got %g", strength);
     double kstar, spacing, sig;
     char why[GRIDFORM_ERRMSG_MAX];
-    rc = gridform_kernel_ring(k, &kstar, &spacing);
+    rc = gridform__kernel_ring_continuum(k, &kstar, &spacing);
     if (rc != GRIDFORM_OK) {
         /* copy: the detail lives in the buffer GF_FAIL writes */
         snprintf(why, sizeof why, "%s", gridform_last_error());

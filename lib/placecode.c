@@ -11,6 +11,78 @@
 #include "internal.h"
 #include "placecode_internal.h"
 
+/* Lattice points a shape may try: a spacing that gives more in the
+ * shape's bounding box is skipped (it only arises for shapes far thinner
+ * than their bounding box). */
+#define GF_LATTICE_MAX_POINTS 4000000.0
+
+/* A square lattice of ncells centres inside a shaped arena (doc/theory.md
+ * §7.2): points (i + 1/2, j + 1/2) h from the lower-left corner of the
+ * inside bins' bounding box, with the spacing h near sqrt(|S| / ncells)
+ * that puts the fewest points beyond ncells inside the shape; the surplus
+ * is dropped evenly along the raster order, so the lattice stays uniform. */
+static int shape_lattice(gridform_placecode *pc)
+{
+    const gridform_arena *a = pc->arena;
+    size_t nc = pc->ncells;
+    double hx = a->lx / (double)a->nx, hy = a->ly / (double)a->ny, dA = hx * hy;
+    /* The bounding box of the inside bins (the whole box for a polygon
+     * whose bins all lie inside). */
+    const unsigned char *in = a->inside;
+    size_t ix0 = a->nx, ix1 = 0, iy0 = a->ny, iy1 = 0;
+    for (size_t iy = 0; iy < a->ny; iy++)
+        for (size_t ix = 0; ix < a->nx; ix++)
+            if (in == NULL || in[iy * a->nx + ix]) {
+                if (ix < ix0) ix0 = ix;
+                if (ix > ix1) ix1 = ix;
+                if (iy < iy0) iy0 = iy;
+                if (iy > iy1) iy1 = iy;
+            }
+    double x0 = -0.5 * a->lx + (double)ix0 * hx, y0 = -0.5 * a->ly + (double)iy0 * hy;
+    double wx = (double)(ix1 + 1 - ix0) * hx, wy = (double)(iy1 + 1 - iy0) * hy;
+    double h0 = sqrt((double)a->ninside * dA / (double)nc), best_h = 0;
+    size_t best = SIZE_MAX;
+    /* count(h) is a step function, not monotone: scan from 1.5 h0 down to
+     * 0.5 h0, where the count is about 4 ncells (at least ncells). */
+    for (int k = 0; k <= 400; k++) {
+        double h = h0 * (1.5 - (double)k / 400.0), fx = floor(wx / h), fy = floor(wy / h);
+        if (!(fx <= GF_LATTICE_MAX_POINTS && fy <= GF_LATTICE_MAX_POINTS && fx * fy <= GF_LATTICE_MAX_POINTS))
+            continue;
+        size_t mx = (size_t)fx, my = (size_t)fy, cnt = 0;
+        for (size_t j = 0; j < my; j++)
+            for (size_t i = 0; i < mx; i++)
+                cnt += (size_t)gridform__arena_contains(a, x0 + ((double)i + 0.5) * h, y0 + ((double)j + 0.5) * h);
+        if (cnt >= nc && cnt - nc < best) {
+            best = cnt - nc;
+            best_h = h;
+            if (best == 0)
+                break;
+        }
+    }
+    if (best == SIZE_MAX)
+        return gridform__fail(NULL, GRIDFORM_EINVAL, "gridform_placecode_create",
+                              "the shape holds fewer than %zu lattice centres at any spacing down to half the "
+                              "mean spacing: use fewer cells or GRIDFORM_CENTERS_RANDOM", nc);
+    double h = best_h;
+    size_t mx = (size_t)floor(wx / h), my = (size_t)floor(wy / h), total = nc + best, k = 0, kept = 0;
+    for (size_t j = 0; j < my; j++)
+        for (size_t i = 0; i < mx; i++) {
+            double x = x0 + ((double)i + 0.5) * h, y = y0 + ((double)j + 0.5) * h;
+            if (!gridform__arena_contains(a, x, y))
+                continue;
+            /* Keep point k when a new 1/nc share of the K points begins. */
+            if (((k + 1) * nc) / total > (k * nc) / total) {
+                pc->centers[2 * kept] = x;
+                pc->centers[2 * kept + 1] = y;
+                kept++;
+            }
+            k++;
+        }
+    return kept == nc ? GRIDFORM_OK
+                      : gridform__fail(NULL, GRIDFORM_EINVAL, "gridform_placecode_create",
+                                       "could place only %zu of %zu lattice centres", kept, nc);
+}
+
 int gridform_placecode_create(gridform_placecode **out, const gridform_arena *a, int tuning,
                               double sigma, double surround, size_t ncells, int layout, uint64_t seed)
 {
@@ -98,14 +170,40 @@ int gridform_placecode_create(gridform_placecode **out, const gridform_arena *a,
                 pc->centers[2 * c] = -0.5 * a->lx + ((double)i + 0.5) * a->lx / (double)ncx;
                 pc->centers[2 * c + 1] = -0.5 * a->ly + ((double)j + 0.5) * a->ly / (double)ncy;
             }
+        /* A shape that leaves out a lattice point gets its own lattice. */
+        int rc = GRIDFORM_OK;
+        for (size_t c = 0; c < ncells; c++)
+            if (!gridform__arena_contains(a, pc->centers[2 * c], pc->centers[2 * c + 1])) {
+                rc = shape_lattice(pc);
+                break;
+            }
+        if (rc != GRIDFORM_OK) {
+            gridform_placecode_destroy(pc);
+            return rc;
+        }
     } else {
+        /* Uniform over the shape by rejection from the box: on the whole
+         * box nothing is rejected, so the stream is the rectangle's.  The
+         * shape holds at least one bin of the box, so the expected number
+         * of draws per centre is at most nx ny; the cap only guards
+         * against a broken generator. */
         gridform__rng r;
         gridform__rng_seed(&r, seed);
+        size_t cap = 64 * a->npoints + 64;
         for (size_t c = 0; c < ncells; c++) {
-            pc->centers[2 * c] = a->lx * (gridform__rng_uniform(&r) - 0.5);
-            pc->centers[2 * c + 1] = a->ly * (gridform__rng_uniform(&r) - 0.5);
+            size_t tries = 0;
+            do {
+                pc->centers[2 * c] = a->lx * (gridform__rng_uniform(&r) - 0.5);
+                pc->centers[2 * c + 1] = a->ly * (gridform__rng_uniform(&r) - 0.5);
+            } while (!gridform__arena_contains(a, pc->centers[2 * c], pc->centers[2 * c + 1]) && ++tries < cap);
+            if (tries == cap) {
+                gridform_placecode_destroy(pc);
+                return GF_FAIL(NULL, GRIDFORM_EUNDEFINED, "no random centre fell inside the shape in %zu draws",
+                               cap);
+            }
         }
     }
+    pc->distance = GRIDFORM_DISTANCE_EUCLIDEAN;
     *out = pc;
     return GRIDFORM_OK;
 }
@@ -115,6 +213,7 @@ void gridform_placecode_destroy(gridform_placecode *pc)
     if (pc == NULL)
         return;
     gridform__free(pc->centers);
+    gridform__geodesic_destroy(pc->geo);
     gridform__free(pc);
 }
 
@@ -139,17 +238,66 @@ int gridform_placecode_set_centers(gridform_placecode *pc, const double *xy, siz
     for (size_t i = 0; i < nxy; i++)
         if (!isfinite(xy[i]))
             return GF_FAIL(eb, GRIDFORM_EINVAL, "centre %zu has a non-finite coordinate", i / 2);
+    if (gridform__arena_shaped(pc->arena))
+        for (size_t i = 0; i < ncells; i++)
+            if (!gridform__arena_contains(pc->arena, xy[2 * i], xy[2 * i + 1]))
+                return GF_FAIL(eb, GRIDFORM_EINVAL, "centre %zu (%g, %g) lies outside the arena's shape", i,
+                               xy[2 * i], xy[2 * i + 1]);
+    gridform__geodesic *geo = NULL;
+    if (pc->geo != NULL) {
+        int rc = gridform__geodesic_create(&geo, pc->arena, xy, ncells, eb, __func__);
+        if (rc != GRIDFORM_OK)
+            return rc;
+    }
     double *c = pc->centers;
     if (ncells != pc->ncells) {
         c = gridform__malloc_array(nxy, sizeof(double));
-        if (c == NULL)
+        if (c == NULL) {
+            gridform__geodesic_destroy(geo);
             return GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot allocate %zu centres", ncells);
+        }
         gridform__free(pc->centers);
         pc->centers = c;
         pc->ncells = ncells;
     }
     memcpy(c, xy, nxy * sizeof(double));
     pc->layout = GRIDFORM_CENTERS_USER;
+    if (geo != NULL) {
+        gridform__geodesic_destroy(pc->geo);
+        pc->geo = geo;
+    }
+    return GRIDFORM_OK;
+}
+
+int gridform_placecode_set_distance(gridform_placecode *pc, int distance)
+{
+    if (pc == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "pc must not be NULL");
+    gridform__errbuf *eb = &pc->err;
+    if (distance != GRIDFORM_DISTANCE_EUCLIDEAN && distance != GRIDFORM_DISTANCE_GEODESIC)
+        return GF_FAIL(eb, GRIDFORM_EINVAL, "distance must be GRIDFORM_DISTANCE_EUCLIDEAN (1) or "
+                       "GRIDFORM_DISTANCE_GEODESIC (2), got %d", distance);
+    gridform__geodesic *geo = NULL;
+    /* Geodesics need tables only where walls bend paths: on the plain box
+     * and on a torus they are the Euclidean distances. */
+    if (distance == GRIDFORM_DISTANCE_GEODESIC && gridform__arena_shaped(pc->arena)) {
+        int rc = gridform__geodesic_create(&geo, pc->arena, pc->centers, pc->ncells, eb, __func__);
+        if (rc != GRIDFORM_OK)
+            return rc;
+    }
+    gridform__geodesic_destroy(pc->geo);
+    pc->geo = geo;
+    pc->distance = distance;
+    return GRIDFORM_OK;
+}
+
+int gridform_placecode_get_distance(const gridform_placecode *pc, int *distance)
+{
+    if (pc == NULL)
+        return GF_FAIL(NULL, GRIDFORM_EINVAL, "pc must not be NULL");
+    gridform__errbuf *eb = (gridform__errbuf *)&pc->err;
+    GF_CHECK_PTR(eb, distance);
+    *distance = pc->distance;
     return GRIDFORM_OK;
 }
 
@@ -231,22 +379,51 @@ static double gauss2(double r2, double v)
     return exp(-0.5 * r2 / v) / (2.0 * GF_PI * v);
 }
 
+/* Displacement (dx, dy) of position (x, y) from centre c.  Euclidean: the
+ * straight line (minimum image on a torus).  Geodesic: the straight
+ * line's direction scaled to the length of the shortest path inside the
+ * shape (doc/theory.md §7.3), so radial tunings see the geodesic distance
+ * and a user tuning keeps the direction to its centre. */
+static void displacement(const gridform_placecode *pc, double x, double y, size_t c, const double *work,
+                         double *dx, double *dy)
+{
+    const gridform_arena *a = pc->arena;
+    *dx = disp(a, x, pc->centers[2 * c], a->lx);
+    *dy = disp(a, y, pc->centers[2 * c + 1], a->ly);
+    gridform__min_image(a, dx, dy);
+    if (pc->geo != NULL) {
+        double e = hypot(*dx, *dy);
+        double d = gridform__geodesic_dist(pc->geo, x, y, c, work);
+        if (e > 0 && d > e) {
+            *dx *= d / e;
+            *dy *= d / e;
+        }
+    }
+}
+
 int gridform__placecode_fill(const gridform_placecode *pc, const double *xy, size_t npos, double *out,
                              gridform__errbuf *eb, const char *func)
 {
-    const gridform_arena *a = pc->arena;
     size_t nc = pc->ncells;
     double v1 = pc->sigma * pc->sigma, v2 = pc->surround * v1;
-    for (size_t p = 0; p < npos; p++) {
+    double *work = NULL;
+    if (pc->geo != NULL) {
+        work = gridform__malloc_array(gridform__geodesic_work(pc->geo), sizeof(double));
+        if (work == NULL)
+            return gridform__fail(eb, GRIDFORM_ENOMEM, func, "cannot allocate the geodesic work space");
+    }
+    int rc = GRIDFORM_OK;
+    for (size_t p = 0; p < npos && rc == GRIDFORM_OK; p++) {
         double x = xy[2 * p], y = xy[2 * p + 1];
         double *row = out + p * nc;
+        if (work != NULL)
+            gridform__geodesic_from(pc->geo, x, y, work);
         switch (pc->tuning) {
         case GRIDFORM_TUNING_GAUSSIAN:
         case GRIDFORM_TUNING_DOG:
             for (size_t c = 0; c < nc; c++) {
-                double dx = disp(a, x, pc->centers[2 * c], a->lx);
-                double dy = disp(a, y, pc->centers[2 * c + 1], a->ly);
-                gridform__min_image(a, &dx, &dy);
+                double dx, dy;
+                displacement(pc, x, y, c, work, &dx, &dy);
                 double r2 = dx * dx + dy * dy;
                 row[c] = gauss2(r2, v1);
                 if (pc->tuning == GRIDFORM_TUNING_DOG)
@@ -254,15 +431,13 @@ int gridform__placecode_fill(const gridform_placecode *pc, const double *xy, siz
             }
             break;
         case GRIDFORM_TUNING_USER:
-            for (size_t c = 0; c < nc; c++) {
-                double dx = disp(a, x, pc->centers[2 * c], a->lx);
-                double dy = disp(a, y, pc->centers[2 * c + 1], a->ly);
-                gridform__min_image(a, &dx, &dy);
+            for (size_t c = 0; c < nc && rc == GRIDFORM_OK; c++) {
+                double dx, dy;
+                displacement(pc, x, y, c, work, &dx, &dy);
                 double f = pc->fn(dx, dy, pc->user);
                 if (!isfinite(f))
-                    return gridform__fail(eb, GRIDFORM_EINVAL, func,
-                                          "the tuning function returned %g at displacement (%g, %g)",
-                                          f, dx, dy);
+                    rc = gridform__fail(eb, GRIDFORM_EINVAL, func,
+                                        "the tuning function returned %g at displacement (%g, %g)", f, dx, dy);
                 row[c] = f;
             }
             break;
@@ -274,9 +449,8 @@ int gridform__placecode_fill(const gridform_placecode *pc, const double *xy, siz
              * their largest logit first, so no exponential overflows. */
             double m1 = -INFINITY, m2 = -INFINITY;
             for (size_t c = 0; c < nc; c++) {
-                double dx = disp(a, x, pc->centers[2 * c], a->lx);
-                double dy = disp(a, y, pc->centers[2 * c + 1], a->ly);
-                gridform__min_image(a, &dx, &dy);
+                double dx, dy;
+                displacement(pc, x, y, c, work, &dx, &dy);
                 double r2 = dx * dx + dy * dy;
                 row[c] = r2;
                 if (-0.5 * r2 / v1 > m1) m1 = -0.5 * r2 / v1;
@@ -317,7 +491,8 @@ int gridform__placecode_fill(const gridform_placecode *pc, const double *xy, siz
         }
         }
     }
-    return GRIDFORM_OK;
+    gridform__free(work);
+    return rc;
 }
 
 int gridform_placecode_response(const gridform_placecode *pc, const double *xy, size_t npos, double *out)
@@ -336,5 +511,10 @@ int gridform_placecode_response(const gridform_placecode *pc, const double *xy, 
     for (size_t i = 0; i < 2 * npos; i++)
         if (!isfinite(xy[i]))
             return GF_FAIL(eb, GRIDFORM_EINVAL, "position %zu has a non-finite coordinate", i / 2);
+    if (pc->geo != NULL)
+        for (size_t p = 0; p < npos; p++)
+            if (!gridform__arena_contains(pc->arena, xy[2 * p], xy[2 * p + 1]))
+                return GF_FAIL(eb, GRIDFORM_EINVAL, "position %zu (%g, %g) lies outside the arena's shape: its "
+                               "geodesic distance is undefined", p, xy[2 * p], xy[2 * p + 1]);
     return gridform__placecode_fill(pc, xy, npos, out, eb, __func__);
 }

@@ -4,6 +4,7 @@
 #define GRIDFORM_PLACECODE_INTERNAL_H
 
 #include "internal.h"
+#include "shape_internal.h"
 
 struct gridform_placecode {
     gridform__errbuf err;
@@ -15,6 +16,8 @@ struct gridform_placecode {
     double *centers;               /* ncells x 2, metres */
     gridform_tuning_fn fn;         /* GRIDFORM_TUNING_USER only */
     void *user;
+    int distance;                  /* GRIDFORM_DISTANCE_* */
+    gridform__geodesic *geo;       /* GEODESIC on a shaped arena: tables for the centres; else NULL */
 };
 
 /* Minimum-image displacement on a periodic arena; unchanged when walled. */

@@ -62,8 +62,11 @@ int gridform_ratemap_accumulate(const gridform_arena *a, const double *xy, size_
             maps[c * nbin + b] += act[c];
     }
     double need = min_occupancy > 1 ? min_occupancy : 1;
+    /* Bins outside the arena's shape are unvisited whatever the samples
+     * say (doc/theory.md §7.5). */
+    const unsigned char *inside = gridform__arena_inside(a);
     for (size_t b = 0; b < nbin; b++) {
-        int ok = occ[b] >= need;
+        int ok = occ[b] >= need && (inside == NULL || inside[b]);
         for (size_t c = 0; c < ncells; c++)
             maps[c * nbin + b] = ok ? maps[c * nbin + b] / occ[b] : NAN;
     }

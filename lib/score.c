@@ -32,6 +32,7 @@ static void scorer_free(gridform_scorer *s)
         gridform__fftw_unlock();
     }
     gridform__free(s->mask);
+    gridform__free(s->inside);
     gridform__free(s->hp_idx);
     gridform__aligned_free(s->rin);
     gridform__aligned_free(s->cf);
@@ -106,7 +107,15 @@ int gridform_scorer_create(gridform_scorer **out, const gridform_arena *a)
     s->cp = gridform__aligned_alloc(4 * ncpx * sizeof(fftw_complex));
     s->sac = gridform__aligned_doubles(nsac + 1);
     s->mask = gridform__calloc(nx * ny, 1);
-    if (s->rin == NULL || s->rout == NULL || s->cf == NULL || s->cp == NULL || s->sac == NULL
+    const unsigned char *inside = gridform__arena_inside(a);
+    int inside_ok = 1;
+    if (inside != NULL) {
+        s->inside = gridform__malloc(nx * ny);
+        if (s->inside != NULL)
+            memcpy(s->inside, inside, nx * ny);
+        inside_ok = s->inside != NULL;
+    }
+    if (!inside_ok || s->rin == NULL || s->rout == NULL || s->cf == NULL || s->cp == NULL || s->sac == NULL
         || s->mask == NULL) {
         scorer_free(s);
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the scorer's workspaces");
@@ -269,11 +278,13 @@ int gridform_scorer_get_fallback_count(const gridform_scorer *s, size_t *nfallba
     return GRIDFORM_OK;
 }
 
-/* A map may hold NaN (unvisited bins) but not an infinity. */
-static int check_finite_or_nan(const double *m, size_t n, size_t *where)
+/* No infinite value in a visited bin: NaN is unvisited, and bins outside
+ * the arena's shape are unvisited whatever they hold. */
+static int check_finite_or_nan(const gridform_scorer *s, const double *m, size_t n, size_t *where)
 {
+    size_t nb = s->nx * s->ny;
     for (size_t i = 0; i < n; i++)
-        if (isinf(m[i])) {
+        if (isinf(m[i]) && (s->inside == NULL || s->inside[i % nb])) {
             *where = i;
             return 0;
         }
@@ -289,7 +300,7 @@ int gridform_scorer_autocorr(const gridform_scorer *cs, const double *map, doubl
     GF_CHECK_PTR(&s->err, map);
     GF_CHECK_PTR(&s->err, sac);
     size_t where;
-    if (!check_finite_or_nan(map, s->nx * s->ny, &where))
+    if (!check_finite_or_nan(s, map, s->nx * s->ny, &where))
         return GF_FAIL(&s->err, GRIDFORM_EINVAL, "map[%zu] is infinite", where);
     int rc = gridform__sac_compute(s, map);
     memcpy(sac, s->sac, s->nsac * sizeof(double));
@@ -307,7 +318,7 @@ int gridform_map_dominant_k(const gridform_scorer *cs, const double *map, double
     GF_CHECK_PTR(&s->err, map);
     GF_CHECK_PTR(&s->err, k);
     size_t where;
-    if (!check_finite_or_nan(map, s->nx * s->ny, &where))
+    if (!check_finite_or_nan(s, map, s->nx * s->ny, &where))
         return GF_FAIL(&s->err, GRIDFORM_EINVAL, "map[%zu] is infinite", where);
     /* Defined exactly where score60 is (lib/score_gridness.c). */
     const char *why = NULL;
@@ -328,7 +339,7 @@ static int score_maps(const char *fn, gridform_scorer *s, const double *maps, si
     if (!gridform__mul_size(n, nmaps, &total))
         return gridform__fail(&s->err, GRIDFORM_ERANGE, fn, "%zu maps of %zu bins overflow", nmaps, n);
     /* Validate everything first so a bad input leaves the outputs untouched. */
-    if (!check_finite_or_nan(maps, total, &where))
+    if (!check_finite_or_nan(s, maps, total, &where))
         return gridform__fail(&s->err, GRIDFORM_EINVAL, fn, "map %zu, bin %zu is infinite", where / n,
                               where % n);
     size_t nundef = 0, first = 0, nfallback = 0;

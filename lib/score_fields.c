@@ -42,7 +42,7 @@ static long label_fields(gridform_scorer *s, const double *map, double frac, siz
     const int wrap = s->boundary == GRIDFORM_PERIODIC;
     double pk = 0;
     for (size_t i = 0; i < n; i++)
-        if (gridform__visited(s, map, i) && map[i] > pk)
+        if (gridform__score_visited(s, map, i) && map[i] > pk)
             pk = map[i];
     *peak = pk;
     if (!(pk > 0))
@@ -56,7 +56,7 @@ static long label_fields(gridform_scorer *s, const double *map, double frac, siz
     const int ndir = ms->connectivity == 8 ? 8 : 4;
     static const int ddx[8] = {1, -1, 0, 0, 1, 1, -1, -1}, ddy[8] = {0, 0, 1, -1, 1, -1, 1, -1};
     for (size_t seed = 0; seed < n; seed++) {
-        if (label[seed] != 0 || !gridform__visited(s, map, seed) || !(map[seed] >= thr))
+        if (label[seed] != 0 || !gridform__score_visited(s, map, seed) || !(map[seed] >= thr))
             continue;
         /* Flood fill from the seed; the component is queue[0, qe). */
         int32_t lab = (int32_t)(k + 1);
@@ -75,7 +75,7 @@ static long label_fields(gridform_scorer *s, const double *map, double frac, siz
                     continue;
                 }
                 size_t j = (size_t)jy * nx + (size_t)jx;
-                if (label[j] == 0 && gridform__visited(s, map, j) && map[j] >= thr) {
+                if (label[j] == 0 && gridform__score_visited(s, map, j) && map[j] >= thr) {
                     label[j] = lab;
                     queue[qe++] = (int32_t)j;
                 }
@@ -224,7 +224,7 @@ static long wall_bin(const gridform_scorer *s, const double *map, int w, size_t 
         default: ix = nx - 1 - d; iy = t; break;
         }
         size_t i = iy * nx + ix;
-        if (gridform__visited(s, map, i))
+        if (gridform__score_visited(s, map, i))
             return (long)i;
     }
     return -1;
@@ -301,7 +301,7 @@ int gridform_scorer_border(const gridform_scorer *cs, const double *maps, size_t
     if (s->boundary != GRIDFORM_WALLED)
         return GF_FAIL(&s->err, GRIDFORM_EUNSUPPORTED,
                        "the border score needs walls: the scorer's boundary is periodic");
-    if (s->meas.inside != NULL)
+    if (s->inside != NULL)
         return GF_FAIL(&s->err, GRIDFORM_EUNSUPPORTED,
                        "the border score is defined for the four walls of a rectangular box, "
                        "not for an arena of another shape");

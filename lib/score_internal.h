@@ -2,6 +2,7 @@
 #ifndef GRIDFORM_SCORE_INTERNAL_H
 #define GRIDFORM_SCORE_INTERNAL_H
 
+#include <math.h>
 #include <fftw3.h>
 #include "internal.h"
 
@@ -37,7 +38,6 @@ typedef struct {
  * options and the workspaces of field labelling, made at the scorer's
  * create so that measuring allocates nothing. */
 typedef struct {
-    unsigned char *inside;        /* ny x nx copy of the arena's shape; NULL for the whole box */
     int info_variant, coherence_variant, border_variant;   /* GRIDFORM_VARIANT_* */
     double field_threshold;       /* fraction of the peak */
     size_t field_min_bins;
@@ -87,6 +87,8 @@ struct gridform_scorer {
 
     fftw_plan fwd, inv;          /* 3 r2c (mask, x, x^2), 4 c2r (n, sum x, sum x^2, sum xy) */
     fftw_plan fwd2, inv3;        /* the same without the mask and n, for a repeated mask */
+    unsigned char *inside;       /* ny x nx: the arena's shape (a copy), NULL for the whole box;
+                                  * bins outside count as unvisited (doc/theory.md §7.5) */
     unsigned char *mask;         /* ny x nx: the visit mask of the last map prepared */
     int mask_spec_ok;            /* cf[0] holds the FFT of that mask */
     int mask_n_ok;               /* rout[0] holds its overlap counts n */
@@ -101,6 +103,12 @@ struct gridform_scorer {
     size_t nvalid;               /* the last map's visited (non-NaN) bins */
     gridform__measures meas;     /* the recording measures (lib/score_measures.c) */
 };
+
+/* Is bin i of a map visited: a number (not NaN) inside the arena's shape? */
+static inline int gridform__score_visited(const gridform_scorer *s, const double *map, size_t i)
+{
+    return !isnan(map[i]) && (s->inside == NULL || s->inside[i]);
+}
 
 /* lib/score_sac.c: the SAC of one map into s->sac.  Returns GRIDFORM_OK, or
  * GRIDFORM_EUNDEFINED for a map without variance or without a defined lag
@@ -149,10 +157,5 @@ int gridform__measure_check(gridform_scorer *s, const char *fn, const double *ma
 /* The power of two 2^-e that brings a positive finite max |value| into
  * [1, 2), as two factors that neither overflow nor underflow. */
 void gridform__pow2_scale(double maxabs, double *f1, double *f2);
-/* Is bin i of map visited (inside the arena and not NaN)? */
-static inline int gridform__visited(const gridform_scorer *s, const double *map, size_t i)
-{
-    return (s->meas.inside == NULL || s->meas.inside[i]) && !(map[i] != map[i]);
-}
 
 #endif

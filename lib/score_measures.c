@@ -48,20 +48,13 @@ int gridform__measures_init(gridform_scorer *s, const gridform_arena *a)
     m->work = gridform__malloc_array(n, sizeof *m->work);
     if (m->label == NULL || m->queue == NULL || m->order == NULL || m->fstat == NULL || m->work == NULL)
         return GRIDFORM_ENOMEM;
-    const unsigned char *in = gridform__arena_inside(a);
-    if (in != NULL) {
-        m->inside = gridform__malloc(n);
-        if (m->inside == NULL)
-            return GRIDFORM_ENOMEM;
-        memcpy(m->inside, in, n);
-    }
+    (void)a;   /* the arena's shape is the scorer's (s->inside) */
     return GRIDFORM_OK;
 }
 
 void gridform__measures_free(gridform_scorer *s)
 {
     gridform__measures *m = &s->meas;
-    gridform__free(m->inside);
     gridform__free(m->label);
     gridform__free(m->queue);
     gridform__free(m->order);
@@ -84,8 +77,9 @@ int gridform__measure_check(gridform_scorer *s, const char *fn, const double *ma
     const size_t n = s->nx * s->ny;
     if (!gridform__mul_size(n, nmaps, total))
         return gridform__fail(&s->err, GRIDFORM_ERANGE, fn, "%zu maps of %zu bins overflow", nmaps, n);
+    /* an infinite value outside the arena's shape is an unvisited bin */
     for (size_t i = 0; i < *total; i++)
-        if (isinf(maps[i]))
+        if (isinf(maps[i]) && (s->inside == NULL || s->inside[i % n]))
             return gridform__fail(&s->err, GRIDFORM_EINVAL, fn, "map %zu, bin %zu is infinite", i / n, i % n);
     return GRIDFORM_OK;
 }
@@ -121,7 +115,7 @@ static int info_one(const gridform_scorer *s, const double *map, const double *o
     double maxr = 0, T = 0;
     for (size_t i = 0; i < n; i++) {
         double o = occ == NULL ? 1.0 : occ[i] * occ_scale;
-        if (!gridform__visited(s, map, i) || !(o > 0))
+        if (!gridform__score_visited(s, map, i) || !(o > 0))
             continue;
         T += o;
         if (map[i] > maxr)
@@ -135,7 +129,7 @@ static int info_one(const gridform_scorer *s, const double *map, const double *o
     double mean = 0, m2 = 0;
     for (size_t i = 0; i < n; i++) {
         double o = occ == NULL ? 1.0 : occ[i] * occ_scale;
-        if (!gridform__visited(s, map, i) || !(o > 0))
+        if (!gridform__score_visited(s, map, i) || !(o > 0))
             continue;
         double p = o / T, x = map[i] * f1 * f2;
         mean += p * x;
@@ -150,7 +144,7 @@ static int info_one(const gridform_scorer *s, const double *map, const double *o
     const double lmean = log2(mean);
     for (size_t i = 0; i < n; i++) {
         double o = occ == NULL ? 1.0 : occ[i] * occ_scale;
-        if (!gridform__visited(s, map, i) || !(o > 0))
+        if (!gridform__score_visited(s, map, i) || !(o > 0))
             continue;
         double x = map[i] * f1 * f2;
         /* p log p -> 0 at a silent bin; BNT drops the bins below the mean */
@@ -185,7 +179,7 @@ int gridform_scorer_spatial_info(const gridform_scorer *cs, const double *maps, 
         return rc;
     const size_t n = s->nx * s->ny;
     for (size_t i = 0; i < total; i++)
-        if (maps[i] < 0 && gridform__visited(s, maps + (i - i % n), i % n))
+        if (maps[i] < 0 && gridform__score_visited(s, maps + (i - i % n), i % n))
             return GF_FAIL(&s->err, GRIDFORM_EINVAL, "map %zu, bin %zu is a negative rate (%g)", i / n, i % n,
                            maps[i]);
     double occ_scale = 1.0;
@@ -228,7 +222,7 @@ static double coherence_one(gridform_scorer *s, const double *map)
     const int wrap = !bnt && s->boundary == GRIDFORM_PERIODIC;
     double maxabs = 0;
     for (size_t i = 0; i < n; i++)
-        if (gridform__visited(s, map, i) && fabs(map[i]) > maxabs)
+        if (gridform__score_visited(s, map, i) && fabs(map[i]) > maxabs)
             maxabs = fabs(map[i]);
     if (!(maxabs > 0))
         return NAN;
@@ -241,7 +235,7 @@ static double coherence_one(gridform_scorer *s, const double *map)
     for (size_t iy = 0; iy < ny; iy++)
         for (size_t ix = 0; ix < nx; ix++) {
             size_t i = iy * nx + ix;
-            int vis = gridform__visited(s, map, i);
+            int vis = gridform__score_visited(s, map, i);
             nb[i] = NAN;
             if (!vis && !bnt)
                 continue;
@@ -260,7 +254,7 @@ static double coherence_one(gridform_scorer *s, const double *map)
                         continue;
                     }
                     size_t j = (size_t)jy * nx + (size_t)jx;
-                    if (gridform__visited(s, map, j)) {
+                    if (gridform__score_visited(s, map, j)) {
                         sum += map[j] * f1 * f2;
                         cnt++;
                     }
@@ -279,7 +273,7 @@ static double coherence_one(gridform_scorer *s, const double *map)
     for (size_t i = 0; i < n; i++) {
         if (isnan(nb[i]))
             continue;
-        double a = (gridform__visited(s, map, i) ? map[i] * f1 * f2 : 0.0) - ma, b = nb[i] - mb;
+        double a = (gridform__score_visited(s, map, i) ? map[i] * f1 * f2 : 0.0) - ma, b = nb[i] - mb;
         saa += a * a;
         sbb += b * b;
         sab += a * b;

@@ -15,7 +15,26 @@
  * power, as for gapped data in Percival and Walden, Spectral Analysis for
  * Physical Applications, 1993, section 6.4; the mask's own transform still
  * broadens the ring by about 2 pi / L).  The average over lattice points in
- * annuli of width 2 pi / L keeps only |k|. */
+ * annuli of width 2 pi / L keeps only |k|.
+ *
+ * Those annuli are too coarse to place the ring of a small walled box:
+ * 2.86 rad/m wide in a 2.2 m box, where maps whose dominant k was 10.30
+ * gave a ring at 11.42 (issue 21).  A walled map is a finite window, and
+ * its spectrum is continuous in k: zero-padding it GF_POP_PAD-fold
+ * samples that spectrum GF_POP_PAD times finer (zero-padding interpolates
+ * the DFT exactly; Percival and Walden 1993), and the ring is the peak of
+ * the radial power density k P(k), P the mean power over annuli
+ * dk / GF_POP_PAD wide, refined by a parabola through the peak and its
+ * neighbours.  The factor k: a field's spectral lobe covers about the same
+ * number of points on every annulus it crosses, so the mean alone is
+ * weighted by 1/k and peaks low by about w^2 / k for a lobe of width w
+ * (1.8% in a 1.5 m box).  The sum over the annulus carries the same
+ * factor, but also the fluctuating number of lattice points on annuli this
+ * thin, which moved the peak by up to 5%; k times the mean is the sum
+ * without that noise.  Periodic maps need no padding: their spectrum lives
+ * on the lattice, and the coarse annuli with the parabola place it (the
+ * vertex is exact for a wave on the lattice).  The power array keeps the
+ * coarse annuli either way. */
 #include "config.h"
 #include <float.h>
 #include <limits.h>
@@ -26,6 +45,10 @@
 /* Maps per batched transform: enough to amortise the plan, small enough that
  * the workspace stays in cache-sized blocks. */
 #define GF_POP_BATCH 32
+/* Zero-padding of walled maps for the ring, and the most points a padded
+ * map may have (the padding halves until it fits; 1: no refinement). */
+#define GF_POP_PAD 4
+#define GF_POP_PAD_MAX_POINTS ((size_t)1 << 22)
 
 static void spectrum_geometry(const gridform_scorer *s, size_t *nbins, double *dk)
 {
@@ -62,15 +85,32 @@ typedef struct {
     double *w;         /* nfreq: 1 or 2 lattice points the rfft point stands for */
     double *acc;       /* nbins */
     double *wsum;      /* nbins */
+    /* the padded transform of walled maps (pad > 1) */
+    double *pin;
+    fftw_complex *pout;
+    fftw_plan pplan;
+    int32_t *pbin;     /* padded rfft point -> fine radial bin, -1 beyond the last */
+    double *pw;        /* 1 or 2, as w */
+    double *pacc;      /* nfine: power summed over each fine annulus */
+    double *pwsum;     /* nfine: lattice points of each fine annulus */
 } popws;
 
 static void popws_free(popws *w)
 {
-    if (w->plan != NULL) {
+    if (w->plan != NULL || w->pplan != NULL) {
         gridform__fftw_lock(1);
-        fftw_destroy_plan(w->plan);
+        if (w->plan != NULL)
+            fftw_destroy_plan(w->plan);
+        if (w->pplan != NULL)
+            fftw_destroy_plan(w->pplan);
         gridform__fftw_unlock();
     }
+    gridform__aligned_free(w->pin);
+    gridform__aligned_free(w->pout);
+    gridform__free(w->pbin);
+    gridform__free(w->pw);
+    gridform__free(w->pacc);
+    gridform__free(w->pwsum);
     gridform__aligned_free(w->in);
     gridform__aligned_free(w->out);
     gridform__free(w->bin);
@@ -98,7 +138,7 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
     if (!gridform__mul_size(n, nmaps, &total))
         return GF_FAIL(eb, GRIDFORM_ERANGE, "%zu maps of %zu bins overflow", nmaps, n);
     for (size_t i = 0; i < total; i++)
-        if (isinf(maps[i]))
+        if (isinf(maps[i]) && (s->inside == NULL || s->inside[i % n]))   /* outside a shape: unvisited */
             return GF_FAIL(eb, GRIDFORM_EINVAL, "map %zu, bin %zu is infinite", i / n, i % n);
     if (n > (size_t)INT32_MAX)
         return GF_FAIL(eb, GRIDFORM_ERANGE, "maps of %zu bins are too large", n);
@@ -131,6 +171,46 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
     if (w.plan == NULL) {
         popws_free(&w);
         return GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot plan the %zu x %zu FFT", ny, nx);
+    }
+
+    /* The padded transform for the ring of walled maps. */
+    size_t pad = s->boundary == GRIDFORM_WALLED ? GF_POP_PAD : 1;
+    while (pad > 1 && (n > GF_POP_PAD_MAX_POINTS / (pad * pad)))
+        pad /= 2;
+    const size_t pnx = pad * nx, pny = pad * ny, pncx = pnx / 2 + 1, pnfreq = pny * pncx;
+    const size_t nfine = pad * (nbins - 1) + 1;
+    const double fdk = dk / (double)pad;
+    if (pad > 1) {
+        w.pin = gridform__aligned_doubles(pnx * pny);
+        w.pout = gridform__aligned_alloc(pnfreq * sizeof(fftw_complex));
+        w.pbin = gridform__malloc_array(pnfreq, sizeof *w.pbin);
+        w.pw = gridform__malloc_array(pnfreq, sizeof *w.pw);
+        w.pacc = gridform__calloc(nfine, sizeof *w.pacc);
+        w.pwsum = gridform__calloc(nfine, sizeof *w.pwsum);
+        if (w.pin == NULL || w.pout == NULL || w.pbin == NULL || w.pw == NULL || w.pacc == NULL
+            || w.pwsum == NULL) {
+            popws_free(&w);
+            return GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot allocate the padded spectrum's workspace");
+        }
+        gridform__fftw_lock(1);
+        w.pplan = fftw_plan_dft_r2c_2d((int)pny, (int)pnx, w.pin, w.pout, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
+        gridform__fftw_unlock();
+        if (w.pplan == NULL) {
+            popws_free(&w);
+            return GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot plan the %zu x %zu FFT", pny, pnx);
+        }
+        for (size_t iy = 0; iy < pny; iy++) {
+            double ky = 2.0 * GF_PI * (double)(iy <= pny / 2 ? (long)iy : (long)iy - (long)pny) / (pad * s->ly);
+            for (size_t jx = 0; jx < pncx; jx++) {
+                double kx = 2.0 * GF_PI * (double)jx / (pad * s->lx);
+                double b = floor(sqrt(kx * kx + ky * ky) / fdk + 0.5);
+                size_t f = iy * pncx + jx;
+                w.pbin[f] = b < (double)nfine ? (int32_t)b : -1;
+                w.pw[f] = (jx == 0 || (pnx % 2 == 0 && jx == pnx / 2)) ? 1.0 : 2.0;
+                if (w.pbin[f] >= 0)
+                    w.pwsum[w.pbin[f]] += w.pw[f];
+            }
+        }
     }
 
     /* Radial bin and multiplicity of each rfft point: columns 0 and nx/2
@@ -173,7 +253,7 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
             size_t nv = 0;
             double amax = 0.0;
             for (size_t i = 0; i < n; i++)
-                if (!isnan(map[i])) {
+                if (gridform__score_visited(s, map, i)) {
                     amax = fmax(amax, fabs(map[i]));
                     nv++;
                 }
@@ -184,11 +264,11 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
             const double unit = ldexp(1.0, -e);
             double sum = 0.0;
             for (size_t i = 0; i < n; i++)
-                if (!isnan(map[i]))
+                if (gridform__score_visited(s, map, i))
                     sum += map[i] * unit;
             double mean = sum / (double)nv, ss = 0.0;
             for (size_t i = 0; i < n; i++) {
-                x[i] = isnan(map[i]) ? 0.0 : map[i] * unit - mean;
+                x[i] = gridform__score_visited(s, map, i) ? map[i] * unit - mean : 0.0;
                 ss += x[i] * x[i];
             }
             /* No variance beyond round-off of the mean: nothing to average. */
@@ -201,9 +281,13 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
             } else {   /* the power of the map as given is 2^(2e) times this */
                 sexp[b] = 2 * e;
                 if (sexp[b] > acc_exp) {
-                    if (acc_exp != INT_MIN)
+                    if (acc_exp != INT_MIN) {
                         for (size_t j = 0; j < nbins; j++)
                             w.acc[j] = ldexp(w.acc[j], acc_exp - sexp[b]);
+                        if (w.pacc != NULL)
+                            for (size_t j = 0; j < nfine; j++)
+                                w.pacc[j] = ldexp(w.pacc[j], acc_exp - sexp[b]);
+                    }
                     acc_exp = sexp[b];
                 }
             }
@@ -211,6 +295,22 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
             continue;
         skip:
             memset(x, 0, n * sizeof *x);
+        }
+        /* The padded transforms first: the batched plan destroys its input. */
+        for (size_t b = 0; w.pplan != NULL && b < nb; b++) {
+            if (scale[b] == 0.0)
+                continue;
+            memset(w.pin, 0, pnx * pny * sizeof *w.pin);
+            for (size_t iy = 0; iy < ny; iy++)
+                memcpy(w.pin + iy * pnx, w.in + b * n + iy * nx, nx * sizeof *w.pin);
+            fftw_execute(w.pplan);
+            const double sb = (flags & GRIDFORM_SPECTRUM_UNIT_VARIANCE) ? scale[b]
+                                                                       : ldexp(scale[b], sexp[b] - acc_exp);
+            for (size_t f = 0; f < pnfreq; f++)
+                if (w.pbin[f] >= 0) {
+                    const double *z = w.pout[f];
+                    w.pacc[w.pbin[f]] += w.pw[f] * sb * (z[0] * z[0] + z[1] * z[1]);
+                }
         }
         fftw_execute(w.plan);
         for (size_t b = 0; b < nb; b++) {
@@ -238,7 +338,25 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
         }
     }
     double kp = NAN;
-    if (used > 0 && ib >= 1) {
+    if (used > 0 && ib >= 1 && w.pacc != NULL && nfine >= pad + 2) {
+        /* Walled: the peak of the padded radial density k P(k) at k >= dk,
+         * the box's lowest wavenumber (below it lies the window's own lobe
+         * around the removed mean). */
+        for (size_t b = 0; b < nfine; b++)
+            w.pacc[b] = w.pwsum[b] > 0 ? (double)b * w.pacc[b] / w.pwsum[b] : 0.0;
+        size_t fb = pad;
+        for (size_t b = pad; b + 1 < nfine; b++)
+            if (w.pacc[b] > w.pacc[fb])
+                fb = b;
+        kp = (double)fb * fdk;
+        double a = w.pacc[fb - 1], c = w.pacc[fb + 1], den = a - 2.0 * w.pacc[fb] + c;
+        if (den < 0) {
+            double off = 0.5 * (a - c) / den;
+            if (off > 0.5) off = 0.5;
+            if (off < -0.5) off = -0.5;
+            kp += off * fdk;
+        }
+    } else if (used > 0 && ib >= 1) {
         kp = (double)ib * dk;
         /* Vertex of the parabola through the peak and its neighbours; not
          * next to the DC bin, whose power the mean removal took away. */

@@ -102,7 +102,7 @@ int gridform__sac_prepare(gridform_scorer *s, const double *map)
     double maxabs = 0;
     size_t nv = 0;
     for (size_t i = 0; i < nx * ny; i++)
-        if (!isnan(map[i])) {
+        if (gridform__score_visited(s, map, i)) {
             double a = fabs(map[i]);
             if (a > maxabs)
                 maxabs = a;
@@ -120,7 +120,7 @@ int gridform__sac_prepare(gridform_scorer *s, const double *map)
     /* Mean over visited bins of the scaled map (every term in [-2, 2]). */
     double sum = 0;
     for (size_t i = 0; i < nx * ny; i++)
-        if (!isnan(map[i]))
+        if (gridform__score_visited(s, map, i))
             sum += map[i] * f1 * f2;
     double mean = sum / (double)nv, ss = 0;
     int changed = 0;
@@ -130,7 +130,7 @@ int gridform__sac_prepare(gridform_scorer *s, const double *map)
         size_t o = iy * px;
         for (size_t ix = 0; ix < nx; ix++) {
             double f = row[ix];
-            int ok = !isnan(f);
+            int ok = gridform__score_visited(s, map, iy * nx + ix);
             double d = ok ? f * f1 * f2 - mean : 0.0;
             changed |= mrow[ix] != (unsigned char)ok;
             mrow[ix] = (unsigned char)ok;

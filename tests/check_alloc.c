@@ -24,7 +24,15 @@ static struct {
     gridform_arena *arena, *walled;
     gridform_placecode *pc, *pc_walled;
     gridform_kernel *kf;
+    gridform_arena *poly, *mask;     /* shaped arenas (issue 22) */
+    gridform_placecode *pc_poly, *pc_geo;
 } fx;
+
+/* An L (the unit box without its upper right quadrant) and a 10 x 10 mask
+ * of a square ring. */
+static const double l_xy[12] = {-0.5, -0.5, 0.5, -0.5, 0.5, 0.0, 0.0, 0.0, 0.0, 0.5, -0.5, 0.5};
+static const size_t l_ring[1] = {6};
+static unsigned char ring_mask[100];
 
 static void fixtures_setup(void)
 {
@@ -37,6 +45,17 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_placecode_create(&fx.pc_walled, fx.walled, GRIDFORM_TUNING_DOG, 0.12, 2.0, 25,
                                                GRIDFORM_CENTERS_RANDOM, 3), GRIDFORM_OK);
     ck_assert_int_eq(gridform_kernel_create(&fx.kf, fx.pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    for (size_t i = 0; i < 100; i++) {
+        size_t ix = i % 10, iy = i / 10;
+        ring_mask[i] = (unsigned char)!(ix >= 3 && ix <= 6 && iy >= 3 && iy <= 6);
+    }
+    ck_assert_int_eq(gridform_arena_create_polygon(&fx.poly, 1.0, 1.0, 10, 10, l_xy, l_ring, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_arena_create_mask(&fx.mask, 1.0, 1.0, 10, 10, ring_mask), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&fx.pc_poly, fx.poly, GRIDFORM_TUNING_DOG, 0.1, 2.0, 12,
+                                               GRIDFORM_CENTERS_RANDOM, 2), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&fx.pc_geo, fx.mask, GRIDFORM_TUNING_GAUSSIAN, 0.1, 1.0, 8,
+                                               GRIDFORM_CENTERS_RANDOM, 6), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_set_distance(fx.pc_geo, GRIDFORM_DISTANCE_GEODESIC), GRIDFORM_OK);
     /* the wisdom wisdom_import reads (the kernel's plans put entries in it) */
     ck_assert_int_eq(gridform_wisdom_export("check_alloc.tmp.wisdom"), GRIDFORM_OK);
 }
@@ -46,6 +65,10 @@ static void fixtures_teardown(void)
     remove("check_alloc.tmp.npy");
     remove("check_alloc.tmp.wisdom");
     gridform_kernel_destroy(fx.kf);
+    gridform_placecode_destroy(fx.pc_poly);
+    gridform_placecode_destroy(fx.pc_geo);
+    gridform_arena_destroy(fx.poly);
+    gridform_arena_destroy(fx.mask);
     gridform_placecode_destroy(fx.pc_walled);
     gridform_placecode_destroy(fx.pc);
     gridform_arena_destroy(fx.walled);
@@ -167,6 +190,48 @@ OPERATION(wisdom_export, gridform_wisdom_export("check_alloc.tmp.wisdom"))
 OPERATION(wisdom_import, gridform_wisdom_import("check_alloc.tmp.wisdom"))
 
 CREATOR(scorer, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, fx.walled))
+/* Shaped arenas (issue 22): the constructors, lattice codes in a shape,
+ * geodesic tables (polygon and mask), EXACT and UNIFORM kernels in a
+ * shape (the geodesic responses allocate work space), and the scorer's
+ * copy of the shape. */
+CREATOR(arena_polygon, gridform_arena, gridform_arena_destroy,
+        gridform_arena_create_polygon(&o, 1.0, 1.0, 12, 12, l_xy, l_ring, 1))
+CREATOR(arena_mask, gridform_arena, gridform_arena_destroy,
+        gridform_arena_create_mask(&o, 1.0, 1.0, 10, 10, ring_mask))
+static int geodesic_code(gridform_placecode **out, gridform_arena *a, int layout)
+{
+    gridform_placecode *pc = NULL;
+    int rc = gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.1, 2.0, 9, layout, 4);
+    if (rc == GRIDFORM_OK && (rc = gridform_placecode_set_distance(pc, GRIDFORM_DISTANCE_GEODESIC)) != GRIDFORM_OK) {
+        gridform_placecode_destroy(pc);
+        pc = NULL;
+    }
+    *out = pc;
+    return rc;
+}
+CREATOR(placecode_polygon_geodesic, gridform_placecode, gridform_placecode_destroy,
+        geodesic_code(&o, fx.poly, GRIDFORM_CENTERS_LATTICE))
+CREATOR(placecode_mask_geodesic, gridform_placecode, gridform_placecode_destroy,
+        geodesic_code(&o, fx.mask, GRIDFORM_CENTERS_RANDOM))
+CREATOR(kernel_uniform_shape, gridform_kernel, gridform_kernel_destroy,
+        gridform_kernel_create(&o, fx.pc_poly, GRIDFORM_KERNEL_UNIFORM | GRIDFORM_KERNEL_CENTERED))
+CREATOR(kernel_exact_shape, gridform_kernel, gridform_kernel_destroy,
+        gridform_kernel_create(&o, fx.pc_poly, GRIDFORM_KERNEL_EXACT | GRIDFORM_KERNEL_CENTERED))
+/* UNIFORM computes its spectrum on first use: a fresh kernel each time. */
+static int uniform_spectrum(void)
+{
+    gridform_kernel *k = NULL;
+    double spec[10 * 6];
+    int rc = gridform_kernel_create(&k, fx.pc_poly, GRIDFORM_KERNEL_UNIFORM);
+    if (rc == GRIDFORM_OK)
+        rc = gridform_kernel_spectrum(k, spec);
+    gridform_kernel_destroy(k);
+    return rc;
+}
+OPERATION(kernel_uniform_spectrum, uniform_spectrum())
+CREATOR(kernel_exact_geodesic, gridform_kernel, gridform_kernel_destroy,
+        gridform_kernel_create(&o, fx.pc_geo, GRIDFORM_KERNEL_EXACT))
+CREATOR(scorer_shape, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, fx.mask))
 CREATOR(scorer_periodic, gridform_scorer, gridform_scorer_destroy, gridform_scorer_create(&o, fx.arena))
 /* the annulus tables rebuilt by the setters (a failure keeps the old ones) */
 static int scorer_annuli(int automatic)
@@ -231,6 +296,15 @@ static const creator creators[] = {
     ROW(kernel_exact_centered),
     ROW(kernel_spectrum_walled),
     ROW(kernel_shells),
+    ROW(arena_polygon),
+    ROW(arena_mask),
+    ROW(placecode_polygon_geodesic),
+    ROW(placecode_mask_geodesic),
+    ROW(kernel_uniform_shape),
+    ROW(kernel_exact_shape),
+    ROW(kernel_exact_geodesic),
+    ROW(kernel_uniform_spectrum),
+    ROW(scorer_shape),
     ROW(placecode_set_centers),
     ROW(learner),
     ROW(learner_single),

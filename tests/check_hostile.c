@@ -110,6 +110,15 @@ static gridform_scorer *sc_fx;       /* a valid 16 x 16 scorer */
 static gridform_modules *o_modules;
 static gridform_modules *mod_fx;     /* a module finder with the defaults */
 static const double pos4[4] = {0.3, 0.31, 0.29, 0.3};
+/* shaped arenas (issue 22): 4 x 4 masks (empty; two bins in opposite
+ * corners), a triangle, a bowtie, and ring sizes */
+static const unsigned char mask_empty[16];
+static const unsigned char mask_split[16] = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+static unsigned char mask_out[256];
+static const double tri_xy[6] = {-0.4, -0.4, 0.4, -0.4, 0.0, 0.4};
+static double tri_nan[6] = {-0.4, -0.4, 0.4, -0.4, 0.0, 0.4};
+static const double bow_xy[8] = {-0.4, -0.4, 0.4, 0.3, 0.4, -0.4, -0.4, 0.4};
+static const size_t ring2 = 2, ring3 = 3, ring4 = 4, ring_big = SIZE_MAX;
 /* arenas the scorer must refuse: maps too large for its FFTs */
 static struct {
     gridform_arena *ok, *huge;
@@ -254,6 +263,27 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_arena_get_nfreq, INVAL, AERR, fx.arena, NULL);
     CASE(gridform_arena_wavevectors, INVAL, NULL, NULL, buf);
     CASE(gridform_arena_wavevectors, INVAL, AERR, fx.arena, NULL);
+    CASE(gridform_arena_create_mask, INVAL, NULL, NULL, 1.0, 1.0, 4, 4, mask_split);
+    CASE(gridform_arena_create_mask, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 4, 4, NULL);
+    CASE(gridform_arena_create_mask, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 4, 4, mask_empty);
+    CASE(gridform_arena_create_mask, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 4, 4, mask_split);
+    CASE(gridform_arena_create_mask, INVAL, NULL, OUT_ARENA, nan_, 1.0, 4, 4, mask_split);
+    CASE(gridform_arena_create_mask, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 1, 4, mask_split);
+    CASE(gridform_arena_create_mask, RANGE, NULL, OUT_ARENA, 1.0, 1.0, (size_t)1 << 31, (size_t)1 << 31, mask_split);
+    tri_nan[4] = nan_;
+    CASE(gridform_arena_create_polygon, INVAL, NULL, NULL, 1.0, 1.0, 8, 8, tri_xy, &ring3, 1);
+    CASE(gridform_arena_create_polygon, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 8, 8, NULL, &ring3, 1);
+    CASE(gridform_arena_create_polygon, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 8, 8, tri_xy, NULL, 1);
+    CASE(gridform_arena_create_polygon, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 8, 8, tri_xy, &ring3, 0);
+    CASE(gridform_arena_create_polygon, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 8, 8, tri_xy, &ring2, 1);
+    CASE(gridform_arena_create_polygon, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 8, 8, bow_xy, &ring4, 1);
+    CASE(gridform_arena_create_polygon, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 8, 8, tri_nan, &ring3, 1);
+    CASE(gridform_arena_create_polygon, INVAL, NULL, OUT_ARENA, 0.5, 0.5, 8, 8, tri_xy, &ring3, 1);
+    CASE(gridform_arena_create_polygon, INVAL, NULL, OUT_ARENA, 1.0, 1.0, 1, 8, tri_xy, &ring3, 1);
+    CASE(gridform_arena_create_polygon, INVAL, NULL, OUT_ARENA, inf_, 1.0, 8, 8, tri_xy, &ring3, 1);
+    CASE(gridform_arena_create_polygon, RANGE, NULL, OUT_ARENA, 1.0, 1.0, 8, 8, tri_xy, &ring_big, 1);
+    CASE(gridform_arena_get_mask, INVAL, NULL, NULL, mask_out);
+    CASE(gridform_arena_get_mask, INVAL, AERR, fx.arena, NULL);
 
     /* ---- amplitude equations and lattices (issue 5) ---- */
 #define MERR gridform_amplitude_last_error(amp_fx)
@@ -383,6 +413,12 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_placecode_set_centers, INVAL, PERR, fx.pc, infbuf, 4);
     CASE(gridform_placecode_get_centers, INVAL, NULL, NULL, buf);
     CASE(gridform_placecode_get_centers, INVAL, PERR, fx.pc, NULL);
+    CASE(gridform_placecode_set_distance, INVAL, NULL, NULL, GRIDFORM_DISTANCE_GEODESIC);
+    CASE(gridform_placecode_set_distance, INVAL, PERR, fx.pc, 0);
+    CASE(gridform_placecode_set_distance, INVAL, PERR, fx.pc, 3);
+    CASE(gridform_placecode_get_distance, INVAL, NULL, NULL, &ibuf[0]);
+    CASE(gridform_placecode_get_distance, INVAL, PERR, fx.pc, NULL);
+    CASE(gridform_kernel_create, UNSUP, NULL, OUT_KERNEL, fx.pc, GRIDFORM_KERNEL_UNIFORM);
     CASE(gridform_placecode_set_tuning_fn, INVAL, NULL, NULL, tuning_user, NULL);
     CASE(gridform_placecode_set_tuning_fn, INVAL, PERR, fx.pc, NULL, NULL);
     CASE(gridform_placecode_get_ncells, INVAL, NULL, NULL, &zbuf[0]);
@@ -411,7 +447,7 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_kernel_create, INVAL, NULL, NULL, fx.pc, GRIDFORM_KERNEL_FOURIER);
     CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, NULL, GRIDFORM_KERNEL_FOURIER);
     CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, 0);
-    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, 6);
+    CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, 7);
     CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, 0xff);
     CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, -1);
     CASE(gridform_kernel_create, INVAL, NULL, OUT_KERNEL, fx.pc, INT_MIN);
@@ -892,6 +928,12 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_modules_find, INVAL, MERR, mod_fx, pos4, infbuf, NULL, 3, zbuf, buf, buf, zbuf, buf, ibuf);
     CASE(gridform_modules_find, RANGE, MERR, mod_fx, pos4, NULL, NULL, BIG, zbuf, buf, buf, zbuf, buf, ibuf);
     CASE(gridform_modules_find, OK, NULL, mod_fx, pos4, nanbuf, nanbuf, 4, zbuf, buf, buf, zbuf, buf, ibuf);
+    /* after that call (no orientations: its module's modulus is NaN), j
+     * beyond its modules */
+    CASE(gridform_modules_get_orientation_modulus, INVAL, NULL, NULL, 0, buf);
+    CASE(gridform_modules_get_orientation_modulus, INVAL, MERR, mod_fx, 0, NULL);
+    CASE(gridform_modules_get_orientation_modulus, INVAL, MERR, mod_fx, BIG, buf);
+    CASE(gridform_modules_get_orientation_modulus, INVAL, MERR, mod_fx, 6, buf);
 #undef SERR
 #undef MERR
 

@@ -99,6 +99,48 @@ START_TEST(test_dog_ring)
 }
 END_TEST
 
+/* Issue 20's unit slip: sigma = 12 (centimetres meant, metres taken) gives
+ * k* = 0.098 rad/m and a 73.9 m spacing in a 4.4 m box.  The ring is
+ * refused with GRIDFORM_EUNDEFINED, k* and the spacing still written, and
+ * the message names sigma, its unit and the box.  A spacing just beyond
+ * the box with k* above 2 pi / L is refused too; just inside, it stands. */
+START_TEST(test_ring_beyond_box)
+{
+    gridform_arena *a;
+    gridform_kernel *k = make_kernel(&a, 4.4, 4.4, 32, 32, GRIDFORM_PERIODIC, GRIDFORM_TUNING_DOG, 12.0, 2.0, 16,
+                                     GRIDFORM_CENTERS_LATTICE, GRIDFORM_KERNEL_FOURIER, NULL);
+    double ks = -1, sp = -1;
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, &sp), GRIDFORM_EUNDEFINED);
+    ck_assert_double_eq_tol(ks, dog_kstar(12.0, 2.0), 1e-12);
+    ck_assert_double_eq_tol(ks, 0.0981, 5e-5);
+    ck_assert_double_eq_tol(sp, 73.9, 0.05);
+    const char *e = gridform_kernel_last_error(k);
+    ck_assert_ptr_nonnull(strstr(e, "gridform_kernel_ring"));
+    ck_assert_ptr_nonnull(strstr(e, "sigma = 12 m"));
+    ck_assert_ptr_nonnull(strstr(e, "metres"));
+    ck_assert_ptr_nonnull(strstr(e, "4.4 x 4.4 m box"));
+    ck_assert_ptr_nonnull(strstr(e, "lowest wavenumber"));
+    gridform_kernel_destroy(k);
+    gridform_arena_destroy(a);
+    /* s = 2: spacing = 6.16 sigma.  sigma = 0.75 m in a 4.4 m box: 4.62 m,
+     * k* = 1.57 > 2 pi / 4.4 = 1.43: beyond the box, above the lowest mode. */
+    k = make_kernel(&a, 4.4, 4.4, 32, 32, GRIDFORM_PERIODIC, GRIDFORM_TUNING_DOG, 0.75, 2.0, 16,
+                    GRIDFORM_CENTERS_LATTICE, GRIDFORM_KERNEL_FOURIER, NULL);
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, &sp), GRIDFORM_EUNDEFINED);
+    ck_assert_double_gt(ks, 2 * PI / 4.4);
+    ck_assert_double_gt(sp, 4.4);
+    ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "less than one field spacing"));
+    gridform_kernel_destroy(k);
+    gridform_arena_destroy(a);
+    k = make_kernel(&a, 4.4, 4.4, 32, 32, GRIDFORM_PERIODIC, GRIDFORM_TUNING_DOG, 0.7, 2.0, 16,
+                    GRIDFORM_CENTERS_LATTICE, GRIDFORM_KERNEL_FOURIER, NULL);
+    ck_assert_int_eq(gridform_kernel_ring(k, &ks, &sp), GRIDFORM_OK);
+    ck_assert_double_lt(sp, 4.4);
+    gridform_kernel_destroy(k);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
 START_TEST(test_gaussian_no_ring)
 {
     gridform_arena *a;
@@ -539,7 +581,7 @@ START_TEST(test_errors)
     ck_assert_int_eq(gridform_kernel_create(&k, NULL, GRIDFORM_KERNEL_FOURIER), GRIDFORM_EINVAL);
     ck_assert_ptr_null(k);
     ck_assert_int_eq(gridform_kernel_create(&k, pc, 0), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_kernel_create(&k, pc, 6), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, 7), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_RADIAL), GRIDFORM_EINVAL);
     ck_assert_ptr_nonnull(strstr(gridform_last_error(), "create_radial"));
     /* walls break translation invariance: FOURIER and RADIAL refuse */
@@ -1166,6 +1208,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_dog_ring);
+    tcase_add_test(tc, test_ring_beyond_box);
     tcase_add_test(tc, test_gaussian_no_ring);
     tcase_add_test(tc, test_fourier_vs_direct_sum);
     tcase_add_test(tc, test_spectrum_analytic);

@@ -509,6 +509,51 @@ START_TEST(test_extreme_values)
 }
 END_TEST
 
+START_TEST(test_shape_outside_unvisited)
+{
+    /* an L-shaped arena: its outside bins are unvisited, whatever they hold
+     * (an infinite or negative value included) */
+    const size_t n = 24;
+    unsigned char inside[24 * 24];
+    double *shaped = malloc(n * n * sizeof *shaped), *nanned = malloc(n * n * sizeof *nanned);
+    rng_state = 17;
+    for (size_t iy = 0; iy < n; iy++)
+        for (size_t ix = 0; ix < n; ix++) {
+            size_t i = iy * n + ix;
+            inside[i] = !(ix >= n / 2 && iy >= n / 2);
+            double x = xpos(ix, n, 1.0), y = xpos(iy, n, 1.0);
+            double v = exp(-((x + 0.2) * (x + 0.2) + (y + 0.1) * (y + 0.1)) / 0.02) + 0.1 * urand();
+            shaped[i] = inside[i] ? v : (i % 3 == 0 ? INFINITY : -5.0);
+            nanned[i] = inside[i] ? v : NAN;
+        }
+    gridform_arena *a = NULL;
+    gridform_scorer *sm = NULL, *sr = mkscorer(n, n, 1.0, 1.0, GRIDFORM_WALLED);
+    ck_assert_int_eq(gridform_arena_create_mask(&a, 1.0, 1.0, n, n, inside), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_create(&sm, a), GRIDFORM_OK);
+    gridform_arena_destroy(a);
+    double o1[3], o2[3];
+    ck_assert_int_eq(gridform_scorer_spatial_info(sm, shaped, 1, NULL, o1, o1 + 1, o1 + 2), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_spatial_info(sr, nanned, 1, NULL, o2, o2 + 1, o2 + 2), GRIDFORM_OK);
+    for (int j = 0; j < 3; j++)
+        ck_assert(o1[j] == o2[j]);
+    ck_assert_int_eq(gridform_scorer_coherence(sm, shaped, 1, o1, o1 + 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_coherence(sr, nanned, 1, o2, o2 + 1), GRIDFORM_OK);
+    ck_assert(o1[0] == o2[0] && o1[1] == o2[1]);
+    size_t nf1, nf2;
+    double a1[4], a2[4], x1[4], x2[4];
+    ck_assert_int_eq(gridform_scorer_fields(sm, shaped, 4, &nf1, a1, NULL, NULL, x1, NULL), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_fields(sr, nanned, 4, &nf2, a2, NULL, NULL, x2, NULL), GRIDFORM_OK);
+    ck_assert_uint_eq(nf1, nf2);
+    ck_assert(nf1 >= 1 && a1[0] == a2[0] && x1[0] == x2[0]);
+    /* the border score is the four walls' of a rectangle */
+    ck_assert_int_eq(gridform_scorer_border(sm, shaped, 1, o1, NULL, NULL), GRIDFORM_EUNSUPPORTED);
+    gridform_scorer_destroy(sm);
+    gridform_scorer_destroy(sr);
+    free(shaped);
+    free(nanned);
+}
+END_TEST
+
 static Suite *measures_suite(void)
 {
     Suite *su = suite_create("measures");
@@ -525,6 +570,7 @@ static Suite *measures_suite(void)
     tcase_add_test(tc, test_ellipse_wall_offset);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_extreme_values);
+    tcase_add_test(tc, test_shape_outside_unvisited);
     suite_add_tcase(su, tc);
     return su;
 }

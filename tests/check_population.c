@@ -41,6 +41,12 @@ static gridform_scorer *make_scorer(size_t nx, size_t ny, double lx, double ly, 
 
 /* Hexagonal pattern of wavenumber k (three waves at theta + 120 j), phases
  * random, plus white noise of the given standard deviation, ReLU'd. */
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 static void hexmap(double *map, size_t nx, size_t ny, double lx, double ly, double k, double theta,
                    double noise)
 {
@@ -183,6 +189,42 @@ END_TEST
 /* Scaling a map by c scales its power by c^2 without the flag and leaves it
  * unchanged with it; a NaN bin counts as unvisited; constant maps are
  * skipped and a population of them is undefined. */
+/* Issue 21: in a 2.2 m walled box the annuli are 2 pi / 2.2 = 2.86 rad/m
+ * wide, and the ring of maps whose dominant k was 10.3 came out at 11.42.
+ * Rectified hexagons at k = 10.297 (between lattice shells), random
+ * orientations and phases, on three grids, and in a 1.5 m box (where the
+ * mean power per point peaked 1.8% low and the plain sum over thin annuli
+ * 5% low): the ring is within 2% of the median per-map dominant k
+ * (gridform_map_dominant_k), and of k itself. */
+START_TEST(test_population_ring_refined)
+{
+    static const struct { size_t n; double L; } c[] = {{32, 2.2}, {44, 2.2}, {50, 2.2}, {30, 1.5}};
+    const double k0 = 10.297;
+    rng_state = 21;
+    for (size_t t = 0; t < sizeof c / sizeof c[0]; t++) {
+        size_t nx = c[t].n, n = nx * nx, nmaps = 24;
+        double L = c[t].L;
+        gridform_scorer *s = make_scorer(nx, nx, L, L, GRIDFORM_WALLED);
+        double *maps = malloc(nmaps * n * sizeof *maps), kd[24];
+        for (size_t m = 0; m < nmaps; m++) {
+            hexmap(maps + m * n, nx, nx, L, L, k0, 2 * PI * urand(), 0.0);
+            ck_assert_int_eq(gridform_map_dominant_k(s, maps + m * n, &kd[m]), GRIDFORM_OK);
+        }
+        qsort(kd, nmaps, sizeof *kd, cmp_dbl);
+        double kmed = 0.5 * (kd[nmaps / 2 - 1] + kd[nmaps / 2]), kp = NAN, dk;
+        size_t nb;
+        ck_assert_int_eq(gridform_scorer_spectrum_bins(s, &nb, &dk), GRIDFORM_OK);
+        ck_assert_double_eq_tol(dk, 2 * PI / L, 1e-12);
+        ck_assert_int_eq(gridform_scorer_population_spectrum(s, maps, nmaps, GRIDFORM_SPECTRUM_UNIT_VARIANCE, NULL,
+                                                             NULL, &kp, NULL), GRIDFORM_OK);
+        ck_assert_msg(fabs(kp - kmed) <= 0.02 * kmed, "%zu bins: ring %g, median dominant k %g", nx, kp, kmed);
+        ck_assert_msg(fabs(kp - k0) <= 0.02 * k0, "%zu bins: ring %g, k %g", nx, kp, k0);
+        free(maps);
+        gridform_scorer_destroy(s);
+    }
+}
+END_TEST
+
 START_TEST(test_scaling_and_skips)
 {
     size_t nx = 24, n = nx * nx;
@@ -344,6 +386,14 @@ START_TEST(test_modules_orientation)
     ck_assert_uint_eq(k, 1);
     ck_assert_uint_eq(cnt[0], 120);
     ck_assert_double_eq_tol(sp[0], 0.5, 0.02);
+    /* two groups 30 degrees apart: the orientation is modulo 30 degrees,
+     * 5 degrees, and says so */
+    double mod = 0;
+    ck_assert_int_eq(gridform_modules_get_orientation_modulus(m, 0, &mod), GRIDFORM_OK);
+    ck_assert_double_eq_tol(mod, PI / 6, 1e-15);
+    ck_assert_double_le(fabs(remainder(th[0] - 5 * DEG, PI / 6)), 1 * DEG);
+    ck_assert_int_eq(gridform_modules_get_orientation_modulus(m, 1, &mod), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_modules_last_error(m), "found 1 modules"));
     /* Uniform orientations: not a module with the cue. */
     for (size_t i = 0; i < p.n; i++)
         p.orientation[i] = (PI / 3) * ((double)i + 0.5) / (double)p.n;
@@ -361,6 +411,8 @@ START_TEST(test_modules_orientation)
                      GRIDFORM_OK);
     ck_assert_uint_eq(k, 1);
     ck_assert(isnan(th[0]));
+    ck_assert_int_eq(gridform_modules_get_orientation_modulus(m, 0, &mod), GRIDFORM_OK);
+    ck_assert(isnan(mod));
     /* Two grid maps (and a NaN spacing): no module, every label -1. */
     int labels[4];
     double s2[4] = {0.4, 0.41, NAN, 0.4}, g2[4] = {0.9, 0.8, 0.9, 0.1};
@@ -460,6 +512,59 @@ START_TEST(test_modules_from_maps)
 }
 END_TEST
 
+/* Issue 21: a noise map scoring 0.80 with spacing 0.157 m joined a module of
+ * twelve maps at 0.734 m and moved its spacing to 0.652 m.  The page
+ * promises such an outlier is in no module (label -1): one module at
+ * 0.734 m (the twelve spacings' geometric mean), twelve maps. */
+START_TEST(test_modules_outlier)
+{
+    /* ln-spacing offsets summing to zero: the geometric mean is 0.734 */
+    static const double d[12] = {-0.05, -0.04, -0.03, -0.02, -0.01, 0.0, 0.0, 0.01, 0.02, 0.03, 0.04, 0.05};
+    double sp[15], th[15], g60[15];
+    int want[15];
+    size_t j = 0;
+    for (size_t i = 0; i < 15; i++) {
+        if (i == 11 || i == 12) {         /* noise below the score threshold */
+            sp[i] = 0.2 + 0.3 * (double)(i - 11);
+            th[i] = 0.9;
+            g60[i] = 0.05;
+            want[i] = -1;
+        } else if (i == 14) {             /* the noise map with a chance high score */
+            sp[i] = 0.157;
+            th[i] = 0.6;
+            g60[i] = 0.80;
+            want[i] = -1;
+        } else {
+            sp[i] = 0.734 * exp(d[j]);
+            th[i] = 0.2 + 0.01 * (double)((j % 3)) - 0.01;
+            g60[i] = 1.1 + 0.02 * (double)j;
+            want[i] = 0;
+            j++;
+        }
+    }
+    ck_assert_uint_eq(j, 12);
+    gridform_modules *m = NULL;
+    ck_assert_int_eq(gridform_modules_create(&m), GRIDFORM_OK);
+    for (int cue = 0; cue <= 1; cue++) {
+        ck_assert_int_eq(gridform_modules_set_orientation_cue(m, cue), GRIDFORM_OK);
+        size_t k = 99, cnt[6];
+        double msp[6], mth[6];
+        int labels[15];
+        ck_assert_int_eq(gridform_modules_find(m, sp, th, g60, 15, &k, msp, mth, cnt, NULL, labels), GRIDFORM_OK);
+        ck_assert_uint_eq(k, 1);
+        ck_assert_uint_eq(cnt[0], 12);
+        ck_assert_double_eq_tol(msp[0], 0.734, 1e-12);
+        ck_assert_double_eq_tol(mth[0], 0.2, 1e-3);
+        double mod = 0;
+        ck_assert_int_eq(gridform_modules_get_orientation_modulus(m, 0, &mod), GRIDFORM_OK);
+        ck_assert_double_eq_tol(mod, PI / 3, 1e-15);
+        for (size_t i = 0; i < 15; i++)
+            ck_assert_msg(labels[i] == want[i], "cue %d: map %zu labelled %d, want %d", cue, i, labels[i], want[i]);
+    }
+    gridform_modules_destroy(m);
+}
+END_TEST
+
 START_TEST(test_modules_errors)
 {
     gridform_modules *m = NULL;
@@ -492,6 +597,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_bins);
     tcase_add_test(tc, test_plane_wave);
     tcase_add_test(tc, test_population_ring);
+    tcase_add_test(tc, test_population_ring_refined);
     tcase_add_test(tc, test_scaling_and_skips);
     suite_add_tcase(s, tc);
     tc = tcase_create("modules");
@@ -499,6 +605,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_modules_synthetic);
     tcase_add_test(tc, test_modules_orientation);
     tcase_add_test(tc, test_modules_from_maps);
+    tcase_add_test(tc, test_modules_outlier);
     tcase_add_test(tc, test_modules_errors);
     suite_add_tcase(s, tc);
     return s;

@@ -96,6 +96,54 @@ grep -q '^modules  *3$' "$tmp/three.txt" || fail "text report: $(cat "$tmp/three
 grep -q '^population ring' "$tmp/three.txt" || fail "text report without the population ring"
 grep -q '^  wall offset  *median' "$tmp/three.txt" || fail "text report without the measures"
 
+# 4b. Issue 20 and 21 (first contact): error wording, names, unit slips,
+# shapes, the orientation cue and the orientation's modulus.
+"$prog" --box 0 "$tmp/one.npy" >/dev/null 2>"$tmp/err"; [ $? -eq 2 ] || fail "--box 0 must exit 2"
+grep -q -- "--box: 0 is not > 0 (metres)" "$tmp/err" || fail "--box 0: $(cat "$tmp/err")"
+"$prog" --box 1 --boundary round "$tmp/one.npy" >/dev/null 2>"$tmp/err"
+grep -q -- "--boundary: 'round' is not walled or periodic" "$tmp/err" || fail "--boundary: $(cat "$tmp/err")"
+"$prog" --box 1 --tuning dog --sigma -0.1 --surround 2 "$tmp/one.npy" >/dev/null 2>"$tmp/err"
+grep -q -- "--sigma: -0.1 is not > 0 (metres)" "$tmp/err" || fail "--sigma: $(cat "$tmp/err")"
+# softmax_dog (Python's name) is softmax
+"$prog" --box 1.6 --tuning softmax_dog --sigma 0.12 --surround 2 --cells 300 --json "$tmp/one.npy" \
+    >"$tmp/sm2.json" 2>"$tmp/err" || fail "softmax_dog: $(cat "$tmp/err")"
+[ "$(jget "$tmp/sm2.json" predicted_ring_k)" = "$(jget "$tmp/sm.json" predicted_ring_k)" ] || fail "softmax_dog != softmax"
+# sigma in centimetres by mistake: the maps are reported, the prediction is
+# undefined and the reason names sigma, its unit and the box
+"$gen" "$tmp/big.npy" 12 44 4.4 0.73 3 || fail "cannot make the maps"
+"$prog" --box 4.4 --tuning dog --sigma 12 --surround 2 "$tmp/big.npy" >"$tmp/slip.txt" 2>"$tmp/err" ||
+    fail "sigma 12: $(cat "$tmp/err")"
+grep -q "sigma = 12 m" "$tmp/err" && grep -q "metres" "$tmp/err" && grep -q "4.4 x 4.4 m box" "$tmp/err" ||
+    fail "sigma 12: the warning must name sigma, its unit and the box: $(cat "$tmp/err")"
+grep -q "^predicted ring  undefined: k\* = 0.09812 rad/m, spacing 73.94 m" "$tmp/slip.txt" ||
+    fail "sigma 12: $(cat "$tmp/slip.txt")"
+grep -q "^modules  *1$" "$tmp/slip.txt" || fail "sigma 12: the maps must still be reported"
+# a population whose orientations vary unit by unit (uniform): no module
+# with the orientation cue, its two modules (0.5 and 0.7 m) without it;
+# each module orientation printed with its modulus
+"$gen" "$tmp/uni.npy" 24 64 4.4 0.5,0.7 9 0 90 || fail "cannot make the maps"
+"$prog" --box 4.4 "$tmp/uni.npy" >"$tmp/cue.txt" || fail "cue on"
+grep -q '^modules  *0$' "$tmp/cue.txt" || fail "cue on: want 0 modules: $(cat "$tmp/cue.txt")"
+"$prog" --box 4.4 --no-orientation-cue "$tmp/uni.npy" >"$tmp/nocue.txt" || fail "--no-orientation-cue"
+grep -q '^modules  *2$' "$tmp/nocue.txt" || fail "cue off: want 2 modules: $(cat "$tmp/nocue.txt")"
+grep -q '^  module 1      spacing 0\.5[0-9]* m, orientation [0-9.]* deg (mod [36]0), 12 maps$' "$tmp/nocue.txt" ||
+    fail "cue off: module 1: $(cat "$tmp/nocue.txt")"
+grep -q 'ratio 1\.[34]' "$tmp/nocue.txt" || fail "cue off: ratio: $(cat "$tmp/nocue.txt")"
+grep -q 'orientation [0-9.]* deg (mod 60), 12 maps' "$tmp/three.txt" ||
+    grep -q 'orientation [0-9.]* deg (mod 60), [0-9]* maps' "$tmp/three.txt" || fail "no modulus: $(cat "$tmp/three.txt")"
+grep -q '"orientation_modulus": 60' "$tmp/three.json" || fail "JSON without the orientation's modulus"
+# maps stacked last, (ny, nx, n): refused with that said (needs NumPy)
+pynp7=
+for p in ${PYTHON:-} /usr/bin/python3 python3; do
+    "$p" -c 'import numpy' 2>/dev/null && { pynp7=$p; break; }
+done
+if [ -n "$pynp7" ]; then
+    "$pynp7" -c 'import sys, numpy as np; a = np.load(sys.argv[1]); np.save(sys.argv[2], np.moveaxis(a, 0, -1))' \
+        "$tmp/big.npy" "$tmp/last.npy" || fail "cannot write maps-last"
+    "$prog" --box 4.4 "$tmp/last.npy" >/dev/null 2>"$tmp/err"; [ $? -eq 1 ] || fail "maps last must exit 1"
+    grep -q "12 maps of 44 x 44 stacked last" "$tmp/err" || fail "maps last: $(cat "$tmp/err")"
+fi
+
 # 5. float32 input and user centres (NumPy writes them).
 pynp=
 for p in ${PYTHON:-} /usr/bin/python3 python3; do

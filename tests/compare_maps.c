@@ -1,7 +1,7 @@
 /* Test data for tests/compare.sh: a population of noisy, rectified
  * hexagonal maps as a .npy file (float64, (n, nx, nx)).
  *
- *   compare_maps OUT.npy N NX BOX SPACINGS SEED [HOLES]
+ *   compare_maps OUT.npy N NX BOX SPACINGS SEED [HOLES [SPREAD]]
  *
  * SPACINGS is a comma-separated list of lattice spacings (metres); the N
  * maps are split evenly between them, the maps of spacing j share the
@@ -9,7 +9,9 @@
  * random phase, 2% of spacing noise and white noise of 0.3 (the peaks are
  * 3).  A spacing of 0 stands for non-grid maps: 24 plane waves of random
  * directions and wavenumbers spread over 4 to 40 rad/m, rectified.  HOLES (0..1, default 0) is the fraction of bins set to NaN
- * (unvisited). */
+ * (unvisited).  SPREAD (degrees, default 1.5) is the sd of the orientation
+ * noise; 60 or more draws every map's orientation uniformly (a population
+ * whose orientations vary unit by unit, as trained networks'). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,11 +38,11 @@ static double nrand(void)
 int main(int argc, char **argv)
 {
     if (argc < 7) {
-        fprintf(stderr, "usage: compare_maps OUT.npy N NX BOX SPACINGS SEED [HOLES]\n");
+        fprintf(stderr, "usage: compare_maps OUT.npy N NX BOX SPACINGS SEED [HOLES [SPREAD]]\n");
         return 2;
     }
     size_t n = strtoul(argv[2], NULL, 10), nx = strtoul(argv[3], NULL, 10);
-    double L = atof(argv[4]), holes = argc > 7 ? atof(argv[7]) : 0.0;
+    double L = atof(argv[4]), holes = argc > 7 ? atof(argv[7]) : 0.0, spread = argc > 8 ? atof(argv[8]) : 1.5;
     state = strtoull(argv[6], NULL, 10);
     double sp[16];
     size_t ns = 0;
@@ -75,7 +77,7 @@ int main(int argc, char **argv)
         }
         double k = 4 * PI / (sqrt(3.0) * sp[j]) * exp(0.02 * nrand());
         /* wavevectors at the lattice orientation + 30 degrees */
-        double th = (7.0 + 15.0 * (double)j + 1.5 * nrand()) * PI / 180 + PI / 6;
+        double th = (spread >= 60 ? 60 * urand() : 7.0 + 15.0 * (double)j + spread * nrand()) * PI / 180 + PI / 6;
         double ph[3] = {2 * PI * urand(), 2 * PI * urand(), 2 * PI * urand()};
         for (size_t iy = 0; iy < nx; iy++)
             for (size_t ix = 0; ix < nx; ix++) {

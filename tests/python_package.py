@@ -157,6 +157,152 @@ class TestHandleErrors(unittest.TestCase):
             self.check(mo, mo.set_max, 0, func="gridform_modules_set_max")
 
 
+class TestShapes(unittest.TestCase):
+    """Arrays of maps are taken by shape, (nmaps, ny, nx) or (ny, nx) for
+    one map, never by element count (issue 20: a (64, 64, 4) array passed
+    for four 64 x 64 maps, a flat array was scored)."""
+
+    def refuses(self, fn, *args, want=None):
+        with self.assertRaises(ValueError) as cm:
+            fn(*args)
+        if want is not None:
+            self.assertIn(want, str(cm.exception))
+        return str(cm.exception)
+
+    def test_maps_by_shape(self):
+        f = fixture()
+        stack = np.stack([f.map0] * 3)              # (3, N, N)
+        last = np.moveaxis(stack, 0, -1).copy()     # (N, N, 3): the same numbers, maps last
+        with gf.Learner(f.k, 3) as l:
+            msg = self.refuses(l.set_maps, last, want="(3, %d, %d)" % (N, N))
+            self.assertIn("stacked last", msg)
+            self.refuses(l.set_maps, stack.ravel())
+            self.refuses(l.set_maps, stack[:2])
+            l.set_maps(stack)
+            close(l.maps, stack, rtol=0)
+        with gf.Learner(f.k, 1) as l1:
+            l1.set_maps(f.map0)                      # one map as (ny, nx)
+            self.refuses(l1.set_maps, f.map0.ravel())
+        with gf.Scorer(f.a) as s:
+            two = np.stack([f.map0, f.map0], axis=-1)   # (N, N, 2)
+            self.refuses(s.score, two, want="(nmaps, %d, %d) or (%d, %d) for one map" % (N, N, N, N))
+            self.refuses(s.score, f.map0.ravel())
+            self.refuses(s.score_annuli, two)
+            self.refuses(s.population_spectrum, f.map0.ravel())
+            self.refuses(s.autocorr, stack)
+            self.refuses(s.dominant_k, f.map0.T[:-1])
+            one = s.score(f.map0)
+            self.assertEqual(one[0].shape, (1,))
+        self.refuses(f.k.apply, f.map0.ravel())
+        self.refuses(f.k.apply, last)
+        self.assertEqual(f.k.apply(f.map0).shape, (N, N))
+        self.refuses(gf.cubic_gain, f.a, stack)
+        self.refuses(gf.pattern_objective, f.k, f.map0.ravel(), "relu", 0.0)
+        with gf.Attractor(f.k) as at:
+            self.refuses(at.set_rates, stack)
+        self.refuses(f.pc.response, [0.1, 0.2, 0.3, 0.4])
+        with tempfile.TemporaryDirectory() as d:
+            self.refuses(gf.image_write_maps, os.path.join(d, "x.ppm"), f.map0.ravel())
+        with gf.Modules() as mo:
+            self.refuses(mo.find, np.ones((2, 3)))
+            self.refuses(mo.find, np.ones(4), np.ones(3))
+        # the other array inputs: spectra, centres, trajectories, states
+        sp = f.k.spectrum()                          # (N, N//2 + 1)
+        self.refuses(gf.Kernel.from_spectrum, f.a, sp.T, want="(%d, %d)" % (N, N // 2 + 1))
+        self.refuses(gf.Kernel.from_spectrum, f.a, sp.ravel())
+        with gf.PlaceCode(f.a, "gaussian", 0.1, 1.0, 4) as pc:
+            self.refuses(pc.set_centers, np.zeros((4, 3)))
+            self.refuses(pc.set_centers, np.zeros(8))
+        xy, act = np.zeros((10, 2)), np.ones((10, 3))
+        self.refuses(gf.ratemap_accumulate, f.a, xy.T, act)
+        self.refuses(gf.ratemap_accumulate, f.a, xy, act[:9])
+        self.refuses(gf.ratemap_accumulate, f.a, xy.ravel(), act)
+        with gf.Amplitude() as am:
+            self.refuses(am.set_state, [1.0, 2.0])
+
+
+class TestCounts(unittest.TestCase):
+    """Every count and seed is range-checked before ctypes: -1 raises
+    ValueError instead of becoming 2^64 - 1 (issue 20: Learner.run(-5) ran
+    834 steps, Learner.iterate(-1) and Attractor.iterate(-1) hung)."""
+
+    # Bound functions whose size_t arguments the package derives from array
+    # shapes (never from a caller's integer): the shape tests cover them.
+    DERIVED = {
+        "gridform_placecode_set_centers", "gridform_placecode_response", "gridform_kernel_apply",
+        "gridform_kernel_radial_profile", "gridform_scorer_score", "gridform_ratemap_accumulate",
+        "gridform_scorer_score_annuli", "gridform_scorer_population_spectrum", "gridform_npy_write",
+        "gridform_npy_read", "gridform_modules_find",
+    }
+
+    def test_negative_counts(self):
+        f = fixture()
+        l = gf.Learner(f.k, 1)
+        at = gf.Attractor(f.k)
+        am = gf.Amplitude()
+        sc = gf.Scorer(f.a)
+        mo = gf.Modules()
+        d = tempfile.mkdtemp()
+        calls = [
+            ("gridform_arena_create", lambda: gf.Arena(1.0, 1.0, -1, 8)),
+            ("gridform_arena_create", lambda: gf.Arena(1.0, 1.0, 8, -1)),
+            ("gridform_arena_create_commensurate", lambda: gf.Arena.commensurate(9.81, -1, 24)),
+            ("gridform_arena_create_commensurate", lambda: gf.Arena.commensurate(9.81, 2, -1)),
+            ("gridform_placecode_create", lambda: gf.PlaceCode(f.a, "dog", 0.12, 2.0, -1)),
+            ("gridform_placecode_create", lambda: gf.PlaceCode(f.a, "dog", 0.12, 2.0, 16, "random", -1)),
+            ("gridform_kernel_shells", lambda: f.k.shells(-1)),
+            ("gridform_learner_create", lambda: gf.Learner(f.k, -1)),
+            ("gridform_learner_seed", lambda: l.seed(-1)),
+            ("gridform_learner_iterate", lambda: l.iterate(-1)),
+            ("gridform_learner_run", lambda: l.run(-5)),
+            ("gridform_learner_set_threads", lambda: l.set_threads(-1)),
+            ("gridform_scorer_set_annuli_m", lambda: sc.set_annuli_m(0.2, 0.6, 1.2, -1)),
+            ("gridform_scorer_set_min_overlap", lambda: sc.set_min_overlap(-1)),
+            ("gridform_image_write_maps", lambda: gf.image_write_maps(os.path.join(d, "a.ppm"), f.map0, ncols=-1)),
+            ("gridform_image_write_maps", lambda: gf.image_write_maps(os.path.join(d, "b.ppm"), f.map0, zoom=-1)),
+            ("gridform_amplitude_seed", lambda: am.seed(-1)),
+            ("gridform_amplitude_iterate", lambda: am.iterate(0.01, -1)),
+            ("gridform_attractor_seed", lambda: at.seed(-1)),
+            ("gridform_attractor_iterate", lambda: at.iterate(-1)),
+            ("gridform_attractor_run", lambda: at.run(-1)),
+            ("gridform_modules_set_max", lambda: mo.set_max(-1)),
+            ("gridform_modules_get_orientation_modulus", lambda: mo.orientation_modulus(-1)),
+            ("gridform_debug_fail_allocation", lambda: gf.debug.fail_allocation(-1)),
+        ]
+        try:
+            for name, call in calls:
+                with self.assertRaises(ValueError, msg=name) as cm:
+                    call()
+                self.assertIn("-1" if "run" not in name or "attractor" in name else "-5", str(cm.exception), name)
+            self.assertEqual(l.time, (0.0, 0))       # nothing ran
+            # non-integers are refused too, not truncated
+            with self.assertRaises(ValueError):
+                l.iterate(2.5)
+            with self.assertRaises(ValueError):
+                l.seed(2 ** 64)
+            # the bound C functions check their own integers as well (a caller
+            # of gridform._lib.C gets the same protection)
+            with self.assertRaises(ValueError) as cm:
+                _lib.C.gridform_learner_iterate(l.handle, -1)
+            self.assertIn("gridform_learner_iterate", str(cm.exception))
+            with self.assertRaises(ValueError):
+                _lib.C.gridform_learner_set_threads(l.handle, 2 ** 31)
+            self.assertEqual(l.time, (0.0, 0))
+        finally:
+            for h in (l, at, am, sc, mo):
+                h.close()
+            for x in os.listdir(d):
+                os.remove(os.path.join(d, x))
+            os.rmdir(d)
+        # every bound function that takes a size_t or uint64_t from the caller
+        # is in the table above (a new binding must join it or DERIVED)
+        counted = {n for n, t in ((n, getattr(_lib.lib, n).argtypes) for n in _lib.BOUND)
+                   if any(a in (_lib._sz, _lib._u64) for a in t)}
+        covered = {n for n, _ in calls} | self.DERIVED
+        self.assertEqual(sorted(counted - covered), [])
+        self.assertEqual(sorted(self.DERIVED - counted), [])
+
+
 class TestArena(unittest.TestCase):
     def test_geometry(self):
         f = fixture()
@@ -271,6 +417,39 @@ class TestKernel(unittest.TestCase):
         close(val, reff("kernel_shells_value"), rtol=0)
         self.assertEqual([int(x) for x in mult], [int(x) for x in ref("kernel_shells_mult")])
 
+    def test_tuning_names(self):
+        # issue 20: one name set across C, Python and the command line:
+        # 'softmax' is canonical, 'softmax_dog' the same code
+        f = fixture()
+        with gf.PlaceCode(f.a, "softmax", 0.12, 2.0, 64) as p1, gf.PlaceCode(f.a, "softmax_dog", 0.12, 2.0, 64) as p2:
+            self.assertEqual(p1.tuning[0], "softmax")
+            self.assertEqual(p2.tuning[0], "softmax")
+            close(p1.response([[0.1, 0.2]]), p2.response([[0.1, 0.2]]), rtol=0)
+
+    def test_unit_slip(self):
+        # issue 20: sigma = 12 meant as centimetres; the ring is refused with
+        # a message naming sigma, its unit and the box (gridform_kernel(3))
+        with gf.Arena(4.4, 4.4, 32, 32) as a44:
+            k = gf.Kernel(gf.PlaceCode(a44, "dog", sigma=12.0, surround=2.0, ncells=16))
+            with self.assertRaises(gf.GridformError) as cm:
+                k.ring()
+            e = cm.exception
+            self.assertEqual(e.code, gf.EUNDEFINED)
+            for part in ("sigma = 12 m", "metres", "4.4 x 4.4 m box", "0.0981 rad/m", "73.9 m"):
+                self.assertIn(part, e.detail)
+            k.close()
+        # the other lengths and wavenumbers a slip can reach: annuli in
+        # centimetres, a wavenumber in rad/cm per metre
+        f = fixture()
+        with gf.Scorer(f.a) as sc:
+            with self.assertRaises(gf.GridformError) as cm:
+                sc.set_annuli_m(22, 66, 132, 8)
+            self.assertEqual(cm.exception.code, gf.EINVAL)
+            self.assertIn("22 m", cm.exception.detail)
+        with self.assertRaises(gf.GridformError) as cm:
+            gf.lattice_synthesize(f.a, "hex", 981.0)
+        self.assertIn("Nyquist", cm.exception.detail)
+
     def test_apply(self):
         f = fixture()
         out = f.k.apply(f.map0)
@@ -303,6 +482,93 @@ class TestKernel(unittest.TestCase):
             self.assertEqual(kr.mode, "radial")
             close(kr.ring(), reff("kernel_ring_radial"), rtol=0)
             close(kr.spectrum(), refarr("kernel_spectrum_radial"), rtol=0)
+
+
+class TestShapes(unittest.TestCase):
+    """Arenas of any shape (gridform_arena_shapes(3), doc/theory.md §7)."""
+
+    L = [[-0.5, -0.5], [0.5, -0.5], [0.5, 0.0], [0.0, 0.0], [0.0, 0.5], [-0.5, 0.5]]
+
+    def test_polygon_mask_and_area(self):
+        t = np.linspace(0, 2 * np.pi, 80, endpoint=False)
+        r, n = 0.42, 40
+        with gf.Arena.from_polygon(1.0, 1.0, n, n, np.c_[r * np.cos(t), r * np.sin(t)]) as a:
+            m = a.mask()
+            self.assertEqual(m.shape, (n, n))
+            self.assertEqual(a.boundary, "walled")
+            # one bin row around the perimeter (doc/theory.md §7.1)
+            self.assertLessEqual(abs(m.sum() / n ** 2 - np.pi * r * r), 2 * np.pi * r / n)
+            with gf.Arena.from_mask(1.0, 1.0, m) as b:
+                self.assertTrue((b.mask() == m).all())
+        with self.assertRaises(gf.GridformError):
+            gf.Arena.from_mask(1.0, 1.0, np.eye(5))     # only corners touch: not 4-connected
+
+    def test_geodesic_l(self):
+        # The L's reflex vertex is the origin: paths that cannot see the
+        # centre bend there.
+        with gf.Arena.from_polygon(1.0, 1.0, 16, 16, self.L) as a:
+            pc = gf.PlaceCode(a, "gaussian", 0.1, 1.0, 2, "random", 1)
+            self.assertEqual(pc.distance, "euclidean")
+            pc.set_tuning_fn(lambda dx, dy: math.hypot(dx, dy))
+            pc.distance = "geodesic"
+            self.assertEqual(pc.distance, "geodesic")
+            c = np.array([[0.3, -0.2], [-0.2, 0.35]])
+            pc.set_centers(c)
+            pos = a.positions()[a.mask()]
+            d = pc.response(pos)
+            for j in range(2):
+                straight = np.hypot(*(pos - c[j]).T)
+                bent = np.hypot(*pos.T) + np.hypot(*c[j])
+                # blocked when the segment enters the removed quadrant
+                # x > 0, y > 0: the t-intervals of x(t) > 0 and y(t) > 0 overlap
+                def positive(p, q):
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        tc = p / (p - q)
+                    t0 = np.where(p > 0, 0.0, np.where(q > 0, tc, 1.0))
+                    t1 = np.where(p > 0, np.where(q > 0, 1.0, tc), np.where(q > 0, 1.0, 0.0))
+                    return t0, t1
+                x0, x1 = positive(pos[:, 0], np.full(len(pos), c[j, 0]))
+                y0, y1 = positive(pos[:, 1], np.full(len(pos), c[j, 1]))
+                blocked = np.minimum(x1, y1) - np.maximum(x0, y0) > 1e-14
+                want = np.where(blocked, bent, straight)
+                close(d[:, j], want, rtol=1e-9)
+            self.assertGreater(int(blocked.sum()), 10)
+
+    def test_uniform_kernel_and_masked_sac(self):
+        with gf.Arena.from_polygon(1.0, 1.0, 18, 18, self.L) as a:
+            m = a.mask()
+            pc = gf.PlaceCode(a, "dog", 0.08, 2.0, 30, "random", 3)
+            with gf.Kernel(pc, "uniform") as k:
+                self.assertEqual(k.mode, "uniform")
+                g = np.random.default_rng(1).standard_normal((18, 18))
+                out = k.apply(g)
+                self.assertTrue((out[~m] == 0).all())
+                self.assertGreater(np.abs(out[m]).max(), 0)
+            # The SAC treats bins outside the shape as unvisited: against a
+            # direct NaN-aware Pearson correlation at every lag in NumPy.
+            x = a.positions()
+            f = np.cos(14 * x[..., 0]) + np.cos(7 * x[..., 0] + 12 * x[..., 1])
+            f = f + 0.2 * np.random.default_rng(2).standard_normal(f.shape)
+            f[~m] = 1e6          # junk outside: must not matter
+            with gf.Scorer(a) as s:
+                sac = s.autocorr(f)
+            g = np.where(m, f, np.nan)
+            ny, nx = g.shape
+            want = np.full((2 * ny - 1, 2 * nx - 1), np.nan)
+            for v in range(-(ny - 1), ny):
+                for u in range(-(nx - 1), nx):
+                    p = g[max(0, -v):ny - max(0, v), max(0, -u):nx - max(0, u)]
+                    q = g[max(0, v):ny - max(0, -v), max(0, u):nx - max(0, -u)]
+                    ok = ~np.isnan(p) & ~np.isnan(q)
+                    if ok.sum() < 20:
+                        continue
+                    pa, qa = p[ok], q[ok]
+                    if pa.std() == 0 or qa.std() == 0:
+                        continue
+                    want[v + ny - 1, u + nx - 1] = np.corrcoef(pa, qa)[0, 1]
+            self.assertTrue((np.isnan(sac) == np.isnan(want)).all())
+            fin = ~np.isnan(want)
+            self.assertLessEqual(np.abs(sac[fin] - want[fin]).max(), 1e-10)
 
 
 class TestLearner(unittest.TestCase):
@@ -509,6 +775,13 @@ class TestAttractor(unittest.TestCase):
             self.assertEqual(int(ref("attractor_precision")[0]), 2)
             at.iterate(3)
             close(at.rates, refarr("attractor_rates_single"), rtol=1e-6)
+        # the default seed amplitude is the C page's intended 0.01
+        with gf.Attractor(f.k) as a1, gf.Attractor(f.k) as a2:
+            a1.seed(5)
+            a2.seed(5, 0.01)
+            close(a1.rates, a2.rates, rtol=0)
+            self.assertLessEqual(a1.rates.max(), 0.01)
+            self.assertGreater(a1.rates.max(), 0.005)
         with gf.Attractor(f.k) as at2:
             at2.set_nonlinearity("linear")
             at2.set_gain(3.0)
@@ -608,6 +881,52 @@ class TestScorer(unittest.TestCase):
                   rtol=1e-9)
             self.assertEqual(list(res.count), [10, 10])
             self.assertEqual(list(res.labels[20:]), [-1, -1])
+            # both modules' orientations are modulo 60 degrees (one group each)
+            close([mo.orientation_modulus(j) for j in range(2)], [math.pi / 3] * 2, rtol=1e-15)
+            with self.assertRaises(gf.GridformError):
+                mo.orientation_modulus(2)
+            with self.assertRaises(ValueError):
+                mo.orientation_modulus(-1)
+
+    def test_population_ring_walled_numpy(self):
+        # gridform_population_spectrum(3): on a walled scorer kpeak is the
+        # peak of the 4-fold zero-padded radial power density k P(k) (P the
+        # mean over annuli dk/4) at k >= dk, refined by a parabola; the same
+        # estimator computed here with NumPy's FFT (doc/theory.md §6.6)
+        L, n, k0 = 2.2, 30, 10.297
+        rng = np.random.default_rng(5)
+        x = -L / 2 + (np.arange(n) + 0.5) * L / n
+        X, Y = np.meshgrid(x, x)
+        maps = []
+        for _ in range(6):
+            th, ph = rng.uniform(0, np.pi / 3), rng.uniform(0, 2 * np.pi, 3)
+            g = sum(np.cos(k0 * (np.cos(th + 2 * np.pi * j / 3) * X + np.sin(th + 2 * np.pi * j / 3) * Y) + ph[j])
+                    for j in range(3))
+            maps.append(np.maximum(g, 0))
+        maps = np.array(maps)
+        with gf.Arena(L, L, n, n, "walled") as a, gf.Scorer(a) as s:
+            _, _, kp, used = s.population_spectrum(maps, unit_variance=True)
+            nbins, dk = s.spectrum_bins()
+        self.assertEqual(used, 6)
+        P, N = 4, 4 * n
+        fdk = dk / P
+        acc = np.zeros(P * (nbins - 1) + 1)
+        npts = np.zeros(acc.size)
+        kk = 2 * np.pi * np.fft.fftfreq(N, d=L / n)
+        fb = np.floor(np.hypot(*np.meshgrid(kk, kk)) / fdk + 0.5).astype(int)
+        inside = fb < acc.size
+        npts += np.bincount(fb[inside], minlength=acc.size)
+        for m in maps:
+            f0 = m - m.mean()
+            w = (L / n) ** 2 / n ** 2 / np.mean(f0 ** 2)        # dA / nvalid / variance
+            pw = w * np.abs(np.fft.fft2(f0, s=(N, N))) ** 2
+            acc += np.bincount(fb[inside], pw[inside], minlength=acc.size)
+        acc = np.arange(acc.size) * fdk * acc / np.maximum(npts, 1)
+        b = P + int(np.argmax(acc[P:-1]))
+        a0, a1, a2 = acc[b - 1], acc[b], acc[b + 1]
+        want = b * fdk + np.clip(0.5 * (a0 - a2) / (a0 - 2 * a1 + a2), -0.5, 0.5) * fdk
+        close(kp, want, rtol=1e-9)
+        self.assertLess(abs(kp - k0), 0.02 * k0)
 
     def test_ratemap(self):
         t = np.arange(200, dtype=float)

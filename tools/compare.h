@@ -12,6 +12,10 @@
 #define COMPARE_GRID_THRESHOLD 0.3
 #define COMPARE_GRID_THRESHOLD_STRICT 0.37
 #define COMPARE_MAX_MODULES 6
+/* An orientation (rad) in degrees in [0, modulus (rad)), a value that
+ * would print as the modulus itself (59.96 deg as "60.0") folded to 0
+ * (tools/gridform-compare.c). */
+double compare_orientation_deg(double rad, double modulus);
 /* Maps in the SVG montage of the most hexagonal units. */
 #define COMPARE_MONTAGE 12
 
@@ -48,6 +52,7 @@ typedef struct {
     double *kmag, *power;         /* nbins */
     /* place-code prediction (have_pc == 0: none given) */
     int have_pc;
+    int pc_undefined;             /* a place code was given but its ring is undefined (the reason on stderr) */
     double kstar, astar;          /* ring (rad/m) and its hexagonal spacing (m) */
     size_t nfine;                 /* Sigma~ on a fine grid from 0 to the last bin (0: none) */
     double *kfine, *sigma;        /* nfine each */
@@ -61,6 +66,7 @@ typedef struct {
     size_t nmodules;
     double mod_spacing[COMPARE_MAX_MODULES], mod_orient[COMPARE_MAX_MODULES];
     double mod_ratio[COMPARE_MAX_MODULES];
+    double mod_modulus[COMPARE_MAX_MODULES];  /* each orientation's modulus (rad): pi/3, or pi/6 in two groups */
     size_t mod_count[COMPARE_MAX_MODULES];
     /* recording measures */
     compare_measures meas;

@@ -231,8 +231,9 @@ static void panel_spacing(FILE *out, const compare_report *r, const frame *f0)
     bars(out, &f, c, NB, lo, hi, "#1b9e77");
     for (size_t j = 0; j < r->nmodules; j++) {
         char lab[96];
-        snprintf(lab, sizeof lab, "M%zu %.3g m, %.0f&#176;, n=%zu", j + 1, r->mod_spacing[j],
-                 r->mod_orient[j] * 180 / PI, r->mod_count[j]);
+        snprintf(lab, sizeof lab, "M%zu %.3g m, %.0f&#176; (mod %.0f), n=%zu", j + 1, r->mod_spacing[j],
+                 compare_orientation_deg(r->mod_orient[j], r->mod_modulus[j]), r->mod_modulus[j] * 180 / PI,
+                 r->mod_count[j]);
         vline(out, &f, r->mod_spacing[j], "#a6761d", "5,3", lab, (int)j);
     }
     if (r->have_pc)

@@ -1,6 +1,7 @@
 /* gridform-compare: a population of grid maps against the theory.
  *
  *   gridform-compare --box L [--boundary walled|periodic]
+ *       [--no-orientation-cue]
  *       [--tuning T --sigma S --surround R [--cells N | --centers file.npy]]
  *       [--svg report.svg] [--json] maps.npy
  *
@@ -34,6 +35,7 @@ static void usage(FILE *f)
             "  --annuli A            auto (per map, from its SAC) or fixed (Banino 2018);\n"
             "                        default: fixed for walled, auto for periodic\n"
             "  --tuning T            place code for the prediction: gaussian, dog or softmax\n"
+            "                        (softmax_dog, Python's name, is accepted for softmax)\n"
             "  --sigma S             place-field width sigma in metres (with --tuning)\n"
             "  --surround R          surround ratio s > 1 (dog and softmax)\n"
             "  --cells N             number of place cells, random centres (default 1024)\n"
@@ -41,6 +43,8 @@ static void usage(FILE *f)
             "  --seed N              seed of the random centres (default 1)\n"
             "  --svg FILE            write a one-page SVG report\n"
             "  --json                print one JSON object instead of the text report\n"
+            "  --no-orientation-cue  modules by spacing alone (populations whose orientations\n"
+            "                        vary unit by unit, e.g. trained networks)\n"
             "  -h, --help            show this help\n");
 }
 
@@ -100,6 +104,18 @@ static double deg(double rad)
     return rad * 180.0 / PI;
 }
 
+double compare_orientation_deg(double rad, double modulus)
+{
+    double m = deg(modulus), d = deg(rad);
+    if (!isfinite(d) || !isfinite(m))
+        return d;
+    d = fmod(d, m);
+    if (d < 0)
+        d += m;
+    /* what rounds to the modulus at the one decimal printed is 0 */
+    return d >= m - 0.05 ? 0.0 : d;
+}
+
 static void print_json(FILE *f, const compare_report *r)
 {
     fputs("{\n  \"n_maps\": ", f);
@@ -132,7 +148,8 @@ static void print_json(FILE *f, const compare_report *r)
         fputs(i < 2 ? ", " : "]", f);
     }
     fputs(",\n  \"orientation_mean\": ", f);
-    jnum(f, deg(r->orient_mean));
+    jnum(f, compare_orientation_deg(r->orient_mean, PI / 3));
+    fputs(",\n  \"orientation_modulus\": 60", f);
     fputs(",\n  \"orientation_resultant\": ", f);
     jnum(f, r->orient_r);
     fputs(",\n  \"orientation_histogram\": [", f);
@@ -145,7 +162,9 @@ static void print_json(FILE *f, const compare_report *r)
         fputs(j ? ",\n    {\"spacing\": " : "\n    {\"spacing\": ", f);
         jnum(f, r->mod_spacing[j]);
         fputs(", \"orientation\": ", f);
-        jnum(f, deg(r->mod_orient[j]));
+        jnum(f, compare_orientation_deg(r->mod_orient[j], r->mod_modulus[j]));
+        fputs(", \"orientation_modulus\": ", f);
+        jnum(f, deg(r->mod_modulus[j]));
         fprintf(f, ", \"count\": %zu, \"ratio_to_previous\": ", r->mod_count[j]);
         jnum(f, j > 0 ? r->mod_ratio[j - 1] : NAN);
         fputs("}", f);
@@ -159,9 +178,16 @@ static void print_text(FILE *f, const compare_report *r)
             r->boundary == GRIDFORM_PERIODIC ? "periodic" : "walled");
     if (r->have_pc)
         fprintf(f, "predicted ring  k* = %.4g rad/m, spacing %.4g m\n", r->kstar, r->astar);
+    else if (r->pc_undefined && isfinite(r->kstar) && r->kstar > 0)
+        fprintf(f, "predicted ring  undefined: k* = %.4g rad/m, spacing %.4g m, beyond the %g x %g m box "
+                   "(sigma is in metres; see the warning)\n", r->kstar, r->astar, r->lx, r->ly);
+    else if (r->pc_undefined)
+        fprintf(f, "predicted ring  undefined: the code's spectrum has no ring (see the warning)\n");
     else
         fprintf(f, "predicted ring  (no place code given: --tuning, --sigma, --surround)\n");
-    fprintf(f, "population ring k = %.4g rad/m (bins of %.4g), spacing %.4g m, from %zu maps\n", r->kpop, r->dk,
+    /* walled: placed below the bin width (gridform_population_spectrum(3)) */
+    fprintf(f, "population ring k = %.4g rad/m (%s %.4g), spacing %.4g m, from %zu maps\n", r->kpop,
+            r->boundary == GRIDFORM_WALLED ? "refined within bins of" : "bins of", r->dk,
             4 * PI / (sqrt(3.0) * r->kpop), r->nused);
     if (r->have_pc && isfinite(r->kpop))
         fprintf(f, "                population / predicted = %.3f\n", r->kpop / r->kstar);
@@ -176,16 +202,17 @@ static void print_text(FILE *f, const compare_report *r)
     if (r->ngrid > 0) {
         fprintf(f, "spacing         quartiles %.4g, %.4g, %.4g m (grid maps)\n", r->spacing_q[0], r->spacing_q[1],
                 r->spacing_q[2]);
-        fprintf(f, "orientation     circular mean %.1f deg (mod 60), resultant %.2f; per 10 deg:", deg(r->orient_mean),
-                r->orient_r);
+        fprintf(f, "orientation     circular mean %.1f deg (mod 60), resultant %.2f; per 10 deg:",
+                compare_orientation_deg(r->orient_mean, PI / 3), r->orient_r);
         for (int i = 0; i < 6; i++)
             fprintf(f, " %zu", r->orient_hist[i]);
         fputc('\n', f);
     }
     fprintf(f, "modules         %zu\n", r->nmodules);
     for (size_t j = 0; j < r->nmodules; j++) {
-        fprintf(f, "  module %zu      spacing %.4g m, orientation %.1f deg, %zu maps", j + 1, r->mod_spacing[j],
-                deg(r->mod_orient[j]), r->mod_count[j]);
+        fprintf(f, "  module %zu      spacing %.4g m, orientation %.1f deg (mod %.0f), %zu maps", j + 1,
+                r->mod_spacing[j], compare_orientation_deg(r->mod_orient[j], r->mod_modulus[j]),
+                deg(r->mod_modulus[j]), r->mod_count[j]);
         if (j > 0)
             fprintf(f, ", ratio %.3f", r->mod_ratio[j - 1]);
         fputc('\n', f);
@@ -237,9 +264,41 @@ static int summarise(compare_report *r)
     return 0;
 }
 
+/* A rejected option value, said in gridform-sweep's wording:
+ * "--box: 0 is not > 0 (metres)", "--boundary: 'round' is not walled or
+ * periodic". */
+static void bad_value(const char *opt, const char *v)
+{
+    static const struct { const char *opt; int number; const char *want; } why[] = {
+        {"--box", 1, "> 0 (metres)"},
+        {"--ly", 1, "> 0 (metres)"},
+        {"--sigma", 1, "> 0 (metres)"},
+        {"--surround", 1, "> 0 (the surround/centre variance ratio, > 1 for dog and softmax)"},
+        {"--cells", 0, "a whole number >= 1"},
+        {"--seed", 0, "a whole number >= 0"},
+        {"--boundary", 0, "walled or periodic"},
+        {"--annuli", 0, "auto or fixed"},
+        {"--tuning", 0, "gaussian, dog or softmax"},
+    };
+    double x;
+    for (size_t i = 0; i < sizeof why / sizeof why[0]; i++) {
+        if (strcmp(opt, why[i].opt) != 0)
+            continue;
+        if (why[i].number && parse_double(v, &x))
+            fprintf(stderr, "gridform-compare: %s: %g is not %s\n", opt, x, why[i].want);
+        else if (why[i].number)
+            fprintf(stderr, "gridform-compare: %s: '%s' is not a finite number\n", opt, v);
+        else
+            fprintf(stderr, "gridform-compare: %s: '%s' is not %s\n", opt, v, why[i].want);
+        return;
+    }
+    fprintf(stderr, "gridform-compare: %s: '%s' is not a valid value (see --help)\n", opt, v);
+}
+
 typedef struct {
     double lx, ly, sigma, surround;
     int boundary, tuning, json, annuli;   /* annuli: -1 the arena's default, 0 fixed, 1 auto */
+    int orientation_cue;                   /* the module finder's second cue (default on) */
     size_t cells;
     uint64_t seed;
     const char *svg, *centers, *input;
@@ -250,6 +309,7 @@ static int parse_args(int argc, char **argv, options *o)
     memset(o, 0, sizeof *o);
     o->lx = o->ly = o->sigma = o->surround = NAN;
     o->boundary = GRIDFORM_WALLED;
+    o->orientation_cue = 1;
     o->annuli = -1;
     o->cells = 1024;
     o->seed = 1;
@@ -262,6 +322,9 @@ static int parse_args(int argc, char **argv, options *o)
             exit(0);
         } else if (!strcmp(a, "--json")) {
             o->json = 1;
+            need = 0;
+        } else if (!strcmp(a, "--no-orientation-cue")) {
+            o->orientation_cue = 0;
             need = 0;
         } else if (a[0] == '-' && a[1] == '-' && v == NULL) {
             fprintf(stderr, "gridform-compare: %s needs a value\n", a);
@@ -281,7 +344,7 @@ static int parse_args(int argc, char **argv, options *o)
         } else if (!strcmp(a, "--tuning")) {
             if (!strcmp(v, "gaussian")) o->tuning = GRIDFORM_TUNING_GAUSSIAN;
             else if (!strcmp(v, "dog")) o->tuning = GRIDFORM_TUNING_DOG;
-            else if (!strcmp(v, "softmax")) o->tuning = GRIDFORM_TUNING_SOFTMAX_DOG;
+            else if (!strcmp(v, "softmax") || !strcmp(v, "softmax_dog")) o->tuning = GRIDFORM_TUNING_SOFTMAX_DOG;
             else goto bad;
         } else if (!strcmp(a, "--sigma")) {
             if (!parse_double(v, &o->sigma) || o->sigma <= 0) goto bad;
@@ -311,7 +374,7 @@ static int parse_args(int argc, char **argv, options *o)
         i += need;
         continue;
     bad:
-        fprintf(stderr, "gridform-compare: bad value for %s: '%s'\n", a, v);
+        bad_value(a, v);
         return -1;
     }
     if (o->input == NULL || isnan(o->lx)) {
@@ -340,8 +403,34 @@ static int parse_args(int argc, char **argv, options *o)
     return 0;
 }
 
-/* The maps: (n, ny, nx) or (ny, nx). */
-static double *read_maps(const char *path, size_t *n, size_t *ny, size_t *nx)
+/* The shape against the box: bins of a lx x ly box on nx x ny points are
+ * square, or nearly.  A (64, 64, 16) file read as 64 maps of 64 x 16 bins
+ * gives bins four times longer than wide: it is 16 maps stacked last
+ * (issue 20), refused with that said.  Other elongated bins (> 1.5:1) are
+ * only warned about.  Returns 0, or -1 after the message. */
+static int check_shape(const char *path, size_t nd, const size_t *shape, double lx, double ly)
+{
+    size_t ny = shape[nd - 2], nx = shape[nd - 1];
+    double dx = lx / (double)nx, dy = ly / (double)ny, aspect = dx > dy ? dx / dy : dy / dx;
+    if (!(aspect > 1.5))
+        return 0;
+    if (nd == 3 && shape[0] != shape[2] && fabs((lx / (double)shape[1]) / (ly / (double)shape[0]) - 1) < 0.2) {
+        fprintf(stderr,
+                "gridform-compare: %s: shape (%zu, %zu, %zu) reads as %zu maps of %zu x %zu bins, %.3g x %.3g m each "
+                "in the %g x %g m box; it looks like %zu maps of %zu x %zu stacked last (ny, nx, n): "
+                "save them as (n, ny, nx), e.g. numpy.moveaxis(maps, -1, 0)\n",
+                path, shape[0], shape[1], shape[2], shape[0], shape[1], shape[2], dx, dy, lx, ly, shape[2],
+                shape[0], shape[1]);
+        return -1;
+    }
+    fprintf(stderr, "gridform-compare: warning: %s: %zu x %zu bins in the %g x %g m box are %.3g x %.3g m, "
+                    "not square: check --box and --ly against the file's (ny, nx)\n",
+            path, ny, nx, lx, ly, dx, dy);
+    return 0;
+}
+
+/* The maps: (n, ny, nx) or (ny, nx), checked against the box. */
+static double *read_maps(const char *path, double lx, double ly, size_t *n, size_t *ny, size_t *nx)
 {
     size_t nd, shape[GRIDFORM_NPY_MAX_DIMS];
     if (gridform_npy_read(path, NULL, 0, &nd, shape) != GRIDFORM_OK) {
@@ -364,6 +453,8 @@ static double *read_maps(const char *path, size_t *n, size_t *ny, size_t *nx)
         fprintf(stderr, "gridform-compare: %s: unusable shape (%zu, %zu, %zu)\n", path, *n, *ny, *nx);
         return NULL;
     }
+    if (check_shape(path, nd, shape, lx, ly) != 0)
+        return NULL;
     size_t total = *n * *ny * *nx;
     double *maps = malloc(total * sizeof *maps);
     if (maps == NULL) {
@@ -413,8 +504,20 @@ static int predict(const options *o, const gridform_arena *arena, compare_report
                    ? GRIDFORM_KERNEL_FOURIER : GRIDFORM_KERNEL_AVERAGED;
     if (rc == GRIDFORM_OK)
         rc = gridform_kernel_create(&k, pc, mode);
-    if (rc == GRIDFORM_OK)
+    if (rc == GRIDFORM_OK) {
         rc = gridform_kernel_ring(k, &r->kstar, &r->astar);
+        /* No ring in this box (a spacing beyond it, as after a unit slip,
+         * or a code peaking at k = 0): the maps are still reported, the
+         * prediction is left out and the library's reason said. */
+        if (rc == GRIDFORM_EUNDEFINED) {
+            fprintf(stderr, "gridform-compare: warning: no predicted ring: %s\n", gridform_kernel_last_error(k));
+            r->pc_undefined = 1;
+            gridform_kernel_destroy(k);
+            gridform_placecode_destroy(pc);
+            free(xy);
+            return 0;
+        }
+    }
     if (rc == GRIDFORM_OK) {
         /* The continuum profile on a grid much finer than the bins. */
         const size_t nf = 241;
@@ -446,7 +549,7 @@ int main(int argc, char **argv)
         return 2;
     compare_report r;
     memset(&r, 0, sizeof r);
-    double *maps = read_maps(o.input, &r.n, &r.ny, &r.nx);
+    double *maps = read_maps(o.input, o.lx, o.ly, &r.n, &r.ny, &r.nx);
     if (maps == NULL)
         return 1;
     r.maps = maps;
@@ -509,13 +612,19 @@ int main(int argc, char **argv)
     if (compare_measures_run(s, &r) != 0)
         goto out;
     if (gridform_modules_create(&mf) != GRIDFORM_OK
+        || gridform_modules_set_orientation_cue(mf, o.orientation_cue) != GRIDFORM_OK
         || gridform_modules_set_max(mf, COMPARE_MAX_MODULES) != GRIDFORM_OK
         || gridform_modules_set_min_score(mf, COMPARE_GRID_THRESHOLD) != GRIDFORM_OK
         || gridform_modules_find(mf, r.spacing, r.orientation, r.score60, r.n, &r.nmodules, r.mod_spacing,
                                  r.mod_orient, r.mod_count, r.mod_ratio, r.label) != GRIDFORM_OK) {
-        fprintf(stderr, "gridform-compare: %s\n", gridform_last_error());
+        fprintf(stderr, "gridform-compare: %s\n", gridform_modules_last_error(mf));
         goto out;
     }
+    for (size_t j = 0; j < r.nmodules; j++)
+        if (gridform_modules_get_orientation_modulus(mf, j, &r.mod_modulus[j]) != GRIDFORM_OK) {
+            fprintf(stderr, "gridform-compare: %s\n", gridform_modules_last_error(mf));
+            goto out;
+        }
     if (o.json)
         print_json(stdout, &r);
     else

@@ -122,7 +122,10 @@ int sweep_worker_run(sweep_worker *w, uint64_t task, sweep_result *r, double **m
                      char *err, size_t errlen);
 /* "ok", "not converged" or the status's GRIDFORM_E name. */
 const char *sweep_status_text(int code);
-int sweep_status_lookup(const char *text);          /* -1 if unknown */
+int sweep_status_lookup(const char *text);          /* -1 if unknown; text may carry ": reason" */
+/* The status field of r's row: the status text and, for an error, ": " and
+ * its reason (no commas). */
+void sweep_status_format(const sweep_grid *g, const sweep_result *r, char *buf, size_t len);
 
 /* ---- sweep_csv.c ---- */
 typedef struct sweep_out sweep_out;

@@ -104,7 +104,9 @@ static size_t fmt_row(const sweep_grid *g, const sweep_result *r, char *buf, siz
 {
     size_t k = (size_t)snprintf(buf, len, "%" PRIu64 ",", r->task);
     k += fmt_params(g, r->task, buf + k, len - k);
-    k += (size_t)snprintf(buf + k, len - k, ",%s,%.0f", sweep_status_text(r->code), r->steps);
+    char status[320];
+    sweep_status_format(g, r, status, sizeof status);
+    k += (size_t)snprintf(buf + k, len - k, ",%s,%.0f", status, r->steps);
     for (int m = SM_KSTAR; m < SM_COUNT; m++) {
         char v[64];
         fmt_num(v, sizeof v, r->metric[m]);

@@ -28,6 +28,7 @@ typedef struct {
 static const named tunings[] = {{"dog", GRIDFORM_TUNING_DOG},
                                 {"gaussian", GRIDFORM_TUNING_GAUSSIAN},
                                 {"softmax", GRIDFORM_TUNING_SOFTMAX_DOG},
+                                {"softmax_dog", GRIDFORM_TUNING_SOFTMAX_DOG},  /* Python's name */
                                 {NULL, 0}};
 static const named nonlinearities[] = {{"relu", GRIDFORM_NL_RELU},
                                        {"soft", GRIDFORM_NL_SOFT},

@@ -55,10 +55,45 @@ const char *sweep_status_text(int code)
 
 int sweep_status_lookup(const char *text)
 {
+    /* the code's name, before the reason (": ...") if there is one */
+    size_t len = strcspn(text, ":");
     for (int c = GRIDFORM_OK; c <= GRIDFORM_CONTINUE; c++)
-        if (strcmp(text, sweep_status_text(c)) == 0)
+        if (strlen(sweep_status_text(c)) == len && strncmp(text, sweep_status_text(c), len) == 0)
             return c;
-    return strcmp(text, "GRIDFORM_EUNKNOWN") == 0 ? 99 : -1;
+    return len == strlen("GRIDFORM_EUNKNOWN") && strncmp(text, "GRIDFORM_EUNKNOWN", len) == 0 ? 99 : -1;
+}
+
+/* A task refused because its ring lies beyond the box: the kernel's ring
+ * was undefined (GRIDFORM_EUNDEFINED) with a finite k* and spacing. */
+static int ring_beyond_box(int code, double kstar, double spacing)
+{
+    return code == GRIDFORM_EUNDEFINED && kstar > 0 && isfinite(kstar) && isfinite(spacing);
+}
+
+void sweep_status_format(const sweep_grid *g, const sweep_result *r, char *buf, size_t len)
+{
+    const char *name = sweep_status_text(r->code);
+    if (r->code == GRIDFORM_OK || r->code == GRIDFORM_CONTINUE) {
+        snprintf(buf, len, "%s", name);
+        return;
+    }
+    /* The reason follows from the row itself (code, parameters, k*,
+     * spacing), so every rank writes it and a resumed file rewrites it the
+     * same; no commas, which would split the CSV field. */
+    sweep_point pt;
+    sweep_task_point(g, r->task, &pt);
+    double ks = r->metric[SM_KSTAR], sp = r->metric[SM_SPACING_PREDICTED];
+    if (ring_beyond_box(r->code, ks, sp)) {
+        snprintf(buf, len,
+                 "%s: the predicted spacing %.3g m exceeds the %g m box (k* = %.3g rad/m against 2 pi / L = %.3g "
+                 "rad/m; sigma = %g m: sigma is in metres)",
+                 name, sp, pt.box, ks, 2 * 3.14159265358979323846 / pt.box, pt.sigma);
+        return;
+    }
+    size_t k = (size_t)snprintf(buf, len, "%s: %s", name, gridform_strerror(r->code));
+    for (size_t i = 0; i < k && i < len; i++)
+        if (buf[i] == ',' || buf[i] == '"' || buf[i] == '\n')
+            buf[i] = ';';
 }
 
 sweep_worker *sweep_worker_create(const sweep_grid *g)
@@ -154,7 +189,8 @@ static int prepare(sweep_worker *w, const sweep_point *pt)
         return rc;
     }
     w->ring_rc = gridform_kernel_ring(w->kernel, &w->kstar, &w->spacing);
-    if (w->ring_rc != GRIDFORM_OK) {
+    /* A ring beyond the box keeps its numbers (the row reports them). */
+    if (w->ring_rc != GRIDFORM_OK && !ring_beyond_box(w->ring_rc, w->kstar, w->spacing)) {
         w->kstar = 0;
         w->spacing = INFINITY;
     }
@@ -224,7 +260,11 @@ int sweep_worker_run(sweep_worker *w, uint64_t task, sweep_result *r, double **m
     if (rc == GRIDFORM_OK) {
         r->metric[SM_KSTAR] = w->kstar;
         r->metric[SM_SPACING_PREDICTED] = w->spacing;
-        rc = gridform_learner_create(&l, w->kernel, g->maps);
+        /* A spacing beyond the box (a unit slip, usually: sigma = 12 meant
+         * in centimetres) is not a task anyone wants learned; the status
+         * says why (sweep_status_format). */
+        rc = ring_beyond_box(w->ring_rc, w->kstar, w->spacing) ? GRIDFORM_EUNDEFINED
+                                                               : gridform_learner_create(&l, w->kernel, g->maps);
     }
     if (rc == GRIDFORM_OK) {
         double strength = strength_of(l, pt.nonlinearity);

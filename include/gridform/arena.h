@@ -28,6 +28,20 @@ GRIDFORM_API int gridform_arena_create(gridform_arena **out, double lx, double l
  * needed).  nx > 4 periods_x, so the waves lie below the Nyquist wavenumber. */
 GRIDFORM_API int gridform_arena_create_commensurate(gridform_arena **out, double k, size_t periods_x,
                                                     size_t nx, int boundary);
+/* Arenas of any shape (gridform_arena_shapes(3)): always walled, on the
+ * same nx x ny grid of an lx x ly box centred on the origin.  A mask gives
+ * the reachable bins (ny x nx bytes, 1 inside, 0 outside); a polygon gives
+ * rings of vertices in metres (xy: 2 doubles per vertex, ring after ring;
+ * the first ring is the outer boundary, the others holes), and a bin is
+ * inside when its centre lies in the closed polygon.  The inside bins must
+ * form one 4-connected region. */
+GRIDFORM_API int gridform_arena_create_mask(gridform_arena **out, double lx, double ly, size_t nx,
+                                            size_t ny, const unsigned char *inside);
+GRIDFORM_API int gridform_arena_create_polygon(gridform_arena **out, double lx, double ly, size_t nx,
+                                               size_t ny, const double *xy, const size_t *ring_sizes,
+                                               size_t nrings);
+/* The reachable bins, ny x nx bytes (all 1 for a rectangle). */
+GRIDFORM_API int gridform_arena_get_mask(const gridform_arena *a, unsigned char *inside);
 GRIDFORM_API void gridform_arena_destroy(gridform_arena *a);
 GRIDFORM_API const char *gridform_arena_last_error(const gridform_arena *a);
 

@@ -21,6 +21,9 @@ enum {
                                    * <f_k, Sigma f_k> as a periodic multiplier, any arena
                                    * (on a walled arena it wraps: doc/theory.md §1.3) */
     GRIDFORM_KERNEL_SPECTRUM = 5, /* Fourier multiplier from a user lattice spectrum */
+    GRIDFORM_KERNEL_UNIFORM = 6,  /* cells of uniform density over the walled arena's shape S:
+                                   * (1/|S|) int_S p(x-c) p(x'-c) dc, by zero-padded FFTs
+                                   * (gridform_arena_shapes(3), doc/theory.md §7.4) */
     GRIDFORM_KERNEL_MODE_MASK = 0xff,
     /* Flag: remove the constant mode, (I - 11^T/N) Sigma (I - 11^T/N);
      * Sigma~(0) = 0 for multipliers (doc/theory.md §1.3). */

@@ -26,6 +26,12 @@ enum {
     GRIDFORM_CENTERS_USER = 3        /* set by gridform_placecode_set_centers() */
 };
 
+/* How a cell measures the distance to its centre (frozen values). */
+enum {
+    GRIDFORM_DISTANCE_EUCLIDEAN = 1, /* straight line (minimum image on a torus); the default */
+    GRIDFORM_DISTANCE_GEODESIC = 2   /* shortest path inside a shaped arena, around walls and holes */
+};
+
 /* A user tuning curve: the response of a cell at displacement (dx, dy)
  * metres from its centre. */
 typedef double (*gridform_tuning_fn)(double dx, double dy, void *user);
@@ -39,6 +45,11 @@ GRIDFORM_API const char *gridform_placecode_last_error(const gridform_placecode 
 GRIDFORM_API int gridform_placecode_set_centers(gridform_placecode *pc, const double *xy, size_t ncells);
 GRIDFORM_API int gridform_placecode_get_centers(const gridform_placecode *pc, double *xy);
 GRIDFORM_API int gridform_placecode_set_tuning_fn(gridform_placecode *pc, gridform_tuning_fn fn, void *user);
+
+/* Tune by Euclidean or geodesic distance (gridform_arena_shapes(3)).  On
+ * a rectangle or a torus the two are the same. */
+GRIDFORM_API int gridform_placecode_set_distance(gridform_placecode *pc, int distance);
+GRIDFORM_API int gridform_placecode_get_distance(const gridform_placecode *pc, int *distance);
 
 GRIDFORM_API int gridform_placecode_get_ncells(const gridform_placecode *pc, size_t *ncells);
 GRIDFORM_API int gridform_placecode_get_tuning(const gridform_placecode *pc, int *tuning,

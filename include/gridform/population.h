@@ -76,6 +76,13 @@ GRIDFORM_API int gridform_modules_find(gridform_modules *m, const double *spacin
                                        double *module_orientation, size_t *module_count,
                                        double *ratio, int *labels);
 
+/* The modulus (radians) of module j's orientation from the last
+ * gridform_modules_find on m: pi/3 (60 degrees, a hexagonal lattice's
+ * symmetry), or pi/6 (30 degrees) for a module in two groups 30 degrees
+ * apart; NaN when the module has no orientation.  GRIDFORM_EINVAL when j
+ * is not below the last call's *nmodules. */
+GRIDFORM_API int gridform_modules_get_orientation_modulus(const gridform_modules *m, size_t j, double *modulus);
+
 GRIDFORM_END_DECLS
 
 #endif

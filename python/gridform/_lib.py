@@ -107,11 +107,40 @@ def _traced(name, f):
     return call
 
 
+# The range of each C integer type the package passes.  ctypes converts a
+# Python int to size_t or uint64_t modulo 2^64 without a word, so -1 became
+# 2^64 - 1 steps (issue 20: Learner.iterate(-1) hung); every integer is
+# checked against its C type before ctypes sees it.
+# (On LP64 ctypes, c_size_t and c_uint64 are the same type, c_ulong; the
+# size_t entry, written last, names it.)
+_INT_RANGE = {}
+_INT_RANGE[_u64] = (0, 2 ** 64 - 1, "uint64_t")
+_INT_RANGE[_sz] = (0, 2 ** (8 * ctypes.sizeof(ctypes.c_size_t)) - 1, "size_t")
+_INT_RANGE[_i] = (-2 ** (8 * ctypes.sizeof(ctypes.c_int) - 1), 2 ** (8 * ctypes.sizeof(ctypes.c_int) - 1) - 1, "int")
+
+
+def _range_checked(name, f, checks):
+    """f with every integer argument at checks[(index, (lo, hi, ctype))]
+    verified; ValueError (before the C call) when out of range."""
+    def call(*args):
+        for i, (lo, hi, ctype) in checks:
+            v = args[i] if i < len(args) else None
+            if isinstance(v, int) and not lo <= v <= hi:
+                raise ValueError("%s: argument %d (%s) must be in %d..%d, got %d" % (name, i + 1, ctype, lo, hi, v))
+        return f(*args)
+    call.__name__ = name
+    return call
+
+
 def proto(name, restype, *argtypes):
-    """Bind the C function ``name`` with its prototype; returns it."""
+    """Bind the C function ``name`` with its prototype; returns it.  The
+    bound function range-checks its integer arguments (see _INT_RANGE)."""
     f = getattr(lib, name)
     f.restype = restype
     f.argtypes = list(argtypes)
+    checks = [(i, _INT_RANGE[t]) for i, t in enumerate(argtypes) if t in _INT_RANGE]
+    if checks:
+        f = _range_checked(name, f, checks)
     if _TRACE:
         f = _traced(name, f)
     setattr(C, name, f)
@@ -124,9 +153,12 @@ OK, EINVAL, ENOMEM, ERANGE, EDIVERGED, EUNDEFINED = 0, 1, 2, 3, 4, 5
 EIO, EFORMAT, EUNSUPPORTED, ECANCELED, CONTINUE = 6, 7, 8, 9, 10
 
 BOUNDARY = {"periodic": 1, "walled": 2}
-TUNING = {"gaussian": 1, "dog": 2, "softmax_dog": 3, "user": 4}
+# "softmax" is the canonical name (the command line's); "softmax_dog", the
+# package's name before 0.3.0, is accepted for it.
+TUNING = {"gaussian": 1, "dog": 2, "softmax": 3, "softmax_dog": 3, "user": 4}
 CENTERS = {"lattice": 1, "random": 2, "user": 3}
-KERNEL_MODE = {"fourier": 1, "exact": 2, "radial": 3, "averaged": 4, "spectrum": 5}
+KERNEL_MODE = {"fourier": 1, "exact": 2, "radial": 3, "averaged": 4, "spectrum": 5, "uniform": 6}
+DISTANCE = {"euclidean": 1, "geodesic": 2}
 KERNEL_MODE_MASK = 0xff
 KERNEL_CENTERED = 0x100
 PRECISION = {"double": 1, "single": 2}
@@ -222,16 +254,66 @@ def check(fn, *args, ok=(OK,)):
 def inarray(a, name="array", shape=None, ndim=None):
     """A C-contiguous float64 array holding a (no copy when it is one).
 
-    shape: the exact shape required (a tuple), or None; the number of
-    elements must match (any layout of them is accepted, as C sees only
-    the memory).  ndim: the number of dimensions required, or None."""
+    shape: the exact shape required (a tuple), or None.  The shape itself
+    is checked, not only the number of elements: a (64, 64, 4) array is not
+    four 64 x 64 maps (issue 20).  ndim: the number of dimensions required,
+    or None."""
     arr = np.ascontiguousarray(a, dtype=np.float64)
-    if shape is not None and arr.size != int(np.prod(shape)):
-        raise ValueError("%s has %d elements (shape %s), expected shape %s"
-                         % (name, arr.size, arr.shape, tuple(shape)))
+    if shape is not None and arr.shape != tuple(shape):
+        raise ValueError("%s must have shape %s, got %s%s" % (name, tuple(shape), arr.shape,
+                                                              _maps_last_hint(arr.shape, tuple(shape)[-2:])))
     if ndim is not None and arr.ndim != ndim:
         raise ValueError("%s must have %d dimensions, got shape %s" % (name, ndim, arr.shape))
     return arr
+
+
+def _maps_last_hint(got, mapshape):
+    """A hint when an array looks like maps stacked last, (ny, nx, nmaps)."""
+    if len(got) == 3 and len(mapshape) == 2 and tuple(got[:2]) == tuple(mapshape):
+        return " (this looks like %d maps stacked last; use numpy.moveaxis(a, -1, 0) for (nmaps, ny, nx))" % got[2]
+    return ""
+
+
+def maps_array(a, mapshape, name="maps", nmaps=None):
+    """(array of shape (nmaps, ny, nx), nmaps) from maps given by shape:
+    (nmaps, ny, nx), or (ny, nx) for one map; mapshape is (ny, nx).
+    nmaps, when given, is the number of maps required.  Anything else
+    raises ValueError naming the expected shape."""
+    arr = np.ascontiguousarray(a, dtype=np.float64)
+    ny, nx = mapshape
+    if arr.shape == (ny, nx):
+        arr = arr.reshape(1, ny, nx)
+    if (arr.ndim != 3 or arr.shape[1:] != (ny, nx) or arr.shape[0] == 0
+            or (nmaps is not None and arr.shape[0] != nmaps)):
+        want = "(%s, %d, %d)" % ("nmaps" if nmaps is None else nmaps, ny, nx)
+        if nmaps in (None, 1):
+            want += " or (%d, %d) for one map" % (ny, nx)
+        raise ValueError("%s must have shape %s, got %s%s"
+                         % (name, want, np.shape(a), _maps_last_hint(np.shape(a), mapshape)))
+    return arr, arr.shape[0]
+
+
+def count(value, name, minimum=0, maximum=None):
+    """value as a Python int in minimum..maximum (default: up to the
+    largest size_t); ValueError otherwise, before ctypes could wrap a
+    negative count to 2^64 - 1 (issue 20)."""
+    if isinstance(value, (float, np.floating)) and not float(value).is_integer():
+        raise ValueError("%s must be an integer, got %r" % (name, value))
+    try:
+        v = int(value)
+    except (TypeError, ValueError):
+        raise ValueError("%s must be an integer, got %r" % (name, value)) from None
+    hi = _INT_RANGE[_sz][1] if maximum is None else maximum
+    if v < minimum:
+        raise ValueError("%s must be >= %d, got %d" % (name, minimum, v))
+    if v > hi:
+        raise ValueError("%s must be <= %d, got %d" % (name, hi, v))
+    return v
+
+
+def seed_arg(value, name="seed"):
+    """A uint64_t seed: an integer in 0..2^64 - 1 (ValueError otherwise)."""
+    return count(value, name, 0, 2 ** 64 - 1)
 
 
 def ptr(arr):

@@ -6,7 +6,8 @@ import ctypes
 
 import numpy as np
 
-from ._lib import (C, Handle, proto, check, enum, enum_name, inarray, ptr, PATTERN, LATTICE, NONLINEARITY,
+from ._lib import (C, Handle, proto, check, enum, enum_name, inarray, ptr, count, seed_arg,
+                   PATTERN, LATTICE, NONLINEARITY,
                    _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip, _u64)
 
 proto("gridform_amplitude_create", _i, _hp)
@@ -90,11 +91,11 @@ class Amplitude(Handle):
     def seed(self, seed, amplitude=0.01):
         """Random state: every real and imaginary part uniform in
         [-amplitude, amplitude] (the library's generator)."""
-        self._call(C.gridform_amplitude_seed, int(seed), float(amplitude))
+        self._call(C.gridform_amplitude_seed, seed_arg(seed), float(amplitude))
 
     def iterate(self, dt, nsteps):
         """nsteps classical Runge-Kutta steps of size dt."""
-        self._call(C.gridform_amplitude_iterate, float(dt), int(nsteps))
+        self._call(C.gridform_amplitude_iterate, float(dt), count(nsteps, "nsteps"))
 
     @property
     def time(self):

@@ -4,7 +4,7 @@ import ctypes
 
 import numpy as np
 
-from ._lib import C, Handle, proto, enum, enum_name, ptr, BOUNDARY, _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip
+from ._lib import C, Handle, proto, enum, enum_name, ptr, count, BOUNDARY, _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip
 
 proto("gridform_arena_create", _i, _hp, _d, _d, _sz, _sz, _i)
 proto("gridform_arena_destroy", None, _vp)
@@ -17,10 +17,14 @@ proto("gridform_arena_positions", _i, _vp, _dp)
 proto("gridform_arena_get_nfreq", _i, _vp, _szp)
 proto("gridform_arena_wavevectors", _i, _vp, _dp)
 proto("gridform_arena_create_commensurate", _i, _hp, _d, _sz, _sz, _i)
+proto("gridform_arena_create_mask", _i, _hp, _d, _d, _sz, _sz, ctypes.POINTER(ctypes.c_ubyte))
+proto("gridform_arena_create_polygon", _i, _hp, _d, _d, _sz, _sz, _dp, _szp, _sz)
+proto("gridform_arena_get_mask", _i, _vp, ctypes.POINTER(ctypes.c_ubyte))
 
 
 class Arena(Handle):
-    """A rectangular box of lx x ly metres sampled on nx x ny points.
+    """A rectangular box of lx x ly metres sampled on nx x ny points; a
+    walled one may have a shape (Arena.from_polygon, Arena.from_mask).
 
     boundary is 'periodic' (a torus) or 'walled' (recorded arenas, and
     learning in a box with walls).  A walled arena takes 'averaged' and
@@ -41,7 +45,7 @@ class Arena(Handle):
 
     def __init__(self, lx, ly, nx, ny, boundary="periodic"):
         super().__init__()
-        self._create(C.gridform_arena_create, float(lx), float(ly), int(nx), int(ny),
+        self._create(C.gridform_arena_create, float(lx), float(ly), count(nx, "nx"), count(ny, "ny"),
                      enum(BOUNDARY, boundary, "boundary"))
 
     @classmethod
@@ -54,9 +58,50 @@ class Arena(Handle):
         nx ly / lx along y (gridform_arena_create_commensurate(3))."""
         self = cls.__new__(cls)
         Handle.__init__(self)
-        self._create(C.gridform_arena_create_commensurate, float(k), int(periods_x), int(nx),
+        self._create(C.gridform_arena_create_commensurate, float(k), count(periods_x, "periods_x"), count(nx, "nx"),
                      enum(BOUNDARY, boundary, "boundary"))
         return self
+
+    @classmethod
+    def from_mask(cls, lx, ly, inside):
+        """A walled arena of lx x ly metres whose reachable bins are the
+        nonzero entries of inside, a (ny, nx) array (row iy, column ix).
+        The inside must be one 4-connected region
+        (gridform_arena_create_mask(3), gridform_arena_shapes(3))."""
+        m = np.ascontiguousarray(np.asarray(inside) != 0, dtype=np.uint8)
+        if m.ndim != 2:
+            raise ValueError("inside must be a 2-D (ny, nx) array, got shape %s" % (m.shape,))
+        self = cls.__new__(cls)
+        Handle.__init__(self)
+        self._create(C.gridform_arena_create_mask, float(lx), float(ly), m.shape[1], m.shape[0],
+                     m.ctypes.data_as(ctypes.POINTER(ctypes.c_ubyte)))
+        return self
+
+    @classmethod
+    def from_polygon(cls, lx, ly, nx, ny, outer, holes=()):
+        """A walled arena of lx x ly metres on nx x ny bins whose inside is
+        the polygon outer (an (m, 2) array of vertices in metres, in the box
+        centred on the origin) minus the polygons in holes; a bin is inside
+        when its centre is (gridform_arena_create_polygon(3))."""
+        rings = [np.asarray(outer, dtype=np.float64)] + [np.asarray(h, dtype=np.float64) for h in holes]
+        for r in rings:
+            if r.ndim != 2 or r.shape[1] != 2:
+                raise ValueError("every ring must have shape (m, 2), got %s" % (r.shape,))
+        xy = np.ascontiguousarray(np.concatenate(rings))
+        sizes = (ctypes.c_size_t * len(rings))(*[len(r) for r in rings])
+        self = cls.__new__(cls)
+        Handle.__init__(self)
+        self._create(C.gridform_arena_create_polygon, float(lx), float(ly), int(nx), int(ny), ptr(xy), sizes,
+                     len(rings))
+        return self
+
+    def mask(self):
+        """The reachable bins, a (ny, nx) boolean array (all True for a
+        rectangle)."""
+        ny, nx = self.shape
+        out = np.empty((ny, nx), dtype=np.uint8)
+        self._call(C.gridform_arena_get_mask, out.ctypes.data_as(ctypes.POINTER(ctypes.c_ubyte)))
+        return out.astype(bool)
 
     @property
     def shape(self):
@@ -124,4 +169,6 @@ class Arena(Handle):
         if self.closed:
             return "<gridform.Arena closed>"
         (ny, nx), (lx, ly) = self.shape, self.extent
-        return "<gridform.Arena %g x %g m, %d x %d points, %s>" % (lx, ly, nx, ny, self.boundary)
+        inside = int(self.mask().sum())
+        shaped = ", %d of %d bins inside" % (inside, nx * ny) if inside < nx * ny else ""
+        return "<gridform.Arena %g x %g m, %d x %d points, %s%s>" % (lx, ly, nx, ny, self.boundary, shaped)

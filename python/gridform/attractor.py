@@ -4,7 +4,8 @@ import ctypes
 
 import numpy as np
 
-from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, OK, CONTINUE, EDIVERGED, NONLINEARITY,
+from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, count, seed_arg,
+                   OK, CONTINUE, EDIVERGED, NONLINEARITY,
                    PRECISION,
                    PROGRESS_FN, _i, _d, _sz, _vp, _s, _hp, _dp, _ip, _u64)
 from .learner import progress_callback
@@ -34,7 +35,10 @@ proto("gridform_attractor_get_precision", _i, _vp, _ip)
 
 class Attractor(Handle):
     """A rate network tau dr/dt = -r + phi(J * r + b) on the kernel's
-    (periodic) arena as a neural sheet, J = gain Sigma / max Sigma~, with
+    arena as a neural sheet, which wraps around (a torus, also on a walled
+    arena); the kernel is any translation-invariant one: 'fourier' or
+    radial (periodic arenas), 'averaged' or from_spectrum (any arena),
+    centred or not, not 'exact'; J = gain Sigma / max Sigma~, with
     four direction-tuned populations for path integration.
 
     Rates are (ny, nx) arrays (the mean over the populations); times are
@@ -103,9 +107,13 @@ class Attractor(Handle):
         return {"gain": g.value, "tau": t.value, "dt": d.value, "input": b.value,
                 "nonlinearity": enum_name(NONLINEARITY, n.value)}
 
-    def seed(self, seed, amplitude=0.1):
-        """Random rates (the library's generator; see the C page)."""
-        self._call(C.gridform_attractor_seed, int(seed), float(amplitude))
+    def seed(self, seed, amplitude=0.01):
+        """Random rates amplitude * u, u uniform in [0, 1), from the
+        library's generator (gridform_attractor_seed(3)).  The default
+        0.01 is the C page's intended use (0.01 b for the default input
+        b = 1): the defaults then form a pattern on their own.  (Before
+        0.3.0 the Python default was 0.1.)"""
+        self._call(C.gridform_attractor_seed, seed_arg(seed), float(amplitude))
 
     def get_rates(self):
         """The rates, shape (ny, nx).  After the rates ran away (iterate or
@@ -131,7 +139,7 @@ class Attractor(Handle):
 
     def iterate(self, nsteps):
         """Take nsteps steps of dt."""
-        self._call(C.gridform_attractor_iterate, int(nsteps))
+        self._call(C.gridform_attractor_iterate, count(nsteps, "nsteps"))
 
     def run(self, max_steps, tol=1e-6, progress=None):
         """Step until the relative change of the rates per time constant
@@ -140,7 +148,8 @@ class Attractor(Handle):
         (GridformError ECANCELED)."""
         cb, box = progress_callback(progress)
         try:
-            rc = self._call(C.gridform_attractor_run, int(max_steps), float(tol), cb, None, ok=(OK, CONTINUE))
+            rc = self._call(C.gridform_attractor_run, count(max_steps, "max_steps"), float(tol), cb, None,
+                            ok=(OK, CONTINUE))
         except Exception:
             if box["exc"] is not None:
                 raise box["exc"]

@@ -4,7 +4,8 @@ import ctypes
 
 import numpy as np
 
-from ._lib import C, proto, check, enum, inarray, ptr, path_arg, IMAGE_SCALING, NPY_MAX_DIMS, _i, _sz, _s, _dp, _szp
+from ._lib import (C, proto, check, enum, inarray, maps_array, ptr, count, path_arg, IMAGE_SCALING, NPY_MAX_DIMS,
+                   _i, _sz, _s, _dp, _szp)
 
 proto("gridform_npy_write", _i, _s, _dp, _sz, _szp)
 proto("gridform_npy_read", _i, _s, _dp, _sz, _szp, _szp)
@@ -39,13 +40,12 @@ def image_write_maps(path, maps, ncols=None, scaling="per_map", zoom=4):
     ncols columns (default: about square), each map zoom x zoom pixels per
     bin, as PNG (a .png path, when built with libpng) or PPM.  scaling:
     'per_map', 'shared' or 'symmetric' (zero at mid-grey)."""
-    g = inarray(maps, "maps")
-    if g.ndim == 2:
-        g = g[None]
-    if g.ndim != 3:
-        raise ValueError("maps must have shape (nmaps, ny, nx) or (ny, nx), got %s" % (g.shape,))
-    nmaps, ny, nx = g.shape
+    shape = np.shape(maps)
+    if len(shape) not in (2, 3):
+        raise ValueError("maps must have shape (nmaps, ny, nx) or (ny, nx), got %s" % (shape,))
+    g, nmaps = maps_array(maps, shape[-2:])
+    _, ny, nx = g.shape
     if ncols is None:
         ncols = int(np.ceil(np.sqrt(nmaps)))
-    check(C.gridform_image_write_maps, path_arg(path), ptr(g), nmaps, nx, ny, int(ncols),
-          enum(IMAGE_SCALING, scaling, "scaling"), int(zoom))
+    check(C.gridform_image_write_maps, path_arg(path), ptr(g), nmaps, nx, ny, count(ncols, "ncols"),
+          enum(IMAGE_SCALING, scaling, "scaling"), count(zoom, "zoom"))

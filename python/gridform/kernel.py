@@ -4,7 +4,7 @@ import ctypes
 
 import numpy as np
 
-from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, KERNEL_MODE, KERNEL_MODE_MASK,
+from ._lib import (C, Handle, proto, enum, enum_name, inarray, maps_array, ptr, count, KERNEL_MODE, KERNEL_MODE_MASK,
                    KERNEL_CENTERED, SPECTRUM_FN,
                    _i, _sz, _vp, _s, _hp, _dp, _szp, _ip)
 from .placecode import _same_handle
@@ -30,8 +30,12 @@ class Kernel(Handle):
 
     mode: 'fourier' (the uniform-density Fourier multiplier; periodic
     arenas), 'exact' (the low-rank P P^T/np of the actual cells, in real
-    space; any arena) or 'averaged' (the translation average of 'exact': its
-    Fourier diagonal as a periodic multiplier; any arena).  centered=True
+    space; any arena), 'averaged' (the translation average of 'exact': its
+    Fourier diagonal as a periodic multiplier; any arena without a shape) or
+    'uniform' (cells of uniform density over a walled arena's shape S,
+    (1/|S|) int_S p(x-c) p(x'-c) dc, by zero-padded FFTs; doc/theory.md
+    §7.4).  On shaped arenas (Arena.from_mask, Arena.from_polygon) 'exact'
+    and 'uniform' are 0 outside the shape.  centered=True
     removes the constant mode, (I - 11^T/N) Sigma (I - 11^T/N), so
     Sigma~(0) = 0.  In a walled box (doc/theory.md §1.6): 'averaged' with
     centered=True is the published pipeline and forms grids, with either
@@ -100,7 +104,7 @@ class Kernel(Handle):
 
     @property
     def mode(self):
-        """'fourier', 'exact', 'radial', 'averaged' or 'spectrum'."""
+        """'fourier', 'exact', 'radial', 'averaged', 'spectrum' or 'uniform'."""
         m = _i()
         self._call(C.gridform_kernel_get_mode, ctypes.byref(m))
         return enum_name(KERNEL_MODE, m.value & KERNEL_MODE_MASK)
@@ -116,13 +120,10 @@ class Kernel(Handle):
         """Sigma applied to one map (ny, nx) or a stack (nmaps, ny, nx);
         returns an array of the same shape.  Sigma g is the integral
         sum_x' Sigma(x, x') g(x') dA."""
-        ny, nx = self._mapshape
-        g = inarray(maps, "maps")
-        if g.size == 0 or g.size % (ny * nx):
-            raise ValueError("maps must hold whole %d x %d maps, got shape %s" % (ny, nx, g.shape))
+        g, n = maps_array(maps, self._mapshape)
         out = np.empty_like(g)
-        self._call(C.gridform_kernel_apply, ptr(g), ptr(out), g.size // (ny * nx))
-        return out
+        self._call(C.gridform_kernel_apply, ptr(g), ptr(out), n)
+        return out.reshape(np.shape(maps))
 
     def spectrum(self):
         """Sigma~ on the real-FFT lattice, shape (ny, nx//2+1), 1/m^2, in the
@@ -143,7 +144,11 @@ class Kernel(Handle):
     def ring(self):
         """(k*, a): the ring wavenumber in rad/m where Sigma~ peaks and the
         hexagonal spacing a = 4 pi / (sqrt(3) k*) in metres
-        (doc/theory.md §1.5).  GridformError EUNDEFINED without a ring."""
+        (doc/theory.md §1.5).  GridformError EUNDEFINED without a ring,
+        and when the spacing exceeds the box (the ring then lies at or
+        below the box's lowest wavenumbers: no map on this arena can show
+        it, as after a unit slip such as sigma = 12 meant in centimetres;
+        the message names sigma, its unit and the box)."""
         ks, a = ctypes.c_double(), ctypes.c_double()
         self._call(C.gridform_kernel_ring, ctypes.byref(ks), ctypes.byref(a))
         return ks.value, a.value
@@ -152,9 +157,10 @@ class Kernel(Handle):
         """The top eigen shells of Sigma on the Fourier lattice, in
         decreasing Sigma~: (|k| in rad/m, Sigma~ in 1/m^2, multiplicity),
         three arrays of at most max_shells entries."""
+        max_shells = count(max_shells, "max_shells")
         kmag, val = np.empty(max_shells), np.empty(max_shells)
         mult = (ctypes.c_size_t * max(max_shells, 1))()
         n = _sz()
-        self._call(C.gridform_kernel_shells, int(max_shells), ptr(kmag), ptr(val), mult, ctypes.byref(n))
+        self._call(C.gridform_kernel_shells, max_shells, ptr(kmag), ptr(val), mult, ctypes.byref(n))
         m = n.value
         return kmag[:m].copy(), val[:m].copy(), np.array(mult[:m], dtype=np.int64)

@@ -5,7 +5,8 @@ import warnings
 
 import numpy as np
 
-from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, OK, CONTINUE, NONLINEARITY, COUPLING,
+from ._lib import (C, Handle, proto, enum, enum_name, maps_array, ptr, count, seed_arg,
+                   OK, CONTINUE, NONLINEARITY, COUPLING,
                    INTEGRATOR, PLANNING, PRECISION, PROGRESS_FN, _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip, _u64)
 
 proto("gridform_learner_create", _i, _hp, _vp, _sz)
@@ -70,7 +71,7 @@ class Learner(Handle):
     def __init__(self, kernel, nmaps):
         super().__init__()
         self.kernel = kernel
-        self._create(C.gridform_learner_create, kernel.handle, int(nmaps), parents=(kernel,))
+        self._create(C.gridform_learner_create, kernel.handle, count(nmaps, "nmaps"), parents=(kernel,))
         self._shape = (self.nmaps,) + kernel.arena.shape
 
     @property
@@ -139,7 +140,7 @@ class Learner(Handle):
 
     def set_threads(self, n):
         """Worker threads for the steps (results do not depend on it)."""
-        self._call(C.gridform_learner_set_threads, int(n))
+        self._call(C.gridform_learner_set_threads, count(n, "threads", 1, 1024))
 
     def set_planning(self, rigor):
         """FFTW planning rigor: 'estimate' (default), 'measure', 'patient'."""
@@ -183,11 +184,13 @@ class Learner(Handle):
     def seed(self, seed, amplitude=1.0):
         """Random initial maps, uniform in [-amplitude, amplitude), from the
         library's xoshiro256** generator (the same on every platform)."""
-        self._call(C.gridform_learner_seed, int(seed), float(amplitude))
+        self._call(C.gridform_learner_seed, seed_arg(seed), float(amplitude))
 
     def set_maps(self, maps):
-        """Copy in maps of shape (nmaps, ny, nx)."""
-        g = inarray(maps, "maps", shape=self._shape)
+        """Copy in maps of shape (nmaps, ny, nx), or (ny, nx) for a learner
+        of one map; any other shape raises ValueError (a (ny, nx, nmaps)
+        stack is not taken for nmaps maps)."""
+        g, _ = maps_array(maps, self._shape[1:], nmaps=self._shape[0])
         self._call(C.gridform_learner_set_maps, ptr(g))
 
     def get_maps(self):
@@ -200,7 +203,7 @@ class Learner(Handle):
 
     def iterate(self, nsteps):
         """Take nsteps steps."""
-        self._call(C.gridform_learner_iterate, int(nsteps))
+        self._call(C.gridform_learner_iterate, count(nsteps, "nsteps"))
 
     def run(self, max_steps, tol=1e-6, progress=None):
         """Step until the residual falls below tol or max_steps ran out.
@@ -211,7 +214,8 @@ class Learner(Handle):
         true return cancels (GridformError ECANCELED)."""
         cb, box = progress_callback(progress)
         try:
-            rc = self._call(C.gridform_learner_run, int(max_steps), float(tol), cb, None, ok=(OK, CONTINUE))
+            rc = self._call(C.gridform_learner_run, count(max_steps, "max_steps"), float(tol), cb, None,
+                            ok=(OK, CONTINUE))
         except Exception:
             if box["exc"] is not None:
                 raise box["exc"]

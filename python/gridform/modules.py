@@ -5,7 +5,7 @@ import ctypes
 
 import numpy as np
 
-from ._lib import C, Handle, proto, inarray, ptr, _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip
+from ._lib import C, Handle, proto, inarray, ptr, count, _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip
 
 proto("gridform_modules_create", _i, _hp)
 proto("gridform_modules_destroy", None, _vp)
@@ -13,12 +13,14 @@ proto("gridform_modules_last_error", _s, _vp)
 proto("gridform_modules_set_max", _i, _vp, _sz)
 proto("gridform_modules_set_min_score", _i, _vp, _d)
 proto("gridform_modules_set_orientation_cue", _i, _vp, _i)
+proto("gridform_modules_get_orientation_modulus", _i, _vp, _sz, _dp)
 proto("gridform_modules_find", _i, _vp, _dp, _dp, _dp, _sz, _szp, _dp, _dp, _szp, _dp, _ip)
 
 ModuleResult = collections.namedtuple("ModuleResult", "spacing orientation count ratio labels")
 ModuleResult.__doc__ = """Modules found, sorted by increasing spacing:
-spacing (geometric mean, metres), orientation (circular mean modulo pi/3,
-radians, in [0, pi/3)), count (maps per module) and ratio (spacing[j+1] /
+spacing (geometric mean, metres), orientation (circular mean, radians,
+modulo pi/3, or modulo pi/6 for a module in two groups 30 degrees apart:
+Modules.orientation_modulus(j) says which), count (maps per module) and ratio (spacing[j+1] /
 spacing[j], one fewer) are arrays of nmodules (ratio: nmodules - 1) entries;
 labels gives each map's module, or -1 for a map that did not enter."""
 
@@ -28,7 +30,9 @@ class Modules(Handle):
 
     max_modules: the largest number of modules tried (1..16, default 6);
     min_score: maps enter when score60 > min_score (default 0.3);
-    orientation_cue: use orientation as a second cue (default True)."""
+    orientation_cue: use orientation as a second cue (default True); False
+    for populations whose orientations vary unit by unit, such as trained
+    networks (gridform-compare --no-orientation-cue)."""
 
     _destroy = staticmethod(C.gridform_modules_destroy)
     _last_error = staticmethod(C.gridform_modules_last_error)
@@ -46,8 +50,9 @@ class Modules(Handle):
 
     def set_max(self, max_modules):
         """The largest number of modules tried (1..16)."""
-        self._call(C.gridform_modules_set_max, int(max_modules))
-        self._max = int(max_modules)
+        m = count(max_modules, "max_modules")
+        self._call(C.gridform_modules_set_max, m)
+        self._max = m
 
     def set_min_score(self, min_score):
         """Maps enter when score60 > min_score."""
@@ -62,7 +67,7 @@ class Modules(Handle):
         or None: spacing only) and score60 (or None: every map with a
         spacing enters), each of shape (n,) as Scorer.score returns them.
         Returns a ModuleResult."""
-        sp = inarray(spacing, "spacing").reshape(-1)
+        sp = inarray(spacing, "spacing", ndim=1)
         n = sp.size
         ori = None if orientation is None else inarray(orientation, "orientation", shape=(n,))
         sc = None if score60 is None else inarray(score60, "score60", shape=(n,))
@@ -76,3 +81,12 @@ class Modules(Handle):
         k = nmod.value
         return ModuleResult(msp[:k].copy(), mori[:k].copy(), np.array(cnt[:k], dtype=np.int64),
                             ratio[:max(k - 1, 0)].copy(), labels[:n].astype(np.int64))
+
+    def orientation_modulus(self, j):
+        """The modulus in radians of module j's orientation from the last
+        find(): pi/3 (60 degrees), or pi/6 (30 degrees) for a module in two
+        groups 30 degrees apart; NaN when the module has no orientation.
+        Print an orientation with its modulus."""
+        v = _d()
+        self._call(C.gridform_modules_get_orientation_modulus, count(j, "j"), ctypes.byref(v))
+        return v.value

@@ -4,7 +4,7 @@ import ctypes
 
 import numpy as np
 
-from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, fail, TUNING, CENTERS, TUNING_FN,
+from ._lib import (C, Handle, proto, enum, enum_name, inarray, ptr, fail, count, seed_arg, TUNING, CENTERS, TUNING_FN, DISTANCE,
                    _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip, _u64)
 
 proto("gridform_placecode_create", _i, _hp, _vp, _i, _d, _d, _sz, _i, _u64)
@@ -17,6 +17,8 @@ proto("gridform_placecode_get_ncells", _i, _vp, _szp)
 proto("gridform_placecode_get_tuning", _i, _vp, _ip, _dp, _dp)
 proto("gridform_placecode_get_arena", _vp, _vp)
 proto("gridform_placecode_response", _i, _vp, _dp, _sz, _dp)
+proto("gridform_placecode_set_distance", _i, _vp, _i)
+proto("gridform_placecode_get_distance", _i, _vp, _ip)
 
 
 def _same_handle(ptr_value, obj, func):
@@ -32,8 +34,9 @@ class PlaceCode(Handle):
 
     tuning: 'gaussian' (unit-integral Gaussian of width sigma, metres),
     'dog' (difference of unit-integral Gaussians of variances sigma^2 and
-    surround sigma^2; surround > 1 is a ratio of VARIANCES), 'softmax_dog'
-    (the trained networks' difference of softmaxes) or 'user' (then call
+    surround sigma^2; surround > 1 is a ratio of VARIANCES), 'softmax'
+    (the trained networks' difference of softmaxes; 'softmax_dog' is
+    accepted for it, as on the command line) or 'user' (then call
     set_tuning_fn).  layout: 'lattice' (square lattice filling the arena),
     'random' (uniform, from seed) or 'user' (then call set_centers).
     Tuning curves integrate to one, so responses are in 1/m^2.  The arena
@@ -46,7 +49,8 @@ class PlaceCode(Handle):
         super().__init__()
         self._arena = arena
         self._create(C.gridform_placecode_create, arena.handle, enum(TUNING, tuning, "tuning"), float(sigma),
-                     float(surround), int(ncells), enum(CENTERS, layout, "layout"), int(seed), parents=(arena,))
+                     float(surround), count(ncells, "ncells"), enum(CENTERS, layout, "layout"), seed_arg(seed),
+                     parents=(arena,))
         self._tuning_cb = None
 
     @property
@@ -90,13 +94,31 @@ class PlaceCode(Handle):
         self._call(C.gridform_placecode_set_tuning_fn, cb, None)
         self._tuning_cb = cb
 
+    @property
+    def distance(self):
+        """'euclidean' (the default) or 'geodesic': how a cell measures the
+        distance to its centre (gridform_arena_shapes(3))."""
+        d = _i()
+        self._call(C.gridform_placecode_get_distance, ctypes.byref(d))
+        return enum_name(DISTANCE, d.value)
+
+    @distance.setter
+    def distance(self, mode):
+        """Tune by 'euclidean' distance or by 'geodesic' distance, the
+        shortest path inside a shaped arena around walls and holes (exact
+        for polygons, within 2.8% plus two bin diagonals for masks; the
+        same as Euclidean on a rectangle or torus)."""
+        self._call(C.gridform_placecode_set_distance, enum(DISTANCE, mode, "distance"))
+
     def response(self, xy):
-        """The cells' responses at positions xy, shape (npos, 2) in metres:
-        an (npos, ncells) array in 1/m^2."""
+        """The cells' responses at positions xy, shape (npos, 2) in metres
+        (or (2,) for one position): an (npos, ncells) array in 1/m^2."""
         xy = inarray(xy, "positions")
-        if xy.size % 2:
-            raise ValueError("positions must be (npos, 2) pairs, got shape %s" % (xy.shape,))
-        npos = xy.size // 2
+        if xy.shape == (2,):      # one position
+            xy = xy.reshape(1, 2)
+        if xy.ndim != 2 or xy.shape[1] != 2:
+            raise ValueError("positions must have shape (npos, 2) or (2,) for one, got %s" % (xy.shape,))
+        npos = xy.shape[0]
         out = np.empty((npos, self.ncells))
         self._call(C.gridform_placecode_response, ptr(xy), npos, ptr(out))
         return out

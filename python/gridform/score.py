@@ -4,7 +4,8 @@ import ctypes
 
 import numpy as np
 
-from ._lib import (C, Handle, proto, check, enum, inarray, ptr, OK, EUNDEFINED, BOUNDARY, GRIDNESS,
+from ._lib import (C, Handle, proto, check, enum, inarray, maps_array, ptr, count as _count, OK, EUNDEFINED,
+                   BOUNDARY, GRIDNESS,
                    _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip)
 from .measures import MeasuresMixin
 
@@ -58,7 +59,7 @@ class Scorer(MeasuresMixin, Handle):
         inner_m < r <= outer_j, outer_j from outer_min_m to outer_max_m in
         count equal steps."""
         self._call(C.gridform_scorer_set_annuli_m, float(inner_m), float(outer_min_m), float(outer_max_m),
-                   int(count))
+                   _count(count, "count"))
 
     def set_annuli_auto(self, on=True):
         """Automatic annuli, chosen per map from its own autocorrelogram
@@ -87,11 +88,7 @@ class Scorer(MeasuresMixin, Handle):
         came from: (score60, inner_m, outer_m, source), the radii in metres
         and source an array of 'auto', 'fixed', 'fallback' or '' (score
         undefined: NaN radii), each of shape (nmaps,)."""
-        g = inarray(maps, "maps")
-        ny, nx = self._mapshape
-        n = g.size // (nx * ny)
-        if n == 0 or n * nx * ny != g.size:
-            raise ValueError("maps must hold whole %d x %d maps, got shape %s" % (ny, nx, g.shape))
+        g, n = maps_array(maps, self._mapshape)
         s60, inner, outer = np.empty(n), np.empty(n), np.empty(n)
         src = np.empty(n, dtype=np.intc)
         self._call(C.gridform_scorer_score_annuli, ptr(g), n, ptr(s60), ptr(inner), ptr(outer),
@@ -105,7 +102,7 @@ class Scorer(MeasuresMixin, Handle):
 
     def set_min_overlap(self, n):
         """The fewest overlapping valid bins for an autocorrelogram value."""
-        self._call(C.gridform_scorer_set_min_overlap, int(n))
+        self._call(C.gridform_scorer_set_min_overlap, _count(n, "min_overlap"))
 
     def autocorr(self, m):
         """The spatial autocorrelogram of one (ny, nx) map: a
@@ -119,14 +116,12 @@ class Scorer(MeasuresMixin, Handle):
 
     def score(self, maps):
         """(score60, score90, spacing in m, orientation in rad) of each map
-        of a (nmaps, ny, nx) or (ny, nx) array, as four (nmaps,) arrays.
+        of a (nmaps, ny, nx) or (ny, nx) array, as four (nmaps,) arrays
+        (any other shape, such as (ny, nx, nmaps) or a flat array, raises
+        ValueError naming the expected shape).
         Undefined entries (a map without variance or peaks) are NaN, as the
         C function leaves them; its GRIDFORM_EUNDEFINED is not raised."""
-        g = inarray(maps, "maps")
-        ny, nx = self._mapshape
-        n = g.size // (nx * ny)
-        if n == 0 or n * nx * ny != g.size:
-            raise ValueError("maps must hold whole %d x %d maps, got shape %s" % (ny, nx, g.shape))
+        g, n = maps_array(maps, self._mapshape)
         outs = [np.empty(n) for _ in range(4)]
         self._call(C.gridform_scorer_score, ptr(g), n, *[ptr(o) for o in outs], ok=(OK, EUNDEFINED))
         return tuple(outs)
@@ -154,12 +149,12 @@ class Scorer(MeasuresMixin, Handle):
         number of maps with variance that entered the mean.  unit_variance
         scales every map to unit variance first.  Without any map with
         variance, power and kpeak are NaN and nused 0 (the C function's
-        GRIDFORM_EUNDEFINED is not raised), doc/theory.md §6.6."""
-        g = inarray(maps, "maps")
-        ny, nx = self._mapshape
-        n = g.size // (nx * ny)
-        if n == 0 or n * nx * ny != g.size:
-            raise ValueError("maps must hold whole %d x %d maps, got shape %s" % (ny, nx, g.shape))
+        GRIDFORM_EUNDEFINED is not raised), doc/theory.md §6.6.  On a
+        walled scorer kpeak is resolved below the bin width dk, from a
+        four-fold zero-padded spectrum, so that it agrees with the maps'
+        own dominant_k in small boxes.  maps: (nmaps, ny, nx) or (ny, nx);
+        any other shape raises ValueError."""
+        g, n = maps_array(maps, self._mapshape)
         nbins, _ = self.spectrum_bins()
         kmag, power = np.empty(nbins), np.empty(nbins)
         kpeak, nused = _d(), _sz()

@@ -347,6 +347,50 @@ static void stage_arena(rd *r, world *w, int sampled_tuning)
         size_t periods = 1 + u8(r) % 6;
         rc = st("arena_create_commensurate",
                 gridform_arena_create_commensurate(&w->arena, k, periods, w->nx, w->boundary), ALLOW(E_ARG));
+    } else if (w->boundary == GRIDFORM_WALLED && (b & 12) == 4) {
+        /* a shaped arena (issue 22): a star-shaped polygon around the
+         * origin, optionally with a triangular hole, vertices anywhere in a
+         * hostile input (self-intersecting, outside the box, NaN: refused) */
+        double pxy[2 * 15];
+        size_t m = 3 + u8(r) % 10, rings[2] = {0, 3}, nr = 1;
+        for (size_t i = 0; i < m; i++) {
+            double t = 2.0 * 3.14159265358979 * ((double)i + lin(r, 0.0, 0.9)) / (double)m;
+            double rad = lin(r, 0.05, 0.5);
+            pxy[2 * i] = rad * w->lx * cos(t);
+            pxy[2 * i + 1] = rad * w->ly * sin(t);
+        }
+        rings[0] = m;
+        unsigned hole = u8(r);
+        if (hole & 1) {
+            double hr = lin(r, 0.01, 0.2);
+            for (size_t i = 0; i < 3; i++) {
+                pxy[2 * (m + i)] = hr * w->lx * cos(2.1 * (double)i);
+                pxy[2 * (m + i) + 1] = hr * w->ly * sin(2.1 * (double)i);
+            }
+            nr = 2;
+        }
+        if (r->hostile && (hole & 0x80))
+            pxy[u8(r) % (2 * m)] = raw(r);
+        rc = st("arena_create_polygon",
+                gridform_arena_create_polygon(&w->arena, w->lx, w->ly, w->nx, w->ny, pxy, rings, nr),
+                ALLOW(E_ARG));
+    } else if (w->boundary == GRIDFORM_WALLED && (b & 12) == 8) {
+        /* a mask: an ellipse of some fraction of the box, optionally with
+         * bins removed along a row (a wall, which may cut it in two) */
+        static unsigned char inside[NMAX * NMAX];
+        double fr = lin(r, 0.1, 1.2);
+        unsigned wall = u8(r);
+        size_t wrow = w->ny / 2, wlen = (size_t)(wall >> 1) % (w->nx + 1);
+        for (size_t iy = 0; iy < w->ny; iy++)
+            for (size_t ix = 0; ix < w->nx; ix++) {
+                double x = ((double)ix + 0.5) / (double)w->nx - 0.5, y = ((double)iy + 0.5) / (double)w->ny - 0.5;
+                int in = x * x + y * y <= 0.25 * fr * fr;
+                if ((wall & 1) && iy == wrow && ix < wlen)
+                    in = 0;
+                inside[iy * w->nx + ix] = (unsigned char)in;
+            }
+        rc = st("arena_create_mask", gridform_arena_create_mask(&w->arena, w->lx, w->ly, w->nx, w->ny, inside),
+                ALLOW(E_ARG));
     } else {
         rc = st("arena_create", gridform_arena_create(&w->arena, w->lx, w->ly, w->nx, w->ny, w->boundary),
                 ALLOW(E_ARG));
@@ -384,6 +428,8 @@ static void stage_arena(rd *r, world *w, int sampled_tuning)
     }
     if (st("arena_positions", gridform_arena_positions(a, xy), ALLOW(E_ARG)) == GRIDFORM_OK)
         check_finite("gridform_arena_positions", xy, 2 * nx * ny);
+    static unsigned char got_mask[NMAX * NMAX];
+    st("arena_get_mask", gridform_arena_get_mask(a, got_mask), ALLOW(E_ARG));
     if (st("arena_get_nfreq", gridform_arena_get_nfreq(a, &nf), ALLOW(E_ARG)) == GRIDFORM_OK
         && st("arena_wavevectors", gridform_arena_wavevectors(a, xy), ALLOW(E_ARG)) == GRIDFORM_OK)
         check_finite("gridform_arena_wavevectors", xy, 2 * nf);
@@ -432,6 +478,13 @@ static void stage_placecode(rd *r, world *w)
             centers[0] = raw(r);
         st("placecode_set_centers", gridform_placecode_set_centers(pc, centers, ncells), ALLOW(E_ARG));
     }
+    if (lay & 0x40) {
+        /* geodesic tuning (the Euclidean distance on a box or a torus) */
+        int dist = r->hostile && (lay & 0x20) ? (int)u8(r) - 128 : GRIDFORM_DISTANCE_GEODESIC;
+        st("placecode_set_distance", gridform_placecode_set_distance(pc, dist), ALLOW(E_ARG));
+        int got;
+        st("placecode_get_distance", gridform_placecode_get_distance(pc, &got), ALLOW(E_ARG));
+    }
     size_t nc;
     int tk;
     double sg, su;
@@ -457,7 +510,8 @@ static void stage_kernel(rd *r, world *w)
     int flags = (m & 0x80) ? GRIDFORM_KERNEL_CENTERED : 0;
     int rc;
     /* low nibble: the kind; 0x10 set_centered's value, 0x20 call it, 0x40
-     * invalid modes (hostile), 0x80 GRIDFORM_KERNEL_CENTERED */
+     * invalid modes (hostile) or UNIFORM for EXACT (otherwise), 0x80
+     * GRIDFORM_KERNEL_CENTERED */
     switch ((m & 15) % 6) {
     case 0: case 1: case 2: {
         static const int modes[3] = {GRIDFORM_KERNEL_FOURIER, GRIDFORM_KERNEL_EXACT, GRIDFORM_KERNEL_AVERAGED};
@@ -466,6 +520,8 @@ static void stage_kernel(rd *r, world *w)
         int mode = modes[(m & 15) % 6] | flags;
         if (r->hostile && (m & 0x40))
             mode = (int)u16(r) - 256;   /* invalid modes and flags */
+        else if ((m & 0x40) && (m & 15) % 6 == 1)
+            mode = GRIDFORM_KERNEL_UNIFORM | flags;   /* uniform density over the (shaped) arena */
         rc = st("kernel_create", gridform_kernel_create(&w->k, w->pc, mode), ALLOW(E_ALL));
         if ((mode & GRIDFORM_KERNEL_MODE_MASK) == GRIDFORM_KERNEL_AVERAGED && rc == GRIDFORM_OK)
             reach_averaged++;
@@ -877,8 +933,17 @@ static void stage_scorer(rd *r, world *w)
         size_t nmod, count[16];
         double msp[16], mor[16], ratio[16];
         int labels[MAPS + 3];
-        st("modules_find", gridform_modules_find(md, spc, (o2 & 2) ? NULL : ori, s60, nin, &nmod, msp, mor, count,
-                                                 ratio, labels), ALLOW(E_ALL));
+        if (st("modules_find", gridform_modules_find(md, spc, (o2 & 2) ? NULL : ori, s60, nin, &nmod, msp, mor,
+                                                     count, ratio, labels), ALLOW(E_ALL)) == GRIDFORM_OK)
+            for (size_t j = 0; j <= nmod && j < 16; j++) {
+                double mod = 0;
+                int rm = st("modules_get_orientation_modulus", gridform_modules_get_orientation_modulus(md, j, &mod),
+                            ALLOW(E_ALL));
+                if ((rm == GRIDFORM_OK) != (j < nmod))
+                    fail("modules_get_orientation_modulus", "status %d: wrong for a module index%s", rm, "");
+                if (rm == GRIDFORM_OK && !isnan(mod) && mod != PI / 3 && mod != PI / 6)
+                    fail("modules_get_orientation_modulus", "status %d: modulus neither pi/3 nor pi/6%s", rm, "");
+            }
         (void)gridform_modules_last_error(md);
         gridform_modules_destroy(md);
     }

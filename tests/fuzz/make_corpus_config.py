@@ -60,7 +60,10 @@ class Chunk:
         return self.u8(0).logu(lo, hi, v)
 
 
-def arena(nx, ny, lx=2.2, ly=2.2, boundary=PERIODIC, commensurate=None, raw_lx=None):
+def arena(nx, ny, lx=2.2, ly=2.2, boundary=PERIODIC, commensurate=None, raw_lx=None, polygon=None, mask=None):
+    """polygon: (radii in [0.05, 0.5] of a star around the origin, hole
+    radius or None); mask: (ellipse fraction in [0.1, 1.2], wall length or
+    None).  Both need boundary=WALLED (issue 22)."""
     c = Chunk().u8(nx - 2).u8(ny - 2)
     shape = 1 if raw_lx is not None else 0
     c.u8(shape)
@@ -72,17 +75,34 @@ def arena(nx, ny, lx=2.2, ly=2.2, boundary=PERIODIC, commensurate=None, raw_lx=N
     b = 2 if boundary == WALLED else 0
     if commensurate is not None:
         b |= 12
+    elif polygon is not None:
+        b |= 4
+    elif mask is not None:
+        b |= 8
     c.u8(b)
     if commensurate is not None:
         k, periods = commensurate
         c.param(1.0, 60.0, k).u8(periods - 1)
+    elif polygon is not None:
+        radii, hole = polygon
+        c.u8(len(radii) - 3)
+        for rad in radii:
+            c.lin(0.0, 0.9, 0.0).lin(0.05, 0.5, rad)
+        c.u8(1 if hole is not None else 0)
+        if hole is not None:
+            c.lin(0.01, 0.2, hole)
+    elif mask is not None:
+        fr, wall = mask
+        c.lin(0.1, 1.2, fr).u8(0 if wall is None else 1 | (wall << 1))
     return c
 
 
 def placecode(tuning=DOG, sigma=0.12, s=2.0, ncells=64, layout="lattice", seed=1, user_kind=0,
-              user_aniso=1.0, centers=None, npos=4):
+              user_aniso=1.0, centers=None, npos=4, geodesic=False):
     c = Chunk().u8(tuning - 1).param(0.01, 1.0, sigma).param(0.05, 8.0, s - 1.0).u8(ncells - 1)
-    c.u8({"lattice": 0, "user": 1, "random": 2}[layout]).u8(seed)
+    # the layout is the byte mod 3; 0x40 asks for geodesic distance
+    c.u8(({"lattice": 66, "user": 64, "random": 65} if geodesic else {"lattice": 0, "user": 1, "random": 2})[layout])
+    c.u8(seed)
     if tuning == USER:
         c.u8(user_kind)
         if user_kind == 2:
@@ -98,8 +118,8 @@ def placecode(tuning=DOG, sigma=0.12, s=2.0, ncells=64, layout="lattice", seed=1
 
 def kernel(kind="fourier", centered=False, set_centered=None, radial=(0, 0.12, 2.0, 9.8), k0=9.8,
            shells=6, seed=3):
-    kinds = {"fourier": 0, "exact": 1, "averaged": 2, "radial": 3, "spectrum": 4}
-    m = kinds[kind]
+    kinds = {"fourier": 0, "exact": 1, "averaged": 2, "radial": 3, "spectrum": 4, "uniform": 1}
+    m = kinds[kind] | (0x40 if kind == "uniform" else 0)
     if centered:
         m |= 0x80
     if set_centered is not None:
@@ -259,6 +279,13 @@ put("w4_relu_huge_gain", at=attractor(gain=4.9, dt=0.01, steps=39))
 put("w1_scale_tiny", s=scorer(scale=-290))
 put("w1_scale_huge", s=scorer(scale=290))
 put("w3_holes", a=arena(12, 9, 1.2, 0.9, WALLED), s=scorer(holes=1))
+# Issue 22: arenas of any shape, geodesic codes, the UNIFORM kernel.
+put("shape_polygon_hole_geodesic_exact", a=arena(24, 20, 2.0, 1.6, WALLED, polygon=([0.45, 0.3, 0.45, 0.35, 0.45], 0.1)),
+    p=placecode(DOG, layout="random", geodesic=True), k=kernel("exact"))
+put("shape_mask_wall_uniform", a=arena(20, 20, 1.5, 1.5, WALLED, mask=(1.0, 12)),
+    p=placecode(DOG, layout="random"), k=kernel("uniform", centered=True))
+put("shape_star_lattice_geodesic_mask", a=arena(18, 26, 1.2, 1.9, WALLED, mask=(0.8, None)),
+    p=placecode(GAUSS, geodesic=True), k=kernel("exact", centered=True))
 # Kernel modes and flags.
 put("kernel_exact", k=kernel("exact"))
 put("kernel_averaged_walled", a=arena(20, 16, 2.0, 1.6, WALLED), k=kernel("averaged"))
@@ -331,3 +358,12 @@ with open(os.path.join(out, "regress_attractor_displacement_huge_box"), "wb") as
     fh.write(base64.b64decode(
         "AAAAICAoZmZ0d19yZGZ0X3JhbmswX5hyZWdpc3RlciA1ICN4MzFiZmYgI3gzMWJmZiAjeDAgI3g1ZmYyZmNmYzI3ICN4ZQgWFgCw"
         "obChABMgIChmZnR3X2RmdF92cmFua19nZXEyX3JlZ2lzdGVyIDAgI3gzMGJmZiAjeDMwYmZmICN4MCAjeAA5M2ZmLmI5NQ=="))
+# Issue 22, found by fuzz_config once it built shaped arenas: a lattice code
+# too dense for a tiny shape was refused with a message naming a private
+# helper (now gridform_placecode_create), and a shape in a box of extreme
+# aspect ratio made the lattice search convert 3e73 to size_t (UB; the
+# search now stays in the inside bins' bounding box under a point budget).
+with open(os.path.join(out, "regress_shape_lattice_too_dense"), "wb") as fh:
+    fh.write(base64.b64decode("AAAACBYBAAACIChmZnR3X2NvZGVsZ4yMjIyMjIx0X3QxYnZfMTKknomH38/f3HgzMGJmAAAACBYWALChsKEAEwEAIooAG5c/AAEDtoCdrWmxSYcWAwAiihuXG58AAAAA/w/4fwP6kLG5Bg8DEQD/vwcASZIAAwADAEANAAIAZgAABQCqqg=="))
+with open(os.path.join(out, "regress_shape_lattice_extreme_aspect"), "wb") as fh:
+    fh.write(base64.b64decode("AAAAPwgWEgCwoR2ZAhMBACKqBwATAGAFFQUAAAD/vwAAACU/CBEAFgAAAAAAAAAAAAAAAAAAAAAAAAAAABIWEgCwoR2ZAhMBACKqBwATAGAFFQUA/78AJQAAAAA/CBYSALChHZkCEwEAIqoHABMAYAUVBQD/YAUVBQAAAP+/AAAiqgcAEwBgBRUFAP+/AAAlAAAAAAAAJaE="))
