@@ -232,7 +232,7 @@ class TestCounts(unittest.TestCase):
         "gridform_placecode_set_centers", "gridform_placecode_response", "gridform_kernel_apply",
         "gridform_kernel_radial_profile", "gridform_scorer_score", "gridform_ratemap_accumulate",
         "gridform_scorer_score_annuli", "gridform_scorer_population_spectrum", "gridform_npy_write",
-        "gridform_npy_read", "gridform_modules_find",
+        "gridform_npy_read", "gridform_modules_find", "gridform_arena_create_mask",
     }
 
     def test_negative_counts(self):
@@ -248,6 +248,10 @@ class TestCounts(unittest.TestCase):
             ("gridform_arena_create", lambda: gf.Arena(1.0, 1.0, 8, -1)),
             ("gridform_arena_create_commensurate", lambda: gf.Arena.commensurate(9.81, -1, 24)),
             ("gridform_arena_create_commensurate", lambda: gf.Arena.commensurate(9.81, 2, -1)),
+            ("gridform_arena_create_polygon",
+             lambda: gf.Arena.from_polygon(1.0, 1.0, -1, 8, [(-0.4, -0.4), (0.4, -0.4), (0.0, 0.4)])),
+            ("gridform_arena_create_polygon",
+             lambda: gf.Arena.from_polygon(1.0, 1.0, 8, -1, [(-0.4, -0.4), (0.4, -0.4), (0.0, 0.4)])),
             ("gridform_placecode_create", lambda: gf.PlaceCode(f.a, "dog", 0.12, 2.0, -1)),
             ("gridform_placecode_create", lambda: gf.PlaceCode(f.a, "dog", 0.12, 2.0, 16, "random", -1)),
             ("gridform_kernel_shells", lambda: f.k.shells(-1)),

@@ -91,8 +91,8 @@ class Arena(Handle):
         sizes = (ctypes.c_size_t * len(rings))(*[len(r) for r in rings])
         self = cls.__new__(cls)
         Handle.__init__(self)
-        self._create(C.gridform_arena_create_polygon, float(lx), float(ly), int(nx), int(ny), ptr(xy), sizes,
-                     len(rings))
+        self._create(C.gridform_arena_create_polygon, float(lx), float(ly), count(nx, "nx"), count(ny, "ny"), ptr(xy),
+                     sizes, len(rings))
         return self
 
     def mask(self):
