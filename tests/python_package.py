@@ -233,6 +233,8 @@ class TestCounts(unittest.TestCase):
         "gridform_kernel_radial_profile", "gridform_scorer_score", "gridform_ratemap_accumulate",
         "gridform_scorer_score_annuli", "gridform_scorer_population_spectrum", "gridform_npy_write",
         "gridform_npy_read", "gridform_modules_find", "gridform_arena_create_mask",
+        "gridform_scorer_spatial_info", "gridform_scorer_coherence", "gridform_scorer_fields",
+        "gridform_scorer_border", "gridform_scorer_ellipse",
     }
 
     def test_negative_counts(self):
@@ -262,6 +264,7 @@ class TestCounts(unittest.TestCase):
             ("gridform_learner_set_threads", lambda: l.set_threads(-1)),
             ("gridform_scorer_set_annuli_m", lambda: sc.set_annuli_m(0.2, 0.6, 1.2, -1)),
             ("gridform_scorer_set_min_overlap", lambda: sc.set_min_overlap(-1)),
+            ("gridform_scorer_set_fields", lambda: sc.set_fields(0.2, -1, 4)),
             ("gridform_image_write_maps", lambda: gf.image_write_maps(os.path.join(d, "a.ppm"), f.map0, ncols=-1)),
             ("gridform_image_write_maps", lambda: gf.image_write_maps(os.path.join(d, "b.ppm"), f.map0, zoom=-1)),
             ("gridform_amplitude_seed", lambda: am.seed(-1)),

@@ -15,7 +15,8 @@ import ctypes
 
 import numpy as np
 
-from ._lib import C, proto, enum, inarray, ptr, OK, EUNDEFINED, _i, _d, _sz, _vp, _dp, _szp
+from ._lib import (C, proto, enum, inarray, maps_array, count, ptr, OK, EUNDEFINED, _i, _d, _sz, _vp, _dp,
+                   _szp)
 
 proto("gridform_scorer_set_measure_variant", _i, _vp, _i, _i)
 proto("gridform_scorer_spatial_info", _i, _vp, _dp, _sz, _dp, _dp, _dp, _dp)
@@ -30,33 +31,16 @@ MEASURE = {"info": 1, "coherence": 2, "border": 3}
 MEASURE_VARIANT = {"paper": 1, "bnt": 2}
 
 
-def _count(n, what):
-    n = int(n)
-    if n < 0:
-        raise ValueError("%s must be >= 0, got %d" % (what, n))
-    return n
-
-
 class MeasuresMixin:
     """Scorer methods for the recording measures (see the module)."""
 
     def _maps(self, maps):
-        """maps as a C-ordered float64 array of shape (nmaps, ny, nx) or
-        (ny, nx), and nmaps."""
-        g = inarray(maps, "maps")
-        ny, nx = self._mapshape
-        if g.shape == (ny, nx):
-            return g, 1
-        if g.ndim == 3 and g.shape[1:] == (ny, nx) and g.shape[0] > 0:
-            return g, g.shape[0]
-        raise ValueError("maps must have shape (nmaps, %d, %d) or (%d, %d), got %s" % (ny, nx, ny, nx, g.shape))
+        """(maps as (nmaps, ny, nx), nmaps) from (nmaps, ny, nx) or (ny, nx)."""
+        return maps_array(maps, self._mapshape)
 
     def _one(self, a, what):
-        """One (ny, nx) array, C-ordered float64."""
-        g = inarray(a, what)
-        if g.shape != tuple(self._mapshape):
-            raise ValueError("%s must have shape (%d, %d), got %s" % ((what,) + tuple(self._mapshape) + (g.shape,)))
-        return g
+        """One (ny, nx) array, C-ordered float64 (ValueError for another shape)."""
+        return inarray(a, what, shape=self._mapshape)
 
     def set_measure_variant(self, measure, variant):
         """The definition a measure follows: measure 'info', 'coherence' or
@@ -91,7 +75,7 @@ class MeasuresMixin:
     def set_fields(self, threshold=0.2, min_bins=9, connectivity=4):
         """Field detection: bins at least threshold x the peak, connected
         (4 or 8), at least min_bins of them."""
-        self._call(C.gridform_scorer_set_fields, float(threshold), _count(min_bins, "min_bins"), int(connectivity))
+        self._call(C.gridform_scorer_set_fields, float(threshold), count(min_bins, "min_bins"), int(connectivity))
 
     def fields(self, m):
         """The fields of one (ny, nx) map, largest first: a dict of arrays
