@@ -30,7 +30,7 @@ typedef struct {
  * gridform_scorer_measures(3)). */
 typedef struct {
     compare_stat info, sparsity, coherence, border, nfields, field_area;
-    compare_stat ratio, offset;   /* the grid maps' ellipses (score60 > COMPARE_GRID_THRESHOLD) */
+    compare_stat ratio, offset;   /* the grid maps' ellipses (score60 above the report's threshold) */
     size_t nnegative;             /* maps with negative values: no spatial information */
     int have_border;              /* walled boxes only */
 } compare_measures;
@@ -74,10 +74,11 @@ typedef struct {
 
 /* Writes the one-page SVG report to path.  Returns 0 on success, or -1
  * with a message in err. */
-/* tools/compare_measures.c: fills r->meas from the maps and score60
- * (returns 0, or -1 with a message on stderr), and prints it. */
+/* tools/compare_measures.c: fills r->meas from the maps and score60, the
+ * ellipses from the maps above grid_threshold (the threshold the report
+ * counts grid maps with); returns 0, or -1 with a message on stderr. */
 struct gridform_scorer;
-int compare_measures_run(struct gridform_scorer *s, compare_report *r);
+int compare_measures_run(struct gridform_scorer *s, compare_report *r, double grid_threshold);
 void compare_measures_json(FILE *f, const compare_report *r);
 void compare_measures_text(FILE *f, const compare_report *r);
 

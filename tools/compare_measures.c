@@ -39,7 +39,7 @@ static compare_stat stat_of(double *v, size_t n)
     return st;
 }
 
-int compare_measures_run(gridform_scorer *s, compare_report *r)
+int compare_measures_run(gridform_scorer *s, compare_report *r, double grid_threshold)
 {
     const size_t n = r->n, nb = r->nx * r->ny;
     compare_measures *ms = &r->meas;
@@ -103,7 +103,7 @@ int compare_measures_run(gridform_scorer *s, compare_report *r)
     if (rc != GRIDFORM_OK && rc != GRIDFORM_EUNDEFINED)
         goto fail;
     for (size_t m = 0; m < n; m++)
-        if (!(r->score60[m] > COMPARE_GRID_THRESHOLD))
+        if (!(r->score60[m] > grid_threshold))
             a[m] = b[m] = NAN;
     ms->ratio = stat_of(a, n);
     ms->offset = stat_of(b, n);

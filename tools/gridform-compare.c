@@ -609,7 +609,7 @@ int main(int argc, char **argv)
         goto out;
     if (summarise(&r) != 0)
         goto out;
-    if (compare_measures_run(s, &r) != 0)
+    if (compare_measures_run(s, &r, COMPARE_GRID_THRESHOLD) != 0)
         goto out;
     if (gridform_modules_create(&mf) != GRIDFORM_OK
         || gridform_modules_set_orientation_cue(mf, o.orientation_cue) != GRIDFORM_OK
