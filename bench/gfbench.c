@@ -173,7 +173,7 @@ static void usage(FILE *f)
           "  --sigma S         DoG width, metres (0.12)\n"
           "  --surround S      DoG variance ratio (2)\n"
           "  --coupling C      independent | sanger (independent)\n"
-          "  --integrator I    euler | exponential (euler)\n"
+          "  --integrator I    euler | exponential | etd (euler)\n"
           "  --dt DT           step (0: the learner's default)\n"
           "  --threads T       learner threads (gridform_learner_set_threads) (1)\n"
           "  --blas-threads B  OpenBLAS threads (default: T)\n"
@@ -286,7 +286,8 @@ static void parse_options(int argc, char **argv, options *o)
         } else if (!strcmp(a, "--integrator")) {
             if (!strcmp(v, "euler")) o->integrator = GRIDFORM_INTEGRATOR_EULER;
             else if (!strcmp(v, "exponential")) o->integrator = GRIDFORM_INTEGRATOR_EXPONENTIAL;
-            else die("--integrator must be euler or exponential, got '%s'", v);
+            else if (!strcmp(v, "etd")) o->integrator = GRIDFORM_INTEGRATOR_ETD;
+            else die("--integrator must be euler, exponential or etd, got '%s'", v);
         } else
             die("unknown option '%s' (see --help)", a);
     }

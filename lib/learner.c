@@ -8,6 +8,7 @@
 #include <string.h>
 #include "learner_step.h"
 #include "kernel_op.h"
+#include "learner_etd.h"
 
 #define GF_LEARNER_EB(l) ((gridform__errbuf *)&(l)->err)
 
@@ -175,6 +176,7 @@ void gridform_learner_destroy(gridform_learner *l)
     if (l == NULL)
         return;
     gridform__learner_release_workers(l);
+    gridform__learner_etd_free(l);
     if (l->fwd || l->bwd || l->f32.fwd || l->f32.bwd) {
         gridform__fftw_lock(1);
         if (l->fwd) fftw_destroy_plan(l->fwd);
@@ -368,11 +370,16 @@ int gridform_learner_create(gridform_learner **out, const gridform_kernel *k, si
     for (size_t j = 0; j < nmaps; j++)
         l->nrm[j] = 1.0;
     update_truncation(l);
+    if (gridform__learner_etd_init(l) != GRIDFORM_OK) {
+        gridform_learner_destroy(l);
+        return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the integrator's %zu maps of %zu x %zu", nmaps,
+                       ar->nx, ar->ny);
+    }
 
     l->nl = GRIDFORM_NL_RELU;
     l->strength = 0.0;
     l->coupling = GRIDFORM_COUPLING_INDEPENDENT;
-    l->integrator = l->exact ? GRIDFORM_INTEGRATOR_EULER : GRIDFORM_INTEGRATOR_EXPONENTIAL;
+    l->integrator = GRIDFORM_INTEGRATOR_ETD;
     l->control = 1;
     set_default_step(l);
     gridform__learner_update_factors(l);
@@ -406,6 +413,7 @@ int gridform_learner_set_nonlinearity(gridform_learner *l, int kind, double stre
                        kind == GRIDFORM_NL_SOFT ? "GRIDFORM_NL_SOFT" : "GRIDFORM_NL_TANH", strength);
     l->nl = kind;
     l->strength = strength;
+    gridform__learner_etd_invalidate(l);   /* the ETD stage holds the old force */
     return GRIDFORM_OK;
 }
 
@@ -422,6 +430,7 @@ int gridform_learner_set_coupling(gridform_learner *l, int kind)
                        "%zu orthogonal maps cannot exist on %zu lattice modes (%zu x %zu points)", l->ng, l->n,
                        l->nx, l->ny);
     l->coupling = kind;
+    gridform__learner_etd_invalidate(l);
     if (!l->dt_user) {
         set_default_step(l);
         gridform__learner_update_factors(l);
@@ -433,12 +442,17 @@ int gridform_learner_set_integrator(gridform_learner *l, int kind)
 {
     GF_LEARNER_ENTRY(l);
     gridform__errbuf *eb = &l->err;
-    if (kind != GRIDFORM_INTEGRATOR_EULER && kind != GRIDFORM_INTEGRATOR_EXPONENTIAL)
+    if (kind != GRIDFORM_INTEGRATOR_EULER && kind != GRIDFORM_INTEGRATOR_EXPONENTIAL
+        && kind != GRIDFORM_INTEGRATOR_ETD)
         return GF_FAIL(eb, GRIDFORM_EINVAL,
-                       "kind must be GRIDFORM_INTEGRATOR_EULER (1) or _EXPONENTIAL (2), got %d", kind);
+                       "kind must be GRIDFORM_INTEGRATOR_EULER (1), _EXPONENTIAL (2) or _ETD (3), got %d", kind);
     if (kind == GRIDFORM_INTEGRATOR_EXPONENTIAL && l->exact)
         return GF_FAIL(eb, GRIDFORM_EUNSUPPORTED,
-                       "an EXACT kernel is no Fourier multiplier: only GRIDFORM_INTEGRATOR_EULER applies");
+                       "an EXACT kernel is no Fourier multiplier: only GRIDFORM_INTEGRATOR_EULER or _ETD apply");
+    if (kind != GRIDFORM_INTEGRATOR_ETD && gridform__arena_inside(l->arena) != NULL)
+        return GF_FAIL(eb, GRIDFORM_EUNSUPPORTED,
+                       "the arena has a shape (a mask): only GRIDFORM_INTEGRATOR_ETD keeps maps at 0 outside it");
+    gridform__learner_etd_invalidate(l);
     l->integrator = kind;
     if (!l->dt_user)
         set_default_step(l);
@@ -460,6 +474,7 @@ int gridform_learner_set_step(gridform_learner *l, double dt)
     l->dt_bad = INFINITY;
     gridform__learner_update_factors(l);
     gridform__learner_reset_runaway(l);
+    gridform__pi_reset(&l->etd.pi);
     return GRIDFORM_OK;
 }
 
@@ -502,14 +517,43 @@ int gridform_learner_get_rejected(const gridform_learner *l, size_t *rejected)
     return GRIDFORM_OK;
 }
 
+/* Errors name the public caller (fn), not this helper. */
+static int need_maps_in(gridform_learner *l, const char *fn)
+{
+    if (!l->have_maps)
+        return gridform__fail(&l->err, GRIDFORM_EINVAL, fn,
+                              "the maps are not set: call gridform_learner_seed or gridform_learner_set_maps first");
+    return GRIDFORM_OK;
+}
+#define need_maps(l) need_maps_in((l), __func__)
+
 int gridform_learner_get_residual(const gridform_learner *l, double *residual)
 {
     GF_LEARNER_ENTRY(l);
     GF_CHECK_PTR(GF_LEARNER_EB(l), residual);
-    if (!(l->steps > 0))
-        return GF_FAIL(GF_LEARNER_EB(l), GRIDFORM_EUNDEFINED,
-                       "no step was taken since the maps were set: the residual is the rate of change of the last step");
-    *residual = l->last_change;
+    gridform_learner *w = (gridform_learner *)l;   /* the evaluation uses the handle's workspace */
+    int rc = need_maps_in(w, __func__);
+    if (rc != GRIDFORM_OK)
+        return rc;
+    w->api = __func__;
+    return gridform__learner_kkt_residual(w, residual);
+}
+
+int gridform_learner_set_tolerance(gridform_learner *l, double rtol)
+{
+    GF_LEARNER_ENTRY(l);
+    if (!isfinite(rtol) || !(rtol > 0.0) || !(rtol < 1.0))
+        return GF_FAIL(&l->err, GRIDFORM_EINVAL, "rtol must be finite, > 0 and < 1, got %g", rtol);
+    l->etd.rtol = rtol;
+    gridform__pi_reset(&l->etd.pi);
+    return GRIDFORM_OK;
+}
+
+int gridform_learner_get_tolerance(const gridform_learner *l, double *rtol)
+{
+    GF_LEARNER_ENTRY(l);
+    GF_CHECK_PTR(GF_LEARNER_EB(l), rtol);
+    *rtol = l->etd.rtol;
     return GRIDFORM_OK;
 }
 
@@ -542,8 +586,37 @@ int gridform_learner_set_planning(gridform_learner *l, int rigor)
     return make_plans(l, l->fftw_threads, rigor, &l->err);
 }
 
+/* Maps are 0 outside the arena's shape (lib/internal.h); with no shape
+ * nothing changes.  Norms over the inside bins. */
+static void mask_maps(gridform_learner *l)
+{
+    const unsigned char *inside = gridform__arena_inside(l->arena);
+    if (inside == NULL)
+        return;
+    int single = l->precision == GRIDFORM_PRECISION_SINGLE;
+    for (size_t j = 0; j < l->ng; j++) {
+        double s = 0.0;
+        for (size_t i = 0; i < l->n; i++) {
+            size_t q = j * l->n + i;
+            double v;
+            if (single) {
+                if (!inside[i])
+                    ((float *)l->g)[q] = 0.0f;
+                v = ((float *)l->g)[q];
+            } else {
+                if (!inside[i])
+                    l->g[q] = 0.0;
+                v = l->g[q];
+            }
+            s += v * v;
+        }
+        l->nrm[j] = sqrt(s * l->da);
+    }
+}
+
 static void reset_history(gridform_learner *l)
 {
+    mask_maps(l);
     for (size_t j = 0; j < l->ng; j++) {
         l->logv[j] = l->logmin[j] = 0.0;
         l->rq[j] = 0.0;
@@ -554,6 +627,7 @@ static void reset_history(gridform_learner *l)
     l->rejected = 0;
     l->streak = 0;
     l->dt_bad = INFINITY;
+    gridform__learner_etd_invalidate(l);
     /* A rejected run left a smaller step: new maps start from the set one. */
     if (l->dt != l->dt_start) {
         l->dt = l->dt_start;
@@ -661,15 +735,6 @@ int gridform_learner_get_time(const gridform_learner *l, double *time, size_t *s
     return GRIDFORM_OK;
 }
 
-/* Errors name the public caller (fn), not this helper. */
-static int need_maps_in(gridform_learner *l, const char *fn)
-{
-    if (!l->have_maps)
-        return gridform__fail(&l->err, GRIDFORM_EINVAL, fn,
-                              "the maps are not set: call gridform_learner_seed or gridform_learner_set_maps first");
-    return GRIDFORM_OK;
-}
-#define need_maps(l) need_maps_in((l), __func__)
 
 int gridform_learner_iterate(gridform_learner *l, size_t nsteps)
 {
@@ -703,7 +768,10 @@ int gridform_learner_run(gridform_learner *l, size_t max_steps, double tol, grid
         rc = gridform__learner_step(l, 1);
         if (rc != GRIDFORM_OK)
             return rc;
-        int done = l->last_change < tol;
+        double res = INFINITY;
+        if ((rc = gridform__learner_kkt_residual(l, &res)) != GRIDFORM_OK)
+            return rc;
+        int done = res < tol;
         if (progress != NULL && (done || (s + 1) % every == 0 || s + 1 == max_steps)) {
             double total = 0.0;
             for (size_t j = 0; j < l->ng; j++)
@@ -858,6 +926,7 @@ int gridform_learner_set_precision(gridform_learner *l, int precision)
     gridform__learner_update_factors(l);
     /* the maps' norms are unchanged to rounding; the runaway record restarts */
     gridform__learner_reset_runaway(l);
+    gridform__learner_etd_invalidate(l);
     return GRIDFORM_OK;
 }
 

@@ -15,6 +15,44 @@
 #include <fftw3.h>
 #include "internal.h"
 #include "learner_pool.h"
+#include "integrator.h"
+
+/* The ETD integrator's state (lib/learner_etd.c, doc/theory.md §2.9) and
+ * the stationarity residual's workspace, which every integrator uses.  All
+ * in double, whatever the learner's precision, and in the scaled variable
+ * x = g sqrt(dA) (unit Euclidean norm), so that no product of map values
+ * overflows in boxes far from a metre. */
+typedef struct {
+    /* ng x cstride doubles each: spectra (xh*, nh*) hold map j at
+     * j cstride, real maps (s, c, ar, out, x) at j n. */
+    double *xh1, *nh1;  /* spectrum of the state u and of N(u) (stage 1, kept over rejections) */
+    double *xh2, *nh2;  /* the same for the projected ETD1 stage a */
+    double *s;          /* Sigma x, then the force, then N(x) (real) */
+    double *c;          /* the coupling sum_i Mc_ji x_i (real) */
+    double *ar;         /* the projected ETD1 stage (real) */
+    double *out;        /* the projected ETD2 step (real) */
+    double *x;          /* a normalised double copy of the maps (residual of any integrator) */
+    double *gd;         /* the ETD state: the maps times sqrt(dA), unit Euclidean norm */
+    double *v1, *v2;    /* the velocity L x + N(x) of stage 1 (u) and 2 (a), real */
+    double *m;          /* ng x ng coupling matrix of the stage */
+    double *lin;        /* L per bin: Sigma~ - lambda0 (one entry for EXACT kernels) */
+    double *lam;        /* per map: the multiplier lambda_j of the stage */
+    double *res;        /* per map: |KKT residual| of the stage */
+    double *err;        /* per map: |ETD2 - ETD1| of the projected states */
+    const char **why;   /* per map: why the projection failed (NULL: it did not) */
+    fftw_plan fwd, bwd; /* single-map double transforms on these buffers */
+    gridform__etd_coeffs co;
+    gridform__etd_coeffs loc;  /* the same for ell, the diagonal of L in real space (bins at 0) */
+    double ell;
+    gridform__pi pi;
+    double rtol;        /* relative tolerance of one step's local error */
+    /* What the current phase works on. */
+    const double *px;
+    double *pxh, *pnh, *pv;
+    int stage_exact;    /* the stage's N is real (EXACT kernel): no spectra */
+    int valid;          /* xh1, nh1, lam, res are stage 1 of the current maps */
+    double residual;    /* max_j res_j / max Sigma~ of the current maps */
+} gridform__learner_etd;
 
 /* What one worker found in a step: the first map that failed (SIZE_MAX if
  * none) and why, and the largest change of its maps. */
@@ -127,6 +165,8 @@ struct gridform_learner {
     size_t nkept;
     size_t *kept;
     double *ksc;
+
+    gridform__learner_etd etd;
 
     int have_maps;
     size_t steps;

@@ -48,6 +48,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 #include "learner_step.h"
+#include "learner_etd.h"
 
 #ifdef GF_LEARNER_SINGLE
 typedef float gf_real;
@@ -749,6 +750,10 @@ static void phase_work(void *ctx, int tid, int phase)
 {
     gridform_learner *l = ctx;
 #ifndef GF_LEARNER_SINGLE
+    if (phase >= GF_LEARNER_PH_ETD_SIGMA) {   /* lib/learner_etd.c, double only */
+        gridform__learner_etd_phase(l, tid, phase);
+        return;
+    }
     if (l->precision == GRIDFORM_PRECISION_SINGLE) {
         gridform__learner_phase_single(ctx, tid, phase);
         return;
@@ -1142,6 +1147,8 @@ static void commit(gridform_learner *l, void *out, double rhomax)
 
 int gridform__learner_step(gridform_learner *l, int want_change)
 {
+    if (l->integrator == GRIDFORM_INTEGRATOR_ETD)
+        return gridform__learner_etd_step(l);
     size_t ng = l->ng;
     /* The change is always computed: the runaway test needs it. */
     (void)want_change;
@@ -1231,6 +1238,13 @@ int gridform__learner_step(gridform_learner *l, int want_change)
  * Euler.  Independent maps under the exponential integrator:
  * 25 / max Sigma~. */
 #define GF_EXP_DT 25.0
+/* GRIDFORM_INTEGRATOR_ETD (doc/theory.md §2.9): the first step, 1 /
+ * max Sigma~, is one e-fold of the fastest-growing mode; the control then
+ * changes it by at most 4 per step, up to 25 / max Sigma~: far longer
+ * steps make the projected iteration cycle around a stationary state
+ * (doc/theory.md §2.9). */
+#define GF_ETD_START 1.0
+#define GF_ETD_CEILING 25.0
 #define GF_QR_EFOLDS 9.210340371976184
 
 /* s c of the comment above: the largest explicit coupling rate, for maps
@@ -1267,6 +1281,8 @@ double gridform__learner_euler_limit(const gridform_learner *l, int coupling)
 static double step_of(const gridform_learner *l, int integrator, int coupling, int ceiling)
 {
     int aligned = !ceiling;
+    if (integrator == GRIDFORM_INTEGRATOR_ETD)   /* error-controlled: start short, no ceiling that matters */
+        return (ceiling ? GF_ETD_CEILING : GF_ETD_START) / l->smax;
     if (integrator == GRIDFORM_INTEGRATOR_EULER)
         return 0.5 * limit(l, coupling, aligned);
     double dt = GF_EXP_DT / l->smax;

@@ -22,6 +22,7 @@ const char *gridform_strerror(int status)
     case GRIDFORM_EUNSUPPORTED: return "not supported for this combination or by this build";
     case GRIDFORM_ECANCELED: return "canceled by the progress callback";
     case GRIDFORM_CONTINUE: return "not converged yet (more steps needed)";
+    case GRIDFORM_EACCURACY: return "the step control could not meet the error tolerance";
     default: return "unknown gridform status";
     }
 }

@@ -757,7 +757,7 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_learner_set_coupling, INVAL, LERR, lrn.l, 4);
     CASE(gridform_learner_set_integrator, INVAL, NULL, NULL, GRIDFORM_INTEGRATOR_EULER);
     CASE(gridform_learner_set_integrator, INVAL, LERR, lrn.l, 0);
-    CASE(gridform_learner_set_integrator, INVAL, LERR, lrn.l, 3);
+    CASE(gridform_learner_set_integrator, INVAL, LERR, lrn.l, 4);
     CASE(gridform_learner_set_step, INVAL, NULL, NULL, 0.1);
     CASE(gridform_learner_set_step, INVAL, LERR, lrn.l, 0.0);
     CASE(gridform_learner_set_step, INVAL, LERR, lrn.l, -0.1);
@@ -775,7 +775,15 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_learner_get_rejected, INVAL, LERR, lrn.l, NULL);
     CASE(gridform_learner_get_residual, INVAL, NULL, NULL, &buf[0]);
     CASE(gridform_learner_get_residual, INVAL, LERR, lrn.l, NULL);
-    CASE(gridform_learner_get_residual, UNDEF, BERR, lrn.bare, &buf[0]);
+    CASE(gridform_learner_get_residual, INVAL, BERR, lrn.bare, &buf[0]);   /* no maps */
+    CASE(gridform_learner_set_tolerance, INVAL, NULL, NULL, 1e-3);
+    CASE(gridform_learner_set_tolerance, INVAL, LERR, lrn.l, 0.0);
+    CASE(gridform_learner_set_tolerance, INVAL, LERR, lrn.l, -1e-3);
+    CASE(gridform_learner_set_tolerance, INVAL, LERR, lrn.l, 1.0);
+    CASE(gridform_learner_set_tolerance, INVAL, LERR, lrn.l, nan_);
+    CASE(gridform_learner_set_tolerance, INVAL, LERR, lrn.l, inf_);
+    CASE(gridform_learner_get_tolerance, INVAL, NULL, NULL, &buf[0]);
+    CASE(gridform_learner_get_tolerance, INVAL, LERR, lrn.l, NULL);
     CASE(gridform_learner_set_threads, INVAL, NULL, NULL, 1);
     CASE(gridform_learner_set_threads, INVAL, LERR, lrn.l, 0);
     CASE(gridform_learner_set_threads, INVAL, LERR, lrn.l, -4);

@@ -762,6 +762,10 @@ START_TEST(test_learner_length_unit_covariance)
     static double ref[NG * N * N], m[NG * N * N];
     const double Ls[] = {2.2, 2.2e-100, 2.2e-50, 2.2e-20, 2.2e20, 2.2e50, 2.2e100};
     double obj_ref = 0.0;
+    /* Both the 0.2 scheme and the ETD integrator's arithmetic (at a fixed
+     * step: with the control on, a rejection that one unit's rounding
+     * triggers and another's does not changes the path beyond round-off). */
+    for (int integ = GRIDFORM_INTEGRATOR_EXPONENTIAL; integ <= GRIDFORM_INTEGRATOR_ETD; integ++)
     for (size_t t = 0; t < sizeof Ls / sizeof Ls[0]; t++) {
         double L = Ls[t], tot;
         gridform_arena *a;
@@ -778,6 +782,9 @@ START_TEST(test_learner_length_unit_covariance)
         ck_assert_int_eq(gridform_learner_set_precision(l, GRIDFORM_PRECISION_SINGLE),
                          in_float ? GRIDFORM_OK : GRIDFORM_ERANGE);
         ck_assert_int_eq(gridform_learner_set_precision(l, GRIDFORM_PRECISION_DOUBLE), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_integrator(l, integ), GRIDFORM_OK);
+        if (integ == GRIDFORM_INTEGRATOR_ETD)
+            ck_assert_int_eq(gridform_learner_set_step_control(l, 0), GRIDFORM_OK);
         ck_assert_int_eq(gridform_learner_seed(l, 1, 1.0), GRIDFORM_OK);
         ck_assert_int_eq(gridform_learner_iterate(l, 100), GRIDFORM_OK);
         ck_assert_int_eq(gridform_learner_get_maps(l, m), GRIDFORM_OK);

@@ -24,8 +24,8 @@ END_TEST
 
 START_TEST(test_strerror_never_null)
 {
-    const char *seen[12];
-    for (int c = 0; c <= 10; c++) {
+    const char *seen[13];
+    for (int c = 0; c <= 11; c++) {
         const char *s = gridform_strerror(c);
         ck_assert_ptr_nonnull(s);
         ck_assert_int_gt((int)strlen(s), 0);
@@ -36,7 +36,7 @@ START_TEST(test_strerror_never_null)
     ck_assert_str_eq(gridform_strerror(-1), "unknown gridform status");
     /* EUNSUPPORTED covers requests no build serves (issue 13). */
     ck_assert_ptr_nonnull(strstr(gridform_strerror(GRIDFORM_EUNSUPPORTED), "not supported for this combination"));
-    ck_assert_str_eq(gridform_strerror(11), "unknown gridform status");
+    ck_assert_str_eq(gridform_strerror(12), "unknown gridform status");
     ck_assert_str_eq(gridform_strerror(1 << 30), "unknown gridform status");
 }
 END_TEST

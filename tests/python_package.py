@@ -636,6 +636,15 @@ class TestLearner(unittest.TestCase):
                 self.assertEqual(le.rejected, int(r[1]))
                 close(le.residual, float(r[2]), rtol=1e-12)
                 le.set_step_control(False)
+                # the ETD tolerance: default 1e-3, set and read back, refused out of (0, 1)
+                self.assertEqual(le.tolerance, 1e-3)
+                le.set_tolerance(2.5e-4)
+                self.assertEqual(le.tolerance, 2.5e-4)
+                for bad in (0.0, -1.0, 1.0, float("nan"), float("inf")):
+                    with self.assertRaises(gf.GridformError) as cm:
+                        le.set_tolerance(bad)
+                    self.assertEqual(cm.exception.code, gf.EINVAL)
+                    self.assertIn("rtol", str(cm.exception))
             stack = np.stack([f.map0 * (j + 1) + j for j in range(3)])
             l.set_coupling("independent")
             l.maps = stack

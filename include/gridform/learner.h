@@ -34,7 +34,8 @@ enum {
 /* Integrators (frozen values). */
 enum {
     GRIDFORM_INTEGRATOR_EULER = 1,       /* explicit Euler, as the published simulations */
-    GRIDFORM_INTEGRATOR_EXPONENTIAL = 2  /* linear part exact per Fourier bin */
+    GRIDFORM_INTEGRATOR_EXPONENTIAL = 2, /* linear part exact per Fourier bin, then the nonlinearity (0.2) */
+    GRIDFORM_INTEGRATOR_ETD = 3          /* the default: ETD2RK with error control, exact fixed points */
 };
 
 /* FFTW planning rigor (frozen values). */
@@ -62,10 +63,15 @@ GRIDFORM_API int gridform_learner_get_euler_limit(const gridform_learner *l, dou
 GRIDFORM_API int gridform_learner_set_step_control(gridform_learner *l, int on);
 /* Steps rejected by the step control since the maps were set. */
 GRIDFORM_API int gridform_learner_get_rejected(const gridform_learner *l, size_t *rejected);
-/* The residual of the last step: max_j |g_j(t+dt) - g_j(t)| / (dt max Sigma~),
- * the rate of change of the unit-norm maps that gridform_learner_run
- * compares with tol. */
+/* The stationarity (KKT) residual of the current maps: the largest norm,
+ * over maps, of the projected force of the continuous problem, relative
+ * to max |Sigma~| (doc/theory.md §2.7).  It depends on the maps only, never
+ * on the step; gridform_learner_run compares it with tol. */
 GRIDFORM_API int gridform_learner_get_residual(const gridform_learner *l, double *residual);
+/* Relative tolerance of one step's local error under GRIDFORM_INTEGRATOR_ETD
+ * (default 1e-3, doc/theory.md §2.9): finite, > 0 and < 1. */
+GRIDFORM_API int gridform_learner_set_tolerance(gridform_learner *l, double rtol);
+GRIDFORM_API int gridform_learner_get_tolerance(const gridform_learner *l, double *rtol);
 GRIDFORM_API int gridform_learner_set_threads(gridform_learner *l, int nthreads);
 GRIDFORM_API int gridform_learner_set_planning(gridform_learner *l, int rigor);
 

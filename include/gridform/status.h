@@ -21,7 +21,8 @@ enum {
     GRIDFORM_EFORMAT = 7,       /* a file is malformed or of an unsupported layout */
     GRIDFORM_EUNSUPPORTED = 8,  /* each argument is valid, but not this combination, or not in this build */
     GRIDFORM_ECANCELED = 9,     /* a progress callback asked to stop */
-    GRIDFORM_CONTINUE = 10      /* not an error: an iteration stopped before converging */
+    GRIDFORM_CONTINUE = 10,     /* not an error: an iteration stopped before converging */
+    GRIDFORM_EACCURACY = 11     /* an error-controlled step could not meet its tolerance (state kept) */
 };
 
 /* A short, static, human-readable description of a status code.  Never NULL;

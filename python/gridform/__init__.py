@@ -43,7 +43,7 @@ for running against a build tree.
 """
 
 from ._lib import (GridformError, strerror, last_error, version, lib,
-                   OK, EINVAL, ENOMEM, ERANGE, EDIVERGED, EUNDEFINED, EIO, EFORMAT, EUNSUPPORTED, ECANCELED,
+                   OK, EINVAL, ENOMEM, ERANGE, EDIVERGED, EUNDEFINED, EIO, EFORMAT, EUNSUPPORTED, ECANCELED, EACCURACY,
                    CONTINUE)
 from .arena import Arena
 from .placecode import PlaceCode
@@ -66,5 +66,5 @@ __all__ = [
     "wisdom_export", "wisdom_import", "wisdom_forget",
     "lattice_wavevectors", "lattice_synthesize", "cubic_gain", "pattern_objective", "debug",
     "OK", "EINVAL", "ENOMEM", "ERANGE", "EDIVERGED", "EUNDEFINED", "EIO", "EFORMAT", "EUNSUPPORTED",
-    "ECANCELED", "CONTINUE",
+    "ECANCELED", "CONTINUE", "EACCURACY",
 ]

@@ -150,7 +150,7 @@ def proto(name, restype, *argtypes):
 
 # ---- status codes and enumerations (frozen values of the C headers) --------
 OK, EINVAL, ENOMEM, ERANGE, EDIVERGED, EUNDEFINED = 0, 1, 2, 3, 4, 5
-EIO, EFORMAT, EUNSUPPORTED, ECANCELED, CONTINUE = 6, 7, 8, 9, 10
+EIO, EFORMAT, EUNSUPPORTED, ECANCELED, CONTINUE, EACCURACY = 6, 7, 8, 9, 10, 11
 
 BOUNDARY = {"periodic": 1, "walled": 2}
 # "softmax" is the canonical name (the command line's); "softmax_dog", the
@@ -165,7 +165,7 @@ PRECISION = {"double": 1, "single": 2}
 IMAGE_SCALING = {"per_map": 1, "shared": 2, "symmetric": 3}
 NONLINEARITY = {"linear": 1, "relu": 2, "soft": 3, "tanh": 4}
 COUPLING = {"independent": 1, "sanger": 2, "symmetric": 3}
-INTEGRATOR = {"euler": 1, "exponential": 2}
+INTEGRATOR = {"euler": 1, "exponential": 2, "etd": 3}
 PLANNING = {"estimate": 1, "measure": 2, "patient": 3}
 GRIDNESS = {"mean": 1, "minmax": 2}
 PATTERN = {"none": 1, "stripes": 2, "hexagons": 3, "hexagons_pi": 4, "mixed": 5}

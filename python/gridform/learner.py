@@ -31,6 +31,8 @@ proto("gridform_learner_objective", _i, _vp, _dp, _dp)
 proto("gridform_learner_set_step_control", _i, _vp, _i)
 proto("gridform_learner_get_rejected", _i, _vp, _szp)
 proto("gridform_learner_get_residual", _i, _vp, _dp)
+proto("gridform_learner_set_tolerance", _i, _vp, _d)
+proto("gridform_learner_get_tolerance", _i, _vp, _dp)
 proto("gridform_learner_set_precision", _i, _vp, _i)
 proto("gridform_learner_get_precision", _i, _vp, _ip)
 proto("gridform_learner_set_truncation", _i, _vp, _d)
@@ -92,7 +94,10 @@ class Learner(Handle):
         self._call(C.gridform_learner_set_coupling, enum(COUPLING, kind, "coupling"))
 
     def set_integrator(self, kind):
-        """'exponential' (default for Fourier kernels) or 'euler'."""
+        """'etd' (the default: ETD2RK with error control, whose answer does
+        not depend on the step, doc/theory.md §2.9), or the fixed-step
+        schemes of the published simulations and of 0.2, 'exponential' and
+        'euler'."""
         self._call(C.gridform_learner_set_integrator, enum(INTEGRATOR, kind, "integrator"))
 
     def set_step(self, dt):
@@ -131,12 +136,25 @@ class Learner(Handle):
 
     @property
     def residual(self):
-        """The residual of the last step, max_j |g_j(t+dt) - g_j(t)| /
-        (dt max Sigma~): the relative rate of change of the unit-norm maps
-        that run() compares with tol (doc/theory.md §2.7)."""
+        """The stationarity (KKT) residual of the current maps, relative to
+        max |Sigma~|: a property of the maps alone, whatever the step, that
+        run() compares with tol (doc/theory.md §2.7)."""
         r = _d()
         self._call(C.gridform_learner_get_residual, ctypes.byref(r))
         return r.value
+
+    def set_tolerance(self, rtol):
+        """Relative tolerance of one ETD step's local error (default 1e-3,
+        in (0, 1)); a run that cannot meet it raises GridformError
+        EACCURACY and keeps the maps (doc/theory.md §2.9)."""
+        self._call(C.gridform_learner_set_tolerance, float(rtol))
+
+    @property
+    def tolerance(self):
+        """The relative tolerance of the ETD step control."""
+        d = _d()
+        self._call(C.gridform_learner_get_tolerance, ctypes.byref(d))
+        return d.value
 
     def set_threads(self, n):
         """Worker threads for the steps (results do not depend on it)."""

@@ -1,0 +1,348 @@
+/* The learner's error-controlled default integrator (GRIDFORM_INTEGRATOR_ETD)
+ * and the stationarity residual (doc/theory.md §2.7 and §2.9): the residual
+ * against its analytic value and its independence of the step, the
+ * tolerance's error paths, GRIDFORM_EACCURACY, exact fixed points,
+ * bit-identical results across thread counts, and arenas with a shape
+ * (set by hand through lib/internal.h until public constructors land). */
+#include "config.h"
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gridform.h"
+#include "../lib/internal.h"
+
+typedef struct {
+    gridform_arena *a;
+    gridform_placecode *pc;
+    gridform_kernel *k;
+} setup;
+
+static void make_dog(setup *s, double lx, double ly, size_t nx, size_t ny, int mode)
+{
+    int bnd = mode == GRIDFORM_KERNEL_EXACT ? GRIDFORM_WALLED : GRIDFORM_PERIODIC;
+    ck_assert_int_eq(gridform_arena_create(&s->a, lx, ly, nx, ny, bnd), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&s->pc, s->a, GRIDFORM_TUNING_DOG, 0.12, 2.0, 256,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&s->k, s->pc, mode), GRIDFORM_OK);
+}
+
+static void free_setup(setup *s)
+{
+    gridform_kernel_destroy(s->k);
+    gridform_placecode_destroy(s->pc);
+    gridform_arena_destroy(s->a);
+}
+
+static double smax_of(const gridform_kernel *k, size_t nf)
+{
+    double *sp = malloc(nf * sizeof *sp), m = -INFINITY;
+    ck_assert_int_eq(gridform_kernel_spectrum(k, sp), GRIDFORM_OK);
+    for (size_t b = 0; b < nf; b++)
+        m = fmax(m, sp[b]);
+    free(sp);
+    return m;
+}
+
+/* The residual against an independent computation: for LINEAR maps it is
+ * |Sigma g - <g, Sigma g> g| / max Sigma~.  A map of two plane waves on
+ * bins with eigenvalues s1, s2, g ~ cos(k1.x) + cos(k2.x), has residual
+ * |s1 - s2| / (2 max Sigma~) exactly; one plane wave has residual 0. */
+START_TEST(test_residual_analytic)
+{
+    setup s;
+    size_t nx = 24, ny = 20, n = nx * ny, nh = nx / 2 + 1, nf = ny * nh;
+    double lx = 2.2, ly = 1.9;
+    make_dog(&s, lx, ly, nx, ny, GRIDFORM_KERNEL_FOURIER);
+    double *sp = malloc(nf * sizeof *sp), *g = malloc(2 * n * sizeof *g);
+    ck_assert_int_eq(gridform_kernel_spectrum(s.k, sp), GRIDFORM_OK);
+    double smax = smax_of(s.k, nf);
+    /* bins (iy, jx) = (0, 3) and (2, 1) */
+    double s1 = sp[0 * nh + 3], s2 = sp[2 * nh + 1];
+    for (size_t iy = 0; iy < ny; iy++)
+        for (size_t ix = 0; ix < nx; ix++) {
+            double p1 = 2 * M_PI * 3.0 * (double)ix / (double)nx;
+            double p2 = 2 * M_PI * ((double)ix / (double)nx + 2.0 * (double)iy / (double)ny);
+            g[iy * nx + ix] = cos(p1);
+            g[n + iy * nx + ix] = cos(p1) + cos(p2);
+        }
+    gridform_learner *l = NULL;
+    ck_assert_int_eq(gridform_learner_create(&l, s.k, 2), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_LINEAR, 0.0), GRIDFORM_OK);
+    double res;
+    ck_assert_int_eq(gridform_learner_get_residual(l, &res), GRIDFORM_EINVAL);   /* no maps yet */
+    ck_assert_int_eq(gridform_learner_set_maps(l, g), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_residual(l, &res), GRIDFORM_OK);
+    double want = fabs(s1 - s2) / (2.0 * smax);
+    ck_assert_msg(fabs(res - want) <= 1e-12 * want, "residual %.17g, want %.17g", res, want);
+    /* map 0 alone: an eigenvector */
+    memcpy(g + n, g, n * sizeof *g);
+    ck_assert_int_eq(gridform_learner_set_maps(l, g), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_residual(l, &res), GRIDFORM_OK);
+    ck_assert_double_lt(res, 1e-13);
+    gridform_learner_destroy(l);
+    free(sp);
+    free(g);
+    free_setup(&s);
+}
+END_TEST
+
+/* The same maps give the same residual under every integrator, step,
+ * tolerance and thread count (to 1e-12 relative), for every nonlinearity
+ * and coupling. */
+START_TEST(test_residual_step_independent)
+{
+    setup s;
+    size_t nx = 24, ny = 24, n = nx * ny, ng = 4;
+    make_dog(&s, 2.2, 2.2, nx, ny, GRIDFORM_KERNEL_FOURIER);
+    double *g = malloc(ng * n * sizeof *g), smax = smax_of(s.k, ny * (nx / 2 + 1));
+    for (int nl = GRIDFORM_NL_LINEAR; nl <= GRIDFORM_NL_TANH; nl++)
+        for (int cp = GRIDFORM_COUPLING_INDEPENDENT; cp <= GRIDFORM_COUPLING_SYMMETRIC; cp++) {
+            double strength = nl == GRIDFORM_NL_SOFT || nl == GRIDFORM_NL_TANH ? 2.0 * smax : 0.0;
+            gridform_learner *l = NULL;
+            ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_nonlinearity(l, nl, strength), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_coupling(l, cp), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_seed(l, 7, 1.0), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_iterate(l, 12), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
+            double ref;
+            ck_assert_int_eq(gridform_learner_get_residual(l, &ref), GRIDFORM_OK);
+            ck_assert(isfinite(ref) && ref > 0.0);
+            gridform_learner_destroy(l);
+            const int integ[4] = {GRIDFORM_INTEGRATOR_EULER, GRIDFORM_INTEGRATOR_EXPONENTIAL,
+                                  GRIDFORM_INTEGRATOR_ETD, GRIDFORM_INTEGRATOR_ETD};
+            const double steps[4] = {0.01, 25.0, 0.5, 3.0};
+            for (int v = 0; v < 4; v++) {
+                double res;
+                ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_set_nonlinearity(l, nl, strength), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_set_coupling(l, cp), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_set_integrator(l, integ[v]), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_set_step(l, steps[v] / smax), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_set_tolerance(l, v == 3 ? 1e-6 : 0.1), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_set_threads(l, v % 2 ? 3 : 1), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_set_maps(l, g), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_get_residual(l, &res), GRIDFORM_OK);
+                ck_assert_msg(fabs(res - ref) <= 1e-12 * ref, "nl %d coupling %d variant %d: %.17g vs %.17g", nl, cp,
+                              v, res, ref);
+                gridform_learner_destroy(l);
+            }
+        }
+    free(g);
+    free_setup(&s);
+}
+END_TEST
+
+START_TEST(test_tolerance_errors)
+{
+    setup s;
+    make_dog(&s, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_FOURIER);
+    gridform_learner *l = NULL;
+    double rtol;
+    ck_assert_int_eq(gridform_learner_create(&l, s.k, 2), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_tolerance(l, &rtol), GRIDFORM_OK);
+    ck_assert(rtol == 1e-3);   /* the documented default */
+    const double bad[] = {0.0, -1e-3, 1.0, 2.0, NAN, INFINITY, -INFINITY};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(gridform_learner_set_tolerance(l, bad[i]), GRIDFORM_EINVAL);
+        ck_assert_ptr_nonnull(strstr(gridform_learner_last_error(l), "rtol"));
+    }
+    ck_assert_int_eq(gridform_learner_set_tolerance(NULL, 1e-3), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_learner_get_tolerance(l, NULL), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_learner_set_tolerance(l, 2.5e-4), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_tolerance(l, &rtol), GRIDFORM_OK);
+    ck_assert(rtol == 2.5e-4);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, 4), GRIDFORM_EINVAL);
+    gridform_learner_destroy(l);
+    free_setup(&s);
+}
+END_TEST
+
+/* A tolerance no step can meet: GRIDFORM_EACCURACY, not OK, and the maps
+ * are kept (the seeded ones; then the last accepted ones). */
+START_TEST(test_cannot_meet_tolerance)
+{
+    setup s;
+    size_t n = 16 * 16, ng = 2;
+    make_dog(&s, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_FOURIER);
+    double *g0 = malloc(ng * n * sizeof *g0), *g1 = malloc(ng * n * sizeof *g1);
+    gridform_learner *l = NULL;
+    ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_seed(l, 3, 1.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_maps(l, g0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_tolerance(l, 1e-300), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_iterate(l, 1), GRIDFORM_EACCURACY);
+    ck_assert_ptr_nonnull(strstr(gridform_learner_last_error(l), "tolerance"));
+    ck_assert_ptr_nonnull(strstr(gridform_learner_last_error(l), "gridform_learner_iterate"));
+    ck_assert_int_eq(gridform_learner_get_maps(l, g1), GRIDFORM_OK);
+    ck_assert(memcmp(g0, g1, ng * n * sizeof *g0) == 0);
+    size_t steps, rej;
+    ck_assert_int_eq(gridform_learner_get_time(l, NULL, &steps), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_rejected(l, &rej), GRIDFORM_OK);
+    ck_assert_uint_eq(steps, 0);
+    ck_assert_uint_gt(rej, 10);
+    ck_assert_str_eq(gridform_strerror(GRIDFORM_EACCURACY), "the step control could not meet the error tolerance");
+    /* back to a reasonable tolerance: it steps; then an impossible one
+     * fails in run too and keeps the accepted maps */
+    ck_assert_int_eq(gridform_learner_set_tolerance(l, 1e-3), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_iterate(l, 5), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_maps(l, g0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_tolerance(l, 1e-300), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_run(l, 10, 1e-12, NULL, NULL), GRIDFORM_EACCURACY);
+    ck_assert_ptr_nonnull(strstr(gridform_learner_last_error(l), "gridform_learner_run"));
+    ck_assert_int_eq(gridform_learner_get_maps(l, g1), GRIDFORM_OK);
+    ck_assert(memcmp(g0, g1, ng * n * sizeof *g0) == 0);
+    gridform_learner_destroy(l);
+    free(g0);
+    free(g1);
+    free_setup(&s);
+}
+END_TEST
+
+/* A stationary state of the continuous problem is a fixed point of the
+ * ETD step at every step size: converge RELU maps with EULER (a projected
+ * gradient scheme, exact fixed points), then take long ETD steps. */
+START_TEST(test_exact_fixed_points)
+{
+    setup s;
+    size_t n = 24 * 24, ng = 2;
+    make_dog(&s, 2.2, 2.2, 24, 24, GRIDFORM_KERNEL_FOURIER);
+    double smax = smax_of(s.k, 24 * 13), res;
+    double *g = malloc(ng * n * sizeof *g);
+    gridform_learner *l = NULL;
+    ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EULER), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_seed(l, 2, 1.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_run(l, 20000, 1e-11, NULL, NULL), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
+    for (double h = 0.1; h <= 25.0; h *= 4.0) {
+        ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ETD), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_step(l, h / smax), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_step_control(l, 0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_maps(l, g), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_iterate(l, 20), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_get_residual(l, &res), GRIDFORM_OK);
+        ck_assert_msg(res < 1e-10, "h max Sigma~ = %g: residual %g after 20 steps", h, res);
+    }
+    gridform_learner_destroy(l);
+    free(g);
+    free_setup(&s);
+}
+END_TEST
+
+/* Bit-identical maps for 1 and 3 threads, for every coupling, both
+ * precisions and an EXACT kernel. */
+START_TEST(test_threads_identical)
+{
+    const int modes[2] = {GRIDFORM_KERNEL_FOURIER, GRIDFORM_KERNEL_EXACT};
+    for (int m = 0; m < 2; m++) {
+        setup s;
+        size_t n = 20 * 20, ng = 5;
+        make_dog(&s, 2.2, 2.2, 20, 20, modes[m]);
+        double *g[2];
+        g[0] = malloc(ng * n * sizeof(double));
+        g[1] = malloc(ng * n * sizeof(double));
+        for (int cp = GRIDFORM_COUPLING_INDEPENDENT; cp <= GRIDFORM_COUPLING_SYMMETRIC; cp++)
+            for (int prec = GRIDFORM_PRECISION_DOUBLE; prec <= GRIDFORM_PRECISION_SINGLE; prec++) {
+                if (modes[m] == GRIDFORM_KERNEL_EXACT && prec == GRIDFORM_PRECISION_SINGLE)
+                    continue;   /* EXACT kernels are double only */
+                for (int t = 0; t < 2; t++) {
+                    gridform_learner *l = NULL;
+                    ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+                    ck_assert_int_eq(gridform_learner_set_coupling(l, cp), GRIDFORM_OK);
+                    ck_assert_int_eq(gridform_learner_set_precision(l, prec), GRIDFORM_OK);
+                    ck_assert_int_eq(gridform_learner_set_threads(l, t ? 3 : 1), GRIDFORM_OK);
+                    ck_assert_int_eq(gridform_learner_seed(l, 11, 1.0), GRIDFORM_OK);
+                    ck_assert_int_eq(gridform_learner_iterate(l, 15), GRIDFORM_OK);
+                    ck_assert_int_eq(gridform_learner_get_maps(l, g[t]), GRIDFORM_OK);
+                    gridform_learner_destroy(l);
+                }
+                ck_assert_msg(memcmp(g[0], g[1], ng * n * sizeof(double)) == 0, "mode %d coupling %d precision %d",
+                              modes[m], cp, prec);
+            }
+        free(g[0]);
+        free(g[1]);
+        free_setup(&s);
+    }
+}
+END_TEST
+
+/* An arena with a shape (set by hand): maps are exactly 0 outside after
+ * seeding and after steps, unit norm over the inside, the residual is
+ * computed over the inside and falls; the fixed-step schemes refuse the
+ * shape. */
+START_TEST(test_arena_shape)
+{
+    size_t nx = 24, ny = 24, n = nx * ny, ng = 3;
+    gridform_arena *a = NULL;
+    gridform_placecode *pc = NULL;
+    gridform_kernel *k = NULL;
+    ck_assert_int_eq(gridform_arena_create(&a, 2.2, 2.2, nx, ny, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.12, 2.0, 256,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    /* a disc of radius 0.9 m */
+    unsigned char *inside = malloc(n);
+    size_t nin = 0;
+    for (size_t iy = 0; iy < ny; iy++)
+        for (size_t ix = 0; ix < nx; ix++) {
+            double x = (ix + 0.5) * 2.2 / nx - 1.1, y = (iy + 0.5) * 2.2 / ny - 1.1;
+            inside[iy * nx + ix] = x * x + y * y < 0.81;
+            nin += inside[iy * nx + ix];
+        }
+    a->inside = inside;   /* owned by the arena from here */
+    a->ninside = nin;
+    double *g = malloc(ng * n * sizeof *g), da = (2.2 / nx) * (2.2 / ny), r0, r1;
+    gridform_learner *l = NULL;
+    ck_assert_int_eq(gridform_learner_create(&l, k, ng), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EULER), GRIDFORM_EUNSUPPORTED);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EXPONENTIAL), GRIDFORM_EUNSUPPORTED);
+    ck_assert_int_eq(gridform_learner_seed(l, 5, 1.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
+    for (size_t j = 0; j < ng; j++)
+        for (size_t i = 0; i < n; i++)
+            if (!inside[i])
+                ck_assert(g[j * n + i] == 0.0);
+    ck_assert_int_eq(gridform_learner_get_residual(l, &r0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_iterate(l, 60), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_residual(l, &r1), GRIDFORM_OK);
+    ck_assert_double_lt(r1, r0);
+    ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
+    for (size_t j = 0; j < ng; j++) {
+        double ss = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            if (!inside[i])
+                ck_assert(g[j * n + i] == 0.0);
+            ck_assert(g[j * n + i] >= 0.0);
+            ss += g[j * n + i] * g[j * n + i];
+        }
+        ck_assert_double_eq_tol(ss * da, 1.0, 1e-12);
+    }
+    gridform_learner_destroy(l);
+    free(g);
+    gridform_kernel_destroy(k);
+    gridform_placecode_destroy(pc);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("learner_etd");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, test_residual_analytic);
+    tcase_add_test(tc, test_residual_step_independent);
+    tcase_add_test(tc, test_tolerance_errors);
+    tcase_add_test(tc, test_cannot_meet_tolerance);
+    tcase_add_test(tc, test_exact_fixed_points);
+    tcase_add_test(tc, test_threads_identical);
+    tcase_add_test(tc, test_arena_shape);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
