@@ -34,7 +34,7 @@ static void usage(FILE *f)
             "  --surround S      DoG variance ratio, > 1 (2)\n"
             "  --gain G          network gain; 1 is the instability threshold (1.1)\n"
             "  --velocity V      drive velocity along x, m/s (0.5; also run at 2V)\n"
-            "  --steps N         most network steps of 1 ms to form the pattern (20000)\n"
+            "  --steps N         most intervals of dt = 1 ms to form the pattern (20000)\n"
             "  --learner-steps N most learner steps (20000; 0 skips the learner)\n"
             "  --seed N          random seed (1)\n"
             "  --out FILE        image of the two maps, .png or .ppm (attractor.png;\n"
@@ -268,9 +268,11 @@ int main(int argc, char **argv)
     }
     double t;
     gridform_attractor_get_time(a, &t);
-    printf("network: gain %g, tau %g s, dt %g s, input %g, ReLU; %s after %.2f s (%.0f steps)\n", o.gain,
-           tau, dt, b, rc == GRIDFORM_OK ? "steady (change < 1e-5 per tau)" : "still changing", t,
-           t / dt);
+    size_t nacc = 0, nrej = 0;
+    gridform_attractor_get_steps(a, &nacc, &nrej);
+    printf("network: gain %g, tau %g s, dt %g s, input %g, ReLU; %s after %.2f s (%zu error-controlled "
+           "steps)\n", o.gain, tau, dt, b, rc == GRIDFORM_OK ? "steady (residual < 1e-5)" : "still changing", t,
+           nacc);
     if (gridform_attractor_get_rates(a, maps) != GRIDFORM_OK) {
         fprintf(stderr, "attractor: %s\n", gridform_attractor_last_error(a));
         goto done;

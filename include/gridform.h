@@ -18,6 +18,7 @@
 #include "gridform/score.h"
 #include "gridform/measures.h"
 #include "gridform/population.h"
+#include "gridform/null.h"
 #include "gridform/learner.h"
 #include "gridform/amplitude.h"
 #include "gridform/attractor.h"

@@ -33,8 +33,14 @@
 #include <fftw3.h>
 #include "internal.h"
 #include "kernel_op.h"
+#include "integrator.h"
 
 #define NPOP 4
+/* The adaptive scheme's default relative tolerance per step (doc/theory.md
+ * §5.4; the man page says what depends on it). */
+#define GF_ATT_RTOL 1e-3
+/* The code a run that cannot meet its tolerance returns. */
+#define GF_ATT_ETOL_CODE GRIDFORM_EACCURACY
 #define NTRACK 3
 
 /* preferred directions e_d of the four populations */
@@ -48,8 +54,10 @@ struct gridform_attractor {
     fftw_complex *mult;     /* NPOP x nfreq multipliers J~_d / n */
     double *msum;           /* sum_d J~_d / n, real (nfreq) */
     double *rates;          /* NPOP x n */
+    double *cand;           /* NPOP x n: a trial step's rates (swaps with rates on acceptance) */
+    double *hr;             /* n: the recurrent input J * r of the rates (valid if hr_valid) */
     fftw_complex *rt;       /* NPOP x nfreq */
-    double *h;              /* n: recurrent input, also scratch */
+    double *h;              /* n: recurrent input of a trial, also scratch */
     fftw_complex *ht;       /* nfreq */
     fftw_plan r2c_all, r2c_one, c2r;
     /* GRIDFORM_PRECISION_SINGLE: the step's arrays and plans in float.  The
@@ -58,7 +66,7 @@ struct gridform_attractor {
      * demand and not per step. */
     int precision;
     struct {
-        float *rates, *h, *msum;
+        float *rates, *cand, *hr, *h, *msum;
         fftwf_complex *rt, *ht, *mult;
         fftwf_plan r2c_all, r2c_one, c2r;
     } sp;
@@ -68,7 +76,17 @@ struct gridform_attractor {
     int identical;          /* all populations hold population 0's rates */
     int diverged;           /* 1: a rate became non-finite; 2: the input ran away (state kept) */
     double rscale;          /* max |rate| when the state was last seeded or set */
-    double change;          /* last relative change per time constant */
+    /* time stepping (doc/theory.md §5.4) */
+    int adaptive;           /* 1: error-controlled ETD2RK; 0: the fixed 0.2 step of dt */
+    double rtol;            /* relative local error per step of the adaptive scheme */
+    double hstep;           /* the adaptive scheme's next step, seconds (0: start from dt) */
+    gridform__pi pi;        /* its step controller */
+    size_t naccepted, nrejected;
+    int runaway_streak;     /* trials whose predictor ran away since a clean accepted step */
+    int hr_valid;           /* hr and residual belong to the current rates */
+    double residual;        /* |-r + phi(J * r + b)| / |r| of the current rates (if hr_valid) */
+    double rmean[NPOP];     /* each population's mean rate (if hr_valid) */
+    double hrmax;           /* max |hr| (if hr_valid) */
     /* displacement tracking */
     int tracking;
     size_t tbin[NTRACK];
@@ -80,6 +98,35 @@ struct gridform_attractor {
 #define GF_ATT_EB(a) ((gridform__errbuf *)&(a)->err)
 #define GF_ATT_CHECK(a) \
     do { if ((a) == NULL) return GF_FAIL(NULL, GRIDFORM_EINVAL, "a must not be NULL"); } while (0)
+
+/* Sums over a trial's points: n points, sum of the error e and of e^2, of
+ * the candidate's deviation u from the populations' means at the step's
+ * start and of u^2, and sum m of those means times n. */
+typedef struct {
+    double n, e, e2, u, u2, m;
+} gf_errsums;
+
+/* The error of a trial, normalised by the tolerance (doc/theory.md §5.4):
+ * the sheet's mean and its pattern (the deviation from the mean) are each
+ * held to rtol relative to themselves.  Relative to |r| alone, a pattern
+ * growing out of a 1% seed on a uniform rate would be held to 1e-3 of the
+ * uniform rate, a tenth of itself, and its growth rates would be wrong
+ * while it is small, which is when the selection between patterns
+ * happens.  A pattern below 1e-9 of the mean is not resolved relative to
+ * itself.  NaN or Inf gives Inf (rejected). */
+static double gf_trial_error(double rtol, const gf_errsums *s)
+{
+    double em = s->e / s->n, du = s->u / s->n, mean = (s->m + s->u) / s->n;
+    double pe2 = fmax(s->e2 - s->n * em * em, 0.0), pu2 = fmax(s->u2 - s->n * du * du, 0.0);
+    double rmean = 0.0, rpat = 0.0;
+    if (em != 0.0)
+        rmean = fabs(em) / (rtol * (mean != 0.0 ? fabs(mean) : 1.0));
+    double scale = fmax(sqrt(pu2), 1e-9 * fabs(mean) * sqrt(s->n));
+    if (pe2 > 0.0)
+        rpat = scale > 0.0 ? sqrt(pe2) / (rtol * scale) : HUGE_VAL;
+    double r = rmean > rpat ? rmean : rpat;
+    return isfinite(r) ? r : HUGE_VAL;
+}
 
 /* The step in double (gf_step_d, ...) and in float (gf_step_s, ...). */
 #define GF_AT_R double
@@ -204,6 +251,8 @@ static void gf_free_single(gridform_attractor *a)
         gridform__fftw_unlock();
     }
     gridform__aligned_free(a->sp.rates);
+    gridform__aligned_free(a->sp.cand);
+    gridform__aligned_free(a->sp.hr);
     gridform__aligned_free(a->sp.h);
     gridform__aligned_free(a->sp.msum);
     gridform__aligned_free(a->sp.rt);
@@ -218,10 +267,14 @@ static void gf_free_double_state(gridform_attractor *a)
     gridform__free(a->msum);
     gridform__aligned_free(a->mult);
     gridform__aligned_free(a->rates);
+    gridform__aligned_free(a->cand);
+    gridform__aligned_free(a->hr);
     gridform__aligned_free(a->rt);
     a->msum = NULL;
     a->mult = NULL;
     a->rates = NULL;
+    a->cand = NULL;
+    a->hr = NULL;
     a->rt = NULL;
 }
 
@@ -304,14 +357,19 @@ int gridform_attractor_create(gridform_attractor **out, const gridform_kernel *J
     a->msum = gridform__malloc_array(a->nfreq, sizeof(double));
     a->mult = gridform__aligned_alloc(nf2);
     a->rates = gridform__aligned_alloc(n2);
+    a->cand = gridform__aligned_alloc(n2);
+    a->hr = gridform__aligned_doubles(a->n);
     a->rt = gridform__aligned_alloc(nf2);
     a->h = gridform__aligned_doubles(a->n);
     a->ht = gridform__aligned_alloc(a->nfreq * sizeof(fftw_complex));
-    if (!a->sigma || !a->msum || !a->mult || !a->rates || !a->rt || !a->h || !a->ht) {
+    if (!a->sigma || !a->msum || !a->mult || !a->rates || !a->cand || !a->hr || !a->rt || !a->h || !a->ht) {
         gf_free(a);
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the network's %zu x %zu sheet", ar->nx, ar->ny);
     }
     memset(a->rates, 0, n2);
+    a->adaptive = 1;
+    a->rtol = GF_ATT_RTOL;
+    gridform__pi_init(&a->pi, 1);   /* the error estimate's lower method, ETD1, has order 1 */
 
     if ((rc = gridform_kernel_spectrum(J, a->sigma)) != GRIDFORM_OK) {
         gf_free(a);
@@ -373,6 +431,7 @@ int gridform_attractor_set_gain(gridform_attractor *a, double gain)
         gf_build_multipliers(a, &c);
         return GF_FAIL(eb, GRIDFORM_EUNDEFINED, "no lattice mode beats the uniform mode");
     }
+    a->hr_valid = 0;
     return GRIDFORM_OK;
 }
 
@@ -382,6 +441,8 @@ int gridform_attractor_set_tau(gridform_attractor *a, double tau)
     if (!isfinite(tau) || tau <= 0)
         return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EINVAL, "tau must be finite and > 0 seconds, got %g", tau);
     a->tau = tau;
+    a->hstep = 0.0;
+    gridform__pi_reset(&a->pi);
     return GRIDFORM_OK;
 }
 
@@ -391,6 +452,8 @@ int gridform_attractor_set_dt(gridform_attractor *a, double dt)
     if (!isfinite(dt) || dt <= 0)
         return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EINVAL, "dt must be finite and > 0 seconds, got %g", dt);
     a->dt = dt;
+    a->hstep = 0.0;
+    gridform__pi_reset(&a->pi);
     return GRIDFORM_OK;
 }
 
@@ -400,6 +463,7 @@ int gridform_attractor_set_input(gridform_attractor *a, double b)
     if (!isfinite(b))
         return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EINVAL, "the input b must be finite, got %g", b);
     a->b = b;
+    a->hr_valid = 0;
     return GRIDFORM_OK;
 }
 
@@ -418,6 +482,7 @@ int gridform_attractor_set_nonlinearity(gridform_attractor *a, int nonlinearity)
                        "GRIDFORM_NL_TANH (%d), got %d", GRIDFORM_NL_RELU, GRIDFORM_NL_LINEAR,
                        GRIDFORM_NL_TANH, nonlinearity);
     a->nl = nonlinearity;
+    a->hr_valid = 0;
     return GRIDFORM_OK;
 }
 
@@ -438,6 +503,7 @@ int gridform_attractor_set_velocity_coupling(gridform_attractor *a, double shift
                        "shift %g m is so large that no lattice mode beats the uniform mode", shift);
     }
     a->alpha = alpha;
+    a->hr_valid = 0;
     return GRIDFORM_OK;
 }
 
@@ -448,6 +514,7 @@ int gridform_attractor_set_velocity(gridform_attractor *a, double vx, double vy)
         return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EINVAL, "the velocity must be finite, got (%g, %g) m/s", vx, vy);
     a->vx = vx;
     a->vy = vy;
+    a->hr_valid = 0;
     return GRIDFORM_OK;
 }
 
@@ -470,12 +537,14 @@ static int gf_alloc_single(gridform_attractor *a)
 {
     size_t n = a->n, nf = a->nfreq;
     a->sp.rates = gridform__aligned_alloc(NPOP * n * sizeof(float));
+    a->sp.cand = gridform__aligned_alloc(NPOP * n * sizeof(float));
+    a->sp.hr = gridform__aligned_alloc(n * sizeof(float));
     a->sp.h = gridform__aligned_alloc(n * sizeof(float));
     a->sp.msum = gridform__aligned_alloc(nf * sizeof(float));
     a->sp.rt = gridform__aligned_alloc(NPOP * nf * sizeof(fftwf_complex));
     a->sp.ht = gridform__aligned_alloc(nf * sizeof(fftwf_complex));
     a->sp.mult = gridform__aligned_alloc(NPOP * nf * sizeof(fftwf_complex));
-    if (!a->sp.rates || !a->sp.h || !a->sp.msum || !a->sp.rt || !a->sp.ht || !a->sp.mult) {
+    if (!a->sp.rates || !a->sp.cand || !a->sp.hr || !a->sp.h || !a->sp.msum || !a->sp.rt || !a->sp.ht || !a->sp.mult) {
         gf_free_single(a);
         return 0;
     }
@@ -502,8 +571,10 @@ static int gf_alloc_double_state(gridform_attractor *a)
     a->msum = gridform__malloc_array(nf, sizeof(double));
     a->mult = gridform__aligned_alloc(NPOP * nf * sizeof(fftw_complex));
     a->rates = gridform__aligned_alloc(NPOP * n * sizeof(double));
+    a->cand = gridform__aligned_alloc(NPOP * n * sizeof(double));
+    a->hr = gridform__aligned_alloc(n * sizeof(double));
     a->rt = gridform__aligned_alloc(NPOP * nf * sizeof(fftw_complex));
-    if (!a->msum || !a->mult || !a->rates || !a->rt) {
+    if (!a->msum || !a->mult || !a->rates || !a->cand || !a->hr || !a->rt) {
         gf_free_double_state(a);
         return 0;
     }
@@ -544,6 +615,7 @@ int gridform_attractor_set_precision(gridform_attractor *a, int precision)
         gf_build_multipliers(a, &c);
         gf_free_single(a);
     }
+    a->hr_valid = 0;
     return GRIDFORM_OK;
 }
 
@@ -561,7 +633,11 @@ static void gf_reset_state(gridform_attractor *a)
     a->diverged = 0;
     a->tracking = 0;
     a->t = 0.0;
-    a->change = HUGE_VAL;
+    a->hr_valid = 0;
+    a->hstep = 0.0;
+    a->naccepted = a->nrejected = 0;
+    a->runaway_streak = 0;
+    gridform__pi_reset(&a->pi);
 }
 
 int gridform_attractor_seed(gridform_attractor *a, uint64_t seed, double amplitude)
@@ -664,9 +740,9 @@ static double gf_runaway_limit(const gridform_attractor *a)
     return lim < cap ? lim : cap;
 }
 
-static int gf_step(gridform_attractor *a, double e, double limit)
+static int gf_stage1(gridform_attractor *a, double limit)
 {
-    return a->precision == GRIDFORM_PRECISION_SINGLE ? gf_step_s(a, e, limit) : gf_step_d(a, e, limit);
+    return a->precision == GRIDFORM_PRECISION_SINGLE ? gf_stage1_s(a, limit) : gf_stage1_d(a, limit);
 }
 
 /* Reported under the public function's name (func). */
@@ -685,15 +761,153 @@ static int gf_diverged_fail_in(gridform_attractor *a, const char *func)
 }
 #define gf_diverged_fail(a) gf_diverged_fail_in((a), __func__)
 
+/* The adaptive scheme gives up when the step it needs falls below this
+ * many time constants, or after this many rejections in a row: the
+ * tolerance is then out of reach (below the working precision's
+ * round-off, or the flow is not smooth enough), which is reported, not
+ * hidden behind ever smaller steps. */
+#define GF_HMIN_TAU 1e-9
+/* The longest step, in time constants.  The error estimate compares two
+ * explicit treatments of J * r, which agree with each other, not with the
+ * flow, on the slow modes of a formed pattern (its glide, whose rate
+ * (1 - mu)/tau is a near cancellation of the leak and of mu/tau in N):
+ * ETD2RK decays such a mode at (1 - z^2/4 + ...) times its true rate,
+ * z = h/tau, whatever the estimate says.  An eighth of tau keeps that
+ * below 0.4% (doc/theory.md §5.4): the speed of a driven pattern, a slow
+ * mode, came out 1.2% low at tau/4. */
+#define GF_HMAX_TAU 0.125
+#define GF_MAX_REJECT 60
+#define GF_RUNAWAY_TRIES 8
+
+/* Advance the network by nint intervals of dt (doc/theory.md §5.4).  The
+ * fixed scheme takes nint steps of dt; the adaptive one integrates to
+ * t + nint dt with as many error-controlled steps as it needs, the last
+ * one shortened to land on that time.  stop_tol > 0: return as soon as an
+ * accepted state's residual is below it (*converged = 1).  Returns
+ * GRIDFORM_OK, or GRIDFORM_EDIVERGED with a->diverged set (the last finite
+ * state kept), or GF_ATT_ETOL when the tolerance cannot be met (the state
+ * kept; a->diverged unset). */
+#define GF_ATT_ETOL (-1)
+static int gf_advance(gridform_attractor *a, size_t nint, double stop_tol, int *converged)
+{
+    double limit = gf_runaway_limit(a);
+    int single = a->precision == GRIDFORM_PRECISION_SINGLE;
+    *converged = 0;
+    if (!a->adaptive) {
+        for (size_t s = 0; s < nint; s++) {
+            int rc = gf_stage1(a, limit);
+            if (rc != GRIDFORM_OK)
+                return rc;
+            if (stop_tol > 0 && a->residual < stop_tol) {
+                *converged = 1;
+                return GRIDFORM_OK;
+            }
+            rc = single ? gf_step_fixed_s(a, a->dt, limit) : gf_step_fixed_d(a, a->dt, limit);
+            if (rc != GRIDFORM_OK)
+                return rc;
+            a->t += a->dt;
+            a->naccepted++;
+        }
+        return GRIDFORM_OK;
+    }
+    double t_end = a->t + (double)nint * a->dt;
+    while (a->t < t_end) {
+        int rc = gf_stage1(a, limit);
+        if (rc != GRIDFORM_OK)
+            return rc;
+        if (stop_tol > 0 && a->residual < stop_tol) {
+            *converged = 1;
+            return GRIDFORM_OK;
+        }
+        if (!(a->hstep > 0.0))
+            a->hstep = a->dt;
+        if (a->hstep > GF_HMAX_TAU * a->tau)
+            a->hstep = GF_HMAX_TAU * a->tau;
+        double h = a->hstep, remaining = t_end - a->t;
+        int clipped = 0;
+        if (h >= remaining || remaining - h < 1e-3 * h) {   /* land on t_end, leaving no sliver */
+            h = remaining;
+            clipped = 1;
+        }
+        if (h < GF_HMIN_TAU * a->tau && !clipped) {
+            a->hstep = 0.0;
+            gridform__pi_reset(&a->pi);
+            return GF_ATT_ETOL;
+        }
+        int runaways = 0;
+        for (int tries = 0;; tries++) {
+            double err = HUGE_VAL, hnext;
+            rc = single ? gf_trial_etd2_s(a, h, limit, &err) : gf_trial_etd2_d(a, h, limit, &err);
+            if (rc != GRIDFORM_OK) {
+                /* The predictor's input ran away: a step too long, unless
+                 * the rates' own input is already past half the limit, or
+                 * it keeps happening, step after shrinking step (the count
+                 * survives accepted steps that needed such a rejection):
+                 * then the rates themselves are running away
+                 * (doc/theory.md §5.2) */
+                runaways++;
+                if (++a->runaway_streak >= GF_RUNAWAY_TRIES || a->hrmax > 0.5 * limit) {
+                    a->diverged = 2;
+                    return GRIDFORM_EDIVERGED;
+                }
+                err = HUGE_VAL;
+            }
+            if (gridform__pi_decide(&a->pi, err, h, &hnext)) {
+                if (single)
+                    gf_accept_s(a);
+                else
+                    gf_accept_d(a);
+                a->naccepted++;
+                if (runaways == 0)
+                    a->runaway_streak = 0;
+                a->t = clipped ? t_end : a->t + h;
+                /* a step shortened to land on t_end says little about the
+                 * step the flow allows: keep the longer one, shrunk only
+                 * if even the short step asked for shrinking */
+                if (!clipped)
+                    a->hstep = hnext;
+                else if (hnext < h)
+                    a->hstep *= hnext / h;
+                break;
+            }
+            a->nrejected++;
+            if ((hnext < GF_HMIN_TAU * a->tau || tries + 1 >= GF_MAX_REJECT) && runaways > 0) {
+                a->diverged = 2;
+                return GRIDFORM_EDIVERGED;
+            }
+            if (hnext < GF_HMIN_TAU * a->tau || tries + 1 >= GF_MAX_REJECT) {
+                a->hstep = 0.0;
+                gridform__pi_reset(&a->pi);
+                return GF_ATT_ETOL;
+            }
+            h = hnext;
+            clipped = 0;
+            a->hstep = hnext;
+        }
+    }
+    return GRIDFORM_OK;
+}
+
+/* Report a failed advance under the public function's name. */
+static int gf_advance_fail_in(gridform_attractor *a, int rc, const char *func)
+{
+    if (rc == GF_ATT_ETOL)
+        return gridform__fail(GF_ATT_EB(a), GF_ATT_ETOL_CODE, func,
+                              "cannot meet the tolerance %g at t = %g s: the step fell below %g s (%g tau) "
+                              "or was rejected %d times in a row; the rates before that step are kept; "
+                              "loosen the tolerance (gridform_attractor_set_tolerance)",
+                              a->rtol, a->t, GF_HMIN_TAU * a->tau, GF_HMIN_TAU, GF_MAX_REJECT);
+    return gf_diverged_fail_in(a, func);
+}
+
 int gridform_attractor_iterate(gridform_attractor *a, size_t nsteps)
 {
     GF_ATT_CHECK(a);
     if (a->diverged)
         return gf_diverged_fail(a);
-    double e = exp(-a->dt / a->tau), limit = gf_runaway_limit(a);
-    for (size_t s = 0; s < nsteps; s++)
-        if (gf_step(a, e, limit) != GRIDFORM_OK)
-            return gf_diverged_fail(a);
+    int conv, rc = gf_advance(a, nsteps, 0.0, &conv);
+    if (rc != GRIDFORM_OK)
+        return gf_advance_fail_in(a, rc, __func__);
     return GRIDFORM_OK;
 }
 
@@ -708,21 +922,76 @@ int gridform_attractor_run(gridform_attractor *a, size_t max_steps, double tol,
         return GF_FAIL(eb, GRIDFORM_EINVAL, "tol must be finite and > 0, got %g", tol);
     if (a->diverged)
         return gf_diverged_fail(a);
-    double e = exp(-a->dt / a->tau), limit = gf_runaway_limit(a);
     /* progress as the learner reports it: every max(1, max_steps/100)
-     * steps, after the last step and on convergence */
+     * intervals of dt, after the last one and on convergence.  The
+     * adaptive scheme integrates each chunk of intervals between two
+     * reports in one go, its steps not cut at every dt. */
     size_t every = max_steps / 100 > 0 ? max_steps / 100 : 1;
-    for (size_t s = 0; s < max_steps; s++) {
-        if (gf_step(a, e, limit) != GRIDFORM_OK)
-            return gf_diverged_fail(a);
-        int done = a->change < tol;
-        if (progress != NULL && (done || (s + 1) % every == 0 || s + 1 == max_steps)
-            && progress(s + 1, max_steps, a->change, user) != 0)
-            return GF_FAIL(eb, GRIDFORM_ECANCELED, "canceled by the progress callback after %zu steps", s + 1);
+    for (size_t s = 0; s < max_steps;) {
+        size_t chunk = a->adaptive ? (every - s % every) : 1;
+        if (chunk > max_steps - s)
+            chunk = max_steps - s;
+        int done = 0, rc = gf_advance(a, chunk, tol, &done);
+        s += chunk;
+        /* the residual of the state reached: the next step's first stage,
+         * so it costs nothing extra */
+        if (rc == GRIDFORM_OK && !done)
+            rc = gf_stage1(a, gf_runaway_limit(a));
+        if (rc != GRIDFORM_OK)
+            return gf_advance_fail_in(a, rc, __func__);
+        done = done || a->residual < tol;
+        if (progress != NULL && (done || s % every == 0 || s == max_steps)
+            && progress(s, max_steps, a->residual, user) != 0)
+            return GF_FAIL(eb, GRIDFORM_ECANCELED, "canceled by the progress callback after %zu steps", s);
         if (done)
             return GRIDFORM_OK;
     }
     return GRIDFORM_CONTINUE;
+}
+
+int gridform_attractor_get_residual(gridform_attractor *a, double *residual)
+{
+    GF_ATT_CHECK(a);
+    GF_CHECK_PTR(GF_ATT_EB(a), residual);
+    if (a->diverged)
+        return gf_diverged_fail(a);
+    if (gf_stage1(a, gf_runaway_limit(a)) != GRIDFORM_OK)
+        return gf_diverged_fail(a);
+    *residual = a->residual;
+    return GRIDFORM_OK;
+}
+
+int gridform_attractor_set_tolerance(gridform_attractor *a, double rtol)
+{
+    GF_ATT_CHECK(a);
+    if (!isfinite(rtol) || !(rtol > 0) || !(rtol < 1))
+        return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EINVAL, "the tolerance rtol must be finite, > 0 and < 1, got %g",
+                       rtol);
+    a->rtol = rtol;
+    gridform__pi_reset(&a->pi);
+    return GRIDFORM_OK;
+}
+
+int gridform_attractor_set_step_control(gridform_attractor *a, int on)
+{
+    GF_ATT_CHECK(a);
+    if (on != 0 && on != 1)
+        return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EINVAL, "on must be 0 (fixed steps of dt) or 1 (error control), got %d",
+                       on);
+    a->adaptive = on;
+    a->hstep = 0.0;
+    gridform__pi_reset(&a->pi);
+    return GRIDFORM_OK;
+}
+
+int gridform_attractor_get_steps(const gridform_attractor *a, size_t *accepted, size_t *rejected)
+{
+    GF_ATT_CHECK(a);
+    if (accepted == NULL && rejected == NULL)
+        return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EINVAL, "accepted and rejected must not both be NULL");
+    if (accepted) *accepted = a->naccepted;
+    if (rejected) *rejected = a->nrejected;
+    return GRIDFORM_OK;
 }
 
 /* FFT of the summed rates of all populations into a->ht (a->h is scratch),

@@ -63,47 +63,27 @@ static int GF_AT_FN(gf_runaway)(const GF_AT_R *h, size_t n, double limit)
     return 0;
 }
 
-/* One exponential-Euler step.  Returns GRIDFORM_OK or GRIDFORM_EDIVERGED
- * (a->diverged set, the rates untouched when the input ran away). */
-static int GF_AT_FN(gf_step)(gridform_attractor *a, double e, double limit)
+/* The recurrent input hout = sum_d J_d * src_d of the rates src (one
+ * population with the summed multiplier while they are identical, else
+ * all four); track: accumulate the tracked modes' phases from this
+ * transform.  Returns 1 if the input ran away (doc/theory.md §5.2). */
+static int GF_AT_FN(gf_input)(gridform_attractor *a, GF_AT_R *src, GF_AT_R *hout, int track, double limit)
 {
-    size_t n = a->n, nf = a->nfreq;
-    GF_AT_R *rates = GF_AT_ST(a)->rates, *h = GF_AT_ST(a)->h;
+    size_t nf = a->nfreq;
     GF_AT_C *rt = GF_AT_ST(a)->rt, *ht = GF_AT_ST(a)->ht;
-    const GF_AT_R *msum = GF_AT_ST(a)->msum;
-    GF_AT_C *mult = GF_AT_ST(a)->mult;
-    const GF_AT_R er = (GF_AT_R)e, ec = (GF_AT_R)(1.0 - e);
-    double num = 0.0, den = 0.0;
-    if (a->identical && (a->vx != 0.0 || a->vy != 0.0)) {
-        for (int d = 1; d < NPOP; d++)
-            memcpy(rates + (size_t)d * n, rates, n * sizeof *rates);
-        a->identical = 0;
-    }
     if (a->identical) {
-        GF_AT_R2C(GF_AT_ST(a)->r2c_one, rates, rt);
-        if (a->tracking)
+        const GF_AT_R *msum = GF_AT_ST(a)->msum;
+        GF_AT_R2C(GF_AT_ST(a)->r2c_one, src, rt);
+        if (track)
             GF_AT_FN(gf_track)(a, rt, 0);
         for (size_t k = 0; k < nf; k++) {
             ht[k][0] = msum[k] * rt[k][0];
             ht[k][1] = msum[k] * rt[k][1];
         }
-        GF_AT_C2R(GF_AT_ST(a)->c2r, ht, h);
-        if (GF_AT_FN(gf_runaway)(h, n, limit)) {
-            a->diverged = 2;
-            return GRIDFORM_EDIVERGED;
-        }
-        const GF_AT_R b = (GF_AT_R)a->b;
-        for (size_t i = 0; i < n; i++) {
-            GF_AT_R r = rates[i];
-            GF_AT_R rn = er * r + ec * GF_AT_FN(gf_phi)(a->nl, h[i] + b);
-            double dr = (double)rn - (double)r;
-            num += dr * dr;
-            den += (double)r * (double)r;
-            rates[i] = rn;
-        }
     } else {
-        GF_AT_R2C(GF_AT_ST(a)->r2c_all, rates, rt);
-        if (a->tracking)
+        GF_AT_C *mult = GF_AT_ST(a)->mult;
+        GF_AT_R2C(GF_AT_ST(a)->r2c_all, src, rt);
+        if (track)
             GF_AT_FN(gf_track)(a, rt, 1);
         for (size_t k = 0; k < nf; k++) {
             GF_AT_R hr = 0, hi = 0;
@@ -116,32 +96,152 @@ static int GF_AT_FN(gf_step)(gridform_attractor *a, double e, double limit)
             ht[k][0] = hr;
             ht[k][1] = hi;
         }
-        GF_AT_C2R(GF_AT_ST(a)->c2r, ht, h);
-        if (GF_AT_FN(gf_runaway)(h, n, limit)) {
-            a->diverged = 2;
-            return GRIDFORM_EDIVERGED;
-        }
-        for (int d = 0; d < NPOP; d++) {
-            const GF_AT_R bd = (GF_AT_R)(a->b * (1.0 + a->alpha * (gf_dir[d][0] * a->vx + gf_dir[d][1] * a->vy)));
-            GF_AT_R *rd = rates + (size_t)d * n;
-            for (size_t i = 0; i < n; i++) {
-                GF_AT_R r = rd[i];
-                GF_AT_R rn = er * r + ec * GF_AT_FN(gf_phi)(a->nl, h[i] + bd);
-                double dr = (double)rn - (double)r;
-                num += dr * dr;
-                den += (double)r * (double)r;
-                rd[i] = rn;
-            }
-        }
     }
-    a->t += a->dt;
+    GF_AT_C2R(GF_AT_ST(a)->c2r, ht, hout);
+    return GF_AT_FN(gf_runaway)(hout, a->n, limit);
+}
+
+/* The input b_d of population d. */
+static GF_AT_R GF_AT_FN(gf_bias)(const gridform_attractor *a, int d)
+{
+    if (a->identical)
+        return (GF_AT_R)a->b;
+    return (GF_AT_R)(a->b * (1.0 + a->alpha * (gf_dir[d][0] * a->vx + gf_dir[d][1] * a->vy)));
+}
+
+/* Before a step from the current rates: split identical populations that
+ * a velocity drives apart, then make sure the recurrent input of the
+ * current rates, a->hr, and their residual are current (doc/theory.md
+ * §5.4): the first stage of every scheme, and the stationarity test,
+ * which therefore costs no extra transform.  Returns GRIDFORM_OK or
+ * GRIDFORM_EDIVERGED (a->diverged = 2, the rates untouched). */
+static int GF_AT_FN(gf_stage1)(gridform_attractor *a, double limit)
+{
+    size_t n = a->n;
+    GF_AT_R *rates = GF_AT_ST(a)->rates, *hr = GF_AT_ST(a)->hr;
+    if (a->identical && (a->vx != 0.0 || a->vy != 0.0)) {
+        for (int d = 1; d < NPOP; d++)
+            memcpy(rates + (size_t)d * n, rates, n * sizeof *rates);
+        a->identical = 0;
+        a->hr_valid = 0;
+    }
+    if (a->hr_valid)
+        return GRIDFORM_OK;
+    if (GF_AT_FN(gf_input)(a, rates, hr, a->tracking, limit)) {
+        a->diverged = 2;
+        return GRIDFORM_EDIVERGED;
+    }
+    /* the residual |-r + phi(J * r + b)| / |r| of the continuous flow
+     * (5.1) in units of 1/tau, summed in double in a fixed order */
+    double num = 0.0, den = 0.0, hmax = 0.0;
+    int np = a->identical ? 1 : NPOP;
+    for (size_t i = 0; i < n; i++)
+        hmax = fmax(hmax, fabs((double)hr[i]));
+    a->hrmax = hmax;
+    for (int d = 0; d < np; d++) {
+        const GF_AT_R bd = GF_AT_FN(gf_bias)(a, d);
+        const GF_AT_R *rd = rates + (size_t)d * n;
+        double sum = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            double f = (double)GF_AT_FN(gf_phi)(a->nl, hr[i] + bd) - (double)rd[i];
+            num += f * f;
+            den += (double)rd[i] * (double)rd[i];
+            sum += (double)rd[i];
+        }
+        a->rmean[d] = sum / (double)n;
+    }
     if (!isfinite(num) || !isfinite(den)) {
         a->diverged = 1;
         return GRIDFORM_EDIVERGED;
     }
-    double per_tau = a->dt / a->tau;
-    a->change = (den > 0.0) ? sqrt(num / den) / per_tau : (num > 0.0 ? HUGE_VAL : 0.0);
+    a->residual = (den > 0.0) ? sqrt(num / den) : (num > 0.0 ? HUGE_VAL : 0.0);
+    a->hr_valid = 1;
     return GRIDFORM_OK;
+}
+
+/* The 0.2 step, exponential Euler (ETD1) of fixed size: the leak -r/tau
+ * propagated exactly, r <- e r + (1 - e) phi(J * r + b_d), e = exp(-h/tau).
+ * Written as 0.2 wrote it, so it reproduces 0.2's rates bit for bit. */
+static int GF_AT_FN(gf_step_fixed)(gridform_attractor *a, double h, double limit)
+{
+    int rc = GF_AT_FN(gf_stage1)(a, limit);
+    if (rc != GRIDFORM_OK)
+        return rc;
+    size_t n = a->n;
+    double e = exp(-h / a->tau);
+    GF_AT_R *rates = GF_AT_ST(a)->rates;
+    const GF_AT_R *hr = GF_AT_ST(a)->hr;
+    const GF_AT_R er = (GF_AT_R)e, ec = (GF_AT_R)(1.0 - e);
+    int np = a->identical ? 1 : NPOP;
+    for (int d = 0; d < np; d++) {
+        const GF_AT_R bd = GF_AT_FN(gf_bias)(a, d);
+        GF_AT_R *rd = rates + (size_t)d * n;
+        for (size_t i = 0; i < n; i++)
+            rd[i] = er * rd[i] + ec * GF_AT_FN(gf_phi)(a->nl, hr[i] + bd);
+    }
+    a->hr_valid = 0;
+    return GRIDFORM_OK;
+}
+
+/* One trial of the embedded ETD2RK/ETD1 pair (Cox and Matthews 2002,
+ * eqs. 19 and 22) with the leak as the linear part L = -1/tau, so every
+ * phi-function is a scalar of z = -h/tau (doc/theory.md §5.4):
+ *   a  = e r + h phi_1(z) N(r),                     the ETD1 predictor,
+ *   r' = a + h phi_2(z) (N(a) - N(r)),              the ETD2RK corrector,
+ * with N(r) = phi(J * r + b_d)/tau.  r' - a estimates the error of the
+ * first-order step.  The trial is written to the candidate buffer; the
+ * rates are untouched.  Writes the error normalised by rtol |r'| to *err
+ * (0 when the sheet is zero).  Returns GRIDFORM_OK, or GRIDFORM_EDIVERGED
+ * when the predictor's input ran away (the caller shrinks the step). */
+static int GF_AT_FN(gf_trial_etd2)(gridform_attractor *a, double h, double limit, double *err)
+{
+    size_t n = a->n;
+    GF_AT_R *rates = GF_AT_ST(a)->rates, *cand = GF_AT_ST(a)->cand, *hr = GF_AT_ST(a)->hr;
+    GF_AT_R *hs = GF_AT_ST(a)->h;
+    double z = -h / a->tau, p1, p2;
+    gridform__phi(z, &p1, &p2, NULL);
+    /* h phi_k(z) N = (-z) phi_k(z) phi(.) since N carries 1/tau */
+    const GF_AT_R e = (GF_AT_R)exp(z), c1 = (GF_AT_R)(-z * p1), c2 = (GF_AT_R)(-z * p2);
+    int np = a->identical ? 1 : NPOP;
+    for (int d = 0; d < np; d++) {
+        const GF_AT_R bd = GF_AT_FN(gf_bias)(a, d);
+        const GF_AT_R *rd = rates + (size_t)d * n;
+        GF_AT_R *cd = cand + (size_t)d * n;
+        for (size_t i = 0; i < n; i++)
+            cd[i] = e * rd[i] + c1 * GF_AT_FN(gf_phi)(a->nl, hr[i] + bd);
+    }
+    if (GF_AT_FN(gf_input)(a, cand, hs, 0, limit))
+        return GRIDFORM_EDIVERGED;
+    gf_errsums es = {0};
+    for (int d = 0; d < np; d++) {
+        const GF_AT_R bd = GF_AT_FN(gf_bias)(a, d);
+        const double m = a->rmean[d];
+        GF_AT_R *cd = cand + (size_t)d * n;
+        es.m += m * (double)n;
+        for (size_t i = 0; i < n; i++) {
+            GF_AT_R corr = c2 * (GF_AT_FN(gf_phi)(a->nl, hs[i] + bd) - GF_AT_FN(gf_phi)(a->nl, hr[i] + bd));
+            GF_AT_R u = cd[i] + corr;
+            double du = (double)u - m;
+            cd[i] = u;
+            es.e += (double)corr;
+            es.e2 += (double)corr * (double)corr;
+            es.u += du;
+            es.u2 += du * du;
+        }
+    }
+    es.n = (double)n * (double)np;
+    *err = gf_trial_error(a->rtol, &es);
+    return GRIDFORM_OK;
+}
+
+/* Accept the candidate: it becomes the rates (the buffers swap; both are
+ * aligned alike, so the new-array FFTW calls take either). */
+static void GF_AT_FN(gf_accept)(gridform_attractor *a)
+{
+    GF_AT_R *t = GF_AT_ST(a)->rates;
+    GF_AT_ST(a)->rates = GF_AT_ST(a)->cand;
+    GF_AT_ST(a)->cand = t;
+    a->hr_valid = 0;
 }
 
 /* The rates of every population from n doubles. */

@@ -100,6 +100,11 @@ int gridform_scorer_create(gridform_scorer **out, const gridform_arena *a)
      * by default (decision of the 0.2 API; the fixed ones stay the default
      * on walled arenas, for agreement with Banino et al.'s scorer). */
     s->annuli_auto = a->boundary == GRIDFORM_PERIODIC;
+    /* The labs' null (Langston et al. 2010; Boccara et al. 2010): 100
+     * shuffles, the 95th percentile, lags of at least 20 s. */
+    s->null_shuffles = 100;
+    s->null_percentile = 95;
+    s->null_min_lag = 20;
 
     s->rin = gridform__aligned_doubles(3 * npad);
     s->rout = gridform__aligned_doubles(4 * npad);

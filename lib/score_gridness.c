@@ -301,6 +301,41 @@ static double central_radius(const gridform_scorer *s, double dmax)
     return NAN;
 }
 
+/* Whether the three half-plane peaks stand above the SAC's own noise.
+ * Beyond the central peak, the SAC of a map without a ring fluctuates
+ * around 0 with variance about sum_l rho(l)^2 / N (Bartlett's formula for
+ * the sample autocorrelation; N, the lag's overlapping bins), where the sum
+ * runs over the central peak.  The nearest local maxima of that noise lie
+ * close to the centre, where an annulus holds few bins and its rotated
+ * correlations are noise too: white-noise maps then scored up to 1.3 with
+ * automatic annuli (issue 21).  A ring is accepted only when every peak
+ * exceeds GF_RING_Z of those standard deviations. */
+#define GF_RING_Z 3.0
+static int ring_significant(const gridform_scorer *s, double w, const double px[3], const double py[3])
+{
+    const long sx = (long)s->sx, cx = (long)s->nx - 1, cy = (long)s->ny - 1;
+    double sum2 = 1.0;   /* zero lag */
+    for (size_t h = 0; h < s->nhp; h++) {
+        long idx = s->hp_idx[h];
+        double u = (double)(idx % sx - cx) * s->dx, v = (double)(idx / sx - cy) * s->dy;
+        if (hypot(u, v) >= w)
+            break;
+        double val = s->sac[idx];
+        if (!isnan(val))
+            sum2 += 2 * val * val;   /* l and -l */
+    }
+    for (int q = 0; q < 3; q++) {
+        long u = lround(px[q] / s->dx), v = lround(py[q] / s->dy);
+        double val = s->sac[(cy + v) * sx + (cx + u)];
+        double nov = (double)s->nvalid;
+        if (s->boundary != GRIDFORM_PERIODIC)
+            nov *= (1 - fabs((double)u) / (double)s->nx) * (1 - fabs((double)v) / (double)s->ny);
+        if (!(nov > 0) || !(val > GF_RING_Z * sqrt(sum2 / nov)))
+            return 0;
+    }
+    return 1;
+}
+
 /* The automatic annuli of one map from its SAC and its nearest peaks;
  * 0 when the map has no ring to take them from. */
 static int auto_annuli(const gridform_scorer *s, int nfound, const double px[3], const double py[3],
@@ -320,6 +355,8 @@ static int auto_annuli(const gridform_scorer *s, int nfound, const double px[3],
         return 0;
     double w = central_radius(s, dmin);
     if (!(w > 0) || !(w < dmin))
+        return 0;
+    if (!ring_significant(s, w, px, py))
         return 0;
     double omin = dmax + 0.5 * w, omax = dmax + 1.5 * w;
     if (!(omin <= s->rtab))

@@ -62,6 +62,9 @@ struct gridform_scorer {
     size_t count;
     int annuli_auto;                      /* per-map annuli from the SAC (doc/theory.md §6.5) */
     size_t nfallback;                     /* maps of the last score call that fell back to fixed annuli */
+    size_t null_shuffles;                 /* null thresholds (lib/score_null.c): shuffles or surrogates per map */
+    double null_percentile;               /* the threshold's percentile, in (0, 100) */
+    double null_min_lag;                  /* the shortest shuffle lag, seconds */
 
     /* Annulus bins: the half-plane lags (v > 0, or v == 0 and u > 0) with
      * 0 < r <= rtab (metres), sorted by r; rtab covers the fixed annuli and,

@@ -37,6 +37,8 @@ static void fx_free(fixture *f)
     gridform_arena_destroy(f->ar);
 }
 
+static double rel_maxdiff(const double *x, const double *y, size_t n);
+
 static double kstar_theory(void)
 {
     /* doc/theory.md §1.5, eq. (1.10): k*^2 = 2 ln s / (sigma^2 (s - 1)) */
@@ -89,8 +91,10 @@ static double dominant_modes(const double *r, size_t n, double L, double kmax, d
 }
 
 /* The linear theory, exactly: with phi linear and b = 0, a lattice plane
- * wave is an eigenvector with eigenvalue lambda = gain Sigma~(k)/Sigma~max,
- * and exponential Euler multiplies it by e + (1 - e) lambda per step. */
+ * wave is an eigenvector with eigenvalue lambda = gain Sigma~(k)/Sigma~max.
+ * The fixed 0.2 step (step control off), exponential Euler, multiplies it
+ * by e + (1 - e) lambda per step; the flow by exp((lambda - 1) t/tau), which
+ * the default error-controlled scheme follows to its tolerance. */
 START_TEST(test_linear_modes)
 {
     fixture f;
@@ -108,6 +112,7 @@ START_TEST(test_linear_modes)
     ck_assert_int_eq(gridform_attractor_set_nonlinearity(a, GRIDFORM_NL_LINEAR), GRIDFORM_OK);
     ck_assert_int_eq(gridform_attractor_set_input(a, 0.0), GRIDFORM_OK);
     ck_assert_int_eq(gridform_attractor_set_gain(a, 1.3), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_step_control(a, 0), GRIDFORM_OK);
     double smax = 0;
     size_t nh = n / 2 + 1;
     for (size_t b = 1; b < nf; b++)
@@ -127,6 +132,24 @@ START_TEST(test_linear_modes)
         double e = exp(-0.1), factor = pow(e + (1 - e) * lambda, 25);
         for (size_t i = 0; i < n * n; i++)
             ck_assert_double_eq_tol(out[i], factor * r[i], 1e-12);
+        /* error control: the flow's own factor, to a few times rtol per
+         * time constant (25 ms = 2.5 tau), at the default rtol and at 100x
+         * tighter, which must be about 100x closer (second order: the
+         * global error scales with rtol) */
+        ck_assert_int_eq(gridform_attractor_set_step_control(a, 1), GRIDFORM_OK);
+        double exact = exp((lambda - 1) * 2.5), dev[2];
+        for (int t = 0; t < 2; t++) {
+            ck_assert_int_eq(gridform_attractor_set_tolerance(a, t ? 1e-5 : 1e-3), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_attractor_set_rates(a, r), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_attractor_iterate(a, 25), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_attractor_get_rates(a, out), GRIDFORM_OK);
+            dev[t] = 0;
+            for (size_t i = 0; i < n * n; i++)
+                dev[t] = fmax(dev[t], fabs(out[i] - exact * r[i]) / exact);
+        }
+        ck_assert_msg(dev[0] < 5e-3 && dev[1] < 5e-5 && dev[1] < 0.1 * dev[0],
+                      "mode %d: deviation from the flow %g (rtol 1e-3), %g (1e-5)", q, dev[0], dev[1]);
+        ck_assert_int_eq(gridform_attractor_set_step_control(a, 0), GRIDFORM_OK);
     }
     /* gain 1 makes the most unstable lattice mode exactly marginal */
     ck_assert_int_eq(gridform_attractor_set_gain(a, 1.0), GRIDFORM_OK);
@@ -253,6 +276,121 @@ START_TEST(test_pattern_defaults)
 }
 END_TEST
 
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* The pattern does not depend on the step (issue 19; doc/theory.md §5.4):
+ * three seeds run to stationarity (residual 1e-5) at the default
+ * tolerance and at one 100x tighter agree on the median dominant k to 1%
+ * and on the median score60 to 0.05; the rates of each seed agree to
+ * 1e-2 of their maximum. */
+START_TEST(test_step_independence)
+{
+    fixture f;
+    const double L = 2.2;
+    const size_t n = 32, nn = n * n;
+    enum { NSEED = 3 };
+    fx_make(&f, L, n, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
+    double ks = kstar_theory(), a_pred = 4 * PI / (sqrt(3.0) * ks);
+    gridform_scorer *sc = NULL;
+    ck_assert_int_eq(gridform_scorer_create(&sc, f.ar), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(sc, 0.5 * a_pred, 1.2 * a_pred, 1.45 * a_pred, 10), GRIDFORM_OK);
+    double *r = malloc(2 * nn * sizeof *r), kd[2][NSEED], s60[2][NSEED];
+    ck_assert_ptr_nonnull(r);
+    for (int seed = 0; seed < NSEED; seed++) {
+        for (int t = 0; t < 2; t++) {
+            gridform_attractor *a = NULL;
+            ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
+            if (t)
+                ck_assert_int_eq(gridform_attractor_set_tolerance(a, 1e-5), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_attractor_seed(a, (uint64_t)seed + 1, 0.01), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_attractor_run(a, 100000, 1e-5, NULL, NULL), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_attractor_get_rates(a, r + (size_t)t * nn), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_map_dominant_k(sc, r + (size_t)t * nn, &kd[t][seed]), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_scorer_score(sc, r + (size_t)t * nn, 1, &s60[t][seed], NULL, NULL, NULL),
+                             GRIDFORM_OK);
+            gridform_attractor_destroy(a);
+        }
+        double rel = rel_maxdiff(r, r + nn, nn);
+        ck_assert_msg(rel < 1e-2, "seed %d: rates at the two tolerances differ by %g", seed + 1, rel);
+    }
+    for (int t = 0; t < 2; t++) {
+        qsort(kd[t], NSEED, sizeof(double), cmp_double);
+        qsort(s60[t], NSEED, sizeof(double), cmp_double);
+    }
+    printf("attractor step independence: median k %.4f vs %.4f rad/m, median score60 %.3f vs %.3f\n",
+           kd[0][NSEED / 2], kd[1][NSEED / 2], s60[0][NSEED / 2], s60[1][NSEED / 2]);
+    ck_assert_msg(fabs(kd[0][NSEED / 2] / kd[1][NSEED / 2] - 1) < 0.01, "median k %g vs %g",
+                  kd[0][NSEED / 2], kd[1][NSEED / 2]);
+    ck_assert_msg(fabs(s60[0][NSEED / 2] - s60[1][NSEED / 2]) < 0.05, "median score60 %g vs %g",
+                  s60[0][NSEED / 2], s60[1][NSEED / 2]);
+    gridform_scorer_destroy(sc);
+    free(r);
+    fx_free(&f);
+}
+END_TEST
+
+/* The residual |-r + phi(J * r + b)| / |r| is a function of the rates
+ * alone: on a uniform sheet r = c of the DoG network (J~(0) = 0) it is
+ * |b - c| / c whatever dt, tolerance or scheme is set, and the same
+ * patterned rates give the same residual, to the last bit, under every
+ * step setting. */
+START_TEST(test_residual)
+{
+    fixture f;
+    const size_t n = 32, nn = n * n;
+    fx_make(&f, 2.2, n, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
+    gridform_attractor *a = NULL;
+    ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
+    double r[32 * 32], res, ref = -1;
+    for (size_t i = 0; i < nn; i++)
+        r[i] = 0.25;
+    ck_assert_int_eq(gridform_attractor_set_rates(a, r), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_residual(a, &res), GRIDFORM_OK);
+    ck_assert_double_eq_tol(res, 3.0, 1e-12);
+    ck_assert_int_eq(gridform_attractor_seed(a, 3, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 200), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(a, r), GRIDFORM_OK);
+    const double dts[3] = {1e-3, 1e-5, 0.1}, tols[3] = {1e-3, 1e-8, 0.3};
+    for (int c = 0; c < 6; c++) {
+        ck_assert_int_eq(gridform_attractor_set_step_control(a, c % 2), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_set_dt(a, dts[c / 2]), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_set_tolerance(a, tols[c / 2]), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_set_rates(a, r), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_get_residual(a, &res), GRIDFORM_OK);
+        if (c == 0)
+            ref = res;
+        ck_assert(res == ref);
+    }
+    ck_assert(ref > 0 && ref < 1);
+    /* run's tol means it: stopping at 1e-4 leaves a residual below 1e-4 */
+    ck_assert_int_eq(gridform_attractor_set_dt(a, 1e-3), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_tolerance(a, 1e-3), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_rates(a, r), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_run(a, 100000, 1e-4, NULL, NULL), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_residual(a, &res), GRIDFORM_OK);
+    ck_assert(res < 1e-4);
+    size_t acc = 0, rej = 0;
+    ck_assert_int_eq(gridform_attractor_get_steps(a, &acc, &rej), GRIDFORM_OK);
+    ck_assert(acc > 0);
+    /* a tolerance beyond round-off cannot be met: its own code, the rates
+     * before the failing step kept */
+    double before[32 * 32], after[32 * 32];
+    ck_assert_int_eq(gridform_attractor_seed(a, 3, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_rates(a, before), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_tolerance(a, 1e-300), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(a, 10), GRIDFORM_EACCURACY);
+    ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(a), "tolerance"));
+    ck_assert_int_eq(gridform_attractor_get_rates(a, after), GRIDFORM_OK);
+    ck_assert_mem_eq(before, after, sizeof before);
+    gridform_attractor_destroy(a);
+    fx_free(&f);
+}
+END_TEST
+
 static double slope_r2(const double *t, const double *u, int m, double *r2)
 {
     double st = 0, su = 0, stt = 0, suu = 0, stu = 0;
@@ -325,13 +463,18 @@ START_TEST(test_velocity)
 END_TEST
 
 /* The unification (doc/theory.md §5.1): on the same kernel the network's
- * steady sheet and the learner's rectified map are the same hexagons.  On
- * the 4.4 m, 64 x 64 lattice the ring k* = 9.81 falls between the shells
- * |k| = 9.58 and 10.10 (5.3% apart), so a snapped hexagon mixes modes of
- * both and its single strongest mode may lie on either: the dominant k can
- * differ by one shell while the lattices agree.  Assert the issue's 5% on
- * the scorer's dominant k, and much closer agreement of the mean |k| of the
- * three hexagon modes and of the SAC spacing. */
+ * steady sheet and the learner's rectified map are hexagons of the same
+ * kernel.  On the 4.4 m, 64 x 64 lattice the ring k* = 9.81 falls between
+ * shells, and a hexagon snaps to one of two lattices whose three modes
+ * have mean |k| 9.61 and 9.96 rad/m (3.6% apart); which one depends on
+ * the seed and the dynamics.  Since the learner follows its flow (issue
+ * 19) the two agree exactly for seed 1 (the example's) and sit on the
+ * neighbouring lattices for seed 2; with the 0.2 learner's long step it
+ * was the other way round (seed 2 agreed; seed 1's learner map was on the
+ * 9.96 lattice, the network's on 9.61).
+ * Assert: both hexagonal for both seeds, each pair within one lattice
+ * (mean |k| and spacing within 5%), and seed 1's pair the same lattice
+ * (mean |k| within 1%, spacing within 2%). */
 START_TEST(test_learner_comparison)
 {
     fixture f;
@@ -339,46 +482,45 @@ START_TEST(test_learner_comparison)
     const size_t n = 64, np = n * n;
     fx_make(&f, L, n, GRIDFORM_TUNING_DOG, GRIDFORM_KERNEL_FOURIER);
     double *maps = malloc(2 * np * sizeof *maps);
-    gridform_attractor *a = NULL;
-    ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_attractor_seed(a, 2, 0.01), GRIDFORM_OK);
-    int rc = gridform_attractor_run(a, 12000, 1e-5, NULL, NULL);
-    ck_assert(rc == GRIDFORM_OK || rc == GRIDFORM_CONTINUE);
-    ck_assert_int_eq(gridform_attractor_get_rates(a, maps), GRIDFORM_OK);
-    gridform_learner *l = NULL;
-    ck_assert_int_eq(gridform_learner_create(&l, f.k, 1), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_RELU, 0.0), GRIDFORM_OK);
-    /* Both at their 0.2 fixed steps: the comparison is redone when the
-     * network moves onto the shared ETD integrator (issue 19); the
-     * learner's step-independent answer (ETD) is 9.08 rad/m here. */
-    ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EXPONENTIAL), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_learner_seed(l, 2, 0.01), GRIDFORM_OK);
-    rc = gridform_learner_run(l, 20000, 1e-6, NULL, NULL);
-    ck_assert(rc == GRIDFORM_OK || rc == GRIDFORM_CONTINUE);
-    ck_assert_int_eq(gridform_learner_get_maps(l, maps + np), GRIDFORM_OK);
-
     double ks = kstar_theory(), a_pred = 4 * PI / (sqrt(3.0) * ks);
     gridform_scorer *sc = NULL;
     ck_assert_int_eq(gridform_scorer_create(&sc, f.ar), GRIDFORM_OK);   /* periodic SAC */
     ck_assert_int_eq(gridform_scorer_set_annuli_m(sc, 0.5 * a_pred, 1.2 * a_pred, 2.5 * a_pred, 10),
                      GRIDFORM_OK);
-    double s60[2], spacing[2], kd[2], ring[2];
-    ck_assert_int_eq(gridform_scorer_score(sc, maps, 2, s60, NULL, spacing, NULL), GRIDFORM_OK);
-    for (int m = 0; m < 2; m++) {
-        ck_assert_int_eq(gridform_map_dominant_k(sc, maps + (size_t)m * np, &kd[m]), GRIDFORM_OK);
-        double ang[3], km[3], pw[3];
-        dominant_modes(maps + (size_t)m * np, n, L, 2 * ks, ang, km, pw);
-        ring[m] = (km[0] + km[1] + km[2]) / 3;
-        ck_assert_msg(s60[m] >= 0.8, "map %d score60 %g", m, s60[m]);
+    for (uint64_t seed = 1; seed <= 2; seed++) {
+        gridform_attractor *a = NULL;
+        ck_assert_int_eq(gridform_attractor_create(&a, f.k), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_seed(a, seed, 0.01), GRIDFORM_OK);
+        int rc = gridform_attractor_run(a, 12000, 1e-5, NULL, NULL);
+        ck_assert(rc == GRIDFORM_OK || rc == GRIDFORM_CONTINUE);
+        ck_assert_int_eq(gridform_attractor_get_rates(a, maps), GRIDFORM_OK);
+        gridform_attractor_destroy(a);
+        gridform_learner *l = NULL;
+        ck_assert_int_eq(gridform_learner_create(&l, f.k, 1), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_RELU, 0.0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_seed(l, seed, 0.01), GRIDFORM_OK);
+        rc = gridform_learner_run(l, 20000, 1e-6, NULL, NULL);
+        ck_assert(rc == GRIDFORM_OK || rc == GRIDFORM_CONTINUE);
+        ck_assert_int_eq(gridform_learner_get_maps(l, maps + np), GRIDFORM_OK);
+        gridform_learner_destroy(l);
+
+        double s60[2], spacing[2], ring[2];
+        ck_assert_int_eq(gridform_scorer_score(sc, maps, 2, s60, NULL, spacing, NULL), GRIDFORM_OK);
+        for (int m = 0; m < 2; m++) {
+            double ang[3], km[3], pw[3];
+            dominant_modes(maps + (size_t)m * np, n, L, 2 * ks, ang, km, pw);
+            ring[m] = (km[0] + km[1] + km[2]) / 3;
+            ck_assert_msg(s60[m] >= 0.8, "seed %d map %d score60 %g", (int)seed, m, s60[m]);
+        }
+        printf("network vs learner, seed %d: hexagon mean |k| %.4f vs %.4f rad/m, spacing %.4f vs %.4f m\n",
+               (int)seed, ring[0], ring[1], spacing[0], spacing[1]);
+        double tk = seed == 1 ? 0.01 : 0.05, ts = seed == 1 ? 0.02 : 0.05;
+        ck_assert_msg(fabs(ring[0] / ring[1] - 1) < tk, "seed %d: hexagon mean |k|: network %g, learner %g",
+                      (int)seed, ring[0], ring[1]);
+        ck_assert_msg(fabs(spacing[0] / spacing[1] - 1) < ts, "seed %d: spacing: network %g, learner %g",
+                      (int)seed, spacing[0], spacing[1]);
     }
-    ck_assert_msg(fabs(kd[0] / kd[1] - 1) < 0.05, "dominant k: network %g, learner %g", kd[0], kd[1]);
-    ck_assert_msg(fabs(ring[0] / ring[1] - 1) < 0.01, "hexagon mean |k|: network %g, learner %g", ring[0],
-                  ring[1]);
-    ck_assert_msg(fabs(spacing[0] / spacing[1] - 1) < 0.02, "spacing: network %g, learner %g", spacing[0],
-                  spacing[1]);
     gridform_scorer_destroy(sc);
-    gridform_learner_destroy(l);
-    gridform_attractor_destroy(a);
     free(maps);
     fx_free(&f);
 }
@@ -589,6 +731,16 @@ START_TEST(test_errors)
     ERR(gridform_attractor_run(a, 10, nan_, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_run(a, 10, -1.0, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_run(a, 10, 0.0, NULL, NULL), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_tolerance(a, 0.0), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(a), "tolerance"));
+    ERR(gridform_attractor_set_tolerance(a, -1e-3), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_tolerance(a, nan_), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(a), "tolerance"));
+    ERR(gridform_attractor_set_tolerance(a, inf_), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_step_control(a, 2), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_set_step_control(a, -1), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_get_residual(a, NULL), GRIDFORM_EINVAL);
+    ERR(gridform_attractor_get_steps(a, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_get_displacement(a, NULL, NULL), GRIDFORM_EINVAL);
     ERR(gridform_attractor_get_displacement(a, &x, NULL), GRIDFORM_EUNDEFINED);
     /* a uniform sheet has no pattern to follow */
@@ -622,6 +774,11 @@ START_TEST(test_errors)
     ck_assert_int_eq(gridform_attractor_run(NULL, 1, 1.0, NULL, NULL), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_attractor_reset_displacement(NULL), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_attractor_get_displacement(NULL, &x, &x), GRIDFORM_EINVAL);
+    size_t cnt;
+    ck_assert_int_eq(gridform_attractor_set_tolerance(NULL, 1e-3), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_set_step_control(NULL, 1), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_get_residual(NULL, &x), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_get_steps(NULL, &cnt, &cnt), GRIDFORM_EINVAL);
     ck_assert_ptr_nonnull(gridform_attractor_last_error(NULL));
     gridform_attractor_destroy(NULL);
     fx_free(&f);
@@ -802,6 +959,8 @@ int main(void)
     tcase_add_test(tc, test_linear_modes);
     tcase_add_test(tc, test_uniform_fixed_point);
     tcase_add_test(tc, test_pattern_defaults);
+    tcase_add_test(tc, test_step_independence);
+    tcase_add_test(tc, test_residual);
     tcase_add_test(tc, test_velocity);
     tcase_add_test(tc, test_learner_comparison);
     tcase_add_test(tc, test_radial_kernel);

@@ -65,6 +65,7 @@ static double buf[4096];     /* a roomy output buffer for every row */
 static size_t zbuf[64];
 static int ibuf[4];
 static double nan_, inf_;
+static double nan256[256];   /* a map never visited */
 static double nanbuf[512], infbuf[512], negbuf[4], map16[256];
 /* 16 x 16 rfft-lattice spectra (16 x 9 bins): a valid one, and two whose
  * self-conjugate columns 0 and nx/2 break Sigma~(k) = Sigma~(-k). */
@@ -579,6 +580,19 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_attractor_iterate, INVAL, NULL, NULL, 1);
     CASE(gridform_attractor_iterate, OK, NULL, att.a, 0);
     CASE(gridform_attractor_run, INVAL, NULL, NULL, 10, 1e-3, NULL, NULL);
+    CASE(gridform_attractor_set_step_control, INVAL, NULL, NULL, 1);
+    CASE(gridform_attractor_set_step_control, INVAL, TERR, att.a, 2);
+    CASE(gridform_attractor_set_step_control, INVAL, TERR, att.a, -1);
+    CASE(gridform_attractor_set_tolerance, INVAL, NULL, NULL, 1e-3);
+    CASE(gridform_attractor_set_tolerance, INVAL, TERR, att.a, 0.0);
+    CASE(gridform_attractor_set_tolerance, INVAL, TERR, att.a, -1e-3);
+    CASE(gridform_attractor_set_tolerance, INVAL, TERR, att.a, nan_);
+    CASE(gridform_attractor_set_tolerance, INVAL, TERR, att.a, inf_);
+    CASE(gridform_attractor_set_tolerance, INVAL, TERR, att.a, 1.0);
+    CASE(gridform_attractor_get_residual, INVAL, NULL, NULL, &buf[0]);
+    CASE(gridform_attractor_get_residual, INVAL, TERR, att.a, NULL);
+    CASE(gridform_attractor_get_steps, INVAL, NULL, NULL, &zbuf[0], &zbuf[1]);
+    CASE(gridform_attractor_get_steps, INVAL, TERR, att.a, NULL, NULL);
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 0, 1e-3, NULL, NULL);
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, nan_, NULL, NULL);
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, -1.0, NULL, NULL);
@@ -722,6 +736,59 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_ratemap_accumulate, INVAL, NULL, fx.walled, cbuf, 4, cbuf, 1, inf_, buf, NULL);
     CASE(gridform_ratemap_accumulate, RANGE, NULL, fx.walled, cbuf, BIG, cbuf, 2, 0.0, buf, NULL);
     CASE(gridform_ratemap_accumulate, RANGE, NULL, scar.huge, cbuf, 4, cbuf, BIG, 0.0, buf, NULL);
+    /* null thresholds (issue 21): xy all at the origin (zero_map), 100 s
+     * of samples 1 s apart unless said */
+    for (int q = 0; q < 256; q++)
+        nan256[q] = NAN;
+    CASE(gridform_scorer_set_null, INVAL, NULL, NULL, 100, 95.0, 20.0);
+    CASE(gridform_scorer_set_null, INVAL, SERR, sc_fx, 18, 95.0, 20.0);      /* too few shuffles */
+    CASE(gridform_scorer_set_null, INVAL, SERR, sc_fx, 98, 99.0, 20.0);
+    CASE(gridform_scorer_set_null, INVAL, SERR, sc_fx, 0, 95.0, 20.0);
+    CASE(gridform_scorer_set_null, INVAL, SERR, sc_fx, BIG, 95.0, 20.0);
+    CASE(gridform_scorer_set_null, INVAL, SERR, sc_fx, 100, 0.0, 20.0);
+    CASE(gridform_scorer_set_null, INVAL, SERR, sc_fx, 100, 100.0, 20.0);
+    CASE(gridform_scorer_set_null, INVAL, SERR, sc_fx, 100, nan_, 20.0);
+    CASE(gridform_scorer_set_null, INVAL, SERR, sc_fx, 100, 95.0, -1.0);
+    CASE(gridform_scorer_set_null, INVAL, SERR, sc_fx, 100, 95.0, inf_);
+    CASE(gridform_scorer_set_null, INVAL, SERR, sc_fx, 100, 95.0, nan_);
+    CASE(gridform_scorer_get_null, INVAL, NULL, NULL, &zbuf[0], buf, buf + 1);
+    CASE(gridform_scorer_get_null, INVAL, SERR, sc_fx, NULL, NULL, NULL);
+    CASE(gridform_scorer_shuffle_null, INVAL, NULL, NULL, zero_map, 100, 1.0, zero_map, 1, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_shuffle_null, INVAL, SERR, sc_fx, NULL, 100, 1.0, zero_map, 1, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_shuffle_null, INVAL, SERR, sc_fx, zero_map, 100, 1.0, NULL, 1, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_shuffle_null, INVAL, SERR, sc_fx, zero_map, 100, 1.0, zero_map, 1, 1, NULL, NULL, NULL, NULL, NULL, NULL);
+    CASE(gridform_scorer_shuffle_null, INVAL, SERR, sc_fx, zero_map, 1, 1.0, zero_map, 1, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_shuffle_null, INVAL, SERR, sc_fx, zero_map, 100, 1.0, zero_map, 0, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_shuffle_null, INVAL, SERR, sc_fx, zero_map, 100, 0.0, zero_map, 1, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_shuffle_null, INVAL, SERR, sc_fx, zero_map, 100, -1.0, zero_map, 1, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_shuffle_null, INVAL, SERR, sc_fx, zero_map, 100, nan_, zero_map, 1, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_shuffle_null, INVAL, SERR, sc_fx, zero_map, 100, inf_, zero_map, 1, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_shuffle_null, INVAL, SERR, sc_fx, zero_map, 39, 1.0, zero_map, 1, 1, buf, NULL, buf + 1, NULL, NULL, NULL); /* shorter than 2 x 20 s */
+    CASE(gridform_scorer_shuffle_null, INVAL, SERR, sc_fx, zero_map, 100, 1.0, infbuf, 1, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_shuffle_null, RANGE, SERR, sc_fx, zero_map, BIG, 1.0, zero_map, 2, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_shuffle_null, RANGE, SERR, sc_fx, zero_map, HALF, 1.0, zero_map, HALF, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_shuffle_null, GRIDFORM_ECANCELED, SERR, sc_fx, zero_map, 100, 1.0, zero_map, 1, 1, buf, NULL, buf + 1, NULL, cancel_at_once, NULL);
+    CASE(gridform_scorer_surrogate, INVAL, NULL, NULL, cbuf, 1, buf);
+    CASE(gridform_scorer_surrogate, INVAL, SERR, sc_fx, NULL, 1, buf);
+    CASE(gridform_scorer_surrogate, INVAL, SERR, sc_fx, zero_map, 1, NULL);
+    CASE(gridform_scorer_surrogate, INVAL, SERR, sc_fx, infbuf, 1, buf);
+    CASE(gridform_scorer_surrogate, UNDEF, SERR, sc_fx, nan256, 1, buf);
+    CASE(gridform_scorer_surrogate_null, INVAL, NULL, NULL, zero_map, 1, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_surrogate_null, INVAL, SERR, sc_fx, NULL, 1, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_surrogate_null, INVAL, SERR, sc_fx, zero_map, 0, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_surrogate_null, INVAL, SERR, sc_fx, zero_map, 1, 1, NULL, NULL, NULL, NULL, NULL, NULL);
+    CASE(gridform_scorer_surrogate_null, INVAL, SERR, sc_fx, infbuf, 1, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_surrogate_null, RANGE, SERR, sc_fx, zero_map, BIG, 1, buf, NULL, buf + 1, NULL, NULL, NULL);
+    CASE(gridform_scorer_surrogate_null, UNDEF, SERR, sc_fx, zero_map, 1, 1, buf, NULL, buf + 1, buf + 2, NULL, NULL);
+    CASE(gridform_scorer_surrogate_null, UNDEF, SERR, sc_fx, nan256, 1, 1, buf, NULL, buf + 1, buf + 2, NULL, NULL);
+    CASE(gridform_null_threshold, INVAL, NULL, NULL, 20, 95.0, buf);
+    CASE(gridform_null_threshold, INVAL, NULL, cbuf, 20, 95.0, NULL);
+    CASE(gridform_null_threshold, INVAL, NULL, cbuf, 0, 95.0, buf);
+    CASE(gridform_null_threshold, INVAL, NULL, cbuf, 20, 0.0, buf);
+    CASE(gridform_null_threshold, INVAL, NULL, cbuf, 20, 100.0, buf);
+    CASE(gridform_null_threshold, INVAL, NULL, cbuf, 20, nan_, buf);
+    CASE(gridform_null_threshold, UNDEF, NULL, nan256, 256, 95.0, buf);
+    CASE(gridform_null_threshold, UNDEF, NULL, zero_map, 18, 95.0, buf);   /* too few */
 #undef SERR
     /* regression found by tests/fuzz/fuzz_score: a box whose wavenumbers
      * square to Inf gave a dominant k of Inf with GRIDFORM_OK; since

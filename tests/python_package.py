@@ -234,7 +234,7 @@ class TestCounts(unittest.TestCase):
         "gridform_scorer_score_annuli", "gridform_scorer_population_spectrum", "gridform_npy_write",
         "gridform_npy_read", "gridform_modules_find", "gridform_arena_create_mask",
         "gridform_scorer_spatial_info", "gridform_scorer_coherence", "gridform_scorer_fields",
-        "gridform_scorer_border", "gridform_scorer_ellipse",
+        "gridform_scorer_border", "gridform_scorer_ellipse", "gridform_null_threshold",
     }
 
     def test_negative_counts(self):
@@ -274,6 +274,11 @@ class TestCounts(unittest.TestCase):
             ("gridform_attractor_run", lambda: at.run(-1)),
             ("gridform_modules_set_max", lambda: mo.set_max(-1)),
             ("gridform_modules_get_orientation_modulus", lambda: mo.orientation_modulus(-1)),
+            ("gridform_scorer_set_null", lambda: gf.surrogate_null(sc, f.map0, shuffles=-1)),
+            ("gridform_scorer_surrogate_null", lambda: gf.surrogate_null(sc, f.map0, shuffles=19, seed=-1)),
+            ("gridform_scorer_surrogate", lambda: gf.surrogate(sc, f.map0, seed=-1)),
+            ("gridform_scorer_shuffle_null", lambda: gf.shuffle_null(sc, np.zeros((3000, 2)), np.ones(3000), 0.1,
+                                                                      shuffles=19, seed=-1)),
             ("gridform_debug_fail_allocation", lambda: gf.debug.fail_allocation(-1)),
         ]
         try:
@@ -791,6 +796,13 @@ class TestAttractor(unittest.TestCase):
             self.assertEqual(int(ref("attractor_precision")[0]), 2)
             at.iterate(3)
             close(at.rates, refarr("attractor_rates_single"), rtol=1e-6)
+            at.set_tolerance(1e-4)
+            at.iterate(2)
+            close(at.residual(), reff("attractor_residual")[0], rtol=1e-6)
+            self.assertEqual(at.steps(), tuple(int(x) for x in reff("attractor_steps")))
+            at.set_step_control(False)
+            at.iterate(2)
+            close(at.rates, refarr("attractor_rates_fixed"), rtol=1e-6)
         # the default seed amplitude is the C page's intended 0.01
         with gf.Attractor(f.k) as a1, gf.Attractor(f.k) as a2:
             a1.seed(5)
@@ -1041,6 +1053,82 @@ class TestMeasures(unittest.TestCase):
             with self.assertRaises(gf.GridformError) as cm:
                 s.border(wall)
             self.assertEqual(cm.exception.code, gf.EUNSUPPORTED)
+class TestNull(unittest.TestCase):
+    """Null thresholds (gridform_null(3)) against direct NumPy computations."""
+
+    def test_threshold_rule(self):
+        rng = np.random.default_rng(3)
+        v = rng.standard_normal(137)
+        v[5] = np.nan
+        d = np.sort(v[~np.isnan(v)])
+        for p in (95.0, 99.0, 50.0):
+            k = math.ceil(p * (d.size + 1) / 100 - 1e-9)
+            self.assertEqual(gf.null_threshold(v, p), d[k - 1])
+        self.assertTrue(math.isnan(gf.null_threshold(v[:18], 95)))
+        with self.assertRaises(gf.GridformError):
+            gf.null_threshold(v, 100)
+
+    def test_surrogate_keeps_shells(self):
+        # NumPy's FFT as the independent reference: the power per shell
+        # (width 2 pi / min(lx, ly), centred on its multiples) is kept.
+        nx, ny, lx, ly = 18, 15, 1.2, 1.0
+        m = test_map(nx, ny)
+        with gf.Arena(lx, ly, nx, ny, "periodic") as a, gf.Scorer(a) as s:
+            out = gf.surrogate(s, m, seed=4)
+            self.assertTrue(np.array_equal(out, gf.surrogate(s, m, seed=4)))
+            self.assertGreater(np.abs(out - m).mean(), 0.05)
+
+            def shells(g):
+                f = np.abs(np.fft.fft2(g - g.mean())) ** 2
+                kx = 2 * np.pi * np.fft.fftfreq(nx, 1.0 / nx) / lx
+                ky = 2 * np.pi * np.fft.fftfreq(ny, 1.0 / ny) / ly
+                if nx % 2 == 0:
+                    kx[nx // 2] = abs(kx[nx // 2])
+                if ny % 2 == 0:
+                    ky[ny // 2] = abs(ky[ny // 2])
+                b = np.floor(np.hypot(kx[None, :], ky[:, None]) / (2 * np.pi / min(lx, ly)) + 0.5).astype(int)
+                return np.bincount(b.ravel(), f.ravel())
+            pm, po = shells(m), shells(out)
+            close(po, pm, rtol=0, atol=1e-10 * pm.sum())
+            close(out.mean(), m.mean(), rtol=1e-13)
+
+    def test_surrogate_null_and_shuffles(self):
+        n = 32
+        with gf.Arena(1.0, 1.0, n, n, "walled") as a, gf.Scorer(a) as s:
+            x = (np.arange(n) + 0.5) / n - 0.5
+            X, Y = np.meshgrid(x, x)
+            k = 4 * np.pi / (np.sqrt(3) * 0.3)
+            hexm = sum(np.cos(k * (np.cos(t) * X + np.sin(t) * Y)) for t in (0.5, 0.5 + 2 * np.pi / 3,
+                                                                              0.5 + 4 * np.pi / 3))
+            calls = []
+            r = gf.surrogate_null(s, np.stack([hexm, np.cos(3 * X)]), shuffles=19, seed=2,
+                                  progress=lambda d, t, v: calls.append(d))
+            self.assertEqual(calls, [1, 2])
+            self.assertEqual(r.null60.shape, (2, 19))
+            close(r.score60, s.score(np.stack([hexm, np.cos(3 * X)]))[0], rtol=0)
+            self.assertGreater(r.score60[0], r.threshold[0])
+            self.assertEqual(r.threshold[1], np.sort(r.null60[1])[18])
+            self.assertEqual(r.pop_threshold, np.sort(r.null60.ravel())[math.ceil(0.95 * 39) - 1])
+            self.assertEqual(gf.get_null(s), (19, 95.0, 20.0))
+            # a recording: 60 s at 10 Hz, lags >= 20 s; the rate maps of the
+            # unshifted activity are ratemap_accumulate's
+            rng = np.random.default_rng(9)
+            t = np.arange(600)
+            xy = np.stack([0.45 * np.sin(0.05 * t), 0.45 * np.cos(0.031 * t)], 1)
+            act = rng.poisson(2.0, (600, 3)).astype(float)
+            r = gf.shuffle_null(s, xy, act, 0.1, shuffles=19, seed=1)
+            maps, _ = gf.ratemap_accumulate(a, xy, act)
+            close(r.score60, s.score(maps)[0], rtol=0)
+            r2 = gf.shuffle_null(s, xy, act, 0.1, shuffles=19, seed=1)
+            self.assertTrue(np.array_equal(r.null60, r2.null60, equal_nan=True))
+            with self.assertRaises(ValueError):
+                gf.shuffle_null(s, xy, act[:-1], 0.1)            # mismatched lengths
+            with self.assertRaises(gf.GridformError):
+                gf.shuffle_null(s, xy, act, 0.1, shuffles=10)    # too few shuffles
+            with self.assertRaises(gf.GridformError):
+                gf.shuffle_null(s, xy, act, 0.05, shuffles=19)   # 30 s < 2 x 20 s
+            with self.assertRaises(KeyError):
+                gf.shuffle_null(s, xy, act, 0.1, shuffles=19, progress=lambda d, t, v: {}["stop"])
 
 
 class TestIO(unittest.TestCase):

@@ -348,6 +348,21 @@ int main(int argc, char **argv)
     CK(gridform_attractor_iterate(at, 3));
     CK(gridform_attractor_get_rates(at, out));
     save("attractor_rates_single", out, 2, (size_t[]){N, N});
+    /* issue 19: the residual, the step counts, the tolerance and the 0.2
+     * fixed step */
+    CK(gridform_attractor_set_tolerance(at, 1e-4));
+    CK(gridform_attractor_iterate(at, 2));
+    CK(gridform_attractor_get_residual(at, &v[0]));
+    put1("attractor_residual", v[0]);
+    size_t nacc = 0, nrej = 0;
+    CK(gridform_attractor_get_steps(at, &nacc, &nrej));
+    v[0] = (double)nacc;
+    v[1] = (double)nrej;
+    put("attractor_steps", 2, v);
+    CK(gridform_attractor_set_step_control(at, 0));
+    CK(gridform_attractor_iterate(at, 2));
+    CK(gridform_attractor_get_rates(at, out));
+    save("attractor_rates_fixed", out, 2, (size_t[]){N, N});
 
     /* a linear network above gain 1 runs away: iterate stops with
      * EDIVERGED and get_rates still gives the last finite rates */

@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Thresholds of score60 the report counts: > 0.3 (grid maps, and the
- * module finder's default) and >= 0.37. */
-#define COMPARE_GRID_THRESHOLD 0.3
+/* Thresholds of score60 the report counts: grid maps are those above the
+ * run's threshold (the null's, or a fixed one with --threshold); >= 0.37
+ * is counted beside it. */
 #define COMPARE_GRID_THRESHOLD_STRICT 0.37
 #define COMPARE_MAX_MODULES 6
 /* An orientation (rad) in degrees in [0, modulus (rad)), a value that
@@ -56,6 +56,12 @@ typedef struct {
     double kstar, astar;          /* ring (rad/m) and its hexagonal spacing (m) */
     size_t nfine;                 /* Sigma~ on a fine grid from 0 to the last bin (0: none) */
     double *kfine, *sigma;        /* nfine each */
+    /* threshold of the grid maps: value and where it came from
+     * ("shuffle", "surrogate" or "fixed"); percentile and null maps per
+     * map for a null (0 for a fixed one) */
+    double threshold, percentile;
+    const char *threshold_source;
+    size_t nshuffles;
     /* summary */
     size_t nscored, ngrid, ngrid_strict;
     double median60;

@@ -176,11 +176,15 @@ static void panel_scores(FILE *out, const compare_report *r, const frame *f0)
     f.ymin = 0;
     f.ymax = (double)max_count(c, NB) * 1.1;
     char title[128];
-    snprintf(title, sizeof title, "(b) gridness score60 (%s annuli): %.1f%% > 0.3, median %.2f",
-             r->annuli_auto ? "automatic" : "fixed", 100.0 * (double)r->ngrid / (double)r->n, r->median60);
+    snprintf(title, sizeof title, "(b) gridness score60 (%s annuli): %.1f%% > %.2f (%s), median %.2f",
+             r->annuli_auto ? "automatic" : "fixed", 100.0 * (double)r->ngrid / (double)r->n, r->threshold,
+             r->threshold_source, r->median60);
     axes(out, &f, "score60 (values outside [-1, 2] in the end bins)", "maps", title);
     bars(out, &f, c, NB, lo, hi, "#7570b3");
-    vline(out, &f, COMPARE_GRID_THRESHOLD, "#444", "4,3", "0.3", 0);
+    char tlab[32];
+    snprintf(tlab, sizeof tlab, "%.2f", r->threshold);
+    if (isfinite(r->threshold))
+        vline(out, &f, r->threshold, "#444", "4,3", tlab, 0);
     vline(out, &f, COMPARE_GRID_THRESHOLD_STRICT, "#444", "1,3", "0.37", 1);
 }
 
@@ -189,7 +193,7 @@ static void panel_spacing(FILE *out, const compare_report *r, const frame *f0)
     enum { NB = 40 };
     double hi = 0;
     for (size_t i = 0; i < r->n; i++)
-        if (r->score60[i] > COMPARE_GRID_THRESHOLD && r->spacing[i] > hi)
+        if (r->score60[i] > r->threshold && r->spacing[i] > hi)
             hi = r->spacing[i];
     frame f = *f0;
     if (!(hi > 0)) {
@@ -198,13 +202,13 @@ static void panel_spacing(FILE *out, const compare_report *r, const frame *f0)
         f.ymin = 0;
         f.ymax = 1;
         axes(out, &f, "spacing (m)", "grid maps", "(c) spacing of the grid maps");
-        fprintf(out, "<text x='%.1f' y='%.1f' text-anchor='middle' class='lab'>no map scores above 0.3</text>\n",
+        fprintf(out, "<text x='%.1f' y='%.1f' text-anchor='middle' class='lab'>no map scores above the threshold</text>\n",
                 f.x0 + f.w / 2, f.y0 + f.h / 2);
         return;
     }
     double lo = hi;
     for (size_t i = 0; i < r->n; i++)
-        if (r->score60[i] > COMPARE_GRID_THRESHOLD && r->spacing[i] < lo)
+        if (r->score60[i] > r->threshold && r->spacing[i] < lo)
             lo = r->spacing[i];
     /* From 0.8 of the smallest to 1.2 of the largest spacing (and the
      * predicted one), so one module is not a single bar at the edge. */
@@ -216,7 +220,7 @@ static void panel_spacing(FILE *out, const compare_report *r, const frame *f0)
     hi *= 1.2;
     size_t c[NB] = {0};
     for (size_t i = 0; i < r->n; i++)
-        if (r->score60[i] > COMPARE_GRID_THRESHOLD && !isnan(r->spacing[i])) {
+        if (r->score60[i] > r->threshold && !isnan(r->spacing[i])) {
             int b = (int)floor((r->spacing[i] - lo) / (hi - lo) * NB);
             c[b < 0 ? 0 : b >= NB ? NB - 1 : b]++;
         }

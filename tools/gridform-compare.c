@@ -3,15 +3,20 @@
  *   gridform-compare --box L [--boundary walled|periodic]
  *       [--no-orientation-cue]
  *       [--tuning T --sigma S --surround R [--cells N | --centers file.npy]]
+ *       [--shuffles N] [--percentile P] [--threshold X]
  *       [--svg report.svg] [--json] maps.npy
+ *   gridform-compare --box L --positions xy.npy --activity act.npy --dt S
+ *       --bins N [--min-lag S] [options]
  *
- * Reads (n, ny, nx) or (ny, nx) maps, float64 or float32, NaN = unvisited,
- * and reports: the predicted ring k* and spacing of the place code (when one
- * is given), the population's ring (doc/theory.md §6.6), the fraction of
- * grid maps (score60 > 0.3 and >= 0.37), the spacing and orientation of the
- * grid maps, the grid modules (doc/theory.md §6.7) and the recording
- * measures (doc/theory.md §6.9).  gridform-compare(1)
- * documents every option and output. */
+ * Reads (n, ny, nx) or (ny, nx) maps, float64 or float32, NaN = unvisited
+ * (or builds them from a trajectory), and reports: the predicted ring k* and
+ * spacing of the place code (when one is given), the population's ring
+ * (doc/theory.md §6.6), the grid threshold from a null (doc/theory.md §6.8:
+ * trajectory shuffles, or surrogates of the maps) or a fixed value, the
+ * fraction of grid maps above it (and >= 0.37), the spacing and orientation
+ * of the grid maps, the grid modules (doc/theory.md §6.7) and the recording
+ * measures (doc/theory.md §6.9).  gridform-compare(1) documents every option
+ * and output. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -26,6 +31,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: gridform-compare --box L [options] maps.npy\n"
+            "       gridform-compare --box L --positions XY.npy --activity A.npy --dt S --bins N [options]\n"
             "Compare a population of grid maps with the theory: rings, grid fraction, modules.\n"
             "maps.npy holds (n, ny, nx) or (ny, nx) float64/float32 maps; NaN marks unvisited bins.\n"
             "\n"
@@ -40,7 +46,16 @@ static void usage(FILE *f)
             "  --surround R          surround ratio s > 1 (dog and softmax)\n"
             "  --cells N             number of place cells, random centres (default 1024)\n"
             "  --centers FILE        place-cell centres, an (N, 2) .npy in metres\n"
-            "  --seed N              seed of the random centres (default 1)\n"
+            "  --seed N              seed of the random centres and of the null (default 1)\n"
+            "  --shuffles N          null maps per map: shuffles or surrogates (default 100)\n"
+            "  --percentile P        the null's percentile for the threshold (default 95)\n"
+            "  --threshold X         a fixed score60 threshold instead of the null\n"
+            "  --positions FILE      trajectory, an (npos, 2) .npy in metres (box centred on 0)\n"
+            "  --activity FILE       activity per sample, an (npos, ncells) or (npos,) .npy\n"
+            "  --dt S                sampling interval of the trajectory in seconds\n"
+            "  --bins N              rate-map bins per side from a trajectory (--bins-y for y)\n"
+            "  --bins-y N            rate-map bins along y (default: --bins)\n"
+            "  --min-lag S           shortest shuffle lag in seconds (default 20)\n"
             "  --svg FILE            write a one-page SVG report\n"
             "  --json                print one JSON object instead of the text report\n"
             "  --no-orientation-cue  modules by spacing alone (populations whose orientations\n"
@@ -136,6 +151,11 @@ static void print_json(FILE *f, const compare_report *r)
     jnum(f, 4 * PI / (sqrt(3.0) * r->kpop));
     fputs(",\n  \"spectrum_bin_width_k\": ", f);
     jnum(f, r->dk);
+    fputs(",\n  \"threshold\": {\"value\": ", f);
+    jnum(f, r->threshold);
+    fprintf(f, ", \"source\": \"%s\", \"percentile\": ", r->threshold_source);
+    jnum(f, r->nshuffles ? r->percentile : NAN);
+    fprintf(f, ", \"shuffles\": %zu}", r->nshuffles);
     fprintf(f, ",\n  \"n_scored\": %zu,\n  \"fraction_grid\": ", r->nscored);
     jnum(f, (double)r->ngrid / (double)r->n);
     fputs(",\n  \"fraction_grid_037\": ", f);
@@ -191,8 +211,13 @@ static void print_text(FILE *f, const compare_report *r)
             4 * PI / (sqrt(3.0) * r->kpop), r->nused);
     if (r->have_pc && isfinite(r->kpop))
         fprintf(f, "                population / predicted = %.3f\n", r->kpop / r->kstar);
-    fprintf(f, "grid maps       %zu (%.1f%%) with score60 > %.2f, %zu (%.1f%%) with score60 >= %.2f\n", r->ngrid,
-            100.0 * (double)r->ngrid / (double)r->n, COMPARE_GRID_THRESHOLD, r->ngrid_strict,
+    if (r->nshuffles > 0)
+        fprintf(f, "threshold       %.3f: percentile %g of %zu %s per map, pooled over the maps\n", r->threshold,
+                r->percentile, r->nshuffles, !strcmp(r->threshold_source, "shuffle") ? "shuffles" : "surrogates");
+    else
+        fprintf(f, "threshold       %.3f (fixed, --threshold)\n", r->threshold);
+    fprintf(f, "grid maps       %zu (%.1f%%) with score60 > %.3f, %zu (%.1f%%) with score60 >= %.2f\n", r->ngrid,
+            100.0 * (double)r->ngrid / (double)r->n, r->threshold, r->ngrid_strict,
             100.0 * (double)r->ngrid_strict / (double)r->n, COMPARE_GRID_THRESHOLD_STRICT);
     fprintf(f, "score60         median %.3f over %zu maps with a score; %s annuli", r->median60, r->nscored,
             r->annuli_auto ? "automatic" : "fixed");
@@ -230,7 +255,7 @@ static int summarise(compare_report *r)
     for (size_t i = 0; i < r->n; i++)
         if (!isnan(r->score60[i])) {
             tmp[m++] = r->score60[i];
-            r->ngrid += r->score60[i] > COMPARE_GRID_THRESHOLD;
+            r->ngrid += r->score60[i] > r->threshold;
             r->ngrid_strict += r->score60[i] >= COMPARE_GRID_THRESHOLD_STRICT;
         }
     r->nscored = m;
@@ -240,7 +265,7 @@ static int summarise(compare_report *r)
     size_t ng = 0;
     m = 0;
     for (size_t i = 0; i < r->n; i++)
-        if (r->score60[i] > COMPARE_GRID_THRESHOLD && !isnan(r->spacing[i])) {
+        if (r->score60[i] > r->threshold && !isnan(r->spacing[i])) {
             tmp[m++] = r->spacing[i];
             if (!isnan(r->orientation[i])) {
                 c += cos(6 * r->orientation[i]);
@@ -302,6 +327,11 @@ typedef struct {
     size_t cells;
     uint64_t seed;
     const char *svg, *centers, *input;
+    /* the threshold: a null of nshuffles maps per map at percentile, or a
+     * fixed value (fixed not NaN) */
+    size_t nshuffles, bins, bins_y;
+    double percentile, fixed, dt, min_lag;
+    const char *positions, *activity;     /* a trajectory (both or neither) */
 } options;
 
 static int parse_args(int argc, char **argv, options *o)
@@ -313,6 +343,10 @@ static int parse_args(int argc, char **argv, options *o)
     o->annuli = -1;
     o->cells = 1024;
     o->seed = 1;
+    o->nshuffles = 100;
+    o->percentile = 95;
+    o->fixed = o->dt = NAN;
+    o->min_lag = 20;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -356,6 +390,24 @@ static int parse_args(int argc, char **argv, options *o)
             size_t sd;
             if (!parse_size(v, &sd)) goto bad;
             o->seed = (uint64_t)sd;
+        } else if (!strcmp(a, "--shuffles")) {
+            if (!parse_size(v, &o->nshuffles) || o->nshuffles == 0) goto bad;
+        } else if (!strcmp(a, "--percentile")) {
+            if (!parse_double(v, &o->percentile) || !(o->percentile > 0 && o->percentile < 100)) goto bad;
+        } else if (!strcmp(a, "--threshold")) {
+            if (!parse_double(v, &o->fixed)) goto bad;
+        } else if (!strcmp(a, "--positions")) {
+            o->positions = v;
+        } else if (!strcmp(a, "--activity")) {
+            o->activity = v;
+        } else if (!strcmp(a, "--dt")) {
+            if (!parse_double(v, &o->dt) || !(o->dt > 0)) goto bad;
+        } else if (!strcmp(a, "--min-lag")) {
+            if (!parse_double(v, &o->min_lag) || o->min_lag < 0) goto bad;
+        } else if (!strcmp(a, "--bins")) {
+            if (!parse_size(v, &o->bins) || o->bins < 2) goto bad;
+        } else if (!strcmp(a, "--bins-y")) {
+            if (!parse_size(v, &o->bins_y) || o->bins_y < 2) goto bad;
         } else if (!strcmp(a, "--centers")) {
             o->centers = v;
         } else if (!strcmp(a, "--svg")) {
@@ -377,7 +429,27 @@ static int parse_args(int argc, char **argv, options *o)
         bad_value(a, v);
         return -1;
     }
-    if (o->input == NULL || isnan(o->lx)) {
+    if ((o->positions == NULL) != (o->activity == NULL)) {
+        fprintf(stderr, "gridform-compare: --positions and --activity go together\n");
+        return -1;
+    }
+    if (o->positions != NULL) {
+        if (o->input != NULL) {
+            fprintf(stderr, "gridform-compare: with a trajectory the maps are built from it: no maps file (got %s)\n",
+                    o->input);
+            return -1;
+        }
+        if (isnan(o->dt) || o->bins == 0) {
+            fprintf(stderr, "gridform-compare: a trajectory needs --dt (seconds) and --bins\n");
+            return -1;
+        }
+        if (o->bins_y == 0)
+            o->bins_y = o->bins;
+    } else if (!isnan(o->dt) || o->bins != 0 || o->bins_y != 0) {
+        fprintf(stderr, "gridform-compare: --dt, --bins and --bins-y need --positions and --activity\n");
+        return -1;
+    }
+    if ((o->input == NULL && o->positions == NULL) || isnan(o->lx)) {
         fprintf(stderr, "gridform-compare: %s is required (see --help)\n",
                 isnan(o->lx) ? "--box L (the box side in metres: a .npy holds no geometry)" : "a maps file");
         return -1;
@@ -469,6 +541,99 @@ static double *read_maps(const char *path, double lx, double ly, size_t *n, size
     return maps;
 }
 
+/* A whole .npy of doubles: its shape in nd, shape[]; NULL after a message. */
+static double *read_npy(const char *path, size_t *nd, size_t shape[GRIDFORM_NPY_MAX_DIMS])
+{
+    if (gridform_npy_read(path, NULL, 0, nd, shape) != GRIDFORM_OK) {
+        fprintf(stderr, "gridform-compare: %s\n", gridform_last_error());
+        return NULL;
+    }
+    size_t total = 1;
+    for (size_t i = 0; i < *nd; i++) {
+        if (shape[i] != 0 && total > SIZE_MAX / sizeof(double) / shape[i]) {
+            fprintf(stderr, "gridform-compare: %s: too large\n", path);
+            return NULL;
+        }
+        total *= shape[i];
+    }
+    double *v = malloc((total ? total : 1) * sizeof *v);
+    if (v == NULL) {
+        fprintf(stderr, "gridform-compare: out of memory for %s\n", path);
+        return NULL;
+    }
+    if (gridform_npy_read(path, v, total, nd, shape) != GRIDFORM_OK) {
+        fprintf(stderr, "gridform-compare: %s\n", gridform_last_error());
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* A trajectory: positions (npos, 2) and activity (npos, ncells) or (npos,). */
+static int read_trajectory(const options *o, double **xy, double **act, size_t *npos, size_t *ncells)
+{
+    size_t nd, shape[GRIDFORM_NPY_MAX_DIMS], ndA, shapeA[GRIDFORM_NPY_MAX_DIMS];
+    *xy = read_npy(o->positions, &nd, shape);
+    if (*xy == NULL)
+        return -1;
+    if (nd != 2 || shape[1] != 2 || shape[0] < 2) {
+        fprintf(stderr, "gridform-compare: %s: positions must be an (npos, 2) array with npos >= 2\n", o->positions);
+        return -1;
+    }
+    *act = read_npy(o->activity, &ndA, shapeA);
+    if (*act == NULL)
+        return -1;
+    if ((ndA != 1 && ndA != 2) || (ndA == 2 && shapeA[1] == 0)) {
+        fprintf(stderr, "gridform-compare: %s: activity must be an (npos, ncells) or (npos,) array\n", o->activity);
+        return -1;
+    }
+    if (shapeA[0] != shape[0]) {
+        fprintf(stderr, "gridform-compare: mismatched lengths: %zu positions in %s, %zu activity samples in %s\n",
+                shape[0], o->positions, shapeA[0], o->activity);
+        return -1;
+    }
+    *npos = shape[0];
+    *ncells = ndA == 2 ? shapeA[1] : 1;
+    return 0;
+}
+
+/* The grid threshold: fixed, or the pooled null's (shuffles of the
+ * trajectory, or surrogates of the maps). */
+static int grid_threshold(const options *o, gridform_scorer *s, compare_report *r, const double *xy, size_t npos,
+                          const double *act)
+{
+    r->percentile = o->percentile;
+    if (!isnan(o->fixed)) {
+        r->threshold = o->fixed;
+        r->threshold_source = "fixed";
+        r->nshuffles = 0;
+        return 0;
+    }
+    r->nshuffles = o->nshuffles;
+    if (gridform_scorer_set_null(s, o->nshuffles, o->percentile, o->min_lag) != GRIDFORM_OK) {
+        fprintf(stderr, "gridform-compare: %s\n", gridform_scorer_last_error(s));
+        return -1;
+    }
+    int rc;
+    if (xy != NULL) {
+        r->threshold_source = "shuffle";
+        rc = gridform_scorer_shuffle_null(s, xy, npos, o->dt, act, r->n, o->seed, NULL, NULL, NULL, &r->threshold,
+                                          NULL, NULL);
+    } else {
+        r->threshold_source = "surrogate";
+        rc = gridform_scorer_surrogate_null(s, r->maps, r->n, o->seed, NULL, NULL, NULL, &r->threshold, NULL, NULL);
+    }
+    /* Undefined per-map nulls (constant maps) are left out of the pool;
+     * only a pool too small for any threshold is an error. */
+    if (rc == GRIDFORM_EUNDEFINED && !isnan(r->threshold))
+        rc = GRIDFORM_OK;
+    if (rc != GRIDFORM_OK) {
+        fprintf(stderr, "gridform-compare: the null threshold: %s\n", gridform_scorer_last_error(s));
+        return -1;
+    }
+    return 0;
+}
+
 /* The prediction: place code, kernel, ring and the profile at the bins.
  * FOURIER on a periodic arena for Gaussian and DoG codes; otherwise the
  * translation-averaged kernel of the actual cells (the published
@@ -549,19 +714,36 @@ int main(int argc, char **argv)
         return 2;
     compare_report r;
     memset(&r, 0, sizeof r);
-    double *maps = read_maps(o.input, o.lx, o.ly, &r.n, &r.ny, &r.nx);
-    if (maps == NULL)
-        return 1;
-    r.maps = maps;
-    r.lx = o.lx;
-    r.ly = o.ly;
-    r.boundary = o.boundary;
+    double *maps = NULL, *xy = NULL, *act = NULL;
+    size_t npos = 0;
     int status = 1;
     gridform_arena *arena = NULL;
     gridform_scorer *s = NULL;
     gridform_modules *mf = NULL;
+    if (o.positions != NULL) {
+        /* Maps from the trajectory, binned as the shuffles bin them. */
+        if (read_trajectory(&o, &xy, &act, &npos, &r.n) != 0)
+            goto out;
+        r.nx = o.bins;
+        r.ny = o.bins_y;
+        if (r.n > SIZE_MAX / (r.nx * r.ny) / sizeof(double)
+            || (maps = malloc(r.n * r.nx * r.ny * sizeof *maps)) == NULL) {
+            fprintf(stderr, "gridform-compare: out of memory for %zu maps\n", r.n);
+            goto out;
+        }
+    } else {
+        maps = read_maps(o.input, o.lx, o.ly, &r.n, &r.ny, &r.nx);
+        if (maps == NULL)
+            return 1;
+    }
+    r.maps = maps;
+    r.lx = o.lx;
+    r.ly = o.ly;
+    r.boundary = o.boundary;
     if (gridform_arena_create(&arena, o.lx, o.ly, r.nx, r.ny, o.boundary) != GRIDFORM_OK
-        || gridform_scorer_create(&s, arena) != GRIDFORM_OK) {
+        || gridform_scorer_create(&s, arena) != GRIDFORM_OK
+        || (xy != NULL
+            && gridform_ratemap_accumulate(arena, xy, npos, act, r.n, 0, maps, NULL) != GRIDFORM_OK)) {
         fprintf(stderr, "gridform-compare: %s\n", gridform_last_error());
         goto out;
     }
@@ -607,14 +789,16 @@ int main(int argc, char **argv)
     }
     if (o.tuning != 0 && predict(&o, arena, &r) != 0)
         goto out;
+    if (grid_threshold(&o, s, &r, xy, npos, act) != 0)
+        goto out;
     if (summarise(&r) != 0)
         goto out;
-    if (compare_measures_run(s, &r, COMPARE_GRID_THRESHOLD) != 0)
+    if (compare_measures_run(s, &r, r.threshold) != 0)
         goto out;
     if (gridform_modules_create(&mf) != GRIDFORM_OK
         || gridform_modules_set_orientation_cue(mf, o.orientation_cue) != GRIDFORM_OK
         || gridform_modules_set_max(mf, COMPARE_MAX_MODULES) != GRIDFORM_OK
-        || gridform_modules_set_min_score(mf, COMPARE_GRID_THRESHOLD) != GRIDFORM_OK
+        || gridform_modules_set_min_score(mf, r.threshold) != GRIDFORM_OK
         || gridform_modules_find(mf, r.spacing, r.orientation, r.score60, r.n, &r.nmodules, r.mod_spacing,
                                  r.mod_orient, r.mod_count, r.mod_ratio, r.label) != GRIDFORM_OK) {
         fprintf(stderr, "gridform-compare: %s\n", gridform_modules_last_error(mf));
@@ -654,5 +838,7 @@ out:
     free(r.sigma);
     free(r.kfine);
     free(maps);
+    free(xy);
+    free(act);
     return status;
 }

@@ -39,7 +39,8 @@ static const named couplings[] = {{"independent", GRIDFORM_COUPLING_INDEPENDENT}
                                   {"sanger", GRIDFORM_COUPLING_SANGER},
                                   {"symmetric", GRIDFORM_COUPLING_SYMMETRIC},
                                   {NULL, 0}};
-static const named integrators[] = {{"exponential", GRIDFORM_INTEGRATOR_EXPONENTIAL},
+static const named integrators[] = {{"etd", GRIDFORM_INTEGRATOR_ETD},
+                                    {"exponential", GRIDFORM_INTEGRATOR_EXPONENTIAL},
                                     {"euler", GRIDFORM_INTEGRATOR_EULER},
                                     {NULL, 0}};
 

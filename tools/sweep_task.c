@@ -49,6 +49,7 @@ const char *sweep_status_text(int code)
     case GRIDFORM_EFORMAT: return "GRIDFORM_EFORMAT";
     case GRIDFORM_EUNSUPPORTED: return "GRIDFORM_EUNSUPPORTED";
     case GRIDFORM_ECANCELED: return "GRIDFORM_ECANCELED";
+    case GRIDFORM_EACCURACY: return "GRIDFORM_EACCURACY";
     default: return "GRIDFORM_EUNKNOWN";
     }
 }
@@ -57,7 +58,7 @@ int sweep_status_lookup(const char *text)
 {
     /* the code's name, before the reason (": ...") if there is one */
     size_t len = strcspn(text, ":");
-    for (int c = GRIDFORM_OK; c <= GRIDFORM_CONTINUE; c++)
+    for (int c = GRIDFORM_OK; c <= GRIDFORM_EACCURACY; c++)
         if (strlen(sweep_status_text(c)) == len && strncmp(text, sweep_status_text(c), len) == 0)
             return c;
     return len == strlen("GRIDFORM_EUNKNOWN") && strncmp(text, "GRIDFORM_EUNKNOWN", len) == 0 ? 99 : -1;

@@ -107,6 +107,35 @@ class Reference:
         self.G = Gf.reshape(ng, self.ny, self.nx)
         self.steps += 1
 
+    def kkt_residual(self):
+        """The stationarity (KKT) residual of the maps, as
+        gridform_learner_get_residual reports it (doc/theory.md §2.7): with
+        x = g sqrt(dA) (unit Euclidean norm), f = Sigma x - C (C the Sanger
+        term tril(M, -1) x), lambda = <x, f>, the residual of map j is
+        |max(f - lambda x, -kappa x)| (the natural residual of g >= 0,
+        kappa = max |Sigma~|), and the result is max_j of it over kappa.
+        It depends on the maps only, not on the step."""
+        ng = self.ng
+        x = self.G.reshape(ng, -1) * np.sqrt(self.dA)
+        s = self.apply_sigma(x.reshape(ng, self.ny, self.nx)).reshape(ng, -1)
+        f = s
+        if self.coupling == SANGER:
+            M = x @ s.T
+            f = s - np.tril(M, -1) @ x
+        lam = np.einsum("ij,ij->i", x, f)
+        kappa = float(np.max(np.abs(self.spectrum)))
+        r = np.maximum(f - lam[:, None] * x, -kappa * x)
+        return float(np.max(np.sqrt(np.einsum("ij,ij->i", r, r)))) / kappa
+
+    def run(self, max_steps, tol):
+        """Euler steps until kkt_residual() < tol, tested before each step
+        as gridform_learner_run does (True), or max_steps (False)."""
+        for _ in range(max_steps):
+            if self.kkt_residual() < tol:
+                return True
+            self.step()
+        return self.kkt_residual() < tol
+
     def iterate(self, nsteps, times=None):
         """Run nsteps steps; append each step's wall time (s) to times."""
         for _ in range(nsteps):

@@ -77,6 +77,31 @@ class TorchReference:
             self.G = (Gf / norms[:, None]).reshape(ng, self.ny, self.nx)
         self.steps += 1
 
+    def kkt_residual(self):
+        """pattern.Reference.kkt_residual, in torch (in self.dtype)."""
+        ng = self.ng
+        with torch.no_grad():
+            x = self.G.reshape(ng, -1) * float(np.sqrt(self.dA))
+            s = torch.fft.irfft2(torch.fft.rfft2(x.reshape(ng, self.ny, self.nx)) * self.spectrum,
+                                 s=(self.ny, self.nx)).reshape(ng, -1)
+            f = s
+            if self.coupling == SANGER:
+                M = x @ s.T
+                f = s - torch.tril(M, -1) @ x
+            lam = torch.sum(x * f, dim=1)
+            kappa = float(torch.max(torch.abs(self.spectrum)))
+            r = torch.maximum(f - lam[:, None] * x, -kappa * x)
+            return float(torch.max(torch.sqrt(torch.sum(r * r, dim=1)))) / kappa
+
+    def run(self, max_steps, tol):
+        """Euler steps until kkt_residual() < tol, tested before each step
+        (True), or max_steps (False)."""
+        for _ in range(max_steps):
+            if self.kkt_residual() < tol:
+                return True
+            self.step()
+        return self.kkt_residual() < tol
+
     def iterate(self, nsteps, times=None):
         """Run nsteps steps; append each step's wall time (s) to times."""
         for _ in range(nsteps):

@@ -50,10 +50,10 @@ def parse():
     p.add_argument("--box", type=positive(float), default=4.4, help="side of the periodic arena in metres (4.4)")
     p.add_argument("--n", type=int, default=64, help="grid points per side (64)")
     p.add_argument("--maps", type=positive(int), default=32, help="number of maps (32)")
-    p.add_argument("--steps", type=positive(int), default=100, help="maximum number of learning steps (100)")
+    p.add_argument("--steps", type=positive(int), default=5000, help="maximum number of learning steps (5000)")
     p.add_argument("--seed", type=int, default=1, help="seed of the random initial maps (1)")
     p.add_argument("--nonlinearity", choices=sorted(NL_NAME), default="relu", help="(relu)")
-    p.add_argument("--integrator", choices=["exponential", "euler"], default="exponential", help="(exponential)")
+    p.add_argument("--integrator", choices=["etd", "exponential", "euler"], default="etd", help="(etd)")
     p.add_argument("--commensurate", action="store_true", help="fit the box to the predicted hexagonal lattice")
     p.add_argument("--prefix", default="hexgrid_py", help="output prefix (hexgrid_py)")
     p.add_argument("--check", action="store_true",
@@ -82,7 +82,7 @@ def learn(o, k, nl):
                                                                  done, total, value))
         sys.stderr.flush()
         return False
-    lrn.run(o.steps, 1e-6, bar if tty else None)
+    lrn.run(o.steps, 1e-4, bar if tty else None)
     if tty:
         sys.stderr.write("\n")
     _, steps = lrn.time

@@ -52,15 +52,29 @@ GRIDFORM_API int gridform_attractor_set_rates(gridform_attractor *a, const doubl
 GRIDFORM_API int gridform_attractor_get_rates(const gridform_attractor *a, double *rates);
 GRIDFORM_API int gridform_attractor_get_time(const gridform_attractor *a, double *t);
 
-/* Dynamics.  run: GRIDFORM_OK when the relative change of the rates per
- * time constant, |r(t+dt) - r(t)| / (|r(t)| dt/tau), falls below tol;
- * GRIDFORM_CONTINUE after max_steps; GRIDFORM_ECANCELED if progress (which
- * receives that relative change as its value) returns nonzero;
+/* Dynamics.  iterate advances nsteps intervals of dt; run up to max_steps
+ * of them: GRIDFORM_OK when the residual |-r + phi(J * r + b)| / |r| of an
+ * accepted state falls below tol; GRIDFORM_CONTINUE after max_steps;
+ * GRIDFORM_ECANCELED if progress (which receives the residual as its
+ * value) returns nonzero;
  * GRIDFORM_EDIVERGED when |J * r| exceeds 1e6 times the larger of |b| and
  * the initial rates (a runaway: LINEAR above gain 1, RELU far above it),
  * the step not taken, so get_rates still gives the last finite state
  * (with GRIDFORM_EDIVERGED) until the next seed or set_rates. */
 GRIDFORM_API int gridform_attractor_iterate(gridform_attractor *a, size_t nsteps);
+/* Time stepping (doc/theory.md §5.4).  With step control on (the default)
+ * each interval of dt is integrated by an embedded ETD2RK/ETD1 pair whose
+ * steps a PI controller sizes so that the local error stays below rtol
+ * (default 1e-3) relative to |r|; off: one exponential-Euler step of dt
+ * per interval, the 0.2 scheme.  get_residual: |-r + phi(J * r + b)| / |r|
+ * of the current rates, the flow's own stationarity, whatever the step;
+ * get_steps: the steps accepted and rejected since the last seed.  A step
+ * that cannot meet rtol ends iterate/run with GRIDFORM_EACCURACY, the
+ * rates before it kept. */
+GRIDFORM_API int gridform_attractor_set_step_control(gridform_attractor *a, int on);
+GRIDFORM_API int gridform_attractor_set_tolerance(gridform_attractor *a, double rtol);
+GRIDFORM_API int gridform_attractor_get_residual(gridform_attractor *a, double *residual);
+GRIDFORM_API int gridform_attractor_get_steps(const gridform_attractor *a, size_t *accepted, size_t *rejected);
 GRIDFORM_API int gridform_attractor_run(gridform_attractor *a, size_t max_steps, double tol,
                                         gridform_progress_fn progress, void *user);
 

@@ -55,6 +55,7 @@ from .wisdom import wisdom_export, wisdom_import, wisdom_forget
 from .amplitude import Amplitude, lattice_wavevectors, lattice_synthesize, cubic_gain, pattern_objective
 from .attractor import Attractor
 from .modules import Modules, ModuleResult
+from .null import NullResult, shuffle_null, surrogate_null, surrogate, null_threshold, get_null
 from . import debug
 
 __version__ = version()

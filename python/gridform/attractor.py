@@ -31,6 +31,10 @@ proto("gridform_attractor_reset_displacement", _i, _vp)
 proto("gridform_attractor_get_displacement", _i, _vp, _dp, _dp)
 proto("gridform_attractor_set_precision", _i, _vp, _i)
 proto("gridform_attractor_get_precision", _i, _vp, _ip)
+proto("gridform_attractor_set_step_control", _i, _vp, _i)
+proto("gridform_attractor_set_tolerance", _i, _vp, _d)
+proto("gridform_attractor_get_residual", _i, _vp, _dp)
+proto("gridform_attractor_get_steps", _i, _vp, ctypes.POINTER(_sz), ctypes.POINTER(_sz))
 
 
 class Attractor(Handle):
@@ -138,13 +142,36 @@ class Attractor(Handle):
         return t.value
 
     def iterate(self, nsteps):
-        """Take nsteps steps of dt."""
+        """Advance the network by nsteps intervals of dt (with step control
+        on, as many error-controlled steps as that needs)."""
         self._call(C.gridform_attractor_iterate, count(nsteps, "nsteps"))
 
+    def set_step_control(self, on):
+        """True (default): error-controlled ETD2RK steps at the tolerance;
+        False: one exponential-Euler step of dt per interval (0.2)."""
+        self._call(C.gridform_attractor_set_step_control, 1 if on else 0)
+
+    def set_tolerance(self, rtol):
+        """Relative local error per step of the error-controlled scheme (1e-3)."""
+        self._call(C.gridform_attractor_set_tolerance, float(rtol))
+
+    def residual(self):
+        """|-r + phi(J * r + b)| / |r| of the current rates: stationarity
+        of the flow, independent of the step."""
+        v = _d()
+        self._call(C.gridform_attractor_get_residual, ctypes.byref(v))
+        return v.value
+
+    def steps(self):
+        """(accepted, rejected) steps since the last seed or set_rates."""
+        acc, rej = _sz(), _sz()
+        self._call(C.gridform_attractor_get_steps, ctypes.byref(acc), ctypes.byref(rej))
+        return acc.value, rej.value
+
     def run(self, max_steps, tol=1e-6, progress=None):
-        """Step until the relative change of the rates per time constant
-        falls below tol (True) or max_steps ran out (False).
-        progress(done, total, change) may return True to cancel
+        """Advance by up to max_steps intervals of dt until the residual
+        (see residual()) falls below tol (True) or the time ran out (False).
+        progress(done, total, residual) may return True to cancel
         (GridformError ECANCELED)."""
         cb, box = progress_callback(progress)
         try:
