@@ -16,6 +16,7 @@
 #include "gridform/kernel.h"
 #include "gridform/io.h"
 #include "gridform/score.h"
+#include "gridform/measures.h"
 #include "gridform/population.h"
 #include "gridform/null.h"
 #include "gridform/learner.h"

@@ -40,6 +40,7 @@ static void scorer_free(gridform_scorer *s)
     gridform__aligned_free(s->rout);
     gridform__aligned_free(s->sac);
     gridform__score_tables_free(s);
+    gridform__measures_free(s);
     gridform__free(s);
 }
 
@@ -158,6 +159,8 @@ int gridform_scorer_create(gridform_scorer **out, const gridform_arena *a)
     int rc = gridform__score_tables(s, 0.2 * side, 0.4 * side, 1.0 * side, 10);
     if (rc == GRIDFORM_OK)
         rc = gridform__peak_table(s);
+    if (rc == GRIDFORM_OK)
+        rc = gridform__measures_init(s, a);
     if (rc != GRIDFORM_OK) {
         scorer_free(s);
         return GF_FAIL(NULL, rc, "cannot build the annulus and rotation tables");

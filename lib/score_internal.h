@@ -34,6 +34,22 @@ typedef struct {
     int automatic;
 } gridform__annuli;
 
+/* The state of the recording measures (lib/score_measures.c): their
+ * options and the workspaces of field labelling, made at the scorer's
+ * create so that measuring allocates nothing. */
+typedef struct {
+    int info_variant, coherence_variant, border_variant;   /* GRIDFORM_VARIANT_* */
+    double field_threshold;       /* fraction of the peak */
+    size_t field_min_bins;
+    int connectivity;             /* 4 or 8 */
+    double border_threshold, border_min_area;   /* fraction of the peak; m^2 */
+    int32_t *label;               /* ny x nx: field label of each bin (0 none) */
+    int32_t *queue;               /* ny x nx: the flood fill's queue */
+    int64_t *order;               /* ny x nx: sort keys of the fields (size, label) */
+    double *fstat;                /* 7 ny x nx: per field statistics (lib/score_fields.c) */
+    double *work;                 /* ny x nx: neighbour means of the coherence */
+} gridform__measures;
+
 struct gridform_scorer {
     gridform__errbuf err;
     size_t nx, ny;
@@ -88,6 +104,7 @@ struct gridform_scorer {
     double var;                  /* the last map's variance over visited bins,
                                     * after scaling max |map| into [1, 2) */
     size_t nvalid;               /* the last map's visited (non-NaN) bins */
+    gridform__measures meas;     /* the recording measures (lib/score_measures.c) */
 };
 
 /* Is bin i of a map visited: a number (not NaN) inside the arena's shape? */
@@ -131,5 +148,17 @@ void gridform__gridness(gridform_scorer *s, int nfound, const double px[3], cons
 /* gridform_map_dominant_k's value: NaN, with *why saying so, where the
  * map's score60 is undefined (issue 12, W3). */
 double gridform__map_dominant_k(gridform_scorer *s, const double *map, const char **why);
+
+/* lib/score_measures.c: the measures' state, made with the scorer from its
+ * arena and freed with it. */
+int gridform__measures_init(gridform_scorer *s, const gridform_arena *a);
+void gridform__measures_free(gridform_scorer *s);
+/* Validate nmaps maps for a measure (overflow: ERANGE; an infinite value:
+ * EINVAL), the errors naming fn; *total receives nmaps x ny x nx. */
+int gridform__measure_check(gridform_scorer *s, const char *fn, const double *maps, size_t nmaps,
+                            size_t *total);
+/* The power of two 2^-e that brings a positive finite max |value| into
+ * [1, 2), as two factors that neither overflow nor underflow. */
+void gridform__pow2_scale(double maxabs, double *f1, double *f2);
 
 #endif

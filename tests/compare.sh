@@ -46,6 +46,7 @@ grep -q '"median_score60": [0-9]' "$tmp/one.json" || fail "median_score60 missin
     >"$tmp/pc.json" 2>"$tmp/err" || fail "with a place code: $(cat "$tmp/err")"
 near "$(jget "$tmp/pc.json" predicted_ring_k)" 9.8122 0.01 || fail "k* $(jget "$tmp/pc.json" predicted_ring_k)"
 near "$(jget "$tmp/pc.json" predicted_spacing)" 0.73942 0.001 || fail "predicted spacing"
+grep -q '"border_score": null' "$tmp/pc.json" || fail "a periodic box has no border score"
 # walled: the translation-averaged kernel of random cells; a softmax code
 "$prog" --box 1.6 --shuffles 19 --tuning softmax --sigma 0.12 --surround 2 --cells 300 --json "$tmp/one.npy" \
     >"$tmp/sm.json" 2>"$tmp/err" || fail "softmax code: $(cat "$tmp/err")"
@@ -72,6 +73,20 @@ grep -q '<svg' "$tmp/r.svg" && grep -q 'polyline' "$tmp/r.svg" || fail "SVG with
 grep -q 'data:image/png;base64' "$tmp/r.svg" || grep -q "fill='rgb(" "$tmp/r.svg" || fail "SVG without a montage"
 ls "$tmp"/r.svg.tmp* >/dev/null 2>&1 && fail "the montage's temporary PNG was left behind"
 
+# The recording measures (gridform_scorer_measures(3)): the grid maps'
+# axes lie 7, 22 and 37 degrees from x, i.e. 7, 8 and 7 degrees from the
+# nearest wall; unsheared lattices have ellipses of ratio 1 (2% spacing noise).
+mget() { sed -n "s/^ *\"$2\": {\"median\": \([^,]*\),.*/\1/p" "$1" | head -1; }
+grep -q '"measures": {' "$tmp/three.json" || fail "no measures in the JSON"
+near "$(mget "$tmp/three.json" wall_offset_deg)" 7.5 1.5 || fail "wall offset $(mget "$tmp/three.json" wall_offset_deg)"
+near "$(mget "$tmp/three.json" ellipse_axis_ratio)" 1.0 0.03 || fail "ellipse $(mget "$tmp/three.json" ellipse_axis_ratio)"
+b=$(mget "$tmp/three.json" border_score)
+awk -v b="$b" 'BEGIN { exit !(b < 0) }' || fail "grid maps' median border score $b, want < 0"
+for k in spatial_info_bits_per_spike sparsity coherence_z fields_per_map field_area_m2; do
+    v=$(mget "$tmp/three.json" $k)
+    awk -v v="$v" 'BEGIN { exit !(v > 0) }' || fail "measure $k: '$v'"
+done
+
 # Automatic annuli on a walled box, reported; the same population found.
 "$prog" --box 1.6 --shuffles 19 --annuli auto --json "$tmp/three.npy" >"$tmp/auto.json" || fail "--annuli auto"
 grep -q '"annuli": "auto"' "$tmp/auto.json" || fail "annuli not reported as auto"
@@ -82,6 +97,7 @@ grep -q '"annuli": "fixed"' "$tmp/three.json" || fail "walled default must be fi
 "$prog" --box 1.6 --shuffles 19 "$tmp/three.npy" >"$tmp/three.txt" || fail "text report"
 grep -q '^modules  *3$' "$tmp/three.txt" || fail "text report: $(cat "$tmp/three.txt")"
 grep -q '^population ring' "$tmp/three.txt" || fail "text report without the population ring"
+grep -q '^  wall offset  *median' "$tmp/three.txt" || fail "text report without the measures"
 
 # 4b. Issue 20 and 21 (first contact): error wording, names, unit slips,
 # shapes, the orientation cue and the orientation's modulus.

@@ -232,7 +232,9 @@ class TestCounts(unittest.TestCase):
         "gridform_placecode_set_centers", "gridform_placecode_response", "gridform_kernel_apply",
         "gridform_kernel_radial_profile", "gridform_scorer_score", "gridform_ratemap_accumulate",
         "gridform_scorer_score_annuli", "gridform_scorer_population_spectrum", "gridform_npy_write",
-        "gridform_npy_read", "gridform_modules_find", "gridform_null_threshold", "gridform_arena_create_mask",
+        "gridform_npy_read", "gridform_modules_find", "gridform_arena_create_mask",
+        "gridform_scorer_spatial_info", "gridform_scorer_coherence", "gridform_scorer_fields",
+        "gridform_scorer_border", "gridform_scorer_ellipse", "gridform_null_threshold",
     }
 
     def test_negative_counts(self):
@@ -262,6 +264,7 @@ class TestCounts(unittest.TestCase):
             ("gridform_learner_set_threads", lambda: l.set_threads(-1)),
             ("gridform_scorer_set_annuli_m", lambda: sc.set_annuli_m(0.2, 0.6, 1.2, -1)),
             ("gridform_scorer_set_min_overlap", lambda: sc.set_min_overlap(-1)),
+            ("gridform_scorer_set_fields", lambda: sc.set_fields(0.2, -1, 4)),
             ("gridform_image_write_maps", lambda: gf.image_write_maps(os.path.join(d, "a.ppm"), f.map0, ncols=-1)),
             ("gridform_image_write_maps", lambda: gf.image_write_maps(os.path.join(d, "b.ppm"), f.map0, zoom=-1)),
             ("gridform_amplitude_seed", lambda: am.seed(-1)),
@@ -965,6 +968,91 @@ class TestScorer(unittest.TestCase):
         self.assertEqual(occ.sum(), 200)
 
 
+class TestMeasures(unittest.TestCase):
+    """The recording measures against direct NumPy computations."""
+
+    def test_info_coherence(self):
+        rng = np.random.default_rng(3)
+        ny, nx = 9, 12
+        rate = rng.gamma(0.8, 2.0, size=(2, ny, nx))
+        rate[0, 1, 2] = np.nan
+        occ = rng.uniform(0.0, 1.5, size=(ny, nx))
+        occ[3, 4] = 0.0
+        with gf.Arena(1.2, 0.9, nx, ny, "walled") as a, gf.Scorer(a) as s:
+            bs, bsec, sp = s.spatial_info(rate, occ)
+            for m in range(2):
+                ok = ~np.isnan(rate[m]) & (occ > 0)
+                p = occ[ok] / occ[ok].sum()
+                r = rate[m][ok]
+                lam = np.sum(p * r)
+                q = r / lam
+                info = np.sum(np.where(q > 0, p * q * np.log2(np.where(q > 0, q, 1)), 0))
+                close(bs[m], info, rtol=1e-10)
+                close(bsec[m], info * lam, rtol=1e-10)
+                close(sp[m], lam * lam / np.sum(p * r * r), rtol=1e-10)
+            # one map of shape (ny, nx), uniform occupancy
+            bs1, _, _ = s.spatial_info(rate[1])
+            q = rate[1] / rate[1].mean()
+            close(bs1[0], np.mean(q * np.log2(q)), rtol=1e-10)
+            s.set_measure_variant("info", "bnt")
+            self.assertGreater(s.spatial_info(rate[1])[0][0], bs1[0])
+            s.set_measure_variant("info", "paper")
+            self.assertTrue(math.isnan(s.spatial_info(np.zeros((ny, nx)))[0][0]))
+            z, r = s.coherence(rate[1])
+            nb = np.zeros((ny, nx))
+            for iy in range(ny):
+                for ix in range(nx):
+                    nb[iy, ix] = np.mean([rate[1][jy, jx] for jy in range(iy - 1, iy + 2)
+                                          for jx in range(ix - 1, ix + 2)
+                                          if (jy, jx) != (iy, ix) and 0 <= jy < ny and 0 <= jx < nx])
+            rr = np.corrcoef(rate[1].ravel(), nb.ravel())[0, 1]
+            close(r[0], rr, rtol=1e-12)
+            close(z[0], np.arctanh(rr), rtol=1e-12)
+            # shapes are checked, occupancies too
+            with self.assertRaises(ValueError):
+                s.spatial_info(np.zeros((nx, ny)))
+            with self.assertRaises(ValueError):
+                s.spatial_info(rate, np.ones((nx, ny)))
+            with self.assertRaises(gf.GridformError) as cm:
+                s.spatial_info(rate, -occ)
+            self.assertEqual(cm.exception.code, gf.EINVAL)
+
+    def test_fields_border_ellipse(self):
+        n = 40
+        c = (np.arange(n) + 0.5) / n - 0.5
+        X, Y = np.meshgrid(c, c)
+        wall = np.zeros((n, n))
+        wall[0, :] = 1.0                   # the bottom wall, one bin deep
+        blob = np.exp(-((X - 0.2) ** 2 + (Y + 0.1) ** 2) / (2 * 0.07 ** 2))
+        with gf.Arena(1.0, 1.0, n, n, "walled") as a, gf.Scorer(a) as s:
+            b, cm, dm = s.border(np.stack([wall, blob]))
+            close(b, [39 / 41, -1.0], rtol=1e-14)
+            close(cm, [1.0, 0.0], rtol=0, atol=1e-15)
+            s.set_measure_variant("border", "bnt")
+            close(s.border(wall)[0], [38 / 42], rtol=1e-14)
+            s.set_border_fields(0.3, 0.05)   # 80 bins: the wall field is too small
+            self.assertTrue(math.isnan(s.border(wall)[0][0]))
+            s.set_fields(0.2, 9, 8)
+            f = s.fields(blob + np.roll(blob, 20, axis=1) * 0.9)
+            self.assertEqual(len(f["area_m2"]), 2)
+            self.assertEqual(f["nbins"][0], np.sum(blob >= 0.2))
+            close(f["area_m2"], f["nbins"] / n ** 2, rtol=1e-14)
+            close([f["cx"][0], f["cy"][0]], [0.2, -0.1], rtol=0, atol=1e-3)
+            self.assertEqual(len(s.fields(np.zeros((n, n)))["peak"]), 0)
+            # an ellipse: a lattice stretched 1.25 along 30 degrees
+            phi, rho, k = math.pi / 6, 1.25, 4 * math.pi / (math.sqrt(3) * 0.3)
+            R = np.array([[math.cos(phi), -math.sin(phi)], [math.sin(phi), math.cos(phi)]])
+            Ainv = R @ np.diag([rho ** -0.5, rho ** 0.5]) @ R.T
+            g = sum(np.cos(kk[0] * X + kk[1] * Y) for kk in
+                    (Ainv @ (k * np.array([math.cos(t), math.sin(t)])) for t in (0.5, 0.5 + 2.094395, 0.5 + 4.18879)))
+            ratio, ang, off = s.ellipse(g)
+            self.assertLess(abs(ratio[0] / rho - 1), 0.01)
+            self.assertLess(abs(math.remainder(ang[0] - phi, math.pi)), math.radians(1))
+            self.assertTrue(0 <= off[0] <= math.pi / 4)
+        with gf.Arena(1.0, 1.0, n, n, "periodic") as a, gf.Scorer(a) as s:
+            with self.assertRaises(gf.GridformError) as cm:
+                s.border(wall)
+            self.assertEqual(cm.exception.code, gf.EUNSUPPORTED)
 class TestNull(unittest.TestCase):
     """Null thresholds (gridform_null(3)) against direct NumPy computations."""
 

@@ -5,6 +5,7 @@
 #define GRIDFORM_COMPARE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Thresholds of score60 the report counts: grid maps are those above the
  * run's threshold (the null's, or a fixed one with --threshold); >= 0.37
@@ -17,6 +18,22 @@
 double compare_orientation_deg(double rad, double modulus);
 /* Maps in the SVG montage of the most hexagonal units. */
 #define COMPARE_MONTAGE 12
+
+/* One recording measure over the maps where it is defined: quartiles
+ * (25, 50, 75%) and the number of maps. */
+typedef struct {
+    double q[3];
+    size_t n;
+} compare_stat;
+
+/* The recording measures of the population (tools/compare_measures.c,
+ * gridform_scorer_measures(3)). */
+typedef struct {
+    compare_stat info, sparsity, coherence, border, nfields, field_area;
+    compare_stat ratio, offset;   /* the grid maps' ellipses (score60 above the report's threshold) */
+    size_t nnegative;             /* maps with negative values: no spatial information */
+    int have_border;              /* walled boxes only */
+} compare_measures;
 
 typedef struct {
     /* input */
@@ -57,10 +74,20 @@ typedef struct {
     double mod_ratio[COMPARE_MAX_MODULES];
     double mod_modulus[COMPARE_MAX_MODULES];  /* each orientation's modulus (rad): pi/3, or pi/6 in two groups */
     size_t mod_count[COMPARE_MAX_MODULES];
+    /* recording measures */
+    compare_measures meas;
 } compare_report;
 
 /* Writes the one-page SVG report to path.  Returns 0 on success, or -1
  * with a message in err. */
+/* tools/compare_measures.c: fills r->meas from the maps and score60, the
+ * ellipses from the maps above grid_threshold (the threshold the report
+ * counts grid maps with); returns 0, or -1 with a message on stderr. */
+struct gridform_scorer;
+int compare_measures_run(struct gridform_scorer *s, compare_report *r, double grid_threshold);
+void compare_measures_json(FILE *f, const compare_report *r);
+void compare_measures_text(FILE *f, const compare_report *r);
+
 int compare_write_svg(const char *path, const compare_report *r, char *err, size_t errlen);
 
 #endif

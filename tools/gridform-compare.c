@@ -14,8 +14,9 @@
  * (doc/theory.md §6.6), the grid threshold from a null (doc/theory.md §6.8:
  * trajectory shuffles, or surrogates of the maps) or a fixed value, the
  * fraction of grid maps above it (and >= 0.37), the spacing and orientation
- * of the grid maps, and the grid modules (doc/theory.md §6.7).
- * gridform-compare(1) documents every option and output. */
+ * of the grid maps, the grid modules (doc/theory.md §6.7) and the recording
+ * measures (doc/theory.md §6.9).  gridform-compare(1) documents every option
+ * and output. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -174,6 +175,8 @@ static void print_json(FILE *f, const compare_report *r)
     fputs(",\n  \"orientation_histogram\": [", f);
     for (int i = 0; i < 6; i++)
         fprintf(f, "%zu%s", r->orient_hist[i], i < 5 ? ", " : "]");
+    fputs(",\n", f);
+    compare_measures_json(f, r);
     fputs(",\n  \"modules\": [", f);
     for (size_t j = 0; j < r->nmodules; j++) {
         fputs(j ? ",\n    {\"spacing\": " : "\n    {\"spacing\": ", f);
@@ -239,6 +242,7 @@ static void print_text(FILE *f, const compare_report *r)
             fprintf(f, ", ratio %.3f", r->mod_ratio[j - 1]);
         fputc('\n', f);
     }
+    compare_measures_text(f, r);
 }
 
 /* Grid-map summaries: thresholds, median, spacing quartiles, orientations. */
@@ -788,6 +792,8 @@ int main(int argc, char **argv)
     if (grid_threshold(&o, s, &r, xy, npos, act) != 0)
         goto out;
     if (summarise(&r) != 0)
+        goto out;
+    if (compare_measures_run(s, &r, r.threshold) != 0)
         goto out;
     if (gridform_modules_create(&mf) != GRIDFORM_OK
         || gridform_modules_set_orientation_cue(mf, o.orientation_cue) != GRIDFORM_OK

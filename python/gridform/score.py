@@ -7,6 +7,7 @@ import numpy as np
 from ._lib import (C, Handle, proto, check, enum, inarray, maps_array, ptr, count as _count, OK, EUNDEFINED,
                    BOUNDARY, GRIDNESS,
                    _i, _d, _sz, _vp, _s, _hp, _dp, _szp, _ip)
+from .measures import MeasuresMixin
 
 proto("gridform_scorer_create", _i, _hp, _vp)
 proto("gridform_scorer_destroy", None, _vp)
@@ -31,14 +32,15 @@ SPECTRUM_UNIT_VARIANCE = 1
 ANNULI_SOURCE = {0: "", 1: "auto", 2: "fixed", 3: "fallback"}
 
 
-class Scorer(Handle):
+class Scorer(MeasuresMixin, Handle):
     """Grid scores of the maps of an arena: (ny, nx) bins over its lx x ly
     metres.  The scorer copies the arena's geometry at creation (the arena
     may be closed afterwards) and takes its defaults from the boundary: a
     walled arena gets a walled autocorrelogram and the fixed annuli of
     Banino et al. 2018 (recorded maps), a periodic arena a periodic one
     (learned maps).  Plans and annulus tables are made once; scoring
-    allocates nothing."""
+    allocates nothing.  The recording measures (spatial_info, coherence,
+    fields, border, ellipse) come from gridform.measures."""
 
     _destroy = staticmethod(C.gridform_scorer_destroy)
     _last_error = staticmethod(C.gridform_scorer_last_error)

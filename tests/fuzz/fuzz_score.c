@@ -132,6 +132,45 @@ static void fuzz_scorer(doubles *d, size_t nx, size_t ny, unsigned small)
     check_status("map_dominant_k", rc);
     if (rc == GRIDFORM_OK)
         check_finite("gridform_map_dominant_k", &k, 1);
+    /* the recording measures (gridform_scorer_measures(3)) */
+    if (small & 64)
+        check_status("scorer_set_measure_variant",
+                     gridform_scorer_set_measure_variant(s, 1 + (int)((small >> 1) % 3), GRIDFORM_VARIANT_BNT));
+    fill(d, occ, nx * ny);
+    rc = gridform_scorer_spatial_info(s, maps, nmaps, (small & 128) ? occ : NULL, out4[0], out4[1], out4[2]);
+    check_status("scorer_spatial_info", rc);
+    if (rc == GRIDFORM_OK)
+        for (int j = 0; j < 3; j++)
+            check_finite("gridform_scorer_spatial_info", out4[j], nmaps);
+    rc = gridform_scorer_coherence(s, maps, nmaps, out4[0], out4[1]);
+    check_status("scorer_coherence", rc);
+    if (rc == GRIDFORM_OK)
+        for (int j = 0; j < 2; j++)
+            check_finite("gridform_scorer_coherence", out4[j], nmaps);
+    rc = gridform_scorer_border(s, maps, nmaps, out4[0], out4[1], out4[2]);
+    check_status("scorer_border", rc);
+    if (rc == GRIDFORM_OK)
+        for (int j = 0; j < 3; j++)
+            check_finite("gridform_scorer_border", out4[j], nmaps);
+    rc = gridform_scorer_ellipse(s, maps, nmaps, out4[0], out4[1], out4[2]);
+    check_status("scorer_ellipse", rc);
+    if (rc == GRIDFORM_OK)
+        for (int j = 0; j < 3; j++)
+            check_finite("gridform_scorer_ellipse", out4[j], nmaps);
+    if (small & 8)
+        check_status("scorer_set_fields", gridform_scorer_set_fields(s, 0.5, 1, 8));
+    size_t nf = 0;
+    double fa[4], fp[4], fx[4], fy[4];
+    size_t fb[4];
+    rc = gridform_scorer_fields(s, maps, 4, &nf, fa, fb, fp, fx, fy);
+    check_status("scorer_fields", rc);
+    if (rc == GRIDFORM_OK) {
+        size_t k = nf < 4 ? nf : 4;
+        check_finite("gridform_scorer_fields area", fa, k);
+        check_finite("gridform_scorer_fields peak", fp, k);
+        check_finite("gridform_scorer_fields cx", fx, k);
+        check_finite("gridform_scorer_fields cy", fy, k);
+    }
     gridform_scorer_destroy(s);
 }
 

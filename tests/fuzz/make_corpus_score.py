@@ -50,3 +50,14 @@ put("placecode_walled", 2, 7, 5, 4 | 1 | 2, [3.0, 1.5, 0.12, 4.0, 1.4, -0.7])
 put("regress_placecode_huge_sigma", 2, 7, 5, 7, [3.0, 1.903465781757089e185, 1.9035985662523223e185])
 put("regress_placecode_denormal_sigma", 2, 6, 6, 0, [5e-324, 2.0])
 put("regress_scorer_tiny_box", 0, 5, 7, 67, [1e-300, 3e300] + [0.1 * i for i in range(40)])
+
+# Recording measures (gridform_scorer_measures(3)), found by fuzz_score (the
+# first seed rebuilt by hand from the diagnosis, the second the crasher):
+# the firing bin's occupancy 1e-300 beside 1e300 elsewhere underflowed when
+# scaled, and spatial_info returned NaN with GRIDFORM_OK;
+put("regress_measures_info_occupancy_range", 0, 4, 4, 128,
+    ([1.0] + [0.0] * 15) * 3 + [1e-300] + [1e300] * 15)
+# a subnormal peak made the field threshold 0, so a field of zeros had a
+# NaN centroid.
+with open(os.path.join(out, "regress_measures_field_subnormal"), "wb") as f:
+    f.write(bytes.fromhex("0858000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000a6000000000000000002000000000000000000000000000000000000000000000000005817"))
