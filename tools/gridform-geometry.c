@@ -196,17 +196,19 @@ static double median_finite(double *v, size_t n)
     return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
 }
 
-/* Ellipticity (Stensola et al., Nature 518, 2015: the ellipse through the
- * six SAC peaks nearest the centre, major over minor axis) belongs to the
- * recording measures, which are not in the library yet.  The hook: when
- * gridform_scorer_ellipse lands, call it here with the region's scorer and
- * return the median axis ratio; until then the column says n/a. */
+/* Ellipticity (Stensola et al., Nature 518, 2015): the ellipse through the
+ * six SAC peaks nearest the centre, major over minor axis
+ * (gridform_scorer_ellipse(3)); the median over the maps whose ellipse is
+ * defined (a map without six peaks has none), NaN if no map has one. */
 static double region_ellipticity(const gridform_scorer *s, const double *maps, size_t nmaps)
 {
-    (void)s;
-    (void)maps;
-    (void)nmaps;
-    return NAN;
+    double *ratio = malloc(nmaps * sizeof *ratio);
+    if (ratio == NULL)
+        return NAN;
+    int rc = gridform_scorer_ellipse(s, maps, nmaps, ratio, NULL, NULL);
+    double e = rc == GRIDFORM_OK || rc == GRIDFORM_EUNDEFINED ? median_finite(ratio, nmaps) : NAN;
+    free(ratio);
+    return e;
 }
 
 /* One region of a shape: the maps scored inside region (a mask arena).
