@@ -829,8 +829,14 @@ static int gf_advance(gridform_attractor *a, size_t nint, double stop_tol, int *
             *converged = 1;
             return GRIDFORM_OK;
         }
+        /* The first trial step is the output interval, but never below a
+         * thousand times the smallest step: an interval shorter than that
+         * (a legal, if odd, dt) would otherwise be read as a step the
+         * controller had shrunk out of reach, and the run would fail
+         * before its first trial.  Too long a guess only costs a
+         * rejection or lands on t_end. */
         if (!(a->hstep > 0.0))
-            a->hstep = a->dt;
+            a->hstep = fmax(a->dt, 1e3 * GF_HMIN_TAU * a->tau);
         if (a->hstep > GF_HMAX_TAU * a->tau)
             a->hstep = GF_HMAX_TAU * a->tau;
         double h = a->hstep, remaining = t_end - a->t;

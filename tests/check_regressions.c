@@ -872,6 +872,57 @@ START_TEST(test_fuzz_amplitude_extreme_coefficients)
 }
 END_TEST
 
+START_TEST(test_fuzz_attractor_tiny_output_interval)
+{
+    /* The fuzzer's crasher of round 0.3: an output interval dt below the
+     * adaptive scheme's smallest step (1e-9 tau) made the first trial step
+     * dt itself, which the run read as a step shrunk out of reach, so
+     * iterate() failed with GRIDFORM_EACCURACY before any trial.  Such a dt
+     * is legal; the run must reach t = n dt, and move the rates as far as
+     * the flow says. */
+    const double dts[] = {1e-13, 3.1070466278557549e-294};
+    gridform_arena *ar;
+    gridform_placecode *pc;
+    gridform_kernel *k;
+    ck_assert_int_eq(gridform_arena_create(&ar, 2.2, 2.2, 24, 24, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, ar, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    double r0[576], r1[576];
+    for (size_t i = 0; i < sizeof dts / sizeof dts[0]; i++) {
+        gridform_attractor *net;
+        ck_assert_int_eq(gridform_attractor_create(&net, k), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_set_tau(net, 0.01), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_set_dt(net, dts[i]), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_seed(net, 3, 0.01), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_attractor_get_rates(net, r0), GRIDFORM_OK);
+        double res;
+        ck_assert_int_eq(gridform_attractor_get_residual(net, &res), GRIDFORM_OK);
+        int rc = gridform_attractor_iterate(net, 30);
+        ck_assert_msg(rc == GRIDFORM_OK, "dt %g: %d %s", dts[i], rc, gridform_attractor_last_error(net));
+        double t, num = 0, den = 0;
+        ck_assert_int_eq(gridform_attractor_get_time(net, &t), GRIDFORM_OK);
+        ck_assert_msg(fabs(t - 30 * dts[i]) <= 1e-12 * 30 * dts[i], "dt %g: t %g", dts[i], t);
+        ck_assert_int_eq(gridform_attractor_get_rates(net, r1), GRIDFORM_OK);
+        for (size_t j = 0; j < 576; j++) {
+            ck_assert(isfinite(r1[j]));
+            num += (r1[j] - r0[j]) * (r1[j] - r0[j]);
+            den += r0[j] * r0[j];
+        }
+        /* dr/dt = (-r + phi(J*r + b)) / tau, whose size relative to r is the
+         * residual: over 30 dt the rates move by res 30 dt / tau of
+         * themselves (to first order; round-off for the subnormal-scale dt) */
+        double moved = sqrt(num / den), want = res * 30 * dts[i] / 0.01;
+        ck_assert_msg(moved <= 1.01 * want + 1e-15 && (want < 1e-12 || moved >= 0.99 * want),
+                      "dt %g: moved %g, want %g", dts[i], moved, want);
+        gridform_attractor_destroy(net);
+    }
+    gridform_kernel_destroy(k);
+    gridform_placecode_destroy(pc);
+    gridform_arena_destroy(ar);
+}
+END_TEST
+
 static Suite *regressions_suite(void)
 {
     Suite *s = suite_create("regressions");
@@ -893,6 +944,7 @@ static Suite *regressions_suite(void)
     tcase_add_test(tc, test_population_spectrum_scale);
     tcase_add_test(tc, test_learner_length_unit_covariance);
     tcase_add_test(tc, test_fuzz_amplitude_extreme_coefficients);
+    tcase_add_test(tc, test_fuzz_attractor_tiny_output_interval);
     suite_add_tcase(s, tc);
     return s;
 }
