@@ -34,6 +34,7 @@
 #include "internal.h"
 #include "kernel_op.h"
 #include "integrator.h"
+#include "attractor_real.h"
 
 #define NPOP 4
 /* The adaptive scheme's default relative tolerance per step (doc/theory.md
@@ -51,6 +52,15 @@ struct gridform_attractor {
     size_t nx, ny, n, nfreq;
     double lx, ly, kstar;
     double *sigma;          /* Sigma~ per rfft bin (nfreq) */
+    /* A real-space kernel (EXACT, UNIFORM: walls, a shape; doc/theory.md
+     * §5.5): J r = jscale Sigma r by gridform_kernel_apply on the inside
+     * bins, the multipliers and plans unused.  NULL: a Fourier multiplier. */
+    const gridform_kernel *kreal;
+    const unsigned char *inside;   /* the arena's shape (NULL: every bin) */
+    size_t nin;             /* inside bins (n without a shape) */
+    double creal, c0real;   /* top eigenvalue of Q Sigma Q, and u^T Sigma u */
+    double jscale;          /* gain / creal */
+    double *hd;             /* n doubles: the kernel's output in single precision */
     fftw_complex *mult;     /* NPOP x nfreq multipliers J~_d / n */
     double *msum;           /* sum_d J~_d / n, real (nfreq) */
     double *rates;          /* NPOP x n */
@@ -99,6 +109,9 @@ struct gridform_attractor {
 #define GF_ATT_CHECK(a) \
     do { if ((a) == NULL) return GF_FAIL(NULL, GRIDFORM_EINVAL, "a must not be NULL"); } while (0)
 
+/* Is bin i on the sheet (inside the arena's shape)? */
+#define GF_ON_SHEET(a, i) ((a)->inside == NULL || (a)->inside[i])
+
 /* Sums over a trial's points: n points, sum of the error e and of e^2, of
  * the candidate's deviation u from the populations' means at the step's
  * start and of u^2, and sum m of those means times n. */
@@ -136,6 +149,7 @@ static double gf_trial_error(double rtol, const gf_errsums *s)
 #define GF_AT_R2C fftw_execute_dft_r2c
 #define GF_AT_C2R fftw_execute_dft_c2r
 #define GF_AT_TANH tanh
+#define GF_AT_SINGLE 0
 #include "attractor_step.h"
 #undef GF_AT_R
 #undef GF_AT_C
@@ -144,6 +158,7 @@ static double gf_trial_error(double rtol, const gf_errsums *s)
 #undef GF_AT_R2C
 #undef GF_AT_C2R
 #undef GF_AT_TANH
+#undef GF_AT_SINGLE
 #define GF_AT_R float
 #define GF_AT_C fftwf_complex
 #define GF_AT_FN(x) x##_s
@@ -151,6 +166,7 @@ static double gf_trial_error(double rtol, const gf_errsums *s)
 #define GF_AT_R2C fftwf_execute_dft_r2c
 #define GF_AT_C2R fftwf_execute_dft_c2r
 #define GF_AT_TANH tanhf
+#define GF_AT_SINGLE 1
 #include "attractor_step.h"
 #undef GF_AT_R
 #undef GF_AT_C
@@ -159,6 +175,7 @@ static double gf_trial_error(double rtol, const gf_errsums *s)
 #undef GF_AT_R2C
 #undef GF_AT_C2R
 #undef GF_AT_TANH
+#undef GF_AT_SINGLE
 
 /* The shift phase exp(-i k s) along one axis.  At the Nyquist frequency of
  * an even axis the bin is its own mirror image, so a multiplier there must
@@ -292,6 +309,7 @@ static void gf_free(gridform_attractor *a)
     gf_free_single(a);
     gf_free_double_state(a);
     gridform__free(a->sigma);
+    gridform__free(a->hd);
     gridform__aligned_free(a->h);
     gridform__aligned_free(a->ht);
     gridform__free(a);
@@ -307,22 +325,11 @@ int gridform_attractor_create(gridform_attractor **out, const gridform_kernel *J
     int mode = 0, rc;
     if ((rc = gridform_kernel_get_mode(J, &mode)) != GRIDFORM_OK)
         return GF_FAIL(NULL, rc, "cannot read the kernel's mode: %s", gridform_kernel_last_error(J));
-    /* The sheet is a torus or the whole box: its step, gain normalisation,
-     * velocity shifts and displacement tracking are all Fourier
-     * multipliers, none of which means anything on the inside bins of a
-     * shape (doc/theory.md §7.4).  Refused by name rather than by the
-     * kernel's mode, which would not say why. */
-    const gridform_arena *shaped = gridform_kernel_get_arena(J);
-    if (shaped != NULL && gridform__arena_inside(shaped) != NULL)
-        return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
-                       "the network does not run in an arena with a shape (gridform_arena_shapes(3)): its sheet "
-                       "is a torus or the whole box; use gridform_learner, which does");
     /* Any Fourier multiplier (FOURIER, AVERAGED, RADIAL, SPECTRUM, centred
-     * or not) is translation-invariant; EXACT is not. */
-    if (!gridform__kernel_is_multiplier(J))
-        return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
-                       "the network needs a translation-invariant kernel (a Fourier multiplier: "
-                       "GRIDFORM_KERNEL_FOURIER, _AVERAGED, _RADIAL or _SPECTRUM), got mode %d", mode);
+     * or not) is translation-invariant and runs on the torus with
+     * multipliers; EXACT and UNIFORM (walls, a shape) run in real space on
+     * the arena's inside bins (doc/theory.md §5.5). */
+    int real = !gridform__kernel_is_multiplier(J);
     double kstar = 0.0, spacing = 0.0;
     rc = gridform__kernel_ring_continuum(J, &kstar, &spacing);
     if (rc == GRIDFORM_EUNDEFINED)
@@ -363,6 +370,18 @@ int gridform_attractor_create(gridform_attractor **out, const gridform_kernel *J
     a->identical = 1;
     a->precision = GRIDFORM_PRECISION_DOUBLE;
 
+    if (real) {
+        a->kreal = J;
+        a->inside = gridform__arena_inside(ar);
+        a->nin = a->inside != NULL ? gridform__arena_ninside(ar) : a->n;
+        a->hd = gridform__malloc_array(a->n, sizeof(double));
+        if (a->hd == NULL) {
+            gf_free(a);
+            return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the network's %zu x %zu sheet", ar->nx, ar->ny);
+        }
+    } else {
+        a->nin = a->n;
+    }
     a->sigma = gridform__malloc_array(a->nfreq, sizeof(double));
     a->msum = gridform__malloc_array(a->nfreq, sizeof(double));
     a->mult = gridform__aligned_alloc(nf2);
@@ -380,6 +399,28 @@ int gridform_attractor_create(gridform_attractor **out, const gridform_kernel *J
     a->adaptive = 1;
     a->rtol = GF_ATT_RTOL;
     gridform__pi_init(&a->pi, 1);   /* the error estimate's lower method, ETD1, has order 1 */
+    if (real) {
+        size_t iters = 0;
+        rc = gridform__attractor_real_norm(J, a->inside, a->n, a->nin, &a->creal, &a->c0real, &iters);
+        double c = a->creal, c0 = a->c0real;
+        size_t nin = a->nin;
+        if (rc != GRIDFORM_OK) {
+            gf_free(a);
+            if (rc == GRIDFORM_ENOMEM)
+                return GF_FAIL(NULL, rc, "cannot allocate the gain normalisation's work space");
+            return GF_FAIL(NULL, rc, "cannot apply the kernel: %s", gridform_kernel_last_error(J));
+        }
+        if (!(c > 0.0) || !(c > c0)) {
+            gf_free(a);
+            return GF_FAIL(NULL, GRIDFORM_EUNDEFINED,
+                           "no pattern on the %zu bins of the sheet beats the uniform one (largest eigenvalue "
+                           "%g of Sigma on patterns of zero mean, %g for the uniform pattern): no pattern can "
+                           "form", nin, c, c0);
+        }
+        a->jscale = a->gain / a->creal;
+        *out = a;
+        return GRIDFORM_OK;
+    }
 
     if ((rc = gridform_kernel_spectrum(J, a->sigma)) != GRIDFORM_OK) {
         gf_free(a);
@@ -436,6 +477,11 @@ int gridform_attractor_set_gain(gridform_attractor *a, double gain)
         return GF_FAIL(eb, GRIDFORM_EINVAL, "gain must be finite and >= 0, got %g", gain);
     double old = a->gain, c;
     a->gain = gain;
+    if (a->kreal != NULL) {
+        a->jscale = gain / a->creal;
+        a->hr_valid = 0;
+        return GRIDFORM_OK;
+    }
     if (!gf_build_multipliers(a, &c)) {   /* cannot happen: the lattice was accepted at create */
         a->gain = old;
         gf_build_multipliers(a, &c);
@@ -496,6 +542,15 @@ int gridform_attractor_set_nonlinearity(gridform_attractor *a, int nonlinearity)
     return GRIDFORM_OK;
 }
 
+/* Velocity input moves the pattern by shifting each population's outgoing
+ * weights (Burak and Fiete 2009), a Fourier phase on the torus.  With walls
+ * or a shape a shifted kernel reaches outside the sheet, and a pattern that
+ * the boundary pins does not translate rigidly, so neither the input nor
+ * the displacement readout has a meaning there (doc/theory.md §5.5). */
+static const char gf_no_velocity[] =
+    "velocity input and displacement tracking shift the kernel on a torus; a real-space kernel (EXACT, "
+    "UNIFORM: walls, a shape) would leave the sheet, whose boundary pins the pattern (doc/theory.md §5.5)";
+
 int gridform_attractor_set_velocity_coupling(gridform_attractor *a, double shift, double alpha)
 {
     GF_ATT_CHECK(a);
@@ -504,6 +559,8 @@ int gridform_attractor_set_velocity_coupling(gridform_attractor *a, double shift
         return GF_FAIL(eb, GRIDFORM_EINVAL, "shift must be finite and >= 0 metres, got %g", shift);
     if (!isfinite(alpha))
         return GF_FAIL(eb, GRIDFORM_EINVAL, "alpha must be finite (s/m), got %g", alpha);
+    if (a->kreal != NULL)
+        return GF_FAIL(eb, GRIDFORM_EUNSUPPORTED, "%s", gf_no_velocity);
     double old = a->shift, c;
     a->shift = shift;
     if (!gf_build_multipliers(a, &c)) {
@@ -522,6 +579,8 @@ int gridform_attractor_set_velocity(gridform_attractor *a, double vx, double vy)
     GF_ATT_CHECK(a);
     if (!isfinite(vx) || !isfinite(vy))
         return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EINVAL, "the velocity must be finite, got (%g, %g) m/s", vx, vy);
+    if (a->kreal != NULL && (vx != 0.0 || vy != 0.0))
+        return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EUNSUPPORTED, "%s", gf_no_velocity);
     a->vx = vx;
     a->vy = vy;
     a->hr_valid = 0;
@@ -601,6 +660,8 @@ int gridform_attractor_set_precision(gridform_attractor *a, int precision)
                        GRIDFORM_PRECISION_DOUBLE, GRIDFORM_PRECISION_SINGLE, precision);
     if (precision == a->precision)
         return GRIDFORM_OK;
+    /* A real-space kernel applies in double whatever the precision: only
+     * the state and the per-bin arithmetic change. */
     /* The new arrays first, so a failure leaves the network as it was.
      * The rates carry over (every population, rounded to the new type);
      * the multipliers are rebuilt from Sigma~ in double, then stored. */
@@ -613,7 +674,8 @@ int gridform_attractor_set_precision(gridform_attractor *a, int precision)
         for (size_t i = 0; i < all; i++)
             a->sp.rates[i] = (float)a->rates[i];
         a->precision = precision;
-        gf_build_multipliers(a, &c);   /* accepted before: cannot fail */
+        if (a->kreal == NULL)
+            gf_build_multipliers(a, &c);   /* accepted before: cannot fail */
         gf_free_double_state(a);
     } else {
         if (!gf_alloc_double_state(a))
@@ -622,7 +684,8 @@ int gridform_attractor_set_precision(gridform_attractor *a, int precision)
         for (size_t i = 0; i < all; i++)
             a->rates[i] = (double)a->sp.rates[i];
         a->precision = precision;
-        gf_build_multipliers(a, &c);
+        if (a->kreal == NULL)
+            gf_build_multipliers(a, &c);
         gf_free_single(a);
     }
     a->hr_valid = 0;
@@ -662,6 +725,8 @@ int gridform_attractor_seed(gridform_attractor *a, uint64_t seed, double amplitu
     a->rscale = amplitude;
     for (size_t i = 0; i < a->n; i++) {
         double v = amplitude * gridform__rng_uniform(&r);
+        if (!GF_ON_SHEET(a, i))   /* drawn anyway: the same numbers inside as on the box */
+            v = 0.0;
         if (a->precision == GRIDFORM_PRECISION_SINGLE)
             a->sp.rates[i] = (float)v;
         else
@@ -681,7 +746,7 @@ int gridform_attractor_set_rates(gridform_attractor *a, const double *rates)
             return GF_FAIL(eb, GRIDFORM_EINVAL, "rates[%zu] is not finite", i);
     double rmax = 0.0;
     for (size_t i = 0; i < a->n; i++)
-        if (fabs(rates[i]) > rmax)
+        if (GF_ON_SHEET(a, i) && fabs(rates[i]) > rmax)
             rmax = fabs(rates[i]);
     a->rscale = rmax;
     if (a->precision == GRIDFORM_PRECISION_SINGLE)
@@ -1030,6 +1095,8 @@ int gridform_attractor_reset_displacement(gridform_attractor *a)
 {
     GF_ATT_CHECK(a);
     gridform__errbuf *eb = GF_ATT_EB(a);
+    if (a->kreal != NULL)
+        return GF_FAIL(eb, GRIDFORM_EUNSUPPORTED, "%s", gf_no_velocity);
     if (a->diverged)
         return gf_diverged_fail(a);
     a->tracking = 0;
@@ -1108,6 +1175,8 @@ int gridform_attractor_get_displacement(gridform_attractor *a, double *dx, doubl
     gridform__errbuf *eb = GF_ATT_EB(a);
     if (dx == NULL && dy == NULL)
         return GF_FAIL(eb, GRIDFORM_EINVAL, "dx and dy must not both be NULL");
+    if (a->kreal != NULL)
+        return GF_FAIL(eb, GRIDFORM_EUNSUPPORTED, "%s", gf_no_velocity);
     if (a->diverged)
         return gf_diverged_fail(a);
     if (!a->tracking)

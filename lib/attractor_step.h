@@ -7,6 +7,7 @@
  *   GF_AT_ST(a)    where the state arrays and plans of this precision live
  *   GF_AT_R2C, GF_AT_C2R   FFTW's new-array execute functions
  *   GF_AT_TANH     tanh of this precision
+ *   GF_AT_SINGLE   1 for float, 0 for double
  *
  * Every sum that decides something (the relative change, divergence) is
  * accumulated in double in a fixed order, so a single-precision run is as
@@ -63,12 +64,38 @@ static int GF_AT_FN(gf_runaway)(const GF_AT_R *h, size_t n, double limit)
     return 0;
 }
 
+/* The recurrent input of a real-space kernel (doc/theory.md §5.5):
+ * hout = (gain / c) Sigma src by the kernel's own apply, 0 outside the
+ * shape.  The kernel works in double, so in single precision the rates are
+ * widened into a->h and the input rounded back (the state stays float).
+ * Returns 1 if the input ran away or overflowed. */
+static int GF_AT_FN(gf_input_real)(gridform_attractor *a, const GF_AT_R *src, GF_AT_R *hout, double limit)
+{
+    size_t n = a->n;
+#if GF_AT_SINGLE
+    for (size_t i = 0; i < n; i++)
+        a->h[i] = (double)src[i];
+    const double *in = a->h;
+    double *out = a->hd;
+#else
+    const double *in = src;
+    double *out = hout;
+#endif
+    if (gridform_kernel_apply(a->kreal, in, out, 1) != GRIDFORM_OK)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        hout[i] = (GF_AT_R)(a->jscale * out[i]);
+    return GF_AT_FN(gf_runaway)(hout, n, limit);
+}
+
 /* The recurrent input hout = sum_d J_d * src_d of the rates src (one
  * population with the summed multiplier while they are identical, else
  * all four); track: accumulate the tracked modes' phases from this
  * transform.  Returns 1 if the input ran away (doc/theory.md §5.2). */
 static int GF_AT_FN(gf_input)(gridform_attractor *a, GF_AT_R *src, GF_AT_R *hout, int track, double limit)
 {
+    if (a->kreal != NULL)   /* one population: no velocity in real space */
+        return GF_AT_FN(gf_input_real)(a, src, hout, limit);
     size_t nf = a->nfreq;
     GF_AT_C *rt = GF_AT_ST(a)->rt, *ht = GF_AT_ST(a)->ht;
     if (a->identical) {
@@ -132,7 +159,9 @@ static int GF_AT_FN(gf_stage1)(gridform_attractor *a, double limit)
         return GRIDFORM_EDIVERGED;
     }
     /* the residual |-r + phi(J * r + b)| / |r| of the continuous flow
-     * (5.1) in units of 1/tau, summed in double in a fixed order */
+     * (5.1) in units of 1/tau, summed in double in a fixed order over the
+     * sheet's bins (outside a shape the rates are 0 by definition, not by
+     * the flow, doc/theory.md §5.5) */
     double num = 0.0, den = 0.0, hmax = 0.0;
     int np = a->identical ? 1 : NPOP;
     for (size_t i = 0; i < n; i++)
@@ -143,12 +172,14 @@ static int GF_AT_FN(gf_stage1)(gridform_attractor *a, double limit)
         const GF_AT_R *rd = rates + (size_t)d * n;
         double sum = 0.0;
         for (size_t i = 0; i < n; i++) {
+            if (!GF_ON_SHEET(a, i))
+                continue;
             double f = (double)GF_AT_FN(gf_phi)(a->nl, hr[i] + bd) - (double)rd[i];
             num += f * f;
             den += (double)rd[i] * (double)rd[i];
             sum += (double)rd[i];
         }
-        a->rmean[d] = sum / (double)n;
+        a->rmean[d] = sum / (double)a->nin;
     }
     if (!isfinite(num) || !isfinite(den)) {
         a->diverged = 1;
@@ -177,7 +208,7 @@ static int GF_AT_FN(gf_step_fixed)(gridform_attractor *a, double h, double limit
         const GF_AT_R bd = GF_AT_FN(gf_bias)(a, d);
         GF_AT_R *rd = rates + (size_t)d * n;
         for (size_t i = 0; i < n; i++)
-            rd[i] = er * rd[i] + ec * GF_AT_FN(gf_phi)(a->nl, hr[i] + bd);
+            rd[i] = GF_ON_SHEET(a, i) ? er * rd[i] + ec * GF_AT_FN(gf_phi)(a->nl, hr[i] + bd) : 0;
     }
     a->hr_valid = 0;
     return GRIDFORM_OK;
@@ -208,7 +239,7 @@ static int GF_AT_FN(gf_trial_etd2)(gridform_attractor *a, double h, double limit
         const GF_AT_R *rd = rates + (size_t)d * n;
         GF_AT_R *cd = cand + (size_t)d * n;
         for (size_t i = 0; i < n; i++)
-            cd[i] = e * rd[i] + c1 * GF_AT_FN(gf_phi)(a->nl, hr[i] + bd);
+            cd[i] = GF_ON_SHEET(a, i) ? e * rd[i] + c1 * GF_AT_FN(gf_phi)(a->nl, hr[i] + bd) : 0;
     }
     if (GF_AT_FN(gf_input)(a, cand, hs, 0, limit))
         return GRIDFORM_EDIVERGED;
@@ -217,8 +248,10 @@ static int GF_AT_FN(gf_trial_etd2)(gridform_attractor *a, double h, double limit
         const GF_AT_R bd = GF_AT_FN(gf_bias)(a, d);
         const double m = a->rmean[d];
         GF_AT_R *cd = cand + (size_t)d * n;
-        es.m += m * (double)n;
+        es.m += m * (double)a->nin;
         for (size_t i = 0; i < n; i++) {
+            if (!GF_ON_SHEET(a, i))
+                continue;
             GF_AT_R corr = c2 * (GF_AT_FN(gf_phi)(a->nl, hs[i] + bd) - GF_AT_FN(gf_phi)(a->nl, hr[i] + bd));
             GF_AT_R u = cd[i] + corr;
             double du = (double)u - m;
@@ -229,7 +262,7 @@ static int GF_AT_FN(gf_trial_etd2)(gridform_attractor *a, double h, double limit
             es.u2 += du * du;
         }
     }
-    es.n = (double)n * (double)np;
+    es.n = (double)a->nin * (double)np;
     *err = gf_trial_error(a->rtol, &es);
     return GRIDFORM_OK;
 }
@@ -244,12 +277,13 @@ static void GF_AT_FN(gf_accept)(gridform_attractor *a)
     a->hr_valid = 0;
 }
 
-/* The rates of every population from n doubles. */
+/* The rates of every population from n doubles; 0 outside the shape
+ * (values there are ignored, as the learner's set_maps ignores them). */
 static void GF_AT_FN(gf_load_rates)(gridform_attractor *a, const double *src)
 {
     GF_AT_R *rates = GF_AT_ST(a)->rates;
     for (size_t i = 0; i < a->n; i++)
-        rates[i] = (GF_AT_R)src[i];
+        rates[i] = GF_ON_SHEET(a, i) ? (GF_AT_R)src[i] : 0;
 }
 
 /* The mean over the populations (the sum when sum != 0) into n doubles. */

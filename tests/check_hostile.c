@@ -75,11 +75,14 @@ static gridform_placecode *amp_pc;   /* a DoG code and its FOURIER kernel for th
 static gridform_kernel *amp_kf;
 static const double zero_map[256];    /* a constant 16 x 16 map */
 /* attractor rows: a network on a DoG kernel (its rates all 0, so no
- * pattern to follow), and kernels it must refuse */
+ * pattern to follow), one on a real-space kernel (EXACT, walled: no
+ * velocity), and kernels it must refuse (a Gaussian; a UNIFORM kernel on a
+ * mask of one bin, which has no pattern of zero mean) */
 static struct {
-    gridform_placecode *pc, *pcgauss;
-    gridform_kernel *k, *kgauss, *kexact;
-    gridform_attractor *a;
+    gridform_placecode *pc, *pcgauss, *pcone;
+    gridform_arena *one;
+    gridform_kernel *k, *kgauss, *kone, *kreal;
+    gridform_attractor *a, *areal;
     double bad_rates[256];
 } att;
 static gridform_attractor *o_att;
@@ -522,7 +525,7 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_attractor_create, INVAL, NULL, NULL, att.k);
     CASE(gridform_attractor_create, INVAL, NULL, OUT_ATT, NULL);
     CASE(gridform_attractor_create, UNDEF, NULL, OUT_ATT, att.kgauss);
-    CASE(gridform_attractor_create, UNSUP, NULL, OUT_ATT, att.kexact);
+    CASE(gridform_attractor_create, UNDEF, NULL, OUT_ATT, att.kone);
     VCASE(gridform_attractor_destroy, NULL);
     PCASE(gridform_attractor_last_error, P_STRING, NULL);
     CASE(gridform_attractor_set_gain, INVAL, NULL, NULL, 1.0);
@@ -600,6 +603,12 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_attractor_run, INVAL, TERR, att.a, 10, inf_, NULL, NULL);
     CASE(gridform_attractor_reset_displacement, INVAL, NULL, NULL);
     CASE(gridform_attractor_reset_displacement, UNDEF, TERR, att.a);
+    CASE(gridform_attractor_reset_displacement, UNSUP, gridform_attractor_last_error(att.areal), att.areal);
+    CASE(gridform_attractor_get_displacement, UNSUP, gridform_attractor_last_error(att.areal), att.areal, &buf[0],
+         &buf[1]);
+    CASE(gridform_attractor_set_velocity, UNSUP, gridform_attractor_last_error(att.areal), att.areal, 0.1, 0.0);
+    CASE(gridform_attractor_set_velocity_coupling, UNSUP, gridform_attractor_last_error(att.areal), att.areal,
+         0.01, 0.1);
     CASE(gridform_attractor_get_displacement, INVAL, NULL, NULL, &buf[0], &buf[1]);
     CASE(gridform_attractor_get_displacement, INVAL, TERR, att.a, NULL, NULL);
     CASE(gridform_attractor_get_displacement, UNDEF, TERR, att.a, &buf[0], &buf[1]);
@@ -1058,7 +1067,17 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_placecode_create(&att.pcgauss, fx.arena, GRIDFORM_TUNING_GAUSSIAN, 0.05, 2.0,
                                                64, GRIDFORM_CENTERS_LATTICE, 1), OK);
     ck_assert_int_eq(gridform_kernel_create(&att.k, att.pc, GRIDFORM_KERNEL_FOURIER), OK);
-    ck_assert_int_eq(gridform_kernel_create(&att.kexact, att.pc, GRIDFORM_KERNEL_EXACT), OK);
+    {
+        unsigned char one[16] = {0};
+        one[5] = 1;
+        ck_assert_int_eq(gridform_arena_create_mask(&att.one, 1.0, 1.0, 4, 4, one), OK);
+        ck_assert_int_eq(gridform_placecode_create(&att.pcone, att.one, GRIDFORM_TUNING_DOG, 0.12, 2.0, 4,
+                                                   GRIDFORM_CENTERS_RANDOM, 1), OK);
+        ck_assert_int_eq(gridform_kernel_create(&att.kone, att.pcone, GRIDFORM_KERNEL_UNIFORM), OK);
+    }
+    ck_assert_int_eq(gridform_kernel_create(&att.kreal, fx.pc_walled,
+                                            GRIDFORM_KERNEL_EXACT | GRIDFORM_KERNEL_CENTERED), OK);
+    ck_assert_int_eq(gridform_attractor_create(&att.areal, att.kreal), OK);
     ck_assert_int_eq(gridform_kernel_create(&att.kgauss, att.pcgauss, GRIDFORM_KERNEL_FOURIER), OK);
     ck_assert_int_eq(gridform_attractor_create(&att.a, att.k), OK);
     att.bad_rates[100] = NAN;
@@ -1114,8 +1133,12 @@ static void remove_scratch(void)
 static void fixtures_teardown(void)
 {
     gridform_attractor_destroy(att.a);
+    gridform_attractor_destroy(att.areal);
     gridform_kernel_destroy(att.k);
-    gridform_kernel_destroy(att.kexact);
+    gridform_kernel_destroy(att.kone);
+    gridform_kernel_destroy(att.kreal);
+    gridform_placecode_destroy(att.pcone);
+    gridform_arena_destroy(att.one);
     gridform_kernel_destroy(att.kgauss);
     gridform_placecode_destroy(att.pc);
     gridform_placecode_destroy(att.pcgauss);
