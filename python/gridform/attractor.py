@@ -39,11 +39,17 @@ proto("gridform_attractor_get_steps", _i, _vp, ctypes.POINTER(_sz), ctypes.POINT
 
 class Attractor(Handle):
     """A rate network tau dr/dt = -r + phi(J * r + b) on the kernel's
-    arena as a neural sheet, which wraps around (a torus, also on a walled
-    arena); the kernel is any translation-invariant one: 'fourier' or
-    radial (periodic arenas), 'averaged' or from_spectrum (any arena),
-    centred or not, not 'exact'; J = gain Sigma / max Sigma~, with
-    four direction-tuned populations for path integration.
+    arena as a neural sheet.  With a translation-invariant kernel
+    ('fourier' or radial on periodic arenas, 'averaged' or from_spectrum
+    on any arena, centred or not) the sheet wraps around (a torus, also on
+    a walled arena), J = gain Sigma / max Sigma~, with four
+    direction-tuned populations for path integration.  With 'exact' or
+    'uniform' (a walled box, or an arena with a shape) the sheet is the
+    inside bins: J = gain Sigma / c, c the top eigenvalue of Sigma on
+    patterns of zero mean, rates 0 outside (set values there are
+    ignored); velocity input and the displacement read-out raise
+    GridformError (EUNSUPPORTED) there.  See gridform_attractor(3),
+    "Walls and shapes".
 
     Rates are (ny, nx) arrays (the mean over the populations); times are
     in seconds, velocities in m/s, the shift in metres.  Defaults: gain
