@@ -546,6 +546,26 @@ class TestShapes(unittest.TestCase):
                 close(d[:, j], want, rtol=1e-9)
             self.assertGreater(int(blocked.sum()), 10)
 
+    def test_attractor_in_shape(self):
+        # The network on the inside bins (gridform_attractor(3), "Walls and
+        # shapes"): rates 0 outside whatever is set there, the pattern
+        # grows from the seed, and velocity is refused.
+        with gf.Arena.from_polygon(1.0, 1.0, 18, 18, self.L) as a:
+            m = a.mask()
+            pc = gf.PlaceCode(a, "dog", 0.08, 2.0, 30, "random", 3)
+            with gf.Kernel(pc, "uniform", centered=True) as k, gf.Attractor(k) as at:
+                at.set_gain(1.2)
+                at.rates = np.full((18, 18), 1.0) + 0.01 * np.random.default_rng(2).random((18, 18))
+                self.assertTrue((at.rates[~m] == 0).all())
+                s0 = at.rates[m].std()
+                at.iterate(300)
+                r = at.rates
+                self.assertTrue((r[~m] == 0).all() and (r >= 0).all() and np.isfinite(r).all())
+                self.assertGreater(r[m].std(), 10 * s0)
+                with self.assertRaises(gf.GridformError) as cm:
+                    at.set_velocity(0.1, 0.0)
+                self.assertEqual(cm.exception.code, gf.EUNSUPPORTED)
+
     def test_uniform_kernel_and_masked_sac(self):
         with gf.Arena.from_polygon(1.0, 1.0, 18, 18, self.L) as a:
             m = a.mask()
