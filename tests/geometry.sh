@@ -138,6 +138,17 @@ else
     echo "SKIP: no shared library for the gridform.shapes check"
 fi
 
+# --attractor: the network on the trapezoid's kernel prints its status and
+# three scored rows with finite spacing
+"$geo" --size $L --bin $B --maps 1 --steps 200 --tol 1e-3 --shapes trapezoid --attractor --gain 1.3 \
+    > "$tmp/net" 2> "$tmp/err" || { cat "$tmp/err"; fail "gridform-geometry --attractor exited $?"; }
+grep -q "^  network, gain 1.3: t = " "$tmp/net" || fail "--attractor: no network line: $(cat "$tmp/net")"
+for row in "net whole" "net wide" "net narrow"; do
+    sp=$(sed -n "s/^  $row  *[^ ]*  *[^ ]*  *\([^ ]*\) .*/\1/p" "$tmp/net")
+    case $sp in ""|nan|-nan|inf) fail "--attractor: row '$row' spacing '$sp'";; esac
+done
+echo "ok: --attractor rows: $(grep -c '^  net ' "$tmp/net")"
+
 "$geo" --help | grep -q -- '--shapes' || fail "--help"
 for bad in "--shapes oval" "--size -1" "--maps 0" "--kernel averaged" "--bogus 1" "--steps" "--surround 1"; do
     # shellcheck disable=SC2086
