@@ -11,7 +11,9 @@
  * layout), kernel (every mode and the CENTERED flag, radial and lattice
  * spectra), learner (nonlinearity, coupling, integrator, step, threads,
  * planning, a few steps), attractor (every parameter, both precisions, a
- * few steps, the displacement read-out), amplitude equations, lattices,
+ * few steps, the displacement read-out; in real space, and refusing
+ * velocity, on EXACT and UNIFORM kernels, shaped arenas included),
+ * amplitude equations, lattices,
  * scorer (variant, annuli, boundary, overlap; the maps the learner and
  * the network made), rate maps, population spectrum, grid modules, and
  * optionally files and FFTW wisdom -- and runs every public entry point
@@ -715,13 +717,14 @@ static void stage_attractor(rd *r, world *w)
         double amp = param(r, 1e-6, 1.0);
         st("attractor_seed", gridform_attractor_seed(a, seed, amp), ALLOW(E_ALL));
     }
-    st("attractor_iterate", gridform_attractor_iterate(a, u8(r) % 40), ALLOW(E_ALL, GRIDFORM_EDIVERGED));
+    st("attractor_iterate", gridform_attractor_iterate(a, u8(r) % 40),
+       ALLOW(E_ALL, GRIDFORM_EDIVERGED, GRIDFORM_EACCURACY));
     cancel_after = (int)(u8(r) % 3);
     progress_calls = 0;
     size_t max_steps = 1 + u8(r) % 40;
     double tol = logu(r, 1e-8, 1.0);
     st("attractor_run", gridform_attractor_run(a, max_steps, tol, (o & 1) ? progress : NULL, NULL),
-       ALLOW(E_ALL, GRIDFORM_EDIVERGED, GRIDFORM_ECANCELED, GRIDFORM_CONTINUE));
+       ALLOW(E_ALL, GRIDFORM_EDIVERGED, GRIDFORM_ECANCELED, GRIDFORM_CONTINUE, GRIDFORM_EACCURACY));
     rc = st("attractor_get_rates", gridform_attractor_get_rates(a, rates), ALLOW(E_ALL, GRIDFORM_EDIVERGED));
     if (rc == GRIDFORM_OK || rc == GRIDFORM_EDIVERGED) {
         /* after a runaway the last finite state is given out (issue 12, W4) */
@@ -733,7 +736,8 @@ static void stage_attractor(rd *r, world *w)
     st("attractor_get_time", gridform_attractor_get_time(a, &t), ALLOW(E_ALL));
     if (st("attractor_reset_displacement", gridform_attractor_reset_displacement(a),
            ALLOW(E_ALL, GRIDFORM_EDIVERGED)) == GRIDFORM_OK) {
-        st("attractor_iterate", gridform_attractor_iterate(a, more), ALLOW(E_ALL, GRIDFORM_EDIVERGED));
+        st("attractor_iterate", gridform_attractor_iterate(a, more),
+           ALLOW(E_ALL, GRIDFORM_EDIVERGED, GRIDFORM_EACCURACY));
         rc = st("attractor_get_displacement", gridform_attractor_get_displacement(a, &dx, &dy),
                 ALLOW(E_ALL, GRIDFORM_EDIVERGED));
         if (rc == GRIDFORM_OK) {
