@@ -93,8 +93,10 @@ static double rel_diff(const double *x, const double *y, size_t n)
 /* A pattern forms in the disc and in the trapezoid: from a 1% seed on the
  * uniform input the inside rates' spread grows by more than 100x, they are
  * finite and nonnegative, exactly 0 outside, and their dominant
- * wavenumber is the kernel's ring k* within 15% (the learner's maps sit
- * 7% below k* at these sizes; a shape's modes are not plane waves). */
+ * wavenumber is the kernel's ring k* within 8% (measured: 600x and 470x
+ * growth; k 3.4% below k* in the disc, 1.1% above in the trapezoid; the
+ * learner's maps sit 7% below k* at these sizes, and a shape's modes are
+ * not plane waves). */
 START_TEST(test_pattern_forms)
 {
     net w;
@@ -123,7 +125,7 @@ START_TEST(test_pattern_forms)
     gridform_scorer *sc = NULL;
     ck_assert_int_eq(gridform_scorer_create(&sc, w.ar), GRIDFORM_OK);
     ck_assert_int_eq(gridform_map_dominant_k(sc, r, &kdom), GRIDFORM_OK);
-    ck_assert_msg(fabs(kdom / kstar - 1.0) < 0.15, "dominant k %g, k* %g", kdom, kstar);
+    ck_assert_msg(fabs(kdom / kstar - 1.0) < 0.08, "dominant k %g, k* %g", kdom, kstar);
     gridform_scorer_destroy(sc);
     free(r);
     net_free(&w);
