@@ -74,7 +74,7 @@ static void usage(FILE *f)
     fputs("usage: stationarity [options]\n"
           "  --n N           points per side (64); the box is 4.4 N/64 m\n"
           "  --ng NG         maps (32)\n"
-          "  --coupling C    independent | sanger (independent)\n"
+          "  --coupling C    independent | sanger | symmetric (independent)\n"
           "  --scheme S      default | euler | exp02 (default)\n"
           "  --dt-rel X      euler: the step times max Sigma~ (1)\n"
           "  --rtol R        default: the ETD tolerance (the learner's default)\n"
@@ -122,9 +122,9 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    int sanger = strcmp(coupling, "sanger") == 0;
-    if (!sanger && strcmp(coupling, "independent") != 0) {
-        fprintf(stderr, "stationarity: --coupling must be independent or sanger\n");
+    int sanger = strcmp(coupling, "sanger") == 0, symmetric = strcmp(coupling, "symmetric") == 0;
+    if (!sanger && !symmetric && strcmp(coupling, "independent") != 0) {
+        fprintf(stderr, "stationarity: --coupling must be independent, sanger or symmetric\n");
         return 2;
     }
     int sch = strcmp(scheme, "default") == 0 ? 0 : strcmp(scheme, "euler") == 0 ? 1 : strcmp(scheme, "exp02") == 0 ? 2 : -1;
@@ -160,6 +160,8 @@ int main(int argc, char **argv)
     if ((rc = gridform_learner_create(&l, k, ng)) != GRIDFORM_OK) die("learner", rc);
     if ((rc = gridform_learner_set_nonlinearity(l, GRIDFORM_NL_RELU, 0.0)) != GRIDFORM_OK) die("nonlinearity", rc);
     if (sanger && (rc = gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER)) != GRIDFORM_OK)
+        die("coupling", rc);
+    if (symmetric && (rc = gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SYMMETRIC)) != GRIDFORM_OK)
         die("coupling", rc);
     if (sch == 1) {
         if ((rc = gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EULER)) != GRIDFORM_OK

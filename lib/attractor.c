@@ -981,11 +981,29 @@ static int gf_advance_fail_in(gridform_attractor *a, int rc, const char *func)
     return gf_diverged_fail_in(a, func);
 }
 
+/* The longest output interval, in time constants.  The network relaxes in
+ * a few tau, and the adaptive scheme takes at least 8 steps per tau, so an
+ * interval of 1e4 tau is already 8e4 steps; a longer one (dt set for one
+ * tau and tau then shortened by orders of magnitude, say) would run for
+ * hours or for ever, and is refused by name instead.  Checked where the
+ * network steps, so that dt and tau may be set in either order. */
+#define GF_MAX_DT_TAU 1e4
+
+static int gf_interval_fail_in(gridform_attractor *a, const char *func)
+{
+    return gridform__fail(GF_ATT_EB(a), GRIDFORM_EINVAL, func,
+                          "the output interval dt = %g s is %g time constants tau = %g s, above %g: "
+                          "shorten dt (gridform_attractor_set_dt) or lengthen tau", a->dt, a->dt / a->tau, a->tau,
+                          GF_MAX_DT_TAU);
+}
+
 int gridform_attractor_iterate(gridform_attractor *a, size_t nsteps)
 {
     GF_ATT_CHECK(a);
     if (a->diverged)
         return gf_diverged_fail(a);
+    if (!(a->dt <= GF_MAX_DT_TAU * a->tau))
+        return gf_interval_fail_in(a, __func__);
     int conv, rc = gf_advance(a, nsteps, 0.0, &conv);
     if (rc != GRIDFORM_OK)
         return gf_advance_fail_in(a, rc, __func__);
@@ -1003,6 +1021,8 @@ int gridform_attractor_run(gridform_attractor *a, size_t max_steps, double tol,
         return GF_FAIL(eb, GRIDFORM_EINVAL, "tol must be finite and > 0, got %g", tol);
     if (a->diverged)
         return gf_diverged_fail(a);
+    if (!(a->dt <= GF_MAX_DT_TAU * a->tau))
+        return gf_interval_fail_in(a, __func__);
     /* progress as the learner reports it: every max(1, max_steps/100)
      * intervals of dt, after the last one and on convergence.  The
      * adaptive scheme integrates each chunk of intervals between two

@@ -156,7 +156,62 @@ void gridform__learner_etd_free(gridform_learner *l)
 void gridform__learner_etd_invalidate(gridform_learner *l)
 {
     l->etd.valid = 0;
+    l->etd.cap = 0.0;   /* the guard starts again from dt_max */
     gridform__pi_reset(&l->etd.pi);
+}
+
+/* The stagnation guard (doc/theory.md §2.9).  Every KKT point is a fixed
+ * point of the projected step at every h, but the step's contraction
+ * towards it is not the flow's.  A slow mode of the flow, decaying at a
+ * rate a, is often the near cancellation of a fast decay b in L (Sigma -
+ * max Sigma~) and a growth b - a in N (the multiplier, the constraint
+ * reaction, the coupling); one exponential step of length h then decays it
+ * by about a / b, not by a h, once b h >> 1, so longer steps stop helping,
+ * and at long enough steps the projected iteration circles a stationary
+ * state instead.  Both show as a residual that stops falling while every
+ * step passes the error test.  Measured (bench/stationarity, 64^2 RELU
+ * maps of the demo's code): 32 independent maps stalled near 7e-5 with
+ * steps of 25 / max Sigma~; 8 symmetric maps near 2.4e-4 at 6 / max Sigma~,
+ * 8 Sanger maps near 1.1e-4.  So the guard watches windows of
+ * GF_ETD_WINDOW accepted steps once the residual is below GF_ETD_STALL_FROM
+ * (before that, while the maps choose between patterns, the residual may
+ * plateau for hundreds of steps and the ceiling only sets the speed).  A
+ * window that lowered the residual by less than 1% sets the ceiling to
+ * half the current step, down to GF_ETD_CAP_FLOOR / max Sigma~ (Euler's
+ * converged step: b h <= 1 there); one that halved it doubles the ceiling
+ * again, up to the learner's dt_max, so a ceiling lowered in one phase is
+ * not kept through the next.  The guard reads only the residual, which
+ * does not depend on the thread count, so results stay bit-identical
+ * across threads; set_step, set_tolerance and new maps reset it.  It sets
+ * only the speed: the stationary states are the same at every ceiling. */
+#define GF_ETD_WINDOW 100
+#define GF_ETD_STALL_GAIN 0.99
+#define GF_ETD_CAP_FLOOR 1.0
+#define GF_ETD_STALL_FROM 1e-3
+
+static void stagnation_guard(gridform_learner *l, double h, double smag)
+{
+    gridform__learner_etd *e = &l->etd;
+    double r = e->residual;
+    if (!(r <= GF_ETD_STALL_FROM)) {
+        e->nwin = 0;
+        return;
+    }
+    if (e->nwin == 0) {
+        e->wstart = e->best = r;
+        e->nwin = 1;
+        return;
+    }
+    if (r < e->best)
+        e->best = r;
+    if (++e->nwin < GF_ETD_WINDOW)
+        return;
+    if (!(e->best < GF_ETD_STALL_GAIN * e->wstart))
+        e->cap = fmax(0.5 * fmin(e->cap, h), GF_ETD_CAP_FLOOR / smag);
+    else if (e->best < 0.5 * e->wstart)
+        e->cap = fmin(2.0 * e->cap, l->dt_max);
+    e->wstart = e->best = r;
+    e->nwin = 1;
 }
 
 double gridform__learner_etd_default_rtol(void)
@@ -611,8 +666,14 @@ int gridform__learner_etd_step(gridform_learner *l)
             l->last_change = chg;
             if ((rc = stage(l, e->gd, e->xh1, e->nh1, e->v1)) != GRIDFORM_OK)
                 return rc;
-            if (l->control)
-                l->dt = hnext < l->dt_max ? hnext : l->dt_max;
+            if (l->control) {
+                if (!(e->cap > 0.0)) {
+                    e->cap = l->dt_max;
+                    e->nwin = 0;
+                }
+                stagnation_guard(l, h, smag);
+                l->dt = hnext < e->cap ? hnext : e->cap;
+            }
             return GRIDFORM_OK;
         }
         l->rejected++;

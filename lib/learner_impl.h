@@ -52,6 +52,12 @@ typedef struct {
     int stage_exact;    /* the stage's N is real (EXACT kernel): no spectra */
     int valid;          /* xh1, nh1, lam, res are stage 1 of the current maps */
     double residual;    /* max_j res_j / max Sigma~ of the current maps */
+    /* The stagnation guard (lib/learner_etd.c): the ceiling in force (0:
+     * not yet set, take dt_max), the residual at the start of the current
+     * window of accepted steps and the best one in it, and the window's
+     * length so far. */
+    double cap, wstart, best;
+    size_t nwin;
 } gridform__learner_etd;
 
 /* What one worker found in a step: the first map that failed (SIZE_MAX if

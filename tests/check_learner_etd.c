@@ -327,6 +327,42 @@ START_TEST(test_arena_shape)
 }
 END_TEST
 
+/* Stationarity at the defaults: run() must reach a tight residual for
+ * every coupling.  Before the stagnation guard (lib/learner_etd.c), 4
+ * Sanger maps on this 32^2 box stalled at a residual of 1.07e-4 for 20000
+ * steps, taking steps the error estimate accepted; with it they reach
+ * 1e-6 in about 1000 steps (bench/stationarity --n 32 --ng 4 --coupling
+ * sanger --tol 1e-6: 994), symmetric maps in about 1600 and independent
+ * ones in about 800.  4000 steps leaves room for round-off to move the
+ * path. */
+START_TEST(test_reaches_stationarity)
+{
+    const int couplings[3] = {GRIDFORM_COUPLING_INDEPENDENT, GRIDFORM_COUPLING_SANGER, GRIDFORM_COUPLING_SYMMETRIC};
+    gridform_arena *a;
+    gridform_placecode *pc;
+    gridform_kernel *k;
+    ck_assert_int_eq(gridform_arena_create(&a, 2.2, 2.2, 32, 32, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.12, 2.0, 1024,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    gridform_learner *l = NULL;
+    ck_assert_int_eq(gridform_learner_create(&l, k, 4), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_coupling(l, couplings[_i]), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_seed(l, 1, 0.01), GRIDFORM_OK);
+    int rc = gridform_learner_run(l, 4000, 1e-6, NULL, NULL);
+    size_t steps = 0;
+    double t = 0.0, res = INFINITY;
+    ck_assert_int_eq(gridform_learner_get_time(l, &t, &steps), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_residual(l, &res), GRIDFORM_OK);
+    ck_assert_msg(rc == GRIDFORM_OK && res < 1e-6, "coupling %d: status %d after %zu steps, residual %g (%s)",
+                  couplings[_i], rc, steps, res, gridform_learner_last_error(l));
+    gridform_learner_destroy(l);
+    gridform_kernel_destroy(k);
+    gridform_placecode_destroy(pc);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("learner_etd");
@@ -339,6 +375,7 @@ int main(void)
     tcase_add_test(tc, test_exact_fixed_points);
     tcase_add_test(tc, test_threads_identical);
     tcase_add_test(tc, test_arena_shape);
+    tcase_add_loop_test(tc, test_reaches_stationarity, 0, 3);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

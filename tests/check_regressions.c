@@ -923,6 +923,51 @@ START_TEST(test_fuzz_attractor_tiny_output_interval)
 }
 END_TEST
 
+START_TEST(test_fuzz_attractor_interval_in_tau)
+{
+    /* The fuzzer's timeout of round 0.3: tau = 2.9e-276 s with dt = 1.1e-4
+     * s asked for 4e271 time constants per interval, at least 8 steps
+     * each.  An interval above 1e4 tau is refused where the network steps
+     * (so dt and tau may be set in either order); 1e4 tau itself runs. */
+    gridform_arena *ar;
+    gridform_placecode *pc;
+    gridform_kernel *k;
+    gridform_attractor *net;
+    ck_assert_int_eq(gridform_arena_create(&ar, 2.2, 2.2, 16, 16, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, ar, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_create(&net, k), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(net, 3, 0.01), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_dt(net, 1.1e-4), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_tau(net, 2.9e-276), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(net, 3), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(net), "gridform_attractor_iterate"));
+    ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(net), "time constants"));
+    ck_assert_int_eq(gridform_attractor_run(net, 3, 1e-3, NULL, NULL), GRIDFORM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(net), "gridform_attractor_run"));
+    double t;
+    ck_assert_int_eq(gridform_attractor_get_time(net, &t), GRIDFORM_OK);
+    ck_assert(t == 0.0);
+    /* set in the other order: just above the bound refused, at it
+     * accepted (zero intervals: the check, not 8e4 steps), and a
+     * reasonable ratio runs to t = dt */
+    ck_assert_int_eq(gridform_attractor_set_tau(net, 1e-6), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_dt(net, 1.0001e-2), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(net, 0), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_attractor_set_dt(net, 1e-2), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(net, 0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_dt(net, 1e-5), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_iterate(net, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_time(net, &t), GRIDFORM_OK);
+    ck_assert_double_eq_tol(t, 1e-5, 1e-18);
+    gridform_attractor_destroy(net);
+    gridform_kernel_destroy(k);
+    gridform_placecode_destroy(pc);
+    gridform_arena_destroy(ar);
+}
+END_TEST
+
 static Suite *regressions_suite(void)
 {
     Suite *s = suite_create("regressions");
@@ -945,6 +990,7 @@ static Suite *regressions_suite(void)
     tcase_add_test(tc, test_learner_length_unit_covariance);
     tcase_add_test(tc, test_fuzz_amplitude_extreme_coefficients);
     tcase_add_test(tc, test_fuzz_attractor_tiny_output_interval);
+    tcase_add_test(tc, test_fuzz_attractor_interval_in_tau);
     suite_add_tcase(s, tc);
     return s;
 }
