@@ -103,10 +103,21 @@ static int cont_eval(cont_ctx *c, double kk, double *val, gridform__errbuf *eb, 
         }
         fr *= k->dA;
         fi *= k->dA;
-        /* CURVE: |p~|^2 / A (uniform density); KREAL: the kernel itself. */
-        acc += k->cont == GF_CONT_CURVE ? (fr * fr + fi * fi) / k->area : fr;
+        /* CURVE: |p~|^2 / A (uniform density), squared after the division
+         * by sqrt(A) so that a huge box (dA ~ 1e154, found by fuzzing)
+         * does not overflow a finite value; KREAL: the kernel itself. */
+        if (k->cont == GF_CONT_CURVE) {
+            double sa = sqrt(k->area), ur = fr / sa, ui = fi / sa;
+            acc += ur * ur + ui * ui;
+        } else {
+            acc += fr;
+        }
     }
     *val = acc / GF_PROFILE_ANGLES;
+    if (!isfinite(*val))
+        return gridform__fail(eb, GRIDFORM_ERANGE, func,
+                              "the continuous spectrum at k = %g rad/m is not representable (%g): the tuning "
+                              "or the box is out of double's range", kk, *val);
     return GRIDFORM_OK;
 }
 
