@@ -668,6 +668,12 @@ int gridform_attractor_set_precision(gridform_attractor *a, int precision)
     size_t all = NPOP * a->n;
     double c;
     if (precision == GRIDFORM_PRECISION_SINGLE) {
+        /* rates beyond float would become Inf (found by fuzzing) */
+        for (size_t i = 0; i < all; i++)
+            if (!(fabs(a->rates[i]) <= FLT_MAX))
+                return GF_FAIL(eb, GRIDFORM_ERANGE,
+                               "the rate %g at bin %zu is beyond single precision's range (%g): scale the rates "
+                               "first", a->rates[i], i % a->n, (double)FLT_MAX);
         if (!gf_alloc_single(a))
             return GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot allocate or plan the single-precision %zu x %zu sheet",
                            a->nx, a->ny);
@@ -718,6 +724,10 @@ int gridform_attractor_seed(gridform_attractor *a, uint64_t seed, double amplitu
     GF_ATT_CHECK(a);
     if (!isfinite(amplitude) || amplitude < 0)
         return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EINVAL, "amplitude must be finite and >= 0, got %g", amplitude);
+    if (a->precision == GRIDFORM_PRECISION_SINGLE && amplitude > FLT_MAX)
+        return GF_FAIL(GF_ATT_EB(a), GRIDFORM_ERANGE,
+                       "amplitude %g is beyond single precision's range (%g): the rates would be Inf", amplitude,
+                       (double)FLT_MAX);
     gridform__rng r;
     gridform__rng_seed(&r, seed);
     /* nonnegative, so a rectified sheet starts inside its state space;
@@ -748,6 +758,9 @@ int gridform_attractor_set_rates(gridform_attractor *a, const double *rates)
     for (size_t i = 0; i < a->n; i++)
         if (GF_ON_SHEET(a, i) && fabs(rates[i]) > rmax)
             rmax = fabs(rates[i]);
+    if (a->precision == GRIDFORM_PRECISION_SINGLE && rmax > FLT_MAX)
+        return GF_FAIL(eb, GRIDFORM_ERANGE, "a rate of %g is beyond single precision's range (%g)", rmax,
+                       (double)FLT_MAX);
     a->rscale = rmax;
     if (a->precision == GRIDFORM_PRECISION_SINGLE)
         gf_load_rates_s(a, rates);

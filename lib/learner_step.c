@@ -632,11 +632,22 @@ static int finish_map(gridform_learner *l, size_t j, gf_real *restrict u, const 
             s1 += u[i] * u[i];
         double r = sqrt(s1 / (double)n);
         if (r > 0.0 && isfinite(r)) {
-            double c = l->strength, a = c / r, b = r / c;
+            /* (r/c) tanh(c u / r), up to a factor the renormalisation
+             * below removes: for a = c/r >= 1, tanh(a u) itself, which r/c
+             * would push below float's range when c is huge (maps of 0 and
+             * then NaN, found by fuzzing); for a < 1, tanh(a u) / a, near
+             * u, which stays in range when c is tiny; for a beyond double,
+             * the limit sign(u). */
+            double c = l->strength, a = c / r;
+            int big = a >= 1.0, inf = !isfinite(a);
             for (size_t i = 0; i < n; i++) {
-                double x = b * tanh(a * u[i]);
+                double v = u[i], x;
+                if (inf)
+                    x = (v > 0.0) - (v < 0.0);
+                else
+                    x = big ? tanh(a * v) : tanh(a * v) / a;
                 s2 += x * x;
-                u[i] = x;
+                u[i] = (gf_real)x;
             }
         } else {
             s2 = s1;

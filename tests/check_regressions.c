@@ -968,6 +968,70 @@ START_TEST(test_fuzz_attractor_interval_in_tau)
 }
 END_TEST
 
+START_TEST(test_fuzz_round3_overflow)
+{
+    /* Three finds of fuzzing whole configurations in round 0.3, each a
+     * value beyond a type's range returned with GRIDFORM_OK. */
+    gridform_arena *ar;
+    gridform_placecode *pc;
+    gridform_kernel *k;
+    ck_assert_int_eq(gridform_arena_create(&ar, 2.2, 2.2, 16, 16, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, ar, GRIDFORM_TUNING_DOG, 0.12, 2.0, 64,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    /* (1) the 0.2 TANH step g <- (r/c) tanh(c g / r) with c = 7.7e151 in
+     * single precision: r/c underflowed float, the maps became 0 and then
+     * NaN.  Now finite, unit norm, and equal to the double run's maps
+     * (c this large makes the step sign(g), the same in both). */
+    double maps[2][2 * 256];
+    for (int prec = 0; prec < 2; prec++) {
+        gridform_learner *l;
+        ck_assert_int_eq(gridform_learner_create(&l, k, 2), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EXPONENTIAL), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_TANH, 7.6776353726176792e151), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_precision(l, prec ? GRIDFORM_PRECISION_SINGLE : GRIDFORM_PRECISION_DOUBLE),
+                         GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_seed(l, 5, 1.0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_iterate(l, 2), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_get_maps(l, maps[prec]), GRIDFORM_OK);
+        for (int j = 0; j < 2; j++) {
+            double ss = 0;
+            for (size_t i = 0; i < 256; i++) {
+                ck_assert(isfinite(maps[prec][j * 256 + i]));
+                ss += maps[prec][j * 256 + i] * maps[prec][j * 256 + i];
+            }
+            ck_assert_double_eq_tol(ss * (2.2 * 2.2 / 256), 1.0, 1e-5);
+        }
+        gridform_learner_destroy(l);
+    }
+    for (size_t i = 0; i < 2 * 256; i++)
+        ck_assert_double_eq_tol(maps[0][i], maps[1][i], 1e-5);
+    /* (2) a single-precision network seeded with an amplitude beyond
+     * float held Inf rates: now ERANGE, and the same for rates handed in
+     * and for a double network switched to single */
+    gridform_attractor *net;
+    ck_assert_int_eq(gridform_attractor_create(&net, k), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_precision(net, GRIDFORM_PRECISION_SINGLE), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_seed(net, 1, 1e39), GRIDFORM_ERANGE);
+    ck_assert_ptr_nonnull(strstr(gridform_attractor_last_error(net), "single precision"));
+    double rates[256];
+    for (size_t i = 0; i < 256; i++)
+        rates[i] = 1.0;
+    rates[7] = 1e300;
+    ck_assert_int_eq(gridform_attractor_set_rates(net, rates), GRIDFORM_ERANGE);
+    ck_assert_int_eq(gridform_attractor_set_precision(net, GRIDFORM_PRECISION_DOUBLE), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_rates(net, rates), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_set_precision(net, GRIDFORM_PRECISION_SINGLE), GRIDFORM_ERANGE);
+    int prec;
+    ck_assert_int_eq(gridform_attractor_get_precision(net, &prec), GRIDFORM_OK);
+    ck_assert_int_eq(prec, GRIDFORM_PRECISION_DOUBLE);
+    gridform_attractor_destroy(net);
+    gridform_kernel_destroy(k);
+    gridform_placecode_destroy(pc);
+    gridform_arena_destroy(ar);
+}
+END_TEST
+
 static Suite *regressions_suite(void)
 {
     Suite *s = suite_create("regressions");
@@ -991,6 +1055,7 @@ static Suite *regressions_suite(void)
     tcase_add_test(tc, test_fuzz_amplitude_extreme_coefficients);
     tcase_add_test(tc, test_fuzz_attractor_tiny_output_interval);
     tcase_add_test(tc, test_fuzz_attractor_interval_in_tau);
+    tcase_add_test(tc, test_fuzz_round3_overflow);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -157,7 +157,7 @@ class TestHandleErrors(unittest.TestCase):
             self.check(mo, mo.set_max, 0, func="gridform_modules_set_max")
 
 
-class TestShapes(unittest.TestCase):
+class TestArrayShapes(unittest.TestCase):
     """Arrays of maps are taken by shape, (nmaps, ny, nx) or (ny, nx) for
     one map, never by element count (issue 20: a (64, 64, 4) array passed
     for four 64 x 64 maps, a flat array was scored)."""
@@ -496,7 +496,7 @@ class TestKernel(unittest.TestCase):
             close(kr.spectrum(), refarr("kernel_spectrum_radial"), rtol=0)
 
 
-class TestShapes(unittest.TestCase):
+class TestArenaShapes(unittest.TestCase):
     """Arenas of any shape (gridform_arena_shapes(3), doc/theory.md §7)."""
 
     L = [[-0.5, -0.5], [0.5, -0.5], [0.5, 0.0], [0.0, 0.0], [0.0, 0.5], [-0.5, 0.5]]
