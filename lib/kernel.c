@@ -509,7 +509,8 @@ int gridform_kernel_create_spectrum(gridform_kernel **out, const gridform_arena 
             break;
         for (size_t iy = 1; iy < ny; iy++) {
             size_t b1 = iy * nh + jx, b2 = ((ny - iy) % ny) * nh + jx;
-            k->spec[b1] = k->spec[b2] = 0.5 * (spectrum[b1] + spectrum[b2]);
+            /* halves first: the sum of two values near DBL_MAX is Inf (fuzzing) */
+            k->spec[b1] = k->spec[b2] = 0.5 * spectrum[b1] + 0.5 * spectrum[b2];
         }
     }
     k->spec0 = k->spec[0];

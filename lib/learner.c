@@ -3,6 +3,7 @@
  * (learner_impl.h).  The step itself, its stability limits and defaults
  * are in learner_step.c; the threads in learner_pool.c. */
 #include "config.h"
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -641,6 +642,10 @@ int gridform_learner_seed(gridform_learner *l, uint64_t seed, double amplitude)
     GF_LEARNER_ENTRY(l);
     if (!isfinite(amplitude) || !(amplitude > 0.0) || amplitude > 1e150)
         return GF_FAIL(&l->err, GRIDFORM_EINVAL, "amplitude must be finite, > 0 and <= 1e150, got %g", amplitude);
+    if (l->precision == GRIDFORM_PRECISION_SINGLE && !(amplitude >= 1e-30 && amplitude <= 1e30))
+        return GF_FAIL(&l->err, GRIDFORM_ERANGE,
+                       "amplitude %g is beyond single precision's range (1e-30 to 1e30 keeps the maps and "
+                       "their squares in float)", amplitude);
     gridform__rng r;
     gridform__rng_seed(&r, seed);
     /* One stream, map after map in memory order: the maps do not depend on
@@ -665,6 +670,26 @@ int gridform_learner_seed(gridform_learner *l, uint64_t seed, double amplitude)
     return GRIDFORM_OK;
 }
 
+/* Why maps (ng x n doubles) cannot be held in float: a value beyond
+ * FLT_MAX, or a nonzero map whose values all round to 0 or to subnormals
+ * (its norm would then lose all precision); NULL when they can. */
+static const char *single_range_failure(const double *maps, size_t ng, size_t n)
+{
+    for (size_t j = 0; j < ng; j++) {
+        double amax = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            double v = fabs(maps[j * n + i]);
+            if (v > FLT_MAX)
+                return "exceed single precision's range (3.4e38)";
+            if (v > amax)
+                amax = v;
+        }
+        if (amax > 0.0 && amax < 1e-30)
+            return "are below single precision's normal range (a map's largest value under 1e-30)";
+    }
+    return NULL;
+}
+
 int gridform_learner_set_maps(gridform_learner *l, const double *maps)
 {
     GF_LEARNER_ENTRY(l);
@@ -682,6 +707,12 @@ int gridform_learner_set_maps(gridform_learner *l, const double *maps)
             return GF_FAIL(&l->err, GRIDFORM_EINVAL, "map %zu is all zero (or its norm overflows)", j);
     }
     int single = l->precision == GRIDFORM_PRECISION_SINGLE;
+    if (single) {   /* float would hold Inf, or a map of zeros (found by fuzzing) */
+        const char *why = single_range_failure(maps, l->ng, l->n);
+        if (why != NULL)
+            return GF_FAIL(&l->err, GRIDFORM_ERANGE, "the maps %s: use GRIDFORM_PRECISION_DOUBLE or rescale them",
+                           why);
+    }
     for (size_t j = 0; j < l->ng; j++) {
         const double *src = maps + j * l->n;
         double s = 0.0;
@@ -851,6 +882,10 @@ int gridform_learner_set_precision(gridform_learner *l, int precision)
                            "box beyond float's range (map Fourier peak %.3g, mean %.3g, |Sigma~| %.3g; "
                            "limits 1e15, 1e-15, 1e-30..1e30): use GRIDFORM_PRECISION_DOUBLE",
                            top, bottom, smag);
+        const char *why = single_range_failure(l->g, l->ng, l->n);
+        if (why != NULL)
+            return GF_FAIL(eb, GRIDFORM_ERANGE, "the current maps %s: rescale them (gridform_learner_set_maps) first",
+                           why);
     }
     size_t total = l->ng * l->cstride, nmap = l->ng * l->n, nf = l->nfreq, ng = l->ng;
     size_t bytes = total * (single ? sizeof(float) : sizeof(double));

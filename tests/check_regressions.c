@@ -1006,6 +1006,33 @@ START_TEST(test_fuzz_round3_overflow)
     }
     for (size_t i = 0; i < 2 * 256; i++)
         ck_assert_double_eq_tol(maps[0][i], maps[1][i], 1e-5);
+    /* (1b) a single-precision learner seeded or set beyond float held Inf
+     * maps: now ERANGE, also for maps held when switching to single */
+    {
+        gridform_learner *l;
+        ck_assert_int_eq(gridform_learner_create(&l, k, 2), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_precision(l, GRIDFORM_PRECISION_SINGLE), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_seed(l, 1, 1e100), GRIDFORM_ERANGE);
+        ck_assert_int_eq(gridform_learner_seed(l, 1, 1e-100), GRIDFORM_ERANGE);
+        for (size_t i = 0; i < 2 * 256; i++)
+            maps[0][i] = 1.0;
+        maps[0][3] = 1e39;
+        ck_assert_int_eq(gridform_learner_set_maps(l, maps[0]), GRIDFORM_ERANGE);
+        ck_assert_ptr_nonnull(strstr(gridform_learner_last_error(l), "single precision"));
+        ck_assert_int_eq(gridform_learner_set_precision(l, GRIDFORM_PRECISION_DOUBLE), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_maps(l, maps[0]), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_precision(l, GRIDFORM_PRECISION_SINGLE), GRIDFORM_ERANGE);
+        for (size_t i = 0; i < 2 * 256; i++)
+            maps[0][i] = 1e-35;
+        ck_assert_int_eq(gridform_learner_set_maps(l, maps[0]), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_precision(l, GRIDFORM_PRECISION_SINGLE), GRIDFORM_ERANGE);
+        maps[0][0] = 1.0;
+        maps[0][256] = 1.0;
+        ck_assert_int_eq(gridform_learner_set_maps(l, maps[0]), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_precision(l, GRIDFORM_PRECISION_SINGLE), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_seed(l, 1, 1.0), GRIDFORM_OK);
+        gridform_learner_destroy(l);
+    }
     /* (2) a single-precision network seeded with an amplitude beyond
      * float held Inf rates: now ERANGE, and the same for rates handed in
      * and for a double network switched to single */
