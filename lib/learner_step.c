@@ -674,7 +674,12 @@ static int finish_map(gridform_learner *l, size_t j, gf_real *restrict u, const 
         slot->rhomax = rho;
         slot->rhomap = j;
     }
-    double scale = 1.0 / sqrt(s2 * da), d = 0.0;
+    /* sqrt(s2) sqrt(da), not sqrt(s2 da): a subnormal s2 (a SOFT map
+     * penalised to 1e-160 of itself, found by fuzzing) times da would
+     * round to 0 and the scale to Inf */
+    double scale = 1.0 / (sqrt(s2) * sqrt(da)), d = 0.0;
+    if (!isfinite(scale))
+        return record(slot, j, "became too small to normalise", 0.0);
     /* Pass B, unrolled by four with four partial sums of the change: gcc
      * -O2 vectorises this form, and the sums' order is fixed. */
 #define GF_PASS_B(EXPR)                                                       \
