@@ -396,6 +396,7 @@ int gridform_attractor_create(gridform_attractor **out, const gridform_kernel *J
         return GF_FAIL(NULL, GRIDFORM_ENOMEM, "cannot allocate the network's %zu x %zu sheet", ar->nx, ar->ny);
     }
     memset(a->rates, 0, n2);
+    memset(a->cand, 0, n2);   /* swapped with rates by a step: no population left uninitialised */
     a->adaptive = 1;
     a->rtol = GF_ATT_RTOL;
     gridform__pi_init(&a->pi, 1);   /* the error estimate's lower method, ETD1, has order 1 */
@@ -619,6 +620,11 @@ static int gf_alloc_single(gridform_attractor *a)
     }
     int dims[2] = {(int)a->ny, (int)a->nx};
     gridform__fftw_lock(1);
+    /* every population zeroed: only the first carries state while they are
+     * identical, and the others must not be read uninitialised (the
+     * precision switch checks every value against float's range) */
+    memset(a->sp.rates, 0, NPOP * n * sizeof(float));
+    memset(a->sp.cand, 0, NPOP * n * sizeof(float));   /* swapped with rates by a step */
     a->sp.r2c_all = fftwf_plan_many_dft_r2c(2, dims, NPOP, a->sp.rates, NULL, 1, (int)n, a->sp.rt, NULL, 1,
                                             (int)nf, FFTW_ESTIMATE);
     a->sp.r2c_one = fftwf_plan_many_dft_r2c(2, dims, 1, a->sp.rates, NULL, 1, (int)n, a->sp.rt, NULL, 1,
@@ -647,6 +653,8 @@ static int gf_alloc_double_state(gridform_attractor *a)
         gf_free_double_state(a);
         return 0;
     }
+    memset(a->rates, 0, NPOP * n * sizeof(double));   /* as gf_alloc_single */
+    memset(a->cand, 0, NPOP * n * sizeof(double));
     return 1;
 }
 
