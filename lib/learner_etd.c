@@ -108,17 +108,48 @@ int gridform__learner_etd_init(gridform_learner *l)
     gridform__pi_init(&e->pi, 1);
     e->rtol = GF_ETD_RTOL_DEFAULT;
     memset(e->c, 0, ng * l->cstride * sizeof(double));
+    /* the transforms are planned by gridform__learner_etd_plan, which
+     * gridform_learner_create calls with the learner's own plans */
+    return GRIDFORM_OK;
+}
+
+int gridform__learner_etd_plan(gridform_learner *l, unsigned flags)
+{
+    gridform__learner_etd *e = &l->etd;
     if (l->exact)
         return GRIDFORM_OK;
+    /* Planned on scratch arrays of the same allocator (so of the same
+     * alignment, which new-array execution needs): FFTW_MEASURE and
+     * FFTW_PATIENT overwrite the arrays they plan on, and the state's
+     * spectra (xh1, nh1) live across steps.  The transforms are single
+     * map and single threaded: the learner's workers split the maps. */
+    double *in = alloc_buf(l), *spec = alloc_buf(l);
+    if (in == NULL || spec == NULL) {
+        gridform__aligned_free(in);
+        gridform__aligned_free(spec);
+        return GRIDFORM_ENOMEM;
+    }
     int dims[2] = {(int)l->ny, (int)l->nx};
-    unsigned flags = FFTW_ESTIMATE | (l->n % 2 != 0 ? FFTW_UNALIGNED : 0u);
+    flags |= l->n % 2 != 0 ? FFTW_UNALIGNED : 0u;
     gridform__fftw_lock(1);
-    e->fwd = fftw_plan_many_dft_r2c(2, dims, 1, e->s, NULL, 1, (int)l->n, (fftw_complex *)e->xh1, NULL, 1,
-                                    (int)l->nfreq, flags);
-    e->bwd = fftw_plan_many_dft_c2r(2, dims, 1, (fftw_complex *)e->xh2, NULL, 1, (int)l->nfreq, e->ar, NULL, 1,
-                                    (int)l->n, flags);
+    fftw_plan fwd = fftw_plan_many_dft_r2c(2, dims, 1, in, NULL, 1, (int)l->n, (fftw_complex *)spec, NULL, 1,
+                                           (int)l->nfreq, flags);
+    fftw_plan bwd = fftw_plan_many_dft_c2r(2, dims, 1, (fftw_complex *)spec, NULL, 1, (int)l->nfreq, in, NULL, 1,
+                                           (int)l->n, flags);
+    int ok = fwd != NULL && bwd != NULL;
+    if (!ok) {
+        if (fwd) fftw_destroy_plan(fwd);
+        if (bwd) fftw_destroy_plan(bwd);
+    } else {
+        if (e->fwd) fftw_destroy_plan(e->fwd);
+        if (e->bwd) fftw_destroy_plan(e->bwd);
+        e->fwd = fwd;
+        e->bwd = bwd;
+    }
     gridform__fftw_unlock();
-    return e->fwd != NULL && e->bwd != NULL ? GRIDFORM_OK : GRIDFORM_ENOMEM;
+    gridform__aligned_free(in);
+    gridform__aligned_free(spec);
+    return ok ? GRIDFORM_OK : GRIDFORM_ENOMEM;
 }
 
 void gridform__learner_etd_free(gridform_learner *l)
