@@ -1226,6 +1226,7 @@ START_TEST(test_fuzz_learner_soft_subnormal_norm)
             ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EULER), GRIDFORM_OK);
             ck_assert_int_eq(gridform_learner_set_precision(l, prec), GRIDFORM_OK);
             double dt, t, g[4];
+            const double tol = prec == GRIDFORM_PRECISION_SINGLE ? 1e-5 : 1e-12;
             size_t steps;
             ck_assert_int_eq(gridform_learner_get_step(l, &dt), GRIDFORM_OK);
             ck_assert_double_eq_tol(dt, 141.52476057579258, 1e-9);
@@ -1239,16 +1240,16 @@ START_TEST(test_fuzz_learner_soft_subnormal_norm)
             double nrm = 0.0;
             for (int i = 0; i < 4; i++) {
                 ck_assert_msg(isfinite(g[i]), "coupling %d precision %d: g[%d] = %g", cp, prec, i, g[i]);
-                ck_assert_double_eq_tol(g[i], -20.0, prec == GRIDFORM_PRECISION_SINGLE ? 1e-5 : 1e-12);
+                ck_assert_double_eq_tol(g[i], -20.0, tol);
                 nrm += g[i] * g[i] * (0.05 * 0.05 / 4);
             }
-            ck_assert_double_eq_tol(nrm, 1.0, prec == GRIDFORM_PRECISION_SINGLE ? 1e-6 : 1e-14);
+            ck_assert_double_eq_tol(nrm, 1.0, 0.1 * tol);
             /* and as the fuzzer ran it on: a run of one step to 1e-8 */
             rc = gridform_learner_run(l, 1, 1e-8, NULL, NULL);
             ck_assert_msg(rc == GRIDFORM_OK || rc == GRIDFORM_CONTINUE, "run: %s", gridform_learner_last_error(l));
             ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
             for (int i = 0; i < 4; i++)
-                ck_assert_double_eq_tol(g[i], -20.0, prec == GRIDFORM_PRECISION_SINGLE ? 1e-5 : 1e-12);
+                ck_assert_double_eq_tol(g[i], -20.0, tol);
             gridform_learner_destroy(l);
         }
     gridform_kernel_destroy(k);
