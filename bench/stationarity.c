@@ -20,7 +20,8 @@
  * steps, the status, the final residual, and the answer: median dominant k
  * of the maps, fraction with score60 > 0.37 and median score60 (the
  * scorer's periodic defaults with annuli around the predicted spacing).
- * --dir writes spectrum.npy and maps0.npy (the seeded maps, unit norm),
+ * --planning sets FFTW's rigor (gridform_learner_set_planning; planned
+ * before the clock starts).  --dir writes spectrum.npy and maps0.npy (the seeded maps, unit norm),
  * from which the NumPy and PyTorch references start; --maps-out writes the
  * final maps.  Built by `make bench-stationarity`, never by `make check`. */
 #include "config.h"
@@ -84,6 +85,7 @@ static void usage(FILE *f)
           "                  (for exp02, whose fixed points are not the flow's, so its\n"
           "                  residual need not reach any tolerance)\n"
           "  --seed S        seed of the maps (1)\n"
+          "  --planning P    estimate | measure | patient: FFTW's rigor (estimate, the default)\n"
           "  --dir D         write D/spectrum.npy and D/maps0.npy\n"
           "  --maps-out F    write the final maps to F (.npy)\n", f);
 }
@@ -93,7 +95,7 @@ int main(int argc, char **argv)
     size_t n = 64, ng = 32, max_steps = 1000000;
     double dt_rel = 1.0, rtol = 0.0, tol = 1e-4, model_time_rel = 0.0;
     unsigned long long seed = 1;
-    const char *coupling = "independent", *scheme = "default", *dir = NULL, *maps_out = NULL;
+    const char *coupling = "independent", *scheme = "default", *dir = NULL, *maps_out = NULL, *planning = "estimate";
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (strcmp(o, "--help") == 0) {
@@ -117,6 +119,7 @@ int main(int argc, char **argv)
         else if (strcmp(o, "--seed") == 0) seed = (unsigned long long)num(o, v);
         else if (strcmp(o, "--dir") == 0) dir = v;
         else if (strcmp(o, "--maps-out") == 0) maps_out = v;
+        else if (strcmp(o, "--planning") == 0) planning = v;
         else {
             usage(stderr);
             return 2;
@@ -128,7 +131,11 @@ int main(int argc, char **argv)
         return 2;
     }
     int sch = strcmp(scheme, "default") == 0 ? 0 : strcmp(scheme, "euler") == 0 ? 1 : strcmp(scheme, "exp02") == 0 ? 2 : -1;
-    if (sch < 0 || n < 8 || ng < 1 || !(dt_rel > 0) || !(tol > 0)) {
+    int rigor = strcmp(planning, "estimate") == 0 ? GRIDFORM_PLAN_ESTIMATE
+              : strcmp(planning, "measure") == 0  ? GRIDFORM_PLAN_MEASURE
+              : strcmp(planning, "patient") == 0  ? GRIDFORM_PLAN_PATIENT
+                                                  : -1;
+    if (sch < 0 || rigor < 0 || n < 8 || ng < 1 || !(dt_rel > 0) || !(tol > 0)) {
         usage(stderr);
         return 2;
     }
@@ -159,6 +166,8 @@ int main(int argc, char **argv)
 
     if ((rc = gridform_learner_create(&l, k, ng)) != GRIDFORM_OK) die("learner", rc);
     if ((rc = gridform_learner_set_nonlinearity(l, GRIDFORM_NL_RELU, 0.0)) != GRIDFORM_OK) die("nonlinearity", rc);
+    if (rigor != GRIDFORM_PLAN_ESTIMATE && (rc = gridform_learner_set_planning(l, rigor)) != GRIDFORM_OK)
+        die("planning", rc);
     if (sanger && (rc = gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER)) != GRIDFORM_OK)
         die("coupling", rc);
     if (symmetric && (rc = gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SYMMETRIC)) != GRIDFORM_OK)

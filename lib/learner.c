@@ -92,6 +92,11 @@ static int make_plans_in(gridform_learner *l, int nthreads, int rigor, gridform_
     int dims[2] = {(int)l->ny, (int)l->nx};
     unsigned flags = rigor == GRIDFORM_PLAN_PATIENT ? FFTW_PATIENT
                    : rigor == GRIDFORM_PLAN_MEASURE ? FFTW_MEASURE : FFTW_ESTIMATE;
+    /* The default integrator's transforms (double in both precisions)
+     * follow the same rigor. */
+    if (gridform__learner_etd_plan(l, flags) != GRIDFORM_OK)
+        return gridform__fail(eb, GRIDFORM_ENOMEM, fn, "FFTW could not plan the integrator's transforms of %zu x %zu",
+                              l->ny, l->nx);
     if (l->precision == GRIDFORM_PRECISION_SINGLE) {
         /* The double plans are remade when the precision returns to double. */
         int rc = make_plans_single(l, nthreads, flags, eb, fn);

@@ -20,6 +20,10 @@ enum {
 /* Buffers, plans and tables (create); GRIDFORM_OK or GRIDFORM_ENOMEM. */
 int gridform__learner_etd_init(gridform_learner *l);
 void gridform__learner_etd_free(gridform_learner *l);
+/* (Re)plan the integrator's transforms with the FFTW flags of the
+ * learner's planning rigor; GRIDFORM_OK or GRIDFORM_ENOMEM (the old plans
+ * are kept). */
+int gridform__learner_etd_plan(gridform_learner *l, unsigned flags);
 /* The maps, the tolerance or the step changed: stage 1 is stale. */
 void gridform__learner_etd_invalidate(gridform_learner *l);
 double gridform__learner_etd_default_rtol(void);

@@ -268,6 +268,58 @@ START_TEST(test_threads_identical)
 }
 END_TEST
 
+/* gridform_learner_set_planning remakes the integrator's transforms too,
+ * mid-run, without touching its state: FFTW_MEASURE overwrites the arrays it
+ * plans on, and the state's spectra live across steps, so the plans are
+ * made on scratch arrays.  20 steps, MEASURE (then PATIENT), 20 more steps
+ * must agree with 40 steps planned with ESTIMATE to the round-off of a
+ * different FFT algorithm (a clobbered state would be off by O(1)); and
+ * the residual of the same maps must not change with the plans. */
+START_TEST(test_planning_mid_run)
+{
+    setup s;
+    size_t n = 24 * 24, ng = 4;
+    make_dog(&s, 2.2, 2.2, 24, 24, GRIDFORM_KERNEL_FOURIER);
+    double *g[2];
+    double res[2];
+    g[0] = malloc(ng * n * sizeof(double));
+    g[1] = malloc(ng * n * sizeof(double));
+    for (int rigor = GRIDFORM_PLAN_MEASURE; rigor <= GRIDFORM_PLAN_PATIENT; rigor++) {
+        for (int t = 0; t < 2; t++) {
+            gridform_learner *l = NULL;
+            ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_seed(l, 5, 1.0), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_iterate(l, 20), GRIDFORM_OK);
+            if (t == 1) {
+                double before = 0.0;
+                ck_assert_int_eq(gridform_learner_get_residual(l, &before), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_set_planning(l, rigor), GRIDFORM_OK);
+                double after = 0.0;
+                ck_assert_int_eq(gridform_learner_get_residual(l, &after), GRIDFORM_OK);
+                ck_assert_msg(after == before, "rigor %d: residual %.17g before replanning, %.17g after", rigor,
+                              before, after);
+            }
+            ck_assert_int_eq(gridform_learner_iterate(l, 20), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_get_maps(l, g[t]), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_get_residual(l, &res[t]), GRIDFORM_OK);
+            gridform_learner_destroy(l);
+        }
+        double d = 0.0, norm = 0.0;
+        for (size_t i = 0; i < ng * n; i++) {
+            d = fmax(d, fabs(g[0][i] - g[1][i]));
+            norm = fmax(norm, fabs(g[0][i]));
+        }
+        ck_assert_msg(d <= 1e-9 * norm, "rigor %d: maps differ by %g of their largest value", rigor, d / norm);
+        ck_assert_msg(fabs(res[0] - res[1]) <= 1e-6 * res[0], "rigor %d: residual %g against %g", rigor, res[1],
+                      res[0]);
+    }
+    free(g[0]);
+    free(g[1]);
+    free_setup(&s);
+}
+END_TEST
+
 /* An arena with a shape (set by hand): maps are exactly 0 outside after
  * seeding and after steps, unit norm over the inside, the residual is
  * computed over the inside and falls; the fixed-step schemes refuse the
@@ -374,6 +426,7 @@ int main(void)
     tcase_add_test(tc, test_cannot_meet_tolerance);
     tcase_add_test(tc, test_exact_fixed_points);
     tcase_add_test(tc, test_threads_identical);
+    tcase_add_test(tc, test_planning_mid_run);
     tcase_add_test(tc, test_arena_shape);
     tcase_add_loop_test(tc, test_reaches_stationarity, 0, 3);
     suite_add_tcase(s, tc);
