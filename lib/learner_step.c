@@ -581,9 +581,10 @@ static int record(gridform__learner_slot *slot, size_t j, const char *what, doub
     return GRIDFORM_EDIVERGED;
 }
 
-/* Sums of squares below this have lost precision: their terms, values
- * under about 1e-150, are subnormal or zero.  finish_map then takes the
- * norms from the values divided by their largest magnitude. */
+/* Below this a sum of squares may have lost precision (squares of values
+ * under 1.5e-154 are subnormal or 0; the threshold leaves a margin of 2^122
+ * above DBL_MIN).  finish_map then takes the norms from the values divided
+ * by their largest magnitude. */
 #define GF_SUMSQ_TINY 0x1p-900
 
 /* Which values of u tiny_norm measures: all, the positive ones, or the
