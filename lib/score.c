@@ -4,21 +4,6 @@
 #include <string.h>
 #include "score_internal.h"
 
-/* Smallest n >= m whose only prime factors are 2, 3, 5 and 7: sizes FFTW
- * transforms fastest. */
-static size_t fast_size(size_t m)
-{
-    for (size_t n = m;; n++) {
-        size_t r = n;
-        static const size_t f[4] = {2, 3, 5, 7};
-        for (int i = 0; i < 4; i++)
-            while (r % f[i] == 0)
-                r /= f[i];
-        if (r == 1)
-            return n;
-    }
-}
-
 static void scorer_free(gridform_scorer *s)
 {
     if (s == NULL)
@@ -68,7 +53,8 @@ int gridform_scorer_create(gridform_scorer **out, const gridform_arena *a)
     const size_t lim = (size_t)1 << 20;
     if (nx > lim || ny > lim)
         return GF_FAIL(NULL, GRIDFORM_ERANGE, "maps of %zu x %zu bins are too large", nx, ny);
-    size_t sx = 2 * nx - 1, sy = 2 * ny - 1, px = fast_size(sx), py = fast_size(sy);
+    size_t sx = 2 * nx - 1, sy = 2 * ny - 1;
+    size_t px = gridform__fft_fast_size(sx), py = gridform__fft_fast_size(sy);
     size_t nsac, npad, ncpx, t3, t4;
     if (!gridform__mul_size(sx, sy, &nsac) || !gridform__mul_size(px, py, &npad)
         || !gridform__mul_size(px / 2 + 1, py, &ncpx) || nsac >= INT32_MAX || npad >= INT32_MAX
