@@ -113,6 +113,25 @@ static inline int gridform__score_visited(const gridform_scorer *s, const double
     return !isnan(map[i]) && (s->inside == NULL || s->inside[i]);
 }
 
+/* How many bins of a map are visited, and the largest |value| over them:
+ * the scale-free statistics divide the map by a power of two taken from
+ * it, so that their sums neither overflow nor underflow. */
+static inline size_t gridform__score_visited_max(const gridform_scorer *s, const double *map, double *maxabs)
+{
+    const size_t n = s->nx * s->ny;
+    size_t nv = 0;
+    double m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (gridform__score_visited(s, map, i)) {
+            double a = fabs(map[i]);
+            if (a > m)
+                m = a;
+            nv++;
+        }
+    *maxabs = m;
+    return nv;
+}
+
 /* lib/score_sac.c: the SAC of one map into s->sac.  Returns GRIDFORM_OK, or
  * GRIDFORM_EUNDEFINED for a map without variance or without a defined lag
  * (sac then all NaN).  If the map has variance, spectrum_ok is set and the

@@ -231,10 +231,8 @@ static double coherence_one(gridform_scorer *s, const double *map)
     const size_t nx = s->nx, ny = s->ny, n = nx * ny;
     const int bnt = s->meas.coherence_variant == GRIDFORM_VARIANT_BNT;
     const int wrap = !bnt && s->boundary == GRIDFORM_PERIODIC;
-    double maxabs = 0;
-    for (size_t i = 0; i < n; i++)
-        if (gridform__score_visited(s, map, i) && fabs(map[i]) > maxabs)
-            maxabs = fabs(map[i]);
+    double maxabs;
+    (void)gridform__score_visited_max(s, map, &maxabs);
     if (!(maxabs > 0))
         return NAN;
     double f1, f2;

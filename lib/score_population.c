@@ -246,13 +246,8 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
                 memset(x, 0, n * sizeof *x);
                 continue;
             }
-            size_t nv = 0;
-            double amax = 0.0;
-            for (size_t i = 0; i < n; i++)
-                if (gridform__score_visited(s, map, i)) {
-                    amax = fmax(amax, fabs(map[i]));
-                    nv++;
-                }
+            double amax;
+            size_t nv = gridform__score_visited_max(s, map, &amax);
             if (nv < 2 || amax == 0.0)
                 goto skip;
             int e;
