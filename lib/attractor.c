@@ -493,7 +493,7 @@ int gridform_attractor_set_gain(gridform_attractor *a, double gain)
 }
 
 /* Forget the adaptive step and its controller's history: the next
- * interval starts again from a first trial of dt. */
+ * interval starts again from gf_advance's first trial step. */
 static void gf_restart_step(gridform_attractor *a)
 {
     a->hstep = 0.0;

@@ -407,9 +407,9 @@ int gridform_kernel_create(gridform_kernel **out, const gridform_placecode *pc, 
     return GRIDFORM_OK;
 }
 
-/* The first checks of the two constructors from a user's spectrum (a
- * function or an array), errors naming fn: the output, the arena and
- * whether a spectrum was given at all. */
+/* The two constructors from a user's spectrum (a function or an array)
+ * reject the same missing arguments, in the same order and words, before
+ * their own checks; errors name fn. */
 static int check_user_spectrum(gridform_kernel **out, const gridform_arena *a, int have_spectrum, const char *fn)
 {
     if (out == NULL)
