@@ -24,7 +24,12 @@
  * of the unit maps' Euclidean distance, the measure of the step control.
  * Steps, not seconds: the numbers do not depend on the machine.
  * `make bench/etd_local_error && ./bench/etd_local_error [--t0 T] [--n N]
- * [--ng NG] [--coupling independent|sanger]`. */
+ * [--ng NG] [--coupling independent|sanger] [--dir D]`.
+ *
+ * --dir D also writes D/spectrum.npy (Sigma~, ny x (nx/2 + 1)), D/x0.npy
+ * (the maps at t0, ng x n x n) and D/ref_H.npy (x(H)) for H = 2, 8 and 32,
+ * from which bench/reference/active_set_step.py measures the same errors
+ * for an exponential step with the active set's operator in L. */
 #include "config.h"
 #include <errno.h>
 #include <math.h>
@@ -116,11 +121,11 @@ int main(int argc, char **argv)
 {
     size_t n = 64, ng = 8;
     double t0 = 1000.0;
-    const char *coupling = "independent";
+    const char *coupling = "independent", *dir = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || i + 1 >= argc) {
             fputs("usage: etd_local_error [--t0 T (1000)] [--n N (64)] [--ng NG (8)] "
-                  "[--coupling independent|sanger]\n",
+                  "[--coupling independent|sanger] [--dir D]\n",
                   i + 1 >= argc && strcmp(argv[i], "--help") != 0 ? stderr : stdout);
             return strcmp(argv[i], "--help") == 0 ? 0 : 2;
         }
@@ -129,6 +134,7 @@ int main(int argc, char **argv)
         else if (strcmp(o, "--n") == 0) n = (size_t)num(o, v);
         else if (strcmp(o, "--ng") == 0) ng = (size_t)num(o, v);
         else if (strcmp(o, "--coupling") == 0) coupling = v;
+        else if (strcmp(o, "--dir") == 0) dir = v;
         else {
             fprintf(stderr, "etd_local_error: unknown option %s\n", o);
             return 2;
@@ -162,6 +168,12 @@ int main(int argc, char **argv)
     s.smax = spec[0];
     for (size_t i = 1; i < nfreq; i++)
         s.smax = fmax(s.smax, spec[i]);
+    char path[4096];
+    size_t shape2[2] = {n, n / 2 + 1}, shape3[3] = {ng, n, n};
+    if (dir != NULL) {
+        snprintf(path, sizeof path, "%s/spectrum.npy", dir);
+        if ((rc = gridform_npy_write(path, spec, 2, shape2)) != GRIDFORM_OK) die(path, rc);
+    }
     free(spec);
 
     size_t total = ng * s.npts;
@@ -183,6 +195,10 @@ int main(int argc, char **argv)
     if ((rc = gridform_learner_get_residual(l, &res)) != GRIDFORM_OK) die("residual", rc);
     if ((rc = gridform_learner_get_maps(l, x0)) != GRIDFORM_OK) die("maps", rc);
     gridform_learner_destroy(l);
+    if (dir != NULL) {
+        snprintf(path, sizeof path, "%s/x0.npy", dir);
+        if ((rc = gridform_npy_write(path, x0, 3, shape3)) != GRIDFORM_OK) die(path, rc);
+    }
     printf("# %zu^2 x %zu RELU maps (%s), demo's DoG code, k* = %.4f rad/m; state at t max Sigma~ = %.1f "
            "(%zu default steps), KKT residual %.3e; Euler limit %.3g / max Sigma~\n",
            n, ng, coupling, kstar, t * s.smax, steps, res, euler_limit * s.smax);
@@ -196,6 +212,10 @@ int main(int argc, char **argv)
             || advance(&s, GRIDFORM_INTEGRATOR_ETD, H / 128, 128, x0, y) != 0)
             die("reference", GRIDFORM_EDIVERGED);
         double refacc = distance(&s, y, ref), moved = distance(&s, x0, ref);
+        if (dir != NULL && (H == 2 || H == 8 || H == 32)) {
+            snprintf(path, sizeof path, "%s/ref_%g.npy", dir, H);
+            if ((rc = gridform_npy_write(path, ref, 3, shape3)) != GRIDFORM_OK) die(path, rc);
+        }
         size_t flips = 0;
         for (size_t i = 0; i < total; i++)
             flips += (x0[i] == 0.0) != (ref[i] == 0.0);
