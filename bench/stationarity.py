@@ -27,7 +27,9 @@ residual with:
            stopping on the same KKT residual, tested before every step as
            gridform_learner_run does;
   torch32  bench/reference/pattern_torch.py in float32, the same way
-           (skipped without PyTorch: apt-get install python3-torch).
+           (skipped without PyTorch: apt-get install python3-torch);
+  active   GRIDFORM_INTEGRATOR_ACTIVE_SET at its defaults (opt-in; independent
+           maps only), to the same residual.
 
 It prints wall seconds and each column's ratio to the default, with each
 run's answer.  The references have a time budget (--ref-budget seconds);
@@ -163,6 +165,9 @@ def main():
                 row["default"] = d
                 row["euler"] = run_c(exe, scheme="euler", dt_rel=chosen, tol=tol, **base)[0] if chosen else None
                 row["exp02"] = run_c(exe, scheme="exp02", tol=tol, model_time=d["time_rel"], **base)[0]
+                # the opt-in active-set integrator (independent maps only)
+                row["active"] = run_c(exe, scheme="active", tol=tol, **base)[0] if coupling == "independent" \
+                    else None
                 row["euler_dt_rel"] = chosen
                 if not a.no_reference and chosen:
                     dt = chosen / smax
@@ -178,14 +183,16 @@ def main():
     print()
     print("ratios are times over the default's; euler, numpy and torch32 at the largest converged Euler step")
     print("(dt max Sigma~ in the euler column); exp02 is 0.2.0's default step; answers: median dominant k /")
-    print("hexagonal fraction; goals (issue 19): euler >= 10x, numpy >= 50x, torch32 >= 20x")
+    print("hexagonal fraction; goals (issue 19): euler >= 10x, numpy >= 50x, torch32 >= 20x; active: the opt-in")
+    print("GRIDFORM_INTEGRATOR_ACTIVE_SET at its defaults (independent maps only); its speed-ups are the default's")
+    print("and euler's times over its own")
 
 
 def print_row(row, header):
     if header:
         print("| configuration | tol | default s (steps; k/hex) | euler s (dt; ratio) | exp02 s (ratio; k/hex) "
-              "| NumPy s (ratio) | PyTorch f32 s (ratio) |")
-        print("|---|---|---|---|---|---|---|")
+              "| NumPy s (ratio) | PyTorch f32 s (ratio) | active s (steps; k/hex; speed-up on default, on euler) |")
+        print("|---|---|---|---|---|---|---|---|")
     d = row["default"]
     td = float(d["seconds"]) if d else None
 
@@ -217,6 +224,16 @@ def print_row(row, header):
             t, steps, done, lower = r
             cells.append("%s (%s%s)" % (fmt_time(t, lower), ">" if lower else "", ratio(t)) +
                          ("" if done or lower else " not converged"))
+    a = row.get("active")
+    if a:
+        ta = float(a["seconds"])
+        te = float(e["seconds"]) if e else None
+        cells.append("%s (%s; %.3f/%.2f%s; %.1fx, %s)" % (
+            fmt_time(ta), a["steps"], float(a["median_k"]), float(a["hex_fraction"]),
+            "" if a["status"] == "converged" else ", not converged", td / ta,
+            "%.1fx" % (te / ta) if te else "-"))
+    else:
+        cells.append("-")
     print("| %s | %g | %s |" % (row["conf"], row["tol"], " | ".join(cells)), flush=True)
 
 
