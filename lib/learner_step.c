@@ -49,6 +49,7 @@
 #include <lapacke.h>
 #include "learner_step.h"
 #include "learner_etd.h"
+#include "learner_active.h"
 
 #ifdef GF_LEARNER_SINGLE
 typedef float gf_real;
@@ -1165,6 +1166,8 @@ int gridform__learner_step(gridform_learner *l, int want_change)
 {
     if (l->integrator == GRIDFORM_INTEGRATOR_ETD)
         return gridform__learner_etd_step(l);
+    if (l->integrator == GRIDFORM_INTEGRATOR_ACTIVE_SET)
+        return gridform__learner_as_step(l);
     size_t ng = l->ng;
     /* The change is always computed: the runaway test needs it. */
     (void)want_change;
@@ -1261,6 +1264,18 @@ int gridform__learner_step(gridform_learner *l, int want_change)
  * (doc/theory.md §2.9). */
 #define GF_ETD_START 1.0
 #define GF_ETD_CEILING 25.0
+/* GRIDFORM_INTEGRATOR_ACTIVE_SET (lib/learner_active.c): the same first
+ * step, and a ceiling of 200 / max Sigma~, the prototype's
+ * (bench/reference/active_set_run.py), with which it reached residual
+ * 1e-4 on 64^2 x 32 maps at every tolerance from 1e-3 to 3e-2.  Its step
+ * takes the stiff part of the flow (the free set's operator) into the
+ * exponential, so the step is set by the accuracy of the Lanczos
+ * exponential and the kinks of the active set, which step doubling
+ * measures; the ETD's 25 came from its own projected iteration cycling,
+ * whose stiff reaction this step does not have.  Whether long steps
+ * stall near a fixed point as ETD's did is not yet measured (no
+ * stagnation guard here; WIP.md). */
+#define GF_AS_CEILING 200.0
 #define GF_QR_EFOLDS 9.210340371976184
 
 /* s c of the comment above: the largest explicit coupling rate, for maps
@@ -1299,6 +1314,8 @@ static double step_of(const gridform_learner *l, int integrator, int coupling, i
     int aligned = !ceiling;
     if (integrator == GRIDFORM_INTEGRATOR_ETD)   /* error-controlled: start short, no ceiling that matters */
         return (ceiling ? GF_ETD_CEILING : GF_ETD_START) / l->smax;
+    if (integrator == GRIDFORM_INTEGRATOR_ACTIVE_SET)
+        return (ceiling ? GF_AS_CEILING : GF_ETD_START) / l->smax;
     if (integrator == GRIDFORM_INTEGRATOR_EULER)
         return 0.5 * limit(l, coupling, aligned);
     double dt = GF_EXP_DT / l->smax;
