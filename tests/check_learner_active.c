@@ -1,0 +1,430 @@
+/* The learner's active-set exponential integrator
+ * (GRIDFORM_INTEGRATOR_ACTIVE_SET, lib/learner_active.c, doc/theory.md
+ * §2.9 "A route: the active set's operator in L"): KKT points are fixed
+ * points at every step, the ensemble answer agrees with the default
+ * integrator at a 100 times tighter tolerance, results are bit-identical
+ * across thread counts, unsupported combinations are refused, and an
+ * arena with a shape keeps the maps at 0 outside it.  Small sizes. */
+#include "config.h"
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gridform.h"
+#include "../lib/internal.h"
+
+typedef struct {
+    gridform_arena *a;
+    gridform_placecode *pc;
+    gridform_kernel *k;
+} setup;
+
+static void make_dog(setup *s, double lx, double ly, size_t nx, size_t ny, int mode)
+{
+    int bnd = mode == GRIDFORM_KERNEL_EXACT ? GRIDFORM_WALLED : GRIDFORM_PERIODIC;
+    ck_assert_int_eq(gridform_arena_create(&s->a, lx, ly, nx, ny, bnd), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&s->pc, s->a, GRIDFORM_TUNING_DOG, 0.12, 2.0, 256,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&s->k, s->pc, mode), GRIDFORM_OK);
+}
+
+static void free_setup(setup *s)
+{
+    gridform_kernel_destroy(s->k);
+    gridform_placecode_destroy(s->pc);
+    gridform_arena_destroy(s->a);
+}
+
+static double smax_of(const gridform_kernel *k, size_t nf)
+{
+    double *sp = malloc(nf * sizeof *sp), m = -INFINITY;
+    ck_assert_int_eq(gridform_kernel_spectrum(k, sp), GRIDFORM_OK);
+    for (size_t b = 0; b < nf; b++)
+        m = fmax(m, sp[b]);
+    free(sp);
+    return m;
+}
+
+/* (1) LINEAR maps equal to one plane wave of the top shell are a KKT point
+ * (an eigenvector of Sigma): they stay put, to 1e-14 of their largest
+ * value, after fixed steps of every length and after controlled steps.
+ * And RELU maps converged by EULER (projected gradient, exact fixed
+ * points) stay stationary under long active-set steps. */
+START_TEST(test_fixed_points)
+{
+    setup s;
+    size_t nx = 24, ny = 20, n = nx * ny, nh = nx / 2 + 1, nf = ny * nh, ng = 2;
+    make_dog(&s, 2.2, 1.9, nx, ny, GRIDFORM_KERNEL_FOURIER);
+    double *sp = malloc(nf * sizeof *sp), *g0 = malloc(ng * n * sizeof *g0), *g = malloc(ng * n * sizeof *g);
+    ck_assert_int_eq(gridform_kernel_spectrum(s.k, sp), GRIDFORM_OK);
+    size_t top = 0;
+    for (size_t b = 1; b < nf; b++)
+        if (sp[b] > sp[top])
+            top = b;
+    double smax = sp[top];
+    size_t ky = top / nh, kx = top % nh;
+    for (size_t j = 0; j < ng; j++)
+        for (size_t iy = 0; iy < ny; iy++)
+            for (size_t ix = 0; ix < nx; ix++) {
+                double ph = 2 * M_PI * ((double)(kx * ix) / (double)nx + (double)(ky * iy) / (double)ny);
+                g0[j * n + iy * nx + ix] = cos(ph + 0.7 * (double)j);
+            }
+    gridform_learner *l = NULL;
+    ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_LINEAR, 0.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), GRIDFORM_OK);
+    /* the maps as the learner holds them (unit norm) */
+    ck_assert_int_eq(gridform_learner_set_maps(l, g0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_iterate(l, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_maps(l, g0), GRIDFORM_OK);
+    double amax = 0.0;
+    for (size_t i = 0; i < ng * n; i++)
+        amax = fmax(amax, fabs(g0[i]));
+    for (int control = 0; control <= 1; control++)
+        for (double h = 0.1; h <= 2000.0; h *= 10.0) {
+            ck_assert_int_eq(gridform_learner_set_step(l, h / smax), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_step_control(l, control), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_maps(l, g0), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_iterate(l, 10), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
+            double d = 0.0;
+            for (size_t i = 0; i < ng * n; i++)
+                d = fmax(d, fabs(g[i] - g0[i]));
+            ck_assert_msg(d <= 1e-14 * amax, "control %d, h max Sigma~ = %g: moved by %g of the largest value",
+                          control, h, d / amax);
+        }
+    gridform_learner_destroy(l);
+
+    /* RELU: a stationary state of the flow stays one */
+    double res;
+    l = NULL;
+    ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EULER), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_seed(l, 2, 1.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_run(l, 20000, 1e-11, NULL, NULL), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), GRIDFORM_OK);
+    for (double h = 0.1; h <= 200.0; h *= 4.0) {
+        ck_assert_int_eq(gridform_learner_set_step(l, h / smax), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_step_control(l, 0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_maps(l, g), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_iterate(l, 20), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_get_residual(l, &res), GRIDFORM_OK);
+        ck_assert_msg(res < 1e-10, "RELU, h max Sigma~ = %g: residual %g after 20 steps", h, res);
+    }
+    gridform_learner_destroy(l);
+    free(sp);
+    free(g0);
+    free(g);
+    free_setup(&s);
+}
+END_TEST
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+static double median(const double *v, size_t n)
+{
+    double *t = malloc(n * sizeof *t);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i]))
+            t[m++] = v[i];
+    double r = NAN;
+    if (m > 0) {
+        qsort(t, m, sizeof *t, cmp_double);
+        r = m % 2 ? t[m / 2] : 0.5 * (t[m / 2 - 1] + t[m / 2]);
+    }
+    free(t);
+    return r;
+}
+
+/* Step to exactly t = tend: the last step is cut to what remains. */
+static void run_to(gridform_learner *l, double tend)
+{
+    double t = 0.0;
+    ck_assert_int_eq(gridform_learner_get_time(l, &t, NULL), GRIDFORM_OK);
+    while (t < tend * (1.0 - 1e-12)) {
+        double dt;
+        ck_assert_int_eq(gridform_learner_get_step(l, &dt), GRIDFORM_OK);
+        if (t + dt > tend)
+            ck_assert_int_eq(gridform_learner_set_step(l, tend - t), GRIDFORM_OK);
+        int rc = gridform_learner_iterate(l, 1);
+        ck_assert_msg(rc == GRIDFORM_OK, "iterate: %s", gridform_learner_last_error(l));
+        ck_assert_int_eq(gridform_learner_get_time(l, &t, NULL), GRIDFORM_OK);
+    }
+}
+
+/* (2) The ensemble answer of row 0 of tests/check_learner_etd_conv.c (DoG,
+ * periodic 2.2 m, 32^2, 8 RELU maps, seeds 100 and 101, t max Sigma~ =
+ * 300): the active-set integrator at the learner's default tolerance
+ * against the default integrator at a 100 times tighter one, with that
+ * table's criteria (hexagonal fraction within binomial noise, median
+ * dominant k within 1%, median score60 within 0.05). */
+START_TEST(test_answer_against_etd)
+{
+    setup s;
+    size_t nx = 32, ny = 32, n = nx * ny, ng = 8, nseeds = 2, tot = ng * nseeds;
+    double tmax = 300.0;
+    make_dog(&s, 2.2, 2.2, nx, ny, GRIDFORM_KERNEL_FOURIER);
+    double smax = smax_of(s.k, ny * (nx / 2 + 1)), kstar, spacing = 0.74;
+    if (gridform_kernel_ring(s.k, &kstar, &spacing) != GRIDFORM_OK || !(spacing > 0.0) || spacing > 1.5)
+        spacing = 0.74;
+    gridform_scorer *sc = NULL;
+    ck_assert_int_eq(gridform_scorer_create(&sc, s.a), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_scorer_set_annuli_m(sc, 0.5 * spacing, fmin(1.2 * spacing, 1.1),
+                                                  fmin(2.5 * spacing, 2.2), 10), GRIDFORM_OK);
+    double *maps = malloc(ng * n * sizeof *maps), *s60[2], *dk[2];
+    size_t steps[2] = {0, 0};
+    for (int v = 0; v < 2; v++) {
+        s60[v] = malloc(tot * sizeof(double));
+        dk[v] = malloc(tot * sizeof(double));
+        for (size_t seed = 0; seed < nseeds; seed++) {
+            gridform_learner *l = NULL;
+            ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+            double rtol;
+            ck_assert_int_eq(gridform_learner_get_tolerance(l, &rtol), GRIDFORM_OK);
+            if (v == 0)
+                ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), GRIDFORM_OK);
+            else
+                ck_assert_int_eq(gridform_learner_set_tolerance(l, rtol / 100.0), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_seed(l, 100 + seed, 1.0), GRIDFORM_OK);
+            run_to(l, tmax / smax);
+            size_t st;
+            ck_assert_int_eq(gridform_learner_get_time(l, NULL, &st), GRIDFORM_OK);
+            steps[v] += st;
+            ck_assert_int_eq(gridform_learner_get_maps(l, maps), GRIDFORM_OK);
+            int rc = gridform_scorer_score(sc, maps, ng, s60[v] + seed * ng, NULL, NULL, NULL);
+            ck_assert(rc == GRIDFORM_OK || rc == GRIDFORM_EUNDEFINED);
+            for (size_t j = 0; j < ng; j++) {
+                size_t q = seed * ng + j;
+                if (!isfinite(s60[v][q]))
+                    s60[v][q] = -2.0;
+                if (gridform_map_dominant_k(sc, maps + j * n, &dk[v][q]) != GRIDFORM_OK)
+                    dk[v][q] = NAN;
+            }
+            gridform_learner_destroy(l);
+        }
+    }
+    size_t hex[2] = {0, 0};
+    double mk[2], ms[2];
+    for (int v = 0; v < 2; v++) {
+        for (size_t q = 0; q < tot; q++)
+            hex[v] += s60[v][q] > 0.37;
+        mk[v] = median(dk[v], tot);
+        ms[v] = median(s60[v], tot);
+    }
+    double p = 0.5 * (double)(hex[0] + hex[1]) / (double)tot;
+    double noise = 3.0 * sqrt(2.0 * p * (1.0 - p) / (double)tot) + 1.0 / (double)tot;
+    printf("active set (default rtol): %zu steps, hex %zu/%zu, median k %.4f, median score60 %.3f; "
+           "ETD at rtol/100: %zu steps, hex %zu/%zu, median k %.4f, median score60 %.3f\n", steps[0], hex[0], tot,
+           mk[0], ms[0], steps[1], hex[1], tot, mk[1], ms[1]);
+    ck_assert_msg(fabs((double)hex[0] - (double)hex[1]) / (double)tot <= noise, "hexagonal %zu vs %zu of %zu", hex[0],
+                  hex[1], tot);
+    ck_assert_msg(fabs(mk[0] - mk[1]) <= 0.01 * fabs(mk[1]), "median k %.4f vs %.4f", mk[0], mk[1]);
+    ck_assert_msg(fabs(ms[0] - ms[1]) <= 0.05, "median score60 %.3f vs %.3f", ms[0], ms[1]);
+    for (int v = 0; v < 2; v++) {
+        free(s60[v]);
+        free(dk[v]);
+    }
+    free(maps);
+    gridform_scorer_destroy(sc);
+    free_setup(&s);
+}
+END_TEST
+
+/* (3) Bit-identical maps and residuals for 1 and 3 threads, RELU and
+ * LINEAR, both precisions. */
+START_TEST(test_threads_identical)
+{
+    setup s;
+    size_t n = 20 * 20, ng = 5;
+    make_dog(&s, 2.2, 2.2, 20, 20, GRIDFORM_KERNEL_FOURIER);
+    double *g[2], res[2];
+    g[0] = malloc(ng * n * sizeof(double));
+    g[1] = malloc(ng * n * sizeof(double));
+    for (int nl = GRIDFORM_NL_LINEAR; nl <= GRIDFORM_NL_RELU; nl++)
+        for (int prec = GRIDFORM_PRECISION_DOUBLE; prec <= GRIDFORM_PRECISION_SINGLE; prec++) {
+            for (int t = 0; t < 2; t++) {
+                gridform_learner *l = NULL;
+                ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_set_nonlinearity(l, nl, 0.0), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_set_precision(l, prec), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_set_threads(l, t ? 3 : 1), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_seed(l, 11, 1.0), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_iterate(l, 25), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_get_maps(l, g[t]), GRIDFORM_OK);
+                ck_assert_int_eq(gridform_learner_get_residual(l, &res[t]), GRIDFORM_OK);
+                gridform_learner_destroy(l);
+            }
+            ck_assert_msg(memcmp(g[0], g[1], ng * n * sizeof(double)) == 0, "nl %d precision %d", nl, prec);
+            ck_assert_msg(res[0] == res[1], "nl %d precision %d: residual %.17g vs %.17g", nl, prec, res[0], res[1]);
+        }
+    free(g[0]);
+    free(g[1]);
+    free_setup(&s);
+}
+END_TEST
+
+static void expect_unsupported(int rc, const gridform_learner *l, const char *word)
+{
+    ck_assert_int_eq(rc, GRIDFORM_EUNSUPPORTED);
+    const char *msg = gridform_learner_last_error(l);
+    ck_assert_msg(strstr(msg, word) != NULL, "message \"%s\" does not name %s", msg, word);
+}
+
+/* (4) Each refusal: set_integrator with SOFT, TANH, Sanger, symmetric or an
+ * EXACT kernel; set_nonlinearity and set_coupling while the integrator is
+ * selected (the setters refuse, so iterate never meets an unsupported
+ * combination); and the combination left unchanged by a refusal. */
+START_TEST(test_refusals)
+{
+    setup s, se;
+    make_dog(&s, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_FOURIER);
+    make_dog(&se, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_EXACT);
+    gridform_learner *l = NULL;
+    ck_assert_int_eq(gridform_learner_create(&l, se.k, 2), GRIDFORM_OK);
+    expect_unsupported(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), l, "EXACT");
+    gridform_learner_destroy(l);
+
+    ck_assert_int_eq(gridform_learner_create(&l, s.k, 2), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, 5), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_SOFT, 1.0), GRIDFORM_OK);
+    expect_unsupported(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), l, "SOFT");
+    ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_TANH, 1.0), GRIDFORM_OK);
+    expect_unsupported(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), l, "TANH");
+    ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_RELU, 0.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER), GRIDFORM_OK);
+    expect_unsupported(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), l, "Sanger");
+    ck_assert_int_eq(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SYMMETRIC), GRIDFORM_OK);
+    expect_unsupported(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), l, "symmetric");
+    ck_assert_int_eq(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_INDEPENDENT), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), GRIDFORM_OK);
+    /* selected: the setters refuse what it cannot step */
+    expect_unsupported(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_SOFT, 1.0), l, "SOFT");
+    expect_unsupported(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_TANH, 1.0), l, "TANH");
+    expect_unsupported(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER), l, "Sanger");
+    expect_unsupported(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SYMMETRIC), l, "symmetric");
+    ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_LINEAR, 0.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_RELU, 0.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_INDEPENDENT), GRIDFORM_OK);
+    /* still steps */
+    ck_assert_int_eq(gridform_learner_seed(l, 3, 1.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_iterate(l, 3), GRIDFORM_OK);
+    /* another integrator lifts the restriction */
+    ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ETD), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER), GRIDFORM_OK);
+    gridform_learner_destroy(l);
+    free_setup(&s);
+    free_setup(&se);
+}
+END_TEST
+
+/* (5) An arena with a shape (set by hand, as tests/check_learner_etd.c):
+ * RELU and LINEAR maps are exactly 0 outside after steps, RELU ones >= 0,
+ * unit norm over the inside; the residual falls, and the residual the
+ * step reports is the one a fresh learner computes from the maps. */
+START_TEST(test_arena_shape)
+{
+    size_t nx = 24, ny = 24, n = nx * ny, ng = 3;
+    gridform_arena *a = NULL;
+    gridform_placecode *pc = NULL;
+    gridform_kernel *k = NULL;
+    ck_assert_int_eq(gridform_arena_create(&a, 2.2, 2.2, nx, ny, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.12, 2.0, 256,
+                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    unsigned char *inside = malloc(n);
+    size_t nin = 0;
+    for (size_t iy = 0; iy < ny; iy++)
+        for (size_t ix = 0; ix < nx; ix++) {
+            double x = (ix + 0.5) * 2.2 / nx - 1.1, y = (iy + 0.5) * 2.2 / ny - 1.1;
+            inside[iy * nx + ix] = x * x + y * y < 0.81;
+            nin += inside[iy * nx + ix];
+        }
+    a->inside = inside;   /* owned by the arena from here */
+    a->ninside = nin;
+    double *g = malloc(ng * n * sizeof *g), da = (2.2 / nx) * (2.2 / ny), r0, r1, r2;
+    for (int nl = GRIDFORM_NL_LINEAR; nl <= GRIDFORM_NL_RELU; nl++) {
+        gridform_learner *l = NULL;
+        ck_assert_int_eq(gridform_learner_create(&l, k, ng), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_nonlinearity(l, nl, 0.0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_seed(l, 5, 1.0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_get_residual(l, &r0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_iterate(l, 40), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_get_residual(l, &r1), GRIDFORM_OK);
+        ck_assert_msg(r1 < r0, "nl %d: residual %g after 40 steps, %g before", nl, r1, r0);
+        ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
+        for (size_t j = 0; j < ng; j++) {
+            double ss = 0.0;
+            for (size_t i = 0; i < n; i++) {
+                if (!inside[i])
+                    ck_assert(g[j * n + i] == 0.0);
+                if (nl == GRIDFORM_NL_RELU)
+                    ck_assert(g[j * n + i] >= 0.0);
+                ss += g[j * n + i] * g[j * n + i];
+            }
+            ck_assert_double_eq_tol(ss * da, 1.0, 1e-12);
+        }
+        gridform_learner *fresh = NULL;
+        ck_assert_int_eq(gridform_learner_create(&fresh, k, ng), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_nonlinearity(fresh, nl, 0.0), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_set_maps(fresh, g), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_get_residual(fresh, &r2), GRIDFORM_OK);
+        ck_assert_msg(fabs(r2 - r1) <= 1e-9 * r1, "nl %d: the step reported %.17g, the maps have %.17g", nl, r1, r2);
+        gridform_learner_destroy(fresh);
+        gridform_learner_destroy(l);
+    }
+    free(g);
+    gridform_kernel_destroy(k);
+    gridform_placecode_destroy(pc);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
+/* gridform_learner_run reaches a tight residual (4 RELU maps, 32^2). */
+START_TEST(test_reaches_stationarity)
+{
+    setup s;
+    make_dog(&s, 2.2, 2.2, 32, 32, GRIDFORM_KERNEL_FOURIER);
+    gridform_learner *l = NULL;
+    ck_assert_int_eq(gridform_learner_create(&l, s.k, 4), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_seed(l, 1, 0.01), GRIDFORM_OK);
+    int rc = gridform_learner_run(l, 4000, 1e-5, NULL, NULL);
+    size_t steps = 0, rej = 0;
+    double res = NAN;
+    gridform_learner_get_time(l, NULL, &steps);
+    gridform_learner_get_rejected(l, &rej);
+    gridform_learner_get_residual(l, &res);
+    printf("run to 1e-5: %zu steps, %zu rejected, residual %.3g\n", steps, rej, res);
+    ck_assert_msg(rc == GRIDFORM_OK, "run: %s (residual %g after %zu steps)", gridform_strerror(rc), res, steps);
+    gridform_learner_destroy(l);
+    free_setup(&s);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("learner_active");
+    TCase *tc = tcase_create("active_set");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, test_fixed_points);
+    tcase_add_test(tc, test_answer_against_etd);
+    tcase_add_test(tc, test_threads_identical);
+    tcase_add_test(tc, test_refusals);
+    tcase_add_test(tc, test_arena_shape);
+    tcase_add_test(tc, test_reaches_stationarity);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
