@@ -153,7 +153,7 @@ START_TEST(test_tolerance_errors)
     ck_assert_int_eq(gridform_learner_set_tolerance(l, 2.5e-4), GRIDFORM_OK);
     ck_assert_int_eq(gridform_learner_get_tolerance(l, &rtol), GRIDFORM_OK);
     ck_assert(rtol == 2.5e-4);
-    ck_assert_int_eq(gridform_learner_set_integrator(l, 4), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, 5), GRIDFORM_EINVAL);
     gridform_learner_destroy(l);
     free_setup(&s);
 }
