@@ -388,6 +388,39 @@ START_TEST(test_arena_shape)
 }
 END_TEST
 
+/* A tolerance no step can meet: GRIDFORM_EACCURACY, the maps of the last
+ * accepted step kept, and the residual reported still theirs (the half
+ * step's evaluation must not leak into it). */
+START_TEST(test_cannot_meet_tolerance)
+{
+    setup s;
+    size_t n = 16 * 16, ng = 2;
+    make_dog(&s, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_FOURIER);
+    double *g0 = malloc(ng * n * sizeof *g0), *g1 = malloc(ng * n * sizeof *g1), r0, r1;
+    gridform_learner *l = NULL;
+    ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_seed(l, 3, 1.0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_iterate(l, 5), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_maps(l, g0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_get_residual(l, &r0), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_set_tolerance(l, 1e-300), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_iterate(l, 1), GRIDFORM_EACCURACY);
+    ck_assert_ptr_nonnull(strstr(gridform_learner_last_error(l), "tolerance"));
+    ck_assert_int_eq(gridform_learner_get_maps(l, g1), GRIDFORM_OK);
+    ck_assert(memcmp(g0, g1, ng * n * sizeof *g0) == 0);
+    ck_assert_int_eq(gridform_learner_get_residual(l, &r1), GRIDFORM_OK);
+    ck_assert_msg(r1 == r0, "residual %.17g before the failed step, %.17g after", r0, r1);
+    size_t steps;
+    ck_assert_int_eq(gridform_learner_get_time(l, NULL, &steps), GRIDFORM_OK);
+    ck_assert_uint_eq(steps, 5);
+    gridform_learner_destroy(l);
+    free(g0);
+    free(g1);
+    free_setup(&s);
+}
+END_TEST
+
 /* gridform_learner_run reaches a tight residual (4 RELU maps, 32^2). */
 START_TEST(test_reaches_stationarity)
 {
@@ -420,6 +453,7 @@ int main(void)
     tcase_add_test(tc, test_threads_identical);
     tcase_add_test(tc, test_refusals);
     tcase_add_test(tc, test_arena_shape);
+    tcase_add_test(tc, test_cannot_meet_tolerance);
     tcase_add_test(tc, test_reaches_stationarity);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
