@@ -92,6 +92,8 @@ static void usage(FILE *f)
           "  --dt-rel X      euler: the step times max Sigma~ (1)\n"
           "  --rtol R        default, active: the local tolerance (the learner's default)\n"
           "  --tol T         stationarity: KKT residual (1e-4)\n"
+          "  --ceiling X     default, active: gridform_learner_set_step(X / max Sigma~), the first and the\n"
+          "                  largest step (the integrator's own otherwise)\n"
           "  --max-steps M   give up after M steps (1000000)\n"
           "  --model-time T  instead of running to --tol, step until t max Sigma~ >= T\n"
           "                  (for exp02, whose fixed points are not the flow's, so its\n"
@@ -105,7 +107,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     size_t n = 64, ng = 32, max_steps = 1000000;
-    double dt_rel = 1.0, rtol = 0.0, tol = 1e-4, model_time_rel = 0.0;
+    double dt_rel = 1.0, rtol = 0.0, tol = 1e-4, model_time_rel = 0.0, ceiling_rel = 0.0;
     unsigned long long seed = 1;
     const char *coupling = "independent", *scheme = "default", *dir = NULL, *maps_out = NULL, *planning = "estimate";
     for (int i = 1; i < argc; i++) {
@@ -126,6 +128,7 @@ int main(int argc, char **argv)
         else if (strcmp(o, "--dt-rel") == 0) dt_rel = num(o, v);
         else if (strcmp(o, "--rtol") == 0) rtol = num(o, v);
         else if (strcmp(o, "--tol") == 0) tol = num(o, v);
+        else if (strcmp(o, "--ceiling") == 0) ceiling_rel = num(o, v);
         else if (strcmp(o, "--model-time") == 0) model_time_rel = num(o, v);
         else if (strcmp(o, "--max-steps") == 0) max_steps = (size_t)num(o, v);
         else if (strcmp(o, "--seed") == 0) seed = (unsigned long long)num(o, v);
@@ -198,6 +201,8 @@ int main(int argc, char **argv)
             die("active", rc);
         if (rtol > 0 && (rc = gridform_learner_set_tolerance(l, rtol)) != GRIDFORM_OK)
             die("tolerance", rc);
+        if (ceiling_rel > 0 && (rc = gridform_learner_set_step(l, ceiling_rel / smax)) != GRIDFORM_OK)
+            die("ceiling", rc);
     }
     if ((rc = gridform_learner_seed(l, seed, 0.01)) != GRIDFORM_OK) die("seed", rc);
     if (dir != NULL) {
