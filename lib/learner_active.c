@@ -71,7 +71,8 @@
 const char *gridform__learner_as_unsupported(const gridform_learner *l, int nl, int coupling)
 {
     if (l->exact)
-        return "an EXACT kernel is no Fourier multiplier, which the active set's Lanczos products need";
+        return "the kernel is no Fourier multiplier (EXACT, or UNIFORM in an arena's shape: applied in real "
+               "space), which the active set's Lanczos products need";
     if (nl == GRIDFORM_NL_SOFT || nl == GRIDFORM_NL_TANH)
         return "GRIDFORM_NL_SOFT and _TANH have no active set (a penalty, not a constraint): only _RELU and "
                "_LINEAR apply";
