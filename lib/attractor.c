@@ -492,26 +492,37 @@ int gridform_attractor_set_gain(gridform_attractor *a, double gain)
     return GRIDFORM_OK;
 }
 
+/* Forget the adaptive step and its controller's history: the next
+ * interval starts again from gf_advance's first trial step. */
+static void gf_restart_step(gridform_attractor *a)
+{
+    a->hstep = 0.0;
+    gridform__pi_reset(&a->pi);
+}
+
+/* tau and dt, durations in seconds (finite, > 0), errors naming fn.  The
+ * adaptive step is bounded by tau and first tried at dt, so a step chosen
+ * under the old value is no guide: the controller restarts. */
+static int gf_set_duration(gridform_attractor *a, const char *fn, const char *name, double v, double *field)
+{
+    if (!isfinite(v) || v <= 0)
+        return gridform__fail(GF_ATT_EB(a), GRIDFORM_EINVAL, fn, "%s must be finite and > 0 seconds, got %g",
+                              name, v);
+    *field = v;
+    gf_restart_step(a);
+    return GRIDFORM_OK;
+}
+
 int gridform_attractor_set_tau(gridform_attractor *a, double tau)
 {
     GF_ATT_CHECK(a);
-    if (!isfinite(tau) || tau <= 0)
-        return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EINVAL, "tau must be finite and > 0 seconds, got %g", tau);
-    a->tau = tau;
-    a->hstep = 0.0;
-    gridform__pi_reset(&a->pi);
-    return GRIDFORM_OK;
+    return gf_set_duration(a, __func__, "tau", tau, &a->tau);
 }
 
 int gridform_attractor_set_dt(gridform_attractor *a, double dt)
 {
     GF_ATT_CHECK(a);
-    if (!isfinite(dt) || dt <= 0)
-        return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EINVAL, "dt must be finite and > 0 seconds, got %g", dt);
-    a->dt = dt;
-    a->hstep = 0.0;
-    gridform__pi_reset(&a->pi);
-    return GRIDFORM_OK;
+    return gf_set_duration(a, __func__, "dt", dt, &a->dt);
 }
 
 int gridform_attractor_set_input(gridform_attractor *a, double b)
@@ -721,10 +732,9 @@ static void gf_reset_state(gridform_attractor *a)
     a->tracking = 0;
     a->t = 0.0;
     a->hr_valid = 0;
-    a->hstep = 0.0;
     a->naccepted = a->nrejected = 0;
     a->runaway_streak = 0;
-    gridform__pi_reset(&a->pi);
+    gf_restart_step(a);
 }
 
 int gridform_attractor_seed(gridform_attractor *a, uint64_t seed, double amplitude)
@@ -932,8 +942,7 @@ static int gf_advance(gridform_attractor *a, size_t nint, double stop_tol, int *
             clipped = 1;
         }
         if (h < GF_HMIN_TAU * a->tau && !clipped) {
-            a->hstep = 0.0;
-            gridform__pi_reset(&a->pi);
+            gf_restart_step(a);
             return GF_ATT_ETOL;
         }
         int runaways = 0;
@@ -978,8 +987,7 @@ static int gf_advance(gridform_attractor *a, size_t nint, double stop_tol, int *
                 return GRIDFORM_EDIVERGED;
             }
             if (hnext < GF_HMIN_TAU * a->tau || tries + 1 >= GF_MAX_REJECT) {
-                a->hstep = 0.0;
-                gridform__pi_reset(&a->pi);
+                gf_restart_step(a);
                 return GF_ATT_ETOL;
             }
             h = hnext;
@@ -1101,8 +1109,7 @@ int gridform_attractor_set_step_control(gridform_attractor *a, int on)
         return GF_FAIL(GF_ATT_EB(a), GRIDFORM_EINVAL, "on must be 0 (fixed steps of dt) or 1 (error control), got %d",
                        on);
     a->adaptive = on;
-    a->hstep = 0.0;
-    gridform__pi_reset(&a->pi);
+    gf_restart_step(a);
     return GRIDFORM_OK;
 }
 

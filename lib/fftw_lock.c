@@ -1,4 +1,5 @@
-/* libgridform: the one lock around FFTW's planner.
+/* libgridform: the one lock around FFTW's planner, and the transform sizes
+ * FFTW is fast at.
  *
  * FFTW documents that only fftw_execute* is thread-safe; planning and
  * destroying plans touch global planner state.  So all planning in the
@@ -55,4 +56,17 @@ void gridform__fftw_lock(int nthreads)
 void gridform__fftw_unlock(void)
 {
     pthread_mutex_unlock(&gridform_fftw_mutex);
+}
+
+size_t gridform__fft_fast_size(size_t m)
+{
+    for (size_t n = m;; n++) {
+        size_t r = n;
+        static const size_t f[4] = {2, 3, 5, 7};
+        for (int i = 0; i < 4; i++)
+            while (r % f[i] == 0)
+                r /= f[i];
+        if (r == 1)
+            return n;
+    }
 }

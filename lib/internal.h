@@ -66,6 +66,9 @@ int gridform__alloc_should_fail(void);
  * thread count (>= 1) for the plans made while it is held. */
 void gridform__fftw_lock(int nthreads);
 void gridform__fftw_unlock(void);
+/* The smallest n >= m whose only prime factors are 2, 3, 5 and 7: the
+ * padded sizes FFTW transforms fastest. */
+size_t gridform__fft_fast_size(size_t m);
 
 /* ---- randomness ----------------------------------------------------------
  * xoshiro256** (Blackman and Vigna 2018) seeded by splitmix64 (Steele et al.

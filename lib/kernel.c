@@ -407,16 +407,27 @@ int gridform_kernel_create(gridform_kernel **out, const gridform_placecode *pc, 
     return GRIDFORM_OK;
 }
 
+/* The two constructors from a user's spectrum (a function or an array)
+ * reject the same missing arguments, in the same order and words, before
+ * their own checks; errors name fn. */
+static int check_user_spectrum(gridform_kernel **out, const gridform_arena *a, int have_spectrum, const char *fn)
+{
+    if (out == NULL)
+        return gridform__fail(NULL, GRIDFORM_EINVAL, fn, "out must not be NULL");
+    *out = NULL;
+    if (a == NULL)
+        return gridform__fail(NULL, GRIDFORM_EINVAL, fn, "a must not be NULL");
+    if (!have_spectrum)
+        return gridform__fail(NULL, GRIDFORM_EINVAL, fn, "spectrum must not be NULL");
+    return GRIDFORM_OK;
+}
+
 int gridform_kernel_create_radial(gridform_kernel **out, const gridform_arena *a,
                                   gridform_spectrum_fn spectrum, void *user)
 {
-    if (out == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "out must not be NULL");
-    *out = NULL;
-    if (a == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "a must not be NULL");
-    if (spectrum == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "spectrum must not be NULL");
+    int rc = check_user_spectrum(out, a, spectrum != NULL, __func__);
+    if (rc != GRIDFORM_OK)
+        return rc;
     if (a->boundary != GRIDFORM_PERIODIC)
         return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
                        "a RADIAL kernel is a Fourier multiplier and needs a periodic arena "
@@ -430,7 +441,6 @@ int gridform_kernel_create_radial(gridform_kernel **out, const gridform_arena *a
     k->fn = spectrum;
     k->user = user;
     size_t nf = a->nfreq, nh = a->nx / 2 + 1;
-    int rc = GRIDFORM_OK;
     for (size_t b = 0; b < nf && rc == GRIDFORM_OK; b++) {
         double kx, ky;
         gridform__arena_wavevector(a, b / nh, b % nh, &kx, &ky);
@@ -457,22 +467,37 @@ int gridform_kernel_create_radial(gridform_kernel **out, const gridform_arena *a
  * some other layout. */
 #define GF_SPECTRUM_MIRROR_TOL 1e-9
 
+/* Columns jx = 0 and (nx even) jx = nx/2 of the half spectrum hold both k
+ * and -k, at rows iy and (ny - iy) mod ny.  A real symmetric operator has
+ * Sigma~(k) = Sigma~(-k) there; the other columns stand for both.  The
+ * pairs are numbered column by column, row by row: pair p < mirror_count
+ * is (b1, b2). */
+static size_t mirror_count(const gridform_arena *a)
+{
+    size_t ncol = a->nx % 2 == 0 && a->nx / 2 != 0 ? 2 : 1;
+    return ncol * (a->ny - 1);
+}
+
+static void mirror_pair(const gridform_arena *a, size_t p, size_t *b1, size_t *b2)
+{
+    const size_t nh = a->nx / 2 + 1, ny = a->ny;
+    size_t jx = p / (ny - 1) == 0 ? 0 : a->nx / 2, iy = 1 + p % (ny - 1);
+    *b1 = iy * nh + jx;
+    *b2 = ((ny - iy) % ny) * nh + jx;
+}
+
 int gridform_kernel_create_spectrum(gridform_kernel **out, const gridform_arena *a, const double *spectrum)
 {
-    if (out == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "out must not be NULL");
-    *out = NULL;
-    if (a == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "a must not be NULL");
-    if (spectrum == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "spectrum must not be NULL");
+    int rc = check_user_spectrum(out, a, spectrum != NULL, __func__);
+    if (rc != GRIDFORM_OK)
+        return rc;
     if (a->inside != NULL)
         return GF_FAIL(NULL, GRIDFORM_EUNSUPPORTED,
                        "a SPECTRUM kernel is a periodic Fourier multiplier, which ignores the arena's shape: "
                        "use GRIDFORM_KERNEL_EXACT or _UNIFORM on a shaped arena");
     if (a->npoints > INT_MAX)
         return GF_FAIL(NULL, GRIDFORM_ERANGE, "%zu points exceed the FFTW int range", a->npoints);
-    size_t nf = a->nfreq, nh = a->nx / 2 + 1, ny = a->ny;
+    size_t nf = a->nfreq, nh = a->nx / 2 + 1, npair = mirror_count(a);
     double vmax = 0.0;
     for (size_t b = 0; b < nf; b++) {
         if (!isfinite(spectrum[b]))
@@ -481,21 +506,14 @@ int gridform_kernel_create_spectrum(gridform_kernel **out, const gridform_arena 
         if (fabs(spectrum[b]) > vmax)
             vmax = fabs(spectrum[b]);
     }
-    /* Columns jx = 0 and (nx even) jx = nx/2 hold both k and -k, at rows iy
-     * and (ny - iy) mod ny.  A real symmetric operator has
-     * Sigma~(k) = Sigma~(-k) there; the other columns stand for both. */
-    for (size_t c = 0; c < 2; c++) {
-        size_t jx = c == 0 ? 0 : a->nx / 2;
-        if (c == 1 && (a->nx % 2 != 0 || jx == 0))
-            break;
-        for (size_t iy = 1; iy < ny; iy++) {
-            size_t b1 = iy * nh + jx, b2 = ((ny - iy) % ny) * nh + jx;
-            if (fabs(spectrum[b1] - spectrum[b2]) > GF_SPECTRUM_MIRROR_TOL * vmax)
-                return GF_FAIL(NULL, GRIDFORM_EINVAL,
-                               "spectrum[%zu] = %g and its mirror -k, spectrum[%zu] = %g, differ: on columns "
-                               "0 and nx/2 a real symmetric kernel needs Sigma~(k) = Sigma~(-k)",
-                               b1, spectrum[b1], b2, spectrum[b2]);
-        }
+    for (size_t p = 0; p < npair; p++) {
+        size_t b1, b2;
+        mirror_pair(a, p, &b1, &b2);
+        if (fabs(spectrum[b1] - spectrum[b2]) > GF_SPECTRUM_MIRROR_TOL * vmax)
+            return GF_FAIL(NULL, GRIDFORM_EINVAL,
+                           "spectrum[%zu] = %g and its mirror -k, spectrum[%zu] = %g, differ: on columns "
+                           "0 and nx/2 a real symmetric kernel needs Sigma~(k) = Sigma~(-k)",
+                           b1, spectrum[b1], b2, spectrum[b2]);
     }
     gridform_kernel *k = kernel_alloc(a, GRIDFORM_KERNEL_SPECTRUM, __func__);
     if (k == NULL)
@@ -503,20 +521,16 @@ int gridform_kernel_create_spectrum(gridform_kernel **out, const gridform_arena 
     /* Mirror pairs are averaged, so the operator is exactly symmetric. */
     for (size_t b = 0; b < nf; b++)
         k->spec[b] = spectrum[b];
-    for (size_t c = 0; c < 2; c++) {
-        size_t jx = c == 0 ? 0 : a->nx / 2;
-        if (c == 1 && (a->nx % 2 != 0 || jx == 0))
-            break;
-        for (size_t iy = 1; iy < ny; iy++) {
-            size_t b1 = iy * nh + jx, b2 = ((ny - iy) % ny) * nh + jx;
-            /* halves first: the sum of two values near DBL_MAX is Inf (fuzzing) */
-            k->spec[b1] = k->spec[b2] = 0.5 * spectrum[b1] + 0.5 * spectrum[b2];
-        }
+    for (size_t p = 0; p < npair; p++) {
+        size_t b1, b2;
+        mirror_pair(a, p, &b1, &b2);
+        /* halves first: the sum of two values near DBL_MAX is Inf (fuzzing) */
+        k->spec[b1] = k->spec[b2] = 0.5 * spectrum[b1] + 0.5 * spectrum[b2];
     }
     k->spec0 = k->spec[0];
     /* The continuum profile and ring from the real-space kernel the
      * spectrum describes (its k = 0 term left out, like a softmax code's). */
-    int rc = kernel_from_spectrum(k, &k->err);
+    rc = kernel_from_spectrum(k, &k->err);
     if (rc == GRIDFORM_OK)
         rc = make_multiplier(k, &k->err);
     if (rc != GRIDFORM_OK) {

@@ -105,15 +105,19 @@ static int cont_eval(cont_ctx *c, double kk, double *val, gridform__errbuf *eb, 
         fi *= k->dA;
         /* CURVE: |p~|^2 / A (uniform density), squared after the division
          * by sqrt(A) so that a huge box (dA ~ 1e154, found by fuzzing)
-         * does not overflow a finite value; KREAL: the kernel itself. */
+         * does not overflow a finite value; KREAL: the kernel itself.
+         * Each direction's term is divided by the number of directions
+         * before it is summed (sqrt(16) = 4 and 16 are exact, so the result
+         * is the same): a sum of 16 terms near DBL_MAX / 16 would overflow
+         * although their mean is representable. */
         if (k->cont == GF_CONT_CURVE) {
-            double sa = sqrt(k->area), ur = fr / sa, ui = fi / sa;
+            double sa = sqrt(k->area) * sqrt((double)GF_PROFILE_ANGLES), ur = fr / sa, ui = fi / sa;
             acc += ur * ur + ui * ui;
         } else {
-            acc += fr;
+            acc += fr / GF_PROFILE_ANGLES;
         }
     }
-    *val = acc / GF_PROFILE_ANGLES;
+    *val = acc;
     if (!isfinite(*val))
         return gridform__fail(eb, GRIDFORM_ERANGE, func,
                               "the continuous spectrum at k = %g rad/m is not representable (%g): the tuning "

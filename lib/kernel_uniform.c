@@ -29,21 +29,6 @@
 /* Cells per block of the Fourier diagonal. */
 #define GF_UNIFORM_DIAG_BLOCK 64
 
-/* The smallest n >= m whose only prime factors are 2, 3, 5 and 7 (FFTW's
- * fast sizes). */
-static size_t fast_size(size_t m)
-{
-    for (size_t n = m;; n++) {
-        size_t r = n;
-        static const size_t f[4] = {2, 3, 5, 7};
-        for (int i = 0; i < 4; i++)
-            while (r % f[i] == 0)
-                r /= f[i];
-        if (r == 1)
-            return n;
-    }
-}
-
 void gridform__kernel_uniform_free(gridform_kernel *k)
 {
     gridform__fftw_lock(1);
@@ -135,8 +120,8 @@ int gridform__kernel_uniform_init(gridform_kernel *k, const gridform_placecode *
 {
     const gridform_arena *a = k->arena;
     size_t nx = a->nx, ny = a->ny;
-    k->umx = fast_size(2 * nx - 1);
-    k->umy = fast_size(2 * ny - 1);
+    k->umx = gridform__fft_fast_size(2 * nx - 1);
+    k->umy = gridform__fft_fast_size(2 * ny - 1);
     size_t umn, umf;
     if (!gridform__mul_size(k->umx, k->umy, &umn) || umn > INT_MAX
         || !gridform__mul_size(k->umy, k->umx / 2 + 1, &umf) || umf > SIZE_MAX / sizeof(fftw_complex))

@@ -582,6 +582,42 @@ static int record(gridform__learner_slot *slot, size_t j, const char *what, doub
     return GRIDFORM_EDIVERGED;
 }
 
+/* Below this a sum of squares may have lost precision (squares of values
+ * under 1.5e-154 are subnormal or 0; the threshold leaves a margin of 2^122
+ * above DBL_MIN).  finish_map then takes the norms from the values divided
+ * by their largest magnitude. */
+#define GF_SUMSQ_TINY 0x1p-900
+
+/* Which values of u tiny_norm measures: all, the positive ones, or the
+ * negative ones. */
+enum { GF_NORM_ALL = 0, GF_NORM_POS = 1, GF_NORM_NEG = 2 };
+
+/* sqrt(sum v^2) over the selected values v of u without underflow or
+ * overflow: max |v| times the norm of v / max |v|.  Two passes, but only
+ * for maps whose sums of squares underflowed, never in ordinary runs. */
+static double tiny_norm(const gf_real *u, size_t n, int which)
+{
+    double amax = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double v = u[i];
+        if ((which == GF_NORM_POS && !(v > 0.0)) || (which == GF_NORM_NEG && !(v < 0.0)))
+            continue;
+        if (fabs(v) > amax)
+            amax = fabs(v);
+    }
+    if (!(amax > 0.0))
+        return 0.0;
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double v = u[i];
+        if ((which == GF_NORM_POS && !(v > 0.0)) || (which == GF_NORM_NEG && !(v < 0.0)))
+            continue;
+        v /= amax;
+        s += v * v;
+    }
+    return amax * sqrt(s);
+}
+
 /* Nonlinearity, checks and renormalisation of map j, u its linear update
  * (n values, written in place), old its current state.  Pass A sums the
  * squares before and after the nonlinearity (reading only), pass B writes
@@ -593,7 +629,11 @@ static int finish_map(gridform_learner *l, size_t j, gf_real *restrict u, const 
     const double da = l->da;
     const int nl = l->nl;
     const double soft = 1.0 / (1.0 + 2.0 * l->strength * l->dt);
-    double s1 = 0.0, s2 = 0.0, sign = 1.0;
+    double s1 = 0.0, s2 = 0.0, sign = 1.0, n1 = -1.0;
+    /* the growth below needs the previous norm: maps whose previous norm
+     * already underflowed to 0 (seeds below about 1e-160) are left alone
+     * by the rescue of underflowed sums (see after the switch) */
+    const int rescue = l->corr == GF_LEARNER_CORR_TRSM || l->nrm[j] > 0.0;
     switch (nl) {
     case GRIDFORM_NL_RELU: {
         /* Four independent partial sums (in a fixed order, so results do
@@ -631,7 +671,11 @@ static int finish_map(gridform_learner *l, size_t j, gf_real *restrict u, const 
     case GRIDFORM_NL_TANH: {
         for (size_t i = 0; i < n; i++)
             s1 += u[i] * u[i];
-        double r = sqrt(s1 / (double)n);
+        /* the values are overwritten below: take their norm now if their
+         * sum of squares underflowed */
+        if (s1 < GF_SUMSQ_TINY && rescue)
+            n1 = tiny_norm(u, n, GF_NORM_ALL);
+        double r = n1 >= 0.0 ? n1 / sqrt((double)n) : sqrt(s1 / (double)n);
         if (r > 0.0 && isfinite(r)) {
             /* (r/c) tanh(c u / r), up to a factor the renormalisation
              * below removes: for a = c/r >= 1, tanh(a u) itself, which r/c
@@ -662,15 +706,49 @@ static int finish_map(gridform_learner *l, size_t j, gf_real *restrict u, const 
     }
     if (!isfinite(s1) || !isfinite(s2))
         return record(slot, j, "became NaN or Inf", 0.0);
-    if (!(s2 > 0.0))
+    /* Sums of squares that underflowed (a SOFT map penalised to 1e-161 of
+     * itself by a strength of 7.7e151, found by fuzzing: its s2 was
+     * subnormal, and the step returned it with norm 0.96, not 1): the norms
+     * again from scaled values, the ReLU sign decided again on them, and
+     * SOFT's negative values scaled apart from its positive ones, whose
+     * scale may overflow where the negative values' does not.  Ordinary
+     * maps never come here, so their arithmetic is unchanged. */
+    int tiny = (s1 < GF_SUMSQ_TINY || s2 < GF_SUMSQ_TINY) && rescue;
+    double nrm1 = 0.0, nrm2 = 0.0, nrmpos = 0.0, scneg = 0.0;
+    if (tiny) {
+        nrm1 = n1 >= 0.0 ? n1 : tiny_norm(u, n, GF_NORM_ALL);
+        switch (nl) {
+        case GRIDFORM_NL_RELU:
+            sign = 1.0;
+            nrm2 = tiny_norm(u, n, GF_NORM_POS);
+            if (nrm2 == 0.0 && nrm1 > 0.0) {
+                sign = -1.0;
+                nrm2 = nrm1;
+            }
+            break;
+        case GRIDFORM_NL_SOFT:
+            nrmpos = tiny_norm(u, n, GF_NORM_POS);
+            nrm2 = hypot(nrmpos, soft * tiny_norm(u, n, GF_NORM_NEG));
+            break;
+        case GRIDFORM_NL_TANH:   /* u holds the nonlinear values */
+            nrm2 = tiny_norm(u, n, GF_NORM_ALL);
+            break;
+        default:
+            nrm2 = nrm1;
+            break;
+        }
+        if (!(nrm2 > 0.0))
+            return record(slot, j, "vanished (all zero)", 0.0);
+    } else if (!(s2 > 0.0)) {
         return record(slot, j, "vanished (all zero)", 0.0);
+    }
     /* Growth of the norm in this step, before renormalisation.  With the
      * shift lambda0 = max Sigma~ the linear part never grows a map, so
      * growth comes from the coupling's explicit terms (doc/theory.md
      * §2.4); the step control rejects a step with rho > 2.  The
      * exponential Sanger step's QR already returned unit maps (growth 1
      * by construction); every other step grows from the old norm. */
-    double rho = sqrt(s1 * da) / (l->corr == GF_LEARNER_CORR_TRSM ? 1.0 : l->nrm[j]);
+    double rho = (tiny ? nrm1 * sqrt(da) : sqrt(s1 * da)) / (l->corr == GF_LEARNER_CORR_TRSM ? 1.0 : l->nrm[j]);
     if (rho > slot->rhomax || (rho == slot->rhomax && j < slot->rhomap)) {
         slot->rhomax = rho;
         slot->rhomap = j;
@@ -678,9 +756,16 @@ static int finish_map(gridform_learner *l, size_t j, gf_real *restrict u, const 
     /* sqrt(s2) sqrt(da), not sqrt(s2 da): a subnormal s2 (a SOFT map
      * penalised to 1e-160 of itself, found by fuzzing) times da would
      * round to 0 and the scale to Inf */
-    double scale = 1.0 / (sqrt(s2) * sqrt(da)), d = 0.0;
-    if (!isfinite(scale))
+    double scale = 1.0 / ((tiny ? nrm2 : sqrt(s2)) * sqrt(da)), d = 0.0;
+    if (tiny && nl == GRIDFORM_NL_SOFT) {
+        /* negative values times soft / |p|, positive ones times 1 / |p|
+         * (unused, and possibly Inf, when there are none) */
+        scneg = soft / (nrm2 * sqrt(da));
+        if (!isfinite(scneg) || (nrmpos > 0.0 && !isfinite(scale)))
+            return record(slot, j, "became too small to normalise", 0.0);
+    } else if (!isfinite(scale)) {
         return record(slot, j, "became too small to normalise", 0.0);
+    }
     /* Pass B, unrolled by four with four partial sums of the change: gcc
      * -O2 vectorises this form, and the sums' order is fixed. */
 #define GF_PASS_B(EXPR)                                                       \
@@ -718,6 +803,9 @@ static int finish_map(gridform_learner *l, size_t j, gf_real *restrict u, const 
     } while (0)
     if (nl == GRIDFORM_NL_RELU) {
         d = scale_map(u, want_change ? old : NULL, n, sign * scale, 1);
+    } else if (nl == GRIDFORM_NL_SOFT && tiny) {
+        double sc = 1.0, scpos = scale;
+        GF_PASS_B(x > 0.0 ? x * scpos : x * scneg);
     } else if (nl == GRIDFORM_NL_SOFT) {
         double sc = scale;
         GF_PASS_B(x < 0.0 ? x * soft : x);

@@ -4,21 +4,6 @@
 #include <string.h>
 #include "score_internal.h"
 
-/* Smallest n >= m whose only prime factors are 2, 3, 5 and 7: sizes FFTW
- * transforms fastest. */
-static size_t fast_size(size_t m)
-{
-    for (size_t n = m;; n++) {
-        size_t r = n;
-        static const size_t f[4] = {2, 3, 5, 7};
-        for (int i = 0; i < 4; i++)
-            while (r % f[i] == 0)
-                r /= f[i];
-        if (r == 1)
-            return n;
-    }
-}
-
 static void scorer_free(gridform_scorer *s)
 {
     if (s == NULL)
@@ -68,7 +53,8 @@ int gridform_scorer_create(gridform_scorer **out, const gridform_arena *a)
     const size_t lim = (size_t)1 << 20;
     if (nx > lim || ny > lim)
         return GF_FAIL(NULL, GRIDFORM_ERANGE, "maps of %zu x %zu bins are too large", nx, ny);
-    size_t sx = 2 * nx - 1, sy = 2 * ny - 1, px = fast_size(sx), py = fast_size(sy);
+    size_t sx = 2 * nx - 1, sy = 2 * ny - 1;
+    size_t px = gridform__fft_fast_size(sx), py = gridform__fft_fast_size(sy);
     size_t nsac, npad, ncpx, t3, t4;
     if (!gridform__mul_size(sx, sy, &nsac) || !gridform__mul_size(px, py, &npad)
         || !gridform__mul_size(px / 2 + 1, py, &ncpx) || nsac >= INT32_MAX || npad >= INT32_MAX
@@ -296,6 +282,32 @@ static int check_finite_or_nan(const gridform_scorer *s, const double *m, size_t
     return 1;
 }
 
+int gridform__check_batch(const gridform_scorer *s, const char *fn, const double *maps, size_t nmaps)
+{
+    if (s == NULL)
+        return gridform__fail(NULL, GRIDFORM_EINVAL, fn, "s must not be NULL");
+    /* A failed check writes the handle's error slot and nothing else. */
+    gridform__errbuf *eb = (gridform__errbuf *)&s->err;
+    if (maps == NULL)
+        return gridform__fail(eb, GRIDFORM_EINVAL, fn, "maps must not be NULL");
+    if (nmaps == 0)
+        return gridform__fail(eb, GRIDFORM_EINVAL, fn, "nmaps must be >= 1");
+    return GRIDFORM_OK;
+}
+
+int gridform__check_maps(const gridform_scorer *s, const char *fn, const double *maps, size_t nmaps,
+                         size_t *total)
+{
+    gridform__errbuf *eb = (gridform__errbuf *)&s->err;
+    const size_t n = s->nx * s->ny;
+    size_t where;
+    if (!gridform__mul_size(n, nmaps, total))
+        return gridform__fail(eb, GRIDFORM_ERANGE, fn, "%zu maps of %zu bins overflow", nmaps, n);
+    if (!check_finite_or_nan(s, maps, *total, &where))
+        return gridform__fail(eb, GRIDFORM_EINVAL, fn, "map %zu, bin %zu is infinite", where / n, where % n);
+    return GRIDFORM_OK;
+}
+
 int gridform_scorer_autocorr(const gridform_scorer *cs, const double *map, double *sac)
 {
     if (cs == NULL)
@@ -339,14 +351,12 @@ static int score_maps(const char *fn, gridform_scorer *s, const double *maps, si
                       double *score60, double *score90, double *spacing, double *orientation,
                       double *inner_m, double *outer_m, int *source)
 {
-    /* Errors name the public function that failed (fn), not this helper. */
-    size_t n = s->nx * s->ny, total, where;
-    if (!gridform__mul_size(n, nmaps, &total))
-        return gridform__fail(&s->err, GRIDFORM_ERANGE, fn, "%zu maps of %zu bins overflow", nmaps, n);
-    /* Validate everything first so a bad input leaves the outputs untouched. */
-    if (!check_finite_or_nan(s, maps, total, &where))
-        return gridform__fail(&s->err, GRIDFORM_EINVAL, fn, "map %zu, bin %zu is infinite", where / n,
-                              where % n);
+    /* Errors name the public function that failed (fn), not this helper.
+     * Validate everything first so a bad input leaves the outputs untouched. */
+    size_t n = s->nx * s->ny, total;
+    int rc = gridform__check_maps(s, fn, maps, nmaps, &total);
+    if (rc != GRIDFORM_OK)
+        return rc;
     size_t nundef = 0, first = 0, nfallback = 0;
     int want_ann = inner_m != NULL || outer_m != NULL || source != NULL;
     int want_gridness = score60 != NULL || score90 != NULL || want_ann;
@@ -354,7 +364,7 @@ static int score_maps(const char *fn, gridform_scorer *s, const double *maps, si
     for (size_t m = 0; m < nmaps; m++) {
         double g60 = NAN, g90 = NAN, sp = NAN, th = NAN, bo = NAN;
         gridform__annuli ann = {NAN, NAN, NAN, 0};
-        int rc = gridform__sac_compute(s, maps + m * n);
+        rc = gridform__sac_compute(s, maps + m * n);
         if (rc == GRIDFORM_OK) {
             double px[3], py[3];
             int nfound = 0;
@@ -396,24 +406,20 @@ static int score_maps(const char *fn, gridform_scorer *s, const double *maps, si
 int gridform_scorer_score(const gridform_scorer *cs, const double *maps, size_t nmaps,
                           double *score60, double *score90, double *spacing, double *orientation)
 {
-    if (cs == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    int rc = gridform__check_batch(cs, __func__, maps, nmaps);
+    if (rc != GRIDFORM_OK)
+        return rc;
     gridform_scorer *s = (gridform_scorer *)cs;
-    GF_CHECK_PTR(&s->err, maps);
-    if (nmaps == 0)
-        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "nmaps must be >= 1");
     return score_maps(__func__, s, maps, nmaps, score60, score90, spacing, orientation, NULL, NULL, NULL);
 }
 
 int gridform_scorer_score_annuli(const gridform_scorer *cs, const double *maps, size_t nmaps,
                                  double *score60, double *inner_m, double *outer_m, int *source)
 {
-    if (cs == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    int rc = gridform__check_batch(cs, __func__, maps, nmaps);
+    if (rc != GRIDFORM_OK)
+        return rc;
     gridform_scorer *s = (gridform_scorer *)cs;
-    GF_CHECK_PTR(&s->err, maps);
-    if (nmaps == 0)
-        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "nmaps must be >= 1");
     if (score60 == NULL && inner_m == NULL && outer_m == NULL && source == NULL)
         return GF_FAIL(&s->err, GRIDFORM_EINVAL, "score60, inner_m, outer_m and source must not all be NULL");
     return score_maps(__func__, s, maps, nmaps, score60, NULL, NULL, NULL, inner_m, outer_m, source);

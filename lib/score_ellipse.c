@@ -85,8 +85,10 @@ static void refine_peak(const gridform_scorer *s, double *px, double *py)
 }
 
 /* Ratio, major-axis angle and wall offset of one map; 0 if undefined. */
-static int ellipse_one(gridform_scorer *s, const double *map, double *ratio, double *angle, double *offset)
+static int ellipse_one(gridform_scorer *s, const double *map, const void *ctx, double *ratio, double *angle,
+                       double *offset)
 {
+    (void)ctx;
     if (gridform__sac_compute(s, map) != GRIDFORM_OK)
         return 0;
     double px[3], py[3];
@@ -149,28 +151,18 @@ static int ellipse_one(gridform_scorer *s, const double *map, double *ratio, dou
 int gridform_scorer_ellipse(const gridform_scorer *cs, const double *maps, size_t nmaps, double *axis_ratio,
                             double *major_angle, double *wall_offset)
 {
-    if (cs == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    int rc = gridform__check_batch(cs, __func__, maps, nmaps);
+    if (rc != GRIDFORM_OK)
+        return rc;
     gridform_scorer *s = (gridform_scorer *)cs;
-    GF_CHECK_PTR(&s->err, maps);
-    if (nmaps == 0)
-        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "nmaps must be >= 1");
     if (axis_ratio == NULL && major_angle == NULL && wall_offset == NULL)
         return GF_FAIL(&s->err, GRIDFORM_EINVAL, "axis_ratio, major_angle and wall_offset must not all be NULL");
     size_t total;
-    int rc = gridform__measure_check(s, __func__, maps, nmaps, &total);
+    rc = gridform__check_maps(s, __func__, maps, nmaps, &total);
     if (rc != GRIDFORM_OK)
         return rc;
-    const size_t n = s->nx * s->ny;
-    size_t nundef = 0, first = 0;
-    for (size_t m = 0; m < nmaps; m++) {
-        double r = NAN, th = NAN, off = NAN;
-        if (!ellipse_one(s, maps + m * n, &r, &th, &off) && nundef++ == 0)
-            first = m;
-        if (axis_ratio) axis_ratio[m] = r;
-        if (major_angle) major_angle[m] = th;
-        if (wall_offset) wall_offset[m] = off;
-    }
+    size_t first, nundef = gridform__measure_maps(s, maps, nmaps, ellipse_one, NULL, axis_ratio, major_angle,
+                                                  wall_offset, &first);
     if (nundef > 0)
         return GF_FAIL(&s->err, GRIDFORM_EUNDEFINED,
                        "%zu of %zu maps have no ellipse (no variance, fewer than three SAC peaks, or peaks "

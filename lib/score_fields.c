@@ -163,7 +163,7 @@ int gridform_scorer_fields(const gridform_scorer *cs, const double *map, size_t 
     GF_CHECK_PTR(&s->err, map);
     GF_CHECK_PTR(&s->err, nfields);
     size_t total;
-    int rc = gridform__measure_check(s, __func__, map, 1, &total);
+    int rc = gridform__check_maps(s, __func__, map, 1, &total);
     if (rc != GRIDFORM_OK)
         return rc;
     double pk;
@@ -231,8 +231,9 @@ static long wall_bin(const gridform_scorer *s, const double *map, int w, size_t 
 }
 
 /* b, cM and dm of one map; 0 when it has no field. */
-static int border_one(gridform_scorer *s, const double *map, double *b, double *cm, double *dm)
+static int border_one(gridform_scorer *s, const double *map, const void *ctx, double *b, double *cm, double *dm)
 {
+    (void)ctx;
     gridform__measures *ms = &s->meas;
     const size_t nx = s->nx, ny = s->ny, n = nx * ny;
     const int bnt = ms->border_variant == GRIDFORM_VARIANT_BNT;
@@ -290,12 +291,10 @@ static int border_one(gridform_scorer *s, const double *map, double *b, double *
 int gridform_scorer_border(const gridform_scorer *cs, const double *maps, size_t nmaps, double *score,
                            double *coverage, double *distance)
 {
-    if (cs == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    int rc = gridform__check_batch(cs, __func__, maps, nmaps);
+    if (rc != GRIDFORM_OK)
+        return rc;
     gridform_scorer *s = (gridform_scorer *)cs;
-    GF_CHECK_PTR(&s->err, maps);
-    if (nmaps == 0)
-        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "nmaps must be >= 1");
     if (score == NULL && coverage == NULL && distance == NULL)
         return GF_FAIL(&s->err, GRIDFORM_EINVAL, "score, coverage and distance must not all be NULL");
     if (s->boundary != GRIDFORM_WALLED)
@@ -306,19 +305,11 @@ int gridform_scorer_border(const gridform_scorer *cs, const double *maps, size_t
                        "the border score is defined for the four walls of a rectangular box, "
                        "not for an arena of another shape");
     size_t total;
-    int rc = gridform__measure_check(s, __func__, maps, nmaps, &total);
+    rc = gridform__check_maps(s, __func__, maps, nmaps, &total);
     if (rc != GRIDFORM_OK)
         return rc;
-    const size_t n = s->nx * s->ny;
-    size_t nundef = 0, first = 0;
-    for (size_t m = 0; m < nmaps; m++) {
-        double b = NAN, c = NAN, d = NAN;
-        if (!border_one(s, maps + m * n, &b, &c, &d) && nundef++ == 0)
-            first = m;
-        if (score) score[m] = b;
-        if (coverage) coverage[m] = c;
-        if (distance) distance[m] = d;
-    }
+    size_t first, nundef = gridform__measure_maps(s, maps, nmaps, border_one, NULL, score, coverage, distance,
+                                                  &first);
     if (nundef > 0)
         return GF_FAIL(&s->err, GRIDFORM_EUNDEFINED,
                        "%zu of %zu maps have no border field (no positive peak, or no field of %g m^2 "

@@ -113,6 +113,25 @@ static inline int gridform__score_visited(const gridform_scorer *s, const double
     return !isnan(map[i]) && (s->inside == NULL || s->inside[i]);
 }
 
+/* How many bins of a map are visited, and the largest |value| over them:
+ * the scale-free statistics divide the map by a power of two taken from
+ * it, so that their sums neither overflow nor underflow. */
+static inline size_t gridform__score_visited_max(const gridform_scorer *s, const double *map, double *maxabs)
+{
+    const size_t n = s->nx * s->ny;
+    size_t nv = 0;
+    double m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (gridform__score_visited(s, map, i)) {
+            double a = fabs(map[i]);
+            if (a > m)
+                m = a;
+            nv++;
+        }
+    *maxabs = m;
+    return nv;
+}
+
 /* lib/score_sac.c: the SAC of one map into s->sac.  Returns GRIDFORM_OK, or
  * GRIDFORM_EUNDEFINED for a map without variance or without a defined lag
  * (sac then all NaN).  If the map has variance, spectrum_ok is set and the
@@ -149,14 +168,30 @@ void gridform__gridness(gridform_scorer *s, int nfound, const double px[3], cons
  * map's score60 is undefined (issue 12, W3). */
 double gridform__map_dominant_k(gridform_scorer *s, const double *map, const char **why);
 
+/* lib/score.c: the checks the entry points taking a batch of maps share,
+ * their errors naming fn (the public function) and written to the
+ * scorer's error slot only.  gridform__check_batch: the scorer, the maps
+ * and nmaps >= 1.  gridform__check_maps: the size (overflow: ERANGE) and
+ * no infinite value in a visited bin (EINVAL); *total receives
+ * nmaps x ny x nx. */
+int gridform__check_batch(const gridform_scorer *s, const char *fn, const double *maps, size_t nmaps);
+int gridform__check_maps(const gridform_scorer *s, const char *fn, const double *maps, size_t nmaps,
+                         size_t *total);
+
 /* lib/score_measures.c: the measures' state, made with the scorer from its
  * arena and freed with it. */
 int gridform__measures_init(gridform_scorer *s, const gridform_arena *a);
 void gridform__measures_free(gridform_scorer *s);
-/* Validate nmaps maps for a measure (overflow: ERANGE; an infinite value:
- * EINVAL), the errors naming fn; *total receives nmaps x ny x nx. */
-int gridform__measure_check(gridform_scorer *s, const char *fn, const double *maps, size_t nmaps,
-                            size_t *total);
+/* One map's measure: up to three values, each written only where the map
+ * defines it; returns 0 when the map leaves the measure undefined.  ctx
+ * carries the measure's inputs beyond the map. */
+typedef int (*gridform__map_measure)(gridform_scorer *s, const double *map, const void *ctx, double *v0,
+                                     double *v1, double *v2);
+/* The measure of each of nmaps maps into out0..out2 (nmaps each, any NULL),
+ * NaN where a map leaves a value undefined.  Returns how many maps were
+ * undefined; *first receives the first of them (0 if none). */
+size_t gridform__measure_maps(gridform_scorer *s, const double *maps, size_t nmaps, gridform__map_measure one,
+                              const void *ctx, double *out0, double *out1, double *out2, size_t *first);
 /* The power of two 2^-e that brings a positive finite max |value| into
  * [1, 2), as two factors that neither overflow nor underflow. */
 void gridform__pow2_scale(double maxabs, double *f1, double *f2);

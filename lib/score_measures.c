@@ -71,17 +71,21 @@ void gridform__pow2_scale(double maxabs, double *f1, double *f2)
     *f2 = ldexp(1.0, -e - e1);
 }
 
-int gridform__measure_check(gridform_scorer *s, const char *fn, const double *maps, size_t nmaps,
-                            size_t *total)
+size_t gridform__measure_maps(gridform_scorer *s, const double *maps, size_t nmaps, gridform__map_measure one,
+                              const void *ctx, double *out0, double *out1, double *out2, size_t *first)
 {
     const size_t n = s->nx * s->ny;
-    if (!gridform__mul_size(n, nmaps, total))
-        return gridform__fail(&s->err, GRIDFORM_ERANGE, fn, "%zu maps of %zu bins overflow", nmaps, n);
-    /* an infinite value outside the arena's shape is an unvisited bin */
-    for (size_t i = 0; i < *total; i++)
-        if (isinf(maps[i]) && (s->inside == NULL || s->inside[i % n]))
-            return gridform__fail(&s->err, GRIDFORM_EINVAL, fn, "map %zu, bin %zu is infinite", i / n, i % n);
-    return GRIDFORM_OK;
+    size_t nundef = 0;
+    *first = 0;
+    for (size_t m = 0; m < nmaps; m++) {
+        double v[3] = {NAN, NAN, NAN};
+        if (!one(s, maps + m * n, ctx, &v[0], &v[1], &v[2]) && nundef++ == 0)
+            *first = m;
+        if (out0) out0[m] = v[0];
+        if (out1) out1[m] = v[1];
+        if (out2) out2[m] = v[2];
+    }
+    return nundef;
 }
 
 int gridform_scorer_set_measure_variant(gridform_scorer *s, int measure, int variant)
@@ -104,18 +108,34 @@ int gridform_scorer_set_measure_variant(gridform_scorer *s, int measure, int var
     return GRIDFORM_OK;
 }
 
-/* The information, its rate and the sparsity of one map; 0 if undefined. */
-static int info_one(const gridform_scorer *s, const double *map, const double *occ, double occ_scale,
-                    double *bits_spike, double *bits_s, double *sparsity)
+/* The occupancy map of a spatial information call (NULL: every visited
+ * bin equally) and the power of two that scales it. */
+typedef struct {
+    const double *occ;
+    double scale;
+} info_occupancy;
+
+/* The scaled occupancy of bin i, 0 where the bin is unvisited. */
+static double info_weight(const gridform_scorer *s, const double *map, const info_occupancy *oc, size_t i)
 {
+    if (!gridform__score_visited(s, map, i))
+        return 0.0;
+    return oc->occ == NULL ? 1.0 : oc->occ[i] * oc->scale;
+}
+
+/* The information, its rate and the sparsity of one map; 0 if undefined. */
+static int info_one(gridform_scorer *s, const double *map, const void *ctx, double *bits_spike, double *bits_s,
+                    double *sparsity)
+{
+    const info_occupancy *oc = ctx;
     const size_t n = s->nx * s->ny;
     /* Rates and occupancies are scaled by powers of two (exact) so that
      * squares and sums neither overflow nor underflow; a bin counts where
      * its scaled occupancy is positive. */
     double maxr = 0, T = 0;
     for (size_t i = 0; i < n; i++) {
-        double o = occ == NULL ? 1.0 : occ[i] * occ_scale;
-        if (!gridform__score_visited(s, map, i) || !(o > 0))
+        double o = info_weight(s, map, oc, i);
+        if (!(o > 0))
             continue;
         T += o;
         if (map[i] > maxr)
@@ -128,8 +148,8 @@ static int info_one(const gridform_scorer *s, const double *map, const double *o
     /* p_i = o_i / T in [0, 1], scaled rates x_i in [0, 2) */
     double mean = 0, m2 = 0;
     for (size_t i = 0; i < n; i++) {
-        double o = occ == NULL ? 1.0 : occ[i] * occ_scale;
-        if (!gridform__score_visited(s, map, i) || !(o > 0))
+        double o = info_weight(s, map, oc, i);
+        if (!(o > 0))
             continue;
         double p = o / T, x = map[i] * f1 * f2;
         mean += p * x;
@@ -143,8 +163,8 @@ static int info_one(const gridform_scorer *s, const double *map, const double *o
     const int bnt = s->meas.info_variant == GRIDFORM_VARIANT_BNT;
     const double lmean = log2(mean);
     for (size_t i = 0; i < n; i++) {
-        double o = occ == NULL ? 1.0 : occ[i] * occ_scale;
-        if (!gridform__score_visited(s, map, i) || !(o > 0))
+        double o = info_weight(s, map, oc, i);
+        if (!(o > 0))
             continue;
         double x = map[i] * f1 * f2;
         /* p log p -> 0 at a silent bin; BNT drops the bins below the mean */
@@ -164,17 +184,15 @@ int gridform_scorer_spatial_info(const gridform_scorer *cs, const double *maps, 
                                  const double *occupancy, double *bits_per_spike, double *bits_per_second,
                                  double *sparsity)
 {
-    if (cs == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    int rc = gridform__check_batch(cs, __func__, maps, nmaps);
+    if (rc != GRIDFORM_OK)
+        return rc;
     gridform_scorer *s = (gridform_scorer *)cs;
-    GF_CHECK_PTR(&s->err, maps);
-    if (nmaps == 0)
-        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "nmaps must be >= 1");
     if (bits_per_spike == NULL && bits_per_second == NULL && sparsity == NULL)
         return GF_FAIL(&s->err, GRIDFORM_EINVAL,
                        "bits_per_spike, bits_per_second and sparsity must not all be NULL");
     size_t total;
-    int rc = gridform__measure_check(s, __func__, maps, nmaps, &total);
+    rc = gridform__check_maps(s, __func__, maps, nmaps, &total);
     if (rc != GRIDFORM_OK)
         return rc;
     const size_t n = s->nx * s->ny;
@@ -182,7 +200,7 @@ int gridform_scorer_spatial_info(const gridform_scorer *cs, const double *maps, 
         if (maps[i] < 0 && gridform__score_visited(s, maps + (i - i % n), i % n))
             return GF_FAIL(&s->err, GRIDFORM_EINVAL, "map %zu, bin %zu is a negative rate (%g)", i / n, i % n,
                            maps[i]);
-    double occ_scale = 1.0;
+    info_occupancy oc = {occupancy, 1.0};
     if (occupancy != NULL) {
         double omax = 0;
         for (size_t i = 0; i < n; i++) {
@@ -195,18 +213,11 @@ int gridform_scorer_spatial_info(const gridform_scorer *cs, const double *maps, 
         if (omax > 0) {
             double f1, f2;
             gridform__pow2_scale(omax, &f1, &f2);
-            occ_scale = f1 * f2;
+            oc.scale = f1 * f2;
         }
     }
-    size_t nundef = 0, first = 0;
-    for (size_t m = 0; m < nmaps; m++) {
-        double a = NAN, b = NAN, c = NAN;
-        if (!info_one(s, maps + m * n, occupancy, occ_scale, &a, &b, &c) && nundef++ == 0)
-            first = m;
-        if (bits_per_spike) bits_per_spike[m] = a;
-        if (bits_per_second) bits_per_second[m] = b;
-        if (sparsity) sparsity[m] = c;
-    }
+    size_t first, nundef = gridform__measure_maps(s, maps, nmaps, info_one, &oc, bits_per_spike, bits_per_second,
+                                                  sparsity, &first);
     if (nundef > 0)
         return GF_FAIL(&s->err, GRIDFORM_EUNDEFINED,
                        "%zu of %zu maps have no positive mean rate over their visited bins (NaN), the first is map %zu",
@@ -220,10 +231,8 @@ static double coherence_one(gridform_scorer *s, const double *map)
     const size_t nx = s->nx, ny = s->ny, n = nx * ny;
     const int bnt = s->meas.coherence_variant == GRIDFORM_VARIANT_BNT;
     const int wrap = !bnt && s->boundary == GRIDFORM_PERIODIC;
-    double maxabs = 0;
-    for (size_t i = 0; i < n; i++)
-        if (gridform__score_visited(s, map, i) && fabs(map[i]) > maxabs)
-            maxabs = fabs(map[i]);
+    double maxabs;
+    (void)gridform__score_visited_max(s, map, &maxabs);
     if (!(maxabs > 0))
         return NAN;
     double f1, f2;
@@ -286,31 +295,30 @@ static double coherence_one(gridform_scorer *s, const double *map)
     return r > 1 ? 1 : (r < -1 ? -1 : r);
 }
 
+/* z and r of one map, defined where z is. */
+static int coherence_zr(gridform_scorer *s, const double *map, const void *ctx, double *z, double *r, double *unused)
+{
+    (void)ctx;
+    (void)unused;
+    *r = coherence_one(s, map);
+    /* |r| = 1 has an infinite z: undefined, like a constant map's r */
+    *z = fabs(*r) < 1 ? atanh(*r) : NAN;
+    return !isnan(*z);
+}
+
 int gridform_scorer_coherence(const gridform_scorer *cs, const double *maps, size_t nmaps, double *z, double *r)
 {
-    if (cs == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    int rc = gridform__check_batch(cs, __func__, maps, nmaps);
+    if (rc != GRIDFORM_OK)
+        return rc;
     gridform_scorer *s = (gridform_scorer *)cs;
-    GF_CHECK_PTR(&s->err, maps);
-    if (nmaps == 0)
-        return GF_FAIL(&s->err, GRIDFORM_EINVAL, "nmaps must be >= 1");
     if (z == NULL && r == NULL)
         return GF_FAIL(&s->err, GRIDFORM_EINVAL, "z and r must not both be NULL");
     size_t total;
-    int rc = gridform__measure_check(s, __func__, maps, nmaps, &total);
+    rc = gridform__check_maps(s, __func__, maps, nmaps, &total);
     if (rc != GRIDFORM_OK)
         return rc;
-    const size_t n = s->nx * s->ny;
-    size_t nundef = 0, first = 0;
-    for (size_t m = 0; m < nmaps; m++) {
-        double rr = coherence_one(s, maps + m * n);
-        /* |r| = 1 has an infinite z: undefined, like a constant map's r */
-        double zz = fabs(rr) < 1 ? atanh(rr) : NAN;
-        if (isnan(zz) && nundef++ == 0)
-            first = m;
-        if (z) z[m] = zz;
-        if (r) r[m] = rr;
-    }
+    size_t first, nundef = gridform__measure_maps(s, maps, nmaps, coherence_zr, NULL, z, r, NULL, &first);
     if (nundef > 0)
         return GF_FAIL(&s->err, GRIDFORM_EUNDEFINED,
                        "%zu of %zu maps have an undefined coherence (fewer than 3 visited bins with a visited "

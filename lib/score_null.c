@@ -596,13 +596,11 @@ int gridform_scorer_surrogate_null(const gridform_scorer *cs, const double *maps
                                    double *score60, double *null60, double *threshold, double *pop_threshold,
                                    gridform_progress_fn progress, void *user)
 {
-    if (cs == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    int rc = gridform__check_batch(cs, __func__, maps, nmaps);
+    if (rc != GRIDFORM_OK)
+        return rc;
     gridform_scorer *s = (gridform_scorer *)cs;
     gridform__errbuf *eb = &s->err;
-    GF_CHECK_PTR(eb, maps);
-    if (nmaps == 0)
-        return GF_FAIL(eb, GRIDFORM_EINVAL, "nmaps must be >= 1");
     if (score60 == NULL && null60 == NULL && threshold == NULL && pop_threshold == NULL)
         return GF_FAIL(eb, GRIDFORM_EINVAL, "score60, null60, threshold and pop_threshold must not all be NULL");
     const size_t nsh = s->null_shuffles, nbin = s->nx * s->ny;
@@ -610,7 +608,7 @@ int gridform_scorer_surrogate_null(const gridform_scorer *cs, const double *maps
     if (!gridform__mul_size(nmaps, nbin, &total) || !gridform__mul_size(nmaps, nsh, &nnull))
         return GF_FAIL(eb, GRIDFORM_ERANGE, "sizes overflow (%zu maps of %zu bins, %zu surrogates each)", nmaps,
                        nbin, nsh);
-    int rc = check_maps(eb, __func__, maps, total, nbin);
+    rc = check_maps(eb, __func__, maps, total, nbin);
     if (rc != GRIDFORM_OK)
         return rc;
     surrws w = {0};

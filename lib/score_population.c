@@ -123,23 +123,19 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
                                         int flags, double *kmag, double *power, double *kpeak,
                                         size_t *nused)
 {
-    if (s == NULL)
-        return GF_FAIL(NULL, GRIDFORM_EINVAL, "s must not be NULL");
+    int rc = gridform__check_batch(s, __func__, maps, nmaps);
+    if (rc != GRIDFORM_OK)
+        return rc;
     /* The handle's error slot is the only thing written on the scorer. */
     gridform__errbuf *eb = (gridform__errbuf *)&s->err;
-    GF_CHECK_PTR(eb, maps);
-    if (nmaps == 0)
-        return GF_FAIL(eb, GRIDFORM_EINVAL, "nmaps must be >= 1");
     if ((flags & ~GRIDFORM_SPECTRUM_UNIT_VARIANCE) != 0)
         return GF_FAIL(eb, GRIDFORM_EINVAL, "unknown flags 0x%x (only GRIDFORM_SPECTRUM_UNIT_VARIANCE = 1)",
                        (unsigned)flags);
     const size_t nx = s->nx, ny = s->ny, n = nx * ny, ncx = nx / 2 + 1, nfreq = ny * ncx;
     size_t total;
-    if (!gridform__mul_size(n, nmaps, &total))
-        return GF_FAIL(eb, GRIDFORM_ERANGE, "%zu maps of %zu bins overflow", nmaps, n);
-    for (size_t i = 0; i < total; i++)
-        if (isinf(maps[i]) && (s->inside == NULL || s->inside[i % n]))   /* outside a shape: unvisited */
-            return GF_FAIL(eb, GRIDFORM_EINVAL, "map %zu, bin %zu is infinite", i / n, i % n);
+    rc = gridform__check_maps(s, __func__, maps, nmaps, &total);
+    if (rc != GRIDFORM_OK)
+        return rc;
     if (n > (size_t)INT32_MAX)
         return GF_FAIL(eb, GRIDFORM_ERANGE, "maps of %zu bins are too large", n);
 
@@ -250,13 +246,8 @@ int gridform_scorer_population_spectrum(const gridform_scorer *s, const double *
                 memset(x, 0, n * sizeof *x);
                 continue;
             }
-            size_t nv = 0;
-            double amax = 0.0;
-            for (size_t i = 0; i < n; i++)
-                if (gridform__score_visited(s, map, i)) {
-                    amax = fmax(amax, fabs(map[i]));
-                    nv++;
-                }
+            double amax;
+            size_t nv = gridform__score_visited_max(s, map, &amax);
             if (nv < 2 || amax == 0.0)
                 goto skip;
             int e;

@@ -99,15 +99,8 @@ int gridform__sac_prepare(gridform_scorer *s, const double *map)
      * factor give bit-identical results, and any other factor changes the
      * results by round-off only, from 1e-308 (and below, as far as a
      * subnormal map carries digits) to 1.8e308. */
-    double maxabs = 0;
-    size_t nv = 0;
-    for (size_t i = 0; i < nx * ny; i++)
-        if (gridform__score_visited(s, map, i)) {
-            double a = fabs(map[i]);
-            if (a > maxabs)
-                maxabs = a;
-            nv++;
-        }
+    double maxabs;
+    size_t nv = gridform__score_visited_max(s, map, &maxabs);
     double *mk = s->rin, *x = s->rin + npad, *x2 = s->rin + 2 * npad;
     s->spectrum_ok = 0;
     s->nvalid = nv;

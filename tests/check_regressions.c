@@ -1059,6 +1059,204 @@ START_TEST(test_fuzz_round3_overflow)
 }
 END_TEST
 
+/* ---- round 0.3, the fixes whose crasher inputs are now seeds in
+ * tests/fuzz/corpus_config/regress_* ---- */
+
+/* A Gaussian of height h and widths sx, sy (m) as a user tuning. */
+typedef struct {
+    double h, sx, sy;
+} scaled_gauss;
+
+static double scaled_gauss_fn(double dx, double dy, void *user)
+{
+    const scaled_gauss *g = user;
+    double ax = dx / g->sx, ay = dy / g->sy;
+    return g->h * exp(-0.5 * (ax * ax + ay * ay));
+}
+
+START_TEST(test_fuzz_radial_profile_huge_box)
+{
+    /* The continuum profile of a user tuning, |p~(k)|^2 / A with
+     * p~ = dA sum h(r) e^{-ik.r}, in a box of 2^513 = 2.7e154 x 1 m
+     * (dA = 1.7e152 m^2): p~ squared overflowed and
+     * gridform_kernel_radial_profile returned Inf with GRIDFORM_OK (found
+     * by fuzz_config; fixed by dividing by sqrt(A) before squaring).  A
+     * tuning scaled by 2^m has a profile scaled by exactly 2^2m. */
+    gridform_arena *a;
+    gridform_placecode *pc;
+    gridform_kernel *k;
+    const double lx = 0x1p513;
+    ck_assert_int_eq(gridform_arena_create(&a, lx, 1.0, 8, 8, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.1, 2.0, 16, GRIDFORM_CENTERS_LATTICE,
+                                               1), GRIDFORM_OK);
+    scaled_gauss g = {1.0, 0.1 * lx, 0.1};
+    ck_assert_int_eq(gridform_placecode_set_tuning_fn(pc, scaled_gauss_fn, &g), GRIDFORM_OK);
+    const double km[3] = {0.0, 1e-154, 3e-154};
+    double base[3], got[3], spec[8 * 5];
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, km, 3, base), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_spectrum(k, spec), GRIDFORM_OK);
+    /* at k = 0 the continuum is the lattice's Sigma~(0) (not centred) */
+    ck_assert_double_eq_tol(base[0], spec[0], 1e-12 * spec[0]);
+    ck_assert(base[0] > 1e151 && base[0] < 1e153);
+    ck_assert(base[1] > 0.5 * base[0] && base[1] < base[0] && base[2] > 0.0 && base[2] < base[1]);
+    gridform_kernel_destroy(k);
+    /* x 2^250: a value of 3.5e302 (|p~|^2 = 9e456 overflowed); x 2^258:
+     * 2.3e307, above DBL_MAX / 16 (the sum of the 16 directions before the
+     * division by 16 overflowed, GRIDFORM_ERANGE for a representable mean) */
+    static const int m[2] = {250, 258};
+    for (int i = 0; i < 2; i++) {
+        g.h = ldexp(1.0, m[i]);
+        ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+        int rc = gridform_kernel_radial_profile(k, km, 3, got);
+        ck_assert_msg(rc == GRIDFORM_OK, "tuning x 2^%d: %s", m[i], gridform_kernel_last_error(k));
+        for (int j = 0; j < 3; j++)
+            ck_assert_msg(got[j] == ldexp(base[j], 2 * m[i]), "tuning x 2^%d, k = %g: %.17g, want %.17g", m[i],
+                          km[j], got[j], ldexp(base[j], 2 * m[i]));
+        gridform_kernel_destroy(k);
+    }
+    /* Not representable: an EXACT kernel's lattice spectrum (16 cells'
+     * P P^T / np) lies 3e-5 below the uniform limit, so a height can be
+     * chosen whose kernel is representable (Sigma~(0) just below DBL_MAX)
+     * while its continuum at k = 0 (1 + 2e-5 times DBL_MAX) is not:
+     * ERANGE there, with a message; OK at k = 1e-154 (0.965 of it). */
+    g.h = sqrt(DBL_MAX / base[0]) * (1.0 + 1e-5);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_EXACT), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_spectrum(k, spec), GRIDFORM_OK);
+    ck_assert(isfinite(spec[0]) && spec[0] > 0.999 * DBL_MAX);
+    double v = -1.0;
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, km + 1, 1, &v), GRIDFORM_OK);
+    ck_assert(isfinite(v) && v > 0.9 * DBL_MAX);
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, km, 1, &v), GRIDFORM_ERANGE);
+    ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "gridform_kernel_radial_profile"));
+    ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "not representable"));
+    gridform_kernel_destroy(k);
+    gridform_placecode_destroy(pc);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
+START_TEST(test_fuzz_spectrum_mirror_near_dbl_max)
+{
+    /* gridform_kernel_create_spectrum averages each mirror pair (k, -k) of
+     * columns 0 and nx/2; (a + b) / 2 overflowed for values near DBL_MAX
+     * and gridform_kernel_spectrum returned -Inf with GRIDFORM_OK (found by
+     * fuzz_config, tests/fuzz/corpus_config/regress_kernel_spectrum_self_mirror).
+     * Now a / 2 + b / 2.  (1) The crasher: a 2 x 2 arena of 0.05 m whose
+     * bin 2 (row 1, column 0, its own mirror) is -1.5e308. */
+    gridform_arena *a;
+    gridform_kernel *k;
+    ck_assert_int_eq(gridform_arena_create(&a, 0.05, 0.05, 2, 2, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    const double s4[4] = {0.0063415030279849252, 2.4273338831522428e-10, -1.5121771663841832e+308,
+                          1.0649826730445193e-25};
+    double got[12];
+    ck_assert_int_eq(gridform_kernel_create_spectrum(&k, a, s4), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_spectrum(k, got), GRIDFORM_OK);
+    for (int b = 0; b < 4; b++)   /* every bin of a 2 x 2 lattice is its own mirror */
+        ck_assert_msg(got[b] == s4[b], "Sigma~[%d] = %.17g, want %.17g", b, got[b], s4[b]);
+    /* its real-space kernel (sums of such values) is not representable:
+     * the continuum profile says so instead of returning NaN */
+    double kk = 100.0, v;
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, &kk, 1, &v), GRIDFORM_ERANGE);
+    ck_assert_ptr_nonnull(strstr(gridform_kernel_last_error(k), "not representable"));
+    gridform_kernel_destroy(k);
+    gridform_arena_destroy(a);
+    /* (2) 4 x 4 points on 1e4 m: bin 6 (row 2, column 0) is its own
+     * mirror at 0.9 DBL_MAX; bins 5 and 11 (rows 1 and 3 of column
+     * nx/2 = 2) are a pair near 0.8 DBL_MAX two ulps apart, within the
+     * mirror tolerance; the rest small, with equal mirrors. */
+    ck_assert_int_eq(gridform_arena_create(&a, 1e4, 1e4, 4, 4, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    double s[12];
+    for (int b = 0; b < 12; b++)
+        s[b] = 1e-3 * (b + 1);
+    for (int r = 1; r < 4; r++) {
+        s[r * 3] = s[((4 - r) % 4) * 3];
+        s[r * 3 + 2] = s[((4 - r) % 4) * 3 + 2];
+    }
+    s[6] = 0.9 * DBL_MAX;
+    s[5] = 0.8 * DBL_MAX;
+    s[11] = nextafter(nextafter(s[5], 0.0), 0.0);
+    const double avg = 0.5 * s[5] + 0.5 * s[11];
+    ck_assert(isfinite(avg) && avg < s[5] && avg > s[11]);
+    ck_assert_int_eq(gridform_kernel_create_spectrum(&k, a, s), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_spectrum(k, got), GRIDFORM_OK);
+    for (int b = 0; b < 12; b++) {
+        double want = (b == 5 || b == 11) ? avg : s[b];
+        ck_assert_msg(got[b] == want, "Sigma~[%d] = %.17g, want %.17g", b, got[b], want);
+    }
+    /* the kernel is usable: its profile and its action on a map are finite */
+    const double km[2] = {1.0, 3.0};
+    double prof[2], in[16], out[16];
+    ck_assert_int_eq(gridform_kernel_radial_profile(k, km, 2, prof), GRIDFORM_OK);
+    ck_assert(isfinite(prof[0]) && isfinite(prof[1]));
+    for (int i = 0; i < 16; i++)
+        in[i] = (double)(i % 3) - 1.0;
+    ck_assert_int_eq(gridform_kernel_apply(k, in, out, 1), GRIDFORM_OK);
+    for (int i = 0; i < 16; i++)
+        ck_assert(isfinite(out[i]));
+    gridform_kernel_destroy(k);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
+START_TEST(test_fuzz_learner_soft_subnormal_norm)
+{
+    /* The fixed-step SOFT update of a map penalised to 1e-161 of itself:
+     * a SPECTRUM kernel on 2 x 2 points of 0.05 m holding only the
+     * constant mode, one map seeded at 1e-6, Sanger, Euler at its limit
+     * dt = 141.5, strength 7.7e151 (tests/fuzz/corpus_config/
+     * regress_learner_soft_huge_strength).  The negative map times
+     * 1 / (1 + 2 c dt) = 4.6e-155 has a subnormal sum of squares s2:
+     * 1 / sqrt(s2 dA) was Inf and the maps -Inf with GRIDFORM_OK; after
+     * that fix, s2's lost precision left the map with norm 0.96, not 1.
+     * Now the norm comes from scaled values: the step returns the unit
+     * constant map -1 / sqrt(A) = -20 (the seed's mean is negative). */
+    gridform_arena *a;
+    gridform_kernel *k;
+    const double spec[4] = {0.0070659013725337273, 0.0, 0.0, 0.0};
+    ck_assert_int_eq(gridform_arena_create(&a, 0.05, 0.05, 2, 2, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create_spectrum(&k, a, spec), GRIDFORM_OK);
+    for (int cp = GRIDFORM_COUPLING_INDEPENDENT; cp <= GRIDFORM_COUPLING_SYMMETRIC; cp++)
+        for (int prec = GRIDFORM_PRECISION_DOUBLE; prec <= GRIDFORM_PRECISION_SINGLE; prec++) {
+            gridform_learner *l;
+            ck_assert_int_eq(gridform_learner_create(&l, k, 1), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_SOFT, 7.6773044057566272e151),
+                             GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_coupling(l, cp), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EULER), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_precision(l, prec), GRIDFORM_OK);
+            double dt, t, g[4];
+            const double tol = prec == GRIDFORM_PRECISION_SINGLE ? 1e-5 : 1e-12;
+            size_t steps;
+            ck_assert_int_eq(gridform_learner_get_step(l, &dt), GRIDFORM_OK);
+            ck_assert_double_eq_tol(dt, 141.52476057579258, 1e-9);
+            ck_assert_int_eq(gridform_learner_seed(l, 0, 1e-6), GRIDFORM_OK);
+            int rc = gridform_learner_iterate(l, 1);
+            ck_assert_msg(rc == GRIDFORM_OK, "coupling %d precision %d: %s", cp, prec, gridform_learner_last_error(l));
+            /* the whole step, not a halved one */
+            ck_assert_int_eq(gridform_learner_get_time(l, &t, &steps), GRIDFORM_OK);
+            ck_assert_double_eq_tol(t, dt, 1e-12 * dt);
+            ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
+            double nrm = 0.0;
+            for (int i = 0; i < 4; i++) {
+                ck_assert_msg(isfinite(g[i]), "coupling %d precision %d: g[%d] = %g", cp, prec, i, g[i]);
+                ck_assert_double_eq_tol(g[i], -20.0, tol);
+                nrm += g[i] * g[i] * (0.05 * 0.05 / 4);
+            }
+            ck_assert_double_eq_tol(nrm, 1.0, 0.1 * tol);
+            /* and as the fuzzer ran it on: a run of one step to 1e-8 */
+            rc = gridform_learner_run(l, 1, 1e-8, NULL, NULL);
+            ck_assert_msg(rc == GRIDFORM_OK || rc == GRIDFORM_CONTINUE, "run: %s", gridform_learner_last_error(l));
+            ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
+            for (int i = 0; i < 4; i++)
+                ck_assert_double_eq_tol(g[i], -20.0, tol);
+            gridform_learner_destroy(l);
+        }
+    gridform_kernel_destroy(k);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
 static Suite *regressions_suite(void)
 {
     Suite *s = suite_create("regressions");
@@ -1083,6 +1281,9 @@ static Suite *regressions_suite(void)
     tcase_add_test(tc, test_fuzz_attractor_tiny_output_interval);
     tcase_add_test(tc, test_fuzz_attractor_interval_in_tau);
     tcase_add_test(tc, test_fuzz_round3_overflow);
+    tcase_add_test(tc, test_fuzz_radial_profile_huge_box);
+    tcase_add_test(tc, test_fuzz_spectrum_mirror_near_dbl_max);
+    tcase_add_test(tc, test_fuzz_learner_soft_subnormal_norm);
     suite_add_tcase(s, tc);
     return s;
 }

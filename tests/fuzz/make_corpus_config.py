@@ -367,3 +367,48 @@ with open(os.path.join(out, "regress_shape_lattice_too_dense"), "wb") as fh:
     fh.write(base64.b64decode("AAAACBYBAAACIChmZnR3X2NvZGVsZ4yMjIyMjIx0X3QxYnZfMTKknomH38/f3HgzMGJmAAAACBYWALChsKEAEwEAIooAG5c/AAEDtoCdrWmxSYcWAwAiihuXG58AAAAA/w/4fwP6kLG5Bg8DEQD/vwcASZIAAwADAEANAAIAZgAABQCqqg=="))
 with open(os.path.join(out, "regress_shape_lattice_extreme_aspect"), "wb") as fh:
     fh.write(base64.b64decode("AAAAPwgWEgCwoR2ZAhMBACKqBwATAGAFFQUAAAD/vwAAACU/CBEAFgAAAAAAAAAAAAAAAAAAAAAAAAAAABIWEgCwoR2ZAhMBACKqBwATAGAFFQUA/78AJQAAAAA/CBYSALChHZkCEwEAIqoHABMAYAUVBQD/YAUVBQAAAP+/AAAiqgcAEwBgBRUFAP+/AAAlAAAAAAAAJaE="))
+# Round 0.3's crasher inputs, as the fuzzer found them (base64), each a
+# regression test in tests/check_regressions.c or of fuzz_config itself:
+#   a SPECTRUM kernel whose bin 2 of a 2 x 2 lattice (its own mirror) is
+#   -1.5e308: the mirror average (a + b) / 2 was -Inf with GRIDFORM_OK;
+#   SOFT of strength 7.7e151, Sanger, Euler: the fixed-step normalisation
+#   made -Inf maps with GRIDFORM_OK (then maps of norm 0.96);
+#   TANH of strength 7.7e151 in single precision: maps of 0, then NaN;
+#   a single-precision learner holding maps beyond float: Inf maps;
+#   a single-precision network whose rates left float: Inf rates;
+#   three ETD runs that end in the documented GRIDFORM_EACCURACY (an EXACT
+#   kernel with TANH 7.7e151, the symmetric coupling, a walled box), which
+#   fuzz_config once refused;
+#   an attractor interval of many tau (legal, but 80000 steps: a timeout),
+#   which fuzz_config now skips.
+for name, b64 in (
+        ("regress_kernel_spectrum_self_mirror",
+         "LQAAACMkICggICAoZmZ0d19jb2RlbGV0X3INAD8AAAjk6f9PkLG56urq6urq6urq6urq6ur/////ZiAjeDAgI3g1MGJkM2NiAAAAADJj"
+         "IyMjIyMjIwBmAAAIXw=="),
+        ("regress_learner_soft_huge_strength",
+         "LQATAAAjJCAoZmZ0d/9nZXEyBXJlAAEDgLaNrWmx+gAAhwNJAAeQsbkLAAb///8AIyR0d19jbzBkZWxldF9uMWZ2XzNfYXZ4IDAgI3gz"
+         "MWJmZiAjeDMxYmZmICN4MCAjeDdlNWQwNDdlICN4YjiKABuXPwABA4C2ja1psfoAAIcDSQAHkLG5CwAG////ACMI/xD///8J//8AIwH/"
+         "/xYW//8="),
+        ("regress_learner_tanh_huge_strength_single",
+         "LQAAAA0kIHkAAAAAAAAA/xADEAAAAAr//////v///////v//////ICAoZmZ0d19jb2RlbGV0X3IyY2JfMiAyICN4AAAAAAAAAA0zMGJm"
+         "ZiAjeDD/////ZGE1YzRmMSAjeGU0Yl8yIDIgI3gzMGJmZiClODdjOf9fciN4M3FiZmYAAAAAAAABA7YAIwH//xYW/f8="),
+        ("regress_learner_single_maps_beyond_float",
+         "DQAAAAAIFgsIACAAAABADQACAQgA/wEAAAgWUlJSUlIWALChKbChALChKbChADAfYmQzY2JfchMBACL/Yv//////////////////////"
+         "////////////////////////////////////////////////////ZP8="),
+        ("regress_attractor_single_rates_beyond_float",
+         "AQAACBYWALChsKEAEwEAIooAG5cA/78HAEmSAAMAOwMAAP///////wCZAAaaxwEGAAEUZv//AQD///////wAAAAAAP///wD/vwRobpmr"
+         "gS6Z/poumQAGbscBBgABFA=="),
+        ("regress_learner_etd_eaccuracy_exact_tanh",
+         "AQAACBYhALChsKEAEwEjIyMjI52tabtJfof//////v8hISEhISEuEQCdnX97AGYGAFf//////////////////////////yAgKGZmdHdf"
+         "ZGZ0X3ZyYW5rX2dlcTFfcmVnaXN0ZXIgMCAjeDMxYmZmICN4MzFiZmYgI3gwICN4MjgzYTM0NmL//////wAhBwB6A/qQsbkGDwMhISEh"
+         "ISEhLhEA"),
+        ("regress_learner_etd_eaccuracy_symmetric",
+         "AAAACBYWVACwobChABMBAAAAAAAAIiAgKGZmdHdfcmRmdDJfdnJhbmtfZ2VxMV9yZWdpc3RlciAwICN4MzFiZmYgI3gzMWJmZiAjeDAg"
+         "I3hjN2VlY2S/AP+//wIAqqoA+pAoAK6zCwoAV32fjGYA/78EGAAAZgYAV2gumauBLpn+mi6ZAAZuxwEGAAEU"),
+        ("regress_learner_etd_eaccuracy_walled", "AQAACBYWAACQsbkGAAGt////9f//vf//F5CxvAYAAA=="),
+        ("regress_attractor_slow_interval",
+         "AAAACBYWALChsKEAEwAAiKYAG5c/AAEDtoCdrWmxSYcHKQAD+pCxuwYP7+/v7+/v7+/v7+8AAAAA7+/v7+/v7+/v7+/v7+/v7+/v7+/v"
+         "7+/v7+/v7+/v7+/v7/+/BwBJkgADAAMAQA0AAgAFAKqqFAATAGAFFQUA/7+MvwD/v/8CAKqqAPqQKACuswsIABeWiYxmASlKCQAQABeW"
+         "iYxmAA==")):
+    with open(os.path.join(out, name), "wb") as fh:
+        fh.write(base64.b64decode(b64))
