@@ -674,6 +674,9 @@ int gridform__learner_etd_step(gridform_learner *l)
             return rc;
         e->valid = 1;
     }
+    /* the state's residual, restored if no step is accepted (the second
+     * stage overwrites it; gridform_learner_get_residual reports it) */
+    double res_state = e->residual;
     double smag = fmax(fabs(l->smax), fabs(l->smin));
     for (;;) {
         double h = l->dt;
@@ -704,10 +707,12 @@ int gridform__learner_etd_step(gridform_learner *l)
             accept = gridform__pi_decide(&e->pi, err, h, &hnext);
         } else {
             accept = bad == SIZE_MAX && isfinite(err);
-            if (!accept)
+            if (!accept) {
+                e->residual = res_state;
                 return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api,
                                       "step %zu: map %zu %s with the fixed step dt = %g", l->steps + 1,
                                       bad == SIZE_MAX ? 0 : bad, bad == SIZE_MAX ? "became NaN or Inf" : e->why[bad], h);
+            }
         }
         if (accept) {
             double *old = e->gd;
@@ -736,11 +741,13 @@ int gridform__learner_etd_step(gridform_learner *l)
         }
         l->rejected++;
         l->dt = hnext;
-        if (!(hnext * smag >= GF_ETD_HMIN))
+        if (!(hnext * smag >= GF_ETD_HMIN)) {
+            e->residual = res_state;
             return gridform__fail(&l->err, GRIDFORM_EACCURACY, api,
                                   "step %zu: the step control shrank the step to %g (%g / max |Sigma~|) without "
                                   "meeting the tolerance %g (%s); the maps are those of the last accepted step",
                                   l->steps + 1, hnext, hnext * smag, e->rtol,
                                   bad != SIZE_MAX ? e->why[bad] : "the local error stayed above it");
+        }
     }
 }
