@@ -1,6 +1,6 @@
 /* libgridform: the learner's active-set exponential integrator
- * (GRIDFORM_INTEGRATOR_ACTIVE_SET; doc/theory.md §2.9, "A route: the
- * active set's operator in L"; the NumPy prototype is
+ * (GRIDFORM_INTEGRATOR_ACTIVE_SET; doc/theory.md §2.10, the route of
+ * §2.9 "A route: the active set's operator in L"; the NumPy prototype is
  * bench/reference/active_set_run.py, which this file follows step for
  * step).
  *
@@ -54,7 +54,7 @@
 #include "learner_etd.h"
 #include "learner_active.h"
 
-/* Lanczos steps per basis: 4, as the prototype (doc/theory.md §2.9: 3 is
+/* Lanczos steps per basis: 4, as the prototype (doc/theory.md §2.9-2.10: 3 is
  * within 10% of 5 in one step's accuracy, 10 changes nothing). */
 #define GF_AS_KRYLOV 4
 #define GF_AS_KRYLOV_MAX 16

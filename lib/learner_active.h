@@ -1,6 +1,6 @@
 /* libgridform: the learner's active-set exponential integrator
  * (GRIDFORM_INTEGRATOR_ACTIVE_SET, lib/learner_active.c, doc/theory.md
- * §2.9 "A route: the active set's operator in L").  Not installed. */
+ * §2.10).  Not installed. */
 #ifndef GRIDFORM_LEARNER_ACTIVE_H
 #define GRIDFORM_LEARNER_ACTIVE_H
 
