@@ -1364,7 +1364,8 @@ int gridform__learner_step(gridform_learner *l, int want_change)
  * the model time to 1e-4 2835 at 50 against 8740 at 200; at 3e-2, 1770
  * against 1986; at 3e-3, 5370 against 5682; at 1e-3 the step stays below
  * 55 and the cost is the same (8298).  One configuration: a stagnation
- * guard like the ETD's is not yet written (WIP.md). */
+ * guard like the ETD's is not yet written (doc/theory.md §2.10, "Left
+ * for later"). */
 #define GF_AS_CEILING 50.0
 #define GF_QR_EFOLDS 9.210340371976184
 
