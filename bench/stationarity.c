@@ -14,6 +14,18 @@
  *             max Sigma~ (step control off): what a careful user runs
  *   exp02     GRIDFORM_INTEGRATOR_EXPONENTIAL at its default step, 0.2.0's
  *             default: fast, and not the flow's answer
+ *   active    GRIDFORM_INTEGRATOR_ACTIVE_SET at the learner's tolerance
+ *             (--rtol changes it): bench/reference/active_set_run.py in C
+ *
+ * transforms_per_map counts the FFTs (forward or inverse) per map the run
+ * needed, from the steps and rejections: default (ETD2RK) 3 for the first
+ * stage, 5 per attempt and 3 per accepted step; active 2 for the first
+ * force, 2 (m - 1) = 6 for the state's basis and 2 + 6 per attempt and 2
+ * per accepted step (m = 4 Lanczos steps; a Lanczos breakdown, which only
+ * happens at a fixed point, would save some: an upper bound); euler and
+ * exp02 2 per attempt.  The residual checks of gridform_learner_run are
+ * free under default and active (the accepted step's stage computes it),
+ * two transforms per step under euler and exp02 (not counted).
  *
  * and prints one line of key=value: the wall time of the run alone (the
  * learner created, seeded and planned before the clock starts), the
@@ -76,10 +88,12 @@ static void usage(FILE *f)
           "  --n N           points per side (64); the box is 4.4 N/64 m\n"
           "  --ng NG         maps (32)\n"
           "  --coupling C    independent | sanger | symmetric (independent)\n"
-          "  --scheme S      default | euler | exp02 (default)\n"
+          "  --scheme S      default | euler | exp02 | active (default)\n"
           "  --dt-rel X      euler: the step times max Sigma~ (1)\n"
-          "  --rtol R        default: the ETD tolerance (the learner's default)\n"
+          "  --rtol R        default, active: the local tolerance (the learner's default)\n"
           "  --tol T         stationarity: KKT residual (1e-4)\n"
+          "  --ceiling X     default, active: gridform_learner_set_step(X / max Sigma~), the first and the\n"
+          "                  largest step (the integrator's own otherwise)\n"
           "  --max-steps M   give up after M steps (1000000)\n"
           "  --model-time T  instead of running to --tol, step until t max Sigma~ >= T\n"
           "                  (for exp02, whose fixed points are not the flow's, so its\n"
@@ -93,7 +107,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     size_t n = 64, ng = 32, max_steps = 1000000;
-    double dt_rel = 1.0, rtol = 0.0, tol = 1e-4, model_time_rel = 0.0;
+    double dt_rel = 1.0, rtol = 0.0, tol = 1e-4, model_time_rel = 0.0, ceiling_rel = 0.0;
     unsigned long long seed = 1;
     const char *coupling = "independent", *scheme = "default", *dir = NULL, *maps_out = NULL, *planning = "estimate";
     for (int i = 1; i < argc; i++) {
@@ -114,6 +128,7 @@ int main(int argc, char **argv)
         else if (strcmp(o, "--dt-rel") == 0) dt_rel = num(o, v);
         else if (strcmp(o, "--rtol") == 0) rtol = num(o, v);
         else if (strcmp(o, "--tol") == 0) tol = num(o, v);
+        else if (strcmp(o, "--ceiling") == 0) ceiling_rel = num(o, v);
         else if (strcmp(o, "--model-time") == 0) model_time_rel = num(o, v);
         else if (strcmp(o, "--max-steps") == 0) max_steps = (size_t)num(o, v);
         else if (strcmp(o, "--seed") == 0) seed = (unsigned long long)num(o, v);
@@ -130,7 +145,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "stationarity: --coupling must be independent, sanger or symmetric\n");
         return 2;
     }
-    int sch = strcmp(scheme, "default") == 0 ? 0 : strcmp(scheme, "euler") == 0 ? 1 : strcmp(scheme, "exp02") == 0 ? 2 : -1;
+    int sch = strcmp(scheme, "default") == 0 ? 0 : strcmp(scheme, "euler") == 0 ? 1 : strcmp(scheme, "exp02") == 0 ? 2
+            : strcmp(scheme, "active") == 0 ? 3 : -1;
     int rigor = strcmp(planning, "estimate") == 0 ? GRIDFORM_PLAN_ESTIMATE
               : strcmp(planning, "measure") == 0  ? GRIDFORM_PLAN_MEASURE
               : strcmp(planning, "patient") == 0  ? GRIDFORM_PLAN_PATIENT
@@ -180,8 +196,13 @@ int main(int argc, char **argv)
     } else if (sch == 2) {
         if ((rc = gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EXPONENTIAL)) != GRIDFORM_OK)
             die("exp02", rc);
-    } else if (rtol > 0 && (rc = gridform_learner_set_tolerance(l, rtol)) != GRIDFORM_OK) {
-        die("tolerance", rc);
+    } else {
+        if (sch == 3 && (rc = gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET)) != GRIDFORM_OK)
+            die("active", rc);
+        if (rtol > 0 && (rc = gridform_learner_set_tolerance(l, rtol)) != GRIDFORM_OK)
+            die("tolerance", rc);
+        if (ceiling_rel > 0 && (rc = gridform_learner_set_step(l, ceiling_rel / smax)) != GRIDFORM_OK)
+            die("ceiling", rc);
     }
     if ((rc = gridform_learner_seed(l, seed, 0.01)) != GRIDFORM_OK) die("seed", rc);
     if (dir != NULL) {
@@ -216,9 +237,13 @@ int main(int argc, char **argv)
     double seconds = now() - t0;
     if (status != GRIDFORM_OK && status != GRIDFORM_CONTINUE) die("run", status);
     double res = NAN, model_time = 0.0;
-    size_t steps = 0;
+    size_t steps = 0, rejected = 0;
     gridform_learner_get_residual(l, &res);
     gridform_learner_get_time(l, &model_time, &steps);
+    gridform_learner_get_rejected(l, &rejected);
+    double transforms = sch == 0   ? 3.0 + 5.0 * (double)(steps + rejected) + 3.0 * (double)steps
+                      : sch == 3 ? 2.0 + 8.0 * (double)(steps + rejected) + 8.0 * (double)steps
+                                 : 2.0 * (double)(steps + rejected);
     if ((rc = gridform_learner_get_maps(l, maps)) != GRIDFORM_OK) die("maps", rc);
     if (maps_out != NULL) {
         size_t shape3[3] = {ng, n, n};
@@ -253,10 +278,10 @@ int main(int argc, char **argv)
     }
     printf("result scheme=%s n=%zu ng=%zu coupling=%s tol=%g dt=%.6g dt_rel=%.6g seconds=%.6f steps=%zu time_rel=%.6g "
            "status=%s residual=%.6g median_k=%.6f hex=%zu hex_fraction=%.4f median_score60=%.4f kstar=%.6f "
-           "smax=%.6g euler_limit_rel=%.6g\n",
+           "smax=%.6g euler_limit_rel=%.6g rejected=%zu transforms_per_map=%.0f\n",
            scheme, n, ng, coupling, tol, dt, dt * smax, seconds, steps, model_time * smax,
            status == GRIDFORM_OK ? "converged" : "not_converged", res, median(kd, ng), hex,
-           (double)hex / (double)ng, median(s60, ng), kstar, smax, euler_limit * smax);
+           (double)hex / (double)ng, median(s60, ng), kstar, smax, euler_limit * smax, rejected, transforms);
     free(s60);
     free(kd);
     free(spec);

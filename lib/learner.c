@@ -10,6 +10,7 @@
 #include "learner_step.h"
 #include "kernel_op.h"
 #include "learner_etd.h"
+#include "learner_active.h"
 
 #define GF_LEARNER_EB(l) ((gridform__errbuf *)&(l)->err)
 
@@ -183,6 +184,7 @@ void gridform_learner_destroy(gridform_learner *l)
         return;
     gridform__learner_release_workers(l);
     gridform__learner_etd_free(l);
+    gridform__learner_as_free(l);
     if (l->fwd || l->bwd || l->f32.fwd || l->f32.bwd) {
         gridform__fftw_lock(1);
         if (l->fwd) fftw_destroy_plan(l->fwd);
@@ -417,6 +419,15 @@ int gridform_learner_set_nonlinearity(gridform_learner *l, int kind, double stre
     if ((kind == GRIDFORM_NL_SOFT || kind == GRIDFORM_NL_TANH) && !(strength > 0.0))
         return GF_FAIL(eb, GRIDFORM_EINVAL, "strength must be > 0 for %s, got %g",
                        kind == GRIDFORM_NL_SOFT ? "GRIDFORM_NL_SOFT" : "GRIDFORM_NL_TANH", strength);
+    /* GRIDFORM_INTEGRATOR_ACTIVE_SET steps only RELU and LINEAR maps: the
+     * setters refuse to leave it selected with a combination it cannot
+     * step (rather than iterate refusing later), so a learner that
+     * accepted its options always steps. */
+    if (l->integrator == GRIDFORM_INTEGRATOR_ACTIVE_SET) {
+        const char *why = gridform__learner_as_unsupported(l, kind, l->coupling);
+        if (why != NULL)
+            return GF_FAIL(eb, GRIDFORM_EUNSUPPORTED, "GRIDFORM_INTEGRATOR_ACTIVE_SET is selected: %s", why);
+    }
     l->nl = kind;
     l->strength = strength;
     gridform__learner_etd_invalidate(l);   /* the ETD stage holds the old force */
@@ -435,6 +446,11 @@ int gridform_learner_set_coupling(gridform_learner *l, int kind)
         return GF_FAIL(eb, GRIDFORM_EINVAL,
                        "%zu orthogonal maps cannot exist on %zu lattice modes (%zu x %zu points)", l->ng, l->n,
                        l->nx, l->ny);
+    if (l->integrator == GRIDFORM_INTEGRATOR_ACTIVE_SET) {   /* see set_nonlinearity */
+        const char *why = gridform__learner_as_unsupported(l, l->nl, kind);
+        if (why != NULL)
+            return GF_FAIL(eb, GRIDFORM_EUNSUPPORTED, "GRIDFORM_INTEGRATOR_ACTIVE_SET is selected: %s", why);
+    }
     l->coupling = kind;
     gridform__learner_etd_invalidate(l);
     if (!l->dt_user) {
@@ -449,15 +465,26 @@ int gridform_learner_set_integrator(gridform_learner *l, int kind)
     GF_LEARNER_ENTRY(l);
     gridform__errbuf *eb = &l->err;
     if (kind != GRIDFORM_INTEGRATOR_EULER && kind != GRIDFORM_INTEGRATOR_EXPONENTIAL
-        && kind != GRIDFORM_INTEGRATOR_ETD)
+        && kind != GRIDFORM_INTEGRATOR_ETD && kind != GRIDFORM_INTEGRATOR_ACTIVE_SET)
         return GF_FAIL(eb, GRIDFORM_EINVAL,
-                       "kind must be GRIDFORM_INTEGRATOR_EULER (1), _EXPONENTIAL (2) or _ETD (3), got %d", kind);
+                       "kind must be GRIDFORM_INTEGRATOR_EULER (1), _EXPONENTIAL (2), _ETD (3) or _ACTIVE_SET (4), "
+                       "got %d", kind);
     if (kind == GRIDFORM_INTEGRATOR_EXPONENTIAL && l->exact)
         return GF_FAIL(eb, GRIDFORM_EUNSUPPORTED,
                        "an EXACT kernel is no Fourier multiplier: only GRIDFORM_INTEGRATOR_EULER or _ETD apply");
-    if (kind != GRIDFORM_INTEGRATOR_ETD && gridform__arena_inside(l->arena) != NULL)
+    if (kind == GRIDFORM_INTEGRATOR_ACTIVE_SET) {
+        const char *why = gridform__learner_as_unsupported(l, l->nl, l->coupling);
+        if (why != NULL)
+            return GF_FAIL(eb, GRIDFORM_EUNSUPPORTED, "GRIDFORM_INTEGRATOR_ACTIVE_SET: %s", why);
+        if (gridform__learner_as_init(l) != GRIDFORM_OK)
+            return GF_FAIL(eb, GRIDFORM_ENOMEM, "cannot allocate the active-set integrator's %zu bases of %zu x %zu",
+                           l->ng, l->nx, l->ny);
+    }
+    if (kind != GRIDFORM_INTEGRATOR_ETD && kind != GRIDFORM_INTEGRATOR_ACTIVE_SET
+        && gridform__arena_inside(l->arena) != NULL)
         return GF_FAIL(eb, GRIDFORM_EUNSUPPORTED,
-                       "the arena has a shape (a mask): only GRIDFORM_INTEGRATOR_ETD keeps maps at 0 outside it");
+                       "the arena has a shape (a mask): only GRIDFORM_INTEGRATOR_ETD and _ACTIVE_SET keep maps at 0 "
+                       "outside it");
     gridform__learner_etd_invalidate(l);
     l->integrator = kind;
     if (!l->dt_user)

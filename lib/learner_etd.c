@@ -48,6 +48,7 @@
 #include <cblas.h>
 #include "learner_step.h"
 #include "learner_etd.h"
+#include "learner_active.h"
 #include "kernel_op.h"
 
 /* The smallest step, times max |Sigma~|, the control may try before it
@@ -257,7 +258,7 @@ double gridform__learner_etd_default_rtol(void)
  * not zero), normalise over the inside (to unit Euclidean norm: the
  * scaled variable x = g sqrt(dA)).  As in the fixed-step schemes, a
  * RELU map with no positive value keeps its pattern in -u. */
-static const char *project_map(const gridform_learner *l, double *restrict u)
+const char *gridform__learner_project_map(const gridform_learner *l, double *restrict u)
 {
     const size_t n = l->n;
     const unsigned char *inside = gridform__arena_inside(l->arena);
@@ -363,6 +364,7 @@ static void force_map(gridform_learner *l, size_t j)
     /* RELU's floor of the residual below (none otherwise) */
     const double kfloor = relu ? kappa : 0.0, rfloor_none = relu ? 0.0 : -INFINITY;
     double *restrict v = e->pv + j * n;
+    const int want_n = e->stage_n;   /* 0: the force, multiplier, residual and v only */
     for (size_t i = 0; i < n; i++) {
         double xi = x[i], f = s[i];
         /* absorbed = 1 where the constraint takes the whole force: outside
@@ -388,12 +390,16 @@ static void force_map(gridform_learner *l, size_t j)
         r2 += r * r;
         /* the velocity L x + N = pf - lambda x, kept for the bins at 0 */
         v[i] = f + dpf - lam * xi;
+        if (!want_n)          /* s keeps the force f */
+            continue;
         if (e->stage_exact)   /* L = -lambda0: Sigma x stays in N */
             s[i] = shift * xi + f + dpf;
         else
             s[i] = shift * xi - (coupled ? cp[i] : 0.0) - penalty(nl, c, ra, xi) + dpf;
     }
     e->res[j] = sqrt(r2);
+    if (!want_n)
+        return;
     if (e->stage_exact)
         memcpy(e->pnh + j * l->cstride, s, n * sizeof(double));
     else
@@ -424,7 +430,7 @@ static void prop1_map(gridform_learner *l, size_t j)
         double z = (double)(u[i] == 0.0);   /* a 0/1 factor, not a branch (see force_map) */
         a[i] = a[i] * (1.0 - z) + p1 * v1[i] * z;
     }
-    e->why[j] = project_map(l, a);
+    e->why[j] = gridform__learner_project_map(l, a);
 }
 
 /* The ETD2RK step of map j into out, projected, and its distance from
@@ -452,7 +458,7 @@ static void prop2_map(gridform_learner *l, size_t j)
         double z = (double)(u[i] == 0.0);
         o[i] = o[i] * (1.0 - z) + (p1 * v1[i] + p2 * (v2[i] - v1[i])) * z;
     }
-    e->why[j] = project_map(l, o);
+    e->why[j] = gridform__learner_project_map(l, o);
     const double *a = e->ar + j * n;
     double d = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -525,7 +531,7 @@ static void widen_map(gridform_learner *l, size_t j)
         for (size_t i = 0; i < n; i++)
             x[i] *= p;
     }
-    l->etd.why[j] = project_map(l, x);
+    l->etd.why[j] = gridform__learner_project_map(l, x);
 }
 
 /* The accepted state gd back into the maps g = x / sqrt(dA); in single
@@ -552,6 +558,10 @@ void gridform__learner_etd_phase(gridform_learner *l, int tid, int phase)
 {
     (void)tid;
     size_t mine = 0, j;
+    if (phase >= GF_LEARNER_PH_AS_BASIS) {   /* lib/learner_active.c */
+        gridform__learner_as_phase(l, tid, phase);
+        return;
+    }
     while ((j = gridform__pool_take(&l->pool, &mine, l->solo)) < l->ng) {
         switch (phase) {
         case GF_LEARNER_PH_ETD_SIGMA: sigma_map(l, j); break;
@@ -569,15 +579,20 @@ void gridform__learner_etd_phase(gridform_learner *l, int tid, int phase)
 /* ---- one evaluation of N --------------------------------------------------
  * Stage quantities of the unit maps x (real, ng x n at stride n): x's
  * spectrum into xh, N(x)'s into nh, lambda, rq and the residual per map,
- * and e->residual.  GRIDFORM_OK, or EINVAL if an EXACT kernel fails. */
-static int stage(gridform_learner *l, const double *x, double *xh, double *nh, double *v)
+ * the velocity L x + N(x) into v, and e->residual.  nh NULL: no N (its
+ * transform is skipped; e->s keeps the force), what the active-set
+ * integrator (lib/learner_active.c) needs.  GRIDFORM_OK, or EINVAL if an
+ * EXACT kernel fails. */
+int gridform__learner_stage(gridform_learner *l, const double *x, double *xh, double *nh, double *v)
 {
     gridform__learner_etd *e = &l->etd;
     size_t ng = l->ng, n = l->n;
     e->pv = v;
     e->px = x;
     e->pxh = xh;
-    e->pnh = nh;
+    /* without N, nh2 is the scratch of Sigma x's spectrum */
+    e->stage_n = nh != NULL;
+    e->pnh = nh != NULL ? nh : e->nh2;
     e->stage_exact = l->exact;
     if (l->exact) {
         if (gridform_kernel_apply(l->kernel, x, e->s, ng) != GRIDFORM_OK)
@@ -619,12 +634,13 @@ int gridform__learner_kkt_residual(gridform_learner *l, double *residual)
     gridform__learner_etd *e = &l->etd;
     /* After an accepted ETD step the maps are the stage-1 state (before
      * one, the stage-1 state is their projection, not the maps). */
-    if (l->integrator == GRIDFORM_INTEGRATOR_ETD && e->valid && l->steps > 0) {
+    if ((l->integrator == GRIDFORM_INTEGRATOR_ETD || l->integrator == GRIDFORM_INTEGRATOR_ACTIVE_SET) && e->valid
+        && l->steps > 0) {
         *residual = e->residual;
         return GRIDFORM_OK;
     }
     gridform__pool_run(&l->pool, GF_LEARNER_PH_ETD_COPY);
-    int rc = stage(l, e->x, e->xh2, e->nh2, e->v2);
+    int rc = gridform__learner_stage(l, e->x, e->xh2, e->nh2, e->v2);
     if (rc != GRIDFORM_OK)
         return rc;
     *residual = e->residual;
@@ -654,10 +670,13 @@ int gridform__learner_etd_step(gridform_learner *l)
             return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api, "map %zu %s when projected onto the constraints",
                                   bad, e->why[bad]);
         /* the maps themselves change only with the first accepted step */
-        if ((rc = stage(l, e->gd, e->xh1, e->nh1, e->v1)) != GRIDFORM_OK)
+        if ((rc = gridform__learner_stage(l, e->gd, e->xh1, e->nh1, e->v1)) != GRIDFORM_OK)
             return rc;
         e->valid = 1;
     }
+    /* the state's residual, restored if no step is accepted (the second
+     * stage overwrites it; gridform_learner_get_residual reports it) */
+    double res_state = e->residual;
     double smag = fmax(fabs(l->smax), fabs(l->smin));
     for (;;) {
         double h = l->dt;
@@ -667,7 +686,7 @@ int gridform__learner_etd_step(gridform_learner *l)
         size_t bad = first_failure(l);
         double err = INFINITY;
         if (bad == SIZE_MAX) {
-            if ((rc = stage(l, e->ar, e->xh2, e->nh2, e->v2)) != GRIDFORM_OK)
+            if ((rc = gridform__learner_stage(l, e->ar, e->xh2, e->nh2, e->v2)) != GRIDFORM_OK)
                 return rc;
             gridform__pool_run(&l->pool, GF_LEARNER_PH_ETD_PROP2);
             bad = first_failure(l);
@@ -688,10 +707,12 @@ int gridform__learner_etd_step(gridform_learner *l)
             accept = gridform__pi_decide(&e->pi, err, h, &hnext);
         } else {
             accept = bad == SIZE_MAX && isfinite(err);
-            if (!accept)
+            if (!accept) {
+                e->residual = res_state;
                 return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api,
                                       "step %zu: map %zu %s with the fixed step dt = %g", l->steps + 1,
                                       bad == SIZE_MAX ? 0 : bad, bad == SIZE_MAX ? "became NaN or Inf" : e->why[bad], h);
+            }
         }
         if (accept) {
             double *old = e->gd;
@@ -706,7 +727,7 @@ int gridform__learner_etd_step(gridform_learner *l)
             for (size_t j = 0; j < ng; j++)
                 chg = fmax(chg, e->err[j]);
             l->last_change = chg;
-            if ((rc = stage(l, e->gd, e->xh1, e->nh1, e->v1)) != GRIDFORM_OK)
+            if ((rc = gridform__learner_stage(l, e->gd, e->xh1, e->nh1, e->v1)) != GRIDFORM_OK)
                 return rc;
             if (l->control) {
                 if (!(e->cap > 0.0)) {
@@ -720,11 +741,13 @@ int gridform__learner_etd_step(gridform_learner *l)
         }
         l->rejected++;
         l->dt = hnext;
-        if (!(hnext * smag >= GF_ETD_HMIN))
+        if (!(hnext * smag >= GF_ETD_HMIN)) {
+            e->residual = res_state;
             return gridform__fail(&l->err, GRIDFORM_EACCURACY, api,
                                   "step %zu: the step control shrank the step to %g (%g / max |Sigma~|) without "
                                   "meeting the tolerance %g (%s); the maps are those of the last accepted step",
                                   l->steps + 1, hnext, hnext * smag, e->rtol,
                                   bad != SIZE_MAX ? e->why[bad] : "the local error stayed above it");
+        }
     }
 }

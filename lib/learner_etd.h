@@ -33,6 +33,18 @@ void gridform__learner_etd_phase(gridform_learner *l, int tid, int phase);
  * step falls below its floor; GRIDFORM_EDIVERGED (control off); the state
  * is the last accepted one on failure. */
 int gridform__learner_etd_step(gridform_learner *l);
+/* One evaluation of the stage quantities of the unit maps x (ng x n):
+ * x's spectrum into xh, the force and multiplier, the residual (per map
+ * and l->etd.residual), the velocity L x + N(x) into v (pf - lambda x:
+ * f - lambda x on free bins, max(f, 0) on RELU's bins at 0, 0 outside the
+ * shape) and, unless nh is NULL, N's spectrum into nh.  Shared by the ETD
+ * and active-set integrators, so both report the residual
+ * gridform_learner_get_residual does.  GRIDFORM_OK or GRIDFORM_EINVAL (an
+ * EXACT kernel failed to apply). */
+int gridform__learner_stage(gridform_learner *l, const double *x, double *xh, double *nh, double *v);
+/* Project one map u (n values) onto the constraints: zero outside the
+ * shape, clip for RELU, unit Euclidean norm.  NULL, or why it failed. */
+const char *gridform__learner_project_map(const gridform_learner *l, double *u);
 /* The KKT residual of the current maps (doc/theory.md §2.7), relative to
  * max |Sigma~|: free after an ETD step, one evaluation of N otherwise. */
 int gridform__learner_kkt_residual(gridform_learner *l, double *residual);

@@ -50,6 +50,7 @@ typedef struct {
     const double *px;
     double *pxh, *pnh, *pv;
     int stage_exact;    /* the stage's N is real (EXACT kernel): no spectra */
+    int stage_n;        /* the stage computes N (0: force, residual and v only; pnh is scratch) */
     int valid;          /* xh1, nh1, lam, res are stage 1 of the current maps */
     double residual;    /* max_j res_j / max Sigma~ of the current maps */
     /* The stagnation guard (lib/learner_etd.c): the ceiling in force (0:
@@ -59,6 +60,22 @@ typedef struct {
     double cap, wstart, best;
     size_t nwin;
 } gridform__learner_etd;
+
+/* The active-set integrator's workspace (lib/learner_active.c,
+ * GRIDFORM_INTEGRATOR_ACTIVE_SET), allocated when the integrator is
+ * chosen; the state, the force and the residual are the ETD's (gd, v1,
+ * lam, res above), so the residual is the same function of the maps. */
+typedef struct {
+    size_t m;            /* Lanczos steps per basis (0: not allocated) */
+    double *q1, *q2;     /* ng x (m + 1) x n: the basis of the state, and of the half step */
+    double *spec;        /* ng x cstride: a spectrum per map (scratch) */
+    double *whole;       /* ng x n: the whole step from the state's basis, projected */
+    double *ev1, *z1;    /* ng x m and ng x m x m: the eigen-decomposition of the state's T */
+    double *beta1;       /* ng: |x_F| of the state */
+    size_t *k1;          /* ng: the dimension of the state's basis (<= m: Lanczos may break down) */
+    double *lam1;        /* ng: the multiplier of the state (the half step's stage overwrites the ETD's) */
+    double h;            /* the step of the attempt in progress */
+} gridform__learner_as;
 
 /* What one worker found in a step: the first map that failed (SIZE_MAX if
  * none) and why, and the largest change of its maps. */
@@ -173,6 +190,7 @@ struct gridform_learner {
     double *ksc;
 
     gridform__learner_etd etd;
+    gridform__learner_as as;
 
     int have_maps;
     size_t steps;

@@ -49,6 +49,7 @@
 #include <lapacke.h>
 #include "learner_step.h"
 #include "learner_etd.h"
+#include "learner_active.h"
 
 #ifdef GF_LEARNER_SINGLE
 typedef float gf_real;
@@ -1253,6 +1254,8 @@ int gridform__learner_step(gridform_learner *l, int want_change)
 {
     if (l->integrator == GRIDFORM_INTEGRATOR_ETD)
         return gridform__learner_etd_step(l);
+    if (l->integrator == GRIDFORM_INTEGRATOR_ACTIVE_SET)
+        return gridform__learner_as_step(l);
     size_t ng = l->ng;
     /* The change is always computed: the runaway test needs it. */
     (void)want_change;
@@ -1349,6 +1352,21 @@ int gridform__learner_step(gridform_learner *l, int want_change)
  * (doc/theory.md §2.9). */
 #define GF_ETD_START 1.0
 #define GF_ETD_CEILING 25.0
+/* GRIDFORM_INTEGRATOR_ACTIVE_SET (lib/learner_active.c): the same first
+ * step, and a ceiling of 50 / max Sigma~.  Its step takes the stiff part
+ * of the flow (the free set's operator) into the exponential, so step
+ * doubling lets it grow far beyond the ETD's 25; but near a stationary
+ * state long steps stop paying, as for the ETD (doc/theory.md §2.9: the
+ * contraction per step saturates).  Measured with bench/stationarity
+ * --ng 32 --tol 1e-4 --scheme active --ceiling X (64^2 x 32 RELU maps, the
+ * same answer in every run): at rtol 1e-2, 3058 / 2842 / 3274 / 3154 / 3186
+ * transforms per map for X = 25 / 50 / 100 / 200 (the prototype's) / 1000,
+ * the model time to 1e-4 2835 at 50 against 8740 at 200; at 3e-2, 1770
+ * against 1986; at 3e-3, 5370 against 5682; at 1e-3 the step stays below
+ * 55 and the cost is the same (8298).  One configuration: a stagnation
+ * guard like the ETD's is not yet written (doc/theory.md §2.10, "Left
+ * for later"). */
+#define GF_AS_CEILING 50.0
 #define GF_QR_EFOLDS 9.210340371976184
 
 /* s c of the comment above: the largest explicit coupling rate, for maps
@@ -1387,6 +1405,8 @@ static double step_of(const gridform_learner *l, int integrator, int coupling, i
     int aligned = !ceiling;
     if (integrator == GRIDFORM_INTEGRATOR_ETD)   /* error-controlled: start short, no ceiling that matters */
         return (ceiling ? GF_ETD_CEILING : GF_ETD_START) / l->smax;
+    if (integrator == GRIDFORM_INTEGRATOR_ACTIVE_SET)
+        return (ceiling ? GF_AS_CEILING : GF_ETD_START) / l->smax;
     if (integrator == GRIDFORM_INTEGRATOR_EULER)
         return 0.5 * limit(l, coupling, aligned);
     double dt = GF_EXP_DT / l->smax;

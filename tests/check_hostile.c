@@ -90,9 +90,11 @@ static gridform_attractor *o_att;
 static gridform_learner *o_learner;
 #define OUT_LEARNER (o_learner = POISON, &o_learner)
 
-/* learner fixtures: one seeded, one never given maps */
+/* learner fixtures: one seeded, one never given maps; for the
+ * active-set integrator's refusals, SOFT maps, Sanger maps, and one with
+ * GRIDFORM_INTEGRATOR_ACTIVE_SET selected */
 static struct {
-    gridform_learner *l, *bare, *exact;
+    gridform_learner *l, *bare, *exact, *soft, *sanger, *aset;
 } lrn;
 static double zeros512[512];
 
@@ -833,7 +835,19 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_learner_set_coupling, INVAL, LERR, lrn.l, 4);
     CASE(gridform_learner_set_integrator, INVAL, NULL, NULL, GRIDFORM_INTEGRATOR_EULER);
     CASE(gridform_learner_set_integrator, INVAL, LERR, lrn.l, 0);
-    CASE(gridform_learner_set_integrator, INVAL, LERR, lrn.l, 4);
+    CASE(gridform_learner_set_integrator, INVAL, LERR, lrn.l, 5);
+    /* GRIDFORM_INTEGRATOR_ACTIVE_SET: RELU or LINEAR, independent maps, a
+     * Fourier kernel; the setters refuse to leave it with anything else */
+    CASE(gridform_learner_set_integrator, UNSUP, gridform_learner_last_error(lrn.exact), lrn.exact,
+         GRIDFORM_INTEGRATOR_ACTIVE_SET);
+    CASE(gridform_learner_set_integrator, UNSUP, gridform_learner_last_error(lrn.soft), lrn.soft,
+         GRIDFORM_INTEGRATOR_ACTIVE_SET);
+    CASE(gridform_learner_set_integrator, UNSUP, gridform_learner_last_error(lrn.sanger), lrn.sanger,
+         GRIDFORM_INTEGRATOR_ACTIVE_SET);
+    CASE(gridform_learner_set_nonlinearity, UNSUP, gridform_learner_last_error(lrn.aset), lrn.aset,
+         GRIDFORM_NL_TANH, 1.0);
+    CASE(gridform_learner_set_coupling, UNSUP, gridform_learner_last_error(lrn.aset), lrn.aset,
+         GRIDFORM_COUPLING_SYMMETRIC);
     CASE(gridform_learner_set_step, INVAL, NULL, NULL, 0.1);
     CASE(gridform_learner_set_step, INVAL, LERR, lrn.l, 0.0);
     CASE(gridform_learner_set_step, INVAL, LERR, lrn.l, -0.1);
@@ -1102,6 +1116,12 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_learner_seed(lrn.l, 7, 1e-2), OK);
     ck_assert_int_eq(gridform_learner_create(&lrn.bare, fx.kf, 2), OK);
     ck_assert_int_eq(gridform_learner_create(&lrn.exact, fx.ke, 2), OK);
+    ck_assert_int_eq(gridform_learner_create(&lrn.soft, fx.kf, 2), OK);
+    ck_assert_int_eq(gridform_learner_set_nonlinearity(lrn.soft, GRIDFORM_NL_SOFT, 1.0), OK);
+    ck_assert_int_eq(gridform_learner_create(&lrn.sanger, fx.kf, 2), OK);
+    ck_assert_int_eq(gridform_learner_set_coupling(lrn.sanger, GRIDFORM_COUPLING_SANGER), OK);
+    ck_assert_int_eq(gridform_learner_create(&lrn.aset, fx.kf, 2), OK);
+    ck_assert_int_eq(gridform_learner_set_integrator(lrn.aset, GRIDFORM_INTEGRATOR_ACTIVE_SET), OK);
     static const size_t sh23[2] = {2, 3};
     static const double six[6] = {1, 2, 3, 4, 5, 6};
     ck_assert_int_eq(gridform_npy_write(fx.npy, six, 2, sh23), OK);
@@ -1146,6 +1166,9 @@ static void fixtures_teardown(void)
     gridform_amplitude_destroy(amp_fx);
     amp_fx = NULL;
     gridform_learner_destroy(lrn.exact);
+    gridform_learner_destroy(lrn.soft);
+    gridform_learner_destroy(lrn.sanger);
+    gridform_learner_destroy(lrn.aset);
     gridform_learner_destroy(lrn.bare);
     gridform_learner_destroy(lrn.l);
     memset(&lrn, 0, sizeof lrn);

@@ -789,7 +789,7 @@ START_TEST(test_errors)
     ck_assert_int_eq(gridform_learner_set_coupling(l, 4), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_learner_set_integrator(NULL, GRIDFORM_INTEGRATOR_EULER), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_learner_set_integrator(l, 0), GRIDFORM_EINVAL);
-    ck_assert_int_eq(gridform_learner_set_integrator(l, 4), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, 5), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_learner_set_step(NULL, 1), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_learner_set_step(l, 0), GRIDFORM_EINVAL);
     ck_assert_int_eq(gridform_learner_set_step(l, -1), GRIDFORM_EINVAL);

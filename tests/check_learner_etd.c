@@ -153,14 +153,15 @@ START_TEST(test_tolerance_errors)
     ck_assert_int_eq(gridform_learner_set_tolerance(l, 2.5e-4), GRIDFORM_OK);
     ck_assert_int_eq(gridform_learner_get_tolerance(l, &rtol), GRIDFORM_OK);
     ck_assert(rtol == 2.5e-4);
-    ck_assert_int_eq(gridform_learner_set_integrator(l, 4), GRIDFORM_EINVAL);
+    ck_assert_int_eq(gridform_learner_set_integrator(l, 5), GRIDFORM_EINVAL);
     gridform_learner_destroy(l);
     free_setup(&s);
 }
 END_TEST
 
 /* A tolerance no step can meet: GRIDFORM_EACCURACY, not OK, and the maps
- * are kept (the seeded ones; then the last accepted ones). */
+ * are kept (the seeded ones; then the last accepted ones, with their
+ * residual). */
 START_TEST(test_cannot_meet_tolerance)
 {
     setup s;
@@ -188,11 +189,19 @@ START_TEST(test_cannot_meet_tolerance)
     ck_assert_int_eq(gridform_learner_set_tolerance(l, 1e-3), GRIDFORM_OK);
     ck_assert_int_eq(gridform_learner_iterate(l, 5), GRIDFORM_OK);
     ck_assert_int_eq(gridform_learner_get_maps(l, g0), GRIDFORM_OK);
+    double r0, r1;
+    ck_assert_int_eq(gridform_learner_get_residual(l, &r0), GRIDFORM_OK);
     ck_assert_int_eq(gridform_learner_set_tolerance(l, 1e-300), GRIDFORM_OK);
     ck_assert_int_eq(gridform_learner_run(l, 10, 1e-12, NULL, NULL), GRIDFORM_EACCURACY);
     ck_assert_ptr_nonnull(strstr(gridform_learner_last_error(l), "gridform_learner_run"));
     ck_assert_int_eq(gridform_learner_get_maps(l, g1), GRIDFORM_OK);
     ck_assert(memcmp(g0, g1, ng * n * sizeof *g0) == 0);
+    /* the residual reported is the kept maps', not a rejected stage's */
+    ck_assert_int_eq(gridform_learner_get_residual(l, &r1), GRIDFORM_OK);
+    ck_assert_msg(r1 == r0, "residual %.17g before the failed step, %.17g after", r0, r1);
+    ck_assert_int_eq(gridform_learner_iterate(l, 1), GRIDFORM_EACCURACY);
+    ck_assert_int_eq(gridform_learner_get_residual(l, &r1), GRIDFORM_OK);
+    ck_assert_msg(r1 == r0, "residual %.17g before the failed iterate, %.17g after", r0, r1);
     gridform_learner_destroy(l);
     free(g0);
     free(g1);

@@ -696,6 +696,34 @@ class TestLearner(unittest.TestCase):
             with self.assertRaises(ValueError):
                 l.set_maps(np.zeros((2, N, N)))
 
+    def test_active_set(self):
+        """The opt-in active-set integrator (doc/theory.md §2.10): RELU maps
+        reach a KKT residual and stay nonnegative with unit norm;
+        combinations it cannot step are refused with EUNSUPPORTED."""
+        f = fixture()
+        with gf.Learner(f.k, 3) as l:
+            l.set_nonlinearity("relu", 0.0)
+            l.set_integrator("active_set")
+            self.assertEqual(l.tolerance, 1e-3)
+            l.seed(5, 1.0)
+            self.assertTrue(l.run(500, 1e-4))
+            self.assertLess(l.residual, 1e-4)
+            m = l.maps
+            self.assertTrue(np.isfinite(m).all())
+            self.assertGreaterEqual(float(m.min()), 0.0)
+            close(np.sum(m ** 2, axis=(1, 2)) * f.a.spacing[2], np.ones(3), rtol=1e-12)
+            with self.assertRaises(gf.GridformError) as cm:
+                l.set_coupling("sanger")
+            self.assertEqual(cm.exception.code, gf.EUNSUPPORTED)
+            with self.assertRaises(gf.GridformError) as cm:
+                l.set_nonlinearity("soft", 1.0)
+            self.assertEqual(cm.exception.code, gf.EUNSUPPORTED)
+        with gf.Learner(f.k, 2) as l:
+            l.set_nonlinearity("tanh", 1.0)
+            with self.assertRaises(gf.GridformError) as cm:
+                l.set_integrator("active_set")
+            self.assertEqual(cm.exception.code, gf.EUNSUPPORTED)
+
     def test_diagnose(self):
         """The exact kernel of a random softmax code in a walled box
         collapses its maps (doc/theory.md §1.6): run() warns, diagnose()

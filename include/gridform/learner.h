@@ -35,7 +35,10 @@ enum {
 enum {
     GRIDFORM_INTEGRATOR_EULER = 1,       /* explicit Euler, as the published simulations */
     GRIDFORM_INTEGRATOR_EXPONENTIAL = 2, /* linear part exact per Fourier bin, then the nonlinearity (0.2) */
-    GRIDFORM_INTEGRATOR_ETD = 3          /* the default: ETD2RK with error control, exact fixed points */
+    GRIDFORM_INTEGRATOR_ETD = 3,         /* the default: ETD2RK with error control, exact fixed points */
+    GRIDFORM_INTEGRATOR_ACTIVE_SET = 4   /* experimental, opt-in: RELU/LINEAR independent maps, Fourier
+                                            kernels; the active set's operator in the exponential (Lanczos),
+                                            step doubling (doc/theory.md §2.10) */
 };
 
 /* FFTW planning rigor (frozen values). */
@@ -68,8 +71,8 @@ GRIDFORM_API int gridform_learner_get_rejected(const gridform_learner *l, size_t
  * to max |Sigma~| (doc/theory.md §2.7).  It depends on the maps only, never
  * on the step; gridform_learner_run compares it with tol. */
 GRIDFORM_API int gridform_learner_get_residual(const gridform_learner *l, double *residual);
-/* Relative tolerance of one step's local error under GRIDFORM_INTEGRATOR_ETD
- * (default 1e-3, doc/theory.md §2.9): finite, > 0 and < 1. */
+/* Relative tolerance of one step's local error under GRIDFORM_INTEGRATOR_ETD and _ACTIVE_SET
+ * (default 1e-3, doc/theory.md §2.9, §2.10): finite, > 0 and < 1. */
 GRIDFORM_API int gridform_learner_set_tolerance(gridform_learner *l, double rtol);
 GRIDFORM_API int gridform_learner_get_tolerance(const gridform_learner *l, double *rtol);
 GRIDFORM_API int gridform_learner_set_threads(gridform_learner *l, int nthreads);

@@ -97,7 +97,10 @@ class Learner(Handle):
         """'etd' (the default: ETD2RK with error control, whose answer does
         not depend on the step, doc/theory.md §2.9), or the fixed-step
         schemes of the published simulations and of 0.2, 'exponential' and
-        'euler'."""
+        'euler', or 'active_set' (experimental, opt-in: RELU or LINEAR
+        independent maps on a Fourier-multiplier kernel; the active set's
+        operator in the exponential, step doubling; doc/theory.md §2.10;
+        other combinations raise GridformError EUNSUPPORTED)."""
         self._call(C.gridform_learner_set_integrator, enum(INTEGRATOR, kind, "integrator"))
 
     def set_step(self, dt):

@@ -665,6 +665,20 @@ static void stage_learner(rd *r, world *w, unsigned gflags)
     double tol = logu(r, 1e-8, 1.0);
     st("learner_run", gridform_learner_run(l, max_steps, tol, (o & 1) ? progress : NULL, NULL),
        ALLOW(E_ALL, GRIDFORM_EDIVERGED, GRIDFORM_ECANCELED, GRIDFORM_CONTINUE, GRIDFORM_EACCURACY));
+    /* A trailing byte (0 in every older input, so their decoding is
+     * unchanged): bit 0 switches to GRIDFORM_INTEGRATOR_ACTIVE_SET (refused
+     * with EUNSUPPORTED where it cannot step) and steps on from the maps
+     * above, 1 to 4 steps, then the residual (not checked finite: a
+     * hostile strength makes it Inf under every integrator). */
+    unsigned ao = u8(r);
+    if (ao & 1) {
+        st("learner_set_integrator", gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET),
+           ALLOW(E_ALL));
+        st("learner_iterate", gridform_learner_iterate(l, 1 + (ao >> 1) % 4),
+           ALLOW(E_ALL, GRIDFORM_EDIVERGED, GRIDFORM_EACCURACY));
+        double res;
+        st("learner_get_residual", gridform_learner_get_residual(l, &res), ALLOW(E_ALL));
+    }
     double per[MAPS], total, t;
     size_t steps, nm;
     if (st("learner_objective", gridform_learner_objective(l, per, &total), ALLOW(E_ALL)) == GRIDFORM_OK)

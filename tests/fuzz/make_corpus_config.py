@@ -138,7 +138,7 @@ def kernel(kind="fourier", centered=False, set_centered=None, radial=(0, 0.12, 2
 
 def learner(nmaps=4, nl=RELU, coupling=1, integrator=2, strength=1.0, step=None, planning=0, seed=7,
             amplitude=0.01, set_maps=False, steps=3, cancel=0, max_steps=4, tol=1e-6, progress=True,
-            single=False, truncation=None):
+            single=False, truncation=None, active_set=None):
     c = Chunk().u8(nmaps - 1)
     o = (nl - 1) | ((coupling - 1) << 2) | ((integrator - 1) << 4)
     if step is not None:
@@ -157,6 +157,8 @@ def learner(nmaps=4, nl=RELU, coupling=1, integrator=2, strength=1.0, step=None,
     if set_maps:
         c.u8(seed)
     c.u8(steps).u8(cancel).u8(max_steps - 1).logu(1e-8, 1.0, tol)
+    if active_set is not None:   # the trailing byte: then ACTIVE_SET for 1 + active_set steps
+        c.u8(1 | (active_set << 1))
     return c
 
 
@@ -304,6 +306,9 @@ put("learner_measure_small", a=arena(12, 10, 1.2, 1.0), l=learner(planning=1))
 put("learner_big_step_diverges", l=learner(integrator=1, step=2.9, steps=5))
 put("learner_single_truncated", l=learner(single=True, truncation=6, coupling=3))
 put("learner_single_no_truncation_sanger", l=learner(single=True, truncation=0, coupling=2, integrator=1))
+put("learner_active_set_relu", l=learner(active_set=3))
+put("learner_active_set_linear_single_threads", flags=16, l=learner(nl=LINEAR, single=True, active_set=2))
+put("learner_active_set_refused_sanger", l=learner(coupling=2, active_set=1))
 # Attractor options.
 put("attractor_velocity", at=attractor(velocity=(0.02, 0.1, 0.5, -0.3), steps=30, more=9))
 put("attractor_rates_set_single", at=attractor(rates=True, single=True, tau=0.02, dt=0.002))

@@ -1,0 +1,420 @@
+/* libgridform: the learner's active-set exponential integrator
+ * (GRIDFORM_INTEGRATOR_ACTIVE_SET; doc/theory.md §2.10, the route of
+ * §2.9 "A route: the active set's operator in L"; the NumPy prototype is
+ * bench/reference/active_set_run.py, which this file follows step for
+ * step).
+ *
+ * For RELU maps (and LINEAR ones, whose free set is every bin inside the
+ * arena's shape), independent coupling and a Fourier-multiplier kernel,
+ * one step of length t from a unit map x >= 0 freezes the free set
+ * F = {x > 0} and takes the whole restricted operator
+ * L = P_F (Sigma - lambda) P_F into the exponential, lambda = <x, Sigma x>;
+ * the bins of the active set A (at 0, inside the shape) see the scalar
+ * -lambda and the part of the force that pushes them out, max(f, 0):
+ *
+ *     y(t) = P( V e^{tT} e_1 |x_F|  +  t phi_1(-t lambda) max(f, 0)|_A ),
+ *
+ * V, T from m Lanczos steps on L from x_F (Saad, SIAM J. Numer. Anal. 29,
+ * 1992), full reorthogonalisation (m is tiny), T's eigen-decomposition by
+ * LAPACK's dstev, P the projection onto the constraints (mask, clip,
+ * normalise).  The first Lanczos product, P_F f - lambda x_F, is the
+ * velocity the residual's evaluation already computed (v1 of the ETD
+ * state), so a basis costs m - 1 applications of Sigma.  At a KKT point
+ * that product vanishes, the basis is x_F alone and every step leaves the
+ * maps where they are: the fixed points are the KKT points.
+ *
+ * Error control by step doubling with one shared basis: the whole step
+ * y(h) and the first half step y(h/2) from the state's basis, then a
+ * basis from the half step gives the second half step; the local error is
+ * max over maps |whole - two| (Euclidean, unit maps), the two half steps
+ * are kept, and the PI controller of lib/integrator.c (exponents of a
+ * first-order method, as the prototype) chooses the next step.  An
+ * attempt costs 1 + (m - 1) applications of Sigma, a step m - 1 more for
+ * the state's basis (kept over rejections) and 1 for the residual of the
+ * accepted state: 2m = 8 applications, 16 transforms per map, at m = 4.
+ *
+ * The residual after each accepted step is computed by the ETD's
+ * gridform__learner_stage on the accepted state, the same function
+ * gridform_learner_get_residual evaluates (doc/theory.md §2.7).
+ *
+ * Work is split by maps between the learner's workers (lib/learner_pool.c),
+ * each map's arithmetic (its transforms, Lanczos, dstev, the sums)
+ * independent of the thread, so results are bit-identical for every
+ * thread count.  Nothing is allocated, planned or formatted in a step
+ * except on failure: the workspace is allocated when the integrator is
+ * chosen (gridform_learner_set_integrator), the transforms are the ETD's
+ * single-map plans, and LAPACK is called through LAPACKE's _work
+ * interface in column-major order, which allocates nothing. */
+#include "config.h"
+#include <float.h>
+#include <math.h>
+#include <string.h>
+#include <lapacke.h>
+#include "learner_step.h"
+#include "learner_etd.h"
+#include "learner_active.h"
+
+/* Lanczos steps per basis: 4, as the prototype (doc/theory.md §2.9-2.10: 3 is
+ * within 10% of 5 in one step's accuracy, 10 changes nothing). */
+#define GF_AS_KRYLOV 4
+#define GF_AS_KRYLOV_MAX 16
+/* Lanczos stops when the next residual vector is below this, times
+ * max |Sigma~|: the Krylov space is invariant to round-off (at a KKT point
+ * it is x_F alone). */
+#define GF_AS_BREAKDOWN 1e-14
+/* The smallest step, times max |Sigma~|, before GRIDFORM_EACCURACY; and
+ * the smallest error the estimate resolves (16 ulps of a unit map), as the
+ * ETD integrator. */
+#define GF_AS_HMIN 1e-12
+#define GF_AS_ERR_FLOOR (16.0 * DBL_EPSILON)
+
+const char *gridform__learner_as_unsupported(const gridform_learner *l, int nl, int coupling)
+{
+    if (l->exact)
+        return "the kernel is no Fourier multiplier (EXACT, or UNIFORM in an arena's shape: applied in real "
+               "space), which the active set's Lanczos products need";
+    if (nl == GRIDFORM_NL_SOFT || nl == GRIDFORM_NL_TANH)
+        return "GRIDFORM_NL_SOFT and _TANH have no active set (a penalty, not a constraint): only _RELU and "
+               "_LINEAR apply";
+    if (coupling != GRIDFORM_COUPLING_INDEPENDENT)
+        return "the Sanger and symmetric couplings are stiff in the directions of the other maps, which the "
+               "per-map exponential leaves explicit: only GRIDFORM_COUPLING_INDEPENDENT applies";
+    return NULL;
+}
+
+int gridform__learner_as_init(gridform_learner *l)
+{
+    gridform__learner_as *as = &l->as;
+    if (as->m > 0)
+        return GRIDFORM_OK;
+    size_t ng = l->ng, n = l->n, m = GF_AS_KRYLOV;
+    size_t slots = ng * (m + 1);
+    if (n > 0 && slots > SIZE_MAX / n)
+        return GRIDFORM_ENOMEM;
+    as->q1 = gridform__aligned_doubles(slots * n);
+    as->q2 = gridform__aligned_doubles(slots * n);
+    as->spec = gridform__aligned_doubles(ng * l->cstride);
+    as->whole = gridform__aligned_doubles(ng * n);
+    as->ev1 = gridform__malloc_array(ng * m, sizeof(double));
+    as->z1 = gridform__malloc_array(ng * m * m, sizeof(double));
+    as->beta1 = gridform__calloc(ng, sizeof(double));
+    as->lam1 = gridform__calloc(ng, sizeof(double));
+    as->k1 = gridform__calloc(ng, sizeof(size_t));
+    if (!as->q1 || !as->q2 || !as->spec || !as->whole || !as->ev1 || !as->z1 || !as->beta1 || !as->lam1
+        || !as->k1) {
+        gridform__learner_as_free(l);
+        return GRIDFORM_ENOMEM;
+    }
+    as->m = m;
+    return GRIDFORM_OK;
+}
+
+void gridform__learner_as_free(gridform_learner *l)
+{
+    gridform__learner_as *as = &l->as;
+    gridform__aligned_free(as->q1);
+    gridform__aligned_free(as->q2);
+    gridform__aligned_free(as->spec);
+    gridform__aligned_free(as->whole);
+    gridform__free(as->ev1);
+    gridform__free(as->z1);
+    gridform__free(as->beta1);
+    gridform__free(as->lam1);
+    gridform__free(as->k1);
+    memset(as, 0, sizeof *as);
+}
+
+/* Is bin i free?  RELU: x > 0 (0 outside the shape, so inside); LINEAR:
+ * every bin inside the shape. */
+static inline int is_free(int relu, const unsigned char *inside, const double *x, size_t i)
+{
+    return relu ? x[i] > 0.0 : (inside == NULL || inside[i]);
+}
+
+/* Sigma in (zero off F) into out, through the spectrum scratch spec. */
+static void sigma_apply(gridform_learner *l, const double *in, double *spec, double *out)
+{
+    gridform__learner_etd *e = &l->etd;
+    fftw_execute_dft_r2c(e->fwd, (double *)in, (fftw_complex *)spec);
+    double inv_n = 1.0 / (double)l->n;
+    for (size_t k = 0; k < l->nfreq; k++) {
+        double f = l->sigma[k] * inv_n;
+        spec[2 * k] *= f;
+        spec[2 * k + 1] *= f;
+    }
+    fftw_execute_dft_c2r(e->bwd, (fftw_complex *)spec, out);
+}
+
+static double dot(const double *a, const double *b, size_t n)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
+/* m Lanczos steps on P_F (Sigma - lambda) P_F from x_F of map values x
+ * (velocity v, multiplier lam), the basis into q ((m + 1) x n, the last
+ * slot scratch), T's eigenvalues into ev and eigenvectors into z
+ * (column-major, k x k), |x_F| into *beta.  Returns the basis's dimension
+ * k (0 when x_F = 0 or the eigenproblem failed: *beta says which). */
+static size_t lanczos(gridform_learner *l, const double *x, const double *v, double lam, double *q, double *spec,
+                      double *ev, double *z, double *beta)
+{
+    const size_t n = l->n, m = l->as.m;
+    const unsigned char *inside = gridform__arena_inside(l->arena);
+    const int relu = l->nl == GRIDFORM_NL_RELU;
+    const double smag = fmax(fabs(l->smax), fabs(l->smin));
+    double bb = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double xi = is_free(relu, inside, x, i) ? x[i] : 0.0;
+        q[i] = xi;
+        bb += xi * xi;
+    }
+    double b0 = sqrt(bb);
+    *beta = b0;
+    if (!(b0 > 0.0) || !isfinite(b0))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        q[i] /= b0;
+    double alpha[GF_AS_KRYLOV_MAX], off[GF_AS_KRYLOV_MAX];
+    size_t k = 0;
+    for (size_t it = 0; it < m; it++) {
+        double *qc = q + it * n, *w = q + (it + 1) * n;
+        if (it == 0) {
+            /* P_F (Sigma - lambda) x_F / |x_F| = (P_F f - lambda x_F) / |x_F|:
+             * the velocity on the free bins, already known */
+            for (size_t i = 0; i < n; i++)
+                w[i] = is_free(relu, inside, x, i) ? v[i] / b0 : 0.0;
+        } else {
+            sigma_apply(l, qc, spec, w);
+            for (size_t i = 0; i < n; i++)
+                w[i] = is_free(relu, inside, x, i) ? w[i] - lam * qc[i] : 0.0;
+        }
+        alpha[k++] = dot(w, qc, n);
+        /* full reorthogonalisation (modified Gram-Schmidt, m is tiny) */
+        for (size_t u = 0; u <= it; u++) {
+            const double *qu = q + u * n;
+            double d = dot(w, qu, n);
+            for (size_t i = 0; i < n; i++)
+                w[i] -= d * qu[i];
+        }
+        double b = sqrt(dot(w, w, n));
+        if (it + 1 == m || !(b > GF_AS_BREAKDOWN * smag))
+            break;
+        off[it] = b;
+        for (size_t i = 0; i < n; i++)
+            w[i] /= b;
+    }
+    double work[2 * GF_AS_KRYLOV_MAX];
+    memcpy(ev, alpha, k * sizeof(double));
+    if (LAPACKE_dstev_work(LAPACK_COL_MAJOR, 'V', (lapack_int)k, ev, off, z, (lapack_int)k, work) != 0)
+        return 0;
+    return k;
+}
+
+/* y = P(V e^{tT} e_1 beta + t phi_1(-t lam) max(f, 0)|_A) into y; NULL or
+ * why the projection failed.  Everything is scaled by e^{-s}, s the
+ * largest positive t ev, so that no exponential overflows (the projection
+ * normalises, and clipping does not see a positive scale). */
+static const char *advance(gridform_learner *l, const double *x, const double *v, double lam, const double *q,
+                           size_t k, const double *ev, const double *z, double beta, double t, double *y)
+{
+    const size_t n = l->n;
+    double s = 0.0;
+    for (size_t c = 0; c < k; c++)
+        if (t * ev[c] > s)
+            s = t * ev[c];
+    double cf[GF_AS_KRYLOV_MAX];
+    for (size_t i = 0; i < k; i++) {
+        double a = 0.0;
+        for (size_t c = 0; c < k; c++)
+            a += z[i + c * k] * exp(t * ev[c] - s) * z[c * k];
+        cf[i] = a * beta;
+    }
+    if (k == 0)
+        memset(y, 0, n * sizeof(double));
+    for (size_t i = 0; i < k; i++) {
+        const double *qi = q + i * n;
+        double c = cf[i];
+        if (i == 0)
+            for (size_t b = 0; b < n; b++)
+                y[b] = c * qi[b];
+        else
+            for (size_t b = 0; b < n; b++)
+                y[b] += c * qi[b];
+    }
+    if (l->nl == GRIDFORM_NL_RELU) {
+        /* the active bins (x = 0; outside the shape v = 0): v = max(f, 0) */
+        double p1 = 0.0;
+        gridform__phi(-t * lam, &p1, NULL, NULL);
+        double ca = exp(-s) * t * p1;
+        for (size_t b = 0; b < n; b++)
+            if (x[b] == 0.0)
+                y[b] += ca * v[b];
+    }
+    return gridform__learner_project_map(l, y);
+}
+
+static void basis_map(gridform_learner *l, size_t j)
+{
+    gridform__learner_etd *e = &l->etd;
+    gridform__learner_as *as = &l->as;
+    size_t n = l->n, m = as->m;
+    as->lam1[j] = e->lam[j];
+    as->k1[j] = lanczos(l, e->gd + j * n, e->v1 + j * n, e->lam[j], as->q1 + j * (m + 1) * n,
+                        as->spec + j * l->cstride, as->ev1 + j * m, as->z1 + j * m * m, &as->beta1[j]);
+    e->why[j] = as->k1[j] == 0 ? "has no Lanczos basis (LAPACK's dstev failed or the map vanished)" : NULL;
+}
+
+static void prop_map(gridform_learner *l, size_t j)
+{
+    gridform__learner_etd *e = &l->etd;
+    gridform__learner_as *as = &l->as;
+    size_t n = l->n, m = as->m;
+    const double *x = e->gd + j * n, *v = e->v1 + j * n, *q = as->q1 + j * (m + 1) * n;
+    const double *ev = as->ev1 + j * m, *z = as->z1 + j * m * m;
+    size_t k = as->k1[j];
+    const char *w = advance(l, x, v, as->lam1[j], q, k, ev, z, as->beta1[j], as->h, as->whole + j * n);
+    const char *hf = advance(l, x, v, as->lam1[j], q, k, ev, z, as->beta1[j], 0.5 * as->h, e->ar + j * n);
+    e->why[j] = w != NULL ? w : hf;
+}
+
+static void second_map(gridform_learner *l, size_t j)
+{
+    gridform__learner_etd *e = &l->etd;
+    gridform__learner_as *as = &l->as;
+    size_t n = l->n, m = as->m;
+    double ev[GF_AS_KRYLOV_MAX], z[GF_AS_KRYLOV_MAX * GF_AS_KRYLOV_MAX], beta = 0.0;
+    const double *x = e->ar + j * n, *v = e->v2 + j * n;
+    double *q = as->q2 + j * (m + 1) * n, *o = e->out + j * n;
+    size_t k = lanczos(l, x, v, e->lam[j], q, as->spec + j * l->cstride, ev, z, &beta);
+    if (k == 0) {
+        e->why[j] = "has no Lanczos basis at the half step (LAPACK's dstev failed or the map vanished)";
+        return;
+    }
+    e->why[j] = advance(l, x, v, e->lam[j], q, k, ev, z, beta, 0.5 * as->h, o);
+    const double *wh = as->whole + j * n;
+    double d = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double t = o[i] - wh[i];
+        d += t * t;
+    }
+    e->err[j] = sqrt(d);
+}
+
+void gridform__learner_as_phase(gridform_learner *l, int tid, int phase)
+{
+    (void)tid;
+    size_t mine = 0, j;
+    while ((j = gridform__pool_take(&l->pool, &mine, l->solo)) < l->ng) {
+        switch (phase) {
+        case GF_LEARNER_PH_AS_BASIS: basis_map(l, j); break;
+        case GF_LEARNER_PH_AS_PROP: prop_map(l, j); break;
+        case GF_LEARNER_PH_AS_SECOND: second_map(l, j); break;
+        default: break;
+        }
+    }
+}
+
+static size_t first_failure(const gridform_learner *l)
+{
+    for (size_t j = 0; j < l->ng; j++)
+        if (l->etd.why[j] != NULL)
+            return j;
+    return SIZE_MAX;
+}
+
+int gridform__learner_as_step(gridform_learner *l)
+{
+    gridform__learner_etd *e = &l->etd;
+    gridform__learner_as *as = &l->as;
+    size_t ng = l->ng;
+    const char *api = l->api != NULL ? l->api : "gridform_learner_iterate";
+    int rc;
+    if (as->m == 0)   /* set_integrator allocates; a guard, not a path */
+        return gridform__fail(&l->err, GRIDFORM_ENOMEM, api, "the active-set integrator has no workspace");
+    if (!e->valid) {
+        gridform__pool_run(&l->pool, GF_LEARNER_PH_ETD_WIDEN);
+        size_t bad = first_failure(l);
+        if (bad != SIZE_MAX)
+            return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api, "map %zu %s when projected onto the constraints",
+                                  bad, e->why[bad]);
+        if ((rc = gridform__learner_stage(l, e->gd, e->xh1, NULL, e->v1)) != GRIDFORM_OK)
+            return rc;
+        e->valid = 1;
+    }
+    /* the state's residual, restored if no step is accepted (the half
+     * step's stage overwrites it) */
+    double res_state = e->residual;
+    gridform__pool_run(&l->pool, GF_LEARNER_PH_AS_BASIS);
+    size_t bad = first_failure(l);
+    if (bad != SIZE_MAX)
+        return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api, "step %zu: map %zu %s", l->steps + 1, bad,
+                              e->why[bad]);
+    double smag = fmax(fabs(l->smax), fabs(l->smin));
+    for (;;) {
+        double h = l->dt;
+        as->h = h;
+        gridform__pool_run(&l->pool, GF_LEARNER_PH_AS_PROP);
+        bad = first_failure(l);
+        double err = INFINITY;
+        if (bad == SIZE_MAX) {
+            if ((rc = gridform__learner_stage(l, e->ar, e->xh2, NULL, e->v2)) != GRIDFORM_OK)
+                return rc;
+            gridform__pool_run(&l->pool, GF_LEARNER_PH_AS_SECOND);
+            bad = first_failure(l);
+            if (bad == SIZE_MAX) {
+                err = GF_AS_ERR_FLOOR;
+                for (size_t j = 0; j < ng; j++)
+                    if (!(e->err[j] <= err))
+                        err = e->err[j];
+                err /= e->rtol;
+            }
+        }
+        double hnext = h;
+        int accept;
+        if (l->control) {
+            accept = gridform__pi_decide(&e->pi, err, h, &hnext);
+        } else {
+            accept = bad == SIZE_MAX && isfinite(err);
+            if (!accept) {
+                e->residual = res_state;
+                return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api,
+                                      "step %zu: map %zu %s with the fixed step dt = %g", l->steps + 1,
+                                      bad == SIZE_MAX ? 0 : bad, bad == SIZE_MAX ? "became NaN or Inf" : e->why[bad], h);
+            }
+        }
+        if (accept) {
+            double *old = e->gd;
+            e->gd = e->out;
+            e->out = old;
+            gridform__pool_run(&l->pool, GF_LEARNER_PH_ETD_STORE);
+            for (size_t j = 0; j < ng; j++)
+                l->nrm[j] = 1.0;
+            l->steps++;
+            l->time += h;
+            double chg = 0.0;
+            for (size_t j = 0; j < ng; j++)
+                chg = fmax(chg, e->err[j]);
+            l->last_change = chg;
+            /* the residual of the accepted state, and the force and
+             * velocity the next step's basis starts from */
+            if ((rc = gridform__learner_stage(l, e->gd, e->xh1, NULL, e->v1)) != GRIDFORM_OK)
+                return rc;
+            if (l->control)
+                l->dt = hnext < l->dt_max ? hnext : l->dt_max;
+            return GRIDFORM_OK;
+        }
+        l->rejected++;
+        l->dt = hnext;
+        if (!(hnext * smag >= GF_AS_HMIN)) {
+            e->residual = res_state;
+            return gridform__fail(&l->err, GRIDFORM_EACCURACY, api,
+                                  "step %zu: the step control shrank the step to %g (%g / max |Sigma~|) without "
+                                  "meeting the tolerance %g (%s); the maps are those of the last accepted step",
+                                  l->steps + 1, hnext, hnext * smag, e->rtol,
+                                  bad != SIZE_MAX ? e->why[bad] : "the local error stayed above it");
+        }
+    }
+}
