@@ -164,7 +164,17 @@ static size_t lanczos(gridform_learner *l, const double *x, const double *v, dou
     const size_t n = l->n, m = l->as.m;
     const unsigned char *inside = gridform__arena_inside(l->arena);
     const int relu = l->nl == GRIDFORM_NL_RELU;
-    const double smag = fmax(fabs(l->smax), fabs(l->smin));
+    /* The Krylov vectors w and T in units of 2^e, max |Sigma~| = mant 2^e
+     * (exact, a power of two): their sums of squares then neither overflow
+     * for a spectrum of 1e200 nor underflow (a false breakdown) for one of
+     * 1e-200, as in boxes far from a metre; ev back to 1/s after dstev. */
+    int ex = 0;
+    double mant = frexp(fmax(fabs(l->smax), fabs(l->smin)), &ex);
+    if (ex < -1000) {   /* a subnormal scale: 2^-ex would overflow */
+        mant = ldexp(mant, ex + 1000);
+        ex = -1000;
+    }
+    const double sc = ldexp(1.0, -ex);
     double bb = 0.0;
     for (size_t i = 0; i < n; i++) {
         double xi = is_free(relu, inside, x, i) ? x[i] : 0.0;
@@ -185,11 +195,11 @@ static size_t lanczos(gridform_learner *l, const double *x, const double *v, dou
             /* P_F (Sigma - lambda) x_F / |x_F| = (P_F f - lambda x_F) / |x_F|:
              * the velocity on the free bins, already known */
             for (size_t i = 0; i < n; i++)
-                w[i] = is_free(relu, inside, x, i) ? v[i] / b0 : 0.0;
+                w[i] = is_free(relu, inside, x, i) ? v[i] / b0 * sc : 0.0;
         } else {
             sigma_apply(l, qc, spec, w);
             for (size_t i = 0; i < n; i++)
-                w[i] = is_free(relu, inside, x, i) ? w[i] - lam * qc[i] : 0.0;
+                w[i] = is_free(relu, inside, x, i) ? (w[i] - lam * qc[i]) * sc : 0.0;
         }
         alpha[k++] = dot(w, qc, n);
         /* full reorthogonalisation (modified Gram-Schmidt, m is tiny) */
@@ -200,7 +210,7 @@ static size_t lanczos(gridform_learner *l, const double *x, const double *v, dou
                 w[i] -= d * qu[i];
         }
         double b = sqrt(dot(w, w, n));
-        if (it + 1 == m || !(b > GF_AS_BREAKDOWN * smag))
+        if (it + 1 == m || !(b > GF_AS_BREAKDOWN * mant))
             break;
         off[it] = b;
         for (size_t i = 0; i < n; i++)
@@ -210,6 +220,8 @@ static size_t lanczos(gridform_learner *l, const double *x, const double *v, dou
     memcpy(ev, alpha, k * sizeof(double));
     if (LAPACKE_dstev_work(LAPACK_COL_MAJOR, 'V', (lapack_int)k, ev, off, z, (lapack_int)k, work) != 0)
         return 0;
+    for (size_t c = 0; c < k; c++)
+        ev[c] = ldexp(ev[c], ex);
     return k;
 }
 

@@ -360,7 +360,8 @@ static void force_map(gridform_learner *l, size_t j)
      * N = (lambda0 - lambda) x - C - pen + (pf - f), written so that
      * pf - f is exactly 0 on free bins; with L = -lambda0 (EXACT kernels)
      * N = (lambda0 - lambda) x + pf. */
-    double r2 = 0.0, shift = l->lambda0 - lam, kappa = fmax(fabs(l->smax), fabs(l->smin));
+    double r2 = 0.0, r2hi = 0.0, shift = l->lambda0 - lam, kappa = fmax(fabs(l->smax), fabs(l->smin));
+    const double rscale = e->rscale;
     /* RELU's floor of the residual below (none otherwise) */
     const double kfloor = relu ? kappa : 0.0, rfloor_none = relu ? 0.0 : -INFINITY;
     double *restrict v = e->pv + j * n;
@@ -386,8 +387,10 @@ static void force_map(gridform_learner *l, size_t j)
          * after one more step.  Absorbed bins have none. */
         double r = f - lam * xi, floor = rfloor_none - kfloor * xi;
         r = r < floor ? floor : r;
-        r *= 1.0 - absorbed;
+        r *= (1.0 - absorbed) * rscale;
         r2 += r * r;
+        double rhi = r * 0x1p-600;
+        r2hi += rhi * rhi;
         /* the velocity L x + N = pf - lambda x, kept for the bins at 0 */
         v[i] = f + dpf - lam * xi;
         if (!want_n)          /* s keeps the force f */
@@ -397,7 +400,9 @@ static void force_map(gridform_learner *l, size_t j)
         else
             s[i] = shift * xi - (coupled ? cp[i] : 0.0) - penalty(nl, c, ra, xi) + dpf;
     }
-    e->res[j] = sqrt(r2);
+    /* r2hi only where r2 overflowed (its terms of an O(1) residual
+     * underflow); NaN stays NaN */
+    e->res[j] = (r2 <= DBL_MAX ? sqrt(r2) : sqrt(r2hi) * 0x1p600) / e->rmant;
     if (!want_n)
         return;
     if (e->stage_exact)
@@ -594,6 +599,25 @@ int gridform__learner_stage(gridform_learner *l, const double *x, double *xh, do
     e->stage_n = nh != NULL;
     e->pnh = nh != NULL ? nh : e->nh2;
     e->stage_exact = l->exact;
+    /* The residual is relative to max |Sigma~| (doc/theory.md §2.7), and
+     * its sums of squares are taken on r 2^-e, max |Sigma~| = rmant 2^e:
+     * exact (a power of two), so the result is bit-identical to
+     * sqrt(sum r^2) / max |Sigma~| wherever that is representable, but the
+     * squares of an O(1) residual neither overflow for a spectrum of 1e180
+     * (a box of 1e-100 m) nor underflow for one of 1e-180.  force_map keeps
+     * a second sum 2^-600 lower for residuals beyond 1e150 (a SOFT or TANH
+     * strength far beyond max Sigma~), which the first one overflows; a
+     * residual beyond DBL_MAX is Inf, refused by the callers (ERANGE). */
+    {
+        int ex = 0;
+        double mant = frexp(fmax(fabs(l->smax), fabs(l->smin)), &ex);
+        if (ex < -1000) {   /* a subnormal scale: 2^-ex would overflow */
+            mant = ldexp(mant, ex + 1000);
+            ex = -1000;
+        }
+        e->rscale = ldexp(1.0, -ex);
+        e->rmant = mant;
+    }
     if (l->exact) {
         if (gridform_kernel_apply(l->kernel, x, e->s, ng) != GRIDFORM_OK)
             return gridform__fail(&l->err, GRIDFORM_EINVAL, l->api != NULL ? l->api : "gridform_learner",
@@ -624,8 +648,7 @@ int gridform__learner_stage(gridform_learner *l, const double *x, double *xh, do
     for (size_t j = 0; j < ng; j++)
         if (!(e->res[j] <= r))
             r = e->res[j];
-    double smag = fmax(fabs(l->smax), fabs(l->smin));
-    e->residual = r / smag;
+    e->residual = r;
     return GRIDFORM_OK;
 }
 
@@ -634,15 +657,23 @@ int gridform__learner_kkt_residual(gridform_learner *l, double *residual)
     gridform__learner_etd *e = &l->etd;
     /* After an accepted ETD step the maps are the stage-1 state (before
      * one, the stage-1 state is their projection, not the maps). */
-    if ((l->integrator == GRIDFORM_INTEGRATOR_ETD || l->integrator == GRIDFORM_INTEGRATOR_ACTIVE_SET) && e->valid
-        && l->steps > 0) {
-        *residual = e->residual;
-        return GRIDFORM_OK;
+    if (!((l->integrator == GRIDFORM_INTEGRATOR_ETD || l->integrator == GRIDFORM_INTEGRATOR_ACTIVE_SET)
+          && e->valid && l->steps > 0)) {
+        gridform__pool_run(&l->pool, GF_LEARNER_PH_ETD_COPY);
+        int rc = gridform__learner_stage(l, e->x, e->xh2, e->nh2, e->v2);
+        if (rc != GRIDFORM_OK)
+            return rc;
     }
-    gridform__pool_run(&l->pool, GF_LEARNER_PH_ETD_COPY);
-    int rc = gridform__learner_stage(l, e->x, e->xh2, e->nh2, e->v2);
-    if (rc != GRIDFORM_OK)
-        return rc;
+    if (!isfinite(e->residual)) {
+        /* Only a penalty strength or a spectrum near the limits of double
+         * gets here (the sums are scaled: see gridform__learner_stage):
+         * never a non-finite value with GRIDFORM_OK. */
+        return gridform__fail(&l->err, GRIDFORM_ERANGE, l->api != NULL ? l->api : "gridform_learner_get_residual",
+                              "the stationarity residual of the maps is not representable in double (%s; it is "
+                              "relative to max |Sigma~| = %g, and the penalty strength is %g)",
+                              isnan(e->residual) ? "the force on them overflows" : "it exceeds DBL_MAX",
+                              fmax(fabs(l->smax), fabs(l->smin)), l->strength);
+    }
     *residual = e->residual;
     return GRIDFORM_OK;
 }

@@ -37,7 +37,7 @@ typedef struct {
     double *m;          /* ng x ng coupling matrix of the stage */
     double *lin;        /* L per bin: Sigma~ - lambda0 (one entry for EXACT kernels) */
     double *lam;        /* per map: the multiplier lambda_j of the stage */
-    double *res;        /* per map: |KKT residual| of the stage */
+    double *res;        /* per map: |KKT residual| / max |Sigma~| of the stage */
     double *err;        /* per map: |ETD2 - ETD1| of the projected states */
     const char **why;   /* per map: why the projection failed (NULL: it did not) */
     fftw_plan fwd, bwd; /* single-map double transforms on these buffers */
@@ -52,7 +52,9 @@ typedef struct {
     int stage_exact;    /* the stage's N is real (EXACT kernel): no spectra */
     int stage_n;        /* the stage computes N (0: force, residual and v only; pnh is scratch) */
     int valid;          /* xh1, nh1, lam, res are stage 1 of the current maps */
-    double residual;    /* max_j res_j / max Sigma~ of the current maps */
+    double residual;    /* max_j res_j of the current maps */
+    double rscale;      /* 2^-e, max |Sigma~| = rmant 2^e: the residual's sums scaled exactly */
+    double rmant;       /* max |Sigma~| 2^-e, in [0.5, 1) but for a subnormal spectrum */
     /* The stagnation guard (lib/learner_etd.c): the ceiling in force (0:
      * not yet set, take dt_max), the residual at the start of the current
      * window of accepted steps and the best one in it, and the window's

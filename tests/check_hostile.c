@@ -94,8 +94,9 @@ static gridform_learner *o_learner;
  * active-set integrator's refusals, SOFT maps, Sanger maps, and one with
  * GRIDFORM_INTEGRATOR_ACTIVE_SET selected */
 static struct {
-    gridform_learner *l, *bare, *exact, *soft, *sanger, *aset;
+    gridform_learner *l, *bare, *exact, *soft, *sanger, *aset, *huge;
 } lrn;
+static double huge_maps[512];   /* two maps of one bin at -1: a SOFT force of -2 DBL_MAX */
 static double zeros512[512];
 
 static int cancel_at_once(size_t done, size_t total, double value, void *user)
@@ -866,6 +867,8 @@ static int run_case(size_t i, hcase *c)
     CASE(gridform_learner_get_residual, INVAL, NULL, NULL, &buf[0]);
     CASE(gridform_learner_get_residual, INVAL, LERR, lrn.l, NULL);
     CASE(gridform_learner_get_residual, INVAL, BERR, lrn.bare, &buf[0]);   /* no maps */
+    /* a force beyond double: no residual to give (never Inf with OK) */
+    CASE(gridform_learner_get_residual, RANGE, gridform_learner_last_error(lrn.huge), lrn.huge, &buf[0]);
     CASE(gridform_learner_set_tolerance, INVAL, NULL, NULL, 1e-3);
     CASE(gridform_learner_set_tolerance, INVAL, LERR, lrn.l, 0.0);
     CASE(gridform_learner_set_tolerance, INVAL, LERR, lrn.l, -1e-3);
@@ -1122,6 +1125,10 @@ static void fixtures_setup(void)
     ck_assert_int_eq(gridform_learner_set_coupling(lrn.sanger, GRIDFORM_COUPLING_SANGER), OK);
     ck_assert_int_eq(gridform_learner_create(&lrn.aset, fx.kf, 2), OK);
     ck_assert_int_eq(gridform_learner_set_integrator(lrn.aset, GRIDFORM_INTEGRATOR_ACTIVE_SET), OK);
+    ck_assert_int_eq(gridform_learner_create(&lrn.huge, fx.kf, 2), OK);
+    ck_assert_int_eq(gridform_learner_set_nonlinearity(lrn.huge, GRIDFORM_NL_SOFT, 1.7976931348623157e308), OK);
+    huge_maps[0] = huge_maps[256 + 5] = -1.0;
+    ck_assert_int_eq(gridform_learner_set_maps(lrn.huge, huge_maps), OK);
     static const size_t sh23[2] = {2, 3};
     static const double six[6] = {1, 2, 3, 4, 5, 6};
     ck_assert_int_eq(gridform_npy_write(fx.npy, six, 2, sh23), OK);
@@ -1169,6 +1176,7 @@ static void fixtures_teardown(void)
     gridform_learner_destroy(lrn.soft);
     gridform_learner_destroy(lrn.sanger);
     gridform_learner_destroy(lrn.aset);
+    gridform_learner_destroy(lrn.huge);
     gridform_learner_destroy(lrn.bare);
     gridform_learner_destroy(lrn.l);
     memset(&lrn, 0, sizeof lrn);

@@ -1257,6 +1257,169 @@ START_TEST(test_fuzz_learner_soft_subnormal_norm)
 }
 END_TEST
 
+/* ---- the stationarity residual at the limits of double ----
+ * gridform_learner_get_residual returned GRIDFORM_OK with Inf (found by
+ * tests/fuzz/fuzz_config.c): its sum of squares overflowed for a spectrum
+ * of 1e200 (a box of 1e-100 m; a spectrum of 1e-200 underflowed to a
+ * residual of 0 instead), and for a SOFT or TANH strength beyond about
+ * 1e150 max Sigma~, whose residual is still a double.  The residual is
+ * relative to max |Sigma~| (doc/theory.md §2.7), so the same maps on a
+ * spectrum scaled by 1e200 or 1e-200 must give the same number, under
+ * every integrator, and the active-set integrator must step there too
+ * (its Lanczos sums overflowed and underflowed the same way). */
+static void residual_fixture(gridform_arena **a, double **spec, size_t *nf)
+{
+    gridform_placecode *pc;
+    gridform_kernel *k;
+    ck_assert_int_eq(gridform_arena_create(a, 1.0, 1.0, 16, 16, GRIDFORM_PERIODIC), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_placecode_create(&pc, *a, GRIDFORM_TUNING_DOG, 0.12, 2.0, 1, GRIDFORM_CENTERS_LATTICE, 1),
+                     GRIDFORM_OK);
+    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_arena_get_nfreq(*a, nf), GRIDFORM_OK);
+    *spec = malloc(*nf * sizeof **spec);
+    ck_assert_ptr_nonnull(*spec);
+    ck_assert_int_eq(gridform_kernel_spectrum(k, *spec), GRIDFORM_OK);
+    gridform_kernel_destroy(k);
+    gridform_placecode_destroy(pc);
+}
+
+static void residual_maps(double *g)
+{
+    for (int i = 0; i < 2 * 256; i++)
+        g[i] = sin(0.37 * i) + 0.3 * cos(1.3 * i * i);
+}
+
+START_TEST(test_fuzz_learner_residual_spectrum_scale)
+{
+    gridform_arena *a;
+    double *spec, g[2 * 256];
+    size_t nf;
+    residual_fixture(&a, &spec, &nf);
+    residual_maps(g);
+    double *scaled = malloc(nf * sizeof *scaled);
+    ck_assert_ptr_nonnull(scaled);
+    const double scales[3] = {1.0, 1e200, 1e-200};
+    for (int integ = GRIDFORM_INTEGRATOR_EULER; integ <= GRIDFORM_INTEGRATOR_ACTIVE_SET; integ++) {
+        double ref0 = 0.0, ref3 = 0.0;
+        for (int si = 0; si < 3; si++) {
+            for (size_t i = 0; i < nf; i++)
+                scaled[i] = spec[i] * scales[si];
+            gridform_kernel *k;
+            gridform_learner *l;
+            ck_assert_int_eq(gridform_kernel_create_spectrum(&k, a, scaled), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_create(&l, k, 2), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_integrator(l, integ), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_maps(l, g), GRIDFORM_OK);
+            double r0 = NAN, r3 = NAN;
+            int rc = gridform_learner_get_residual(l, &r0);
+            ck_assert_msg(rc == GRIDFORM_OK, "integrator %d scale %g: %s", integ, scales[si],
+                          gridform_learner_last_error(l));
+            rc = gridform_learner_iterate(l, 3);
+            ck_assert_msg(rc == GRIDFORM_OK, "integrator %d scale %g: iterate: %s", integ, scales[si],
+                          gridform_learner_last_error(l));
+            /* after ETD and active-set steps, the residual the step computed */
+            ck_assert_int_eq(gridform_learner_get_residual(l, &r3), GRIDFORM_OK);
+            if (si == 0) {
+                /* the unscaled residual of these maps: O(1), and smaller after 3 steps */
+                ck_assert_msg(r0 > 0.05 && r0 < 1.0 && r3 > 0.0 && r3 < r0, "integrator %d: %g, %g", integ, r0, r3);
+                ref0 = r0;
+                ref3 = r3;
+            } else {
+                /* scaling Sigma by s scales the default step by 1/s: the same
+                 * maps, to round-off of the scaled spectrum */
+                ck_assert_msg(fabs(r0 - ref0) <= 1e-13 * ref0, "integrator %d scale %g: seed residual %.17g, not %.17g",
+                              integ, scales[si], r0, ref0);
+                ck_assert_msg(fabs(r3 - ref3) <= 1e-10 * ref3, "integrator %d scale %g: residual %.17g, not %.17g",
+                              integ, scales[si], r3, ref3);
+            }
+            gridform_learner_destroy(l);
+            gridform_kernel_destroy(k);
+        }
+    }
+    free(scaled);
+    free(spec);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
+/* The residual of penalty-dominated maps, computed here from its
+ * definition (doc/theory.md §2.7): with x_j the unit maps and p the
+ * penalty's gradient per unit strength (2 min(x, 0) for SOFT, x -
+ * tanh(x ra) / ra for TANH, ra = 16 the root of the bin count), the force
+ * is Sigma x - c p, and for c >> max Sigma~ the residual is c max_j
+ * |p_j - <x_j, p_j> x_j| / max |Sigma~| to a relative 1e-200. */
+static double penalty_residual(const double *g, int nl, double smag)
+{
+    double worst = 0.0;
+    for (int j = 0; j < 2; j++) {
+        double x[256], p[256], nn = 0.0, xp = 0.0, rr = 0.0;
+        for (int i = 0; i < 256; i++)
+            nn += g[j * 256 + i] * g[j * 256 + i];
+        for (int i = 0; i < 256; i++) {
+            x[i] = g[j * 256 + i] / sqrt(nn);
+            p[i] = nl == GRIDFORM_NL_SOFT ? (x[i] < 0.0 ? 2.0 * x[i] : 0.0) : x[i] - tanh(16.0 * x[i]) / 16.0;
+            xp += x[i] * p[i];
+        }
+        for (int i = 0; i < 256; i++)
+            rr += (p[i] - xp * x[i]) * (p[i] - xp * x[i]);
+        worst = fmax(worst, sqrt(rr));
+    }
+    return worst / smag;
+}
+
+START_TEST(test_fuzz_learner_residual_huge_strength)
+{
+    gridform_arena *a;
+    double *spec, g[2 * 256];
+    size_t nf;
+    residual_fixture(&a, &spec, &nf);
+    residual_maps(g);
+    double smag = 0.0;
+    for (size_t i = 0; i < nf; i++)
+        smag = fmax(smag, fabs(spec[i]));
+    gridform_kernel *k;
+    ck_assert_int_eq(gridform_kernel_create_spectrum(&k, a, spec), GRIDFORM_OK);
+    for (int integ = GRIDFORM_INTEGRATOR_EULER; integ <= GRIDFORM_INTEGRATOR_ETD; integ++)
+        for (int nl = GRIDFORM_NL_SOFT; nl <= GRIDFORM_NL_TANH; nl++) {
+            gridform_learner *l;
+            ck_assert_int_eq(gridform_learner_create(&l, k, 2), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_integrator(l, integ), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_maps(l, g), GRIDFORM_OK);
+            /* 1e250: the residual near 1e250 / max Sigma~ = 1e251, whose
+             * squares overflowed; 1e100: within range before the fix too */
+            const double cs[2] = {1e100, 1e250};
+            for (int ci = 0; ci < 2; ci++) {
+                ck_assert_int_eq(gridform_learner_set_nonlinearity(l, nl, cs[ci]), GRIDFORM_OK);
+                double r = NAN, want = cs[ci] * penalty_residual(g, nl, smag);
+                int rc = gridform_learner_get_residual(l, &r);
+                ck_assert_msg(rc == GRIDFORM_OK, "integrator %d nl %d strength %g: %s", integ, nl, cs[ci],
+                              gridform_learner_last_error(l));
+                ck_assert_msg(isfinite(r) && fabs(r - want) <= 1e-12 * want,
+                              "integrator %d nl %d strength %g: residual %.17g, not %.17g", integ, nl, cs[ci], r,
+                              want);
+            }
+            /* DBL_MAX: SOFT's force on a bin of -0.7 overflows (2 c x),
+             * TANH's residual is c |...| / max Sigma~ > DBL_MAX: no number,
+             * GRIDFORM_ERANGE, and a message that says so */
+            double h[2 * 256];
+            memcpy(h, g, sizeof h);
+            h[3] = h[256 + 3] = -30.0;
+            ck_assert_int_eq(gridform_learner_set_maps(l, h), GRIDFORM_OK);
+            ck_assert_int_eq(gridform_learner_set_nonlinearity(l, nl, DBL_MAX), GRIDFORM_OK);
+            double r = -1.0;
+            ck_assert_int_eq(gridform_learner_get_residual(l, &r), GRIDFORM_ERANGE);
+            ck_assert_double_eq(r, -1.0);   /* untouched */
+            const char *msg = gridform_learner_last_error(l);
+            ck_assert_msg(strstr(msg, "gridform_learner_get_residual") == msg && strstr(msg, "not representable"),
+                          "%s", msg);
+            gridform_learner_destroy(l);
+        }
+    gridform_kernel_destroy(k);
+    free(spec);
+    gridform_arena_destroy(a);
+}
+END_TEST
+
 static Suite *regressions_suite(void)
 {
     Suite *s = suite_create("regressions");
@@ -1284,6 +1447,8 @@ static Suite *regressions_suite(void)
     tcase_add_test(tc, test_fuzz_radial_profile_huge_box);
     tcase_add_test(tc, test_fuzz_spectrum_mirror_near_dbl_max);
     tcase_add_test(tc, test_fuzz_learner_soft_subnormal_norm);
+    tcase_add_test(tc, test_fuzz_learner_residual_spectrum_scale);
+    tcase_add_test(tc, test_fuzz_learner_residual_huge_strength);
     suite_add_tcase(s, tc);
     return s;
 }

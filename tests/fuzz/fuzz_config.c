@@ -668,17 +668,20 @@ static void stage_learner(rd *r, world *w, unsigned gflags)
     /* A trailing byte (0 in every older input, so their decoding is
      * unchanged): bit 0 switches to GRIDFORM_INTEGRATOR_ACTIVE_SET (refused
      * with EUNSUPPORTED where it cannot step) and steps on from the maps
-     * above, 1 to 4 steps, then the residual (not checked finite: a
-     * hostile strength makes it Inf under every integrator). */
+     * above, 1 to 4 steps, then the residual: finite with GRIDFORM_OK,
+     * ERANGE where it is beyond double (a strength near DBL_MAX). */
     unsigned ao = u8(r);
     if (ao & 1) {
         st("learner_set_integrator", gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET),
            ALLOW(E_ALL));
         st("learner_iterate", gridform_learner_iterate(l, 1 + (ao >> 1) % 4),
            ALLOW(E_ALL, GRIDFORM_EDIVERGED, GRIDFORM_EACCURACY));
-        double res;
-        st("learner_get_residual", gridform_learner_get_residual(l, &res), ALLOW(E_ALL));
     }
+    /* every integrator's residual (it was Inf with GRIDFORM_OK for a
+     * strength beyond 1e150 max Sigma~ or a spectrum of 1e180) */
+    double res;
+    if (st("learner_get_residual", gridform_learner_get_residual(l, &res), ALLOW(E_ALL)) == GRIDFORM_OK)
+        check_finite("gridform_learner_get_residual", &res, 1);
     double per[MAPS], total, t;
     size_t steps, nm;
     if (st("learner_objective", gridform_learner_objective(l, per, &total), ALLOW(E_ALL)) == GRIDFORM_OK)
