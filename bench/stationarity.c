@@ -176,9 +176,11 @@ int main(int argc, char **argv)
         return 1;
     }
     if ((rc = gridform_kernel_spectrum(k, spec)) != GRIDFORM_OK) die("spectrum", rc);
-    double smax = spec[0];
-    for (size_t i = 1; i < nfreq; i++)
+    double smax = spec[0], smin = spec[0];
+    for (size_t i = 1; i < nfreq; i++) {
         smax = fmax(smax, spec[i]);
+        smin = fmin(smin, spec[i]);
+    }
 
     if ((rc = gridform_learner_create(&l, k, ng)) != GRIDFORM_OK) die("learner", rc);
     if ((rc = gridform_learner_set_nonlinearity(l, GRIDFORM_NL_RELU, 0.0)) != GRIDFORM_OK) die("nonlinearity", rc);
@@ -217,6 +219,16 @@ int main(int argc, char **argv)
     double dt = 0.0, euler_limit = 0.0;
     gridform_learner_get_step(l, &dt);
     gridform_learner_get_euler_limit(l, &euler_limit);
+    /* gridform_learner_get_euler_limit is safe from any maps: for coupled
+     * maps it assumes all ng aligned, 2 / ((ng - 1) max Sigma~) for
+     * Sanger.  Seeded maps are nearly orthogonal (overlaps ~ n^-1/2), and
+     * so are the maps all along a Sanger run: then map j only loses its
+     * overlaps with the maps before it at rate <= max Sigma~, and the
+     * limit is min(2 / (max - min Sigma~), 2 / max Sigma~) (the symmetric
+     * rule's 2 / (2 max Sigma~)); lib/learner_step.c derives both. */
+    double orth_limit = 2.0 / (smax - smin), orth_rate = sanger ? smax : symmetric ? 2.0 * smax : 0.0;
+    if (ng > 1 && orth_rate > 0.0 && 2.0 / orth_rate < orth_limit)
+        orth_limit = 2.0 / orth_rate;
 
     double t0 = now();
     int status;
@@ -278,10 +290,16 @@ int main(int argc, char **argv)
     }
     printf("result scheme=%s n=%zu ng=%zu coupling=%s tol=%g dt=%.6g dt_rel=%.6g seconds=%.6f steps=%zu time_rel=%.6g "
            "status=%s residual=%.6g median_k=%.6f hex=%zu hex_fraction=%.4f median_score60=%.4f kstar=%.6f "
-           "smax=%.6g euler_limit_rel=%.6g rejected=%zu transforms_per_map=%.0f\n",
+           "smax=%.6g euler_limit_rel=%.6g euler_limit_orth_rel=%.6g rejected=%zu transforms_per_map=%.0f k_maps=",
            scheme, n, ng, coupling, tol, dt, dt * smax, seconds, steps, model_time * smax,
            status == GRIDFORM_OK ? "converged" : "not_converged", res, median(kd, ng), hex,
-           (double)hex / (double)ng, median(s60, ng), kstar, smax, euler_limit * smax, rejected, transforms);
+           (double)hex / (double)ng, median(s60, ng), kstar, smax, euler_limit * smax,
+           orth_limit * smax, rejected, transforms);
+    /* each map's dominant k in map order: Sanger maps are ordered, so
+     * runs compare map for map (bench/stationarity.py) */
+    for (size_t j = 0; j < ng; j++)
+        printf("%s%.4f", j ? "," : "", kd[j]);
+    printf("\n");
     free(s60);
     free(kd);
     free(spec);
