@@ -90,12 +90,13 @@ int gridform__learner_as_init(gridform_learner *l)
     as->q2 = gridform__aligned_doubles(slots * n);
     as->spec = gridform__aligned_doubles(ng * l->cstride);
     as->whole = gridform__aligned_doubles(ng * n);
+    as->free_mask = gridform__aligned_doubles(ng * n);
     as->ev1 = gridform__malloc_array(ng * m, sizeof(double));
     as->z1 = gridform__malloc_array(ng * m * m, sizeof(double));
     as->beta1 = gridform__calloc(ng, sizeof(double));
     as->lam1 = gridform__calloc(ng, sizeof(double));
     as->k1 = gridform__calloc(ng, sizeof(size_t));
-    if (!as->q1 || !as->q2 || !as->spec || !as->whole || !as->ev1 || !as->z1 || !as->beta1 || !as->lam1
+    if (!as->q1 || !as->q2 || !as->spec || !as->whole || !as->free_mask || !as->ev1 || !as->z1 || !as->beta1 || !as->lam1
         || !as->k1) {
         gridform__learner_as_free(l);
         return GRIDFORM_ENOMEM;
@@ -111,6 +112,7 @@ void gridform__learner_as_free(gridform_learner *l)
     gridform__aligned_free(as->q2);
     gridform__aligned_free(as->spec);
     gridform__aligned_free(as->whole);
+    gridform__aligned_free(as->free_mask);
     gridform__free(as->ev1);
     gridform__free(as->z1);
     gridform__free(as->beta1);
@@ -119,11 +121,23 @@ void gridform__learner_as_free(gridform_learner *l)
     memset(as, 0, sizeof *as);
 }
 
-/* Is bin i free?  RELU: x > 0 (0 outside the shape, so inside); LINEAR:
- * every bin inside the shape. */
-static inline int is_free(int relu, const unsigned char *inside, const double *x, size_t i)
+/* The free bins of map values x as exact 0/1 factors: RELU x > 0 (0
+ * outside the shape, so inside), LINEAR every bin inside the shape.  The
+ * loops below multiply by them instead of branching: bins at 0 come in
+ * short runs that defeat the branch predictor, and straight-line loops
+ * vectorise. */
+static void free_bins(int relu, const unsigned char *inside, const double *restrict x, double *restrict mask,
+                      size_t n)
 {
-    return relu ? x[i] > 0.0 : (inside == NULL || inside[i]);
+    if (relu)
+        for (size_t i = 0; i < n; i++)
+            mask[i] = x[i] > 0.0 ? 1.0 : 0.0;
+    else if (inside != NULL)
+        for (size_t i = 0; i < n; i++)
+            mask[i] = inside[i] ? 1.0 : 0.0;
+    else
+        for (size_t i = 0; i < n; i++)
+            mask[i] = 1.0;
 }
 
 /* Sigma in (zero off F) into out, through the spectrum scratch spec. */
@@ -140,66 +154,115 @@ static void sigma_apply(gridform_learner *l, const double *in, double *spec, dou
     fftw_execute_dft_c2r(e->bwd, (fftw_complex *)spec, out);
 }
 
-static double dot(const double *a, const double *b, size_t n)
+/* Sums of products in eight interleaved partial sums, added in a fixed
+ * order at the end.  One running sum is a chain of dependent additions,
+ * bound by the adder's latency; with it, these sums took more of a step
+ * than its transforms.  The order depends on n only, never on the thread,
+ * so results stay bit-identical for every thread count (BLAS's ddot is not
+ * used because OpenBLAS may split a long dot between threads of its own). */
+static double dot(const double *restrict a, const double *restrict b, size_t n)
 {
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        s += a[i] * b[i];
-    return s;
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        s0 += a[i] * b[i];
+        s1 += a[i + 1] * b[i + 1];
+        s2 += a[i + 2] * b[i + 2];
+        s3 += a[i + 3] * b[i + 3];
+        s4 += a[i + 4] * b[i + 4];
+        s5 += a[i + 5] * b[i + 5];
+        s6 += a[i + 6] * b[i + 6];
+        s7 += a[i + 7] * b[i + 7];
+    }
+    for (; i < n; i++)
+        s0 += a[i] * b[i];
+    return ((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7));
+}
+
+/* w -= sum_u d[u] q_u over the c vectors q_u (stride n), two vectors a
+ * pass: the loop is bound by its loads and stores of w, which a pass per
+ * vector repeats.  Each element's sum is formed in the same order whatever
+ * the thread (BLAS's dgemv is not used, for the reason given at dot). */
+static void subtract_combination(double *restrict w, const double *restrict q, const double *d, size_t c, size_t n)
+{
+    size_t u = 0;
+    for (; u + 2 <= c; u += 2) {
+        const double *restrict qa = q + u * n, *restrict qb = q + (u + 1) * n;
+        double da = d[u], db = d[u + 1];
+        for (size_t i = 0; i < n; i++)
+            w[i] -= da * qa[i] + db * qb[i];
+    }
+    if (u < c) {
+        const double *restrict qa = q + u * n;
+        double da = d[u];
+        for (size_t i = 0; i < n; i++)
+            w[i] -= da * qa[i];
+    }
 }
 
 /* m Lanczos steps on P_F (Sigma - lambda) P_F from x_F of map values x
  * (velocity v, multiplier lam), the basis into q ((m + 1) x n, the last
  * slot scratch), T's eigenvalues into ev and eigenvectors into z
- * (column-major, k x k), |x_F| into *beta.  Returns the basis's dimension
- * k (0 when x_F = 0 or the eigenproblem failed: *beta says which). */
-static size_t lanczos(gridform_learner *l, const double *x, const double *v, double lam, double *q, double *spec,
-                      double *ev, double *z, double *beta)
+ * (column-major, k x k), |x_F| into *beta; mask is n scratch for the free
+ * bins.  Returns the basis's dimension k (0 when x_F = 0 or the
+ * eigenproblem failed: *beta says which).
+ *
+ * The new vector is orthogonalised against the whole basis by classical
+ * Gram-Schmidt, whose projections are independent sums, repeated once when
+ * the first pass cancelled most of the vector (the DGKS criterion below;
+ * "twice is enough": Giraud, Langou, Rozloznik & van den Eshof, Numer.
+ * Math. 101, 2005). */
+static size_t lanczos(gridform_learner *l, const double *restrict x, const double *restrict v, double lam,
+                      double *restrict q, double *restrict spec, double *restrict mask, double *ev, double *z,
+                      double *beta)
 {
     const size_t n = l->n, m = l->as.m;
-    const unsigned char *inside = gridform__arena_inside(l->arena);
-    const int relu = l->nl == GRIDFORM_NL_RELU;
     const double smag = fmax(fabs(l->smax), fabs(l->smin));
-    double bb = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double xi = is_free(relu, inside, x, i) ? x[i] : 0.0;
-        q[i] = xi;
-        bb += xi * xi;
-    }
-    double b0 = sqrt(bb);
+    free_bins(l->nl == GRIDFORM_NL_RELU, gridform__arena_inside(l->arena), x, mask, n);
+    for (size_t i = 0; i < n; i++)
+        q[i] = mask[i] * x[i];
+    double b0 = sqrt(dot(q, q, n));
     *beta = b0;
     if (!(b0 > 0.0) || !isfinite(b0))
         return 0;
+    double inv = 1.0 / b0;
     for (size_t i = 0; i < n; i++)
-        q[i] /= b0;
-    double alpha[GF_AS_KRYLOV_MAX], off[GF_AS_KRYLOV_MAX];
+        q[i] *= inv;
+    double alpha[GF_AS_KRYLOV_MAX], off[GF_AS_KRYLOV_MAX], d[GF_AS_KRYLOV_MAX + 1];
     size_t k = 0;
     for (size_t it = 0; it < m; it++) {
-        double *qc = q + it * n, *w = q + (it + 1) * n;
+        double *restrict qc = q + it * n, *restrict w = q + (it + 1) * n;
         if (it == 0) {
             /* P_F (Sigma - lambda) x_F / |x_F| = (P_F f - lambda x_F) / |x_F|:
              * the velocity on the free bins, already known */
             for (size_t i = 0; i < n; i++)
-                w[i] = is_free(relu, inside, x, i) ? v[i] / b0 : 0.0;
+                w[i] = mask[i] * (v[i] * inv);
         } else {
             sigma_apply(l, qc, spec, w);
             for (size_t i = 0; i < n; i++)
-                w[i] = is_free(relu, inside, x, i) ? w[i] - lam * qc[i] : 0.0;
+                w[i] = mask[i] * (w[i] - lam * qc[i]);
         }
-        alpha[k++] = dot(w, qc, n);
-        /* full reorthogonalisation (modified Gram-Schmidt, m is tiny) */
-        for (size_t u = 0; u <= it; u++) {
-            const double *qu = q + u * n;
-            double d = dot(w, qu, n);
-            for (size_t i = 0; i < n; i++)
-                w[i] -= d * qu[i];
+        double before = sqrt(dot(w, w, n)), b = before;
+        for (int pass = 0; pass < 2; pass++) {
+            for (size_t u = 0; u <= it; u++)
+                d[u] = dot(w, q + u * n, n);
+            if (pass == 0)
+                alpha[k++] = d[it];
+            subtract_combination(w, q, d, it + 1, n);
+            b = sqrt(dot(w, w, n));
+            /* the second pass only when the first cancelled more than
+             * 1 - 1/sqrt(2) of the vector (Daniel, Gragg, Kaufman & Stewart,
+             * Math. Comp. 30, 1976), as near a fixed point */
+            if (!(b < 0.70710678118654752 * before))
+                break;
+            before = b;
         }
-        double b = sqrt(dot(w, w, n));
         if (it + 1 == m || !(b > GF_AS_BREAKDOWN * smag))
             break;
         off[it] = b;
+        double ib = 1.0 / b;
         for (size_t i = 0; i < n; i++)
-            w[i] /= b;
+            w[i] *= ib;
     }
     double work[2 * GF_AS_KRYLOV_MAX];
     memcpy(ev, alpha, k * sizeof(double));
@@ -245,8 +308,7 @@ static const char *advance(gridform_learner *l, const double *x, const double *v
         gridform__phi(-t * lam, &p1, NULL, NULL);
         double ca = exp(-s) * t * p1;
         for (size_t b = 0; b < n; b++)
-            if (x[b] == 0.0)
-                y[b] += ca * v[b];
+            y[b] += (x[b] == 0.0 ? ca : 0.0) * v[b];
     }
     return gridform__learner_project_map(l, y);
 }
@@ -258,7 +320,7 @@ static void basis_map(gridform_learner *l, size_t j)
     size_t n = l->n, m = as->m;
     as->lam1[j] = e->lam[j];
     as->k1[j] = lanczos(l, e->gd + j * n, e->v1 + j * n, e->lam[j], as->q1 + j * (m + 1) * n,
-                        as->spec + j * l->cstride, as->ev1 + j * m, as->z1 + j * m * m, &as->beta1[j]);
+                        as->spec + j * l->cstride, as->free_mask + j * n, as->ev1 + j * m, as->z1 + j * m * m, &as->beta1[j]);
     e->why[j] = as->k1[j] == 0 ? "has no Lanczos basis (LAPACK's dstev failed or the map vanished)" : NULL;
 }
 
@@ -283,7 +345,7 @@ static void second_map(gridform_learner *l, size_t j)
     double ev[GF_AS_KRYLOV_MAX], z[GF_AS_KRYLOV_MAX * GF_AS_KRYLOV_MAX], beta = 0.0;
     const double *x = e->ar + j * n, *v = e->v2 + j * n;
     double *q = as->q2 + j * (m + 1) * n, *o = e->out + j * n;
-    size_t k = lanczos(l, x, v, e->lam[j], q, as->spec + j * l->cstride, ev, z, &beta);
+    size_t k = lanczos(l, x, v, e->lam[j], q, as->spec + j * l->cstride, as->free_mask + j * n, ev, z, &beta);
     if (k == 0) {
         e->why[j] = "has no Lanczos basis at the half step (LAPACK's dstev failed or the map vanished)";
         return;

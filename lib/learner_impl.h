@@ -70,6 +70,7 @@ typedef struct {
     double *q1, *q2;     /* ng x (m + 1) x n: the basis of the state, and of the half step */
     double *spec;        /* ng x cstride: a spectrum per map (scratch) */
     double *whole;       /* ng x n: the whole step from the state's basis, projected */
+    double *free_mask;   /* ng x n: 1 on the free bins of the map being expanded, else 0 (scratch) */
     double *ev1, *z1;    /* ng x m and ng x m x m: the eigen-decomposition of the state's T */
     double *beta1;       /* ng: |x_F| of the state */
     size_t *k1;          /* ng: the dimension of the state's basis (<= m: Lanczos may break down) */
