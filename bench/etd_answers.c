@@ -18,28 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gridform.h"
-
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-static double median(const double *v, size_t n)
-{
-    double *t = malloc(n * sizeof *t);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(v[i]))
-            t[m++] = v[i];
-    double r = NAN;
-    if (m > 0) {
-        qsort(t, m, sizeof *t, cmp_double);
-        r = m % 2 ? t[m / 2] : 0.5 * (t[m / 2 - 1] + t[m / 2]);
-    }
-    free(t);
-    return r;
-}
+#include "../tests/learner_fixtures.h"
 
 static int fail(const char *what, const char *detail)
 {
@@ -123,20 +102,13 @@ int main(int argc, char **argv)
     double res, *maps = malloc(ng * n * sizeof *maps), s60[16], dk[16];
     gridform_learner_get_residual(l, &res);
     gridform_learner_get_maps(l, maps);
-    int rc = gridform_scorer_score(sc, maps, ng, s60, NULL, NULL, NULL);
+    int rc = lf_score_maps(sc, maps, ng, n, s60, dk);
     if (rc != GRIDFORM_OK && rc != GRIDFORM_EUNDEFINED)
         return fail("score", gridform_scorer_last_error(sc));
-    size_t hex = 0;
-    for (size_t j = 0; j < ng; j++) {
-        if (!isfinite(s60[j]))
-            s60[j] = -2.0;
-        hex += s60[j] > 0.37;
-        if (gridform_map_dominant_k(sc, maps + j * n, &dk[j]) != GRIDFORM_OK)
-            dk[j] = NAN;
-    }
+    lf_answers ans = lf_answers_of(s60, dk, ng);
     printf("%s: integrator %d, dt %g, rtol %g, t max Sigma~ %.0f: %zu steps (%zu rejected); median dominant k "
            "%.3f rad/m, median score60 %.3f, %zu/%zu hexagonal, residual %.3g\n", argv[1], integ, dt, rtol, tmax,
-           steps, rejected, median(dk, ng), median(s60, ng), hex, ng, res);
+           steps, rejected, ans.median_k, ans.median_score60, ans.hex, ng, res);
     free(maps);
     gridform_learner_destroy(l);
     gridform_scorer_destroy(sc);

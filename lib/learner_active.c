@@ -46,13 +46,13 @@
  * single-map plans, and LAPACK is called through LAPACKE's _work
  * interface in column-major order, which allocates nothing. */
 #include "config.h"
-#include <float.h>
 #include <math.h>
 #include <string.h>
 #include <lapacke.h>
 #include "learner_step.h"
 #include "learner_etd.h"
 #include "learner_active.h"
+#include "learner_control.h"
 
 /* Lanczos steps per basis: 4, as the prototype (doc/theory.md §2.9-2.10: 3 is
  * within 10% of 5 in one step's accuracy, 10 changes nothing). */
@@ -62,11 +62,6 @@
  * max |Sigma~|: the Krylov space is invariant to round-off (at a KKT point
  * it is x_F alone). */
 #define GF_AS_BREAKDOWN 1e-14
-/* The smallest step, times max |Sigma~|, before GRIDFORM_EACCURACY; and
- * the smallest error the estimate resolves (16 ulps of a unit map), as the
- * ETD integrator. */
-#define GF_AS_HMIN 1e-12
-#define GF_AS_ERR_FLOOR (16.0 * DBL_EPSILON)
 
 const char *gridform__learner_as_unsupported(const gridform_learner *l, int nl, int coupling)
 {
@@ -391,104 +386,38 @@ void gridform__learner_as_phase(gridform_learner *l, int tid, int phase)
     }
 }
 
-static size_t first_failure(const gridform_learner *l)
+/* The state's Lanczos basis, kept over the step's rejections. */
+static int as_begin(gridform_learner *l, const char *api)
 {
-    for (size_t j = 0; j < l->ng; j++)
-        if (l->etd.why[j] != NULL)
-            return j;
-    return SIZE_MAX;
+    gridform__pool_run(&l->pool, GF_LEARNER_PH_AS_BASIS);
+    size_t bad = gridform__learner_first_failure(l);
+    if (bad != SIZE_MAX)
+        return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api, "step %zu: map %zu %s", l->steps + 1, bad,
+                              l->etd.why[bad]);
+    return GRIDFORM_OK;
+}
+
+/* The trial of step h: the whole and first half steps (PROP), then the
+ * second half step and the error (SECOND). */
+static void as_prepare(gridform_learner *l, double h)
+{
+    l->as.h = h;
 }
 
 int gridform__learner_as_step(gridform_learner *l)
 {
-    gridform__learner_etd *e = &l->etd;
-    gridform__learner_as *as = &l->as;
-    size_t ng = l->ng;
-    const char *api = l->api != NULL ? l->api : "gridform_learner_iterate";
-    int rc;
-    if (as->m == 0)   /* set_integrator allocates; a guard, not a path */
-        return gridform__fail(&l->err, GRIDFORM_ENOMEM, api, "the active-set integrator has no workspace");
-    if (!e->valid) {
-        gridform__pool_run(&l->pool, GF_LEARNER_PH_ETD_WIDEN);
-        size_t bad = first_failure(l);
-        if (bad != SIZE_MAX)
-            return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api, "map %zu %s when projected onto the constraints",
-                                  bad, e->why[bad]);
-        if ((rc = gridform__learner_stage(l, e->gd, e->xh1, NULL, e->v1)) != GRIDFORM_OK)
-            return rc;
-        e->valid = 1;
-    }
-    /* the state's residual, restored if no step is accepted (the half
-     * step's stage overwrites it) */
-    double res_state = e->residual;
-    gridform__pool_run(&l->pool, GF_LEARNER_PH_AS_BASIS);
-    size_t bad = first_failure(l);
-    if (bad != SIZE_MAX)
-        return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api, "step %zu: map %zu %s", l->steps + 1, bad,
-                              e->why[bad]);
-    double smag = fmax(fabs(l->smax), fabs(l->smin));
-    for (;;) {
-        double h = l->dt;
-        as->h = h;
-        gridform__pool_run(&l->pool, GF_LEARNER_PH_AS_PROP);
-        bad = first_failure(l);
-        double err = INFINITY;
-        if (bad == SIZE_MAX) {
-            if ((rc = gridform__learner_stage(l, e->ar, e->xh2, NULL, e->v2)) != GRIDFORM_OK)
-                return rc;
-            gridform__pool_run(&l->pool, GF_LEARNER_PH_AS_SECOND);
-            bad = first_failure(l);
-            if (bad == SIZE_MAX) {
-                err = GF_AS_ERR_FLOOR;
-                for (size_t j = 0; j < ng; j++)
-                    if (!(e->err[j] <= err))
-                        err = e->err[j];
-                err /= e->rtol;
-            }
-        }
-        double hnext = h;
-        int accept;
-        if (l->control) {
-            accept = gridform__pi_decide(&e->pi, err, h, &hnext);
-        } else {
-            accept = bad == SIZE_MAX && isfinite(err);
-            if (!accept) {
-                e->residual = res_state;
-                return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api,
-                                      "step %zu: map %zu %s with the fixed step dt = %g", l->steps + 1,
-                                      bad == SIZE_MAX ? 0 : bad, bad == SIZE_MAX ? "became NaN or Inf" : e->why[bad], h);
-            }
-        }
-        if (accept) {
-            double *old = e->gd;
-            e->gd = e->out;
-            e->out = old;
-            gridform__pool_run(&l->pool, GF_LEARNER_PH_ETD_STORE);
-            for (size_t j = 0; j < ng; j++)
-                l->nrm[j] = 1.0;
-            l->steps++;
-            l->time += h;
-            double chg = 0.0;
-            for (size_t j = 0; j < ng; j++)
-                chg = fmax(chg, e->err[j]);
-            l->last_change = chg;
-            /* the residual of the accepted state, and the force and
-             * velocity the next step's basis starts from */
-            if ((rc = gridform__learner_stage(l, e->gd, e->xh1, NULL, e->v1)) != GRIDFORM_OK)
-                return rc;
-            if (l->control)
-                l->dt = hnext < l->dt_max ? hnext : l->dt_max;
-            return GRIDFORM_OK;
-        }
-        l->rejected++;
-        l->dt = hnext;
-        if (!(hnext * smag >= GF_AS_HMIN)) {
-            e->residual = res_state;
-            return gridform__fail(&l->err, GRIDFORM_EACCURACY, api,
-                                  "step %zu: the step control shrank the step to %g (%g / max |Sigma~|) without "
-                                  "meeting the tolerance %g (%s); the maps are those of the last accepted step",
-                                  l->steps + 1, hnext, hnext * smag, e->rtol,
-                                  bad != SIZE_MAX ? e->why[bad] : "the local error stayed above it");
-        }
-    }
+    /* the ETD's controller (lib/learner_control.c, doc/theory.md §2.10):
+     * only the trial differs */
+    static const gridform__learner_control as_control = {
+        .first = GF_LEARNER_PH_AS_PROP,
+        .second = GF_LEARNER_PH_AS_SECOND,
+        .keep_nh = 0,
+        .begin = as_begin,
+        .prepare = as_prepare,
+        .ceiling = NULL,
+    };
+    if (l->as.m == 0)   /* set_integrator allocates; a guard, not a path */
+        return gridform__fail(&l->err, GRIDFORM_ENOMEM, l->api != NULL ? l->api : "gridform_learner_iterate",
+                              "the active-set integrator has no workspace");
+    return gridform__learner_control_step(l, &as_control);
 }

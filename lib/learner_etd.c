@@ -42,20 +42,15 @@
  * the step saves no time (doc/theory.md §2.9).  Nothing is allocated, planned or formatted in a step except
  * on failure. */
 #include "config.h"
-#include <float.h>
 #include <math.h>
 #include <string.h>
 #include <cblas.h>
 #include "learner_step.h"
 #include "learner_etd.h"
 #include "learner_active.h"
+#include "learner_control.h"
 #include "kernel_op.h"
 
-/* The smallest step, times max |Sigma~|, the control may try before it
- * reports that the tolerance cannot be met. */
-#define GF_ETD_HMIN 1e-12
-/* 16 ulps of a unit map: the smallest local error the estimate resolves. */
-#define GF_ETD_ERR_FLOOR (16.0 * DBL_EPSILON)
 /* The default relative tolerance of one step's local error (doc/theory.md
  * §2.9, chosen so that the default answer is the converged one). */
 #define GF_ETD_RTOL_DEFAULT 1e-3
@@ -678,107 +673,39 @@ int gridform__learner_kkt_residual(gridform_learner *l, double *residual)
     return GRIDFORM_OK;
 }
 
-/* The first map whose projection failed, or SIZE_MAX. */
-static size_t first_failure(const gridform_learner *l)
+/* The ETD2RK trial of step h: the coefficient tables of h (recomputed only
+ * when h changed), then the phases PROP1 (the ETD1 stage) and PROP2 (the
+ * corrector and the embedded error). */
+static void etd_prepare(gridform_learner *l, double h)
 {
-    for (size_t j = 0; j < l->ng; j++)
-        if (l->etd.why[j] != NULL)
-            return j;
-    return SIZE_MAX;
+    gridform__learner_etd *e = &l->etd;
+    gridform__etd_coeffs_update(&e->co, e->lin, h, 0);
+    gridform__etd_coeffs_update(&e->loc, &e->ell, h, 0);
+}
+
+/* The next step's ceiling: the learner's dt_max, lowered by the stagnation
+ * guard (ETD only; see above). */
+static double etd_ceiling(gridform_learner *l, double h, double smag)
+{
+    gridform__learner_etd *e = &l->etd;
+    if (!(e->cap > 0.0)) {
+        e->cap = l->dt_max;
+        e->nwin = 0;
+    }
+    stagnation_guard(l, h, smag);
+    return e->cap;
 }
 
 int gridform__learner_etd_step(gridform_learner *l)
 {
-    gridform__learner_etd *e = &l->etd;
-    size_t ng = l->ng;
-    const char *api = l->api != NULL ? l->api : "gridform_learner_iterate";
-    int rc;
-    if (!e->valid) {
-        /* New maps: onto the constraint set first (the flow lives there). */
-        gridform__pool_run(&l->pool, GF_LEARNER_PH_ETD_WIDEN);
-        size_t bad = first_failure(l);
-        if (bad != SIZE_MAX)
-            return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api, "map %zu %s when projected onto the constraints",
-                                  bad, e->why[bad]);
-        /* the maps themselves change only with the first accepted step */
-        if ((rc = gridform__learner_stage(l, e->gd, e->xh1, e->nh1, e->v1)) != GRIDFORM_OK)
-            return rc;
-        e->valid = 1;
-    }
-    /* the state's residual, restored if no step is accepted (the second
-     * stage overwrites it; gridform_learner_get_residual reports it) */
-    double res_state = e->residual;
-    double smag = fmax(fabs(l->smax), fabs(l->smin));
-    for (;;) {
-        double h = l->dt;
-        gridform__etd_coeffs_update(&e->co, e->lin, h, 0);
-        gridform__etd_coeffs_update(&e->loc, &e->ell, h, 0);
-        gridform__pool_run(&l->pool, GF_LEARNER_PH_ETD_PROP1);
-        size_t bad = first_failure(l);
-        double err = INFINITY;
-        if (bad == SIZE_MAX) {
-            if ((rc = gridform__learner_stage(l, e->ar, e->xh2, e->nh2, e->v2)) != GRIDFORM_OK)
-                return rc;
-            gridform__pool_run(&l->pool, GF_LEARNER_PH_ETD_PROP2);
-            bad = first_failure(l);
-            if (bad == SIZE_MAX) {
-                /* Below the round-off of unit maps the estimate means
-                 * nothing (a step too short to change the maps has none):
-                 * it never counts as less than GF_ETD_ERR_FLOOR. */
-                err = GF_ETD_ERR_FLOOR;
-                for (size_t j = 0; j < ng; j++)
-                    if (!(e->err[j] <= err))
-                        err = e->err[j];
-                err /= e->rtol;
-            }
-        }
-        double hnext = h;
-        int accept;
-        if (l->control) {
-            accept = gridform__pi_decide(&e->pi, err, h, &hnext);
-        } else {
-            accept = bad == SIZE_MAX && isfinite(err);
-            if (!accept) {
-                e->residual = res_state;
-                return gridform__fail(&l->err, GRIDFORM_EDIVERGED, api,
-                                      "step %zu: map %zu %s with the fixed step dt = %g", l->steps + 1,
-                                      bad == SIZE_MAX ? 0 : bad, bad == SIZE_MAX ? "became NaN or Inf" : e->why[bad], h);
-            }
-        }
-        if (accept) {
-            double *old = e->gd;
-            e->gd = e->out;
-            e->out = old;
-            gridform__pool_run(&l->pool, GF_LEARNER_PH_ETD_STORE);
-            for (size_t j = 0; j < ng; j++)
-                l->nrm[j] = 1.0;
-            l->steps++;
-            l->time += h;
-            double chg = 0.0;
-            for (size_t j = 0; j < ng; j++)
-                chg = fmax(chg, e->err[j]);
-            l->last_change = chg;
-            if ((rc = gridform__learner_stage(l, e->gd, e->xh1, e->nh1, e->v1)) != GRIDFORM_OK)
-                return rc;
-            if (l->control) {
-                if (!(e->cap > 0.0)) {
-                    e->cap = l->dt_max;
-                    e->nwin = 0;
-                }
-                stagnation_guard(l, h, smag);
-                l->dt = hnext < e->cap ? hnext : e->cap;
-            }
-            return GRIDFORM_OK;
-        }
-        l->rejected++;
-        l->dt = hnext;
-        if (!(hnext * smag >= GF_ETD_HMIN)) {
-            e->residual = res_state;
-            return gridform__fail(&l->err, GRIDFORM_EACCURACY, api,
-                                  "step %zu: the step control shrank the step to %g (%g / max |Sigma~|) without "
-                                  "meeting the tolerance %g (%s); the maps are those of the last accepted step",
-                                  l->steps + 1, hnext, hnext * smag, e->rtol,
-                                  bad != SIZE_MAX ? e->why[bad] : "the local error stayed above it");
-        }
-    }
+    /* the shared controller (lib/learner_control.c, doc/theory.md §2.9) */
+    static const gridform__learner_control etd = {
+        .first = GF_LEARNER_PH_ETD_PROP1,
+        .second = GF_LEARNER_PH_ETD_PROP2,
+        .keep_nh = 1,
+        .begin = NULL,
+        .prepare = etd_prepare,
+        .ceiling = etd_ceiling,
+    };
+    return gridform__learner_control_step(l, &etd);
 }

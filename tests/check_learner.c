@@ -10,31 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gridform.h"
+#include "learner_fixtures.h"
 #ifdef HAVE_OPENBLAS_SET_NUM_THREADS
 #include <cblas.h>
 #endif
-
-typedef struct {
-    gridform_arena *a;
-    gridform_placecode *pc;
-    gridform_kernel *k;
-} setup;
-
-/* DoG sigma = 0.12 m, s = 2 (k* = 9.81 rad/m), FOURIER kernel. */
-static void make_dog(setup *s, double lx, double ly, size_t nx, size_t ny)
-{
-    ck_assert_int_eq(gridform_arena_create(&s->a, lx, ly, nx, ny, GRIDFORM_PERIODIC), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_placecode_create(&s->pc, s->a, GRIDFORM_TUNING_DOG, 0.12, 2.0, 1024,
-                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_kernel_create(&s->k, s->pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
-}
-
-static void free_setup(setup *s)
-{
-    gridform_kernel_destroy(s->k);
-    gridform_placecode_destroy(s->pc);
-    gridform_arena_destroy(s->a);
-}
 
 static int cmp_double(const void *x, const void *y)
 {
@@ -77,18 +56,15 @@ START_TEST(test_linear_independent)
     /* doc/theory.md §2.2: a linear map with its norm held fixed converges
      * to the top eigenspace: its Rayleigh quotient is the top shell's
      * Sigma~ and its power sits on that shell. */
-    setup s;
-    make_dog(&s, 2.2, 2.2, 32, 32);
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, 32, 32, GRIDFORM_KERNEL_FOURIER, 1024);
     double kmag[2], value[2];
     size_t mult[2], ns;
     ck_assert_int_eq(gridform_kernel_shells(s.k, 2, kmag, value, mult, &ns), GRIDFORM_OK);
     ck_assert_uint_eq(ns, 2);
     size_t ng = 8, n = 32 * 32;
     for (int integ = GRIDFORM_INTEGRATOR_EULER; integ <= GRIDFORM_INTEGRATOR_EXPONENTIAL; integ++) {
-        gridform_learner *l = NULL;
-        ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
-        ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_LINEAR, 0.0), GRIDFORM_OK);
-        ck_assert_int_eq(gridform_learner_set_integrator(l, integ), GRIDFORM_OK);
+        gridform_learner *l = lf_learner(s.k, ng, GRIDFORM_NL_LINEAR, 0.0, -1, integ);
         ck_assert_int_eq(gridform_learner_seed(l, 11, 1.0), GRIDFORM_OK);
         ck_assert_int_eq(gridform_learner_run(l, 20000, 1e-9, NULL, NULL), GRIDFORM_OK);
         double q[8], total;
@@ -113,7 +89,7 @@ START_TEST(test_linear_independent)
         gridform_scorer_destroy(sc);
         gridform_learner_destroy(l);
     }
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -135,18 +111,15 @@ START_TEST(test_linear_sanger)
     /* doc/theory.md §4: Sanger's rule orders the maps: map j tends to
      * the j-th eigenvector (shells in decreasing Sigma~, with
      * multiplicities), orthonormal in the discrete inner product. */
-    setup s;
-    make_dog(&s, 2.2, 2.2, 16, 16);
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_FOURIER, 1024);
     /* 28 maps fill shells 0-4 exactly (8 + 8 + 4 + 4 + 4). */
     size_t ng = 28, n = 256;
     double ev[28], q[28], da = (2.2 / 16) * (2.2 / 16);
     eigenvalues(s.k, ev, ng);
     double *g = malloc(ng * n * sizeof *g);
     for (int integ = GRIDFORM_INTEGRATOR_EULER; integ <= GRIDFORM_INTEGRATOR_EXPONENTIAL; integ++) {
-        gridform_learner *l = NULL;
-        ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
-        ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_LINEAR, 0.0), GRIDFORM_OK);
-        ck_assert_int_eq(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER), GRIDFORM_OK);
+        gridform_learner *l = lf_learner(s.k, ng, GRIDFORM_NL_LINEAR, 0.0, GRIDFORM_COUPLING_SANGER, -1);
         ck_assert_int_eq(gridform_learner_set_integrator(l, integ), GRIDFORM_OK);
         ck_assert_int_eq(gridform_learner_seed(l, 5, 1.0), GRIDFORM_OK);
         ck_assert_int_eq(gridform_learner_run(l, 50000, 1e-10, NULL, NULL), GRIDFORM_OK);
@@ -159,10 +132,7 @@ START_TEST(test_linear_sanger)
     }
     /* The Oja subspace rule finds the same subspace, unordered: the total
      * is the sum of the top ng eigenvalues. */
-    gridform_learner *l = NULL;
-    ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_LINEAR, 0.0), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SYMMETRIC), GRIDFORM_OK);
+    gridform_learner *l = lf_learner(s.k, ng, GRIDFORM_NL_LINEAR, 0.0, GRIDFORM_COUPLING_SYMMETRIC, -1);
     ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EULER), GRIDFORM_OK);
     ck_assert_int_eq(gridform_learner_seed(l, 5, 1.0), GRIDFORM_OK);
     ck_assert_int_eq(gridform_learner_run(l, 50000, 1e-10, NULL, NULL), GRIDFORM_OK);
@@ -175,12 +145,12 @@ START_TEST(test_linear_sanger)
     ck_assert_double_lt(orthonormality_error(g, ng, n, da), 1e-8);
     gridform_learner_destroy(l);
     free(g);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
 /* Learn 32 maps in the issue's setup and score them. */
-static void learn_and_score(const setup *s, int nl, double strength, uint64_t seed, size_t steps,
+static void learn_and_score(const lf_setup *s, int nl, double strength, uint64_t seed, size_t steps,
                             double spacing, double *score60, double *domk)
 {
     size_t ng = 32, n = 64 * 64;
@@ -225,8 +195,8 @@ START_TEST(test_relu_hexagons)
 {
     /* doc/theory.md §3 and issue 4: rectified maps become hexagonal;
      * the linear and the odd (tanh) controls do not. */
-    setup s;
-    make_dog(&s, 4.4, 4.4, 64, 64);
+    lf_setup s;
+    lf_make_dog(&s, 4.4, 4.4, 64, 64, GRIDFORM_KERNEL_FOURIER, 1024);
     double kstar, spacing;
     ck_assert_int_eq(gridform_kernel_ring(s.k, &kstar, &spacing), GRIDFORM_OK);
     ck_assert_double_eq_tol(kstar, 9.81, 0.01);
@@ -254,7 +224,7 @@ START_TEST(test_relu_hexagons)
             ck_assert_double_lt(med, 0.3);
         }
     }
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -262,8 +232,8 @@ START_TEST(test_integrators)
 {
     /* EXPONENTIAL is stable at 10x the largest stable EULER step and
      * reaches the same objective; EULER just past its limit diverges. */
-    setup s;
-    make_dog(&s, 2.2, 2.2, 32, 32);
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, 32, 32, GRIDFORM_KERNEL_FOURIER, 1024);
     double lim, obj[2];
     size_t ng = 4;
     for (int pass = 0; pass < 3; pass++) {
@@ -289,14 +259,14 @@ START_TEST(test_integrators)
         gridform_learner_destroy(l);
     }
     ck_assert_double_eq_tol(obj[1] / obj[0], 1.0, 0.01);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
 START_TEST(test_determinism)
 {
-    setup s;
-    make_dog(&s, 2.2, 2.2, 32, 32);
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, 32, 32, GRIDFORM_KERNEL_FOURIER, 1024);
     size_t ng = 6, n = 32 * 32, count = ng * n;
     double *g1 = malloc(count * sizeof *g1), *g2 = malloc(count * sizeof *g2), *g3 = malloc(count * sizeof *g3);
     gridform_learner *l1 = NULL, *l2 = NULL;
@@ -345,7 +315,7 @@ START_TEST(test_determinism)
     free(g1);
     free(g2);
     free(g3);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -367,8 +337,8 @@ static int on_progress(size_t done, size_t total, double value, void *user)
 
 START_TEST(test_progress)
 {
-    setup s;
-    make_dog(&s, 2.2, 2.2, 32, 32);
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, 32, 32, GRIDFORM_KERNEL_FOURIER, 1024);
     gridform_learner *l = NULL;
     ck_assert_int_eq(gridform_learner_create(&l, s.k, 4), GRIDFORM_OK);
     ck_assert_int_eq(gridform_learner_seed(l, 1, 1.0), GRIDFORM_OK);
@@ -392,22 +362,20 @@ START_TEST(test_progress)
     /* Still usable. */
     ck_assert_int_eq(gridform_learner_iterate(l, 5), GRIDFORM_OK);
     gridform_learner_destroy(l);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
 START_TEST(test_divergence)
 {
-    setup s;
-    make_dog(&s, 2.2, 2.2, 32, 32);
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, 32, 32, GRIDFORM_KERNEL_FOURIER, 1024);
     size_t ng = 3, n = 32 * 32;
     for (int coupling = GRIDFORM_COUPLING_INDEPENDENT; coupling <= GRIDFORM_COUPLING_SYMMETRIC; coupling++) {
         for (int nl = GRIDFORM_NL_LINEAR; nl <= GRIDFORM_NL_RELU; nl++) {
             gridform_learner *l = NULL;
             double lim, *g = malloc(ng * n * sizeof *g);
-            ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
-            ck_assert_int_eq(gridform_learner_set_nonlinearity(l, nl, 0.0), GRIDFORM_OK);
-            ck_assert_int_eq(gridform_learner_set_coupling(l, coupling), GRIDFORM_OK);
+            l = lf_learner(s.k, ng, nl, 0.0, coupling, -1);
             ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EULER), GRIDFORM_OK);
             ck_assert_int_eq(gridform_learner_get_euler_limit(l, &lim), GRIDFORM_OK);
             ck_assert_int_eq(gridform_learner_set_step(l, 3.0 * lim), GRIDFORM_OK);
@@ -429,7 +397,7 @@ START_TEST(test_divergence)
             gridform_learner_destroy(l);
         }
     }
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -438,8 +406,8 @@ START_TEST(test_soft_and_defaults)
     /* With nothing set but the seed, a learner runs stably and converges;
      * the defaults are RELU, INDEPENDENT, ETD starting at 1/max Sigma~
      * (below the Euler limit; the error control then sets the step). */
-    setup s;
-    make_dog(&s, 2.2, 2.2, 32, 32);
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, 32, 32, GRIDFORM_KERNEL_FOURIER, 1024);
     size_t ng = 4, n = 32 * 32;
     gridform_learner *l = NULL;
     double dt, lim, *g = malloc(ng * n * sizeof *g);
@@ -494,7 +462,7 @@ START_TEST(test_soft_and_defaults)
     free(h2);
     free(g);
     gridform_learner_destroy(l);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -541,8 +509,8 @@ static void dense_euler_step(const gridform_kernel *k, const double *g, double *
 
 START_TEST(test_products_by_columns)
 {
-    setup s;
-    make_dog(&s, 4.4, 4.4, 64, 64);
+    lf_setup s;
+    lf_make_dog(&s, 4.4, 4.4, 64, 64, GRIDFORM_KERNEL_FOURIER, 1024);
     size_t ng = 64, n = 64 * 64, nfreq = 64 * 33;
     double da = (4.4 / 64) * (4.4 / 64);
     double *g0 = malloc(ng * n * sizeof *g0), *g1 = malloc(ng * n * sizeof *g1);
@@ -569,9 +537,7 @@ START_TEST(test_products_by_columns)
     }
     gridform_learner *l = NULL;
     for (int coupling = GRIDFORM_COUPLING_SANGER; coupling <= GRIDFORM_COUPLING_SYMMETRIC; coupling++) {
-        ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
-        ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_LINEAR, 0.0), GRIDFORM_OK);
-        ck_assert_int_eq(gridform_learner_set_coupling(l, coupling), GRIDFORM_OK);
+        l = lf_learner(s.k, ng, GRIDFORM_NL_LINEAR, 0.0, coupling, -1);
         ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EULER), GRIDFORM_OK);
         double dt = 0.0;
         ck_assert_int_eq(gridform_learner_get_step(l, &dt), GRIDFORM_OK);
@@ -627,7 +593,7 @@ START_TEST(test_products_by_columns)
     free(g1);
     free(ref);
     free(spec);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -639,8 +605,8 @@ END_TEST
  * exponential step's Gram-Schmidt must also leave the maps orthonormal. */
 START_TEST(test_sanger_ordered)
 {
-    setup s;
-    make_dog(&s, 4.4, 4.4, 64, 64);
+    lf_setup s;
+    lf_make_dog(&s, 4.4, 4.4, 64, 64, GRIDFORM_KERNEL_FOURIER, 1024);
     size_t big = 96, small = 60, n = 64 * 64;
     double da = (4.4 / 64) * (4.4 / 64);
     double *g0 = malloc(big * n * sizeof *g0), *gb = malloc(big * n * sizeof *gb);
@@ -659,10 +625,7 @@ START_TEST(test_sanger_ordered)
         double dt = 0.0;
         for (int pass = 0; pass < 2; pass++) {
             size_t ng = pass == 0 ? big : small;
-            gridform_learner *l = NULL;
-            ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
-            ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_LINEAR, 0.0), GRIDFORM_OK);
-            ck_assert_int_eq(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER), GRIDFORM_OK);
+            gridform_learner *l = lf_learner(s.k, ng, GRIDFORM_NL_LINEAR, 0.0, GRIDFORM_COUPLING_SANGER, -1);
             ck_assert_int_eq(gridform_learner_set_integrator(l, integ), GRIDFORM_OK);
             /* The same fixed step for both runs: the 96-map one's default
              * (the default depends on the number of maps), no control. */
@@ -694,7 +657,7 @@ START_TEST(test_sanger_ordered)
     free(g0);
     free(gb);
     free(gs);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -703,8 +666,8 @@ START_TEST(test_threads_and_planning)
     /* Worker threads split the maps: the maps are bit-identical to a
      * single-threaded run (same plans); planning rigor changes the speed,
      * not the maps (to round-off). */
-    setup s;
-    make_dog(&s, 2.2, 2.2, 32, 32);
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, 32, 32, GRIDFORM_KERNEL_FOURIER, 1024);
     size_t ng = 5, n = 32 * 32;
     double *g1 = malloc(ng * n * sizeof *g1), *g2 = malloc(ng * n * sizeof *g2);
     gridform_learner *l = NULL;
@@ -750,14 +713,14 @@ START_TEST(test_threads_and_planning)
     gridform_learner_destroy(l);
     free(g1);
     free(g2);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
 START_TEST(test_errors)
 {
-    setup s;
-    make_dog(&s, 2.2, 2.2, 8, 8);
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, 8, 8, GRIDFORM_KERNEL_FOURIER, 1024);
     gridform_learner *l = (gridform_learner *)&s;   /* must be reset to NULL */
     double nan = NAN, inf = INFINITY, d, buf[4 * 64];
     size_t z;
@@ -866,7 +829,7 @@ START_TEST(test_errors)
     ck_assert_ptr_nonnull(strstr(gridform_learner_last_error(l), "EULER"));
     gridform_learner_destroy(l);
     gridform_kernel_destroy(ke);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -879,8 +842,8 @@ static double flat_spectrum(double k, void *user)
 
 START_TEST(test_allocation_failure)
 {
-    setup s;
-    make_dog(&s, 2.2, 2.2, 8, 8);
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, 8, 8, GRIDFORM_KERNEL_FOURIER, 1024);
     gridform_learner *l = NULL;
     int rc = GRIDFORM_ENOMEM;
     for (size_t i = 1; rc != GRIDFORM_OK && i < 100; i++) {
@@ -898,7 +861,7 @@ START_TEST(test_allocation_failure)
     ck_assert_int_eq(gridform_kernel_create_radial(&kf, s.a, flat_spectrum, NULL), GRIDFORM_OK);
     ck_assert_int_eq(gridform_learner_create(&l, kf, 2), GRIDFORM_EUNDEFINED);
     gridform_kernel_destroy(kf);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -917,10 +880,7 @@ START_TEST(test_exact_kernel)
         ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.12, 2.0, n,
                                                    GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
         ck_assert_int_eq(gridform_kernel_create(&ke, pc, GRIDFORM_KERNEL_EXACT), GRIDFORM_OK);
-        gridform_learner *l = NULL;
-        ck_assert_int_eq(gridform_learner_create(&l, ke, ng), GRIDFORM_OK);
-        ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_LINEAR, 0.0), GRIDFORM_OK);
-        ck_assert_int_eq(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER), GRIDFORM_OK);
+        gridform_learner *l = lf_learner(ke, ng, GRIDFORM_NL_LINEAR, 0.0, GRIDFORM_COUPLING_SANGER, -1);
         ck_assert_int_eq(gridform_learner_seed(l, 1, 1.0), GRIDFORM_OK);
         int rc = gridform_learner_run(l, 3000, 1e-9, NULL, NULL);
         ck_assert(rc == GRIDFORM_OK || rc == GRIDFORM_CONTINUE);
@@ -959,8 +919,8 @@ END_TEST
  * step and below tol on convergence. */
 START_TEST(test_step_control)
 {
-    setup s;
-    make_dog(&s, 2.2, 2.2, 32, 32);
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, 32, 32, GRIDFORM_KERNEL_FOURIER, 1024);
     size_t ng = 6, n = 32 * 32, rej[2];
     double *g[2], lim, dt, res;
     for (int pass = 0; pass < 2; pass++) {
@@ -1003,7 +963,7 @@ START_TEST(test_step_control)
     printf("step control: dt = 3 x the linear Euler limit, %zu steps rejected, converged, 1 and 3 threads identical\n", rej[0]);
     free(g[0]);
     free(g[1]);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -1012,8 +972,8 @@ END_TEST
  * divergence, even at a fixed step (control off) over 2000 steps. */
 START_TEST(test_no_false_runaway)
 {
-    setup s;
-    make_dog(&s, 2.2, 2.2, 32, 32);
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, 32, 32, GRIDFORM_KERNEL_FOURIER, 1024);
     for (size_t ng = 1; ng <= 8; ng += 7) {
         gridform_learner *l = NULL;
         ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
@@ -1026,7 +986,7 @@ START_TEST(test_no_false_runaway)
                       gridform_learner_last_error(l));
         gridform_learner_destroy(l);
     }
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 

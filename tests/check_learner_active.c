@@ -14,28 +14,7 @@
 #include <string.h>
 #include "gridform.h"
 #include "../lib/internal.h"
-
-typedef struct {
-    gridform_arena *a;
-    gridform_placecode *pc;
-    gridform_kernel *k;
-} setup;
-
-static void make_dog(setup *s, double lx, double ly, size_t nx, size_t ny, int mode)
-{
-    int bnd = mode == GRIDFORM_KERNEL_EXACT ? GRIDFORM_WALLED : GRIDFORM_PERIODIC;
-    ck_assert_int_eq(gridform_arena_create(&s->a, lx, ly, nx, ny, bnd), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_placecode_create(&s->pc, s->a, GRIDFORM_TUNING_DOG, 0.12, 2.0, 256,
-                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_kernel_create(&s->k, s->pc, mode), GRIDFORM_OK);
-}
-
-static void free_setup(setup *s)
-{
-    gridform_kernel_destroy(s->k);
-    gridform_placecode_destroy(s->pc);
-    gridform_arena_destroy(s->a);
-}
+#include "learner_fixtures.h"
 
 /* (1) LINEAR maps equal to one plane wave of the top shell are a KKT point
  * (an eigenvector of Sigma): they stay put, to 1e-14 of their largest
@@ -44,9 +23,9 @@ static void free_setup(setup *s)
  * points) stay stationary under long active-set steps. */
 START_TEST(test_fixed_points)
 {
-    setup s;
+    lf_setup s;
     size_t nx = 24, ny = 20, n = nx * ny, nh = nx / 2 + 1, nf = ny * nh, ng = 2;
-    make_dog(&s, 2.2, 1.9, nx, ny, GRIDFORM_KERNEL_FOURIER);
+    lf_make_dog(&s, 2.2, 1.9, nx, ny, GRIDFORM_KERNEL_FOURIER, 256);
     double *sp = malloc(nf * sizeof *sp), *g0 = malloc(ng * n * sizeof *g0), *g = malloc(ng * n * sizeof *g);
     ck_assert_int_eq(gridform_kernel_spectrum(s.k, sp), GRIDFORM_OK);
     size_t top = 0;
@@ -61,10 +40,7 @@ START_TEST(test_fixed_points)
                 double ph = 2 * M_PI * ((double)(kx * ix) / (double)nx + (double)(ky * iy) / (double)ny);
                 g0[j * n + iy * nx + ix] = cos(ph + 0.7 * (double)j);
             }
-    gridform_learner *l = NULL;
-    ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_learner_set_nonlinearity(l, GRIDFORM_NL_LINEAR, 0.0), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), GRIDFORM_OK);
+    gridform_learner *l = lf_learner(s.k, ng, GRIDFORM_NL_LINEAR, 0.0, -1, GRIDFORM_INTEGRATOR_ACTIVE_SET);
     /* the maps as the learner holds them (unit norm) */
     ck_assert_int_eq(gridform_learner_set_maps(l, g0), GRIDFORM_OK);
     ck_assert_int_eq(gridform_learner_iterate(l, 1), GRIDFORM_OK);
@@ -108,7 +84,7 @@ START_TEST(test_fixed_points)
     free(sp);
     free(g0);
     free(g);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -116,19 +92,16 @@ END_TEST
  * LINEAR, both precisions. */
 START_TEST(test_threads_identical)
 {
-    setup s;
+    lf_setup s;
     size_t n = 20 * 20, ng = 5;
-    make_dog(&s, 2.2, 2.2, 20, 20, GRIDFORM_KERNEL_FOURIER);
+    lf_make_dog(&s, 2.2, 2.2, 20, 20, GRIDFORM_KERNEL_FOURIER, 256);
     double *g[2], res[2];
     g[0] = malloc(ng * n * sizeof(double));
     g[1] = malloc(ng * n * sizeof(double));
     for (int nl = GRIDFORM_NL_LINEAR; nl <= GRIDFORM_NL_RELU; nl++)
         for (int prec = GRIDFORM_PRECISION_DOUBLE; prec <= GRIDFORM_PRECISION_SINGLE; prec++) {
             for (int t = 0; t < 2; t++) {
-                gridform_learner *l = NULL;
-                ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
-                ck_assert_int_eq(gridform_learner_set_nonlinearity(l, nl, 0.0), GRIDFORM_OK);
-                ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), GRIDFORM_OK);
+                gridform_learner *l = lf_learner(s.k, ng, nl, 0.0, -1, GRIDFORM_INTEGRATOR_ACTIVE_SET);
                 ck_assert_int_eq(gridform_learner_set_precision(l, prec), GRIDFORM_OK);
                 ck_assert_int_eq(gridform_learner_set_threads(l, t ? 3 : 1), GRIDFORM_OK);
                 ck_assert_int_eq(gridform_learner_seed(l, 11, 1.0), GRIDFORM_OK);
@@ -142,7 +115,7 @@ START_TEST(test_threads_identical)
         }
     free(g[0]);
     free(g[1]);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -159,9 +132,9 @@ static void expect_unsupported(int rc, const gridform_learner *l, const char *wo
  * combination); and the combination left unchanged by a refusal. */
 START_TEST(test_refusals)
 {
-    setup s, se;
-    make_dog(&s, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_FOURIER);
-    make_dog(&se, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_EXACT);
+    lf_setup s, se;
+    lf_make_dog(&s, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_FOURIER, 256);
+    lf_make_dog(&se, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_EXACT, 256);
     gridform_learner *l = NULL;
     ck_assert_int_eq(gridform_learner_create(&l, se.k, 2), GRIDFORM_OK);
     expect_unsupported(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), l, "EXACT");
@@ -195,8 +168,8 @@ START_TEST(test_refusals)
     ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ETD), GRIDFORM_OK);
     ck_assert_int_eq(gridform_learner_set_coupling(l, GRIDFORM_COUPLING_SANGER), GRIDFORM_OK);
     gridform_learner_destroy(l);
-    free_setup(&s);
-    free_setup(&se);
+    lf_free_setup(&s);
+    lf_free_setup(&se);
 }
 END_TEST
 
@@ -207,48 +180,22 @@ END_TEST
 START_TEST(test_arena_shape)
 {
     size_t nx = 24, ny = 24, n = nx * ny, ng = 3;
-    gridform_arena *a = NULL;
-    gridform_placecode *pc = NULL;
-    gridform_kernel *k = NULL;
-    ck_assert_int_eq(gridform_arena_create(&a, 2.2, 2.2, nx, ny, GRIDFORM_PERIODIC), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.12, 2.0, 256,
-                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
-    unsigned char *inside = malloc(n);
-    size_t nin = 0;
-    for (size_t iy = 0; iy < ny; iy++)
-        for (size_t ix = 0; ix < nx; ix++) {
-            double x = (ix + 0.5) * 2.2 / nx - 1.1, y = (iy + 0.5) * 2.2 / ny - 1.1;
-            inside[iy * nx + ix] = x * x + y * y < 0.81;
-            nin += inside[iy * nx + ix];
-        }
-    a->inside = inside;   /* owned by the arena from here */
-    a->ninside = nin;
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, nx, ny, GRIDFORM_KERNEL_FOURIER, 256);
+    /* a disc of radius 0.9 m */
+    const unsigned char *inside = lf_set_disc(s.a, 2.2, 2.2, nx, ny, 0.81);
     double *g = malloc(ng * n * sizeof *g), da = (2.2 / nx) * (2.2 / ny), r0, r1, r2;
     for (int nl = GRIDFORM_NL_LINEAR; nl <= GRIDFORM_NL_RELU; nl++) {
-        gridform_learner *l = NULL;
-        ck_assert_int_eq(gridform_learner_create(&l, k, ng), GRIDFORM_OK);
-        ck_assert_int_eq(gridform_learner_set_nonlinearity(l, nl, 0.0), GRIDFORM_OK);
-        ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), GRIDFORM_OK);
+        gridform_learner *l = lf_learner(s.k, ng, nl, 0.0, -1, GRIDFORM_INTEGRATOR_ACTIVE_SET);
         ck_assert_int_eq(gridform_learner_seed(l, 5, 1.0), GRIDFORM_OK);
         ck_assert_int_eq(gridform_learner_get_residual(l, &r0), GRIDFORM_OK);
         ck_assert_int_eq(gridform_learner_iterate(l, 40), GRIDFORM_OK);
         ck_assert_int_eq(gridform_learner_get_residual(l, &r1), GRIDFORM_OK);
         ck_assert_msg(r1 < r0, "nl %d: residual %g after 40 steps, %g before", nl, r1, r0);
         ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
-        for (size_t j = 0; j < ng; j++) {
-            double ss = 0.0;
-            for (size_t i = 0; i < n; i++) {
-                if (!inside[i])
-                    ck_assert(g[j * n + i] == 0.0);
-                if (nl == GRIDFORM_NL_RELU)
-                    ck_assert(g[j * n + i] >= 0.0);
-                ss += g[j * n + i] * g[j * n + i];
-            }
-            ck_assert_double_eq_tol(ss * da, 1.0, 1e-12);
-        }
+        lf_assert_maps_in_shape(g, ng, n, inside, da, nl == GRIDFORM_NL_RELU);
         gridform_learner *fresh = NULL;
-        ck_assert_int_eq(gridform_learner_create(&fresh, k, ng), GRIDFORM_OK);
+        ck_assert_int_eq(gridform_learner_create(&fresh, s.k, ng), GRIDFORM_OK);
         ck_assert_int_eq(gridform_learner_set_nonlinearity(fresh, nl, 0.0), GRIDFORM_OK);
         ck_assert_int_eq(gridform_learner_set_maps(fresh, g), GRIDFORM_OK);
         ck_assert_int_eq(gridform_learner_get_residual(fresh, &r2), GRIDFORM_OK);
@@ -257,9 +204,7 @@ START_TEST(test_arena_shape)
         gridform_learner_destroy(l);
     }
     free(g);
-    gridform_kernel_destroy(k);
-    gridform_placecode_destroy(pc);
-    gridform_arena_destroy(a);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -268,9 +213,9 @@ END_TEST
  * step's evaluation must not leak into it). */
 START_TEST(test_cannot_meet_tolerance)
 {
-    setup s;
+    lf_setup s;
     size_t n = 16 * 16, ng = 2;
-    make_dog(&s, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_FOURIER);
+    lf_make_dog(&s, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_FOURIER, 256);
     double *g0 = malloc(ng * n * sizeof *g0), *g1 = malloc(ng * n * sizeof *g1), r0, r1;
     gridform_learner *l = NULL;
     ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
@@ -292,15 +237,15 @@ START_TEST(test_cannot_meet_tolerance)
     gridform_learner_destroy(l);
     free(g0);
     free(g1);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
 /* gridform_learner_run reaches a tight residual (4 RELU maps, 32^2). */
 START_TEST(test_reaches_stationarity)
 {
-    setup s;
-    make_dog(&s, 2.2, 2.2, 32, 32, GRIDFORM_KERNEL_FOURIER);
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, 32, 32, GRIDFORM_KERNEL_FOURIER, 256);
     gridform_learner *l = NULL;
     ck_assert_int_eq(gridform_learner_create(&l, s.k, 4), GRIDFORM_OK);
     ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), GRIDFORM_OK);
@@ -314,7 +259,7 @@ START_TEST(test_reaches_stationarity)
     printf("run to 1e-5: %zu steps, %zu rejected, residual %.3g\n", steps, rej, res);
     ck_assert_msg(rc == GRIDFORM_OK, "run: %s (residual %g after %zu steps)", gridform_strerror(rc), res, steps);
     gridform_learner_destroy(l);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 

@@ -14,54 +14,7 @@
 #include <string.h>
 #include "gridform.h"
 #include "../lib/internal.h"
-
-static double smax_of(const gridform_kernel *k, size_t nf)
-{
-    double *sp = malloc(nf * sizeof *sp), m = -INFINITY;
-    ck_assert_int_eq(gridform_kernel_spectrum(k, sp), GRIDFORM_OK);
-    for (size_t b = 0; b < nf; b++)
-        m = fmax(m, sp[b]);
-    free(sp);
-    return m;
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-static double median(const double *v, size_t n)
-{
-    double *t = malloc(n * sizeof *t);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(v[i]))
-            t[m++] = v[i];
-    double r = NAN;
-    if (m > 0) {
-        qsort(t, m, sizeof *t, cmp_double);
-        r = m % 2 ? t[m / 2] : 0.5 * (t[m / 2 - 1] + t[m / 2]);
-    }
-    free(t);
-    return r;
-}
-
-/* Step to exactly t = tend: the last step is cut to what remains. */
-static void run_to(gridform_learner *l, double tend)
-{
-    double t = 0.0;
-    ck_assert_int_eq(gridform_learner_get_time(l, &t, NULL), GRIDFORM_OK);
-    while (t < tend * (1.0 - 1e-12)) {
-        double dt;
-        ck_assert_int_eq(gridform_learner_get_step(l, &dt), GRIDFORM_OK);
-        if (t + dt > tend)
-            ck_assert_int_eq(gridform_learner_set_step(l, tend - t), GRIDFORM_OK);
-        int rc = gridform_learner_iterate(l, 1);
-        ck_assert_msg(rc == GRIDFORM_OK, "iterate: %s", gridform_learner_last_error(l));
-        ck_assert_int_eq(gridform_learner_get_time(l, &t, NULL), GRIDFORM_OK);
-    }
-}
+#include "learner_fixtures.h"
 
 /* (2) The ensemble answer of the RELU independent rows of
  * tests/check_learner_etd_conv.c that the active set can step: row 0 (DoG,
@@ -98,20 +51,9 @@ START_TEST(test_answer_against_etd)
                      GRIDFORM_OK);
     ck_assert_int_eq(gridform_kernel_create(&k, pc, r->kind == 1 ? GRIDFORM_KERNEL_AVERAGED | GRIDFORM_KERNEL_CENTERED
                                                                    : GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
-    if (r->kind == 2) {   /* the disc of radius 0.49 lx, as check_learner_etd.c's shape test */
-        unsigned char *inside = malloc(n);
-        size_t nin = 0;
-        for (size_t iy = 0; iy < ny; iy++)
-            for (size_t ix = 0; ix < nx; ix++) {
-                double x = ((double)ix + 0.5) * lx / (double)nx - 0.5 * lx;
-                double y = ((double)iy + 0.5) * lx / (double)ny - 0.5 * lx;
-                inside[iy * nx + ix] = x * x + y * y < 0.49 * 0.49 * lx * lx;
-                nin += inside[iy * nx + ix];
-            }
-        a->inside = inside;   /* owned by the arena from here */
-        a->ninside = nin;
-    }
-    double smax = smax_of(k, ny * (nx / 2 + 1)), kstar, spacing = 0.74;
+    if (r->kind == 2)   /* the disc of radius 0.49 lx, as check_learner_etd.c's shape test */
+        lf_set_disc(a, lx, lx, nx, ny, 0.49 * 0.49 * lx * lx);
+    double smax = lf_smax(k, ny * (nx / 2 + 1)), kstar, spacing = 0.74;
     if (gridform_kernel_ring(k, &kstar, &spacing) != GRIDFORM_OK || !(spacing > 0.0) || spacing > 1.5)
         spacing = 0.74;
     gridform_scorer *sc = NULL;
@@ -132,42 +74,19 @@ START_TEST(test_answer_against_etd)
                 ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_ACTIVE_SET), GRIDFORM_OK);
             else
                 ck_assert_int_eq(gridform_learner_set_tolerance(l, rtol / 100.0), GRIDFORM_OK);
-            ck_assert_int_eq(gridform_learner_seed(l, 100 + seed, 1.0), GRIDFORM_OK);
-            run_to(l, tmax / smax);
-            size_t st;
-            ck_assert_int_eq(gridform_learner_get_time(l, NULL, &st), GRIDFORM_OK);
-            steps[v] += st;
-            ck_assert_int_eq(gridform_learner_get_maps(l, maps), GRIDFORM_OK);
-            int rc = gridform_scorer_score(sc, maps, ng, s60[v] + seed * ng, NULL, NULL, NULL);
-            ck_assert(rc == GRIDFORM_OK || rc == GRIDFORM_EUNDEFINED);
-            for (size_t j = 0; j < ng; j++) {
-                size_t q = seed * ng + j;
-                if (!isfinite(s60[v][q]))
-                    s60[v][q] = -2.0;
-                if (gridform_map_dominant_k(sc, maps + j * n, &dk[v][q]) != GRIDFORM_OK)
-                    dk[v][q] = NAN;
-            }
+            steps[v] += lf_run_scored(l, 100 + seed, tmax / smax, sc, maps, ng, n, s60[v] + seed * ng,
+                                      dk[v] + seed * ng);
             gridform_learner_destroy(l);
         }
     }
-    size_t hex[2] = {0, 0};
-    double mk[2], ms[2];
-    for (int v = 0; v < 2; v++) {
-        for (size_t q = 0; q < tot; q++)
-            hex[v] += s60[v][q] > 0.37;
-        mk[v] = median(dk[v], tot);
-        ms[v] = median(s60[v], tot);
-    }
-    double p = 0.5 * (double)(hex[0] + hex[1]) / (double)tot;
-    double noise = 3.0 * sqrt(2.0 * p * (1.0 - p) / (double)tot) + 1.0 / (double)tot;
+    lf_answers ans[2];
+    for (int v = 0; v < 2; v++)
+        ans[v] = lf_answers_of(s60[v], dk[v], tot);
     printf("row %d: active set (default rtol) %zu steps, hex %zu/%zu, median k %.4f, median score60 %.3f; "
-           "ETD at rtol/100: %zu steps, hex %zu/%zu, median k %.4f, median score60 %.3f\n", _i, steps[0], hex[0],
-           tot, mk[0], ms[0], steps[1], hex[1], tot, mk[1], ms[1]);
-    ck_assert_msg(fabs((double)hex[0] - (double)hex[1]) / (double)tot <= noise, "row %d: hexagonal %zu vs %zu of %zu",
-                  _i, hex[0], hex[1], tot);
-    if (isfinite(mk[0]) || isfinite(mk[1]))
-        ck_assert_msg(fabs(mk[0] - mk[1]) <= 0.01 * fabs(mk[1]), "row %d: median k %.4f vs %.4f", _i, mk[0], mk[1]);
-    ck_assert_msg(fabs(ms[0] - ms[1]) <= 0.05, "row %d: median score60 %.3f vs %.3f", _i, ms[0], ms[1]);
+           "ETD at rtol/100: %zu steps, hex %zu/%zu, median k %.4f, median score60 %.3f\n", _i, steps[0], ans[0].hex,
+           tot, ans[0].median_k, ans[0].median_score60, steps[1], ans[1].hex, tot,
+           ans[1].median_k, ans[1].median_score60);
+    lf_assert_same_answers(_i, ans, tot);
     for (int v = 0; v < 2; v++) {
         free(s60[v]);
         free(dk[v]);

@@ -11,38 +11,7 @@
 #include <string.h>
 #include "gridform.h"
 #include "../lib/internal.h"
-
-typedef struct {
-    gridform_arena *a;
-    gridform_placecode *pc;
-    gridform_kernel *k;
-} setup;
-
-static void make_dog(setup *s, double lx, double ly, size_t nx, size_t ny, int mode)
-{
-    int bnd = mode == GRIDFORM_KERNEL_EXACT ? GRIDFORM_WALLED : GRIDFORM_PERIODIC;
-    ck_assert_int_eq(gridform_arena_create(&s->a, lx, ly, nx, ny, bnd), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_placecode_create(&s->pc, s->a, GRIDFORM_TUNING_DOG, 0.12, 2.0, 256,
-                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_kernel_create(&s->k, s->pc, mode), GRIDFORM_OK);
-}
-
-static void free_setup(setup *s)
-{
-    gridform_kernel_destroy(s->k);
-    gridform_placecode_destroy(s->pc);
-    gridform_arena_destroy(s->a);
-}
-
-static double smax_of(const gridform_kernel *k, size_t nf)
-{
-    double *sp = malloc(nf * sizeof *sp), m = -INFINITY;
-    ck_assert_int_eq(gridform_kernel_spectrum(k, sp), GRIDFORM_OK);
-    for (size_t b = 0; b < nf; b++)
-        m = fmax(m, sp[b]);
-    free(sp);
-    return m;
-}
+#include "learner_fixtures.h"
 
 /* The residual against an independent computation: for LINEAR maps it is
  * |Sigma g - <g, Sigma g> g| / max Sigma~.  A map of two plane waves on
@@ -50,13 +19,13 @@ static double smax_of(const gridform_kernel *k, size_t nf)
  * |s1 - s2| / (2 max Sigma~) exactly; one plane wave has residual 0. */
 START_TEST(test_residual_analytic)
 {
-    setup s;
+    lf_setup s;
     size_t nx = 24, ny = 20, n = nx * ny, nh = nx / 2 + 1, nf = ny * nh;
     double lx = 2.2, ly = 1.9;
-    make_dog(&s, lx, ly, nx, ny, GRIDFORM_KERNEL_FOURIER);
+    lf_make_dog(&s, lx, ly, nx, ny, GRIDFORM_KERNEL_FOURIER, 256);
     double *sp = malloc(nf * sizeof *sp), *g = malloc(2 * n * sizeof *g);
     ck_assert_int_eq(gridform_kernel_spectrum(s.k, sp), GRIDFORM_OK);
-    double smax = smax_of(s.k, nf);
+    double smax = lf_smax(s.k, nf);
     /* bins (iy, jx) = (0, 3) and (2, 1) */
     double s1 = sp[0 * nh + 3], s2 = sp[2 * nh + 1];
     for (size_t iy = 0; iy < ny; iy++)
@@ -83,7 +52,7 @@ START_TEST(test_residual_analytic)
     gridform_learner_destroy(l);
     free(sp);
     free(g);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -92,17 +61,14 @@ END_TEST
  * and coupling. */
 START_TEST(test_residual_step_independent)
 {
-    setup s;
+    lf_setup s;
     size_t nx = 24, ny = 24, n = nx * ny, ng = 4;
-    make_dog(&s, 2.2, 2.2, nx, ny, GRIDFORM_KERNEL_FOURIER);
-    double *g = malloc(ng * n * sizeof *g), smax = smax_of(s.k, ny * (nx / 2 + 1));
+    lf_make_dog(&s, 2.2, 2.2, nx, ny, GRIDFORM_KERNEL_FOURIER, 256);
+    double *g = malloc(ng * n * sizeof *g), smax = lf_smax(s.k, ny * (nx / 2 + 1));
     for (int nl = GRIDFORM_NL_LINEAR; nl <= GRIDFORM_NL_TANH; nl++)
         for (int cp = GRIDFORM_COUPLING_INDEPENDENT; cp <= GRIDFORM_COUPLING_SYMMETRIC; cp++) {
             double strength = nl == GRIDFORM_NL_SOFT || nl == GRIDFORM_NL_TANH ? 2.0 * smax : 0.0;
-            gridform_learner *l = NULL;
-            ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
-            ck_assert_int_eq(gridform_learner_set_nonlinearity(l, nl, strength), GRIDFORM_OK);
-            ck_assert_int_eq(gridform_learner_set_coupling(l, cp), GRIDFORM_OK);
+            gridform_learner *l = lf_learner(s.k, ng, nl, strength, cp, -1);
             ck_assert_int_eq(gridform_learner_seed(l, 7, 1.0), GRIDFORM_OK);
             ck_assert_int_eq(gridform_learner_iterate(l, 12), GRIDFORM_OK);
             ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
@@ -115,9 +81,7 @@ START_TEST(test_residual_step_independent)
             const double steps[4] = {0.01, 25.0, 0.5, 3.0};
             for (int v = 0; v < 4; v++) {
                 double res;
-                ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
-                ck_assert_int_eq(gridform_learner_set_nonlinearity(l, nl, strength), GRIDFORM_OK);
-                ck_assert_int_eq(gridform_learner_set_coupling(l, cp), GRIDFORM_OK);
+                l = lf_learner(s.k, ng, nl, strength, cp, -1);
                 ck_assert_int_eq(gridform_learner_set_integrator(l, integ[v]), GRIDFORM_OK);
                 ck_assert_int_eq(gridform_learner_set_step(l, steps[v] / smax), GRIDFORM_OK);
                 ck_assert_int_eq(gridform_learner_set_tolerance(l, v == 3 ? 1e-6 : 0.1), GRIDFORM_OK);
@@ -130,14 +94,14 @@ START_TEST(test_residual_step_independent)
             }
         }
     free(g);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
 START_TEST(test_tolerance_errors)
 {
-    setup s;
-    make_dog(&s, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_FOURIER);
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_FOURIER, 256);
     gridform_learner *l = NULL;
     double rtol;
     ck_assert_int_eq(gridform_learner_create(&l, s.k, 2), GRIDFORM_OK);
@@ -155,7 +119,7 @@ START_TEST(test_tolerance_errors)
     ck_assert(rtol == 2.5e-4);
     ck_assert_int_eq(gridform_learner_set_integrator(l, 5), GRIDFORM_EINVAL);
     gridform_learner_destroy(l);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -164,9 +128,9 @@ END_TEST
  * residual). */
 START_TEST(test_cannot_meet_tolerance)
 {
-    setup s;
+    lf_setup s;
     size_t n = 16 * 16, ng = 2;
-    make_dog(&s, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_FOURIER);
+    lf_make_dog(&s, 2.2, 2.2, 16, 16, GRIDFORM_KERNEL_FOURIER, 256);
     double *g0 = malloc(ng * n * sizeof *g0), *g1 = malloc(ng * n * sizeof *g1);
     gridform_learner *l = NULL;
     ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
@@ -205,7 +169,7 @@ START_TEST(test_cannot_meet_tolerance)
     gridform_learner_destroy(l);
     free(g0);
     free(g1);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -214,10 +178,10 @@ END_TEST
  * gradient scheme, exact fixed points), then take long ETD steps. */
 START_TEST(test_exact_fixed_points)
 {
-    setup s;
+    lf_setup s;
     size_t n = 24 * 24, ng = 2;
-    make_dog(&s, 2.2, 2.2, 24, 24, GRIDFORM_KERNEL_FOURIER);
-    double smax = smax_of(s.k, 24 * 13), res;
+    lf_make_dog(&s, 2.2, 2.2, 24, 24, GRIDFORM_KERNEL_FOURIER, 256);
+    double smax = lf_smax(s.k, 24 * 13), res;
     double *g = malloc(ng * n * sizeof *g);
     gridform_learner *l = NULL;
     ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
@@ -236,7 +200,7 @@ START_TEST(test_exact_fixed_points)
     }
     gridform_learner_destroy(l);
     free(g);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -246,9 +210,9 @@ START_TEST(test_threads_identical)
 {
     const int modes[2] = {GRIDFORM_KERNEL_FOURIER, GRIDFORM_KERNEL_EXACT};
     for (int m = 0; m < 2; m++) {
-        setup s;
+        lf_setup s;
         size_t n = 20 * 20, ng = 5;
-        make_dog(&s, 2.2, 2.2, 20, 20, modes[m]);
+        lf_make_dog(&s, 2.2, 2.2, 20, 20, modes[m], 256);
         double *g[2];
         g[0] = malloc(ng * n * sizeof(double));
         g[1] = malloc(ng * n * sizeof(double));
@@ -272,7 +236,7 @@ START_TEST(test_threads_identical)
             }
         free(g[0]);
         free(g[1]);
-        free_setup(&s);
+        lf_free_setup(&s);
     }
 }
 END_TEST
@@ -286,9 +250,9 @@ END_TEST
  * the residual of the same maps must not change with the plans. */
 START_TEST(test_planning_mid_run)
 {
-    setup s;
+    lf_setup s;
     size_t n = 24 * 24, ng = 4;
-    make_dog(&s, 2.2, 2.2, 24, 24, GRIDFORM_KERNEL_FOURIER);
+    lf_make_dog(&s, 2.2, 2.2, 24, 24, GRIDFORM_KERNEL_FOURIER, 256);
     double *g[2];
     double res[2];
     g[0] = malloc(ng * n * sizeof(double));
@@ -325,7 +289,7 @@ START_TEST(test_planning_mid_run)
     }
     free(g[0]);
     free(g[1]);
-    free_setup(&s);
+    lf_free_setup(&s);
 }
 END_TEST
 
@@ -336,27 +300,13 @@ END_TEST
 START_TEST(test_arena_shape)
 {
     size_t nx = 24, ny = 24, n = nx * ny, ng = 3;
-    gridform_arena *a = NULL;
-    gridform_placecode *pc = NULL;
-    gridform_kernel *k = NULL;
-    ck_assert_int_eq(gridform_arena_create(&a, 2.2, 2.2, nx, ny, GRIDFORM_PERIODIC), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_placecode_create(&pc, a, GRIDFORM_TUNING_DOG, 0.12, 2.0, 256,
-                                               GRIDFORM_CENTERS_LATTICE, 1), GRIDFORM_OK);
-    ck_assert_int_eq(gridform_kernel_create(&k, pc, GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
+    lf_setup s;
+    lf_make_dog(&s, 2.2, 2.2, nx, ny, GRIDFORM_KERNEL_FOURIER, 256);
     /* a disc of radius 0.9 m */
-    unsigned char *inside = malloc(n);
-    size_t nin = 0;
-    for (size_t iy = 0; iy < ny; iy++)
-        for (size_t ix = 0; ix < nx; ix++) {
-            double x = (ix + 0.5) * 2.2 / nx - 1.1, y = (iy + 0.5) * 2.2 / ny - 1.1;
-            inside[iy * nx + ix] = x * x + y * y < 0.81;
-            nin += inside[iy * nx + ix];
-        }
-    a->inside = inside;   /* owned by the arena from here */
-    a->ninside = nin;
+    const unsigned char *inside = lf_set_disc(s.a, 2.2, 2.2, nx, ny, 0.81);
     double *g = malloc(ng * n * sizeof *g), da = (2.2 / nx) * (2.2 / ny), r0, r1;
     gridform_learner *l = NULL;
-    ck_assert_int_eq(gridform_learner_create(&l, k, ng), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_learner_create(&l, s.k, ng), GRIDFORM_OK);
     ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EULER), GRIDFORM_EUNSUPPORTED);
     ck_assert_int_eq(gridform_learner_set_integrator(l, GRIDFORM_INTEGRATOR_EXPONENTIAL), GRIDFORM_EUNSUPPORTED);
     ck_assert_int_eq(gridform_learner_seed(l, 5, 1.0), GRIDFORM_OK);
@@ -370,21 +320,10 @@ START_TEST(test_arena_shape)
     ck_assert_int_eq(gridform_learner_get_residual(l, &r1), GRIDFORM_OK);
     ck_assert_double_lt(r1, r0);
     ck_assert_int_eq(gridform_learner_get_maps(l, g), GRIDFORM_OK);
-    for (size_t j = 0; j < ng; j++) {
-        double ss = 0.0;
-        for (size_t i = 0; i < n; i++) {
-            if (!inside[i])
-                ck_assert(g[j * n + i] == 0.0);
-            ck_assert(g[j * n + i] >= 0.0);
-            ss += g[j * n + i] * g[j * n + i];
-        }
-        ck_assert_double_eq_tol(ss * da, 1.0, 1e-12);
-    }
+    lf_assert_maps_in_shape(g, ng, n, inside, da, 1);
     gridform_learner_destroy(l);
     free(g);
-    gridform_kernel_destroy(k);
-    gridform_placecode_destroy(pc);
-    gridform_arena_destroy(a);
+    lf_free_setup(&s);
 }
 END_TEST
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gridform.h"
+#include "learner_fixtures.h"
 
 enum { T_DOG, T_GAUSS, T_USER, T_SOFTMAX_WALLED, T_CIRCLE, T_TRAPEZOID };
 
@@ -70,45 +71,6 @@ static double mexican_hat(double dx, double dy, void *user)
     return (1.0 - 0.5 * r2) * exp(-0.5 * r2);
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-/* Median of the finite values (NaN if none). */
-static double median(const double *v, size_t n)
-{
-    double *t = malloc(n * sizeof *t);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(v[i]))
-            t[m++] = v[i];
-    double r = NAN;
-    if (m > 0) {
-        qsort(t, m, sizeof *t, cmp_double);
-        r = m % 2 ? t[m / 2] : 0.5 * (t[m / 2 - 1] + t[m / 2]);
-    }
-    free(t);
-    return r;
-}
-
-/* Step to exactly t = tend: the last step is cut to what remains. */
-static void run_to(gridform_learner *l, double tend)
-{
-    double t = 0.0;
-    ck_assert_int_eq(gridform_learner_get_time(l, &t, NULL), GRIDFORM_OK);
-    while (t < tend * (1.0 - 1e-12)) {
-        double dt;
-        ck_assert_int_eq(gridform_learner_get_step(l, &dt), GRIDFORM_OK);
-        if (t + dt > tend)
-            ck_assert_int_eq(gridform_learner_set_step(l, tend - t), GRIDFORM_OK);
-        int rc = gridform_learner_iterate(l, 1);
-        ck_assert_msg(rc == GRIDFORM_OK, "iterate: %s", gridform_learner_last_error(l));
-        ck_assert_int_eq(gridform_learner_get_time(l, &t, NULL), GRIDFORM_OK);
-    }
-}
-
 START_TEST(test_convergence_table)
 {
     const conv_row *r = &rows[_i];
@@ -134,11 +96,7 @@ START_TEST(test_convergence_table)
                                                     : walled ? GRIDFORM_KERNEL_AVERAGED | GRIDFORM_KERNEL_CENTERED
                                                              : GRIDFORM_KERNEL_FOURIER), GRIDFORM_OK);
     size_t n = r->nx * r->ny, nf = r->ny * (r->nx / 2 + 1), ng = r->nmaps, tot = ng * r->nseeds;
-    double *sp = malloc(nf * sizeof *sp), smax = -INFINITY;
-    ck_assert_int_eq(gridform_kernel_spectrum(k, sp), GRIDFORM_OK);
-    for (size_t b = 0; b < nf; b++)
-        smax = fmax(smax, sp[b]);
-    free(sp);
+    double smax = lf_smax(k, nf);
     double kstar, spacing = 0.74;
     if (gridform_kernel_ring(k, &kstar, &spacing) != GRIDFORM_OK || !(spacing > 0.0) || spacing > 1.5)
         spacing = 0.74;   /* no ring (a Gaussian code): score on the DoG's scale */
@@ -157,48 +115,23 @@ START_TEST(test_convergence_table)
         for (size_t seed = 0; seed < r->nseeds; seed++) {
             gridform_learner *l = NULL;
             double strength = r->nl == GRIDFORM_NL_SOFT ? 2.0 * smax : r->nl == GRIDFORM_NL_TANH ? smax : 0.0;
-            ck_assert_int_eq(gridform_learner_create(&l, k, ng), GRIDFORM_OK);
-            ck_assert_int_eq(gridform_learner_set_nonlinearity(l, r->nl, strength), GRIDFORM_OK);
-            ck_assert_int_eq(gridform_learner_set_coupling(l, r->coupling), GRIDFORM_OK);
+            l = lf_learner(k, ng, r->nl, strength, r->coupling, -1);
             double rtol;
             ck_assert_int_eq(gridform_learner_get_tolerance(l, &rtol), GRIDFORM_OK);
             if (v == 1)   /* the reference: 100 times tighter than the default */
                 ck_assert_int_eq(gridform_learner_set_tolerance(l, rtol / 100.0), GRIDFORM_OK);
-            ck_assert_int_eq(gridform_learner_seed(l, 100 + seed, 1.0), GRIDFORM_OK);
-            run_to(l, r->tmax / smax);
-            size_t st;
-            ck_assert_int_eq(gridform_learner_get_time(l, NULL, &st), GRIDFORM_OK);
-            steps[v] += st;
-            ck_assert_int_eq(gridform_learner_get_maps(l, maps), GRIDFORM_OK);
-            int rc = gridform_scorer_score(sc, maps, ng, s60[v] + seed * ng, NULL, NULL, NULL);
-            ck_assert(rc == GRIDFORM_OK || rc == GRIDFORM_EUNDEFINED);
-            for (size_t j = 0; j < ng; j++) {
-                size_t q = seed * ng + j;
-                if (!isfinite(s60[v][q]))
-                    s60[v][q] = -2.0;   /* undefined counts as not a grid */
-                if (gridform_map_dominant_k(sc, maps + j * n, &dk[v][q]) != GRIDFORM_OK)
-                    dk[v][q] = NAN;
-            }
+            steps[v] += lf_run_scored(l, 100 + seed, r->tmax / smax, sc, maps, ng, n, s60[v] + seed * ng,
+                                      dk[v] + seed * ng);
             gridform_learner_destroy(l);
         }
-    size_t hex[2] = {0, 0};
-    double mk[2], ms[2];
-    for (int v = 0; v < 2; v++) {
-        for (size_t q = 0; q < tot; q++)
-            hex[v] += s60[v][q] > 0.37;
-        mk[v] = median(dk[v], tot);
-        ms[v] = median(s60[v], tot);
-    }
-    double p = 0.5 * (double)(hex[0] + hex[1]) / (double)tot;
-    double noise = 3.0 * sqrt(2.0 * p * (1.0 - p) / (double)tot) + 1.0 / (double)tot;
+    lf_answers ans[2];
+    for (int v = 0; v < 2; v++)
+        ans[v] = lf_answers_of(s60[v], dk[v], tot);
     printf("row %d: default %zu steps, hex %zu/%zu, median k %.4f, median score60 %.3f; "
-           "100x tighter %zu steps, hex %zu/%zu, median k %.4f, median score60 %.3f\n", _i, steps[0], hex[0], tot,
-           mk[0], ms[0], steps[1], hex[1], tot, mk[1], ms[1]);
-    ck_assert_msg(fabs((double)hex[0] - (double)hex[1]) / (double)tot <= noise, "row %d: hexagonal %zu vs %zu of %zu",
-                  _i, hex[0], hex[1], tot);
-    if (isfinite(mk[0]) || isfinite(mk[1]))
-        ck_assert_msg(fabs(mk[0] - mk[1]) <= 0.01 * fabs(mk[1]), "row %d: median k %.4f vs %.4f", _i, mk[0], mk[1]);
-    ck_assert_msg(fabs(ms[0] - ms[1]) <= 0.05, "row %d: median score60 %.3f vs %.3f", _i, ms[0], ms[1]);
+           "100x tighter %zu steps, hex %zu/%zu, median k %.4f, median score60 %.3f\n", _i, steps[0], ans[0].hex, tot,
+           ans[0].median_k, ans[0].median_score60, steps[1], ans[1].hex, tot, ans[1].median_k,
+           ans[1].median_score60);
+    lf_assert_same_answers(_i, ans, tot);
     ck_assert_uint_lt(steps[0], steps[1]);
     for (int v = 0; v < 2; v++) {
         free(s60[v]);
