@@ -42,6 +42,7 @@
  * the step saves no time (doc/theory.md §2.9).  Nothing is allocated, planned or formatted in a step except
  * on failure. */
 #include "config.h"
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include <cblas.h>
