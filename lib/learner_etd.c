@@ -324,6 +324,59 @@ static inline double penalty(int nl, double c, double ra, double x)
     return 0.0;
 }
 
+/* Pass 2 of force_map (below), for one map: v, N into s, and the sums of
+ * squares of the scaled residual, r2 and (wide) r2hi, 2^-600 lower, which
+ * carries residuals beyond 1e150 that overflow r2.  wide is a constant at
+ * both calls, so the usual pass has no second sum: its squares of an O(1)
+ * residual would be subnormal, a microcode assist per bin (the Euler step
+ * took 25% longer with it). */
+static inline void force_pass2(const double *restrict x, double *restrict s, const double *restrict cp,
+                               double *restrict v, const unsigned char *inside, size_t n, int nl, int relu,
+                               int coupled, double c, double ra, double lam, double shift, double kfloor,
+                               double rfloor_none, double rscale, int want_n, int stage_exact, const int wide,
+                               double *r2_out, double *r2hi_out)
+{
+    double r2 = 0.0, r2hi = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double xi = x[i], f = s[i];
+        /* absorbed = 1 where the constraint takes the whole force: outside
+         * the shape, and on RELU's bins at 0 that the force pushes down.
+         * The cases are selected by 0/1 factors, not branches: bins at 0
+         * lie in short runs, which a branch predictor keeps missing (the
+         * step took 7% longer with branches, bench/stationarity at 64^2 x
+         * 32).  Each product is exact (x * 1 = x, x * 0 = 0 for finite x),
+         * so the results are those of the branches. */
+        int out = inside != NULL && !inside[i];
+        double absorbed = (double)(out | (relu & (xi <= 0.0) & (f < 0.0)));
+        double dpf = -f * absorbed;   /* dpf = pf - f, exactly 0 on free bins */
+        /* The natural residual of the complementarity x >= 0,
+         * lambda x - f >= 0, x (lambda x - f) = 0 (Facchinei and Pang
+         * 2003, §1.5): max(f - lambda x, -kappa x), kappa = max |Sigma~|.
+         * It is max(f, 0) on bins at 0 and f - lambda x on free bins the
+         * force does not push out, and continuous in between: a bin at
+         * 1e-18 that the force pushes down is (nearly) stationary, as it is
+         * after one more step.  Absorbed bins have none. */
+        double r = f - lam * xi, floor = rfloor_none - kfloor * xi;
+        r = r < floor ? floor : r;
+        r *= (1.0 - absorbed) * rscale;
+        r2 += r * r;
+        if (wide) {
+            double rhi = r * 0x1p-600;
+            r2hi += rhi * rhi;
+        }
+        /* the velocity L x + N = pf - lambda x, kept for the bins at 0 */
+        v[i] = f + dpf - lam * xi;
+        if (!want_n)          /* s keeps the force f */
+            continue;
+        if (stage_exact)   /* L = -lambda0: Sigma x stays in N */
+            s[i] = shift * xi + f + dpf;
+        else
+            s[i] = shift * xi - (coupled ? cp[i] : 0.0) - penalty(nl, c, ra, xi) + dpf;
+    }
+    *r2_out = r2;
+    *r2hi_out = r2hi;
+}
+
 /* Force, multiplier, residual and N of map j: s_j = Sigma x_j on entry,
  * N(x_j) on exit; N's spectrum (or, EXACT, N itself) into pnh. */
 static void force_map(gridform_learner *l, size_t j)
@@ -362,43 +415,20 @@ static void force_map(gridform_learner *l, size_t j)
     const double kfloor = relu ? kappa : 0.0, rfloor_none = relu ? 0.0 : -INFINITY;
     double *restrict v = e->pv + j * n;
     const int want_n = e->stage_n;   /* 0: the force, multiplier, residual and v only */
-    for (size_t i = 0; i < n; i++) {
-        double xi = x[i], f = s[i];
-        /* absorbed = 1 where the constraint takes the whole force: outside
-         * the shape, and on RELU's bins at 0 that the force pushes down.
-         * The cases are selected by 0/1 factors, not branches: bins at 0
-         * lie in short runs, which a branch predictor keeps missing (the
-         * step took 7% longer with branches, bench/stationarity at 64^2 x
-         * 32).  Each product is exact (x * 1 = x, x * 0 = 0 for finite x),
-         * so the results are those of the branches. */
-        int out = inside != NULL && !inside[i];
-        double absorbed = (double)(out | (relu & (xi <= 0.0) & (f < 0.0)));
-        double dpf = -f * absorbed;   /* dpf = pf - f, exactly 0 on free bins */
-        /* The natural residual of the complementarity x >= 0,
-         * lambda x - f >= 0, x (lambda x - f) = 0 (Facchinei and Pang
-         * 2003, §1.5): max(f - lambda x, -kappa x), kappa = max |Sigma~|.
-         * It is max(f, 0) on bins at 0 and f - lambda x on free bins the
-         * force does not push out, and continuous in between: a bin at
-         * 1e-18 that the force pushes down is (nearly) stationary, as it is
-         * after one more step.  Absorbed bins have none. */
-        double r = f - lam * xi, floor = rfloor_none - kfloor * xi;
-        r = r < floor ? floor : r;
-        r *= (1.0 - absorbed) * rscale;
-        r2 += r * r;
-        double rhi = r * 0x1p-600;
-        r2hi += rhi * rhi;
-        /* the velocity L x + N = pf - lambda x, kept for the bins at 0 */
-        v[i] = f + dpf - lam * xi;
-        if (!want_n)          /* s keeps the force f */
-            continue;
-        if (e->stage_exact)   /* L = -lambda0: Sigma x stays in N */
-            s[i] = shift * xi + f + dpf;
-        else
-            s[i] = shift * xi - (coupled ? cp[i] : 0.0) - penalty(nl, c, ra, xi) + dpf;
-    }
+    /* Only a SOFT or TANH strength far beyond max |Sigma~| can make the
+     * scaled residual overflow r2: with unit maps |Sigma x|, lambda and
+     * the coupling are at most (1 + ng) max |Sigma~|, and the penalty at
+     * most 2 c per bin. */
+    const int wide = (nl == GRIDFORM_NL_SOFT || nl == GRIDFORM_NL_TANH) && !(fabs(c) * rscale <= 0x1p300);
+    if (wide)
+        force_pass2(x, s, cp, v, inside, n, nl, relu, coupled, c, ra, lam, shift, kfloor, rfloor_none, rscale,
+                    want_n, e->stage_exact, 1, &r2, &r2hi);
+    else
+        force_pass2(x, s, cp, v, inside, n, nl, relu, coupled, c, ra, lam, shift, kfloor, rfloor_none, rscale,
+                    want_n, e->stage_exact, 0, &r2, &r2hi);
     /* r2hi only where r2 overflowed (its terms of an O(1) residual
      * underflow); NaN stays NaN */
-    e->res[j] = (r2 <= DBL_MAX ? sqrt(r2) : sqrt(r2hi) * 0x1p600) / e->rmant;
+    e->res[j] = (r2 <= DBL_MAX || !wide ? sqrt(r2) : sqrt(r2hi) * 0x1p600) / e->rmant;
     if (!want_n)
         return;
     if (e->stage_exact)
