@@ -170,11 +170,11 @@ END_TEST
  * same time (40 tau), while the pattern grows out of its seed by e^8,
  * which amplifies every difference in its growth: within 2% (adaptive)
  * and 5% (fixed, first order) of the largest rate.  Under GRIDFORM_TEST_SUBSET
- * (test_subset.h) the disc only; test_gain_normalisation, the other
- * long one, runs the trapezoid there. */
+ * (test_subset.h, CI's memcheck) the trapezoid only;
+ * test_gain_normalisation, the other long one, runs the disc there. */
 START_TEST(test_step_independence)
 {
-    if (!gf_subset_row2(0, 2, (size_t)_i, 2))
+    if (!gf_subset_row2(1, 2, (size_t)_i, 2))
         return;
     net w;
     net_make(&w, _i, GRIDFORM_KERNEL_UNIFORM | GRIDFORM_KERNEL_CENTERED, 0.12);
@@ -258,11 +258,11 @@ static double pattern_norm(const net *w, const double *r)
     return inside_std(w, r) * sqrt((double)w->nin);
 }
 
-/* Under GRIDFORM_TEST_SUBSET (test_subset.h, CI's memcheck) the trapezoid
- * only (the disc runs test_step_independence there). */
+/* Under GRIDFORM_TEST_SUBSET (test_subset.h, CI's memcheck) the disc only
+ * (the trapezoid runs test_step_independence there). */
 START_TEST(test_gain_normalisation)
 {
-    if (!gf_subset_row2(1, 2, (size_t)_i, 2))
+    if (!gf_subset_row2(0, 2, (size_t)_i, 2))
         return;
     net w;
     net_make(&w, _i, GRIDFORM_KERNEL_UNIFORM | GRIDFORM_KERNEL_CENTERED, 0.12);

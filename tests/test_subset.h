@@ -1,7 +1,8 @@
 /* The covering subsets of the loop-heavy tests, for CI's slow runs.
  *
- * GRIDFORM_TEST_SUBSET=1 is set by .ci/extra's valgrind stage and nothing
- * else sets it: `make check` and the asan stage run every row.  What
+ * GRIDFORM_TEST_SUBSET=1 is set by .ci/extra's valgrind stage and by
+ * .ci/run for distcheck (whose job is the tarball, after `make check` ran
+ * every row); `make check` and the asan stage run every row.  What
  * memcheck adds to the asan stage is the detection of uninitialised values,
  * and that needs every code path once, not every seed, repeat or
  * combination.  So under the variable a table-driven test runs a covering
