@@ -94,7 +94,7 @@ struct gridform_attractor {
     size_t naccepted, nrejected;
     int runaway_streak;     /* trials whose predictor ran away since a clean accepted step */
     int hr_valid;           /* hr and residual belong to the current rates */
-    double residual;        /* |-r + phi(J * r + b)| / |r| of the current rates (if hr_valid) */
+    double residual;        /* |-r + phi(J * r + b)| / max(|r|, |phi|) of the rates (if hr_valid) */
     double rmean[NPOP];     /* each population's mean rate (if hr_valid) */
     double hrmax;           /* max |hr| (if hr_valid) */
     /* displacement tracking */

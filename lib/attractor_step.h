@@ -158,11 +158,14 @@ static int GF_AT_FN(gf_stage1)(gridform_attractor *a, double limit)
         a->diverged = 2;
         return GRIDFORM_EDIVERGED;
     }
-    /* the residual |-r + phi(J * r + b)| / |r| of the continuous flow
-     * (5.1) in units of 1/tau, summed in double in a fixed order over the
-     * sheet's bins (outside a shape the rates are 0 by definition, not by
-     * the flow, doc/theory.md §5.5) */
-    double num = 0.0, den = 0.0, hmax = 0.0;
+    /* the residual |-r + phi(J * r + b)| / max(|r|, |phi(J * r + b)|) of
+     * the continuous flow (5.1) in units of 1/tau (doc/theory.md (5.7)),
+     * summed in double in a fixed order over the sheet's bins (outside a
+     * shape the rates are 0 by definition, not by the flow, §5.5).  The
+     * larger of the two norms, not |r| alone, so that a sheet at 0 which
+     * the input drives has residual 1, not Inf; at a fixed point the two
+     * agree to first order in the residual. */
+    double num = 0.0, den = 0.0, dphi = 0.0, hmax = 0.0;
     int np = a->identical ? 1 : NPOP;
     for (size_t i = 0; i < n; i++)
         hmax = fmax(hmax, fabs((double)hr[i]));
@@ -174,18 +177,24 @@ static int GF_AT_FN(gf_stage1)(gridform_attractor *a, double limit)
         for (size_t i = 0; i < n; i++) {
             if (!GF_ON_SHEET(a, i))
                 continue;
-            double f = (double)GF_AT_FN(gf_phi)(a->nl, hr[i] + bd) - (double)rd[i];
+            double p = (double)GF_AT_FN(gf_phi)(a->nl, hr[i] + bd);
+            double f = p - (double)rd[i];
             num += f * f;
             den += (double)rd[i] * (double)rd[i];
+            dphi += p * p;
             sum += (double)rd[i];
         }
         a->rmean[d] = sum / (double)a->nin;
     }
-    if (!isfinite(num) || !isfinite(den)) {
+    if (!isfinite(num) || !isfinite(den) || !isfinite(dphi)) {
         a->diverged = 1;
         return GRIDFORM_EDIVERGED;
     }
-    a->residual = (den > 0.0) ? sqrt(num / den) : (num > 0.0 ? HUGE_VAL : 0.0);
+    den = fmax(den, dphi);
+    /* den = 0: both norms are 0 (a sheet at rest, num = 0 too) or their
+     * squares below double's range (rates under about 1e-154 with no
+     * input), which reads as at rest as well */
+    a->residual = (den > 0.0) ? sqrt(num / den) : 0.0;
     a->hr_valid = 1;
     return GRIDFORM_OK;
 }

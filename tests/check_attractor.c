@@ -350,11 +350,13 @@ START_TEST(test_step_independence)
 }
 END_TEST
 
-/* The residual |-r + phi(J * r + b)| / |r| is a function of the rates
- * alone: on a uniform sheet r = c of the DoG network (J~(0) = 0) it is
- * |b - c| / c whatever dt, tolerance or scheme is set, and the same
- * patterned rates give the same residual, to the last bit, under every
- * step setting. */
+/* The residual |-r + phi(J * r + b)| / max(|r|, |phi(J * r + b)|) is a
+ * function of the rates alone: on a uniform sheet r = c of the DoG network
+ * (J~(0) = 0, phi(b) = b = 1) it is |b - c| / max(b, c) whatever dt,
+ * tolerance or scheme is set; a sheet at 0 that its input drives has
+ * residual 1 (it was +Inf, returned with GRIDFORM_OK, before 0.3); and the
+ * same patterned rates give the same residual, to the last bit, under
+ * every step setting. */
 START_TEST(test_residual)
 {
     fixture f;
@@ -367,7 +369,17 @@ START_TEST(test_residual)
         r[i] = 0.25;
     ck_assert_int_eq(gridform_attractor_set_rates(a, r), GRIDFORM_OK);
     ck_assert_int_eq(gridform_attractor_get_residual(a, &res), GRIDFORM_OK);
-    ck_assert_double_eq_tol(res, 3.0, 1e-12);
+    ck_assert_double_eq_tol(res, 0.75, 1e-12);
+    for (size_t i = 0; i < nn; i++)
+        r[i] = 4.0;
+    ck_assert_int_eq(gridform_attractor_set_rates(a, r), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_residual(a, &res), GRIDFORM_OK);
+    ck_assert_double_eq_tol(res, 0.75, 1e-12);
+    for (size_t i = 0; i < nn; i++)
+        r[i] = 0.0;
+    ck_assert_int_eq(gridform_attractor_set_rates(a, r), GRIDFORM_OK);
+    ck_assert_int_eq(gridform_attractor_get_residual(a, &res), GRIDFORM_OK);
+    ck_assert_msg(res == 1.0, "residual of the driven zero sheet %.17g, not 1", res);
     ck_assert_int_eq(gridform_attractor_seed(a, 3, 0.01), GRIDFORM_OK);
     ck_assert_int_eq(gridform_attractor_iterate(a, 200), GRIDFORM_OK);
     ck_assert_int_eq(gridform_attractor_get_rates(a, r), GRIDFORM_OK);

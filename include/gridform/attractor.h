@@ -53,7 +53,7 @@ GRIDFORM_API int gridform_attractor_get_rates(const gridform_attractor *a, doubl
 GRIDFORM_API int gridform_attractor_get_time(const gridform_attractor *a, double *t);
 
 /* Dynamics.  iterate advances nsteps intervals of dt; run up to max_steps
- * of them: GRIDFORM_OK when the residual |-r + phi(J * r + b)| / |r| of an
+ * of them: GRIDFORM_OK when the residual (get_residual) of an
  * accepted state falls below tol; GRIDFORM_CONTINUE after max_steps;
  * GRIDFORM_ECANCELED if progress (which receives the residual as its
  * value) returns nonzero;
@@ -66,7 +66,8 @@ GRIDFORM_API int gridform_attractor_iterate(gridform_attractor *a, size_t nsteps
  * each interval of dt is integrated by an embedded ETD2RK/ETD1 pair whose
  * steps a PI controller sizes so that the local error stays below rtol
  * (default 1e-3) relative to |r|; off: one exponential-Euler step of dt
- * per interval, the 0.2 scheme.  get_residual: |-r + phi(J * r + b)| / |r|
+ * per interval, the 0.2 scheme.  get_residual: |-r + phi(J * r + b)| /
+ * max(|r|, |phi(J * r + b)|) (finite; 0 only at rest)
  * of the current rates, the flow's own stationarity, whatever the step;
  * get_steps: the steps accepted and rejected since the last seed.  A step
  * that cannot meet rtol ends iterate/run with GRIDFORM_EACCURACY, the

@@ -162,8 +162,8 @@ class Attractor(Handle):
         self._call(C.gridform_attractor_set_tolerance, float(rtol))
 
     def residual(self):
-        """|-r + phi(J * r + b)| / |r| of the current rates: stationarity
-        of the flow, independent of the step."""
+        """|-r + phi(J * r + b)| / max(|r|, |phi(J * r + b)|) of the current
+        rates: stationarity of the flow, independent of the step."""
         v = _d()
         self._call(C.gridform_attractor_get_residual, ctypes.byref(v))
         return v.value
