@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gridform.h"
+#include "test_subset.h"
 
 #define PI 3.14159265358979323846
 
@@ -477,7 +478,10 @@ START_TEST(test_w4_which_nonlinearities_form_patterns)
      *    exact to 1e-9;
      *  - TANH forms a pattern above gain 1/0.42 = 2.38 (here 3), or at
      *    b = 0 where the slope is 1.
-     * A pattern: max - min of the rates above 0.3 after 30000 steps. */
+     * A pattern: max - min of the rates above 0.3 after 30000 steps.
+     * Under GRIDFORM_TEST_SUBSET (test_subset.h, CI's memcheck) the first
+     * three rows: RELU and TANH, with and without a pattern; the fourth,
+     * the longest, steps TANH to a pattern as the third does. */
     static const struct {
         int nl;
         double gain, b;
@@ -489,6 +493,8 @@ START_TEST(test_w4_which_nonlinearities_form_patterns)
         {GRIDFORM_NL_TANH, 1.1, 0.0, 1},
     };
     int c = _i;
+    if (c == 3 && gf_subset())
+        return;
     dog_net d;
     dog_net_make(&d, cases[c].nl, GRIDFORM_PRECISION_DOUBLE);
     ck_assert_int_eq(gridform_attractor_set_gain(d.net, cases[c].gain), GRIDFORM_OK);
